@@ -1,0 +1,164 @@
+"""Read the patrol log: one row per visit, `hotspot_id,start,end,officers,arrests,engagements`.
+
+Times are ISO 8601 local times (Europe/London). Officer hours = (end − start) × officers, with the
+duration measured in real elapsed time, so a visit across a clock change counts what was worked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.errors import HotspotDataError
+
+PATROL_COLUMNS = ["hotspot_id", "start", "end", "officers", "arrests", "engagements"]
+LOCAL_TZ = "Europe/London"
+
+
+def read_patrols(path: str | Path, hotspot_ids: Collection[str] | None = None) -> pd.DataFrame:
+    """Read and validate a patrol log; add `hours` (officer hours) and `month` (ordinal)."""
+    path = Path(path)
+    raw = _read_text_table(path)
+    frame = pd.DataFrame({"hotspot_id": raw["hotspot_id"].str.strip()})
+    _check_ids(frame["hotspot_id"], hotspot_ids, path)
+    for column in ("start", "end"):
+        frame[column] = _parse_times(raw[column], path, column)
+    frame["officers"] = _parse_counts(raw["officers"], path, "officers", minimum=1)
+    frame["arrests"] = _parse_counts(raw["arrests"], path, "arrests", minimum=0)
+    frame["engagements"] = _parse_counts(raw["engagements"], path, "engagements", minimum=0)
+    elapsed = _elapsed_hours(frame["start"], frame["end"])
+    _check_order(elapsed, path)
+    frame["hours"] = elapsed * frame["officers"]
+    frame["month"] = frame["start"].dt.to_period("M").array.asi8.astype(np.int32)
+    return frame
+
+
+def empty_patrols() -> pd.DataFrame:
+    """A patrol log with no visits, for datasets that have none."""
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in PATROL_COLUMNS})
+    frame["start"] = pd.Series(dtype="datetime64[ns]")
+    frame["end"] = pd.Series(dtype="datetime64[ns]")
+    for column in ("officers", "arrests", "engagements"):
+        frame[column] = pd.Series(dtype=np.int64)
+    frame["hours"] = pd.Series(dtype=float)
+    frame["month"] = pd.Series(dtype=np.int32)
+    return frame
+
+
+def _read_text_table(path: Path) -> pd.DataFrame:
+    """The CSV as text cells, after checking it exists, is text and has the columns."""
+    if not path.is_file():
+        raise HotspotDataError("file not found", path=path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise HotspotDataError("the file is empty", path=path)
+    if b"\x00" in data[:4096]:
+        raise HotspotDataError("is not a text CSV file (it holds binary data)", path=path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise HotspotDataError(f"cannot be read as CSV ({exc})", path=path) from exc
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    missing = [c for c in PATROL_COLUMNS if c not in raw.columns]
+    if missing:
+        raise HotspotDataError(
+            f"lacks the column(s) {', '.join(missing)}; the header must be "
+            + ",".join(PATROL_COLUMNS),
+            path=path,
+            row=1,
+            column=missing[0],
+        )
+    return raw
+
+
+def _first_bad(mask: pd.Series) -> int:
+    """The spreadsheet row number (header = 1) of the first True in `mask`."""
+    return int(np.flatnonzero(mask.to_numpy())[0]) + 2
+
+
+def _check_ids(ids: pd.Series, known: Collection[str] | None, path: Path) -> None:
+    empty = ids == ""
+    if empty.any():
+        raise HotspotDataError(
+            "hotspot_id is empty", path=path, row=_first_bad(empty), column="hotspot_id"
+        )
+    if known is not None:
+        unknown = ~ids.isin(set(known))
+        if unknown.any():
+            row = _first_bad(unknown)
+            raise HotspotDataError(
+                f"hotspot_id '{ids.iloc[row - 2]}' is not one of the hotspots",
+                path=path,
+                row=row,
+                column="hotspot_id",
+            )
+
+
+def _parse_times(values: pd.Series, path: Path, column: str) -> pd.Series:
+    """ISO 8601 times as naive Europe/London local times; offsets are converted to local."""
+    parsed = values.str.strip().map(_parse_one_time)
+    bad = parsed.isna()
+    if bad.any():
+        row = _first_bad(bad)
+        raise HotspotDataError(
+            f"'{values.iloc[row - 2]}' is not an ISO 8601 date and time (e.g. 2025-03-01T18:30)",
+            path=path,
+            row=row,
+            column=column,
+        )
+    return pd.to_datetime(parsed.tolist()).astype("datetime64[ns]")
+
+
+def _parse_one_time(text: str) -> pd.Timestamp | None:
+    try:
+        stamp = pd.Timestamp(text)
+    except (ValueError, TypeError):
+        return None
+    if pd.isna(stamp) or "T" not in text and " " not in text:
+        return None
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert(LOCAL_TZ).tz_localize(None)
+    return stamp
+
+
+def _parse_counts(values: pd.Series, path: Path, column: str, minimum: int) -> pd.Series:
+    """Whole numbers no smaller than `minimum`."""
+    numbers = pd.to_numeric(values.str.strip(), errors="coerce")
+    bad = numbers.isna() | (numbers != numbers.round())
+    if bad.any():
+        row = _first_bad(bad)
+        raise HotspotDataError(
+            f"'{values.iloc[row - 2]}' is not a whole number", path=path, row=row, column=column
+        )
+    small = numbers < minimum
+    if small.any():
+        row = _first_bad(small)
+        raise HotspotDataError(
+            f"{int(numbers.iloc[row - 2])} is below the minimum of {minimum}",
+            path=path,
+            row=row,
+            column=column,
+        )
+    return numbers.astype(np.int64)
+
+
+def _elapsed_hours(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Real elapsed hours between local times (clock changes taken into account)."""
+    def to_utc(times: pd.Series) -> pd.Series:
+        standard_time = np.zeros(len(times), dtype=bool)
+        local = times.dt.tz_localize(LOCAL_TZ, ambiguous=standard_time, nonexistent="shift_forward")
+        return local.dt.tz_convert("UTC")
+
+    return (to_utc(end) - to_utc(start)).dt.total_seconds() / 3600.0
+
+
+def _check_order(elapsed: pd.Series, path: Path) -> None:
+    bad = elapsed <= 0
+    if bad.any():
+        raise HotspotDataError(
+            "the visit ends before (or when) it starts", path=path, row=_first_bad(bad),
+            column="end",
+        )
