@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -58,8 +59,7 @@ def find_crime_files(paths: Iterable[str | Path]) -> list[CrimeSource]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.csv") if STREET_FILE.search(p.name))
-            sources.extend(CrimeSource(p) for p in found)
+            sources.extend(CrimeSource(p) for p in street_files_in(path))
         elif path.is_file() and path.suffix.lower() == ".zip":
             sources.extend(_zip_members(path))
         elif path.is_file():
@@ -67,6 +67,17 @@ def find_crime_files(paths: Iterable[str | Path]) -> list[CrimeSource]:
         else:
             raise HotspotDataError("file or folder not found", path=path)
     return sources
+
+
+def street_files_in(folder: Path) -> list[Path]:
+    """Every `*-street.csv` below `folder`, following linked folders, in name order."""
+    found = [
+        Path(root) / name
+        for root, _dirs, names in os.walk(folder, followlinks=True)
+        for name in names
+        if STREET_FILE.search(name)
+    ]
+    return sorted(found)
 
 
 def _zip_members(path: Path) -> Iterator[CrimeSource]:

@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.aggregate import CrimeCounts, count_crimes
-from geo.crimes import STREET_FILE, read_crimes
+from geo.crimes import read_crimes, street_files_in
 from geo.errors import HotspotDataError
 from geo.hotspots import read_hotspots
 from geo.patrols import empty_patrols, read_patrols
@@ -46,11 +46,16 @@ def dataset_version(folder: Path) -> str:
     """A key that changes whenever any file of the dataset changes (path, size, mtime)."""
     digest = hashlib.sha256()
     if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
+        for path in sorted(_files_below(folder)):
+            if not path.name.startswith("."):
                 stat = path.stat()
                 digest.update(f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
+
+
+def _files_below(folder: Path) -> list[Path]:
+    """Every file below `folder`, following linked folders."""
+    return [Path(root) / n for root, _d, names in os.walk(folder, followlinks=True) for n in names]
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,6 @@ def load_dataset(folder: Path) -> Dataset:
 
 def _crime_paths(folder: Path) -> list[Path]:
     crimes = folder / "crimes"
-    if not crimes.is_dir() or not any(STREET_FILE.search(p.name) for p in crimes.rglob("*.csv")):
+    if not crimes.is_dir() or not street_files_in(crimes):
         raise HotspotDataError("holds no police.uk *-street.csv files", path=crimes)
     return [crimes]

@@ -1,0 +1,14 @@
+"""Hotspot patrol map: entry point and navigation only (pages hold layout, geo holds analysis)."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from geo.assets import vendor_leaflet
+
+st.set_page_config(page_title="Hotspot patrol map", page_icon=":round_pushpin:", layout="wide")
+vendor_leaflet(Path(__file__).parent / "static")
+
+explore = st.Page("pages/explore.py", title="Hotspot map", url_path="", default=True)
+navigation = st.navigation([explore], position="hidden")
+navigation.run()

@@ -1,0 +1,284 @@
+"""Build the hotspot map as a folium object: coloured polygons, names, legend, tooltips.
+
+A thin presentation layer over the figures (like geopandas' explore.py): no streamlit here, so the
+map is tested by rendering it to HTML. Leaflet is loaded from the app's own origin (`asset_base`),
+never from a CDN, and every value that came from a file is HTML-escaped before it reaches the page.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.hotspots import BRITISH_NATIONAL_GRID, WGS84
+from geo.scales import MISSING_COLOUR, Scale
+from geo.tiles import TileSource
+
+DEFAULT_ASSET_BASE = "/app/static/vendor/leaflet"
+LABEL_ZOOM = 13
+"""At this zoom and closer, hotspot names and outlines show; further out, dots and town names."""
+
+COORDINATE_DECIMALS = 6
+PLAIN_BACKGROUND = "#eef0ec"
+
+
+@dataclass(frozen=True)
+class MapStyle:
+    """Sizes that differ between the browser page and the wall screen."""
+
+    label_px: int = 13
+    town_label_px: int = 15
+    legend_px: int = 13
+    dot_radius: int = 8
+    outline_weight: float = 1.5
+
+
+WALL_STYLE = MapStyle(label_px=20, town_label_px=24, legend_px=22, dot_radius=13, outline_weight=2.5)
+
+
+def build_map(
+    hotspots: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    scale: Scale,
+    tiles: TileSource,
+    style: MapStyle = MapStyle(),
+    asset_base: str = DEFAULT_ASSET_BASE,
+) -> folium.Map:
+    """The map of `hotspots` (WGS84) coloured by `table[scale.metric]`, fitted to them."""
+    shown = hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
+    m = folium.Map(tiles=None, control_scale=True, zoom_control=True, prefer_canvas=False)
+    _serve_locally(m, asset_base)
+    if tiles.url:
+        folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=19).add_to(m)
+    m.get_root().header.add_child(Element(_css(style, tiles)))
+    features = feature_collection(shown, scale)
+    _add_polygons(m, features, style)
+    _add_dots(m, features, style)
+    _add_labels(m, shown, style)
+    m.get_root().html.add_child(Element(legend_html(scale, shown[scale.metric], style)))
+    m.add_child(_ZoomClasses(LABEL_ZOOM))
+    if len(shown):
+        minx, miny, maxx, maxy = shown.total_bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(30, 30), max_zoom=16)
+    return m
+
+
+def _serve_locally(m: folium.Map, asset_base: str) -> None:
+    """Only Leaflet, from the app itself: no jQuery, Bootstrap or fonts from CDNs."""
+    m.default_js = [("leaflet", f"{asset_base}/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{asset_base}/leaflet.css")]
+
+
+def feature_collection(shown: gpd.GeoDataFrame, scale: Scale) -> dict:
+    """GeoJSON of the hotspots with escaped display properties and a fill colour each."""
+    colours = scale.colours_for(shown[scale.metric].to_numpy(dtype=float))
+    geometry = shapely.set_precision(shown.geometry.values, 10**-COORDINATE_DECIMALS)
+    features = []
+    for position, (row, colour, geom) in enumerate(
+        zip(shown.itertuples(index=False), colours, geometry)
+    ):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(shapely.to_geojson(geom)),
+                "properties": {
+                    "key": position,
+                    "hotspot_id": escape(str(row.hotspot_id)),
+                    "fill": colour,
+                    "tooltip": tooltip_html(row._asdict()),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def tooltip_html(row: dict) -> str:
+    """Name, town, ASB before → after with the change, hours and visits; all values escaped."""
+    town = f"<div class='tt-town'>{escape(str(row['town']))}</div>" if row.get("town") else ""
+    change = format_change(row["asb_change_pct"])
+    small = " <span class='tt-warn'>(small numbers)</span>" if row.get("asb_small_base") else ""
+    return (
+        f"<div class='tt-name'>{escape(str(row['name']))}</div>{town}"
+        f"<div>ASB {int(row['asb_before']):,} → {int(row['asb_after']):,} ({change}){small}</div>"
+        f"<div>{row['officer_hours']:,.0f} officer hours · {int(row['visits']):,} visits</div>"
+    )
+
+
+def format_change(value: float) -> str:
+    """A change as '−25.0%' / '+3.1%', or 'no baseline' when it is empty."""
+    if value is None or np.isnan(value):
+        return "no baseline"
+    sign = "−" if value < 0 else "+"
+    return f"{sign}{abs(value):.1f}%"
+
+
+def _add_polygons(m: folium.Map, features: dict, style: MapStyle) -> None:
+    folium.GeoJson(
+        features,
+        name="Hotspots",
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.85,
+            "color": "#222222",
+            "weight": style.outline_weight,
+        },
+        highlight_function=lambda f: {"weight": style.outline_weight * 2.5, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, class_name="hotspot-tip"),
+        smooth_factor=0,
+    ).add_to(m)
+
+
+def _add_dots(m: folium.Map, features: dict, style: MapStyle) -> None:
+    """A dot per hotspot for zoomed-out views, where a 200 m polygon is a pixel or two."""
+    dots = []
+    for feature in features["features"]:
+        point = shapely.from_geojson(json.dumps(feature["geometry"])).representative_point()
+        dots.append({**feature, "geometry": json.loads(shapely.to_geojson(point))})
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": dots},
+        name="Hotspot dots",
+        marker=folium.CircleMarker(radius=style.dot_radius, class_name="hotspot-dot"),
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.95,
+            "color": "#222222",
+            "weight": 1.5,
+            "className": "hotspot-dot",
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, class_name="hotspot-tip"),
+    ).add_to(m)
+
+
+def _add_labels(m: folium.Map, shown: gpd.GeoDataFrame, style: MapStyle) -> None:
+    """Hotspot names near their polygons, and town names for zoomed-out views."""
+    labels = [
+        [round(p.y, 6), round(p.x, 6), escape(str(name)), "hotspot-label"]
+        for name, p in zip(shown["name"], shown.geometry.representative_point())
+    ]
+    towns = shown[shown["town"] != ""].to_crs(BRITISH_NATIONAL_GRID).dissolve(by="town")
+    centres = towns.geometry.centroid.to_crs(WGS84)
+    labels += [
+        [round(p.y, 6), round(p.x, 6), escape(str(town)), "town-label"]
+        for town, p in zip(towns.index, centres)
+    ]
+    m.add_child(_Labels(labels, offset_px=style.label_px))
+
+
+def legend_html(scale: Scale, values: pd.Series, style: MapStyle = MapStyle()) -> str:
+    """The legend box: title with units, one swatch per class with its range and count."""
+    classes = scale.classify(values.to_numpy(dtype=float))
+    rows = [
+        _legend_row(colour, label, int((classes == index).sum()))
+        for index, (colour, label) in enumerate(zip(scale.colours, scale.labels))
+    ]
+    missing = int((classes == -1).sum())
+    if missing:
+        rows.append(_legend_row(MISSING_COLOUR, scale.missing_label, missing))
+    return (
+        f"<div class='hotspot-legend' role='figure' aria-label='Map legend' "
+        f"style='font-size:{style.legend_px}px'>"
+        f"<div class='legend-title'>{escape(scale.title)}</div>"
+        f"<div class='legend-note'>{escape(scale.note)}</div>"
+        f"{''.join(reversed(rows)) if scale.metric == 'officer_hours' else ''.join(rows)}"
+        "<div class='legend-note'>Number of hotspots in brackets.</div></div>"
+    )
+
+
+def _legend_row(colour: str, label: str, count: int) -> str:
+    return (
+        f"<div class='legend-row'><span class='swatch' style='background:{colour}'></span>"
+        f"{escape(label)} ({count})</div>"
+    )
+
+
+def _css(style: MapStyle, tiles: TileSource) -> str:
+    background = "" if tiles.url else f".folium-map, .leaflet-container {{background:{PLAIN_BACKGROUND};}}"
+    halo = "0 0 3px #fff, 0 0 3px #fff, 0 0 5px #fff, 0 0 6px #fff"
+    return f"""<style>
+{background}
+.label span {{white-space:nowrap; font-family:system-ui,sans-serif; color:#111; text-shadow:{halo};
+  display:inline-block; transform:translateX(-50%);}}
+.hotspot-label {{font-size:{style.label_px}px; font-weight:600;}}
+.town-label {{font-size:{style.town_label_px}px; font-weight:700; letter-spacing:0.02em;}}
+.zoom-far .hotspot-label, .zoom-near .town-label, .zoom-near .hotspot-dot {{display:none;}}
+.hotspot-tip {{font-family:system-ui,sans-serif; font-size:13px;}}
+.hotspot-tip .tt-name {{font-weight:700; font-size:14px;}}
+.hotspot-tip .tt-warn {{color:#a63603;}}
+.hotspot-legend {{position:fixed; bottom:28px; right:10px; z-index:1000; background:rgba(255,255,255,0.95);
+  border:1px solid #888; border-radius:4px; padding:8px 10px; font-family:system-ui,sans-serif;
+  color:#111; line-height:1.35; max-width:22em;}}
+.hotspot-legend .legend-title {{font-weight:700;}}
+.hotspot-legend .legend-note {{font-size:0.85em; color:#333;}}
+.hotspot-legend .swatch {{display:inline-block; width:1.1em; height:0.9em; border:1px solid #555;
+  margin-right:0.4em; vertical-align:middle;}}
+</style>"""
+
+
+class _ZoomClasses(MacroElement):
+    """Marks the map container `zoom-near` / `zoom-far` so CSS shows names or dots."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (map) {
+  function update() {
+    var near = map.getZoom() >= {{ this.threshold }};
+    map.getContainer().classList.toggle('zoom-near', near);
+    map.getContainer().classList.toggle('zoom-far', !near);
+  }
+  map.on('zoomend', update);
+  update();
+})({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, threshold: int) -> None:
+        super().__init__()
+        self._name = "ZoomClasses"
+        self.threshold = threshold
+
+
+def selection_outline(hotspots: gpd.GeoDataFrame, hotspot_id: str | None) -> folium.FeatureGroup:
+    """A thick outline round the selected hotspot, added without redrawing the whole map."""
+    group = folium.FeatureGroup(name="Selected")
+    chosen = hotspots[hotspots["hotspot_id"] == hotspot_id]
+    if len(chosen):
+        geometry = json.loads(shapely.to_geojson(chosen.geometry.iloc[0]))
+        folium.GeoJson(
+            {"type": "Feature", "geometry": geometry, "properties": {}},
+            style_function=lambda f: {"color": "#000000", "weight": 5, "fill": False, "dashArray": "6 4"},
+            interactive=False,
+        ).add_to(group)
+    return group
+
+
+class _Labels(MacroElement):
+    """Text labels as non-interactive Leaflet divIcons; the text is escaped before it gets here."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (map) {
+  {{ this.labels | tojson }}.forEach(function (label) {
+    var icon = L.divIcon({
+      html: "<span class='" + label[3] + "'>" + label[2] + "</span>",
+      className: "label", iconSize: [0, 0], iconAnchor: [0, -{{ this.offset_px }}]
+    });
+    L.marker([label[0], label[1]], {icon: icon, interactive: false, keyboard: false}).addTo(map);
+  });
+})({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, labels: list[list], offset_px: int) -> None:
+        super().__init__()
+        self._name = "Labels"
+        self.labels = labels
+        self.offset_px = offset_px

@@ -1,0 +1,102 @@
+"""Colour scales for the map: classes, colours and legend labels, without any drawing.
+
+ASB change uses a diverging ColorBrewer RdBu scale centred on 0 (blue = fall, red = rise), patrol
+hours a sequential YlGnBu scale; both are colour-blind safe. Values outside the breaks fall in the
+end classes and missing values get their own grey class, never black.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+MISSING_COLOUR = "#bdbdbd"
+RDBU_7 = ("#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b")
+YLGNBU_5 = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+ASB_BREAKS = (-40.0, -20.0, -5.0, 5.0, 20.0, 40.0)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Classes of a metric: inner `breaks` (ascending), one colour and label per class."""
+
+    metric: str
+    title: str
+    note: str
+    breaks: tuple[float, ...]
+    colours: tuple[str, ...]
+    labels: tuple[str, ...]
+    missing_label: str
+
+    def classify(self, values: Sequence[float] | np.ndarray) -> np.ndarray:
+        """Class index of each value (a value on a break goes to the lower class); −1 if missing."""
+        array = np.asarray(values, dtype=float)
+        classes = np.searchsorted(np.asarray(self.breaks), array, side="left")
+        return np.where(np.isnan(array), -1, classes)
+
+    def colours_for(self, values: Sequence[float] | np.ndarray) -> list[str]:
+        """The fill colour of each value."""
+        return [self.colours[c] if c >= 0 else MISSING_COLOUR for c in self.classify(values)]
+
+
+def asb_change_scale() -> Scale:
+    """Diverging scale for ASB change %, centred on 0; falls are blue."""
+    return Scale(
+        metric="asb_change_pct",
+        title="ASB change on the same months last year",
+        note="Blue: ASB fell. Red: ASB rose.",
+        breaks=ASB_BREAKS,
+        colours=RDBU_7,
+        labels=(
+            "fell 40% or more",
+            "fell 20% to 40%",
+            "fell 5% to 20%",
+            "within ±5%",
+            "rose 5% to 20%",
+            "rose 20% to 40%",
+            "rose more than 40%",
+        ),
+        missing_label="no ASB last year (no % change)",
+    )
+
+
+def hours_scale(values: Sequence[float] | np.ndarray) -> Scale:
+    """Sequential scale for officer patrol hours, with rounded quantile breaks."""
+    breaks = nice_breaks(values, len(YLGNBU_5))
+    edges = (0.0, *breaks)
+    labels = [f"{_fmt(lo)}–{_fmt(hi)} h" for lo, hi in zip(edges[:-1], edges[1:])]
+    labels.append(f"over {_fmt(edges[-1])} h" if breaks else "no patrol hours recorded")
+    spread = np.linspace(0, len(YLGNBU_5) - 1, len(labels)).round().astype(int)
+    colours = tuple(YLGNBU_5[i] for i in spread) if breaks else YLGNBU_5[:1]
+    return Scale(
+        metric="officer_hours",
+        title="Officer patrol hours in the period",
+        note="Darker: more hours (officers × time on patrol).",
+        breaks=tuple(breaks),
+        colours=colours,
+        labels=tuple(labels),
+        missing_label="no patrol data",
+    )
+
+
+def nice_breaks(values: Sequence[float] | np.ndarray, classes: int) -> list[float]:
+    """Up to `classes − 1` quantile breaks rounded to two significant figures, distinct, > 0."""
+    array = np.asarray(values, dtype=float)
+    array = array[~np.isnan(array)]
+    if array.size == 0 or array.max() <= 0:
+        return []
+    quantiles = np.quantile(array, np.linspace(0, 1, classes + 1)[1:-1])
+    rounded = sorted({_round_sig(q) for q in quantiles if q > 0})
+    return [b for b in rounded if b < array.max()]
+
+
+def _round_sig(value: float, figures: int = 2) -> float:
+    digits = figures - 1 - int(math.floor(math.log10(abs(value))))
+    return float(round(value, digits))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.1f}"

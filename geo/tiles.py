@@ -1,0 +1,40 @@
+"""Where map tiles come from: `HOTSPOT_TILES` (a URL template), OpenStreetMap by default, or none.
+
+A force may run its own tile server; `none` draws the hotspots on a plain background, which must
+read well on its own (a locked-down network, a wall screen with no internet).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+
+
+@dataclass(frozen=True)
+class TileSource:
+    """A tile URL template and its attribution; `url` None means no tiles."""
+
+    url: str | None
+    attribution: str
+
+    @property
+    def host(self) -> str | None:
+        """The tile server's host, the one outside address the map may contact."""
+        return urlparse(self.url).hostname if self.url else None
+
+
+def tile_source(setting: str | None = None, attribution: str | None = None) -> TileSource:
+    """Tiles from a setting (default: the `HOTSPOT_TILES` environment variable)."""
+    value = (setting if setting is not None else os.environ.get("HOTSPOT_TILES", "")).strip()
+    if value.lower() == "none":
+        return TileSource(None, "")
+    if not value or value.lower() in ("osm", "openstreetmap"):
+        return TileSource(OSM_URL, OSM_ATTRIBUTION)
+    own = attribution or os.environ.get("HOTSPOT_TILES_ATTRIBUTION") or f"Tiles: {urlparse(value).hostname}"
+    return TileSource(value, own)
