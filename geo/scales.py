@@ -32,9 +32,15 @@ class Scale:
     missing_label: str
 
     def classify(self, values: Sequence[float] | np.ndarray) -> np.ndarray:
-        """Class index of each value (a value on a break goes to the lower class); −1 if missing."""
+        """Class index of each value; −1 if missing. A value on a break goes to the class nearer
+        zero, so ±5% is 'within ±5%' and −40% is 'fell 20% to 40%'."""
         array = np.asarray(values, dtype=float)
-        classes = np.searchsorted(np.asarray(self.breaks), array, side="left")
+        breaks = np.asarray(self.breaks)
+        classes = np.where(
+            array < 0,
+            np.searchsorted(breaks, array, side="right"),
+            np.searchsorted(breaks, array, side="left"),
+        )
         return np.where(np.isnan(array), -1, classes)
 
     def colours_for(self, values: Sequence[float] | np.ndarray) -> list[str]:
@@ -51,7 +57,7 @@ def asb_change_scale() -> Scale:
         breaks=ASB_BREAKS,
         colours=RDBU_7,
         labels=(
-            "fell 40% or more",
+            "fell more than 40%",
             "fell 20% to 40%",
             "fell 5% to 20%",
             "within ±5%",

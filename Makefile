@@ -1,0 +1,39 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+SAMPLE := data/sample
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint sample chromium bench
+
+$(VENV)/app.stamp: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/dev.stamp: $(VENV)/app.stamp requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(SAMPLE)/SAMPLE.md: geo/sample.py geo/places.py | $(VENV)/app.stamp
+	$(PY) -m geo sample --out $(SAMPLE)
+
+sample: $(SAMPLE)/SAMPLE.md
+
+run: $(VENV)/app.stamp $(SAMPLE)/SAMPLE.md
+	$(VENV)/bin/streamlit run app.py
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+lint: $(VENV)/dev.stamp
+	$(PY) -m ruff check app.py geo pages tests
+	$(PY) -m ruff format --check app.py geo pages tests
+
+test: $(VENV)/dev.stamp chromium lint
+	$(PY) -m pytest
+
+bench: $(VENV)/app.stamp
+	$(PY) -m geo bench

@@ -1,0 +1,116 @@
+"""police.uk readers: file, folder, archive zip, extra columns, missing coordinates, bad rows."""
+
+import shutil
+import zipfile
+
+import pandas as pd
+import pytest
+
+from geo.crimes import POLICE_UK_HEADER, read_crimes
+from geo.errors import HotspotDataError
+from tests.helpers import write_street_csv
+
+ROWS = [
+    ("2024-01", -1.35, 53.01, "Anti-social behaviour"),
+    ("2024-01", -1.35, 53.01, "Burglary"),
+    ("2024-01", None, None, "Drugs"),
+]
+
+
+# checks outputs
+
+
+def test_reads_one_file_with_asb_flag_and_missing_coordinates(tmp_path):
+    crimes = read_crimes([write_street_csv(tmp_path / "2024-01-test-street.csv", ROWS)])
+    assert len(crimes) == 3
+    assert crimes["asb"].tolist() == [True, False, False]
+    assert crimes["lon"].isna().tolist() == [False, False, True]
+    assert set(crimes["month"]) == {pd.Period("2024-01", freq="M").ordinal}
+
+
+def test_folder_is_searched_recursively_for_street_files(tmp_path):
+    write_street_csv(tmp_path / "2024-01" / "2024-01-test-street.csv", ROWS)
+    write_street_csv(tmp_path / "2024-02" / "deeper" / "2024-02-test-street.csv", ROWS[:1])
+    write_street_csv(tmp_path / "2024-02" / "2024-02-test-outcomes.csv", ROWS)
+    assert len(read_crimes([tmp_path])) == 4
+
+
+def test_police_uk_archive_zip(tmp_path):
+    street = write_street_csv(tmp_path / "src" / "2024-01-test-street.csv", ROWS)
+    archive = tmp_path / "police.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(street, "2024-01/2024-01-test-street.csv")
+        zipped.writestr("2024-01/2024-01-test-outcomes.csv", "Crime ID,Month\n")
+    assert len(read_crimes([archive])) == 3
+
+
+def test_extra_trailing_columns_are_tolerated(shared_data):
+    path = shared_data / "police-uk" / "south-yorkshire" / "2021-01-south-yorkshire-street.csv"
+    crimes = read_crimes([path])
+    assert len(crimes) == 12398
+    with path.open() as handle:
+        no_location = sum(1 for line in handle if line.split(",")[4:6] == ["", ""])
+    assert crimes["lon"].isna().sum() == no_location > 0
+
+
+def test_utf8_bom_is_read(tmp_path):
+    path = write_street_csv(tmp_path / "bom-street.csv", ROWS)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert len(read_crimes([path])) == 3
+
+
+# checks inputs
+
+
+def test_bad_month_names_row_and_column(tmp_path):
+    path = write_street_csv(tmp_path / "x-street.csv", [*ROWS, ("January", -1.3, 53.0, "Drugs")])
+    with pytest.raises(HotspotDataError, match=r"x-street.csv, row 5, column 'Month'.*not a month"):
+        read_crimes([path])
+
+
+def test_bad_coordinate_names_row_and_column(tmp_path):
+    path = write_street_csv(tmp_path / "x-street.csv", ROWS)
+    path.write_text(path.read_text().replace("-1.350000", "west", 1))
+    with pytest.raises(HotspotDataError, match=r"row 2, column 'Longitude'.*'west'"):
+        read_crimes([path])
+
+
+def test_wrong_header_is_refused(tmp_path):
+    header = [*POLICE_UK_HEADER]
+    header[4] = "Lon"
+    path = write_street_csv(tmp_path / "x-street.csv", ROWS, header=header)
+    with pytest.raises(HotspotDataError, match=r"row 1, column 'Longitude'.*'Lon'"):
+        read_crimes([path])
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x00\x00PK", b"just some text\n"])
+def test_empty_binary_and_foreign_files_are_refused(tmp_path, content):
+    path = tmp_path / "odd-street.csv"
+    path.write_bytes(content)
+    with pytest.raises(HotspotDataError, match="odd-street.csv"):
+        read_crimes([path])
+
+
+def test_truncated_file_is_refused(tmp_path):
+    path = write_street_csv(tmp_path / "cut-street.csv", ROWS)
+    path.write_bytes(path.read_bytes()[:-40])
+    with pytest.raises(HotspotDataError, match="cut-street.csv, row 4"):
+        read_crimes([path])
+
+
+def test_missing_path_is_named(tmp_path):
+    with pytest.raises(HotspotDataError, match="nowhere.*not found"):
+        read_crimes([tmp_path / "nowhere"])
+
+
+def test_windows_1252_is_refused_with_advice(tmp_path):
+    path = write_street_csv(tmp_path / "cp-street.csv", [("2024-01", -1.3, 53.0, "Burglary")])
+    path.write_bytes(path.read_bytes().replace(b"Burglary", "Burglary\u00e9".encode("cp1252")))
+    with pytest.raises(HotspotDataError, match="UTF-8"):
+        read_crimes([path])
+
+
+def test_copy_of_real_file_reads_same_as_original(shared_data, tmp_path):
+    source = shared_data / "police-uk" / "derbyshire" / "2024-12-derbyshire-street.csv"
+    shutil.copy(source, tmp_path / source.name)
+    assert len(read_crimes([tmp_path])) == len(read_crimes([source]))

@@ -1,0 +1,23 @@
+import json
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import box
+
+from geo.export import hotspots_geojson, table_csv
+
+
+def test_csv_neutralises_formulas_but_not_numbers():
+    table = pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "+1", "-cmd", "@SUM(A1)", "Heanor"],
+                          "asb_change_pct": [-25.0, 1.0, -3.5, 0.0, 2.0]})  # fmt: skip
+    text = table_csv(table).decode()
+    assert "'=HYPERLINK" in text and "'+1" in text and "'-cmd" in text and "'@SUM" in text
+    assert ",Heanor," not in text and "Heanor,2.00" in text
+    assert "-25.00" in text and "'-25" not in text
+
+
+def test_geojson_carries_figures():
+    hotspots = gpd.GeoDataFrame({"hotspot_id": ["a"]}, geometry=[box(0, 50, 1, 51)], crs=4326)
+    table = pd.DataFrame({"hotspot_id": ["a"], "asb_change_pct": [float("nan")]})
+    data = json.loads(hotspots_geojson(hotspots, table))
+    assert data["features"][0]["properties"] == {"hotspot_id": "a", "asb_change_pct": None}

@@ -1,0 +1,106 @@
+"""Aggregation and figures on hand-made cases whose answers can be counted by eye."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from geo.aggregate import count_crimes
+from geo.crimes import read_crimes
+from geo.figures import change_pct, hotspot_table, monthly_asb, programme_figures
+from geo.hotspots import read_hotspots
+from geo.patrols import empty_patrols, read_patrols
+from geo.period import Period
+from tests.helpers import square_hotspots, write_patrols, write_street_csv
+
+ASB, BURGLARY = "Anti-social behaviour", "Burglary"
+# A at (0..1, 50..51); B overlaps A's right half; C far away with no ASB last year.
+SQUARES = {"A": (0.0, 50.0, 1.0, 51.0), "B": (0.5, 50.0, 1.5, 51.0), "C": (5.0, 50.0, 6.0, 51.0)}
+PERIOD = Period.parse("2024-01:2024-02")
+
+
+@pytest.fixture
+def figures(tmp_path):
+    hotspots = read_hotspots(square_hotspots(tmp_path / "h.geojson", SQUARES))
+    rows = [
+        ("2023-01", 0.2, 50.5, ASB),  # A only, before
+        ("2023-01", 0.2, 50.5, ASB),
+        ("2023-02", 0.75, 50.5, ASB),  # A and B (overlap), before
+        ("2023-02", 1.0, 50.5, BURGLARY),  # on A's right edge and inside B
+        ("2024-01", 0.2, 50.5, ASB),  # A only, after
+        ("2024-02", 0.75, 50.5, ASB),  # overlap, after
+        ("2024-02", 0.75, 50.5, ASB),
+        ("2024-02", 5.5, 50.5, ASB),  # C: nothing before
+        ("2024-01", 3.0, 50.5, BURGLARY),  # outside every hotspot
+        ("2024-01", None, None, BURGLARY),  # no location: forcewide only
+        ("2023-01", 3.0, 50.5, BURGLARY),
+    ]
+    write_street_csv(tmp_path / "c" / "2024-street.csv", rows)
+    counts = count_crimes(read_crimes([tmp_path / "c"]), hotspots)
+    return hotspots, counts
+
+
+def test_point_on_edge_counts_and_overlaps_count_in_each(figures):
+    hotspots, counts = figures
+    table = hotspot_table(hotspots, counts, empty_patrols(), PERIOD).set_index("hotspot_id")
+    assert table.loc["A", ["asb_before", "asb_after", "crime_before", "crime_after"]].tolist() == [3, 3, 4, 3]
+    assert table.loc["B", ["asb_before", "asb_after", "crime_before", "crime_after"]].tolist() == [1, 2, 2, 2]
+    assert table.loc["A", "asb_change_pct"] == 0.0
+    assert table.loc["B", "asb_change_pct"] == 100.0
+
+
+def test_zero_before_gives_empty_change_not_infinity(figures):
+    hotspots, counts = figures
+    table = hotspot_table(hotspots, counts, empty_patrols(), PERIOD).set_index("hotspot_id")
+    assert table.loc["C", "asb_before"] == 0 and table.loc["C", "asb_after"] == 1
+    assert math.isnan(table.loc["C", "asb_change_pct"])
+    assert table.loc["C", "asb_small_base"]
+
+
+def test_programme_counts_each_crime_once_and_force_counts_every_row(figures):
+    hotspots, counts = figures
+    table = hotspot_table(hotspots, counts, empty_patrols(), PERIOD)
+    result = programme_figures(table, counts, PERIOD)
+    assert (result.asb_before, result.asb_after) == (3, 4)  # overlap counted once
+    assert (result.crime_before, result.crime_after) == (4, 4)
+    assert (result.force_crime_before, result.force_crime_after) == (5, 6)
+    assert result.asb_mean_change_pct == pytest.approx(50.0)  # mean of 0 and +100; C has none
+    assert result.asb_mean_over == 2
+    assert math.isnan(result.asb_largest_reduction_pct)
+
+
+def test_a_month_missing_is_reported(figures):
+    _, counts = figures
+    hotspots, _ = figures
+    period = Period.parse("2024-01:2024-03")
+    table = hotspot_table(hotspots, counts, empty_patrols(), period)
+    assert programme_figures(table, counts, period).missing_months == ["2023-03", "2024-03"]
+
+
+def test_monthly_asb_lines_up_months_with_last_year(figures):
+    _, counts = figures
+    monthly = monthly_asb(counts, "A", PERIOD)
+    assert monthly["this_year"].tolist() == [1, 2]
+    assert monthly["last_year"].tolist() == [2, 1]
+
+
+def test_patrol_totals_in_period(figures, tmp_path):
+    hotspots, counts = figures
+    log = write_patrols(
+        tmp_path / "p.csv",
+        [
+            ("A", "2024-01-05T18:00", "2024-01-05T18:30", 2, 1, 10),
+            ("A", "2024-02-10T20:00", "2024-02-10T21:15", 1, 0, 4),
+            ("B", "2023-12-31T23:50", "2024-01-01T00:20", 3, 0, 2),  # starts before the period
+        ],
+    )
+    patrols = read_patrols(log, hotspots["hotspot_id"])
+    table = hotspot_table(hotspots, counts, patrols, PERIOD).set_index("hotspot_id")
+    assert table.loc["A", ["officer_hours", "visits", "arrests", "engagements"]].tolist() == [2.25, 2, 1, 14]
+    assert table.loc["B", "visits"] == 0
+
+
+def test_change_pct_definition():
+    assert change_pct(100, 75) == -25.0
+    assert math.isnan(change_pct(0, 5))
+    assert change_pct(pd.Series([10, 0]), pd.Series([5, 0])).tolist()[0] == -50.0

@@ -1,0 +1,102 @@
+"""The map rendered to HTML, without a browser: local assets only, escaping, legend, colours."""
+
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from geo.figures import SUMMARY_COLUMNS
+from geo.mapping import build_map, legend_html
+from geo.scales import MISSING_COLOUR, RDBU_7, asb_change_scale, hours_scale
+from geo.tiles import OSM_URL, tile_source
+
+HOSTILE = "<b>Bold</b> & <img src=x onerror=alert(1)>"
+
+
+def _inputs():
+    hotspots = gpd.GeoDataFrame(
+        {"hotspot_id": ["a", "b", "c"], "name": [HOSTILE, "Heanor Market", "Shirebrook"],
+         "town": ["<i>Town</i>", "Heanor", "Shirebrook"], "started": pd.NaT},
+        geometry=[box(-1.36, 53.01, -1.35, 53.02), box(-1.34, 53.01, -1.33, 53.02),
+                  box(-1.22, 53.20, -1.21, 53.21)],
+        crs="EPSG:4326",
+    )  # fmt: skip
+    table = pd.DataFrame(
+        {"hotspot_id": ["a", "b", "c"], "name": hotspots["name"], "town": hotspots["town"],
+         "asb_before": [40, 20, 0], "asb_after": [22, 21, 3], "asb_change_pct": [-45.0, 5.1, np.nan],
+         "asb_small_base": [False, False, True], "crime_before": [100, 50, 10],
+         "crime_after": [88, 49, 12], "crime_change_pct": [-12.0, -2.0, 20.0],
+         "officer_hours": [500.0, 120.5, 0.0], "visits": [300, 80, 0], "arrests": [5, 1, 0],
+         "engagements": [900, 200, 0]}
+    )[SUMMARY_COLUMNS]  # fmt: skip
+    return hotspots, table
+
+
+def _render(scale=None, tiles="none"):
+    hotspots, table = _inputs()
+    fmap = build_map(hotspots, table, scale or asb_change_scale(), tile_source(tiles))
+    return fmap.get_root().render()
+
+
+def test_no_script_or_stylesheet_from_outside():
+    html = _render(tiles="")
+    sources = re.findall(r"<(?:script|link)[^>]+(?:src|href)=\"([^\"]+)\"", html)
+    assert sources and all(s.startswith("/app/static/") for s in sources), sources
+    assert OSM_URL in html  # only tiles come from outside
+    for cdn in ("cdn.jsdelivr", "cdnjs", "unpkg", "d3js", "bootstrapcdn", "code.jquery"):
+        assert cdn not in html
+
+
+def test_no_tiles_means_no_tile_layer_and_a_plain_background():
+    html = _render(tiles="none")
+    assert "tileLayer" not in html and "openstreetmap" not in html.lower()
+    assert "background:#eef0ec" in html
+
+
+def test_values_from_files_are_escaped_everywhere():
+    html = _render()
+    assert "<b>Bold</b>" not in html and "<img src=x" not in html and "<i>Town</i>" not in html
+    assert html.count("\\u0026lt;b\\u0026gt;Bold") >= 2  # tooltip and label, escaped then JSON-encoded
+
+
+def test_one_polygon_and_one_dot_per_hotspot_with_class_colours():
+    html = _render()
+    assert html.count('"type": "Polygon"') == 3
+    assert html.count('"type": "Point"') == 3
+    fills = re.findall(r'"fill": "(#[0-9a-f]{6})"', html)
+    assert fills[:3] == [RDBU_7[0], RDBU_7[4], MISSING_COLOUR]
+
+
+def test_legend_has_title_units_breaks_and_counts():
+    _, table = _inputs()
+    legend = legend_html(asb_change_scale(), table["asb_change_pct"])
+    assert "ASB change on the same months last year" in legend
+    assert "fell more than 40% (1)" in legend and "rose 5% to 20% (1)" in legend
+    assert "no ASB last year (no % change) (1)" in legend
+    hours = legend_html(hours_scale(table["officer_hours"]), table["officer_hours"])
+    assert "Officer patrol hours" in hours and " h (" in hours
+
+
+def test_map_fits_the_hotspots():
+    hotspots, table = _inputs()
+    fmap = build_map(hotspots, table, asb_change_scale(), tile_source("none"))
+    html = fmap.get_root().render()
+    bounds = re.search(r"fitBounds\(\s*\[\[([\d.\-]+), ([\d.\-]+)\], \[([\d.\-]+), ([\d.\-]+)\]\]", html)
+    assert bounds is not None
+    assert [float(v) for v in bounds.groups()] == pytest.approx([53.01, -1.36, 53.21, -1.21])
+
+
+def test_diverging_scale_is_centred_on_zero():
+    scale = asb_change_scale()
+    classes = scale.classify([-45, -40, -39.9, -5, -4, 0, 5, 5.1, 39.9, 40, 40.1, 300])
+    assert classes.tolist() == [0, 1, 1, 3, 3, 3, 3, 4, 5, 5, 6, 6]
+    assert scale.colours[3] == "#f7f7f7"
+    assert scale.classify([np.nan]).tolist() == [-1]
+
+
+def test_hours_scale_with_no_hours_says_so():
+    scale = hours_scale([0.0, 0.0])
+    assert scale.labels == ("no patrol hours recorded",)
