@@ -1,0 +1,75 @@
+"""The map page under AppTest: figures on screen, widgets, query parameters, bad data folders."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+
+def _app(monkeypatch, folder, **query) -> AppTest:
+    monkeypatch.setenv("HOTSPOT_DATA", str(folder))
+    monkeypatch.setenv("HOTSPOT_TILES", "none")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def test_page_shows_programme_figures_and_says_sample(monkeypatch, sample_dir):
+    at = _app(monkeypatch, sample_dir)
+    assert not at.exception
+    metrics = _metrics(at)
+    assert metrics["Arrests"] == "111"
+    assert 9000 <= int(metrics["Officer patrol hours"].replace(",", "")) <= 9500
+    assert metrics["ASB change, mean of hotspots"].startswith("−2")
+    assert any("Sample data" in info.value for info in at.info)
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) >= 20
+
+
+def test_metric_and_town_go_into_the_query(monkeypatch, sample_dir):
+    at = _app(monkeypatch, sample_dir)
+    at.sidebar.radio(key="metric").set_value("hours").run()
+    at.sidebar.selectbox(key="town").set_value("Heanor").run()
+    assert at.query_params["metric"] == ["hours"]
+    assert at.query_params["town"] == ["Heanor"]
+    assert set(at.dataframe[0].value["town"]) == {"Heanor"}
+
+
+def test_link_opens_the_same_view_with_a_selected_hotspot(monkeypatch, sample_dir):
+    first = _app(monkeypatch, sample_dir)
+    hotspot = first.dataframe[0].value["hotspot_id"].iloc[0]
+    at = _app(monkeypatch, sample_dir, metric="hours", period="2025-04:2026-03", hotspot=hotspot)
+    assert not at.exception
+    assert at.sidebar.radio(key="metric").value == "hours"
+    assert at.sidebar.select_slider(key="period").value == ("2025-04", "2026-03")
+    assert at.sidebar.selectbox(key="hotspot").value == hotspot
+    detail = _metrics(at)
+    assert "People spoken to" in detail and "ASB" in detail
+    assert at.query_params["hotspot"] == [hotspot]
+
+
+def test_bad_link_values_fall_back_to_defaults(monkeypatch, sample_dir):
+    at = _app(monkeypatch, sample_dir, metric="nonsense", town="Atlantis", period="2024-99:x")
+    assert not at.exception
+    assert at.sidebar.radio(key="metric").value == "asb"
+    assert any("Ignoring the period" in w.value for w in at.warning)
+
+
+def test_unreadable_dataset_gives_a_message_not_a_traceback(monkeypatch, tmp_path):
+    (tmp_path / "hotspots.geojson").write_text("not json at all")
+    (tmp_path / "crimes").mkdir()
+    at = _app(monkeypatch, tmp_path)
+    assert not at.exception
+    assert len(at.error) == 1 and "hotspots.geojson" in at.error[0].value
+
+
+@pytest.mark.parametrize("missing", ["nowhere"])
+def test_missing_dataset_folder_says_how_to_fix(monkeypatch, tmp_path, missing):
+    at = _app(monkeypatch, tmp_path / missing)
+    assert "HOTSPOT_DATA" in at.error[0].value

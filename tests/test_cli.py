@@ -1,0 +1,86 @@
+"""`python -m geo summary`: output formats, and bad input as one plain line with exit status 2."""
+
+import csv
+import hashlib
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.helpers import square_hotspots, write_patrols, write_street_csv
+
+
+def _geo(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *map(str, args)], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    hotspots = square_hotspots(tmp_path / "h.geojson", {"A": (0.0, 50.0, 1.0, 51.0)})
+    crimes = write_street_csv(
+        tmp_path / "crimes" / "2024-01-x-street.csv",
+        [("2023-01", 0.5, 50.5, "Anti-social behaviour")] * 4
+        + [("2024-01", 0.5, 50.5, "Anti-social behaviour")] * 3,
+    )
+    patrols = write_patrols(tmp_path / "p.csv", [("A", "2024-01-02T10:00", "2024-01-02T11:00", 2, 1, 7)])
+    return hotspots, crimes, patrols
+
+
+def test_summary_csv_has_the_contract_columns(inputs):
+    hotspots, crimes, patrols = inputs
+    run = _geo("summary", "--hotspots", hotspots, "--crimes", crimes.parent, "--patrols", patrols,
+               "--period", "2024-01:2024-01")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    assert rows == [
+        {"hotspot_id": "A", "name": "Hotspot A", "town": "Testtown", "asb_before": "4",
+         "asb_after": "3", "asb_change_pct": "-25.00", "asb_small_base": "True",
+         "crime_before": "4", "crime_after": "3", "crime_change_pct": "-25.00",
+         "officer_hours": "2.00", "visits": "1", "arrests": "1", "engagements": "7"}
+    ]  # fmt: skip
+
+
+def test_summary_json_writes_empty_change_as_null(inputs):
+    hotspots, crimes, _ = inputs
+    run = _geo("summary", "--hotspots", hotspots, "--crimes", crimes, "--period", "2023-01:2023-01",
+               "--format", "json")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    (row,) = json.loads(run.stdout)
+    assert row["asb_before"] == 0 and row["asb_after"] == 4 and row["asb_change_pct"] is None
+
+
+def _tree_digest(folder):
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path).encode() + (path.read_bytes() if path.is_file() else b""))
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize(
+    "mutate,expected",
+    [
+        (lambda h, c: c.write_text("Crime ID,Month\n1,2\n"), "header column 3"),
+        (lambda h, c: h.write_text("{}"), "h.geojson"),
+        (lambda h, c: c.write_bytes(b"\x00\xff" * 50), "binary"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_changes_nothing(inputs, tmp_path, mutate, expected):
+    hotspots, crimes, _ = inputs
+    mutate(hotspots, crimes)
+    before = _tree_digest(tmp_path)
+    run = _geo("summary", "--hotspots", hotspots, "--crimes", crimes, "--period", "2024-01:2024-01")
+    assert run.returncode == 2
+    assert expected in run.stderr
+    assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
+    assert _tree_digest(tmp_path) == before
+
+
+def test_bad_period_is_refused(inputs):
+    hotspots, crimes, _ = inputs
+    run = _geo("summary", "--hotspots", hotspots, "--crimes", crimes, "--period", "2024")
+    assert run.returncode == 2 and "START:END" in run.stderr
