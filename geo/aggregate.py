@@ -1,8 +1,8 @@
 """Count crimes per hotspot and month, once per dataset, so every period and filter is cheap.
 
 A crime belongs to a hotspot when its point is inside the polygon or on its edge (shapely
-`intersects` in the lon/lat the data came in). police.uk snaps crimes to a limited set of map points,
-so points are deduplicated first and each distinct point is tested once.
+`covered_by` in the lon/lat the data came in). police.uk snaps crimes to a limited set of map
+points, so points are deduplicated first and each distinct point is tested once.
 """
 
 from __future__ import annotations
@@ -70,7 +70,9 @@ def _force_counts(crimes: pd.DataFrame) -> pd.DataFrame:
             "month": crimes["month"].to_numpy(),
             "crime": 1,
             "asb": crimes["asb"].to_numpy().astype(np.int64),
-            "no_location": (crimes["lon"].isna() | crimes["lat"].isna()).to_numpy().astype(np.int64),
+            "no_location": (crimes["lon"].isna() | crimes["lat"].isna())
+            .to_numpy()
+            .astype(np.int64),
         }
     )
     return frame.groupby("month")[["crime", "asb", "no_location"]].sum().sort_index()

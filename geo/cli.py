@@ -30,11 +30,16 @@ def build_parser() -> argparse.ArgumentParser:
     summary = verbs.add_parser("summary", help="figures per hotspot for a period")
     summary.add_argument("--hotspots", required=True, type=Path, help="hotspot polygon file")
     summary.add_argument(
-        "--crimes", required=True, nargs="+", type=Path,
+        "--crimes",
+        required=True,
+        nargs="+",
+        type=Path,
         help="police.uk street CSVs, folders of them, or the police.uk archive zip",
     )
     summary.add_argument("--patrols", type=Path, help="patrol log CSV")
-    summary.add_argument("--period", required=True, help="whole months START:END, e.g. 2024-01:2024-12")
+    summary.add_argument(
+        "--period", required=True, help="whole months START:END, e.g. 2024-01:2024-12"
+    )
     summary.add_argument("--format", choices=["csv", "json"], default="csv")
 
     sample = verbs.add_parser("sample", help="write the generated sample dataset")

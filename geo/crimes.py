@@ -143,8 +143,12 @@ def _parse(data: bytes, source: CrimeSource) -> pa.Table:
     """Parse the needed columns; on a bad value, find and name its row and column."""
     options = pacsv.ConvertOptions(
         include_columns=_NEEDED,
-        column_types={"Month": pa.string(), "Longitude": pa.float64(), "Latitude": pa.float64(),
-                      "Crime type": pa.string()},
+        column_types={
+            "Month": pa.string(),
+            "Longitude": pa.float64(),
+            "Latitude": pa.float64(),
+            "Crime type": pa.string(),
+        },
         strings_can_be_null=False,
     )
     try:

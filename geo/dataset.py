@@ -49,7 +49,9 @@ def dataset_version(folder: Path) -> str:
         for path in sorted(_files_below(folder)):
             if not path.name.startswith("."):
                 stat = path.stat()
-                digest.update(f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+                digest.update(
+                    f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode()
+                )
     return digest.hexdigest()[:16]
 
 

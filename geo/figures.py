@@ -1,8 +1,9 @@
 """Figures for a period: per hotspot, for the programme as a whole, and forcewide.
 
-Definitions (DESIGN.md): a change is 100 × (after − before) / before, with "before" the same months a
-year earlier, and empty (NaN) when before is 0. The average reduction is the mean of per-hotspot
-changes; the pooled change sums all hotspots first, counting a crime in two overlapping hotspots once.
+Definitions (DESIGN.md): a change is 100 × (after − before) / before, with "before" the same
+months a year earlier, and empty (NaN) when before is 0. The average reduction is the mean of
+per-hotspot changes; the pooled change sums all hotspots first, counting a crime in two overlapping
+hotspots once.
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ def hotspot_table(
 def patrol_totals(patrols: pd.DataFrame, period: Period, by_hotspot: bool = False) -> pd.DataFrame:
     """Officer hours, visits, arrests and engagements of visits starting within `period`."""
     inside = patrols[_months_mask(patrols["month"], period)]
-    grouped = inside.groupby("hotspot_id") if by_hotspot else inside.assign(all="all").groupby("all")
+    grouped = (
+        inside.groupby("hotspot_id") if by_hotspot else inside.assign(all="all").groupby("all")
+    )
     totals = grouped.agg(
         officer_hours=("hours", "sum"),
         visits=("hours", "size"),
@@ -118,7 +121,9 @@ class ProgrammeFigures:
 
 
 def programme_figures(
-    table: pd.DataFrame, counts: CrimeCounts, period: Period,
+    table: pd.DataFrame,
+    counts: CrimeCounts,
+    period: Period,
     hotspot_ids: Collection[str] | None = None,
 ) -> ProgrammeFigures:
     """Programme totals for the hotspots in `table` (see hotspot_table)."""
@@ -183,8 +188,10 @@ def weekly_patrols(patrols: pd.DataFrame, hotspot_id: str, period: Period) -> pd
     weeks = pd.date_range(start - pd.Timedelta(days=start.weekday()), end, freq="W-MON")
     week = visits["start"].dt.to_period("W-SUN").dt.start_time
     grouped = visits.groupby(week).agg(
-        officer_hours=("hours", "sum"), visits=("hours", "size"),
-        arrests=("arrests", "sum"), engagements=("engagements", "sum"),
+        officer_hours=("hours", "sum"),
+        visits=("hours", "size"),
+        arrests=("arrests", "sum"),
+        engagements=("engagements", "sum"),
     )
     out = grouped.reindex(weeks, fill_value=0)
     out.index.name = "week"

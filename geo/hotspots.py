@@ -63,7 +63,9 @@ def _shapefile_in_zip(path: Path) -> str:
     except zipfile.BadZipFile as exc:
         raise HotspotDataError("is not a readable zip file", path=path) from exc
     if not shapefiles:
-        raise HotspotDataError("the zip holds no .shp file (a zipped Shapefile is expected)", path=path)
+        raise HotspotDataError(
+            "the zip holds no .shp file (a zipped Shapefile is expected)", path=path
+        )
     return f"/vsizip/{path}/{shapefiles[0]}"
 
 
@@ -151,7 +153,9 @@ def _check_ids(frame: pd.DataFrame, path: Path) -> None:
         row = int(duplicated.to_numpy().nonzero()[0][0])
         value = frame["hotspot_id"].iloc[row]
         raise HotspotDataError(
-            f"hotspot_id '{value}' is used more than once", path=path, row=row + 1,
+            f"hotspot_id '{value}' is used more than once",
+            path=path,
+            row=row + 1,
             column="hotspot_id",
         )
 

@@ -42,7 +42,9 @@ class MapStyle:
     outline_weight: float = 1.5
 
 
-WALL_STYLE = MapStyle(label_px=20, town_label_px=24, legend_px=22, dot_radius=13, outline_weight=2.5)
+WALL_STYLE = MapStyle(
+    label_px=20, town_label_px=24, legend_px=22, dot_radius=13, outline_weight=2.5
+)
 
 
 def build_map(
@@ -55,7 +57,9 @@ def build_map(
 ) -> folium.Map:
     """The map of `hotspots` (WGS84) coloured by `table[scale.metric]`, fitted to them."""
     shown = hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
-    m = folium.Map(tiles=None, control_scale=True, zoom_control=True, prefer_canvas=False)
+    # keyboard=False: Leaflet focuses the map on mousedown, which scrolls the embedding page and
+    # turns a click into a drag off the polygon. Keyboard users select through the sidebar instead.
+    m = folium.Map(tiles=None, control_scale=True, zoom_control=True, keyboard=False)
     _serve_locally(m, asset_base)
     if tiles.url:
         folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=19).add_to(m)
@@ -146,8 +150,9 @@ def _add_dots(m: folium.Map, features: dict, style: MapStyle) -> None:
     folium.GeoJson(
         {"type": "FeatureCollection", "features": dots},
         name="Hotspot dots",
-        marker=folium.CircleMarker(radius=style.dot_radius, class_name="hotspot-dot"),
+        marker=folium.CircleMarker(radius=style.dot_radius, fill=True, class_name="hotspot-dot"),
         style_function=lambda f: {
+            "fill": True,
             "fillColor": f["properties"]["fill"],
             "fillOpacity": 0.95,
             "color": "#222222",
@@ -164,7 +169,9 @@ def _add_labels(m: folium.Map, shown: gpd.GeoDataFrame, style: MapStyle) -> None
         [round(p.y, 6), round(p.x, 6), escape(str(name)), "hotspot-label"]
         for name, p in zip(shown["name"], shown.geometry.representative_point())
     ]
-    towns = shown[shown["town"] != ""].to_crs(BRITISH_NATIONAL_GRID).dissolve(by="town")
+    named = shown[shown["town"] != ""].to_crs(BRITISH_NATIONAL_GRID)
+    towns = named.dissolve(by="town", aggfunc={"hotspot_id": "count"})
+    towns = towns.sort_values("hotspot_id", ascending=False, kind="stable")  # busiest towns win
     centres = towns.geometry.centroid.to_crs(WGS84)
     labels += [
         [round(p.y, 6), round(p.x, 6), escape(str(town)), "town-label"]
@@ -201,10 +208,13 @@ def _legend_row(colour: str, label: str, count: int) -> str:
 
 
 def _css(style: MapStyle, tiles: TileSource) -> str:
-    background = "" if tiles.url else f".folium-map, .leaflet-container {{background:{PLAIN_BACKGROUND};}}"
+    background = (
+        "" if tiles.url else f".folium-map, .leaflet-container {{background:{PLAIN_BACKGROUND};}}"
+    )
     halo = "0 0 3px #fff, 0 0 3px #fff, 0 0 5px #fff, 0 0 6px #fff"
     return f"""<style>
 {background}
+.label {{pointer-events:none;}}
 .label span {{white-space:nowrap; font-family:system-ui,sans-serif; color:#111; text-shadow:{halo};
   display:inline-block; transform:translateX(-50%);}}
 .hotspot-label {{font-size:{style.label_px}px; font-weight:600;}}
@@ -213,8 +223,9 @@ def _css(style: MapStyle, tiles: TileSource) -> str:
 .hotspot-tip {{font-family:system-ui,sans-serif; font-size:13px;}}
 .hotspot-tip .tt-name {{font-weight:700; font-size:14px;}}
 .hotspot-tip .tt-warn {{color:#a63603;}}
-.hotspot-legend {{position:fixed; bottom:28px; right:10px; z-index:1000; background:rgba(255,255,255,0.95);
-  border:1px solid #888; border-radius:4px; padding:8px 10px; font-family:system-ui,sans-serif;
+.hotspot-legend {{position:fixed; bottom:28px; right:10px; z-index:1000;
+  background:rgba(255,255,255,0.95); border:1px solid #888; border-radius:4px; padding:8px 10px;
+  font-family:system-ui,sans-serif;
   color:#111; line-height:1.35; max-width:22em;}}
 .hotspot-legend .legend-title {{font-weight:700;}}
 .hotspot-legend .legend-note {{font-size:0.85em; color:#333;}}
@@ -254,25 +265,51 @@ def selection_outline(hotspots: gpd.GeoDataFrame, hotspot_id: str | None) -> fol
         geometry = json.loads(shapely.to_geojson(chosen.geometry.iloc[0]))
         folium.GeoJson(
             {"type": "Feature", "geometry": geometry, "properties": {}},
-            style_function=lambda f: {"color": "#000000", "weight": 5, "fill": False, "dashArray": "6 4"},
+            style_function=lambda f: {
+                "color": "#000000",
+                "weight": 5,
+                "fill": False,
+                "dashArray": "6 4",
+            },
             interactive=False,
         ).add_to(group)
     return group
 
 
 class _Labels(MacroElement):
-    """Text labels as non-interactive Leaflet divIcons; the text is escaped before it gets here."""
+    """Text labels as non-interactive Leaflet divIcons, earlier ones winning where two overlap.
+
+    The text is escaped before it gets here.
+    """
 
     _template = Template(
         """{% macro script(this, kwargs) %}
 (function (map) {
+  var markers = [];
   {{ this.labels | tojson }}.forEach(function (label) {
     var icon = L.divIcon({
       html: "<span class='" + label[3] + "'>" + label[2] + "</span>",
       className: "label", iconSize: [0, 0], iconAnchor: [0, -{{ this.offset_px }}]
     });
-    L.marker([label[0], label[1]], {icon: icon, interactive: false, keyboard: false}).addTo(map);
+    markers.push(L.marker([label[0], label[1]], {icon: icon, interactive: false, keyboard: false})
+      .addTo(map));
   });
+  function declutter() {
+    var taken = [];
+    markers.forEach(function (marker) {
+      var span = marker.getElement() && marker.getElement().firstChild;
+      if (!span) { return; }
+      span.style.visibility = "visible";
+      var box = span.getBoundingClientRect();
+      if (box.width === 0) { return; }
+      var clash = taken.some(function (t) {
+        return box.left < t.right && t.left < box.right && box.top < t.bottom && t.top < box.bottom;
+      });
+      if (clash) { span.style.visibility = "hidden"; } else { taken.push(box); }
+    });
+  }
+  map.on("zoomend moveend resize", declutter);
+  setTimeout(declutter, 0);
 })({{ this._parent.get_name() }});
 {% endmacro %}"""
     )

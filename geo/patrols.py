@@ -117,7 +117,7 @@ def _parse_one_time(text: str) -> pd.Timestamp | None:
         stamp = pd.Timestamp(text)
     except (ValueError, TypeError):
         return None
-    if pd.isna(stamp) or "T" not in text and " " not in text:
+    if pd.isna(stamp) or ("T" not in text and " " not in text):
         return None
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert(LOCAL_TZ).tz_localize(None)
@@ -147,6 +147,7 @@ def _parse_counts(values: pd.Series, path: Path, column: str, minimum: int) -> p
 
 def _elapsed_hours(start: pd.Series, end: pd.Series) -> pd.Series:
     """Real elapsed hours between local times (clock changes taken into account)."""
+
     def to_utc(times: pd.Series) -> pd.Series:
         standard_time = np.zeros(len(times), dtype=bool)
         local = times.dt.tz_localize(LOCAL_TZ, ambiguous=standard_time, nonexistent="shift_forward")
@@ -159,6 +160,8 @@ def _check_order(elapsed: pd.Series, path: Path) -> None:
     bad = elapsed <= 0
     if bad.any():
         raise HotspotDataError(
-            "the visit ends before (or when) it starts", path=path, row=_first_bad(bad),
+            "the visit ends before (or when) it starts",
+            path=path,
+            row=_first_bad(bad),
             column="end",
         )

@@ -32,8 +32,18 @@ DEFAULT_SEED = 20240601
 MONTHS = pd.period_range("2024-10", periods=24, freq="M")
 FORCE = "Derbyshire Constabulary"
 HEADER = (
-    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
 )
 ASB = "Anti-social behaviour"
 
@@ -41,28 +51,43 @@ TARGET_OFFICER_MINUTES = 9_250 * 60
 TARGET_ARRESTS = 111
 TARGET_ENGAGEMENTS = 30_500
 TARGET_MEAN_ASB_CHANGE = -25.0
-LARGEST_REDUCTION_TWENTIETHS = 11  # the hotspot with most patrols keeps 11/20 of its ASB: -45%
+LARGEST_REDUCTION_TWENTIETHS = 11  # the hotspot given most patrols keeps 11/20 of its ASB: -45%
 HOTSPOT_CRIME_RATIO = 0.88
 FORCE_CRIME_RATIO = 0.98
-FORCE_YEAR_ROWS = 32_000  # rows in the "before" year, about 2,700 a month with the other year
+FORCE_YEAR_ROWS = 31_400  # rows in the "before" year: about 2,600 a month, under 15 MB in all
 
 # Share of each crime type: background rows (ASB included) and hotspot crime other than ASB.
 BACKGROUND_TYPES = {
-    ASB: 0.14, "Bicycle theft": 0.005, "Burglary": 0.035, "Criminal damage and arson": 0.08,
-    "Drugs": 0.025, "Other theft": 0.07, "Possession of weapons": 0.008, "Public order": 0.085,
-    "Robbery": 0.006, "Shoplifting": 0.06, "Theft from the person": 0.006, "Vehicle crime": 0.045,
-    "Violence and sexual offences": 0.405, "Other crime": 0.02,
+    ASB: 0.155,
+    "Bicycle theft": 0.005,
+    "Burglary": 0.035,
+    "Criminal damage and arson": 0.08,
+    "Drugs": 0.025,
+    "Other theft": 0.07,
+    "Possession of weapons": 0.008,
+    "Public order": 0.085,
+    "Robbery": 0.006,
+    "Shoplifting": 0.06,
+    "Theft from the person": 0.006,
+    "Vehicle crime": 0.045,
+    "Violence and sexual offences": 0.39,
+    "Other crime": 0.02,
 }
 HOTSPOT_TYPES = {  # kind of place -> weights in BACKGROUND_TYPES order, ASB left out (zero)
     "centre": (0, 1.5, 1.5, 7, 6, 9, 1.5, 13, 1.5, 20, 3, 2.5, 30, 2.5),
     "estate": (0, 1, 7, 13, 6, 7, 1, 10, 1, 4, 1, 7, 38, 3),
 }
 OUTCOMES = {  # police.uk's usual last outcomes, weighted roughly as in Derbyshire's own files
-    "Unable to prosecute suspect": 2821, "Investigation complete; no suspect identified": 2233,
-    "Status update unavailable": 614, "Awaiting court outcome": 313,
-    "Court result unavailable": 312, "Local resolution": 272, "Under investigation": 120,
+    "Unable to prosecute suspect": 2821,
+    "Investigation complete; no suspect identified": 2233,
+    "Status update unavailable": 614,
+    "Awaiting court outcome": 313,
+    "Court result unavailable": 312,
+    "Local resolution": 272,
+    "Under investigation": 120,
     "Action to be taken by another organisation": 63,
-    "Further investigation is not in the public interest": 48, "Offender given a caution": 40,
+    "Further investigation is not in the public interest": 48,
+    "Offender given a caution": 40,
     "Formal action is not in the public interest": 23,
     "Further action is not in the public interest": 21,
     "Suspect charged as part of another case": 5,
@@ -70,6 +95,15 @@ OUTCOMES = {  # police.uk's usual last outcomes, weighted roughly as in Derbyshi
 WEEKDAY_WEIGHTS = np.array([0.8, 0.8, 0.9, 1.0, 1.6, 1.9, 1.3])  # Monday first
 HOUR_WEIGHTS = np.array([0.3, 0.3, 0.4, 0.5, 0.6, 0.6, 0.7, 0.9, 1.3, 1.8, 2.0, 2.0, 1.8, 1.4])
 FIRST_HOUR = 8  # visits start 08:00-21:45, so none crosses midnight or a clock change
+# EPSG:4326 to EPSG:27700 by the Helmert "OSGB36 to WGS 84 (6)" (EPSG:1314), written out so that
+# the bytes written do not depend on whether a machine has PROJ's OSTN15 grid.
+BNG_PIPELINE = (
+    "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step +proj=push +v_3 "
+    "+step +proj=cart +ellps=WGS84 +step +inv +proj=helmert +x=446.448 +y=-125.157 +z=542.06 "
+    "+rx=0.15 +ry=0.247 +rz=0.842 +s=-20.489 +convention=position_vector "
+    "+step +inv +proj=cart +ellps=airy +step +proj=pop +v_3 "
+    "+step +proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy"
+)
 
 
 @dataclass(frozen=True)
@@ -101,29 +135,31 @@ def write_sample(out: Path, seed: int = DEFAULT_SEED) -> None:
 
 
 @cache
-def _transformer(source: int, target: int) -> Transformer:
-    """A lon/lat-ordered transformer, made once."""
-    return Transformer.from_crs(source, target, always_xy=True)
+def _bng() -> Transformer:
+    """The pinned WGS84 lon/lat to British National Grid transformation, made once."""
+    return Transformer.from_pipeline(BNG_PIPELINE)
 
 
 def _to_bng(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """WGS84 lon/lat to British National Grid metres."""
-    return _transformer(4326, 27700).transform(lon, lat)
+    return _bng().transform(lon, lat)
 
 
 def _to_wgs(coords: np.ndarray) -> np.ndarray:
     """British National Grid (n, 2) metres to WGS84 lon/lat, rounded to 6 decimals as written."""
-    lon, lat = _transformer(27700, 4326).transform(coords[:, 0], coords[:, 1])
+    lon, lat = _bng().transform(coords[:, 0], coords[:, 1], direction="INVERSE")
     return np.round(np.column_stack([lon, lat]), 6)
 
 
 def _hotspot_shapes(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Every hotspot's polygon in metres (EPSG:27700) and as written (WGS84, 6 decimals)."""
     x, y = _to_bng(np.array([h.lon for h in HOTSPOTS]), np.array([h.lat for h in HOTSPOTS]))
-    bng = np.array([
-        affinity.translate(_local_shape(rng, h.shape), cx, cy)
-        for h, cx, cy in zip(HOTSPOTS, x, y, strict=True)
-    ])
+    bng = np.array(
+        [
+            affinity.translate(_local_shape(rng, h.shape), cx, cy)
+            for h, cx, cy in zip(HOTSPOTS, x, y, strict=True)
+        ]
+    )
     wgs = shapely.orient_polygons(shapely.transform(bng, _to_wgs))
     if not shapely.is_valid(wgs).all():
         raise RuntimeError("a generated hotspot polygon is invalid")
@@ -136,28 +172,38 @@ def _local_shape(rng: np.random.Generator, shape: str) -> shapely.Geometry:
         return _irregular(rng)
     if shape == "multi":
         return _two_blocks(rng)
-    width, height = rng.uniform(150, 200), rng.uniform(100, 150)
+    width, height = rng.uniform(150, 185), rng.uniform(90, 125)
     angle = rng.uniform(10, 80) if shape == "rotated" else 0.0
     box = shapely.box(-width / 2, -height / 2, width / 2, height / 2)
     return affinity.rotate(box, angle, origin=(0, 0))
 
 
 def _irregular(rng: np.random.Generator) -> shapely.Polygon:
-    """A 7-12 vertex polygon, star-shaped about its centre so that it is always simple."""
+    """A 7-12 vertex polygon, star-shaped about its centre (so always simple), 170-230 m across."""
     k = int(rng.integers(7, 13))
     angles = (np.arange(k) + rng.uniform(-0.3, 0.3, k)) * 2 * np.pi / k
-    radii = rng.uniform(75, 120, k)
-    return shapely.Polygon(np.column_stack([radii * np.cos(angles), radii * np.sin(angles)]))
+    radii = rng.uniform(0.6, 1.0, k)
+    star = shapely.Polygon(np.column_stack([radii * np.cos(angles), radii * np.sin(angles)]))
+    scale = rng.uniform(170, 230) / across(star)
+    return affinity.scale(star, scale, scale, origin=(0, 0))
+
+
+def across(shape: shapely.Geometry) -> float:
+    """How far a shape is across: the longest distance between two of its points."""
+    corners = np.array(shapely.convex_hull(shape).exterior.coords)
+    return float(np.hypot(*(corners[:, None] - corners[None]).transpose(2, 0, 1)).max())
 
 
 def _two_blocks(rng: np.random.Generator) -> shapely.MultiPolygon:
     """Two blocks either side of a road, as one MultiPolygon."""
-    width, height, gap = rng.uniform(90, 120), rng.uniform(60, 85), rng.uniform(20, 30)
+    width, height, gap = rng.uniform(90, 120), rng.uniform(70, 85), rng.uniform(20, 30)
     near, far = gap / 2, gap / 2 + height
-    blocks = shapely.MultiPolygon([
-        shapely.box(-width / 2, near, width / 2, far),
-        shapely.box(-width / 2, -far, width / 2, -near),
-    ])
+    blocks = shapely.MultiPolygon(
+        [
+            shapely.box(-width / 2, near, width / 2, far),
+            shapely.box(-width / 2, -far, width / 2, -near),
+        ]
+    )
     return affinity.rotate(blocks, rng.uniform(0, 90), origin=(0, 0))
 
 
@@ -190,11 +236,15 @@ def _points_inside(
     if not shapely.covers(wgs, shapely.points(lonlat)).all():
         raise RuntimeError("a hotspot snap point fell outside its polygon once rounded")
     streets = HOTSPOTS[group].streets
-    return pd.DataFrame({
-        "lon": lonlat[:, 0], "lat": lonlat[:, 1], "group": group,
-        "weight": rng.lognormal(0.0, 0.8, wanted),
-        "location": [f"On or near {streets[j % len(streets)]}" for j in range(wanted)],
-    })
+    return pd.DataFrame(
+        {
+            "lon": lonlat[:, 0],
+            "lat": lonlat[:, 1],
+            "group": group,
+            "weight": rng.lognormal(0.0, 0.8, wanted),
+            "location": [f"On or near {streets[j % len(streets)]}" for j in range(wanted)],
+        }
+    )
 
 
 def _background_points(rng: np.random.Generator, bng: np.ndarray) -> pd.DataFrame:
@@ -210,10 +260,15 @@ def _background_points(rng: np.random.Generator, bng: np.ndarray) -> pd.DataFram
     first = np.sort(first)
     bare = rng.random(len(first)) < 0.02
     names = np.array(STREETS)[rng.integers(0, len(STREETS), len(first))]
-    return pd.DataFrame({
-        "lon": lonlat[first, 0], "lat": lonlat[first, 1], "group": -1, "weight": weight[first],
-        "location": np.where(bare, "On or near", np.char.add("On or near ", names)),
-    })
+    return pd.DataFrame(
+        {
+            "lon": lonlat[first, 0],
+            "lat": lonlat[first, 1],
+            "group": -1,
+            "weight": weight[first],
+            "location": np.where(bare, "On or near", np.char.add("On or near ", names)),
+        }
+    )
 
 
 def _town_and_rural_xy(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -226,9 +281,14 @@ def _town_and_rural_xy(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray
     towns = centre + rng.normal(0.0, 1.0, (len(spread), 2)) * spread[:, None]
     lon, lat = np.array(OUTLINE).T
     ox, oy = _to_bng(lon, lat)
-    rural = np.column_stack([rng.uniform(ox.min(), ox.max(), 900), rng.uniform(oy.min(), oy.max(), 900)])
+    rural = np.column_stack(
+        [
+            rng.uniform(ox.min(), ox.max(), 900),
+            rng.uniform(oy.min(), oy.max(), 900),
+        ]
+    )
     weight = rng.lognormal(0.0, 0.9, len(towns) + len(rural))
-    weight[len(towns):] *= 0.3
+    weight[len(towns) :] *= 0.3
     return np.vstack([towns, rural]), weight
 
 
@@ -241,9 +301,15 @@ def _nearest_district(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def _lsoa_labels(x: np.ndarray, y: np.ndarray, district: np.ndarray) -> tuple[list, list]:
     """Plausible fake LSOAs: 900 m cells in 2.7 km 'MSOAs', numbered north to south per district."""
-    cells = pd.DataFrame({
-        "district": district, "my": -(y // 2700), "mx": x // 2700, "cy": -(y // 900), "cx": x // 900,
-    })
+    cells = pd.DataFrame(
+        {
+            "district": district,
+            "my": -(y // 2700),
+            "mx": x // 2700,
+            "cy": -(y // 900),
+            "cx": x // 900,
+        }
+    )
     msoa = cells[["district", "my", "mx"]].drop_duplicates().sort_values(["district", "my", "mx"])
     msoa["msoa"] = msoa.groupby("district").cumcount() + 1
     lsoa = cells.drop_duplicates().sort_values(["district", "my", "mx", "cy", "cx"])
@@ -267,12 +333,17 @@ def _plan_counts(rng: np.random.Generator) -> Plan:
     dose = rng.uniform(0.6, 1.4, len(HOTSPOTS)) * np.where(centre, 1.25, 1.0)
     asb_before, asb_after = _asb_counts(rng, centre, dose)
     other_before, other_after = _other_counts(rng, centre, asb_before, asb_after)
-    force_before = FORCE_YEAR_ROWS + int(rng.integers(-300, 301))
+    force_before = FORCE_YEAR_ROWS + int(rng.integers(-100, 101))
     force_after = _round_half_up(FORCE_CRIME_RATIO * force_before)
-    hotspots = pd.DataFrame({
-        "asb_before": asb_before, "asb_after": asb_after,
-        "other_before": other_before, "other_after": other_after, "dose": dose,
-    })
+    hotspots = pd.DataFrame(
+        {
+            "asb_before": asb_before,
+            "asb_after": asb_after,
+            "other_before": other_before,
+            "other_after": other_after,
+            "dose": dose,
+        }
+    )
     return Plan(
         hotspots,
         force_before - int(asb_before.sum() + other_before.sum()),
@@ -305,7 +376,7 @@ def _asb_counts(
 
 def _change_targets(rng: np.random.Generator, m: int) -> np.ndarray:
     """Target % changes, most negative first: two small rises, five falls of 30-40%, the rest."""
-    risers = np.array([rng.uniform(1, 4), rng.uniform(4, 8)])
+    risers = np.array([rng.uniform(2.5, 5), rng.uniform(5, 8)])
     strong = -30 - 10 * rng.uniform(0, 1, 5)
     rest = np.linspace(-30, -8, m - 7) + rng.normal(0.0, 1.5, m - 7)
     wanted = TARGET_MEAN_ASB_CHANGE * (m + 1) + 45 - risers.sum() - strong.sum()
@@ -319,13 +390,14 @@ def _mean_change(before: np.ndarray, after: np.ndarray) -> float:
 
 
 def _tune_mean_change(before: np.ndarray, after: np.ndarray, fixed: int) -> np.ndarray:
-    """Nudge `after` one unit at a time, spread over hotspots, until the mean change is on target."""
+    """Nudge `after` a unit at a time, spread over hotspots, until the mean change is on target."""
     after, nudges = after.copy(), np.zeros(len(after), dtype=int)
     step = 100 / (len(before) * before)
     while True:
         error = _mean_change(before, after) - TARGET_MEAN_ASB_CHANGE
         change = 100 * (after - np.sign(error) - before) / before
         usable = (step < 2 * abs(error)) & (change > -44) & (change < 9)
+        usable &= (change > 0) | (after <= before)  # a rise stays a rise
         usable[fixed] = False
         if not usable.any():
             return after
@@ -363,7 +435,7 @@ def _spread_difference(rng: np.random.Generator, counts: np.ndarray, diff: int) 
 def _crime_rows(rng: np.random.Generator, plan: Plan, points: pd.DataFrame) -> pd.DataFrame:
     """Every police.uk row of the 24 months, sorted as a month's file is written."""
     counts = _month_counts(rng, _type_counts(rng, plan))  # (group, type, month)
-    groups, types, months = counts.shape
+    _, types, months = counts.shape
     cell = np.repeat(np.arange(counts.size), counts.ravel())
     group, kind, month = cell // (types * months), cell // months % types, cell % months
     point = _pick_points(rng, group, points)
@@ -392,7 +464,7 @@ def _month_counts(rng: np.random.Generator, yearly: np.ndarray) -> np.ndarray:
     calendar = np.array([m.month for m in MONTHS[:12]])
     summer = np.cos(2 * np.pi * (calendar - 7) / 12)
     is_asb = np.array([t == ASB for t in BACKGROUND_TYPES])
-    season = 1 + np.where(is_asb[:, None], 0.25, 0.06) * summer  # (type, month)
+    season = 1 + np.where(is_asb[:, None], 0.18, 0.03) * summer  # (type, month)
     season /= season.sum(axis=1, keepdims=True)
     pvals = np.broadcast_to(season[None, :, None, :], (*yearly.shape, 12))
     by_month = rng.multinomial(yearly, pvals)  # (group, type, year, month)
@@ -422,15 +494,22 @@ def _row_frame(
     def column(values: pd.Series, missing: str) -> np.ndarray:
         return np.where(located, values.to_numpy(dtype=object), missing)
 
-    return pd.DataFrame({
-        "Crime ID": "", "Month": MONTHS.strftime("%Y-%m").to_numpy()[month],
-        "Reported by": FORCE, "Falls within": FORCE,
-        "Longitude": column(at["lon"].map("{:.6f}".format), ""),
-        "Latitude": column(at["lat"].map("{:.6f}".format), ""),
-        "Location": column(at["location"], "No Location"),
-        "LSOA code": column(at["lsoa_code"], ""), "LSOA name": column(at["lsoa_name"], ""),
-        "Crime type": kind, "Last outcome category": "", "Context": "",
-    })
+    return pd.DataFrame(
+        {
+            "Crime ID": "",
+            "Month": MONTHS.strftime("%Y-%m").to_numpy()[month],
+            "Reported by": FORCE,
+            "Falls within": FORCE,
+            "Longitude": column(at["lon"].map("{:.6f}".format), ""),
+            "Latitude": column(at["lat"].map("{:.6f}".format), ""),
+            "Location": column(at["location"], "No Location"),
+            "LSOA code": column(at["lsoa_code"], ""),
+            "LSOA name": column(at["lsoa_name"], ""),
+            "Crime type": kind,
+            "Last outcome category": "",
+            "Context": "",
+        }
+    )
 
 
 def _add_ids_and_outcomes(rng: np.random.Generator, rows: pd.DataFrame) -> pd.DataFrame:
@@ -458,11 +537,17 @@ def _patrol_rows(rng: np.random.Generator, plan: Plan) -> pd.DataFrame:
     arrests = rng.multinomial(TARGET_ARRESTS, effort / effort.sum())
     spoken = rng.poisson(2.9 * effort / effort.mean())
     spoken = _spread_difference(rng, spoken, TARGET_ENGAGEMENTS - int(spoken.sum()))
-    visits = pd.DataFrame({
-        "order": hotspot, "hotspot_id": np.array([h.hotspot_id for h in HOTSPOTS])[hotspot],
-        "start": start, "end": start + minutes.astype("timedelta64[m]"),
-        "officers": officers, "arrests": arrests, "engagements": spoken,
-    }).sort_values(["order", "start"], kind="stable")
+    visits = pd.DataFrame(
+        {
+            "order": hotspot,
+            "hotspot_id": np.array([h.hotspot_id for h in HOTSPOTS])[hotspot],
+            "start": start,
+            "end": start + minutes.astype("timedelta64[m]"),
+            "officers": officers,
+            "arrests": arrests,
+            "engagements": spoken,
+        }
+    ).sort_values(["order", "start"], kind="stable")
     for column in ("start", "end"):
         visits[column] = np.datetime_as_string(visits[column].to_numpy(), unit="m")
     return visits.drop(columns="order").reset_index(drop=True)
@@ -477,7 +562,8 @@ def _visit_lengths(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     officers = rng.choice([1, 2, 3], size=pool, p=[0.35, 0.5, 0.15])
     total = np.cumsum(minutes * officers)
     n = int(np.searchsorted(total, TARGET_OFFICER_MINUTES)) + 1
-    minutes, officers, excess = minutes[:n], officers[:n], int(total[n - 1]) - TARGET_OFFICER_MINUTES
+    minutes, officers = minutes[:n], officers[:n]
+    excess = int(total[n - 1]) - TARGET_OFFICER_MINUTES
     for i in np.flatnonzero(officers == 1)[::-1]:
         cut = min(excess, int(minutes[i]) - 15)
         minutes[i] -= max(cut, 0)
@@ -531,7 +617,11 @@ def _swap_in(tmp: Path, out: Path) -> None:
 
 
 def _write_files(
-    folder: Path, seed: int, wgs: np.ndarray, crimes: pd.DataFrame, patrols: pd.DataFrame,
+    folder: Path,
+    seed: int,
+    wgs: np.ndarray,
+    crimes: pd.DataFrame,
+    patrols: pd.DataFrame,
     plan: Plan,
 ) -> None:
     """Write the four parts of the dataset folder."""
@@ -548,13 +638,18 @@ def _geojson(wgs: np.ndarray) -> str:
     """The hotspots as a WGS84 FeatureCollection, one feature a line."""
     started = f"{MONTHS[12]}-01"
     features = [
-        json.dumps({
-            "type": "Feature",
-            "properties": {
-                "hotspot_id": h.hotspot_id, "name": h.name, "town": h.town, "started": started,
-            },
-            "geometry": shapely.geometry.mapping(geometry),
-        })
+        json.dumps(
+            {
+                "type": "Feature",
+                "properties": {
+                    "hotspot_id": h.hotspot_id,
+                    "name": h.name,
+                    "town": h.town,
+                    "started": started,
+                },
+                "geometry": shapely.geometry.mapping(geometry),
+            }
+        )
         for h, geometry in zip(HOTSPOTS, wgs, strict=True)
     ]
     return '{"type": "FeatureCollection", "features": [\n' + ",\n".join(features) + "\n]}\n"
@@ -570,27 +665,31 @@ def _note(seed: int, crimes: pd.DataFrame, patrols: pd.DataFrame, plan: Plan) ->
     force_after = crime_after + plan.background_after
     towns = sorted({h.town for h in HOTSPOTS})
     start, end = sample_period()
-    return "\n".join([
-        "# Sample dataset",
-        "",
-        f"Sample data generated by `python -m geo sample` (seed {seed}): not real police data.",
-        "The hotspots sit at real Derbyshire places; every crime, snap point and patrol is made up.",
-        "",
-        f"- `hotspots.geojson`: {len(HOTSPOTS)} hotspots in {len(towns)} towns "
-        f"({', '.join(towns)}), WGS84; patrols started {MONTHS[12]}-01.",
-        f"- `crimes/`: {len(MONTHS)} monthly police.uk street-level files, {MONTHS[0]} to "
-        f"{MONTHS[-1]}: {len(crimes):,} rows, {int((crimes['Longitude'] == '').sum())} of them "
-        "without coordinates.",
-        f"- `patrols.csv`: {len(patrols):,} patrol visits, {start} to {end}.",
-        "",
-        f"Built so that the period {start}:{end}, against the year before, gives:",
-        f"{TARGET_OFFICER_MINUTES / 60:,.0f} officer hours, {int(patrols['arrests'].sum())} "
-        f"arrests, {int(patrols['engagements'].sum()):,} people spoken to; ASB change "
-        f"{asb.mean():.1f}% on average across hotspots, largest reduction {asb.min():.1f}% "
-        f"({HOTSPOTS[int(asb.idxmin())].name}); all crime in the hotspots "
-        f"{_pct(crime_before, crime_after)}% against {_pct(force_before, force_after)}% forcewide.",
-        "",
-    ])
+    return "\n".join(
+        [
+            "# Sample dataset",
+            "",
+            f"Sample data generated by `python -m geo sample` (seed {seed}): not real police data.",
+            "The hotspots sit at real Derbyshire places; every crime, map point and patrol "
+            "is made up.",
+            "",
+            f"- `hotspots.geojson`: {len(HOTSPOTS)} hotspots in {len(towns)} towns "
+            f"({', '.join(towns)}), WGS84; patrols started {MONTHS[12]}-01.",
+            f"- `crimes/`: {len(MONTHS)} monthly police.uk street-level files, {MONTHS[0]} to "
+            f"{MONTHS[-1]}: {len(crimes):,} rows, {int((crimes['Longitude'] == '').sum())} of them "
+            "without coordinates.",
+            f"- `patrols.csv`: {len(patrols):,} patrol visits, {start} to {end}.",
+            "",
+            f"Built so that the period {start}:{end}, against the year before, gives:",
+            f"{TARGET_OFFICER_MINUTES / 60:,.0f} officer hours, {int(patrols['arrests'].sum())} "
+            f"arrests, {int(patrols['engagements'].sum()):,} people spoken to; ASB change "
+            f"{asb.mean():.1f}% on average across hotspots, largest reduction {asb.min():.1f}% "
+            f"({HOTSPOTS[int(asb.idxmin())].name}); all crime in the hotspots "
+            f"{_pct(crime_before, crime_after)}% against "
+            f"{_pct(force_before, force_after)}% forcewide.",
+            "",
+        ]
+    )
 
 
 def _pct(before: int, after: int) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -73,7 +74,7 @@ def hours_scale(values: Sequence[float] | np.ndarray) -> Scale:
     """Sequential scale for officer patrol hours, with rounded quantile breaks."""
     breaks = nice_breaks(values, len(YLGNBU_5))
     edges = (0.0, *breaks)
-    labels = [f"{_fmt(lo)}–{_fmt(hi)} h" for lo, hi in zip(edges[:-1], edges[1:])]
+    labels = [f"{_fmt(lo)}–{_fmt(hi)} h" for lo, hi in pairwise(edges)]
     labels.append(f"over {_fmt(edges[-1])} h" if breaks else "no patrol hours recorded")
     spread = np.linspace(0, len(YLGNBU_5) - 1, len(labels)).round().astype(int)
     colours = tuple(YLGNBU_5[i] for i in spread) if breaks else YLGNBU_5[:1]
@@ -100,7 +101,7 @@ def nice_breaks(values: Sequence[float] | np.ndarray, classes: int) -> list[floa
 
 
 def _round_sig(value: float, figures: int = 2) -> float:
-    digits = figures - 1 - int(math.floor(math.log10(abs(value))))
+    digits = figures - 1 - math.floor(math.log10(abs(value)))
     return float(round(value, digits))
 
 

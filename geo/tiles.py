@@ -36,5 +36,9 @@ def tile_source(setting: str | None = None, attribution: str | None = None) -> T
         return TileSource(None, "")
     if not value or value.lower() in ("osm", "openstreetmap"):
         return TileSource(OSM_URL, OSM_ATTRIBUTION)
-    own = attribution or os.environ.get("HOTSPOT_TILES_ATTRIBUTION") or f"Tiles: {urlparse(value).hostname}"
+    own = (
+        attribution
+        or os.environ.get("HOTSPOT_TILES_ATTRIBUTION")
+        or f"Tiles: {urlparse(value).hostname}"
+    )
     return TileSource(value, own)

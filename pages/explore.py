@@ -45,7 +45,10 @@ _initial("metric", params.get("metric", "asb") if params.get("metric") in METRIC
 _initial("town", params.get("town") if params.get("town") in dataset.towns else ALL_TOWNS)
 _initial("period", (str(url_period.start), str(url_period.end)))
 if st.session_state["period"][0] not in months or st.session_state["period"][1] not in months:
-    st.session_state["period"] = (str(dataset.default_period.start), str(dataset.default_period.end))
+    st.session_state["period"] = (
+        str(dataset.default_period.start),
+        str(dataset.default_period.end),
+    )
 ids = list(dataset.hotspots["hotspot_id"])
 _initial("hotspot", params.get("hotspot") if params.get("hotspot") in ids else NO_HOTSPOT)
 if "pending_hotspot" in st.session_state:
@@ -72,7 +75,9 @@ if st.session_state["hotspot"] not in shown_ids:
     st.session_state["hotspot"] = NO_HOTSPOT
 with st.sidebar:
     st.selectbox(
-        "Hotspot", [NO_HOTSPOT, *shown_ids], key="hotspot",
+        "Hotspot",
+        [NO_HOTSPOT, *shown_ids],
+        key="hotspot",
         format_func=lambda i: names.get(i, "— none selected —"),
         help="Or click a hotspot on the map.",
     )
@@ -97,25 +102,32 @@ sample_notice(dataset)
 figures = programme_figures(table, dataset.counts, period)
 if figures.missing_months:
     st.warning(
-        "No crime data for " + ", ".join(figures.missing_months)
+        "No crime data for "
+        + ", ".join(figures.missing_months)
         + ": changes involving those months are understated."
     )
 cols = st.columns(5)
-cols[0].metric("Officer patrol hours", f"{figures.officer_hours:,.0f}",
-               help=f"{figures.visits:,} visits; hours = (end − start) × officers")
+cols[0].metric(
+    "Officer patrol hours",
+    f"{figures.officer_hours:,.0f}",
+    help=f"{figures.visits:,} visits; hours = (end − start) × officers",
+)
 cols[1].metric("Arrests", f"{figures.arrests:,}")
 cols[2].metric("People spoken to", f"{figures.engagements:,}")
 cols[3].metric(
-    "ASB change, mean of hotspots", format_change(figures.asb_mean_change_pct),
+    "ASB change, mean of hotspots",
+    format_change(figures.asb_mean_change_pct),
     help=(
         f"Mean of {figures.asb_mean_over} hotspots' own changes. Pooled: ASB "
         f"{figures.asb_before:,} → {figures.asb_after:,} "
         f"({format_change(figures.asb_pooled_change_pct)}). Largest reduction "
-        f"{format_change(figures.asb_largest_reduction_pct)} at {figures.asb_largest_reduction_where}."
+        f"{format_change(figures.asb_largest_reduction_pct)} at "
+        f"{figures.asb_largest_reduction_where}."
     ),
 )
 cols[4].metric(
-    "All crime in hotspots", format_change(figures.crime_change_pct),
+    "All crime in hotspots",
+    format_change(figures.crime_change_pct),
     help=(
         f"{figures.crime_before:,} → {figures.crime_after:,}, each crime counted once. "
         f"Forcewide: {figures.force_crime_before:,} → {figures.force_crime_after:,} "
@@ -127,12 +139,16 @@ st.caption(
     f"{figures.asb_largest_reduction_where or 'none'} · pooled ASB change "
     f"{format_change(figures.asb_pooled_change_pct)} · forcewide all crime "
     f"{format_change(figures.force_crime_change_pct)}"
-    + (f" · {figures.small_bases} hotspot(s) had under 10 ASB last year: treat their % with care"
-       if figures.small_bases else "")
+    + (
+        f" · {figures.small_bases} hotspot(s) had under 10 ASB last year: treat their % with care"
+        if figures.small_bases
+        else ""
+    )
 )
 
 scale = (
-    asb_change_scale() if st.session_state["metric"] == "asb"
+    asb_change_scale()
+    if st.session_state["metric"] == "asb"
     else hours_scale(table["officer_hours"])
 )
 tiles = tile_source()
@@ -142,7 +158,10 @@ if table.empty:
 else:
     fmap = build_map(hotspots, table, scale, tiles)
     clicked = st_folium(
-        fmap, key="map", height=620, use_container_width=True,
+        fmap,
+        key="map",
+        height=620,
+        use_container_width=True,
         returned_objects=["last_active_drawing"],
         feature_group_to_add=selection_outline(hotspots, selected),
     )
@@ -157,10 +176,18 @@ if selected != NO_HOTSPOT:
     row = table.set_index("hotspot_id").loc[selected]
     st.subheader(f"{row['name']}" + (f", {row['town']}" if row["town"] else ""))
     detail = st.columns(4)
-    detail[0].metric("ASB", f"{row['asb_before']:,} → {row['asb_after']:,}",
-                     format_change(row["asb_change_pct"]), delta_color="inverse")
-    detail[1].metric("Officer hours", f"{row['officer_hours']:,.0f}", f"{row['visits']:,} visits",
-                     delta_color="off")
+    detail[0].metric(
+        "ASB",
+        f"{row['asb_before']:,} → {row['asb_after']:,}",
+        format_change(row["asb_change_pct"]),
+        delta_color="inverse",
+    )
+    detail[1].metric(
+        "Officer hours",
+        f"{row['officer_hours']:,.0f}",
+        f"{row['visits']:,} visits",
+        delta_color="off",
+    )
     detail[2].metric("Arrests", f"{row['arrests']:,}")
     detail[3].metric("People spoken to", f"{row['engagements']:,}")
     if row["asb_small_base"]:
@@ -173,7 +200,8 @@ if selected != NO_HOTSPOT:
         monthly.rename(columns={"this_year": "This period", "last_year": "A year earlier"})[
             ["This period", "A year earlier"]
         ],
-        x_label="Month", y_label="ASB reports",
+        x_label="Month",
+        y_label="ASB reports",
     )
     weekly = weekly_patrols(dataset.patrols, selected, period).set_index("week")
     charts[1].markdown("**Officer patrol hours per week**")
@@ -185,14 +213,20 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
-        "hotspot_id": "Id", "name": "Hotspot", "town": "Town",
-        "asb_before": "ASB before", "asb_after": "ASB after",
+        "hotspot_id": "Id",
+        "name": "Hotspot",
+        "town": "Town",
+        "asb_before": "ASB before",
+        "asb_after": "ASB after",
         "asb_change_pct": st.column_config.NumberColumn("ASB change %", format="%.1f%%"),
         "asb_small_base": st.column_config.CheckboxColumn("Under 10 before"),
-        "crime_before": "All crime before", "crime_after": "All crime after",
+        "crime_before": "All crime before",
+        "crime_after": "All crime after",
         "crime_change_pct": st.column_config.NumberColumn("Crime change %", format="%.1f%%"),
         "officer_hours": st.column_config.NumberColumn("Officer hours", format="%.0f"),
-        "visits": "Visits", "arrests": "Arrests", "engagements": "People spoken to",
+        "visits": "Visits",
+        "arrests": "Arrests",
+        "engagements": "People spoken to",
     },
 )
 downloads = st.columns(2)
@@ -201,10 +235,13 @@ downloads[0].download_button(
     "Download table (CSV)", table_csv(table), file_name=f"{stem}.csv", mime="text/csv"
 )
 downloads[1].download_button(
-    "Download hotspots (GeoJSON)", hotspots_geojson(hotspots, table),
-    file_name=f"{stem}.geojson", mime="application/geo+json",
+    "Download hotspots (GeoJSON)",
+    hotspots_geojson(hotspots, table),
+    file_name=f"{stem}.geojson",
+    mime="application/geo+json",
 )
 st.caption(
-    f"{OGL_ATTRIBUTION} Crime counts: police.uk street-level data, snapped to anonymous map points. "
+    f"{OGL_ATTRIBUTION} Crime counts: police.uk street-level data, snapped to anonymous map "
+    "points. "
     "A crime counts for a hotspot when its point is inside the polygon or on its edge."
 )

@@ -38,7 +38,9 @@ def write_street_csv(path: Path, rows: Iterable[tuple], header: list[str] | None
     return path
 
 
-def square_hotspots(path: Path, squares: dict[str, tuple[float, float, float, float]], **extra) -> Path:
+def square_hotspots(
+    path: Path, squares: dict[str, tuple[float, float, float, float]], **extra
+) -> Path:
     """A GeoJSON of axis-aligned squares {hotspot_id: (minx, miny, maxx, maxy)} in lon/lat."""
     frame = gpd.GeoDataFrame(
         {

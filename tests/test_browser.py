@@ -157,7 +157,9 @@ def test_town_view_shows_names_and_tooltip_shows_html_as_text(browser, hostile_s
 def test_clicking_a_hotspot_selects_it(browser, server):
     page, frame, _ = _open(browser, f"{server}/?town=Shirebrook")
     frame.locator("path.leaflet-interactive:not(.hotspot-dot)").first.click(force=True)
-    page.wait_for_function("() => new URL(location.href).searchParams.has('hotspot')", timeout=30_000)
+    page.wait_for_function(
+        "() => new URL(location.href).searchParams.has('hotspot')", timeout=30_000
+    )
     page.wait_for_selector(IDLE)
     assert page.get_by_text("ASB per month").is_visible()
     page.screenshot(path=str(ARTIFACTS / "map-selected.png"), full_page=True)

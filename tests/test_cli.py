@@ -27,7 +27,9 @@ def inputs(tmp_path):
         [("2023-01", 0.5, 50.5, "Anti-social behaviour")] * 4
         + [("2024-01", 0.5, 50.5, "Anti-social behaviour")] * 3,
     )
-    patrols = write_patrols(tmp_path / "p.csv", [("A", "2024-01-02T10:00", "2024-01-02T11:00", 2, 1, 7)])
+    patrols = write_patrols(
+        tmp_path / "p.csv", [("A", "2024-01-02T10:00", "2024-01-02T11:00", 2, 1, 7)]
+    )
     return hotspots, crimes, patrols
 
 

@@ -43,8 +43,18 @@ def figures(tmp_path):
 def test_point_on_edge_counts_and_overlaps_count_in_each(figures):
     hotspots, counts = figures
     table = hotspot_table(hotspots, counts, empty_patrols(), PERIOD).set_index("hotspot_id")
-    assert table.loc["A", ["asb_before", "asb_after", "crime_before", "crime_after"]].tolist() == [3, 3, 4, 3]
-    assert table.loc["B", ["asb_before", "asb_after", "crime_before", "crime_after"]].tolist() == [1, 2, 2, 2]
+    assert table.loc["A", ["asb_before", "asb_after", "crime_before", "crime_after"]].tolist() == [
+        3,
+        3,
+        4,
+        3,
+    ]
+    assert table.loc["B", ["asb_before", "asb_after", "crime_before", "crime_after"]].tolist() == [
+        1,
+        2,
+        2,
+        2,
+    ]
     assert table.loc["A", "asb_change_pct"] == 0.0
     assert table.loc["B", "asb_change_pct"] == 100.0
 
@@ -96,7 +106,12 @@ def test_patrol_totals_in_period(figures, tmp_path):
     )
     patrols = read_patrols(log, hotspots["hotspot_id"])
     table = hotspot_table(hotspots, counts, patrols, PERIOD).set_index("hotspot_id")
-    assert table.loc["A", ["officer_hours", "visits", "arrests", "engagements"]].tolist() == [2.25, 2, 1, 14]
+    assert table.loc["A", ["officer_hours", "visits", "arrests", "engagements"]].tolist() == [
+        2.25,
+        2,
+        1,
+        14,
+    ]
     assert table.loc["B", "visits"] == 0
 
 

@@ -25,7 +25,9 @@ def _frame(crs="EPSG:4326", geometry=HEANOR):
 # checks outputs
 
 
-@pytest.mark.parametrize("suffix,driver", [(".geojson", "GeoJSON"), (".gpkg", "GPKG"), (".kml", "KML")])
+@pytest.mark.parametrize(
+    "suffix,driver", [(".geojson", "GeoJSON"), (".gpkg", "GPKG"), (".kml", "KML")]
+)
 def test_reads_each_format(tmp_path, suffix, driver):
     path = tmp_path / f"hotspots{suffix}"
     _frame().to_file(path, driver=driver)
@@ -86,7 +88,13 @@ def _feature(props, coords):
 
 
 def test_grid_metres_without_crs_are_named_as_such(tmp_path):
-    square = [[443000, 343000], [443200, 343000], [443200, 343200], [443000, 343200], [443000, 343000]]
+    square = [
+        [443000, 343000],
+        [443200, 343000],
+        [443200, 343200],
+        [443000, 343200],
+        [443000, 343000],
+    ]
     path = _geojson(tmp_path / "bng.geojson", [_feature({"hotspot_id": "a", "name": "A"}, square)])
     with pytest.raises(HotspotDataError, match="British National Grid") as caught:
         read_hotspots(path)
@@ -94,7 +102,9 @@ def test_grid_metres_without_crs_are_named_as_such(tmp_path):
 
 
 def test_points_are_refused_with_row(tmp_path):
-    frame = gpd.GeoDataFrame({"hotspot_id": ["a"], "name": ["A"]}, geometry=[Point(0, 50)], crs=4326)
+    frame = gpd.GeoDataFrame(
+        {"hotspot_id": ["a"], "name": ["A"]}, geometry=[Point(0, 50)], crs=4326
+    )
     frame.to_file(tmp_path / "points.geojson")
     with pytest.raises(HotspotDataError, match=r"row 1.*Point; hotspots must be polygons"):
         read_hotspots(tmp_path / "points.geojson")
@@ -122,7 +132,9 @@ def test_zip_without_shapefile_is_refused(tmp_path):
         read_hotspots(archive)
 
 
-@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02garbage", b'{"type": "FeatureCollection", "feat'])
+@pytest.mark.parametrize(
+    "content", [b"", b"\x00\x01\x02garbage", b'{"type": "FeatureCollection", "feat']
+)
 def test_broken_files_are_refused(tmp_path, content):
     path = tmp_path / "broken.geojson"
     path.write_bytes(content)

@@ -26,7 +26,7 @@ def _inputs():
     )  # fmt: skip
     table = pd.DataFrame(
         {"hotspot_id": ["a", "b", "c"], "name": hotspots["name"], "town": hotspots["town"],
-         "asb_before": [40, 20, 0], "asb_after": [22, 21, 3], "asb_change_pct": [-45.0, 5.1, np.nan],
+         "asb_before": [40, 20, 0], "asb_after": [22, 21, 3], "asb_change_pct": [-45, 5.1, np.nan],
          "asb_small_base": [False, False, True], "crime_before": [100, 50, 10],
          "crime_after": [88, 49, 12], "crime_change_pct": [-12.0, -2.0, 20.0],
          "officer_hours": [500.0, 120.5, 0.0], "visits": [300, 80, 0], "arrests": [5, 1, 0],
@@ -59,7 +59,9 @@ def test_no_tiles_means_no_tile_layer_and_a_plain_background():
 def test_values_from_files_are_escaped_everywhere():
     html = _render()
     assert "<b>Bold</b>" not in html and "<img src=x" not in html and "<i>Town</i>" not in html
-    assert html.count("\\u0026lt;b\\u0026gt;Bold") >= 2  # tooltip and label, escaped then JSON-encoded
+    assert (
+        html.count("\\u0026lt;b\\u0026gt;Bold") >= 2
+    )  # tooltip and label, escaped then JSON-encoded
 
 
 def test_one_polygon_and_one_dot_per_hotspot_with_class_colours():
@@ -84,7 +86,9 @@ def test_map_fits_the_hotspots():
     hotspots, table = _inputs()
     fmap = build_map(hotspots, table, asb_change_scale(), tile_source("none"))
     html = fmap.get_root().render()
-    bounds = re.search(r"fitBounds\(\s*\[\[([\d.\-]+), ([\d.\-]+)\], \[([\d.\-]+), ([\d.\-]+)\]\]", html)
+    bounds = re.search(
+        r"fitBounds\(\s*\[\[([\d.\-]+), ([\d.\-]+)\], \[([\d.\-]+), ([\d.\-]+)\]\]", html
+    )
     assert bounds is not None
     assert [float(v) for v in bounds.groups()] == pytest.approx([53.01, -1.36, 53.21, -1.21])
 

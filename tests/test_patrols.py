@@ -36,7 +36,10 @@ def test_times_with_offsets_are_converted_to_local(tmp_path):
         (("A", "2025-03-01T18:00", "2025-03-01T18:30", 0, 0, 0), r"row 3, column 'officers'"),
         (("A", "2025-03-01T18:00", "2025-03-01T18:30", 1, -1, 0), r"row 3, column 'arrests'"),
         (("A", "2025-03-01T18:00", "2025-03-01T18:30", 1, 0, 2.5), r"row 3, column 'engagements'"),
-        (("Z", "2025-03-01T18:00", "2025-03-01T18:30", 1, 0, 0), r"row 3, column 'hotspot_id'.*'Z'"),
+        (
+            ("Z", "2025-03-01T18:00", "2025-03-01T18:30", 1, 0, 0),
+            r"row 3, column 'hotspot_id'.*'Z'",
+        ),
     ],
 )
 def test_bad_rows_are_named(tmp_path, row, where):

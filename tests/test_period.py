@@ -17,7 +17,9 @@ def test_latest_year_ends_on_last_month():
     assert str(period) == "2025-10:2026-09"
 
 
-@pytest.mark.parametrize("text", ["2024-13:2024-12", "2024-1:2024-12", "2024-01", "2024-05:2024-01"])
+@pytest.mark.parametrize(
+    "text", ["2024-13:2024-12", "2024-1:2024-12", "2024-01", "2024-05:2024-01"]
+)
 def test_bad_periods_are_refused(text):
     with pytest.raises(HotspotDataError):
         Period.parse(text)

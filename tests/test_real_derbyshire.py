@@ -20,7 +20,7 @@ TOWN_WARDS = ("Heanor", "Shirebrook", "Chesterfield", "Brimington", "Ilkeston")
 
 @pytest.fixture(scope="module")
 def hotspot_file(shared_data, tmp_path_factory):
-    """Real wards of Heanor, Shirebrook and others, plus LSOAs that overlap them (BNG GeoPackage)."""
+    """Real wards of Heanor, Shirebrook and others, plus LSOAs overlapping them (BNG GeoPackage)."""
     wards = gpd.read_file(shared_data / "boundaries" / "derbyshire-wards-2013.geojson")
     wards = wards[wards["WD13NM"].str.contains("|".join(TOWN_WARDS))]
     lsoas = gpd.read_file(shared_data / "boundaries" / "derbyshire-lsoa-2011.geojson")
