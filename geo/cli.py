@@ -13,6 +13,7 @@ import pandas as pd
 
 from geo.aggregate import count_crimes
 from geo.crimes import read_crimes
+from geo.dataset import data_folder, load_dataset
 from geo.errors import HotspotDataError
 from geo.figures import hotspot_table
 from geo.hotspots import read_hotspots
@@ -41,6 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--period", required=True, help="whole months START:END, e.g. 2024-01:2024-12"
     )
     summary.add_argument("--format", choices=["csv", "json"], default="csv")
+
+    briefing = verbs.add_parser("briefing", help="write the briefing as a one-page PDF or PNG")
+    briefing.add_argument("--out", required=True, type=Path, help="file to write (.pdf or .png)")
+    briefing.add_argument(
+        "--data", type=Path, help="dataset folder (default: HOTSPOT_DATA, else data/sample)"
+    )
+    briefing.add_argument("--period", help="whole months START:END (default: latest 12 months)")
+    briefing.add_argument("--town", help="only the hotspots of this town")
 
     sample = verbs.add_parser("sample", help="write the generated sample dataset")
     sample.add_argument("--out", type=Path, default=Path("data/sample"), help="folder to write")
@@ -74,6 +83,16 @@ def _json_default(value: object) -> object:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+def run_briefing(args: argparse.Namespace) -> None:
+    """Write the briefing of a dataset folder as PDF or PNG."""
+    from geo.briefing import briefing_page, write
+
+    dataset = load_dataset(args.data or data_folder())
+    period = Period.parse(args.period) if args.period else dataset.default_period
+    write(briefing_page(dataset, period, args.town), args.out)
+    print(f"briefing written to {args.out}", file=sys.stderr)
+
+
 def run_sample(args: argparse.Namespace) -> None:
     """Write the deterministic sample dataset."""
     from geo.sample import write_sample
@@ -85,7 +104,7 @@ def run_sample(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a verb; bad input ends with one plain line on stderr and exit status 2."""
     args = build_parser().parse_args(argv)
-    handlers = {"summary": run_summary, "sample": run_sample}
+    handlers = {"summary": run_summary, "briefing": run_briefing, "sample": run_sample}
     try:
         handlers[args.verb](args)
     except HotspotDataError as exc:
