@@ -10,5 +10,6 @@ st.set_page_config(page_title="Hotspot patrol map", page_icon=":round_pushpin:",
 vendor_leaflet(Path(__file__).parent / "static")
 
 explore = st.Page("pages/explore.py", title="Hotspot map", url_path="", default=True)
-navigation = st.navigation([explore], position="hidden")
+briefing = st.Page("pages/briefing.py", title="Briefing", url_path="briefing")
+navigation = st.navigation([explore, briefing], position="hidden")
 navigation.run()

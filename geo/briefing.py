@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 import geopandas as gpd
@@ -53,6 +54,10 @@ def percent(value: float) -> str:
     return f"{'−' if rounded < 0 else '+' if rounded > 0 else ''}{abs(rounded)}%"
 
 
+def _hotspots(count: int) -> str:
+    return f"{count} hotspot" + ("" if count == 1 else "s")
+
+
 def _tone(value: float) -> str:
     if value is None or np.isnan(value) or round(value) == 0:
         return "neutral"
@@ -70,7 +75,7 @@ def headlines(figures: ProgrammeFigures) -> list[Headline]:
         Headline(
             "ASB, average hotspot",
             percent(figures.asb_mean_change_pct),
-            f"mean of {figures.asb_mean_over} hotspots; pooled "
+            f"mean of {_hotspots(figures.asb_mean_over)}; pooled "
             f"{percent(figures.asb_pooled_change_pct)}",
             _tone(figures.asb_mean_change_pct),
         ),
@@ -249,3 +254,32 @@ def _draw_legend(ax: Axes, scale: Scale, values: pd.Series) -> None:
         facecolor=BACKGROUND, edgecolor="#30363d", labelcolor=TEXT, framealpha=0.92,
     )  # fmt: skip
     legend.get_title().set_color(TEXT)
+
+
+def headlines_html(items: list[Headline]) -> str:
+    """The headline tiles for the wall screen; every text is escaped."""
+    tiles = "".join(
+        f"<div class='wall-tile'><div class='wall-label'>{escape(item.label)}</div>"
+        f"<div class='wall-value {item.tone}'>{escape(item.value)}</div>"
+        f"<div class='wall-detail'>{escape(item.detail)}</div></div>"
+        for item in items
+    )
+    return f"<div class='wall-grid' data-testid='wall-headlines'>{tiles}</div>"
+
+
+def legend_strip_html(scale: Scale, values: pd.Series) -> str:
+    """A one-line legend for the wall screen: title, then a swatch and range per class."""
+    classes = scale.classify(values.to_numpy(dtype=float))
+    items = [
+        f"<span><span class='swatch' style='background:{colour}'></span>{escape(label)}</span>"
+        for colour, label in zip(scale.colours, scale.labels)
+    ]
+    if (classes == -1).any():
+        items.append(
+            f"<span><span class='swatch' style='background:{MISSING_COLOUR}'></span>"
+            f"{escape(scale.missing_label)}</span>"
+        )
+    return (
+        f"<div class='wall-legend' data-testid='wall-legend'>"
+        f"<span class='title'>{escape(scale.title)}:</span>{''.join(items)}</div>"
+    )

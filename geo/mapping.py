@@ -30,21 +30,31 @@ LABEL_ZOOM = 13
 COORDINATE_DECIMALS = 6
 PLAIN_BACKGROUND = "#eef0ec"
 
+_ON_MAP_JS = """
+function onMap(owner, then) {
+  if (owner instanceof L.Map) { then(owner); }
+  else { owner.on("add", function () { then(owner._map); }); }
+}
+"""
+"""Run `then(map)` once `owner` (a map, or a layer group not yet added) is on a map."""
+
 
 @dataclass(frozen=True)
 class MapStyle:
-    """Sizes that differ between the browser page and the wall screen."""
+    """Sizes that differ between the browser page and the wall screen (text sizes in CSS units;
+    the wall uses vh of the map frame, so names grow with the screen)."""
 
-    label_px: int = 13
-    town_label_px: int = 15
-    legend_px: int = 13
+    label_size: str = "13px"
+    town_label_size: str = "15px"
+    legend_size: str = "13px"
     dot_radius: int = 8
     outline_weight: float = 1.5
 
 
 WALL_STYLE = MapStyle(
-    label_px=20, town_label_px=24, legend_px=22, dot_radius=13, outline_weight=2.5
-)
+    label_size="2.4vh", town_label_size="3vh", legend_size="2.2vh", dot_radius=13,
+    outline_weight=2.5,
+)  # fmt: skip
 
 
 def build_map(
@@ -57,23 +67,66 @@ def build_map(
 ) -> folium.Map:
     """The map of `hotspots` (WGS84) coloured by `table[scale.metric]`, fitted to them."""
     shown = hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
+    m = base_map(tiles, style, asset_base)
+    add_hotspots(m, shown, scale, style)
+    m.get_root().html.add_child(Element(legend_html(scale, shown[scale.metric], style)))
+    if len(shown):
+        m.fit_bounds(_bounds(shown), padding=(30, 30), max_zoom=16)
+    return m
+
+
+def base_map(
+    tiles: TileSource,
+    style: MapStyle = MapStyle(),
+    asset_base: str = DEFAULT_ASSET_BASE,
+    fill_frame: bool = False,
+) -> folium.Map:
+    """A map with tiles, styles and zoom behaviour but no hotspots: content that never changes,
+    so streamlit-folium keeps it mounted while hotspot layers come and go."""
     # keyboard=False: Leaflet focuses the map on mousedown, which scrolls the embedding page and
     # turns a click into a drag off the polygon. Keyboard users select through the sidebar instead.
-    m = folium.Map(tiles=None, control_scale=True, zoom_control=True, keyboard=False)
+    m = folium.Map(
+        location=[53.1, -1.6], zoom_start=9, tiles=None, control_scale=True, keyboard=False,
+        zoom_control=not fill_frame, zoom_snap=0.25, zoom_delta=0.5,
+    )  # fmt: skip
     _serve_locally(m, asset_base)
     if tiles.url:
         folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=19).add_to(m)
-    m.get_root().header.add_child(Element(_css(style, tiles)))
-    features = feature_collection(shown, scale)
-    _add_polygons(m, features, style)
-    _add_dots(m, features, style)
-    _add_labels(m, shown, style)
-    m.get_root().html.add_child(Element(legend_html(scale, shown[scale.metric], style)))
+    m.get_root().header.add_child(Element(_css(style, tiles, fill_frame)))
     m.add_child(_ZoomClasses(LABEL_ZOOM))
-    if len(shown):
-        minx, miny, maxx, maxy = shown.total_bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(30, 30), max_zoom=16)
     return m
+
+
+def add_hotspots(
+    parent: folium.Map | folium.FeatureGroup, shown: gpd.GeoDataFrame, scale: Scale, style: MapStyle
+) -> None:
+    """Coloured polygons, dots for far zooms, and names, for hotspots merged with their figures."""
+    features = feature_collection(shown, scale)
+    _add_polygons(parent, features, style)
+    _add_dots(parent, features, style)
+    _add_labels(parent, shown, style)
+
+
+def hotspot_layer(
+    hotspots: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    scale: Scale,
+    style: MapStyle,
+    focus: gpd.GeoDataFrame | None = None,
+) -> folium.FeatureGroup:
+    """All hotspots as one layer that also moves the map to `focus` (default: all of them)."""
+    shown = hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
+    group = folium.FeatureGroup(name="Hotspots")
+    add_hotspots(group, shown, scale, style)
+    target = shown if focus is None or focus.empty else focus
+    if len(target):
+        group.add_child(_FitBounds(_bounds(target)))
+    return group
+
+
+def _bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
+    minx, miny, maxx, maxy = frame.total_bounds
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
 def _serve_locally(m: folium.Map, asset_base: str) -> None:
@@ -177,7 +230,7 @@ def _add_labels(m: folium.Map, shown: gpd.GeoDataFrame, style: MapStyle) -> None
         [round(p.y, 6), round(p.x, 6), escape(str(town)), "town-label"]
         for town, p in zip(towns.index, centres)
     ]
-    m.add_child(_Labels(labels, offset_px=style.label_px))
+    m.add_child(_Labels(labels))
 
 
 def legend_html(scale: Scale, values: pd.Series, style: MapStyle = MapStyle()) -> str:
@@ -192,7 +245,7 @@ def legend_html(scale: Scale, values: pd.Series, style: MapStyle = MapStyle()) -
         rows.append(_legend_row(MISSING_COLOUR, scale.missing_label, missing))
     return (
         f"<div class='hotspot-legend' role='figure' aria-label='Map legend' "
-        f"style='font-size:{style.legend_px}px'>"
+        f"style='font-size:{style.legend_size}'>"
         f"<div class='legend-title'>{escape(scale.title)}</div>"
         f"<div class='legend-note'>{escape(scale.note)}</div>"
         f"{''.join(reversed(rows)) if scale.metric == 'officer_hours' else ''.join(rows)}"
@@ -207,18 +260,20 @@ def _legend_row(colour: str, label: str, count: int) -> str:
     )
 
 
-def _css(style: MapStyle, tiles: TileSource) -> str:
+def _css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
+    fill = "#map_div {height:100vh !important; width:100% !important;}" if fill_frame else ""
     background = (
         "" if tiles.url else f".folium-map, .leaflet-container {{background:{PLAIN_BACKGROUND};}}"
     )
     halo = "0 0 3px #fff, 0 0 3px #fff, 0 0 5px #fff, 0 0 6px #fff"
     return f"""<style>
+{fill}
 {background}
 .label {{pointer-events:none;}}
 .label span {{white-space:nowrap; font-family:system-ui,sans-serif; color:#111; text-shadow:{halo};
-  display:inline-block; transform:translateX(-50%);}}
-.hotspot-label {{font-size:{style.label_px}px; font-weight:600;}}
-.town-label {{font-size:{style.town_label_px}px; font-weight:700; letter-spacing:0.02em;}}
+  display:inline-block; transform:translate(-50%, 0.5em);}}
+.hotspot-label {{font-size:{style.label_size}; font-weight:600;}}
+.town-label {{font-size:{style.town_label_size}; font-weight:700; letter-spacing:0.02em;}}
 .zoom-far .hotspot-label, .zoom-near .town-label, .zoom-near .hotspot-dot {{display:none;}}
 .hotspot-tip {{font-family:system-ui,sans-serif; font-size:13px;}}
 .hotspot-tip .tt-name {{font-weight:700; font-size:14px;}}
@@ -284,15 +339,17 @@ class _Labels(MacroElement):
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-(function (map) {
+(function (owner) {"""
+        + _ON_MAP_JS
+        + """
   var markers = [];
   {{ this.labels | tojson }}.forEach(function (label) {
     var icon = L.divIcon({
       html: "<span class='" + label[3] + "'>" + label[2] + "</span>",
-      className: "label", iconSize: [0, 0], iconAnchor: [0, -{{ this.offset_px }}]
+      className: "label", iconSize: [0, 0], iconAnchor: [0, 0]
     });
     markers.push(L.marker([label[0], label[1]], {icon: icon, interactive: false, keyboard: false})
-      .addTo(map));
+      .addTo(owner));
   });
   function declutter() {
     var taken = [];
@@ -308,14 +365,37 @@ class _Labels(MacroElement):
       if (clash) { span.style.visibility = "hidden"; } else { taken.push(box); }
     });
   }
-  map.on("zoomend moveend resize", declutter);
-  setTimeout(declutter, 0);
+  onMap(owner, function (map) {
+    map.on("zoomend moveend resize", declutter);
+    owner.on("remove", function () { map.off("zoomend moveend resize", declutter); });
+    setTimeout(declutter, 0);
+  });
 })({{ this._parent.get_name() }});
 {% endmacro %}"""
     )
 
-    def __init__(self, labels: list[list], offset_px: int) -> None:
+    def __init__(self, labels: list[list]) -> None:
         super().__init__()
         self._name = "Labels"
         self.labels = labels
-        self.offset_px = offset_px
+
+
+class _FitBounds(MacroElement):
+    """Moves the map to the bounds when its layer group is added (no remount of the map)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (owner) {"""
+        + _ON_MAP_JS
+        + """
+  onMap(owner, function (map) {
+    map.fitBounds({{ this.bounds | tojson }}, {padding: [40, 40], maxZoom: 16});
+  });
+})({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitBounds"
+        self.bounds = bounds

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from geo.briefing import briefing_page, render
 from geo.dataset import Dataset, data_folder, dataset_version, load_dataset
 from geo.errors import HotspotDataError
 from geo.figures import hotspot_table
@@ -34,11 +35,31 @@ def current_dataset() -> Dataset:
         raise
 
 
+def last_good_dataset() -> tuple[Dataset | None, str]:
+    """The dataset for an unattended screen: on a read problem, the last good one and a note."""
+    folder = data_folder()
+    try:
+        dataset = _load(str(folder.resolve()), dataset_version(folder))
+    except HotspotDataError as exc:
+        previous = st.session_state.get("last_good_dataset")
+        note = f"New data could not be read ({exc}); showing the last good data."
+        return previous, note if previous is not None else str(exc)
+    st.session_state["last_good_dataset"] = dataset
+    return dataset, ""
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def figures_table(folder: str, version: str, period: str) -> pd.DataFrame:
     """The per-hotspot table for a period, computed once per dataset version and period."""
     dataset = _load(folder, version)
     return hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, Period.parse(period))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def briefing_file(folder: str, version: str, period: str, town: str | None, kind: str) -> bytes:
+    """The briefing as PDF or PNG bytes, drawn once per dataset version, period and town."""
+    page = briefing_page(_load(folder, version), Period.parse(period), town)
+    return render(page, kind)
 
 
 def table_for(dataset: Dataset, period: Period) -> pd.DataFrame:

@@ -13,7 +13,13 @@ from geo.mapping import build_map, format_change, selection_outline
 from geo.period import Period
 from geo.scales import asb_change_scale, hours_scale
 from geo.tiles import tile_source
-from pages._common import OGL_ATTRIBUTION, current_dataset, sample_notice, table_for
+from pages._common import (
+    OGL_ATTRIBUTION,
+    briefing_file,
+    current_dataset,
+    sample_notice,
+    table_for,
+)
 
 METRICS = {"asb": "ASB change %", "hours": "Officer patrol hours"}
 ALL_TOWNS = "All towns"
@@ -229,7 +235,7 @@ st.dataframe(
         "engagements": "People spoken to",
     },
 )
-downloads = st.columns(2)
+downloads = st.columns(4)
 stem = f"hotspots-{period.start}-{period.end}" + ("" if town == ALL_TOWNS else f"-{town}")
 downloads[0].download_button(
     "Download table (CSV)", table_csv(table), file_name=f"{stem}.csv", mime="text/csv"
@@ -240,6 +246,20 @@ downloads[1].download_button(
     file_name=f"{stem}.geojson",
     mime="application/geo+json",
 )
+folder_key = (str(dataset.folder.resolve()), dataset.version, str(period))
+briefing_town = None if town == ALL_TOWNS else town
+for column, kind, mime in (
+    (downloads[2], "pdf", "application/pdf"),
+    (downloads[3], "png", "image/png"),
+):
+    column.download_button(
+        f"Briefing ({kind.upper()})",
+        lambda kind=kind: briefing_file(*folder_key, briefing_town, kind),
+        file_name=f"briefing-{stem}.{kind}",
+        mime=mime,
+        on_click="ignore",
+        help="The wall-screen briefing for this town and period as a one-page file.",
+    )
 st.caption(
     f"{OGL_ATTRIBUTION} Crime counts: police.uk street-level data, snapped to anonymous map "
     "points. "

@@ -1,0 +1,103 @@
+"""The wall screen (`/briefing`): the programme's headline figures and map, for a room to read.
+
+Query parameters set it up for unattended use: `town=` pins one town, `rotate=SECONDS` cycles
+through the towns, `period=START:END` fixes the period, `refresh=SECONDS` (default 60) is how
+often the dataset folder is checked. New data appears by itself and only what changed is redrawn:
+the map stays mounted and its hotspot layer is swapped.
+"""
+
+from __future__ import annotations
+
+import time
+from html import escape
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.briefing import briefing_page, headlines, headlines_html, legend_strip_html
+from geo.dataset import Dataset
+from geo.errors import HotspotDataError
+from geo.mapping import WALL_STYLE, base_map, hotspot_layer
+from geo.period import Period
+from geo.scales import asb_change_scale
+from geo.tiles import tile_source
+from pages._common import last_good_dataset
+
+REFRESH_SECONDS = 60
+WALL_CSS = (Path(__file__).parent / "wall.css").read_text()
+
+
+def _seconds(name: str) -> int | None:
+    """A number of seconds from the link (`rotate=`, `refresh=`), kept within 5 s to an hour."""
+    try:
+        return min(max(int(st.query_params.get(name, "")), 5), 3600)
+    except ValueError:
+        return None
+
+
+def _town(dataset: Dataset, rotate: int | None) -> tuple[str | None, str]:
+    """The town to show now and a note on where the rotation is."""
+    pinned = st.query_params.get("town")
+    if pinned in dataset.towns:
+        return pinned, ""
+    if not rotate or not dataset.towns:
+        return None, ""
+    step, since = st.session_state.get("rotation", (-1, 0.0))
+    if time.monotonic() - since >= rotate - 1:  # a refresh-only run keeps the town
+        step, since = step + 1, time.monotonic()
+        st.session_state["rotation"] = (step, since)
+    index = step % len(dataset.towns)
+    return dataset.towns[index], f"{index + 1} of {len(dataset.towns)} towns, every {rotate} s"
+
+
+def _period(dataset: Dataset) -> Period:
+    try:
+        return Period.parse(st.query_params["period"])
+    except (KeyError, HotspotDataError):
+        return dataset.default_period
+
+
+st.html(f"<style>{WALL_CSS}</style>")
+rotate = _seconds("rotate")
+refresh = _seconds("refresh") or REFRESH_SECONDS
+
+
+@st.fragment(run_every=min(rotate or refresh, refresh))
+def wall() -> None:
+    """Draw the briefing; runs again on its own to rotate and to pick up new data."""
+    dataset, problem = last_good_dataset()
+    if dataset is None:
+        st.html(
+            f"<div class='wall-title'>Hotspot patrols</div><div class='wall-sub'>{problem}</div>"
+        )
+        return
+    town, rotation = _town(dataset, rotate)
+    period = _period(dataset)
+    page = briefing_page(dataset, period, town)
+    badge = "<span class='wall-badge'>SAMPLE DATA</span>" if dataset.is_sample else ""
+    notes = " · ".join(escape(n) for n in (rotation, problem) if n)
+    st.html(
+        f"<div class='wall-head'><span class='wall-title'>{escape(page.title)}</span>"
+        f"<span class='wall-sub'>{escape(page.subtitle)}</span>"
+        f"<span class='wall-note'>{notes}</span>{badge}</div>"
+    )
+    left, right = st.columns([5, 6], gap="medium")
+    left.html(headlines_html(headlines(page.figures)))
+    scale = asb_change_scale()
+    everything = briefing_page(dataset, period)
+    with right:
+        st_folium(
+            base_map(tile_source(), WALL_STYLE, fill_frame=True),
+            key="wall-map",
+            height=700,
+            use_container_width=True,
+            returned_objects=[],
+            feature_group_to_add=hotspot_layer(
+                everything.hotspots, everything.table, scale, WALL_STYLE, focus=page.hotspots
+            ),
+        )
+        st.html(legend_strip_html(scale, everything.table["asb_change_pct"]))
+
+
+wall()

@@ -1,0 +1,90 @@
+"""The briefing: headline figures, and the one-page PDF/PNG made on the server."""
+
+import io
+import subprocess
+import sys
+
+import pypdf
+import pytest
+from matplotlib.image import imread
+
+from geo.briefing import briefing_page, headlines, headlines_html, percent, render
+from geo.dataset import load_dataset
+from geo.errors import HotspotDataError
+from tests.conftest import ROOT
+
+PUBLISHED = ["9,250", "111", "30,500", "−25%", "−45%", "−12%", "−2%"]
+
+
+@pytest.fixture(scope="module")
+def page(sample_dir):
+    dataset = load_dataset(sample_dir)
+    return briefing_page(dataset, dataset.default_period)
+
+
+def test_headlines_read_as_the_published_figures(page):
+    items = {item.label: item for item in headlines(page.figures)}
+    assert items["Arrests"].value == "111"
+    assert items["ASB, average hotspot"].value == "−25%"
+    assert items["Largest ASB reduction"].value == "−45%"
+    assert items["Largest ASB reduction"].detail == page.figures.asb_largest_reduction_where
+    assert items["All crime in hotspots"].value == "−12%"
+    assert items["All crime in hotspots"].detail == "against −2% forcewide"
+    assert int(items["Officer patrol hours"].value.replace(",", "")) >= 9000
+    assert items["ASB, average hotspot"].tone == "good"
+
+
+def test_percent_rounds_and_signs():
+    assert [percent(v) for v in (-25.4, 0.2, 3.6, float("nan"))] == ["−25%", "0%", "+4%", "—"]
+
+
+def test_headline_html_escapes_text(page):
+    items = headlines(page.figures)
+    hostile = [items[0].__class__("<b>x</b>", "1", "<img src=x>")]
+    html = headlines_html(hostile)
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html and "<img" not in html
+
+
+def test_pdf_has_one_page_with_every_figure(page):
+    reader = pypdf.PdfReader(io.BytesIO(render(page, "pdf")))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    for figure in PUBLISHED:
+        assert figure in text
+    assert "SAMPLE DATA" in text and page.figures.asb_largest_reduction_where in text
+    assert "data up to September 2026" in text
+
+
+def test_png_is_a_full_hd_image(page):
+    image = imread(io.BytesIO(render(page, "png")), format="png")
+    assert image.shape[:2] == (1080, 1920)
+    assert image[..., :3].std() > 0.05  # something is drawn, not a blank page
+
+
+def test_town_briefing_and_unknown_town(sample_dir):
+    dataset = load_dataset(sample_dir)
+    heanor = briefing_page(dataset, dataset.default_period, "Heanor")
+    assert set(heanor.table["town"]) == {"Heanor"} and "Heanor" in heanor.title
+    with pytest.raises(HotspotDataError, match="Atlantis"):
+        briefing_page(dataset, dataset.default_period, "Atlantis")
+
+
+@pytest.mark.parametrize("suffix", ["pdf", "png"])
+def test_command_line_writes_the_file(sample_dir, tmp_path, suffix):
+    out = tmp_path / f"briefing.{suffix}"
+    run = subprocess.run(
+        [sys.executable, "-m", "geo", "briefing", "--data", str(sample_dir), "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert out.read_bytes()[:4] == (b"%PDF" if suffix == "pdf" else b"\x89PNG")
+
+
+def test_command_line_refuses_other_formats(sample_dir, tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "geo", "briefing", "--data", str(sample_dir), "--out",
+         str(tmp_path / "b.docx")],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert run.returncode == 2 and ".pdf or .png" in run.stderr
+    assert not (tmp_path / "b.docx").exists()

@@ -1,0 +1,90 @@
+"""The wall screen in Debian's chromium at 1080p and 4K: everything on one screen, big, offline,
+rotating through towns, and picking up new data without remounting the map."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.browser_support import ARTIFACTS, MAP_FRAME, TILE_HOST, open_page, serve
+
+pytestmark = pytest.mark.browser
+SCREENS = [(1920, 1080), (3840, 2160)]
+PUBLISHED = ["9,250", "111", "30,500", "−25%", "−45%", "−12%", "−2%"]
+
+
+def _wall(browser, url: str, width: int, height: int):
+    page, requests = open_page(browser, url, width, height)
+    page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first.wait_for(
+        state="attached", timeout=30_000
+    )
+    return page, requests
+
+
+@pytest.mark.parametrize("width,height", SCREENS)
+def test_every_figure_on_one_screen_big_and_offline(browser, server, width, height):
+    page, requests = _wall(browser, f"{server}/briefing", width, height)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.scrollingElement.scrollHeight") <= height
+    text = page.locator("[data-testid=wall-headlines]").inner_text()
+    for figure in PUBLISHED:
+        assert figure in text
+    for selector in ("[data-testid=wall-headlines] .wall-value", "[data-testid=wall-legend]",
+                     MAP_FRAME, ".wall-badge"):  # fmt: skip
+        for box in [e.bounding_box() for e in page.locator(selector).all()]:
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= height, selector
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, selector
+    sizes = page.locator(".wall-value").evaluate_all(
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"
+    )
+    assert min(sizes) >= 48 * height / 1080
+    for hidden in ("[data-testid=stSidebar]", "[data-testid=stToolbar]", "[data-testid=stHeader]"):
+        assert not page.locator(hidden).is_visible()
+    outside = {urlparse(u).hostname for u in requests if urlparse(u).scheme in ("http", "https")}
+    assert outside - {"127.0.0.1", TILE_HOST} == set()
+    page.screenshot(path=str(ARTIFACTS / f"briefing-{width}x{height}.png"))
+    page.close()
+
+
+def test_rotation_moves_to_the_next_town(browser, server):
+    page, _ = _wall(browser, f"{server}/briefing?rotate=5", 1920, 1080)
+    title = page.locator(".wall-title")
+    first = title.inner_text()
+    assert "—" in first  # a town is named
+    page.wait_for_function(
+        "(first) => document.querySelector('.wall-title').innerText !== first", arg=first,
+        timeout=20_000,
+    )  # fmt: skip
+    assert title.inner_text() != first
+    assert "2 of " in page.locator(".wall-note").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "briefing-rotated.png"))
+    page.close()
+
+
+@pytest.fixture
+def changing_server(sample_dir, tmp_path) -> Iterator[tuple[str, object]]:
+    folder = tmp_path / "data"
+    shutil.copytree(sample_dir, folder)
+    for url in serve(folder):
+        yield url, folder
+
+
+def test_new_data_appears_without_remounting_the_map(browser, changing_server):
+    url, folder = changing_server
+    page, _ = _wall(browser, f"{url}/briefing?refresh=5", 1920, 1080)
+    page.frame_locator(MAP_FRAME).locator("body").evaluate("() => { window.keptAlive = true; }")
+    assert "111" in page.locator("[data-testid=wall-headlines]").inner_text()
+    patrols = folder / "patrols.csv"
+    first_row = patrols.read_text().splitlines()[1].split(",")
+    extra = [first_row[0], "2026-09-30T20:00", "2026-09-30T20:30", "1", "5", "3"]
+    patrols.write_text(patrols.read_text() + ",".join(extra) + "\n")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=wall-headlines]').innerText.includes('116')",
+        timeout=30_000,
+    )
+    kept = page.frame_locator(MAP_FRAME).locator("body").evaluate("() => window.keptAlive === true")
+    assert kept, "the map was remounted (it would flash on the wall)"
+    page.close()
