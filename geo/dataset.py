@@ -18,6 +18,7 @@ import pandas as pd
 from geo.aggregate import CrimeCounts, count_crimes
 from geo.crimes import read_crimes, street_files_in
 from geo.errors import HotspotDataError
+from geo.evaluation import RING_M, AreaCounts, area_counts
 from geo.hotspots import read_hotspots
 from geo.patrols import empty_patrols, read_patrols
 from geo.period import Period
@@ -25,6 +26,8 @@ from geo.period import Period
 DEFAULT_FOLDER = Path("data/sample")
 HOTSPOT_FILES = ("hotspots.geojson", "hotspots.gpkg", "hotspots.zip", "hotspots.kml")
 SAMPLE_MARKER = "SAMPLE.md"
+CONTROL_FILE = "control.geojson"
+"""Optional control polygons (hotspot_id, name, polygon) for the displacement test."""
 
 
 def data_folder() -> Path:
@@ -68,6 +71,7 @@ class Dataset:
     hotspots: gpd.GeoDataFrame
     patrols: pd.DataFrame
     counts: CrimeCounts
+    areas: AreaCounts
     is_sample: bool
     version: str
 
@@ -106,14 +110,25 @@ def load_dataset(folder: Path) -> Dataset:
         else empty_patrols()
     )
     crimes = read_crimes(_crime_paths(folder))
+    control_file = folder / CONTROL_FILE
+    control = read_hotspots(control_file) if control_file.is_file() else None
     return Dataset(
         folder=folder,
         hotspots=hotspots,
         patrols=patrols,
         counts=count_crimes(crimes, hotspots),
+        areas=area_counts(crimes, hotspots, ring_width(), control),
         is_sample=(folder / SAMPLE_MARKER).is_file(),
         version=version,
     )
+
+
+def ring_width() -> int:
+    """Width of the displacement rings: `HOTSPOT_RING_M` metres, 200 by default."""
+    text = os.environ.get("HOTSPOT_RING_M") or str(RING_M)
+    if not text.isdigit() or not 10 <= int(text) <= 5000:
+        raise HotspotDataError(f"HOTSPOT_RING_M is '{text}'; give a width in metres, 10 to 5000")
+    return int(text)
 
 
 def _crime_paths(folder: Path) -> list[Path]:

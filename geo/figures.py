@@ -16,12 +16,10 @@ import pandas as pd
 
 from geo.aggregate import CrimeCounts
 from geo.period import Period
-
-SMALL_BASE = 10
-"""ASB counts before below this are too small for a percentage change to mean much."""
+from geo.stats import TOO_FEW_BEFORE, TOO_FEW_TOTAL
 
 SUMMARY_COLUMNS = [
-    "hotspot_id", "name", "town", "asb_before", "asb_after", "asb_change_pct", "asb_small_base",
+    "hotspot_id", "name", "town", "asb_before", "asb_after", "asb_change_pct", "asb_too_few",
     "crime_before", "crime_after", "crime_change_pct", "officer_hours", "visits", "arrests",
     "engagements",
 ]  # fmt: skip
@@ -41,7 +39,12 @@ def _months_mask(months: pd.Series | pd.Index, period: Period) -> np.ndarray:
     return (ordinals >= period.start.ordinal) & (ordinals <= period.end.ordinal)
 
 
-def _sum_in(frame: pd.DataFrame, period: Period, by: str | None = None) -> pd.DataFrame:
+def too_few_mask(before: pd.Series, after: pd.Series) -> pd.Series:
+    """Hotspots with too few ASB reports to tell a change from chance (see geo.stats.too_few)."""
+    return ((before + after) < TOO_FEW_TOTAL) | (before < TOO_FEW_BEFORE)
+
+
+def sum_in_period(frame: pd.DataFrame, period: Period, by: str | None = None) -> pd.DataFrame:
     """Sum crime and ASB counts over the months of `period` (optionally per `by`)."""
     months = frame["month"] if "month" in frame.columns else frame.index
     inside = frame[_months_mask(months, period)]
@@ -54,8 +57,8 @@ def hotspot_table(
     hotspots: pd.DataFrame, counts: CrimeCounts, patrols: pd.DataFrame, period: Period
 ) -> pd.DataFrame:
     """One row per hotspot: ASB and all crime before/after with changes, and patrol totals."""
-    after = _sum_in(counts.hotspot, period, by="hotspot_id")
-    before = _sum_in(counts.hotspot, period.before, by="hotspot_id")
+    after = sum_in_period(counts.hotspot, period, by="hotspot_id")
+    before = sum_in_period(counts.hotspot, period.before, by="hotspot_id")
     ids = hotspots["hotspot_id"]
     table = pd.DataFrame(
         {
@@ -68,7 +71,7 @@ def hotspot_table(
         table[f"{kind}_before"] = before[kind].reindex(ids).fillna(0).astype(np.int64).to_numpy()
         table[f"{kind}_after"] = after[kind].reindex(ids).fillna(0).astype(np.int64).to_numpy()
         table[f"{kind}_change_pct"] = change_pct(table[f"{kind}_before"], table[f"{kind}_after"])
-    table["asb_small_base"] = table["asb_before"] < SMALL_BASE
+    table["asb_too_few"] = too_few_mask(table["asb_before"], table["asb_after"])
     patrol = patrol_totals(patrols, period, by_hotspot=True).reindex(ids).fillna(0)
     table["officer_hours"] = patrol["officer_hours"].to_numpy().round(2)
     for column in ("visits", "arrests", "engagements"):
@@ -116,7 +119,7 @@ class ProgrammeFigures:
     force_crime_before: int
     force_crime_after: int
     force_crime_change_pct: float
-    small_bases: int
+    too_few: int
     missing_months: list[str] = field(default_factory=list)
 
 
@@ -129,11 +132,12 @@ def programme_figures(
     """Programme totals for the hotspots in `table` (see hotspot_table)."""
     ids = list(table["hotspot_id"]) if hotspot_ids is None else list(hotspot_ids)
     inside = counts.programme(ids).reset_index()
-    after, before = _sum_in(inside, period), _sum_in(inside, period.before)
+    after, before = sum_in_period(inside, period), sum_in_period(inside, period.before)
     force = counts.force.reset_index()
-    force_after, force_before = _sum_in(force, period), _sum_in(force, period.before)
+    force_after, force_before = sum_in_period(force, period), sum_in_period(force, period.before)
     changes = table["asb_change_pct"].dropna()
-    falls = changes[changes < 0]
+    # Too few reports to tell: shown with the rest, but not ranked as the largest reduction.
+    falls = changes[(changes < 0) & ~table.loc[changes.index, "asb_too_few"]]
     where = table.loc[falls.idxmin(), "name"] if len(falls) else ""
     return ProgrammeFigures(
         period=period,
@@ -155,7 +159,7 @@ def programme_figures(
         force_crime_before=int(force_before["crime"]),
         force_crime_after=int(force_after["crime"]),
         force_crime_change_pct=change_pct(force_before["crime"], force_after["crime"]),
-        small_bases=int(table["asb_small_base"].sum()),
+        too_few=int(table["asb_too_few"].sum()),
         missing_months=missing_months(counts, period),
     )
 

@@ -20,7 +20,13 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.hotspots import BRITISH_NATIONAL_GRID, WGS84
-from geo.scales import MISSING_COLOUR, Scale
+from geo.scales import (
+    ASB_OUTCOMES,
+    BIVARIATE_3X3,
+    MISSING_COLOUR,
+    BivariateScale,
+    Scale,
+)
 from geo.tiles import TileSource
 
 DEFAULT_ASSET_BASE = "/app/static/vendor/leaflet"
@@ -69,7 +75,7 @@ def build_map(
     shown = hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
     m = base_map(tiles, style, asset_base)
     add_hotspots(m, shown, scale, style)
-    m.get_root().html.add_child(Element(legend_html(scale, shown[scale.metric], style)))
+    m.get_root().html.add_child(Element(legend_html(scale, shown, style)))
     if len(shown):
         m.fit_bounds(_bounds(shown), padding=(30, 30), max_zoom=16)
     return m
@@ -135,9 +141,16 @@ def _serve_locally(m: folium.Map, asset_base: str) -> None:
     m.default_css = [("leaflet_css", f"{asset_base}/leaflet.css")]
 
 
-def feature_collection(shown: gpd.GeoDataFrame, scale: Scale) -> dict:
+def fill_colours(shown: pd.DataFrame, scale: Scale | BivariateScale) -> list[str]:
+    """The fill colour of each hotspot under a one- or two-variable scale."""
+    if isinstance(scale, BivariateScale):
+        return scale.colours_for_rows(shown["officer_hours"], shown["asb_change_pct"])
+    return scale.colours_for(shown[scale.metric].to_numpy(dtype=float))
+
+
+def feature_collection(shown: gpd.GeoDataFrame, scale: Scale | BivariateScale) -> dict:
     """GeoJSON of the hotspots with escaped display properties and a fill colour each."""
-    colours = scale.colours_for(shown[scale.metric].to_numpy(dtype=float))
+    colours = fill_colours(shown, scale)
     geometry = shapely.set_precision(shown.geometry.values, 10**-COORDINATE_DECIMALS)
     features = []
     for position, (row, colour, geom) in enumerate(
@@ -162,11 +175,38 @@ def tooltip_html(row: dict) -> str:
     """Name, town, ASB before → after with the change, hours and visits; all values escaped."""
     town = f"<div class='tt-town'>{escape(str(row['town']))}</div>" if row.get("town") else ""
     change = format_change(row["asb_change_pct"])
-    small = " <span class='tt-warn'>(small numbers)</span>" if row.get("asb_small_base") else ""
+    small = " <span class='tt-warn'>(too few to tell)</span>" if row.get("asb_too_few") else ""
     return (
         f"<div class='tt-name'>{escape(str(row['name']))}</div>{town}"
         f"<div>ASB {int(row['asb_before']):,} → {int(row['asb_after']):,} ({change}){small}</div>"
         f"<div>{row['officer_hours']:,.0f} officer hours · {int(row['visits']):,} visits</div>"
+        + _evaluation_lines(row)
+    )
+
+
+def _evaluation_lines(row: dict) -> str:
+    """Significance and dosage lines, when the row carries them (geo.evaluation)."""
+    if "asb_z" not in row:
+        return ""
+    if row["asb_too_few"]:
+        verdict = "too few reports to tell"
+    else:
+        verdict = f"z = {row['asb_z']:.1f}" + (
+            " (beyond chance)" if abs(row["asb_z"]) >= 1.96 else ""
+        )
+    ratio = (
+        f"rate ratio {row['asb_rr']:.2f} ({row['asb_rr_low']:.2f}–{row['asb_rr_high']:.2f})"
+        if not np.isnan(row["asb_rr"])
+        else "no rate ratio (a zero count)"
+    )
+    dose = (
+        f"{row['hours_per_week']:.1f} h/week · {row['minutes_per_visit']:.0f} min/visit · "
+        f"{row['share_15_min']:.0%} of visits ≥15 min"
+        if row["visits"]
+        else "no patrol visits"
+    )
+    return (
+        f"<div>{verdict} · {ratio}</div><div>{dose}</div><div>trend: {escape(row['trend'])}</div>"
     )
 
 
@@ -233,9 +273,13 @@ def _add_labels(m: folium.Map, shown: gpd.GeoDataFrame, style: MapStyle) -> None
     m.add_child(_Labels(labels))
 
 
-def legend_html(scale: Scale, values: pd.Series, style: MapStyle = MapStyle()) -> str:
+def legend_html(
+    scale: Scale | BivariateScale, shown: pd.DataFrame, style: MapStyle = MapStyle()
+) -> str:
     """The legend box: title with units, one swatch per class with its range and count."""
-    classes = scale.classify(values.to_numpy(dtype=float))
+    if isinstance(scale, BivariateScale):
+        return bivariate_legend_html(scale, shown, style)
+    classes = scale.classify(shown[scale.metric].to_numpy(dtype=float))
     rows = [
         _legend_row(colour, label, int((classes == index).sum()))
         for index, (colour, label) in enumerate(zip(scale.colours, scale.labels))
@@ -250,6 +294,34 @@ def legend_html(scale: Scale, values: pd.Series, style: MapStyle = MapStyle()) -
         f"<div class='legend-note'>{escape(scale.note)}</div>"
         f"{''.join(reversed(rows)) if scale.metric == 'officer_hours' else ''.join(rows)}"
         "<div class='legend-note'>Number of hotspots in brackets.</div></div>"
+    )
+
+
+def bivariate_legend_html(scale: BivariateScale, shown: pd.DataFrame, style: MapStyle) -> str:
+    """The square 3×3 legend: hours across, ASB outcome down, a count in each cell."""
+    xs, ys = scale.classify(shown["officer_hours"].to_numpy(dtype=float), shown["asb_change_pct"])
+    cells = []
+    for y in reversed(range(3)):
+        cells.append(f"<div class='bv-ylabel'>{escape(ASB_OUTCOMES[y])}</div>")
+        for x in range(3):
+            count = int(((xs == x) & (ys == y)).sum())
+            cells.append(
+                f"<div class='bv-cell' style='background:{BIVARIATE_3X3[y][x]}' "
+                f"title='{escape(ASB_OUTCOMES[y])}, {escape(scale.hours_labels[x])}'>{count}</div>"
+            )
+    cells.append("<div></div>")
+    cells += [f"<div class='bv-xlabel'>{escape(label)}</div>" for label in scale.hours_labels]
+    missing = int((ys == -1).sum())
+    extra = _legend_row(MISSING_COLOUR, scale.missing_label, missing) if missing else ""
+    return (
+        f"<div class='hotspot-legend bivariate-legend' role='figure' aria-label='Map legend' "
+        f"style='font-size:{style.legend_size}'>"
+        f"<div class='legend-title'>{escape(scale.title)}</div>"
+        f"<div class='legend-note'>{escape(scale.note)}</div>"
+        f"<div class='bv-grid'>{''.join(cells)}</div>"
+        "<div class='legend-note'>Across: officer patrol hours. Down: ASB against last year. "
+        "Number of hotspots in each square.</div>"
+        f"{extra}</div>"
     )
 
 
@@ -283,6 +355,12 @@ def _css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
   font-family:system-ui,sans-serif;
   color:#111; line-height:1.35; max-width:22em;}}
 .hotspot-legend .legend-title {{font-weight:700;}}
+.bv-grid {{display:grid; grid-template-columns:auto 2.4em 2.4em 2.4em; gap:2px; margin:6px 0;
+  align-items:center;}}
+.bv-cell {{height:2.4em; display:flex; align-items:center; justify-content:center;
+  font-weight:700; color:#111; border:1px solid #666;}}
+.bv-ylabel {{font-size:0.85em; text-align:right; padding-right:4px;}}
+.bv-xlabel {{font-size:0.75em; text-align:center; line-height:1.1;}}
 .hotspot-legend .legend-note {{font-size:0.85em; color:#333;}}
 .hotspot-legend .swatch {{display:inline-block; width:1.1em; height:0.9em; border:1px solid #555;
   margin-right:0.4em; vertical-align:middle;}}

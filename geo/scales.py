@@ -107,3 +107,54 @@ def _round_sig(value: float, figures: int = 2) -> float:
 
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.1f}"
+
+
+BIVARIATE_3X3 = (
+    ("#e8e8e8", "#cbb8d7", "#9972af"),
+    ("#e4d9ac", "#c8ada0", "#976b82"),
+    ("#c8b35a", "#af8e53", "#804d36"),
+)
+"""Joshua Stevens' purple–gold 3×3 scheme: rows = ASB outcome (fell ≥20%, fell less, no fall),
+columns = patrol hours (fewer → more). Its two hues stay apart for the common colour-vision
+deficiencies; the dark corner is "many hours, no fall"."""
+ASB_OUTCOMES = ("fell 20% or more", "fell less than 20%", "did not fall")
+
+
+@dataclass(frozen=True)
+class BivariateScale:
+    """Classes of patrol hours (tertiles of the hotspots shown) × ASB change (three outcomes)."""
+
+    hours_breaks: tuple[float, float]
+    change_breaks: tuple[float, float] = (-20.0, 0.0)
+    metric: str = "bivariate"
+    title: str = "Patrol hours × ASB change"
+    note: str = "Dark brown: many hours and no fall in ASB."
+    missing_label: str = "no ASB last year (no % change)"
+
+    def classify(self, hours: np.ndarray, change: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(hours class 0–2, ASB class 0–2) per hotspot; ASB class −1 when change is missing."""
+        hours_class = np.searchsorted(np.asarray(self.hours_breaks), hours, side="left")
+        change = np.asarray(change, dtype=float)
+        asb_class = np.where(change <= self.change_breaks[0], 0, np.where(change < 0, 1, 2))
+        return hours_class, np.where(np.isnan(change), -1, asb_class)
+
+    def colours_for_rows(self, hours: np.ndarray, change: np.ndarray) -> list[str]:
+        """The fill colour of each hotspot."""
+        xs, ys = self.classify(np.asarray(hours, dtype=float), change)
+        return [BIVARIATE_3X3[y][x] if y >= 0 else MISSING_COLOUR for x, y in zip(xs, ys)]
+
+    @property
+    def hours_labels(self) -> tuple[str, str, str]:
+        """The three hours classes in words."""
+        low, high = self.hours_breaks
+        return (f"up to {_fmt(low)} h", f"{_fmt(low)}–{_fmt(high)} h", f"over {_fmt(high)} h")
+
+
+def bivariate_scale(hours: Sequence[float] | np.ndarray) -> BivariateScale:
+    """Tertile breaks of patrol hours over the hotspots shown (equal when all are equal)."""
+    array = np.asarray(hours, dtype=float)
+    array = array[~np.isnan(array)]
+    if array.size == 0:
+        return BivariateScale((0.0, 0.0))
+    low, high = np.quantile(array, [1 / 3, 2 / 3])
+    return BivariateScale((float(low), float(high)))

@@ -137,6 +137,8 @@ def wdd(
     control: tuple[int, int],
     displacement: tuple[int, int] | None = None,
     displacement_control: tuple[int, int] | None = None,
+    control_weight: float = 1.0,
+    displacement_control_weight: float = 1.0,
 ) -> WDDResult:
     """The WDD test of Wheeler & Ratcliffe (2018) from (pre, post) counts of each area.
 
@@ -144,16 +146,23 @@ def wdd(
     Without displacement areas it is the plain difference-in-differences ΔT − ΔCt. Negative
     means fewer crimes than the control trend predicts. When every count is 0 there is nothing
     to test: z is 0 and p is 1.
+
+    The published test compares raw counts, so it assumes control areas about the size of the
+    areas they control for. A much larger control (the rest of a force) is scaled down by a
+    weight w (e.g. treated pre ÷ control pre): its change counts w × Δ and its variance
+    w² × (pre + post). With the default weights of 1 this is exactly the published test.
     """
     if (displacement is None) != (displacement_control is None):
         raise HotspotDataError(
             "the WDD test needs both a displacement area and its control, or neither"
         )
-    local = _contrast(_pair(treated, "treated"), _pair(control, "control"))
+    local = _contrast(_pair(treated, "treated"), _pair(control, "control"), control_weight)
     if displacement is None or displacement_control is None:
         return WDDResult(local.estimate, local.se, local.z, local.p, local)
     moved = _contrast(
-        _pair(displacement, "displacement"), _pair(displacement_control, "displacement control")
+        _pair(displacement, "displacement"),
+        _pair(displacement_control, "displacement control"),
+        displacement_control_weight,
     )
     estimate = local.estimate + moved.estimate
     se = math.hypot(local.se, moved.se)
@@ -234,10 +243,12 @@ def _significant(contrast: Contrast) -> bool:
     return contrast.p < 0.05
 
 
-def _contrast(area: tuple[int, int], control: tuple[int, int]) -> Contrast:
-    """(post − pre) of `area` less that of `control`, with variance the sum of the four counts."""
-    estimate = float((area[1] - area[0]) - (control[1] - control[0]))
-    se = math.sqrt(sum(area) + sum(control))
+def _contrast(area: tuple[int, int], control: tuple[int, int], weight: float = 1.0) -> Contrast:
+    """(post − pre) of `area` less `weight` × that of `control`; Poisson variance of the counts."""
+    if not weight >= 0:
+        raise HotspotDataError(f"a control weight must be 0 or more, not {weight}")
+    estimate = float((area[1] - area[0]) - weight * (control[1] - control[0]))
+    se = math.sqrt(sum(area) + weight**2 * sum(control))
     z = _z(estimate, se)
     return Contrast(estimate, se, z, two_sided_p(z))
 

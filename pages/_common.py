@@ -10,6 +10,7 @@ import streamlit as st
 from geo.briefing import briefing_page, render
 from geo.dataset import Dataset, data_folder, dataset_version, load_dataset
 from geo.errors import HotspotDataError
+from geo.evaluation import evaluation_table
 from geo.figures import hotspot_table
 from geo.period import Period
 
@@ -60,6 +61,20 @@ def briefing_file(folder: str, version: str, period: str, town: str | None, kind
     """The briefing as PDF or PNG bytes, drawn once per dataset version, period and town."""
     page = briefing_page(_load(folder, version), Period.parse(period), town)
     return render(page, kind)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def evaluation_table_cached(folder: str, version: str, period: str) -> pd.DataFrame:
+    """Per-hotspot figures with significance, WDD, dosage and trend, once per version and period."""
+    dataset = _load(folder, version)
+    parsed = Period.parse(period)
+    table = hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, parsed)
+    return evaluation_table(table, dataset.counts, dataset.areas, dataset.patrols, parsed)
+
+
+def evaluation_for(dataset: Dataset, period: Period) -> pd.DataFrame:
+    """The evaluated per-hotspot table of `dataset` for `period` (cached)."""
+    return evaluation_table_cached(str(dataset.folder.resolve()), dataset.version, str(period))
 
 
 def table_for(dataset: Dataset, period: Period) -> pd.DataFrame:

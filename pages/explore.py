@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import HotspotDataError
+from geo.evaluation import programme_wdd
 from geo.export import hotspots_geojson, table_csv
-from geo.figures import monthly_asb, programme_figures, weekly_patrols
+from geo.figures import programme_figures
 from geo.mapping import build_map, format_change, selection_outline
 from geo.period import Period
-from geo.scales import asb_change_scale, hours_scale
+from geo.scales import asb_change_scale, bivariate_scale, hours_scale
 from geo.tiles import tile_source
 from pages._common import (
     OGL_ATTRIBUTION,
     briefing_file,
     current_dataset,
+    evaluation_for,
     sample_notice,
-    table_for,
 )
+from pages._sections import dose_response, hotspot_detail, hotspot_table_view, programme_evaluation
 
-METRICS = {"asb": "ASB change %", "hours": "Officer patrol hours"}
+METRICS = {
+    "asb": "ASB change %",
+    "hours": "Officer patrol hours",
+    "both": "Both: hours × ASB change",
+}
 ALL_TOWNS = "All towns"
 NO_HOTSPOT = "—"
 
@@ -72,7 +77,7 @@ with st.sidebar:
 
 period = Period.parse(":".join(st.session_state["period"]))
 town = st.session_state["town"]
-table = table_for(dataset, period)
+table = evaluation_for(dataset, period)
 if town != ALL_TOWNS:
     table = table[table["town"] == town]
 shown_ids = list(table["hotspot_id"])
@@ -146,17 +151,22 @@ st.caption(
     f"{format_change(figures.asb_pooled_change_pct)} · forcewide all crime "
     f"{format_change(figures.force_crime_change_pct)}"
     + (
-        f" · {figures.small_bases} hotspot(s) had under 10 ASB last year: treat their % with care"
-        if figures.small_bases
+        f" · {figures.too_few} hotspot(s) had too few ASB reports to tell; they are not ranked"
+        if figures.too_few
         else ""
     )
 )
+if not table.empty:
+    programme_evaluation(
+        dataset, table, programme_wdd(dataset.counts, dataset.areas, period, shown_ids)
+    )
 
-scale = (
-    asb_change_scale()
-    if st.session_state["metric"] == "asb"
-    else hours_scale(table["officer_hours"])
-)
+scales = {
+    "asb": asb_change_scale,
+    "hours": lambda: hours_scale(table["officer_hours"]),
+    "both": lambda: bivariate_scale(table["officer_hours"]),
+}
+scale = scales[st.session_state["metric"]]()
 tiles = tile_source()
 hotspots = dataset.hotspots[dataset.hotspots["hotspot_id"].isin(shown_ids)]
 if table.empty:
@@ -179,70 +189,24 @@ else:
         st.rerun()
 
 if selected != NO_HOTSPOT:
-    row = table.set_index("hotspot_id").loc[selected]
-    st.subheader(f"{row['name']}" + (f", {row['town']}" if row["town"] else ""))
-    detail = st.columns(4)
-    detail[0].metric(
-        "ASB",
-        f"{row['asb_before']:,} → {row['asb_after']:,}",
-        format_change(row["asb_change_pct"]),
-        delta_color="inverse",
-    )
-    detail[1].metric(
-        "Officer hours",
-        f"{row['officer_hours']:,.0f}",
-        f"{row['visits']:,} visits",
-        delta_color="off",
-    )
-    detail[2].metric("Arrests", f"{row['arrests']:,}")
-    detail[3].metric("People spoken to", f"{row['engagements']:,}")
-    if row["asb_small_base"]:
-        st.caption("Fewer than 10 ASB reports last year: the percentage change is not reliable.")
-    charts = st.columns(2)
-    monthly = monthly_asb(dataset.counts, selected, period)
-    monthly.index = pd.to_datetime([m.start_time for m in period.months])
-    charts[0].markdown("**ASB per month: this period and a year earlier**")
-    charts[0].line_chart(
-        monthly.rename(columns={"this_year": "This period", "last_year": "A year earlier"})[
-            ["This period", "A year earlier"]
-        ],
-        x_label="Month",
-        y_label="ASB reports",
-    )
-    weekly = weekly_patrols(dataset.patrols, selected, period).set_index("week")
-    charts[1].markdown("**Officer patrol hours per week**")
-    charts[1].bar_chart(weekly["officer_hours"], x_label="Week starting", y_label="Officer hours")
+    hotspot_detail(dataset, table.set_index("hotspot_id").loc[selected], period)
+
+if not table.empty:
+    dose_response(table)
 
 st.subheader("Hotspots shown")
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "hotspot_id": "Id",
-        "name": "Hotspot",
-        "town": "Town",
-        "asb_before": "ASB before",
-        "asb_after": "ASB after",
-        "asb_change_pct": st.column_config.NumberColumn("ASB change %", format="%.1f%%"),
-        "asb_small_base": st.column_config.CheckboxColumn("Under 10 before"),
-        "crime_before": "All crime before",
-        "crime_after": "All crime after",
-        "crime_change_pct": st.column_config.NumberColumn("Crime change %", format="%.1f%%"),
-        "officer_hours": st.column_config.NumberColumn("Officer hours", format="%.0f"),
-        "visits": "Visits",
-        "arrests": "Arrests",
-        "engagements": "People spoken to",
-    },
-)
+hotspot_table_view(table)
 downloads = st.columns(4)
 stem = f"hotspots-{period.start}-{period.end}" + ("" if town == ALL_TOWNS else f"-{town}")
 downloads[0].download_button(
-    "Download table (CSV)", table_csv(table), file_name=f"{stem}.csv", mime="text/csv"
+    "Download table (CSV)",
+    table_csv(table.drop(columns=["asb_monthly"])),
+    file_name=f"{stem}.csv",
+    mime="text/csv",
 )
 downloads[1].download_button(
     "Download hotspots (GeoJSON)",
-    hotspots_geojson(hotspots, table),
+    hotspots_geojson(hotspots, table.drop(columns=["asb_monthly"])),
     file_name=f"{stem}.geojson",
     mime="application/geo+json",
 )

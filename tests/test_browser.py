@@ -89,3 +89,40 @@ def test_clicking_a_hotspot_selects_it(browser, server):
     assert page.get_by_text("ASB per month").is_visible()
     page.screenshot(path=str(ARTIFACTS / "map-selected.png"), full_page=True)
     page.close()
+
+
+def test_bivariate_view_has_its_square_legend(browser, server, sample_dir):
+    page, frame, _ = _open(browser, f"{server}/?metric=both")
+    legend = frame.locator(".bivariate-legend")
+    assert legend.is_visible()
+    cells = legend.locator(".bv-cell")
+    assert cells.count() == 9
+    counts = sum(int(text) for text in cells.all_inner_texts())
+    assert counts == _hotspot_count(sample_dir)
+    page.screenshot(path=str(ARTIFACTS / "map-bivariate.png"))
+    page.close()
+
+
+def test_dose_response_chart_renders(browser, server):
+    page, _, _ = _open(browser, server)
+    heading = page.get_by_role("heading", name="Dose and response")
+    heading.scroll_into_view_if_needed()
+    chart = page.locator("[data-testid=stVegaLiteChart]").first
+    chart.wait_for(state="visible", timeout=30_000)
+    chart.scroll_into_view_if_needed()
+    marks = chart.locator("svg .mark-symbol path, canvas")
+    marks.first.wait_for(state="attached", timeout=30_000)
+    box = chart.bounding_box()
+    assert box and box["height"] > 200
+    chart.screenshot(path=str(ARTIFACTS / "dose-response.png"))
+    page.close()
+
+
+def test_tooltip_carries_significance_and_dosage(browser, server):
+    page, frame, _ = _open(browser, f"{server}/?town=Chesterfield")
+    frame.locator("path.leaflet-interactive:not(.hotspot-dot)").first.hover(force=True)
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    text = tooltip.inner_text()
+    assert "rate ratio" in text and "h/week" in text and "trend:" in text
+    page.close()

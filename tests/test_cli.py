@@ -41,7 +41,7 @@ def test_summary_csv_has_the_contract_columns(inputs):
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
     assert rows == [
         {"hotspot_id": "A", "name": "Hotspot A", "town": "Testtown", "asb_before": "4",
-         "asb_after": "3", "asb_change_pct": "-25.00", "asb_small_base": "True",
+         "asb_after": "3", "asb_change_pct": "-25.00", "asb_too_few": "True",
          "crime_before": "4", "crime_after": "3", "crime_change_pct": "-25.00",
          "officer_hours": "2.00", "visits": "1", "arrests": "1", "engagements": "7"}
     ]  # fmt: skip

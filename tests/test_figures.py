@@ -64,7 +64,7 @@ def test_zero_before_gives_empty_change_not_infinity(figures):
     table = hotspot_table(hotspots, counts, empty_patrols(), PERIOD).set_index("hotspot_id")
     assert table.loc["C", "asb_before"] == 0 and table.loc["C", "asb_after"] == 1
     assert math.isnan(table.loc["C", "asb_change_pct"])
-    assert table.loc["C", "asb_small_base"]
+    assert table.loc["C", "asb_too_few"]
 
 
 def test_programme_counts_each_crime_once_and_force_counts_every_row(figures):

@@ -27,7 +27,7 @@ def _inputs():
     table = pd.DataFrame(
         {"hotspot_id": ["a", "b", "c"], "name": hotspots["name"], "town": hotspots["town"],
          "asb_before": [40, 20, 0], "asb_after": [22, 21, 3], "asb_change_pct": [-45, 5.1, np.nan],
-         "asb_small_base": [False, False, True], "crime_before": [100, 50, 10],
+         "asb_too_few": [False, False, True], "crime_before": [100, 50, 10],
          "crime_after": [88, 49, 12], "crime_change_pct": [-12.0, -2.0, 20.0],
          "officer_hours": [500.0, 120.5, 0.0], "visits": [300, 80, 0], "arrests": [5, 1, 0],
          "engagements": [900, 200, 0]}
@@ -74,11 +74,11 @@ def test_one_polygon_and_one_dot_per_hotspot_with_class_colours():
 
 def test_legend_has_title_units_breaks_and_counts():
     _, table = _inputs()
-    legend = legend_html(asb_change_scale(), table["asb_change_pct"])
+    legend = legend_html(asb_change_scale(), table)
     assert "ASB change on the same months last year" in legend
     assert "fell more than 40% (1)" in legend and "rose 5% to 20% (1)" in legend
     assert "no ASB last year (no % change) (1)" in legend
-    hours = legend_html(hours_scale(table["officer_hours"]), table["officer_hours"])
+    hours = legend_html(hours_scale(table["officer_hours"]), table)
     assert "Officer patrol hours" in hours and " h (" in hours
 
 

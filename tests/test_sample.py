@@ -44,7 +44,7 @@ def test_hotspots_are_real_towns_and_shapes(figures):
     assert (hotspots.geom_type == "MultiPolygon").sum() == 1
     metres = hotspots.to_crs(27700).geometry
     assert metres.apply(across).between(150, 250).all()
-    assert not table["asb_small_base"].any()
+    assert not table["asb_too_few"].any()
 
 
 def test_crimes_cover_the_force_and_every_type(sample_dir, figures):

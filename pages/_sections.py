@@ -1,0 +1,130 @@
+"""Sections of the map page (layout and widgets only; the numbers come from geo)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo.charts import dose_response_chart
+from geo.dataset import Dataset
+from geo.evaluation import control_pair, hotspot_wdd
+from geo.figures import monthly_asb, weekly_patrols
+from geo.period import Period
+from geo.stats import wdd_reading
+from geo.trends import TREND_RULES
+
+TABLE_COLUMNS = {
+    "hotspot_id": "Id",
+    "name": "Hotspot",
+    "town": "Town",
+    "asb_before": "ASB before",
+    "asb_after": "ASB after",
+    "asb_change_shown": st.column_config.NumberColumn(
+        "ASB change %", format="%.1f%%", help="Empty when there are too few reports to tell."
+    ),
+    "asb_too_few": st.column_config.CheckboxColumn("Too few to tell"),
+    "asb_z": st.column_config.NumberColumn("Poisson z", format="%.1f"),
+    "asb_rr": st.column_config.NumberColumn("Rate ratio", format="%.2f"),
+    "asb_rr_ci": "95% interval",
+    "wdd_p": st.column_config.NumberColumn("WDD p", format="%.3f"),
+    "asb_monthly": st.column_config.LineChartColumn("ASB by month (24)"),
+    "trend": "Trend",
+    "crime_before": "All crime before",
+    "crime_after": "All crime after",
+    "crime_change_pct": st.column_config.NumberColumn("Crime change %", format="%.1f%%"),
+    "officer_hours": st.column_config.NumberColumn("Officer hours", format="%.0f"),
+    "hours_per_week": st.column_config.NumberColumn("Hours / week", format="%.1f"),
+    "visits": "Visits",
+    "visits_per_day": st.column_config.NumberColumn("Visits / day", format="%.2f"),
+    "minutes_per_visit": st.column_config.NumberColumn("Minutes / visit", format="%.0f"),
+    "share_15_min": st.column_config.NumberColumn("Visits ≥15 min", format="percent"),
+    "arrests": "Arrests",
+    "engagements": "People spoken to",
+}
+
+
+def hotspot_table_view(table: pd.DataFrame) -> None:
+    """The sortable table; a change with too few reports is blanked so it is never ranked."""
+    view = table.copy()
+    view["asb_change_shown"] = view["asb_change_pct"].where(~view["asb_too_few"])
+    view["asb_rr_ci"] = [
+        f"{low:.2f}–{high:.2f}" if pd.notna(low) else "—"
+        for low, high in zip(view["asb_rr_low"], view["asb_rr_high"])
+    ]
+    st.dataframe(
+        view[list(TABLE_COLUMNS)], hide_index=True, width="stretch", column_config=TABLE_COLUMNS
+    )
+    with st.expander("How trends and significance are worked out"):
+        st.markdown(
+            "**Trend** (over the 24 months of the period and the year before):\n\n"
+            + "\n".join(f"- **{name}**: {rule}" for name, rule in TREND_RULES.items())
+            + "\n\n**Poisson z** = 2(√after − √before): beyond ±1.96 the change is larger than "
+            "chance alone gives about 19 times in 20. **Rate ratio** = after ÷ before with a 95% "
+            "interval. **Too few to tell**: fewer than 20 reports in the two years together, "
+            "or fewer than 10 last year. **WDD p**: the weighted displacement difference test "
+            "(Wheeler & Ratcliffe 2018) of the hotspot and its ring against the control trend."
+        )
+
+
+def programme_evaluation(dataset: Dataset, table: pd.DataFrame, result) -> None:
+    """The plain-language WDD reading for the hotspots shown, and where its areas come from."""
+    st.info(wdd_reading(result, ring_m=dataset.areas.ring_m), icon=":material/query_stats:")
+    st.caption(
+        f"Displacement area: a {dataset.areas.ring_m} m ring round each hotspot. Control: "
+        f"{dataset.areas.control_source}, scaled to each area's own level of ASB last year."
+    )
+
+
+def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
+    """One hotspot: counts, significance, dosage, and its monthly and weekly charts."""
+    st.subheader(f"{row['name']}" + (f", {row['town']}" if row["town"] else ""))
+    detail = st.columns(4)
+    change = row["asb_change_pct"]
+    detail[0].metric(
+        "ASB reports, last year → this period",
+        f"{row['asb_before']:,} → {row['asb_after']:,}",
+        None if pd.isna(change) else f"{change:+.1f}%",  # ASCII sign: streamlit reads it
+        delta_color="inverse",
+    )
+    detail[1].metric(
+        "Officer hours", f"{row['officer_hours']:,.0f}", help=f"{row['visits']:,} visits"
+    )
+    detail[2].metric("Arrests", f"{row['arrests']:,}")
+    detail[3].metric("People spoken to", f"{row['engagements']:,}")
+    result = hotspot_wdd(
+        row["asb_before"], row["asb_after"], row["ring_asb_before"], row["ring_asb_after"],
+        control_pair(dataset.areas, period),
+    )  # fmt: skip
+    if row["asb_too_few"]:
+        st.caption("Too few ASB reports to tell a change from chance: read the % with care.")
+    st.markdown(wdd_reading(result, ring_m=dataset.areas.ring_m))
+    if row["visits"]:
+        st.caption(
+            f"Dosage: {row['hours_per_week']:.1f} officer hours a week, "
+            f"{row['visits_per_day']:.2f} visits a day, {row['minutes_per_visit']:.0f} minutes a "
+            f"visit; {row['share_15_min']:.0%} of visits lasted 15 minutes or more. Trend: "
+            f"{row['trend']}."
+        )
+    charts = st.columns(2)
+    monthly = monthly_asb(dataset.counts, row.name, period)
+    monthly.index = pd.to_datetime([m.start_time for m in period.months])
+    charts[0].markdown("**ASB per month: this period and a year earlier**")
+    charts[0].line_chart(
+        monthly.rename(columns={"this_year": "This period", "last_year": "A year earlier"})[
+            ["This period", "A year earlier"]
+        ],
+        x_label="Month", y_label="ASB reports",
+    )  # fmt: skip
+    weekly = weekly_patrols(dataset.patrols, row.name, period).set_index("week")
+    charts[1].markdown("**Officer patrol hours per week**")
+    charts[1].bar_chart(weekly["officer_hours"], x_label="Week starting", y_label="Officer hours")
+
+
+def dose_response(table: pd.DataFrame) -> None:
+    """Hours per week against ASB change, hotspots labelled."""
+    st.subheader("Dose and response")
+    st.caption(
+        "Each dot is a hotspot: officer patrol hours per week against its ASB change. Hotspots "
+        "with many hours and no fall sit top right. Grey: too few reports to tell."
+    )
+    st.altair_chart(dose_response_chart(table), width="stretch")

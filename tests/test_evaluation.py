@@ -1,0 +1,141 @@
+"""Significance, displacement rings, control, WDD per hotspot and programme, bivariate classes."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.aggregate import count_crimes
+from geo.charts import dose_response_chart
+from geo.crimes import read_crimes
+from geo.evaluation import (
+    area_counts,
+    evaluation_table,
+    hotspot_wdd,
+    programme_wdd,
+    rings,
+)
+from geo.figures import hotspot_table, programme_figures
+from geo.hotspots import BRITISH_NATIONAL_GRID, read_hotspots
+from geo.patrols import empty_patrols
+from geo.period import Period
+from geo.scales import BIVARIATE_3X3, MISSING_COLOUR, BivariateScale, bivariate_scale
+from geo.stats import wdd
+from tests.helpers import square_hotspots, write_street_csv
+
+ASB = "Anti-social behaviour"
+PERIOD = Period.parse("2024-01:2024-01")
+# Two ~110 m squares near Heanor, far apart; a 200 m ring round each.
+SQUARES = {"A": (-1.3550, 53.0130, -1.3535, 53.0140), "B": (-1.3000, 53.0130, -1.2985, 53.0140)}
+IN_A, RING_A, FAR = (-1.3542, 53.0135), (-1.3560, 53.0135), (-1.20, 53.10)
+
+
+@pytest.fixture
+def case(tmp_path):
+    hotspots = read_hotspots(square_hotspots(tmp_path / "h.geojson", SQUARES))
+    rows = (
+        [("2023-01", *IN_A, ASB)] * 30 + [("2024-01", *IN_A, ASB)] * 10
+        + [("2023-01", *RING_A, ASB)] * 4 + [("2024-01", *RING_A, ASB)] * 6
+        + [("2023-01", *FAR, ASB)] * 100 + [("2024-01", *FAR, ASB)] * 90
+        + [("2024-01", None, None, ASB)] * 7
+    )  # fmt: skip
+    write_street_csv(tmp_path / "c" / "x-street.csv", rows)
+    crimes = read_crimes([tmp_path / "c"])
+    return hotspots, count_crimes(crimes, hotspots), area_counts(crimes, hotspots, ring_m=200)
+
+
+def test_ring_surrounds_but_excludes_every_hotspot(case):
+    hotspots, _, _ = case
+    ring = rings(hotspots, 200).to_crs(BRITISH_NATIONAL_GRID)
+    metres = hotspots.to_crs(BRITISH_NATIONAL_GRID)
+    assert ring.intersection(metres.union_all()).area.max() < 0.5  # m², reprojection noise
+    expected = metres.buffer(200).area - metres.area
+    assert np.allclose(ring.area, expected, rtol=1e-3)
+
+
+def test_ring_and_control_counts(case):
+    _hotspots, _counts, areas = case
+    ring_counts = areas.rings.hotspot.set_index(["hotspot_id", "month"])["asb"]
+    assert ring_counts.groupby("hotspot_id").sum().to_dict() == {"A": 10}
+    control = areas.control["asb"].tolist()
+    assert control == [100, 90]  # located rows outside hotspots and rings; 7 unlocated left out
+
+
+def test_hotspot_wdd_scales_the_control_to_the_hotspot(case):
+    hotspots, counts, areas = case
+    table = hotspot_table(hotspots, counts, empty_patrols(), PERIOD)
+    evaluated = evaluation_table(table, counts, areas, empty_patrols(), PERIOD).set_index(
+        "hotspot_id"
+    )
+    row = evaluated.loc["A"]
+    # treated 30 → 10; ring 4 → 6; control 100 → 90 scaled by 30/100 and 4/100.
+    estimate = (10 - 30) - 0.3 * (90 - 100) + (6 - 4) - 0.04 * (90 - 100)
+    variance = 40 + 0.09 * 190 + 10 + 0.0016 * 190
+    assert row["wdd_estimate"] == pytest.approx(estimate)
+    assert row["wdd_z"] == pytest.approx(estimate / math.sqrt(variance))
+    assert row["asb_z"] == pytest.approx(2 * (math.sqrt(10) - math.sqrt(30)))
+    assert row["asb_rr"] == pytest.approx(1 / 3)
+    assert row["asb_rr_low"] < 1 / 3 < row["asb_rr_high"] < 1
+    assert not row["asb_too_few"] and evaluated.loc["B", "asb_too_few"]
+    assert row["ring_asb_before"] == 4 and row["ring_asb_after"] == 6
+
+
+def test_programme_wdd_is_the_sum_of_areas(case):
+    _hotspots, counts, areas = case
+    result = programme_wdd(counts, areas, PERIOD, ["A", "B"])
+    assert result.estimate == pytest.approx(hotspot_wdd(30, 10, 4, 6, (100, 90)).estimate)
+
+
+def test_weight_one_is_the_published_test():
+    plain = wdd((207, 110), (308, 318), (178, 157), (150, 140))
+    weighted = wdd((207, 110), (308, 318), (178, 157), (150, 140), 1.0, 1.0)
+    assert plain == weighted and plain.estimate == -118
+
+
+def test_too_few_is_not_ranked_as_largest_reduction():
+    table = pd.DataFrame(
+        {"hotspot_id": ["a", "b"], "name": ["Big", "Tiny"], "asb_change_pct": [-30.0, -80.0],
+         "asb_too_few": [False, True], "officer_hours": [0.0, 0.0], "visits": [0, 0],
+         "arrests": [0, 0], "engagements": [0, 0]}
+    )  # fmt: skip
+
+    class NoCounts:
+        force = pd.DataFrame({"crime": [], "asb": [], "no_location": []})
+
+        def programme(self, ids):
+            return pd.DataFrame({"crime": [], "asb": []}, index=pd.Index([], name="month"))
+
+    result = programme_figures(table, NoCounts(), PERIOD)
+    assert result.asb_largest_reduction_where == "Big"
+    assert result.asb_mean_change_pct == pytest.approx(-55.0)  # the mean still counts both
+    assert result.too_few == 1
+
+
+def test_bivariate_classes_on_hand_made_values():
+    scale = BivariateScale(hours_breaks=(100.0, 200.0))
+    hours = np.array([50, 150, 250, 250, 50, 150, 10])
+    change = np.array([-45, -20, -19.9, 0, 12, -5, np.nan])
+    xs, ys = scale.classify(hours, change)
+    assert xs.tolist() == [0, 1, 2, 2, 0, 1, 0]
+    assert ys.tolist() == [0, 0, 1, 2, 2, 1, -1]
+    colours = scale.colours_for_rows(hours, change)
+    assert colours[3] == BIVARIATE_3X3[2][2]  # many hours, no fall: the dark corner
+    assert colours[-1] == MISSING_COLOUR
+
+
+def test_bivariate_breaks_are_tertiles():
+    scale = bivariate_scale([0, 10, 20, 30, 40, 50, 60, 70, 80])
+    assert scale.hours_breaks == pytest.approx((26.667, 53.333), abs=1e-3)
+
+
+def test_dose_response_chart_labels_every_hotspot():
+    table = pd.DataFrame(
+        {"name": ["<b>A</b>", "B"], "town": ["T", "T"], "hours_per_week": [2.0, 5.0],
+         "asb_change_pct": [-10.0, 5.0], "asb_too_few": [False, True]}
+    )  # fmt: skip
+    spec = dose_response_chart(table).to_dict()
+    values = next(v for v in spec["datasets"].values() if "name" in v[0])
+    assert [v["name"] for v in values] == ["<b>A</b>", "B"]  # Vega draws text, never HTML
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks == ["rule", "circle", "text"]
