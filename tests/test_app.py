@@ -50,7 +50,7 @@ def test_link_opens_the_same_view_with_a_selected_hotspot(monkeypatch, sample_di
     assert at.sidebar.select_slider(key="period").value == ("2025-04", "2026-03")
     assert at.sidebar.selectbox(key="hotspot").value == hotspot
     detail = _metrics(at)
-    assert "People spoken to" in detail and "ASB" in detail
+    assert "People spoken to" in detail and "ASB reports, last year → this period" in detail
     assert at.query_params["hotspot"] == hotspot
 
 
