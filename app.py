@@ -11,5 +11,6 @@ vendor_leaflet(Path(__file__).parent / "static")
 
 explore = st.Page("pages/explore.py", title="Hotspot map", url_path="", default=True)
 briefing = st.Page("pages/briefing.py", title="Briefing", url_path="briefing")
-navigation = st.navigation([explore, briefing], position="hidden")
+data = st.Page("pages/data.py", title="Data", url_path="data")
+navigation = st.navigation([explore, briefing, data], position="hidden")
 navigation.run()

@@ -15,6 +15,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
+_MAX_CELLS = 4_000_000
+"""Upper bound on the prefilter grid (a boolean each: a few MB)."""
+_BLOCK = 1 << 16
+"""Rows per block in the passes over every row: temporaries stay small and are reused."""
+
 
 @dataclass(frozen=True)
 class CrimeCounts:
@@ -48,8 +53,10 @@ class CrimeCounts:
 def count_crimes(crimes: pd.DataFrame, hotspots: gpd.GeoDataFrame) -> CrimeCounts:
     """Aggregate crime rows (see geo.crimes) against hotspot polygons (WGS84)."""
     force = _force_counts(crimes)
-    located = crimes[crimes["lon"].notna() & crimes["lat"].notna()]
-    codes, points = pd.factorize(located["lon"].to_numpy() + 1j * located["lat"].to_numpy())
+    lon = crimes["lon"].to_numpy(dtype=float)
+    lat = crimes["lat"].to_numpy(dtype=float)
+    near = _near_polygons(lon, lat, hotspots.geometry.values)
+    codes, points = pd.factorize(lon[near] + 1j * lat[near])
     point_idx, hotspot_idx = _points_in_polygons(points, hotspots.geometry.values)
     membership = pd.DataFrame(
         {
@@ -57,25 +64,86 @@ def count_crimes(crimes: pd.DataFrame, hotspots: gpd.GeoDataFrame) -> CrimeCount
             "hotspot_id": hotspots["hotspot_id"].to_numpy()[hotspot_idx],
         }
     )
-    inside_rows = np.isin(codes, point_idx)
-    point_months = _point_month_counts(codes[inside_rows], located[inside_rows])
+    covered = np.zeros(len(points), dtype=bool)
+    covered[point_idx] = True
+    inside = covered[codes]
+    rows = near[inside]
+    point_months = _point_month_counts(
+        codes[inside], covered, crimes["month"].to_numpy()[rows], crimes["asb"].to_numpy()[rows]
+    )
     hotspot = _hotspot_counts(point_months, membership)
     return CrimeCounts(force, hotspot, point_months, membership)
 
 
+def _blocks(length: int) -> range:
+    """Starts of the row blocks that long arrays are worked through in (small temporaries)."""
+    return range(0, length, _BLOCK)
+
+
 def _force_counts(crimes: pd.DataFrame) -> pd.DataFrame:
-    """Every row by month: all crime, ASB, and rows without a location."""
-    frame = pd.DataFrame(
+    """Every row by month: all crime, ASB, and rows without a location (one counting pass)."""
+    month = crimes["month"].to_numpy()
+    if len(month) == 0:
+        index = pd.Index(month, name="month")
+        return pd.DataFrame(
+            {"crime": [], "asb": [], "no_location": []}, index=index, dtype=np.int64
+        )
+    first, last = int(month.min()), int(month.max())
+    asb, lon, lat = (crimes[c].to_numpy() for c in ("asb", "lon", "lat"))
+    tally = np.zeros(4 * (last - first + 1), dtype=np.int64)
+    for start in _blocks(len(month)):
+        end = start + _BLOCK
+        slot = (month[start:end].astype(np.int64) - first) * 4 + asb[start:end]
+        slot += 2 * (np.isnan(lon[start:end]) | np.isnan(lat[start:end]))
+        tally += np.bincount(slot, minlength=len(tally))
+    tally = tally.reshape(-1, 4)
+    present = tally.sum(axis=1) > 0
+    index = pd.Index((np.flatnonzero(present) + first).astype(month.dtype), name="month")
+    tally = tally[present]
+    return pd.DataFrame(
         {
-            "month": crimes["month"].to_numpy(),
-            "crime": 1,
-            "asb": crimes["asb"].to_numpy().astype(np.int64),
-            "no_location": (crimes["lon"].isna() | crimes["lat"].isna())
-            .to_numpy()
-            .astype(np.int64),
-        }
+            "crime": tally.sum(axis=1),
+            "asb": tally[:, 1] + tally[:, 3],
+            "no_location": tally[:, 2] + tally[:, 3],
+        },
+        index=index,
     )
-    return frame.groupby("month")[["crime", "asb", "no_location"]].sum().sort_index()
+
+
+def _near_polygons(lon: np.ndarray, lat: np.ndarray, polygons: np.ndarray) -> np.ndarray:
+    """Rows (indices) whose point lies in a grid cell that some polygon's bounding box touches.
+
+    An exact prefilter: every point a polygon covers passes (cell numbers grow with the
+    coordinate), so only the points near hotspots are deduplicated and tested.
+    """
+    bounds = shapely.bounds(polygons).reshape(-1, 4)
+    bounds = bounds[np.isfinite(bounds).all(axis=1)]
+    if len(lon) == 0 or len(bounds) == 0:
+        return np.array([], dtype=np.int64)
+    x0, y0 = bounds[:, 0].min(), bounds[:, 1].min()
+    x1, y1 = bounds[:, 2].max(), bounds[:, 3].max()
+    size = _cell_size(bounds, x1 - x0, y1 - y0)
+    cells = ((bounds - [x0, y0, x0, y0]) / size).astype(np.int64)
+    grid = np.zeros((cells[:, 3].max() + 1, cells[:, 2].max() + 1), dtype=bool)
+    for left, bottom, right, top in cells:
+        grid[bottom : top + 1, left : right + 1] = True
+    found = [np.array([], dtype=np.int64)]
+    for start in _blocks(len(lon)):
+        x, y = lon[start : start + _BLOCK], lat[start : start + _BLOCK]
+        rows = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+        column = ((x[rows] - x0) / size).astype(np.int64)
+        row = ((y[rows] - y0) / size).astype(np.int64)
+        found.append(rows[grid[row, column]] + start)
+    return np.concatenate(found)
+
+
+def _cell_size(bounds: np.ndarray, width: float, height: float) -> float:
+    """About one typical polygon across, coarser when the grid would pass a few million cells."""
+    extent = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
+    size = max(float(np.median(extent)), 1e-6)
+    while (width / size + 1) * (height / size + 1) > _MAX_CELLS:
+        size *= 2
+    return size
 
 
 def _points_in_polygons(points: np.ndarray, polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -88,17 +156,39 @@ def _points_in_polygons(points: np.ndarray, polygons: np.ndarray) -> tuple[np.nd
     return point_idx, polygon_idx
 
 
-def _point_month_counts(codes: np.ndarray, rows: pd.DataFrame) -> pd.DataFrame:
-    """Crime and ASB counts per distinct point and month."""
-    frame = pd.DataFrame(
+def _point_month_counts(
+    codes: np.ndarray, covered: np.ndarray, month: np.ndarray, asb: np.ndarray
+) -> pd.DataFrame:
+    """Crime and ASB counts per distinct point and month, ordered by point then month.
+
+    `codes` are the rows' point numbers, all of them points marked in `covered`.
+    """
+    points = np.flatnonzero(covered)
+    point = np.cumsum(covered)[codes] - 1  # each row's place among the covered points
+    first = int(month.min()) if len(month) else 0
+    span = int(month.max()) - first + 1 if len(month) else 1
+    if len(points) * span > max(4 * len(codes), 1 << 20):  # sparse: group by sorting instead
+        frame = pd.DataFrame(
+            {
+                "point": codes.astype(np.int64),
+                "month": month,
+                "crime": 1,
+                "asb": asb.astype(np.int64),
+            }
+        )
+        return frame.groupby(["point", "month"], as_index=False)[["crime", "asb"]].sum()
+    slot = point * span + (month.astype(np.int64) - first)
+    crime = np.bincount(slot, minlength=len(points) * span)
+    asb_count = np.bincount(slot, weights=asb, minlength=len(points) * span).astype(np.int64)
+    filled = np.flatnonzero(crime)
+    return pd.DataFrame(
         {
-            "point": codes.astype(np.int64),
-            "month": rows["month"].to_numpy(),
-            "crime": 1,
-            "asb": rows["asb"].to_numpy().astype(np.int64),
+            "point": points[filled // span].astype(np.int64),
+            "month": (filled % span + first).astype(month.dtype),
+            "crime": crime[filled],
+            "asb": asb_count[filled],
         }
     )
-    return frame.groupby(["point", "month"], as_index=False)[["crime", "asb"]].sum()
 
 
 def _hotspot_counts(point_months: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:

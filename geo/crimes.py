@@ -1,7 +1,10 @@
 """Read police.uk street-level crime files: single CSVs, folders of them, or the police.uk zip.
 
-Only the four columns the figures need are parsed (pyarrow, columnar), so a year of a force's data
-reads in well under a second. Rows without coordinates are kept, flagged and counted, never guessed.
+Only the four columns the figures need are parsed (pyarrow, columnar; month and crime type as
+dictionary codes), so a year of a force's data reads in well under a second. Every file is checked
+and parsed before any is turned into a frame: that first step needs pyarrow only, not pandas, so a
+command can start it in a thread while pandas loads. Rows without coordinates are kept, flagged and
+counted, never guessed.
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from geo.errors import HotspotDataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 POLICE_UK_HEADER = [
     "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
@@ -31,6 +36,7 @@ ASB = "Anti-social behaviour"
 STREET_FILE = re.compile(r"-street\.csv$", re.IGNORECASE)
 _NEEDED = ["Month", "Longitude", "Latitude", "Crime type"]
 _MONTH_VALUE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_CODES = pa.dictionary(pa.int32(), pa.string())
 
 
 @dataclass(frozen=True)
@@ -95,8 +101,68 @@ def _zip_members(path: Path) -> Iterator[CrimeSource]:
 
 def read_crimes(paths: Iterable[str | Path]) -> pd.DataFrame:
     """Every row of every street file under `paths`: month, lon, lat, crime_type, asb."""
-    sources = find_crime_files(paths)
-    tables = [read_crime_file(source) for source in sources]
+    parsed, problem = _parse_all(find_crime_files(paths))
+    tables = [_finish(table, source) for source, table in parsed]
+    if problem is not None:
+        raise problem
+    return crimes_frame(tables)
+
+
+def _parse_all(
+    sources: list[CrimeSource],
+) -> tuple[list[tuple[CrimeSource, pa.Table]], HotspotDataError | None]:
+    """Check and parse files in order up to the first bad one (pyarrow only: no pandas yet)."""
+    parsed = []
+    reader = _Reader()
+    for source in sources:
+        try:
+            parsed.append((source, _parse_checked(reader.read(source), source)))
+        except HotspotDataError as exc:
+            return parsed, exc
+    return parsed, None
+
+
+class _Reader:
+    """Reads files into a pair of buffers, reused from file to file: fresh memory for every file
+    costs more than parsing it. Zip entries are read as bytes."""
+
+    def __init__(self) -> None:
+        self._buffers = [bytearray(), bytearray()]
+
+    def read(self, source: CrimeSource) -> bytes | bytearray:
+        """The whole file (valid until the read after next)."""
+        if source.member is not None:
+            return source.read_bytes()
+        with source.path.open("rb", buffering=0) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            buffer = self._sized(size)
+            with memoryview(buffer) as view:
+                filled = 0
+                while filled < size and (count := handle.readinto(view[filled:])):
+                    filled += count
+        del buffer[filled:]  # the file was cut short while it was read
+        return buffer
+
+    def _sized(self, size: int) -> bytearray:
+        """A buffer of `size` bytes that nothing else holds: pyarrow lets go of the buffer it
+        parsed a moment after returning, so the other one is tried, and a new one made if both
+        are still held."""
+        for index, buffer in enumerate(self._buffers):
+            try:
+                buffer.append(0)  # fails while the buffer is still held elsewhere
+            except BufferError:
+                continue
+            del buffer[size:]
+            buffer.extend(bytes(size - len(buffer)))
+            self._buffers.append(self._buffers.pop(index))  # the other one goes first next time
+            return buffer
+        self._buffers[0] = bytearray(size)
+        self._buffers.append(self._buffers.pop(0))
+        return self._buffers[-1]
+
+
+def crimes_frame(tables: list[pa.Table]) -> pd.DataFrame:
+    """Per-file tables (see read_crime_file) as one frame: month, lon, lat, crime_type, asb."""
     if not tables:
         return _empty_frame()
     return _to_frame(pa.concat_tables(tables, promote_options="permissive"))
@@ -104,28 +170,69 @@ def read_crimes(paths: Iterable[str | Path]) -> pd.DataFrame:
 
 def read_crime_file(source: CrimeSource) -> pa.Table:
     """Read and check one street file; return month (int32 ordinal), lon, lat, crime_type."""
-    data = source.read_bytes()
+    return read_crime_data(source.read_bytes(), source)
+
+
+def read_crime_data(data: bytes, source: CrimeSource) -> pa.Table:
+    """`read_crime_file` on bytes already read (an upload, or a zip entry read under a size cap)."""
+    return _finish(_parse_checked(data, source), source)
+
+
+def _parse_checked(data: bytes, source: CrimeSource) -> pa.Table:
+    """Check the text and the header, then parse the needed columns."""
+    _check_encoding(data, source)
     _check_header(data, source)
-    table = _parse(data, source)
+    return _parse(data, source)
+
+
+def _finish(table: pa.Table, source: CrimeSource) -> pa.Table:
+    """Check coordinates; months as ordinals: month, lon, lat, crime_type."""
+    _check_coordinates(table, source)
     month = _month_ordinals(table.column("Month"), source)
     return pa.table(
         {
             "month": month,
             "lon": table.column("Longitude"),
             "lat": table.column("Latitude"),
-            "crime_type": table.column("Crime type").cast(pa.string()).dictionary_encode(),
+            "crime_type": table.column("Crime type"),
         }
     )
 
 
+def _check_encoding(data: bytes, source: CrimeSource) -> None:
+    """UTF-8 text (a byte-order mark is fine); other encodings are refused, naming the row."""
+    if not data or data.isspace():
+        raise HotspotDataError("the file is empty", path=source.label)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise HotspotDataError(
+            "is UTF-16 text; police.uk files are UTF-8: re-save it as 'CSV UTF-8'",
+            path=source.label,
+        )
+    if b"\x00" in data:
+        raise HotspotDataError("is not a text CSV file (it holds binary data)", path=source.label)
+    try:
+        if not data.isascii():  # ASCII is UTF-8 already: only other text needs decoding
+            data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        row = data.count(b"\n", 0, exc.start) + 1
+        raise HotspotDataError(
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x}; Windows-1252 from Excel?); "
+            "police.uk files are UTF-8: re-save it as 'CSV UTF-8'",
+            path=source.label,
+            row=row,
+        ) from exc
+
+
 def _check_header(data: bytes, source: CrimeSource) -> None:
     """The police.uk columns must come first, in order; extra trailing columns are tolerated."""
-    if not data.strip():
-        raise HotspotDataError("the file is empty", path=source.label)
-    if b"\x00" in data[:4096]:
-        raise HotspotDataError("is not a text CSV file (it holds binary data)", path=source.label)
-    first_line = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-    header = next(csv.reader([first_line.rstrip("\r")]))
+    end = data.find(b"\n")
+    first_line = (data if end < 0 else data[:end]).decode("utf-8-sig", errors="replace")
+    try:
+        header = next(csv.reader([first_line.rstrip("\r")]), [])
+    except csv.Error as exc:
+        raise HotspotDataError(
+            f"the header cannot be read ({exc})", path=source.label, row=1
+        ) from exc
     for index, expected in enumerate(POLICE_UK_HEADER):
         found = header[index].strip() if index < len(header) else None
         if found != expected:
@@ -144,18 +251,39 @@ def _parse(data: bytes, source: CrimeSource) -> pa.Table:
     options = pacsv.ConvertOptions(
         include_columns=_NEEDED,
         column_types={
-            "Month": pa.string(),
+            "Month": _CODES,
             "Longitude": pa.float64(),
             "Latitude": pa.float64(),
-            "Crime type": pa.string(),
+            "Crime type": _CODES,
         },
         strings_can_be_null=False,
     )
     try:
-        return pacsv.read_csv(io.BytesIO(data), convert_options=options)
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        _locate_bad_value(data, source)
-        raise HotspotDataError(f"cannot be read as CSV ({exc})", path=source.label) from exc
+        return pacsv.read_csv(pa.BufferReader(data), convert_options=options)
+    except (pa.ArrowException, UnicodeDecodeError) as exc:
+        try:
+            _locate_bad_value(data, source)
+        except HotspotDataError:
+            raise
+        except (csv.Error, ValueError, StopIteration):
+            pass  # the slow path cannot place the problem either: say what the parser said
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise HotspotDataError(f"cannot be read as CSV ({detail})", path=source.label) from exc
+
+
+def _check_coordinates(table: pa.Table, source: CrimeSource) -> None:
+    """Longitude and latitude, where given, must be degrees (police.uk's WGS84)."""
+    for name, limit in (("Longitude", 180.0), ("Latitude", 90.0)):
+        values = table.column(name).to_numpy(zero_copy_only=False)
+        bad = ~np.isnan(values) & ~(np.abs(values) <= limit)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise HotspotDataError(
+                f"{values[row]} is outside the {name.lower()} range (±{limit:.0f} degrees)",
+                path=source.label,
+                row=row + 2,
+                column=name,
+            )
 
 
 def _locate_bad_value(data: bytes, source: CrimeSource) -> None:
@@ -202,37 +330,52 @@ def _is_number(value: str) -> bool:
 
 
 def _month_ordinals(column: pa.ChunkedArray, source: CrimeSource) -> pa.Array:
-    """`YYYY-MM` text to pandas monthly Period ordinals; an unreadable month names its row."""
-    valid = pc.match_substring_regex(column, _MONTH_VALUE.pattern)
-    if not pc.all(valid).as_py():
-        row = int(pc.index(valid, False).as_py())
-        raise HotspotDataError(
-            f"'{column[row].as_py()}' is not a month (YYYY-MM)",
-            path=source.label,
-            row=row + 2,
-            column="Month",
-        )
-    encoded = column.combine_chunks().dictionary_encode()
-    months = encoded.dictionary.to_pylist()
-    ordinals = np.array([pd.Period(m, freq="M").ordinal for m in months], dtype=np.int32)
-    return pa.array(ordinals[encoded.indices.to_numpy(zero_copy_only=False)])
+    """`YYYY-MM` codes to pandas monthly Period ordinals; an unreadable month names its row."""
+    parts = [np.array([], dtype=np.int32)]
+    offset = 0
+    for chunk in column.chunks:
+        months = chunk.dictionary.to_pylist()
+        codes = chunk.indices.to_numpy(zero_copy_only=False)
+        bad = [code for code, month in enumerate(months) if not _MONTH_VALUE.fullmatch(month)]
+        if bad:
+            first = int(np.flatnonzero(np.isin(codes, bad))[0])
+            raise HotspotDataError(
+                f"'{months[codes[first]]}' is not a month (YYYY-MM)",
+                path=source.label,
+                row=offset + first + 2,
+                column="Month",
+            )
+        ordinals = np.array([_month_ordinal(m) for m in months], dtype=np.int32)
+        parts.append(ordinals[codes])
+        offset += len(codes)
+    return pa.array(np.concatenate(parts))
+
+
+def _month_ordinal(month: str) -> int:
+    """`YYYY-MM` as a pandas monthly Period ordinal: months since 1970-01."""
+    return (int(month[:4]) - 1970) * 12 + int(month[5:7]) - 1
 
 
 def _to_frame(table: pa.Table) -> pd.DataFrame:
     """The combined table as a pandas frame with a categorical crime type and an ASB flag."""
+    import pandas as pd  # here, not at the top: files are parsed while pandas loads
+
     frame = pd.DataFrame(
         {
             "month": table.column("month").to_numpy(),
             "lon": table.column("lon").to_numpy(),
             "lat": table.column("lat").to_numpy(),
             "crime_type": table.column("crime_type").to_pandas().astype("category"),
-        }
+        },
+        copy=False,  # the arrays are fresh: no second copy into one float block
     )
     frame["asb"] = (frame["crime_type"] == ASB).to_numpy()
     return frame
 
 
 def _empty_frame() -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(
         {
             "month": np.array([], dtype=np.int32),

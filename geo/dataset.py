@@ -16,7 +16,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.aggregate import CrimeCounts, count_crimes
-from geo.crimes import read_crimes, street_files_in
+from geo.crime_cache import read_crimes_cached
+from geo.crimes import street_files_in
 from geo.errors import HotspotDataError
 from geo.evaluation import RING_M, AreaCounts, area_counts
 from geo.hotspots import read_hotspots
@@ -59,8 +60,12 @@ def dataset_version(folder: Path) -> str:
 
 
 def _files_below(folder: Path) -> list[Path]:
-    """Every file below `folder`, following linked folders."""
-    return [Path(root) / n for root, _d, names in os.walk(folder, followlinks=True) for n in names]
+    """Every file below `folder`, following linked folders, outside hidden ones (the cache)."""
+    found = []
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(root) / n for n in names)
+    return found
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,7 @@ def load_dataset(folder: Path) -> Dataset:
         if patrol_file.is_file()
         else empty_patrols()
     )
-    crimes = read_crimes(_crime_paths(folder))
+    crimes = read_crimes_cached(folder, _crime_paths(folder))
     control_file = folder / CONTROL_FILE
     control = read_hotspots(control_file) if control_file.is_file() else None
     return Dataset(

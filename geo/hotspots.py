@@ -10,7 +10,9 @@ import zipfile
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from geo.errors import HotspotDataError
@@ -23,13 +25,18 @@ COLUMNS = ["hotspot_id", "name", "town", "started", "geometry"]
 
 def read_hotspots(path: str | Path) -> gpd.GeoDataFrame:
     """Read and validate a hotspot file; raise HotspotDataError naming what is wrong."""
+    return read_hotspots_checked(path)[0]
+
+
+def read_hotspots_checked(path: str | Path) -> tuple[gpd.GeoDataFrame, list[int]]:
+    """`read_hotspots`, also giving the rows (1-based) whose invalid polygons were repaired."""
     path = Path(path)
     raw = _read_layer(path)
     raw = _normalise_crs(raw, path)
     frame = _normalise_columns(raw, path)
     _check_ids(frame, path)
-    frame["geometry"] = _check_geometries(frame, path)
-    return gpd.GeoDataFrame(frame[COLUMNS], geometry="geometry", crs=WGS84)
+    frame["geometry"], repaired = _check_geometries(frame, path)
+    return gpd.GeoDataFrame(frame[COLUMNS], geometry="geometry", crs=WGS84), repaired
 
 
 def _read_layer(path: Path) -> gpd.GeoDataFrame:
@@ -78,7 +85,48 @@ def _normalise_crs(frame: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
         )
     if frame.crs.is_geographic:
         _check_lonlat_range(frame, path)
-    return frame.to_crs(WGS84)
+    else:
+        _check_not_degrees(frame, path)
+    return _check_area_of_use(frame.to_crs(WGS84), frame.crs, path)
+
+
+def _check_not_degrees(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """A projected CRS counts in metres (or feet): lon/lat-sized numbers mean a wrong CRS."""
+    minx, miny, maxx, maxy = frame.geometry.total_bounds
+    if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
+        raise HotspotDataError(
+            f"coordinates ({minx:.4f}, {miny:.4f}) look like longitude/latitude degrees, but the "
+            f"file declares {_crs_name(frame.crs)}, which counts in metres; declare EPSG:4326",
+            path=path,
+        )
+
+
+def _check_area_of_use(frame: gpd.GeoDataFrame, crs: pyproj.CRS, path: Path) -> gpd.GeoDataFrame:
+    """After reprojection, every polygon must lie (roughly) where its declared CRS is used."""
+    bounds = frame.geometry.bounds
+    finite = np.isfinite(bounds.to_numpy()).all(axis=1)
+    inside = finite & (bounds["minx"] >= -180) & (bounds["maxx"] <= 180)
+    inside &= (bounds["miny"] >= -90) & (bounds["maxy"] <= 90)
+    area = crs.area_of_use
+    if area is not None and not crs.is_geographic:
+        margin = 2.0  # degrees: data a little outside the official area is still fine
+        inside &= (bounds["minx"] >= area.west - margin) & (bounds["maxx"] <= area.east + margin)
+        inside &= (bounds["miny"] >= area.south - margin) & (bounds["maxy"] <= area.north + margin)
+    if not inside.all():
+        row = int(np.flatnonzero(~inside.to_numpy())[0])
+        raise HotspotDataError(
+            f"the polygon lies outside the area {_crs_name(crs)} covers; are its coordinates "
+            "really in that CRS?",
+            path=path,
+            row=row + 1,
+            column="geometry",
+        )
+    return frame
+
+
+def _crs_name(crs: pyproj.CRS) -> str:
+    code = crs.to_epsg()
+    return f"EPSG:{code} ({crs.name})" if code else crs.name
 
 
 def _check_lonlat_range(frame: gpd.GeoDataFrame, path: Path) -> None:
@@ -160,8 +208,9 @@ def _check_ids(frame: pd.DataFrame, path: Path) -> None:
         )
 
 
-def _check_geometries(frame: pd.DataFrame, path: Path) -> gpd.GeoSeries:
-    """Polygons only, in 2D; invalid ones are repaired (make_valid) rather than dropped."""
+def _check_geometries(frame: pd.DataFrame, path: Path) -> tuple[gpd.GeoSeries, list[int]]:
+    """Polygons only, in 2D; invalid ones are repaired (make_valid) rather than dropped, and the
+    rows repaired (1-based) are returned so they can be reported."""
     geoms = gpd.GeoSeries(frame["geometry"].values, index=frame.index)
     for row, geom in enumerate(geoms):
         if geom is None or geom.is_empty:
@@ -177,7 +226,15 @@ def _check_geometries(frame: pd.DataFrame, path: Path) -> gpd.GeoSeries:
     invalid = ~geoms.is_valid
     if invalid.any():
         geoms[invalid] = geoms[invalid].make_valid().apply(_polygonal_part)
-    return geoms
+    lost = invalid & (geoms.is_empty | (geoms.area == 0))
+    if lost.any():
+        raise HotspotDataError(
+            "the polygon is invalid and has no area once repaired (are its points in order?)",
+            path=path,
+            row=int(np.flatnonzero(lost.to_numpy())[0]) + 1,
+            column="geometry",
+        )
+    return geoms, [int(i) + 1 for i in np.flatnonzero(invalid.to_numpy())]
 
 
 def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:

@@ -20,6 +20,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.hotspots import BRITISH_NATIONAL_GRID, WGS84
+from geo.payload import map_geometries
 from geo.scales import (
     ASB_OUTCOMES,
     BIVARIATE_3X3,
@@ -151,7 +152,7 @@ def fill_colours(shown: pd.DataFrame, scale: Scale | BivariateScale) -> list[str
 def feature_collection(shown: gpd.GeoDataFrame, scale: Scale | BivariateScale) -> dict:
     """GeoJSON of the hotspots with escaped display properties and a fill colour each."""
     colours = fill_colours(shown, scale)
-    geometry = shapely.set_precision(shown.geometry.values, 10**-COORDINATE_DECIMALS)
+    geometry = map_geometries(shown.geometry)
     features = []
     for position, (row, colour, geom) in enumerate(
         zip(shown.itertuples(index=False), colours, geometry)

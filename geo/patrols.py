@@ -6,6 +6,7 @@ duration measured in real elapsed time, so a visit across a clock change counts 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from pathlib import Path
 
@@ -55,11 +56,22 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     data = path.read_bytes()
     if not data.strip():
         raise HotspotDataError("the file is empty", path=path)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise HotspotDataError("is UTF-16 text; re-save it as 'CSV UTF-8'", path=path)
     if b"\x00" in data[:4096]:
         raise HotspotDataError("is not a text CSV file (it holds binary data)", path=path)
     try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HotspotDataError(
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x}; Windows-1252 from Excel?); "
+            "re-save it as 'CSV UTF-8'",
+            path=path,
+            row=data.count(b"\n", 0, exc.start) + 1,
+        ) from exc
+    try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise HotspotDataError(f"cannot be read as CSV ({exc})", path=path) from exc
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     missing = [c for c in PATROL_COLUMNS if c not in raw.columns]
@@ -112,12 +124,22 @@ def _parse_times(values: pd.Series, path: Path, column: str) -> pd.Series:
     return pd.to_datetime(parsed.tolist()).astype("datetime64[ns]")
 
 
+_ISO_TIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
+)
+"""ISO 8601 date and time; '03/01/2025 18:00' is refused, never read month-first."""
+
+
 def _parse_one_time(text: str) -> pd.Timestamp | None:
+    if not _ISO_TIME.match(text):
+        return None
     try:
         stamp = pd.Timestamp(text)
     except (ValueError, TypeError):
         return None
     if pd.isna(stamp) or ("T" not in text and " " not in text):
+        return None
+    if not 1900 <= stamp.year <= 2200:  # a typo such as 224-03-31; also outside pandas' range
         return None
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert(LOCAL_TZ).tz_localize(None)

@@ -66,6 +66,8 @@ if "pending_hotspot" in st.session_state:
     st.session_state["hotspot"] = st.session_state.pop("pending_hotspot")
 
 with st.sidebar:
+    st.page_link("pages/briefing.py", label="Wall-screen briefing", icon=":material/tv:")
+    st.page_link("pages/data.py", label="Import data and check quality", icon=":material/upload:")
     st.header("Show")
     st.radio("Colour hotspots by", list(METRICS), format_func=METRICS.get, key="metric")
     st.selectbox("Town", [ALL_TOWNS, *dataset.towns], key="town")

@@ -1,0 +1,1070 @@
+"""`python -m geo bench`: how fast and how lean the pipeline is, beside what it is compared with.
+
+Everything is measured in one run, on data the bench generates (seeded): police.uk street files in
+monthly folders, and hotspots of 65 coordinates (64-corner blobs and circles cut into two
+neighbours that share an edge) in towns over England.
+
+- `geo summary` as whole processes (start-up and imports count), medians of several runs, beside a
+  naive analyst's script (pandas `read_csv` of every file, `geopandas.sjoin`, `groupby`) and the
+  parse floor (pyarrow reading only the four needed columns). Each is a separate process; its
+  peak memory is its own `ru_maxrss`, read with `os.wait4` by a small launcher (MEASURE_CODE).
+- The same job on held-out data (another seed, the same size): `geo summary` and the naive script
+  must give every hotspot the same counts.
+- The dataset's crime files read as the app reads them: from the CSVs (writing the Parquet
+  cache), from the cache, and after one month's file changed; then the app's whole dataset load.
+- The map payload (geo.payload through geo.mapping) beside folium's plain `GeoJson` of the frame,
+  both serialised as folium embeds them; the largest shift of a vertex; shared edges kept.
+- A national size: time and memory, beside the parse floor.
+- The page's rerun time for a metric change (AppTest), with the crime reads and counts those
+  reruns repeated (none), and the time to the first painted polygon in Debian's chromium, on the
+  generated sample; each is skipped, saying why, if it cannot run here.
+
+Targets set for the full sizes (speed, memory, payload ratio) are judged only there; `--quick`
+shows them in brackets.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TextIO
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import shapely
+from pyproj import Transformer
+
+from geo.crimes import ASB, POLICE_UK_HEADER
+from geo.errors import HotspotDataError
+from geo.hotspots import BRITISH_NATIONAL_GRID, WGS84
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMED_SEED = 20250101
+HELD_OUT_SEED = 20250202
+LAST_MONTH = pd.Period("2025-12", freq="M")
+VERTICES = 65
+"""Coordinates per hotspot outline: 64 corners and the closing one."""
+
+ENGLAND_BOXES = (  # British National Grid (x0, y0, x1, y1): land boxes roughly covering England
+    (200_000, 50_000, 330_000, 130_000),
+    (330_000, 100_000, 560_000, 480_000),
+    (500_000, 180_000, 640_000, 330_000),
+    (350_000, 480_000, 470_000, 600_000),
+)
+CRIME_TYPES = {  # police.uk categories, weighted roughly as a force's own files are
+    ASB: 0.30, "Violence and sexual offences": 0.30, "Public order": 0.07,
+    "Criminal damage and arson": 0.06, "Shoplifting": 0.06, "Other theft": 0.05,
+    "Vehicle crime": 0.04, "Burglary": 0.03, "Drugs": 0.025, "Other crime": 0.02,
+    "Possession of weapons": 0.01, "Robbery": 0.01, "Theft from the person": 0.01,
+    "Bicycle theft": 0.005,
+}  # fmt: skip
+OUTCOMES = (
+    "Unable to prosecute suspect", "Investigation complete; no suspect identified",
+    "Court result unavailable", "Status update unavailable", "Under investigation",
+    "Local resolution", "Offender given a caution",
+)  # fmt: skip
+STREET_KINDS = ("Street", "Road", "Lane", "Close", "Avenue", "Way", "Drive", "Court")
+STREET_NAMES = (
+    "Church", "Mill", "Station", "High", "Victoria", "Park", "Queen", "King", "Market", "Chapel",
+    "Alfred", "Albert", "Bridge", "Castle", "Derby", "Green", "Hill", "Manor", "New", "North",
+    "Orchard", "School", "South", "Spring", "Water", "West", "York", "Nelson", "Milton", "Grange",
+)  # fmt: skip
+NO_LOCATION_SHARE = 0.003
+HOTSPOT_POINT_SHARE = 0.08
+"""Share of snap points placed inside hotspots (they also draw three times the crimes each)."""
+ROWS_PER_POINT = 14
+"""Rows per distinct snap point: police.uk puts many crimes on each anonymous map point."""
+
+NAIVE_RATIO, FLOOR_RATIO, PAYLOAD_RATIO = 0.4, 2.5, 0.25
+MAX_SHIFT_M = 1.0
+MEMORY_LIMIT = 10**9
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+POLYGON = "path.leaflet-interactive"
+
+
+@dataclass(frozen=True)
+class BenchSize:
+    """One generated dataset's size; `geo summary` is asked for its latest year (or less)."""
+
+    rows: int
+    months: int
+    hotspots: int
+
+    @property
+    def period(self) -> str:
+        """The latest months that have the same months a year earlier in the data (at most 12)."""
+        length = min(12, self.months - 12)
+        return f"{LAST_MONTH - length + 1}:{LAST_MONTH}"
+
+    def label(self) -> str:
+        """E.g. '1,000,000 rows × 1,000 hotspots'."""
+        return f"{self.rows:,} rows × {self.hotspots:,} hotspots"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one bench run measures: sizes, repetitions, and whether the app is timed too."""
+
+    timed: BenchSize
+    national: BenchSize
+    repetitions: int
+    national_repetitions: int
+    app: bool = True
+    judged: bool = False
+    """Whether targets set for the full sizes are judged (size-free targets always are)."""
+
+
+FULL = Plan(BenchSize(1_000_000, 24, 1_000), BenchSize(10_000_000, 18, 5_000), 7, 2, judged=True)
+QUICK = Plan(BenchSize(100_000, 24, 200), BenchSize(400_000, 18, 500), 3, 1)
+
+
+@dataclass(frozen=True)
+class BenchData:
+    """A generated dataset on disk: `hotspots.geojson` and `crimes/` as police.uk lays it out."""
+
+    folder: Path
+    size: BenchSize
+    hotspots: gpd.GeoDataFrame
+
+    @property
+    def hotspot_file(self) -> Path:
+        """The hotspot outlines (GeoJSON, WGS84)."""
+        return self.folder / "hotspots.geojson"
+
+    @property
+    def crimes(self) -> Path:
+        """The folder of monthly street files."""
+        return self.folder / "crimes"
+
+
+def generate(folder: Path, size: BenchSize, seed: int) -> BenchData:
+    """Write a seeded dataset of `size` into `folder` (hotspots.geojson and crimes/)."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    towns = _town_centres(rng, max(3, size.hotspots // 20))
+    bng = _hotspot_shapes(rng, towns, size.hotspots)
+    hotspots = _hotspot_frame(bng, towns)
+    hotspots.to_file(folder / "hotspots.geojson", driver="GeoJSON", engine="pyogrio")
+    points = _snap_points(rng, towns, bng, max(1_000, size.rows // ROWS_PER_POINT))
+    _write_crime_files(rng, folder / "crimes", points, size)
+    return BenchData(folder, size, hotspots)
+
+
+def _town_centres(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Town centres (BNG metres) spread over boxes of England, weighted by box area."""
+    boxes = np.array(ENGLAND_BOXES, dtype=float)
+    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    which = rng.choice(len(boxes), size=n, p=areas / areas.sum())
+    x = rng.uniform(boxes[which, 0], boxes[which, 2])
+    y = rng.uniform(boxes[which, 1], boxes[which, 3])
+    return np.column_stack([x, y])
+
+
+def _hotspot_shapes(rng: np.random.Generator, towns: np.ndarray, n: int) -> list[shapely.Polygon]:
+    """`n` polygons of 65 coordinates: smooth blobs, and circles split into two neighbours that
+    share a wavy edge, on a 700 m grid round town centres so that no two overlap."""
+    shapes: list[shapely.Polygon] = []
+    per_town = np.bincount(rng.integers(0, len(towns), size=n), minlength=len(towns))
+    for (cx, cy), count in zip(towns, per_town):
+        cells = _grid_cells(rng, count)
+        made = 0
+        for gx, gy in cells:
+            if made >= count:
+                break
+            centre = (cx + gx * 700.0, cy + gy * 700.0)
+            radius = rng.uniform(150, 300)
+            if count - made >= 2 and rng.random() < 0.3:
+                shapes.extend(_split_circle(rng, centre, radius))
+                made += 2
+            else:
+                shapes.append(_blob(rng, centre, radius))
+                made += 1
+    return shapes[:n]
+
+
+def _grid_cells(rng: np.random.Generator, count: int) -> np.ndarray:
+    """Distinct grid cells near a town centre, nearest first with some shuffling."""
+    half = int(np.ceil(np.sqrt(count))) + 1
+    gx, gy = np.meshgrid(np.arange(-half, half + 1), np.arange(-half, half + 1))
+    cells = np.column_stack([gx.ravel(), gy.ravel()])
+    order = np.argsort(np.hypot(cells[:, 0], cells[:, 1]) + rng.uniform(0, 1.5, len(cells)))
+    return cells[order]
+
+
+def _blob(rng: np.random.Generator, centre: tuple[float, float], radius: float) -> shapely.Polygon:
+    """A smooth 64-corner blob: a circle with gentle low-order wobbles."""
+    theta = np.linspace(0, 2 * np.pi, VERTICES - 1, endpoint=False)
+    phase = rng.uniform(0, 2 * np.pi, 2)
+    r = radius * (1 + 0.08 * np.cos(2 * theta + phase[0]) + 0.05 * np.cos(3 * theta + phase[1]))
+    return shapely.Polygon(
+        np.column_stack([centre[0] + r * np.cos(theta), centre[1] + r * np.sin(theta)])
+    )
+
+
+def _split_circle(
+    rng: np.random.Generator, centre: tuple[float, float], radius: float
+) -> list[shapely.Polygon]:
+    """Two neighbours of 64 corners each: a circle cut by a wavy line they both follow."""
+    cx, cy = centre
+    t = np.linspace(-1, 1, 17)
+    wave = 0.12 * radius * np.sin(np.pi * t * rng.uniform(1, 2.5) + rng.uniform(0, np.pi))
+    wave[[0, -1]] = 0
+    cut = np.column_stack([cx + wave, cy + radius * t])
+    arc = np.linspace(np.pi / 2, 3 * np.pi / 2, 49)[1:-1]
+    left = np.column_stack([cx + radius * np.cos(arc), cy + radius * np.sin(arc)])
+    right = np.column_stack([cx - radius * np.cos(arc), cy + radius * np.sin(arc)])
+    west = np.vstack([cut, left])
+    east = np.vstack([cut[::-1], right[::-1]])
+    return [shapely.Polygon(west), shapely.Polygon(east)]
+
+
+def _hotspot_frame(shapes: list[shapely.Polygon], towns: np.ndarray) -> gpd.GeoDataFrame:
+    """Hotspot ids, names and towns, in WGS84."""
+    n = len(shapes)
+    centres = np.array([[s.centroid.x, s.centroid.y] for s in shapes])
+    town = np.argmin(
+        np.hypot(centres[:, None, 0] - towns[None, :, 0], centres[:, None, 1] - towns[None, :, 1]),
+        axis=1,
+    )
+    frame = gpd.GeoDataFrame(
+        {
+            "hotspot_id": [f"H{i:05d}" for i in range(n)],
+            "name": [f"Hotspot {i}" for i in range(n)],
+            "town": [f"Town {t:03d}" for t in town],
+            "started": pd.Timestamp("2025-01-01"),
+        },
+        geometry=shapes,
+        crs=BRITISH_NATIONAL_GRID,
+    )
+    return frame.to_crs(WGS84)
+
+
+def _snap_points(
+    rng: np.random.Generator, towns: np.ndarray, shapes: list[shapely.Polygon], n: int
+) -> pd.DataFrame:
+    """police.uk-style anonymous map points (lon/lat to 6 decimals) with a weight each: a share
+    inside hotspots, the rest spread round town centres."""
+    inside_n = int(n * HOTSPOT_POINT_SHARE)
+    which = rng.integers(0, len(shapes), size=inside_n)
+    bounds = shapely.bounds(np.asarray(shapes, dtype=object))[which]
+    centre = (bounds[:, :2] + bounds[:, 2:]) / 2
+    reach = (bounds[:, 2] - bounds[:, 0]) / 2 * np.sqrt(rng.uniform(0, 1, inside_n))
+    angle = rng.uniform(0, 2 * np.pi, inside_n)
+    inside = centre + np.column_stack([reach * np.cos(angle), reach * np.sin(angle)])
+    town = towns[rng.integers(0, len(towns), size=n - inside_n)]
+    outside = town + rng.normal(0, 2_500, size=(n - inside_n, 2))
+    xy = np.vstack([inside, outside])
+    lon, lat = Transformer.from_crs(BRITISH_NATIONAL_GRID, WGS84, always_xy=True).transform(
+        xy[:, 0], xy[:, 1]
+    )
+    weight = rng.lognormal(0, 1.2, size=n)
+    weight[:inside_n] *= 3
+    points = pd.DataFrame(
+        {
+            "lon": np.round(lon, 6),
+            "lat": np.round(lat, 6),
+            "weight": weight,
+            "street": rng.integers(0, len(STREET_NAMES) * len(STREET_KINDS), size=n),
+            "lsoa": rng.integers(0, 30_000, size=n),
+            "force": rng.integers(0, 43, size=n),
+        }
+    ).drop_duplicates(["lon", "lat"], ignore_index=True)
+    points["weight"] /= points["weight"].sum()
+    return points
+
+
+def _write_crime_files(
+    rng: np.random.Generator, folder: Path, points: pd.DataFrame, size: BenchSize
+) -> None:
+    """One police.uk street file per month, in monthly sub-folders as the archive has them."""
+    months = pd.period_range(end=LAST_MONTH, periods=size.months, freq="M")
+    per_month = np.diff(np.linspace(0, size.rows, size.months + 1).round().astype(np.int64))
+    weights = points["weight"].to_numpy()
+    for month, rows in zip(months, per_month):
+        table = _month_table(rng, str(month), int(rows), points, weights)
+        target = folder / str(month) / f"{month}-bench-street.csv"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        options = pacsv.WriteOptions(include_header=False, quoting_style="none")
+        with target.open("wb") as out:
+            out.write((",".join(POLICE_UK_HEADER) + "\n").encode())
+            pacsv.write_csv(table, out, write_options=options)
+
+
+def _month_table(
+    rng: np.random.Generator, month: str, n: int, points: pd.DataFrame, weights: np.ndarray
+) -> pa.Table:
+    """One month of rows with every police.uk column, as police.uk writes them."""
+    pick = rng.choice(len(points), size=n, p=weights)
+    types = list(CRIME_TYPES)
+    shares = np.array(list(CRIME_TYPES.values()))
+    kind = rng.choice(len(types), size=n, p=shares / shares.sum())
+    is_asb = pa.array(kind == types.index(ASB))
+    no_location = rng.random(n) < NO_LOCATION_SHARE
+    force = _labels("Force {} Police", 43).take(points["force"].to_numpy()[pick])
+    columns = {
+        "Crime ID": pc.if_else(is_asb, "", _crime_ids(rng, n)),
+        "Month": pa.array(np.full(n, month, dtype=object), type=pa.string()),
+        "Reported by": force,
+        "Falls within": force,
+        "Longitude": pa.array(points["lon"].to_numpy()[pick], mask=no_location),
+        "Latitude": pa.array(points["lat"].to_numpy()[pick], mask=no_location),
+        "Location": pc.if_else(
+            pa.array(no_location), "No location", _streets().take(points["street"].to_numpy()[pick])
+        ),
+        "LSOA code": pc.if_else(
+            pa.array(no_location),
+            "",
+            _labels("E01{:06d}", 30_000).take(points["lsoa"].to_numpy()[pick]),
+        ),
+        "LSOA name": pc.if_else(
+            pa.array(no_location),
+            "",
+            _labels("Area {:05d}A", 30_000).take(points["lsoa"].to_numpy()[pick]),
+        ),
+        "Crime type": pa.array(types).take(kind),
+        "Last outcome category": pc.if_else(
+            is_asb, "", pa.array(OUTCOMES).take(rng.integers(0, len(OUTCOMES), size=n))
+        ),
+        "Context": pa.array(np.full(n, "", dtype=object), type=pa.string()),
+    }
+    return pa.table(columns)
+
+
+def _crime_ids(rng: np.random.Generator, n: int) -> pa.Array:
+    """police.uk-like crime ids: 64 hexadecimal characters each."""
+    digits = np.array([f"{b:02x}".encode() for b in range(256)], dtype="S2")
+    raw = digits[rng.integers(0, 256, size=(n, 32), dtype=np.uint8)]
+    return pa.array(np.ascontiguousarray(raw).view("S64").ravel()).cast(pa.string())
+
+
+def _labels(pattern: str, n: int) -> pa.Array:
+    """`n` labels from a format pattern, to be taken by index."""
+    return pa.array([pattern.format(i) for i in range(n)])
+
+
+def _streets() -> pa.Array:
+    """police.uk location labels, 'On or near …'."""
+    return pa.array([f"On or near {s} {k}" for s in STREET_NAMES for k in STREET_KINDS])
+
+
+# --- the scripts compared with ------------------------------------------------------------------
+
+NAIVE_SCRIPT = '''"""A naive analyst's script: every file with pandas, a spatial join, a groupby."""
+import glob
+import sys
+
+import geopandas as gpd
+import pandas as pd
+
+hotspot_file, crime_folder, period = sys.argv[1:4]
+start, end = period.split(":")
+before_start = str(pd.Period(start, freq="M") - 12)
+before_end = str(pd.Period(end, freq="M") - 12)
+
+hotspots = gpd.read_file(hotspot_file)
+files = sorted(glob.glob(f"{crime_folder}/**/*-street.csv", recursive=True))
+crimes = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
+crimes = crimes.dropna(subset=["Longitude", "Latitude"])
+points = gpd.GeoDataFrame(
+    crimes, geometry=gpd.points_from_xy(crimes["Longitude"], crimes["Latitude"]), crs="EPSG:4326"
+)
+joined = gpd.sjoin(points, hotspots[["hotspot_id", "geometry"]], predicate="intersects")
+joined["asb"] = joined["Crime type"] == "Anti-social behaviour"
+after = joined[(joined["Month"] >= start) & (joined["Month"] <= end)]
+before = joined[(joined["Month"] >= before_start) & (joined["Month"] <= before_end)]
+table = pd.DataFrame({
+    "asb_before": before.groupby("hotspot_id")["asb"].sum(),
+    "asb_after": after.groupby("hotspot_id")["asb"].sum(),
+    "crime_before": before.groupby("hotspot_id").size(),
+    "crime_after": after.groupby("hotspot_id").size(),
+})
+table = table.reindex(hotspots["hotspot_id"]).fillna(0).astype(int)
+table["asb_change_pct"] = 100 * (table["asb_after"] - table["asb_before"]) / table["asb_before"]
+table.to_csv(sys.stdout)
+'''
+
+FLOOR_SCRIPT = '''"""The parse floor: pyarrow reads only the four needed columns of every file."""
+import glob
+import sys
+
+import pyarrow.csv as pacsv
+
+files = sorted(glob.glob(f"{sys.argv[1]}/**/*-street.csv", recursive=True))
+options = pacsv.ConvertOptions(include_columns=["Month", "Longitude", "Latitude", "Crime type"])
+print(sum(pacsv.read_csv(f, convert_options=options).num_rows for f in files))
+'''
+
+LOAD_CODE = "import sys, pathlib, geo.dataset; geo.dataset.load_dataset(pathlib.Path(sys.argv[1]))"
+"""The app's dataset load of one folder, run with `python -c` from the project folder."""
+CRIMES_CODE = (
+    "import sys, pathlib, geo.crime_cache; folder = pathlib.Path(sys.argv[1]); "
+    "geo.crime_cache.read_crimes_cached(folder, [folder / 'crimes'])"
+)
+"""The dataset's crime files read through the Parquet cache, as the app's load reads them."""
+
+
+@dataclass(frozen=True)
+class Scripts:
+    """The comparison scripts, written out to be run as their own processes."""
+
+    naive: Path
+    floor: Path
+
+
+def write_scripts(folder: Path) -> Scripts:
+    """Write the naive and parse-floor scripts into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = Scripts(folder / "naive.py", folder / "floor.py")
+    paths.naive.write_text(NAIVE_SCRIPT)
+    paths.floor.write_text(FLOOR_SCRIPT)
+    return paths
+
+
+# --- measuring whole processes ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """One whole process: wall time, peak resident memory, what it printed."""
+
+    seconds: float
+    peak_bytes: int
+    output: str
+
+
+MEASURE_CODE = """
+import json, os, sys, time
+report, command = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(command[0], command)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+with open(report, "w") as out:
+    json.dump([seconds, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)], out)
+"""
+"""A small launcher: forks the measured command from a fresh, small process, so that the command's
+`ru_maxrss` does not start from the bench's own memory (a child inherits its parent's high-water
+mark at fork), and times it from fork to exit, without the launcher's own start-up."""
+
+
+def measure(command: list[str], cwd: Path = ROOT) -> Run:
+    """Run `command` (an absolute executable first) to the end: wall time and peak memory."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        out, err = Path(scratch) / "out", Path(scratch) / "err"
+        with out.open("wb") as stdout, err.open("wb") as stderr:
+            launcher = [sys.executable, "-c", MEASURE_CODE, str(report), *command]
+            subprocess.run(launcher, cwd=cwd, stdout=stdout, stderr=stderr, check=False)
+        seconds, peak, status = json.loads(report.read_text()) if report.is_file() else (0, 0, -1)
+        if status != 0:
+            lines = err.read_text(errors="replace").strip().splitlines() or ["no message"]
+            what = " ".join(Path(part).name for part in command[1:3])
+            raise HotspotDataError(f"'{what}' failed in the bench: {lines[-1]}")
+        return Run(seconds, peak, out.read_text())
+
+
+def summary_command(data: BenchData) -> list[str]:
+    """`python -m geo summary` on a generated dataset, for its latest year."""
+    return [
+        sys.executable, "-m", "geo", "summary", "--hotspots", str(data.hotspot_file),
+        "--crimes", str(data.crimes), "--period", data.size.period,
+    ]  # fmt: skip
+
+
+def naive_command(data: BenchData, scripts: Scripts) -> list[str]:
+    """The naive analyst's script on the same inputs."""
+    return [sys.executable, str(scripts.naive), str(data.hotspot_file), str(data.crimes),
+            data.size.period]  # fmt: skip
+
+
+def floor_command(data: BenchData, scripts: Scripts) -> list[str]:
+    """The parse floor on the same crime files."""
+    return [sys.executable, str(scripts.floor), str(data.crimes)]
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Runs of `geo summary` and of what it is compared with (naive may be left out)."""
+
+    summary: list[Run]
+    floor: list[Run]
+    naive: list[Run]
+
+
+def median_seconds(runs: list[Run]) -> float:
+    """The median wall time of some runs."""
+    return statistics.median(run.seconds for run in runs)
+
+
+def peak_bytes(runs: list[Run]) -> int:
+    """The largest peak memory of some runs."""
+    return max(run.peak_bytes for run in runs)
+
+
+def time_summary(
+    data: BenchData, scripts: Scripts, repetitions: int, naive: bool = True
+) -> Timings:
+    """Each command once unmeasured (caches warm), then `repetitions` rounds, interleaved."""
+    commands = {
+        "summary": summary_command(data),
+        "floor": floor_command(data, scripts),
+        "naive": naive_command(data, scripts) if naive else None,
+    }
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    for round_ in range(repetitions + 1):
+        for name, command in commands.items():
+            if command is not None:
+                result = measure(command)
+                if round_ > 0:
+                    runs[name].append(result)
+    return Timings(runs["summary"], runs["floor"], runs["naive"])
+
+
+# --- agreement with the naive script ------------------------------------------------------------
+
+COUNT_COLUMNS = ["asb_before", "asb_after", "crime_before", "crime_after"]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How many hotspots' counts agree between `geo summary` and the naive script."""
+
+    hotspots: int
+    agreeing: int
+    first_difference: str
+
+
+def agreement(summary_csv: str, naive_csv: str) -> Agreement:
+    """Compare ASB and all-crime counts, before and after, hotspot by hotspot."""
+    ours = pd.read_csv(io.StringIO(summary_csv), dtype={"hotspot_id": str})
+    theirs = pd.read_csv(io.StringIO(naive_csv), dtype={"hotspot_id": str})
+    both = ours.merge(theirs, on="hotspot_id", how="outer", suffixes=("", "_naive"))
+    same = np.ones(len(both), dtype=bool)
+    for column in COUNT_COLUMNS:
+        same &= (both[column] == both[f"{column}_naive"]).to_numpy()
+    first = ""
+    if not same.all():
+        row = both[~same].iloc[0]
+        first = f"{row['hotspot_id']}: " + ", ".join(
+            f"{c} {row[c]} vs {row[f'{c}_naive']}" for c in COUNT_COLUMNS
+        )
+    return Agreement(len(both), int(same.sum()), first)
+
+
+# --- the map payload ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Payload:
+    """Bytes of the hotspots' GeoJSON as the map embeds it, beside folium's plain GeoJson."""
+
+    ours: int
+    folium: int
+    ours_geometry: int
+    folium_geometry: int
+    vertices: float
+    shift_m: float
+    shared_edges: int
+    kept_edges: int
+    seconds: float
+
+
+def summary_table(summary_csv: str) -> pd.DataFrame:
+    """`geo summary` output read back as the figures table the map is given."""
+    text = {"hotspot_id": str, "name": str, "town": str}
+    return pd.read_csv(io.StringIO(summary_csv), dtype=text, keep_default_na=False,
+                       na_values={"asb_change_pct": [""], "crime_change_pct": [""]})  # fmt: skip
+
+
+def payload(hotspots: gpd.GeoDataFrame, table: pd.DataFrame) -> Payload:
+    """Our polygons' GeoJSON (geo.mapping) against `folium.GeoJson` of the same frame."""
+    import folium
+
+    from geo.mapping import feature_collection
+    from geo.payload import max_shift
+    from geo.scales import asb_change_scale
+
+    shown = hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
+    start = time.perf_counter()
+    ours = feature_collection(shown, asb_change_scale())
+    seconds = time.perf_counter() - start
+    plain = shown.assign(started=shown["started"].astype(str))  # folium cannot write timestamps
+    theirs = folium.GeoJson(plain).data
+    outlines = np.array([shapely.from_geojson(json.dumps(f["geometry"])) for f in ours["features"]])
+    before = _metres(shown.geometry.values)
+    after = _metres(outlines)
+    shared, kept = _shared_edges(before, after)
+    return Payload(
+        _embedded_bytes(ours), _embedded_bytes(theirs), _geometry_bytes(ours),
+        _geometry_bytes(theirs), float(shapely.get_num_coordinates(outlines).mean()),
+        max_shift(before, after), shared, kept, seconds,
+    )  # fmt: skip
+
+
+def _geometry_bytes(collection: dict) -> int:
+    """Bytes of the geometries alone, as folium writes them."""
+    return _embedded_bytes([feature["geometry"] for feature in collection["features"]])
+
+
+def _embedded_bytes(data: dict) -> int:
+    """Bytes of `data` as folium writes it into the page (its template's `tojson`)."""
+    from folium.template import Template
+
+    return len(Template("{{ data|tojson }}").render(data=data).encode())
+
+
+def _metres(values: np.ndarray) -> np.ndarray:
+    series = gpd.GeoSeries(values, crs=WGS84).to_crs(BRITISH_NATIONAL_GRID)
+    return series.values.to_numpy()
+
+
+def _shared_edges(before: np.ndarray, after: np.ndarray) -> tuple[int, int]:
+    """Neighbours sharing an edge before, and how many still share it whole, without overlap."""
+    left, right = shapely.STRtree(before).query(before, predicate="touches")
+    pairs = [(a, b) for a, b in zip(left, right) if a < b]
+    shared = kept = 0
+    for a, b in pairs:
+        length = shapely.intersection(shapely.boundary(before[a]), shapely.boundary(before[b]))
+        if shapely.length(length) <= 1.0:
+            continue
+        shared += 1
+        now = shapely.intersection(shapely.boundary(after[a]), shapely.boundary(after[b]))
+        overlap = shapely.area(shapely.intersection(after[a], after[b]))
+        if shapely.length(now) >= 0.99 * shapely.length(length) and overlap < 0.01:
+            kept += 1
+    return shared, kept
+
+
+# --- the app: rerun time and first paint --------------------------------------------------------
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Set environment variables for the duration, then put back what was there."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@dataclass(frozen=True)
+class Rerun:
+    """The page's rerun after a metric change, and the reads and counts it repeated."""
+
+    seconds: float
+    reads: int
+    aggregations: int
+
+
+def rerun_seconds(sample: Path, repetitions: int) -> Rerun | str:
+    """Median time of the map page's rerun after switching the metric (AppTest), and how often
+    crime files were read or counted meanwhile (should be never); or why it was skipped."""
+    try:
+        from streamlit.testing.v1 import AppTest
+    except ImportError as exc:
+        return f"skipped: streamlit.testing is not available ({exc})"
+    from streamlit.logger import set_log_level
+
+    import geo.dataset
+
+    set_log_level("error")  # AppTest's bare-mode warnings are not results
+    with _environment(HOTSPOT_DATA=str(sample), HOTSPOT_TILES="none"):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+        if at.exception:
+            return f"skipped: the page raised {at.exception[0].value}"
+        times = []
+        with (
+            _counting(geo.dataset, "read_crimes_cached") as reads,
+            _counting(geo.dataset, "count_crimes") as aggregations,
+        ):
+            for turn in range(repetitions):
+                start = time.perf_counter()
+                metric = "hours" if turn % 2 == 0 else "asb"
+                at.sidebar.radio(key="metric").set_value(metric).run()
+                times.append(time.perf_counter() - start)
+                if at.exception:
+                    return f"skipped: the page raised {at.exception[0].value}"
+    return Rerun(statistics.median(times), len(reads), len(aggregations))
+
+
+@contextmanager
+def _counting(module: object, name: str) -> Iterator[list[None]]:
+    """Count calls of `module.name` for the duration (one list entry per call)."""
+    calls: list[None] = []
+    original = getattr(module, name)
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(None)
+        return original(*args, **kwargs)
+
+    setattr(module, name, counted)
+    try:
+        yield calls
+    finally:
+        setattr(module, name, original)
+
+
+def first_paint_seconds(sample: Path) -> tuple[float, float] | str:
+    """Seconds from navigation to the first painted polygon in chromium: first visit, then warm."""
+    if not CHROMIUM.exists():
+        return f"skipped: {CHROMIUM} is not installed (make chromium)"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        return f"skipped: Playwright is not installed ({exc})"
+    with _app_server(sample) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            return _paint(browser, url), _paint(browser, url)
+        finally:
+            browser.close()
+
+
+def _paint(browser, url: str) -> float:
+    """Open a page and wait for a polygon path inside the map frame, then for a frame to paint."""
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    try:
+        start = time.perf_counter()
+        page.goto(url)
+        polygon = page.frame_locator(MAP_FRAME).locator(POLYGON).first
+        polygon.wait_for(state="visible", timeout=120_000)
+        polygon.evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")
+        return time.perf_counter() - start
+    finally:
+        page.close()
+
+
+@contextmanager
+def _app_server(sample: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free local port, serving `sample`; its URL once healthy."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "HOTSPOT_DATA": str(sample), "HOTSPOT_TILES": "none"}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--server.headless", "true",
+    ]  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_healthy(url, process)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+    """Poll the health endpoint until it answers (no fixed sleeps for the page itself)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise HotspotDataError("the app exited before it was healthy")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise HotspotDataError("the app did not become healthy in time")
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the bench table: a figure, what it is compared with, the target, met or not."""
+
+    measure: str
+    value: str
+    compared: str = ""
+    ratio: str = ""
+    target: str = ""
+    met: bool | None = None
+    scaled: bool = False
+    """The target is set for the full sizes (speed, memory, payload ratio)."""
+
+    def unjudged(self) -> Row:
+        """The row at a size its target was not set for: shown in brackets, not judged."""
+        if not self.scaled:
+            return self
+        return replace(self, target=f"({self.target} at full size)", met=None)
+
+
+def format_table(rows: list[Row], heading: str) -> str:
+    """The rows as a plain-text table with a heading line."""
+    header = Row("measure", "result", "compared with", "ratio", "target", None)
+    cells = [
+        [r.measure, r.value, r.compared, r.ratio, r.target, _verdict(r.met)]
+        for r in [header, *rows]
+    ]
+    cells[0][5] = "met"
+    widths = [max(len(row[i]) for row in cells) for i in range(6)]
+    lines = [heading, ""]
+    for index, row in enumerate(cells):
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    verdicts = [r.met for r in rows if r.met is not None]
+    lines.append("")
+    lines.append(f"targets met: {sum(verdicts)} of {len(verdicts)}")
+    if any(r.target.endswith("at full size)") for r in rows):
+        lines.append("targets in brackets are set for the full sizes: python -m geo bench")
+    return "\n".join(lines)
+
+
+def _verdict(met: bool | None) -> str:
+    return "" if met is None else ("yes" if met else "NO")
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.2f} s"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.0f} MB"
+
+
+def summary_rows(size: BenchSize, timings: Timings) -> list[Row]:
+    """Time of `geo summary` beside the naive script and the parse floor, and peak memory."""
+    ours = median_seconds(timings.summary)
+    floor = median_seconds(timings.floor)
+    what = f"geo summary, {size.label()}, {size.months} files"
+    rows = [
+        Row(what, _s(ours), f"parse floor {_s(floor)}", f"{ours / floor:.2f}×",
+            f"≤ {FLOOR_RATIO}×", ours / floor <= FLOOR_RATIO, scaled=True),
+    ]  # fmt: skip
+    if timings.naive:
+        naive = median_seconds(timings.naive)
+        rows.insert(0, Row(what, _s(ours), f"naive script {_s(naive)}", f"{ours / naive:.2f}×",
+                           f"≤ {NAIVE_RATIO}×", ours / naive <= NAIVE_RATIO,
+                           scaled=True))  # fmt: skip
+    return rows
+
+
+def memory_row(size: BenchSize, timings: Timings) -> Row:
+    """Peak memory of the summary beside its comparisons."""
+    compared = f"floor {_mb(peak_bytes(timings.floor))}"
+    if timings.naive:
+        compared = f"naive {_mb(peak_bytes(timings.naive))}, {compared}"
+    peak = peak_bytes(timings.summary)
+    return Row(f"peak memory, geo summary, {size.label()}", _mb(peak), compared, "",
+               "< 1 GB", peak < MEMORY_LIMIT, scaled=True)  # fmt: skip
+
+
+def payload_rows(size: BenchSize, result: Payload) -> list[Row]:
+    """Payload bytes, the largest vertex shift and shared edges kept."""
+    ratio = result.ours / result.folium
+    return [
+        Row(f"map payload, {size.hotspots:,} hotspots × {VERTICES} vertices",
+            f"{result.ours / 1e6:.2f} MB", f"folium GeoJson {result.folium / 1e6:.2f} MB",
+            f"{ratio:.2f}×", f"≤ {PAYLOAD_RATIO}×", ratio <= PAYLOAD_RATIO, scaled=True),
+        Row("  geometry alone", f"{result.ours_geometry / 1e6:.2f} MB, "
+            f"{result.vertices:.1f} vertices each", f"folium {result.folium_geometry / 1e6:.2f} MB",
+            f"{result.ours_geometry / result.folium_geometry:.2f}×", "reported"),
+        Row("  largest shift of a vertex", f"{result.shift_m:.2f} m", "", "", f"≤ {MAX_SHIFT_M} m",
+            result.shift_m <= MAX_SHIFT_M),
+        Row("  neighbours keeping their shared edge", f"{result.kept_edges} of "
+            f"{result.shared_edges}", "", "", "all", result.kept_edges == result.shared_edges),
+        Row("  building the payload (once per outline set)", _s(result.seconds)),
+    ]  # fmt: skip
+
+
+def national_rows(size: BenchSize, timings: Timings) -> list[Row]:
+    """Time and memory at the national size, beside the parse floor (reported, no target)."""
+    ours, floor = median_seconds(timings.summary), median_seconds(timings.floor)
+    return [
+        Row(f"geo summary, {size.label()}, {size.months} files", _s(ours),
+            f"parse floor {_s(floor)}", f"{ours / floor:.2f}×", "reported"),
+        Row(f"peak memory, {size.label()}", _mb(peak_bytes(timings.summary)),
+            f"floor {_mb(peak_bytes(timings.floor))}", "", "reported"),
+    ]  # fmt: skip
+
+
+def agreement_row(size: BenchSize, result: Agreement) -> Row:
+    """Counts per hotspot: geo summary against the naive script on held-out data."""
+    detail = f"; first difference {result.first_difference}" if result.first_difference else ""
+    return Row(f"same counts as the naive script, held-out data ({size.label()})",
+               f"{result.agreeing:,} of {result.hotspots:,} hotspots{detail}", "naive script",
+               "", "all", result.agreeing == result.hotspots)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Loads:
+    """Whole-process times of reading a dataset's crimes and of the app's full dataset load."""
+
+    crimes_first: Run
+    crimes_cached: Run
+    crimes_new_month: Run
+    dataset_cached: Run
+
+
+def time_loads(data: BenchData) -> Loads:
+    """Crimes read with no cache, with a warm one, after one month's file changed; then the
+    app's whole load (hotspots, crimes, counts, displacement rings) with the cache warm."""
+    shutil.rmtree(data.folder / ".cache", ignore_errors=True)
+    crimes = [sys.executable, "-c", CRIMES_CODE, str(data.folder)]
+    first, cached = measure(crimes), measure(crimes)
+    latest = sorted(data.crimes.rglob("*-street.csv"))[-1]
+    latest.write_bytes(latest.read_bytes())  # a month re-published: new modification time
+    new_month = measure(crimes)
+    return Loads(first, cached, new_month, measure([sys.executable, "-c", LOAD_CODE,
+                                                    str(data.folder)]))  # fmt: skip
+
+
+def load_rows(size: BenchSize, loads: Loads) -> list[Row]:
+    """Reading the crime files through the Parquet cache, and the app's dataset load."""
+    first, cached = loads.crimes_first.seconds, loads.crimes_cached.seconds
+    return [
+        Row(f"dataset crime files read, {size.rows:,} rows, Parquet cache warm", _s(cached),
+            f"first read (CSV, cache written) {_s(first)}", f"{cached / first:.2f}×", "reported"),
+        Row("  after one month's file changed (only it is parsed)",
+            _s(loads.crimes_new_month.seconds), "", "", "reported"),
+        Row(f"app dataset load, {size.label()}, cache warm (counts, rings)",
+            _s(loads.dataset_cached.seconds), "", "", "reported"),
+    ]  # fmt: skip
+
+
+def app_rows(rerun: Rerun | str, paint: tuple[float, float] | str) -> list[Row]:
+    """Rerun time for a metric change and time to the first painted polygon, or why skipped."""
+    rerun_what = "page rerun after a metric change (AppTest, sample)"
+    paint_what = "first painted polygon (chromium, sample, warm)"
+    if isinstance(rerun, str):
+        rows = [Row(rerun_what, rerun)]
+    else:
+        rows = [
+            Row(rerun_what, _s(rerun.seconds), target="reported"),
+            Row("  crime files re-read or re-counted by those reruns",
+                f"{rerun.reads} reads, {rerun.aggregations} counts", target="none",
+                met=rerun.reads + rerun.aggregations == 0),
+        ]  # fmt: skip
+    if isinstance(paint, str):
+        return [*rows, Row(paint_what, paint)]
+    first = f"first visit after start {_s(paint[0])}"
+    return [*rows, Row(paint_what, _s(paint[1]), first, target="reported")]
+
+
+# --- one run ------------------------------------------------------------------------------------
+
+
+def run(
+    quick: bool = False,
+    work: Path | None = None,
+    out: TextIO = sys.stdout,
+    plan: Plan | None = None,
+) -> list[Row]:
+    """Generate, measure and print the table; return its rows."""
+    plan = plan or (QUICK if quick else FULL)
+    load = os.getloadavg()[0]  # other work on the machine skews every time below
+    owned = work is None
+    work = Path(tempfile.mkdtemp(prefix="geo-bench-")) if work is None else work
+    try:
+        rows = _measure_all(plan, work)
+    finally:
+        if owned:
+            shutil.rmtree(work, ignore_errors=True)
+    if not plan.judged:
+        rows = [row.unjudged() for row in rows]
+    out.write(format_table(rows, _heading(plan, load)) + "\n")
+    return rows
+
+
+def _measure_all(plan: Plan, work: Path) -> list[Row]:
+    """Every measurement of the plan, in the order of the table."""
+    scripts = write_scripts(work / "scripts")
+    timed = _generated(work / "timed", plan.timed, TIMED_SEED)
+    _say(f"timing geo summary, the naive script and the parse floor ({plan.repetitions} rounds)")
+    timings = time_summary(timed, scripts, plan.repetitions)
+    rows = [*summary_rows(plan.timed, timings), memory_row(plan.timed, timings)]
+    held_out = _generated(work / "held-out", plan.timed, HELD_OUT_SEED)
+    _say("checking held-out data against the naive script")
+    result = agreement(
+        measure(summary_command(held_out)).output,
+        measure(naive_command(held_out, scripts)).output,
+    )
+    rows.append(agreement_row(plan.timed, result))
+    _say("timing the crime files through the Parquet cache, and the app's dataset load")
+    rows.extend(load_rows(plan.timed, time_loads(timed)))
+    _say("measuring the map payload")
+    rows.extend(payload_rows(plan.timed, payload(timed.hotspots, summary_table(
+        timings.summary[0].output))))  # fmt: skip
+    for folder in (timed.folder, held_out.folder):
+        shutil.rmtree(folder, ignore_errors=True)
+    national = _generated(work / "national", plan.national, TIMED_SEED + 1)
+    _say(f"timing the national size ({plan.national_repetitions} rounds)")
+    rows.extend(national_rows(plan.national, time_summary(
+        national, scripts, plan.national_repetitions, naive=False)))  # fmt: skip
+    shutil.rmtree(national.folder, ignore_errors=True)
+    if plan.app:
+        rows.extend(_app_measures(work / "sample", plan.repetitions))
+    return rows
+
+
+def _app_measures(folder: Path, repetitions: int) -> list[Row]:
+    """Rerun time and first paint on the generated sample dataset."""
+    from geo.sample import write_sample
+
+    _say("writing the sample; timing the page rerun (AppTest) and the first paint (chromium)")
+    write_sample(folder)
+    return app_rows(rerun_seconds(folder, max(repetitions, 5)), first_paint_seconds(folder))
+
+
+def _generated(folder: Path, size: BenchSize, seed: int) -> BenchData:
+    _say(f"generating {size.label()} in {size.months} monthly files (seed {seed})")
+    return generate(folder, size, seed)
+
+
+def _heading(plan: Plan, load: float) -> str:
+    """What ran, on what machine."""
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.is_file():
+        kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
+        memory = f", {kib / 2**20:.0f} GiB"
+    return (
+        f"python -m geo bench{' --quick' if plan is QUICK else ''}: {os.cpu_count()} cores"
+        f"{memory}, Python {platform.python_version()}, load average {load:.2f} before; "
+        f"whole processes, medians of {plan.repetitions} runs ({plan.national_repetitions} at "
+        "the national size)"
+    )
+
+
+def _say(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)

@@ -1,0 +1,1171 @@
+"""Bring a user's files into a dataset folder: check everything first, then commit atomically.
+
+Two steps, used alike by the data page and by `python -m geo import`:
+
+1. `check(folder, hotspots=…, crimes=…, patrols=…)` reads and validates the files with the same
+   readers the app uses and returns a `Staged` import: the content to be written, normalised, and
+   the findings (errors that block the import; warnings such as repaired polygons or rows without
+   coordinates, which are counted and reported, never guessed). It writes nothing anywhere but the
+   system's temporary folder.
+2. `commit(staged, folder)` takes a lock, checks the staged content against the dataset as it is
+   at that moment, writes every new file aside (a hidden folder next to the dataset folder, on the
+   same file system), records what it is about to do in a journal, and then moves the files in
+   with renames. If anything fails, or the process dies half-way, the journal puts back what was
+   there (at once, or at the start of the next import).
+
+What goes where:
+- Hotspots become `hotspots.geojson` (WGS84; columns hotspot_id, name, town, started); the other
+  hotspot formats in the folder are removed, so exactly one hotspot file is read.
+- Crimes are kept one file per month and force ("Reported by"), as police.uk's archive lays them
+  out: `crimes/YYYY-MM/YYYY-MM-<force>-street.csv`. A month and force that the dataset already
+  holds, wherever its file is, is replaced, never counted twice. A file holding several months or
+  forces is split by month and force.
+- The patrol log replaces `patrols.csv` whole (a log exported from a duty system is the full log).
+
+Encodings: UTF-8, with or without a byte-order mark, is read; anything else (Windows-1252 from
+Excel, UTF-16) is refused with a message saying to re-save the file as "CSV UTF-8".
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import uuid
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyogrio
+import pyproj
+import shapely.geometry
+
+from geo.crimes import ASB, STREET_FILE, CrimeSource, read_crime_data, street_files_in
+from geo.dataset import HOTSPOT_FILES, SAMPLE_MARKER, find_hotspot_file
+from geo.errors import HotspotDataError
+from geo.hotspots import read_hotspots, read_hotspots_checked
+from geo.patrols import read_patrols
+from geo.safezip import MAX_EXPANDED_BYTES, MAX_MEMBERS, SafeZip, open_zip
+
+MAX_UPLOAD_BYTES = 200 * 1024**2
+"""The largest single file accepted (the page's `server.maxUploadSize` is the same 200 MB)."""
+LOCK_TIMEOUT_S = 30.0
+HOTSPOT_FILE = "hotspots.geojson"
+PATROL_FILE = "patrols.csv"
+CRIME_FOLDER = "crimes"
+_POLICE_UK_NAME = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))-(.+)-street\.csv$", re.IGNORECASE)
+_KEY_COLUMNS = ["Month", "Reported by"]
+
+Progress = Callable[[float, str], None]
+"""Told (fraction done, what is being read) while files are read."""
+
+
+# ---------------------------------------------------------------------------------------------
+# What a check returns
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file to import: where it is now, and the name to use for it in messages."""
+
+    path: Path
+    name: str
+
+    @classmethod
+    def of(cls, path: str | Path) -> InputFile:
+        return cls(Path(path), str(path))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing found while checking: an `error` blocks the import, a `warning` does not."""
+
+    level: str
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    @classmethod
+    def from_error(cls, exc: HotspotDataError, file: str | None = None) -> Finding:
+        return cls("error", exc.path or file or "", exc.problem, exc.row, exc.column)
+
+    def line(self) -> str:
+        """The one-line form: file, row, column and message."""
+        return str(HotspotDataError(self.message, path=self.file, row=self.row, column=self.column))
+
+
+@dataclass(frozen=True)
+class StagedHotspots:
+    frame: gpd.GeoDataFrame
+    data: bytes
+    source: str
+    crs: str
+
+
+@dataclass(frozen=True)
+class CrimePart:
+    """The rows of one month of one force, ready to be written."""
+
+    month: str
+    force: str
+    slug: str
+    data: bytes
+    source: str
+    rows: int
+    asb: int
+    no_location: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.month, self.force)
+
+    @property
+    def canonical(self) -> str:
+        return f"{CRIME_FOLDER}/{self.month}/{self.month}-{self.slug}-street.csv"
+
+
+@dataclass(frozen=True)
+class StagedPatrols:
+    frame: pd.DataFrame
+    data: bytes
+    source: str
+
+
+@dataclass
+class Staged:
+    """Checked, normalised content waiting to be committed, and what the checks found."""
+
+    hotspots: StagedHotspots | None = None
+    crimes: list[CrimePart] = field(default_factory=list)
+    patrols: StagedPatrols | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level != "error"]
+
+    @property
+    def empty(self) -> bool:
+        return self.hotspots is None and not self.crimes and self.patrols is None
+
+    def raise_first(self) -> None:
+        """Raise the first error as one line, saying how many more there are."""
+        if not self.errors:
+            return
+        first, more = self.errors[0], len(self.errors) - 1
+        message = first.message + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
+        raise HotspotDataError(message, path=first.file, row=first.row, column=first.column)
+
+    def findings_table(self) -> pd.DataFrame:
+        """Every finding as a row: level, file, row, column, problem."""
+        return pd.DataFrame(
+            [
+                {
+                    "level": f.level,
+                    "file": f.file,
+                    "row": f.row,
+                    "column": f.column or "",
+                    "problem": f.message,
+                }
+                for f in self.findings
+            ],
+            columns=["level", "file", "row", "column", "problem"],
+        ).astype({"row": "Int64"})
+
+    def crimes_table(self) -> pd.DataFrame:
+        """One row per month and force to be imported."""
+        return pd.DataFrame(
+            [
+                {
+                    "month": p.month,
+                    "force": p.force,
+                    "rows": p.rows,
+                    "asb": p.asb,
+                    "no_location": p.no_location,
+                    "from": p.source,
+                }
+                for p in sorted(self.crimes, key=lambda p: p.key)
+            ],
+            columns=["month", "force", "rows", "asb", "no_location", "from"],
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking
+
+
+def check(
+    folder: str | Path,
+    hotspots: InputFile | None = None,
+    crimes: Sequence[InputFile] = (),
+    patrols: InputFile | None = None,
+    progress: Progress | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+) -> Staged:
+    """Check files for import into `folder`; every problem becomes a finding, nothing is raised."""
+    folder = Path(folder)
+    staged = Staged()
+    say = progress or (lambda _fraction, _text: None)
+    _collect(staged, lambda: check_target(folder), str(folder))
+    if hotspots is not None:
+        say(0.0, f"Reading {hotspots.name}")
+        result = _collect(staged, lambda: check_hotspots(hotspots, max_bytes), hotspots.name)
+        if result is not None:
+            staged.hotspots, found = result
+            staged.findings.extend(found)
+            if patrols is None:
+                staged.findings.extend(_existing_patrols_against(folder, staged.hotspots))
+    if crimes:
+        parts, found = check_crimes(crimes, progress=say, max_bytes=max_bytes)
+        staged.crimes = parts
+        staged.findings.extend(found)
+    if patrols is not None:
+        say(1.0, f"Reading {patrols.name}")
+        ids = _hotspot_ids_for_patrols(folder, hotspots, staged, patrols)
+        result = _collect(staged, lambda: check_patrols(patrols, ids, max_bytes), patrols.name)
+        if result is not None:
+            staged.patrols = result
+    if staged.empty and not staged.errors:
+        staged.findings.append(Finding("error", str(folder), "no files were given to import"))
+    return staged
+
+
+def _collect(staged: Staged, step: Callable, file: str):
+    """Run one check; a problem becomes an error finding instead of stopping the rest."""
+    try:
+        with _unexpected_as_error(file):
+            return step()
+    except HotspotDataError as exc:
+        staged.findings.append(Finding.from_error(exc, file))
+        return None
+
+
+@contextmanager
+def _unexpected_as_error(file: str) -> Iterator[None]:
+    """A file that trips a library (GDAL, pyarrow, pandas) in a way the readers did not foresee is
+    still refused with a message naming it, never a traceback."""
+    try:
+        yield
+    except HotspotDataError:
+        raise
+    except Exception as exc:  # untrusted input: any failure of a library is a refusal
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        raise HotspotDataError(
+            f"cannot be read ({type(exc).__name__}{': ' + detail if detail else ''})", path=file
+        ) from exc
+
+
+Upload = tuple[str, bytes]
+"""An uploaded file: the name it had on the user's computer, and its bytes."""
+
+
+def check_uploads(
+    folder: str | Path,
+    hotspots: Upload | None = None,
+    crimes: Sequence[Upload] = (),
+    patrols: Upload | None = None,
+    progress: Progress | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+) -> Staged:
+    """`check` for uploads: each is written to a private temporary folder under its own name
+    (messages use the name the user knows), checked, and the temporary copies removed."""
+    staged = Staged()
+    with tempfile.TemporaryDirectory(prefix="hotspot-upload-") as tmp:
+        saved: dict[str, InputFile | list[InputFile] | None] = {}
+        for key, uploads in (("hotspots", [hotspots]), ("crimes", crimes), ("patrols", [patrols])):
+            files = []
+            for index, upload in enumerate(u for u in uploads if u is not None):
+                name, data = upload
+                if len(data) > max_bytes:
+                    staged.findings.append(
+                        Finding(
+                            "error",
+                            name,
+                            f"is {len(data) / 1024**2:.0f} MB; uploads over "
+                            f"{max_bytes / 1024**2:.0f} MB are refused (split it into months)",
+                        )
+                    )
+                    continue
+                place = Path(tmp) / key / str(index)
+                place.mkdir(parents=True)
+                path = place / _safe_name(name)
+                path.write_bytes(data)
+                files.append(InputFile(path, name))
+            saved[key] = files if key == "crimes" else (files[0] if files else None)
+        checked = check(
+            folder,
+            hotspots=saved["hotspots"],
+            crimes=saved["crimes"],
+            patrols=saved["patrols"],
+            progress=progress,
+            max_bytes=max_bytes,
+        )
+    checked.findings[:0] = staged.findings
+    if staged.findings:  # a refused upload is a problem even if the rest is fine
+        checked.findings = [
+            f for f in checked.findings if f.message != "no files were given to import"
+        ]
+    return checked
+
+
+def _safe_name(name: str) -> str:
+    """A file name for a temporary copy: no folders, no control characters, suffix kept."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = re.sub(r"[^A-Za-z0-9._ -]", "_", base).strip(" .") or "upload"
+    return base[-120:]
+
+
+def check_target(folder: Path) -> None:
+    """The dataset folder must be a folder (or not exist yet) that an import may change."""
+    if folder.exists() and not folder.is_dir():
+        raise HotspotDataError("is not a folder; give the dataset folder", path=folder)
+    if (folder / SAMPLE_MARKER).is_file():
+        raise HotspotDataError(
+            "is the generated sample dataset, which imports do not change; set HOTSPOT_DATA "
+            "(or --data) to your own dataset folder",
+            path=folder,
+        )
+    parent = folder.resolve().parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise HotspotDataError(
+            f"cannot be changed: its parent folder {parent} is missing or not writable "
+            "(an import writes next to the dataset folder first)",
+            path=folder,
+        )
+
+
+def check_size(file: InputFile, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    """Refuse missing files and files over the size cap before reading them."""
+    if not file.path.exists():
+        raise HotspotDataError("file not found", path=file.name)
+    size = file.path.stat().st_size if file.path.is_file() else 0
+    if size > max_bytes:
+        raise HotspotDataError(
+            f"is {size / 1024**2:.0f} MB; files over {max_bytes / 1024**2:.0f} MB are refused "
+            "(split it, e.g. into months)",
+            path=file.name,
+        )
+    if file.path.is_file() and size == 0:
+        raise HotspotDataError("the file is empty", path=file.name)
+
+
+def check_hotspots(
+    file: InputFile, max_bytes: int = MAX_UPLOAD_BYTES
+) -> tuple[StagedHotspots, list[Finding]]:
+    """Read and validate a hotspot file; return it as the GeoJSON to store, and findings."""
+    check_size(file, max_bytes)
+    with _relabelled(file):
+        source = str(file.path)
+        if file.path.suffix.lower() == ".zip":
+            source = _checked_shapefile_zip(file)
+        crs = _one_layer(source, file)
+        frame, repaired = read_hotspots_checked(file.path)
+        data = _geojson_bytes(frame)
+    findings = [
+        Finding(
+            "warning",
+            file.name,
+            "the polygon was invalid (it crosses itself or is badly formed) and has been "
+            "repaired; check its shape on the map",
+            row=row,
+            column="geometry",
+        )
+        for row in repaired
+    ]
+    return StagedHotspots(frame, data, file.name, crs), findings
+
+
+def _checked_shapefile_zip(file: InputFile) -> str:
+    """A zipped Shapefile, checked like any zip from outside, as a GDAL path to its .shp."""
+    archive = open_zip(file.path, file.name)
+    shapefiles = [n for n in archive.names if n.lower().endswith(".shp")]
+    if not shapefiles:
+        raise HotspotDataError(
+            "the zip holds no .shp file (a zipped Shapefile is expected)", path=file.name
+        )
+    if len(shapefiles) > 1:
+        raise HotspotDataError(
+            f"the zip holds {len(shapefiles)} Shapefiles ({', '.join(shapefiles[:3])}); "
+            "zip the one with the hotspots on its own",
+            path=file.name,
+        )
+    for name in archive.names:  # count what the archive really expands to, before GDAL reads it
+        archive.read(name)
+    return f"/vsizip/{file.path}/{shapefiles[0]}"
+
+
+def _one_layer(source: str, file: InputFile) -> str:
+    """Refuse files with several map layers (only the first would be read); return the CRS."""
+    try:
+        layers = [str(n) for n, kind in pyogrio.list_layers(source) if kind is not None]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "more than one layer": said below, plainly
+            info = pyogrio.read_info(source)
+    except Exception:  # GDAL raises many types; the reader then gives the proper message
+        return ""
+    if len(layers) > 1:
+        raise HotspotDataError(
+            f"holds {len(layers)} map layers ({', '.join(layers[:4])}); keep the hotspots in "
+            "one layer (only one can be read)",
+            path=file.name,
+        )
+    return _crs_label(info.get("crs"))
+
+
+def _crs_label(code: str | None) -> str:
+    """'EPSG:27700 (OSGB36 / British National Grid)' for the preview's caption."""
+    if not code:
+        return ""
+    try:
+        return f"{code} ({pyproj.CRS.from_user_input(code).name})"
+    except pyproj.exceptions.CRSError:
+        return str(code)
+
+
+def _geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:
+    """The hotspots as the GeoJSON that will be stored, checked by reading it back."""
+    out = frame.copy()
+    out["started"] = [d.strftime("%Y-%m-%d") if pd.notna(d) else None for d in frame["started"]]
+    with tempfile.TemporaryDirectory(prefix="hotspot-import-") as tmp:
+        path = Path(tmp) / HOTSPOT_FILE
+        out.to_file(path, driver="GeoJSON", engine="pyogrio")
+        back = read_hotspots(path)
+        if list(back["hotspot_id"]) != list(frame["hotspot_id"]):
+            raise HotspotDataError("could not be converted to GeoJSON faithfully")
+        return path.read_bytes()
+
+
+def check_patrols(
+    file: InputFile, hotspot_ids: Iterable[str] | None, max_bytes: int = MAX_UPLOAD_BYTES
+) -> StagedPatrols:
+    """Read and validate a patrol log against the hotspot ids it may name."""
+    check_size(file, max_bytes)
+    with _relabelled(file):
+        frame = read_patrols(file.path, list(hotspot_ids) if hotspot_ids is not None else None)
+    if frame.empty:
+        raise HotspotDataError("holds no visits, only a header", path=file.name)
+    return StagedPatrols(frame, file.path.read_bytes(), file.name)
+
+
+def _hotspot_ids_for_patrols(
+    folder: Path, hotspots: InputFile | None, staged: Staged, patrols: InputFile
+) -> list[str] | None:
+    """The ids a patrol log may name: the hotspots imported with it, else the dataset's."""
+    if hotspots is not None:
+        return list(staged.hotspots.frame["hotspot_id"]) if staged.hotspots else None
+    try:
+        return list(read_hotspots(find_hotspot_file(folder))["hotspot_id"])
+    except HotspotDataError as exc:
+        staged.findings.append(
+            Finding(
+                "error",
+                patrols.name,
+                f"cannot be checked against the dataset's hotspots ({exc}); import hotspots "
+                "together with the patrol log",
+            )
+        )
+        return None
+
+
+def _existing_patrols_against(folder: Path, hotspots: StagedHotspots) -> list[Finding]:
+    """New hotspots must still cover every hotspot_id the dataset's patrol log names."""
+    path = folder / PATROL_FILE
+    if not path.is_file():
+        return []
+    try:
+        existing = read_patrols(path)
+    except HotspotDataError as exc:
+        return [Finding("warning", str(path), f"the dataset's patrol log cannot be read: {exc}")]
+    missing = sorted(set(existing["hotspot_id"]) - set(hotspots.frame["hotspot_id"]))
+    if not missing:
+        return []
+    shown = ", ".join(f"'{m}'" for m in missing[:5]) + (" …" if len(missing) > 5 else "")
+    return [
+        Finding(
+            "error",
+            hotspots.source,
+            f"lacks {len(missing)} hotspot id(s) that the dataset's patrol log names ({shown}); "
+            "import a patrol log that matches, together with these hotspots",
+            column="hotspot_id",
+        )
+    ]
+
+
+@contextmanager
+def _relabelled(file: InputFile) -> Iterator[None]:
+    """Name the file as the user knows it (an upload's own name, not its temporary path)."""
+    try:
+        yield
+    except HotspotDataError as exc:
+        where = (exc.path or file.name).replace(str(file.path), file.name)
+        problem = exc.problem.replace(str(file.path), file.name)
+        raise HotspotDataError(problem, path=where, row=exc.row, column=exc.column) from exc
+
+
+# Crimes
+
+
+def check_crimes(
+    files: Sequence[InputFile],
+    progress: Progress | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    max_members: int = MAX_MEMBERS,
+    max_expanded: int = MAX_EXPANDED_BYTES,
+) -> tuple[list[CrimePart], list[Finding]]:
+    """Read every police.uk street file (CSVs, folders, archive zips) into month-and-force parts.
+
+    Each file is checked on its own, so one bad file does not hide problems in the others.
+    """
+    say = progress or (lambda _fraction, _text: None)
+    findings: list[Finding] = []
+    parts: dict[tuple[str, str], CrimePart] = {}
+    for index, file in enumerate(files):
+        try:
+            with _unexpected_as_error(file.name):
+                sources = list(_crime_sources(file, max_bytes, max_members, max_expanded))
+        except HotspotDataError as exc:
+            findings.append(Finding.from_error(exc, file.name))
+            continue
+        for number, (label, name, read) in enumerate(sources):
+            say((index + number / max(len(sources), 1)) / len(files), f"Reading {label}")
+            try:
+                with _unexpected_as_error(label):
+                    for part in crime_parts(read(), label, name):
+                        _add_part(parts, part, findings)
+            except HotspotDataError as exc:
+                findings.append(Finding.from_error(exc, label))
+    say(1.0, "Crime files read")
+    for part in sorted(parts.values(), key=lambda p: p.key):
+        if part.no_location:
+            findings.append(
+                Finding(
+                    "warning",
+                    part.source,
+                    f"{part.no_location:,} of {part.rows:,} rows of {part.month} have no "
+                    "coordinates: they count in the force totals but are not placed in any hotspot",
+                    column="Longitude",
+                )
+            )
+    return list(parts.values()), findings
+
+
+def _crime_sources(
+    file: InputFile, max_bytes: int, max_members: int, max_expanded: int
+) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+    """(label, file name, reader) for each street file in a CSV, a folder or a police.uk zip."""
+    if file.path.is_dir():
+        found = street_files_in(file.path)
+        if not found:
+            raise HotspotDataError("the folder holds no police.uk *-street.csv files", file.name)
+        for path in found:
+            inner = InputFile(path, file.name + str(path)[len(str(file.path)) :])
+            check_size(inner, max_bytes)
+            yield inner.name, path.name, inner.path.read_bytes
+        return
+    check_size(file, max_bytes)
+    if file.path.suffix.lower() == ".zip" or _looks_like_zip(file.path):
+        archive = open_zip(file.path, file.name, max_members, max_expanded)
+        names = [n for n in archive.names if STREET_FILE.search(n)]
+        if not names:
+            raise HotspotDataError(
+                "the zip holds no police.uk *-street.csv files (outcomes and stop-and-search "
+                "files are not used)",
+                path=file.name,
+            )
+        for name in names:
+            yield f"{file.name}!{name}", Path(name.replace("\\", "/")).name, _reader(archive, name)
+        return
+    yield file.name, Path(file.name).name, file.path.read_bytes
+
+
+def _reader(archive: SafeZip, name: str) -> Callable[[], bytes]:
+    return lambda: archive.read(name)
+
+
+def _looks_like_zip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
+
+
+def crime_parts(data: bytes, label: str, name: str = "") -> list[CrimePart]:
+    """One street file's rows as parts, one per month and force ("Reported by")."""
+    table = read_crime_data(data, CrimeSource(Path(label)))
+    if table.num_rows == 0:
+        raise HotspotDataError("holds no rows, only the header", path=label)
+    keys = _key_columns(data, label)
+    frame = pd.DataFrame(
+        {
+            "month": keys.column("Month").to_numpy(zero_copy_only=False),
+            "force": [f.strip() for f in keys.column("Reported by").to_pylist()],
+            "asb": _equals(table.column("crime_type"), ASB),
+            "no_location": np.isnan(table.column("lon").to_numpy(zero_copy_only=False))
+            | np.isnan(table.column("lat").to_numpy(zero_copy_only=False)),
+        }
+    )
+    groups = frame.groupby(["month", "force"], sort=True)
+    if groups.ngroups == 1:
+        (month, force), rows = next(iter(groups))
+        return [_part(month, force, data, label, name, rows)]
+    split = _split_checked(data, label, {key: len(rows) for key, rows in groups})
+    return [_part(m, f, split[(m, f)], label, "", rows) for (m, f), rows in groups]
+
+
+def _equals(column: pa.ChunkedArray, value: str) -> np.ndarray:
+    """Whether each value of a (dictionary-encoded) text column equals `value`."""
+    return np.asarray(column.to_pandas().astype(object) == value, dtype=bool)
+
+
+def _part(month: str, force: str, data: bytes, label: str, name: str, rows) -> CrimePart:
+    return CrimePart(
+        month=month,
+        force=force,
+        slug=_slug_for(month, force, name),
+        data=data,
+        source=label,
+        rows=len(rows),
+        asb=int(rows["asb"].sum()),
+        no_location=int(rows["no_location"].sum()),
+    )
+
+
+def _key_columns(data: bytes, label: str) -> pa.Table:
+    """The Month and Reported by of every row (the parse already succeeded for other columns)."""
+    options = pacsv.ConvertOptions(
+        include_columns=_KEY_COLUMNS,
+        column_types={c: pa.string() for c in _KEY_COLUMNS},
+        strings_can_be_null=False,
+    )
+    try:
+        return pacsv.read_csv(io.BytesIO(data), convert_options=options)
+    except pa.ArrowException as exc:
+        raise HotspotDataError(f"cannot be read as CSV ({exc})", path=label) from exc
+
+
+def _split_rows(data: bytes, label: str) -> dict[tuple[str, str], bytes]:
+    """The file's rows grouped by (Month, Reported by), each group with the file's header."""
+    text = data.decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader)
+    month_at, force_at = header.index("Month"), header.index("Reported by")
+    groups: dict[tuple[str, str], list[list[str]]] = {}
+    for row in reader:
+        if not row:
+            continue
+        groups.setdefault((row[month_at], row[force_at].strip()), []).append(row)
+    out = {}
+    for key, rows in groups.items():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        out[key] = buffer.getvalue().encode("utf-8")
+    return out
+
+
+def _slug_for(month: str, force: str, name: str) -> str:
+    """police.uk's own force name from the file name when it matches, else one from the force."""
+    match = _POLICE_UK_NAME.match(name)
+    if match and match.group(1) == month and re.fullmatch(r"[a-z0-9-]+", match.group(2)):
+        return match.group(2)
+    return slugify_force(force)
+
+
+def slugify_force(force: str) -> str:
+    """'Derbyshire Constabulary' → 'derbyshire', as police.uk names its files."""
+    words = re.findall(r"[a-z0-9]+", force.lower())
+    kept = [w for w in words if w not in ("constabulary", "police", "service", "of", "the")]
+    return "-".join(kept or words)[:60] or "unknown-force"
+
+
+def _add_part(
+    parts: dict[tuple[str, str], CrimePart], part: CrimePart, findings: list[Finding]
+) -> None:
+    """Keep one part per month and force: the same rows twice are imported once; different
+    rows for the same month and force are an error (which one is right?)."""
+    earlier = parts.get(part.key)
+    if earlier is None:
+        parts[part.key] = part
+        return
+    if _same_rows(earlier.data, part.data):
+        findings.append(
+            Finding(
+                "warning",
+                part.source,
+                f"holds the same {part.month} rows of {part.force or 'an unnamed force'} as "
+                f"{earlier.source}; they are imported once",
+            )
+        )
+        return
+    findings.append(
+        Finding(
+            "error",
+            part.source,
+            f"{part.month} of {part.force or 'an unnamed force'} is also in {earlier.source}, "
+            "with different rows; import only one of them",
+            column="Month",
+        )
+    )
+
+
+def _same_rows(a: bytes, b: bytes) -> bool:
+    def rows(data: bytes) -> list[str]:
+        return sorted(data.decode("utf-8-sig").replace("\r\n", "\n").strip().split("\n")[1:])
+
+    return rows(a) == rows(b)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the dataset already holds
+
+
+@dataclass(frozen=True)
+class ExistingCrimeFile:
+    """A street file already in the dataset: its path (relative) and the month-and-force keys it
+    holds with their row counts, or the problem that stops it being read."""
+
+    path: str
+    keys: dict[tuple[str, str], int]
+    problem: str = ""
+
+
+def existing_crime_files(folder: Path) -> list[ExistingCrimeFile]:
+    """Every street file under `folder/crimes`, with the months and forces in it."""
+    crimes = folder / CRIME_FOLDER
+    if not crimes.is_dir():
+        return []
+    found = []
+    for path in street_files_in(crimes):
+        relative = path.relative_to(folder).as_posix()
+        try:
+            data = path.read_bytes()
+            read_crime_data(data, CrimeSource(path))
+            table = _key_columns(data, str(path))
+        except (HotspotDataError, OSError) as exc:
+            found.append(ExistingCrimeFile(relative, {}, str(exc)))
+            continue
+        frame = pd.DataFrame(
+            {
+                "month": table.column("Month").to_pylist(),
+                "force": [f.strip() for f in table.column("Reported by").to_pylist()],
+            }
+        )
+        counts = frame.groupby(["month", "force"]).size()
+        found.append(ExistingCrimeFile(relative, {k: int(v) for k, v in counts.items()}))
+    return found
+
+
+def duplicate_crime_months(folder: Path) -> pd.DataFrame:
+    """Months of a force held in more than one file of the dataset (they would count twice)."""
+    holders: dict[tuple[str, str], list[str]] = {}
+    for existing in existing_crime_files(folder):
+        for key in existing.keys:
+            holders.setdefault(key, []).append(existing.path)
+    rows = [
+        {"month": m, "force": f, "files": ", ".join(paths)}
+        for (m, f), paths in sorted(holders.items())
+        if len(paths) > 1
+    ]
+    return pd.DataFrame(rows, columns=["month", "force", "files"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning and committing
+
+
+@dataclass(frozen=True)
+class Action:
+    """One change to the dataset folder: write `data` to `path`, or remove `path` (data None)."""
+
+    path: str
+    data: bytes | None
+    what: str
+
+
+def plan(staged: Staged, folder: Path) -> list[Action]:
+    """The changes that committing `staged` would make to `folder` as it is now."""
+    folder = Path(folder)
+    actions: list[Action] = []
+    if staged.hotspots is not None:
+        count = len(staged.hotspots.frame)
+        actions.append(Action(HOTSPOT_FILE, staged.hotspots.data, f"{count:,} hotspots"))
+        for name in HOTSPOT_FILES:
+            if name != HOTSPOT_FILE and (folder / name).is_file():
+                actions.append(Action(name, None, f"replaced by {HOTSPOT_FILE}"))
+    if staged.crimes:
+        actions.extend(_crime_actions(staged.crimes, folder))
+    if staged.patrols is not None:
+        visits = len(staged.patrols.frame)
+        before = _visits_in(folder / PATROL_FILE)
+        note = f"; replaces the whole patrol log of {before:,} visits" if before is not None else ""
+        actions.append(Action(PATROL_FILE, staged.patrols.data, f"{visits:,} visits{note}"))
+    return actions
+
+
+def plan_table(staged: Staged, folder: Path) -> pd.DataFrame:
+    """What committing would do, one row per file: action, file, what."""
+    folder = Path(folder)
+    rows = [
+        {
+            "action": "remove"
+            if a.data is None
+            else ("replace" if (folder / a.path).exists() else "add"),
+            "file": a.path,
+            "what": a.what,
+        }
+        for a in plan(staged, folder)
+    ]
+    return pd.DataFrame(rows, columns=["action", "file", "what"])
+
+
+def _visits_in(path: Path) -> int | None:
+    if not path.is_file():
+        return None
+    try:
+        return len(read_patrols(path))
+    except HotspotDataError:
+        return 0
+
+
+def _crime_actions(parts: list[CrimePart], folder: Path) -> list[Action]:
+    """Write each part; remove or split the existing files that hold the same months and forces.
+
+    A month and force is identified by its rows (Month, Reported by), not by file names, so a
+    month already present under any name or folder is found and replaced.
+    """
+    incoming = {p.key: p for p in parts}
+    existing = existing_crime_files(folder)
+    overlapping: list[ExistingCrimeFile] = []
+    for old in existing:
+        if old.problem and not _claimed_by_name(old.path, parts):
+            raise HotspotDataError(
+                f"the dataset's crime file {old.path} cannot be read ({old.problem}); "
+                "fix or remove it before importing, so no month is counted twice",
+                path=folder,
+            )
+        if old.problem or set(old.keys) & set(incoming):
+            overlapping.append(old)
+    replaced_paths = {old.path for old in overlapping}
+    taken = {old.path for old in existing} - replaced_paths  # files that stay as they are
+    actions: list[Action] = []
+    for key, part in sorted(incoming.items()):
+        olds = [o for o in overlapping if key in o.keys]
+        in_place = len(olds) == 1 and set(olds[0].keys) == {key}
+        target = _free_name(olds[0].path if in_place else part.canonical, taken)
+        taken.add(target)
+        replaced = sum(o.keys[key] for o in olds)
+        note = f"; replaces {replaced:,} rows already there" if olds else ""
+        actions.append(
+            Action(target, part.data, f"{part.month} {part.force}: {part.rows:,} rows{note}")
+        )
+    for old in overlapping:
+        kept = {k: n for k, n in old.keys.items() if k not in incoming}
+        if kept:
+            content = (folder / old.path).read_bytes()
+            for (month, force), data in _split_checked(content, old.path, kept).items():
+                slug = _slug_for(month, force, Path(old.path).name)
+                target = _free_name(f"{CRIME_FOLDER}/{month}/{month}-{slug}-street.csv", taken)
+                taken.add(target)
+                actions.append(Action(target, data, f"{month} {force}: kept, from {old.path}"))
+        if old.path not in taken:
+            actions.append(Action(old.path, None, "its months are replaced by the import"))
+    return actions
+
+
+def _split_checked(data: bytes, label: str, expected: dict[tuple[str, str], int]) -> dict:
+    """The rows of `expected` months and forces split out of a file, each checked by reading."""
+    try:
+        split = _split_rows(data, label)
+        out = {key: split[key] for key in expected}
+        ok = all(
+            read_crime_data(out[key], CrimeSource(Path(label))).num_rows == rows
+            for key, rows in expected.items()
+        )
+    except (KeyError, ValueError, csv.Error, UnicodeDecodeError):
+        ok = False
+    if not ok:
+        raise HotspotDataError(
+            "holds several months or forces and cannot be split reliably (quoted line "
+            "breaks?); give one file per month and force",
+            path=label,
+        )
+    return out
+
+
+def _claimed_by_name(path: str, parts: list[CrimePart]) -> bool:
+    """An unreadable existing file that police.uk's naming ties to a month being imported."""
+    name = Path(path).name
+    return any(path == p.canonical or name == Path(p.canonical).name for p in parts)
+
+
+def _free_name(target: str, taken: set[str]) -> str:
+    if target not in taken:
+        return target
+    stem = target.removesuffix("-street.csv")
+    n = 2
+    while f"{stem}-{n}-street.csv" in taken:
+        n += 1
+    return f"{stem}-{n}-street.csv"
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    """What a commit changed, one line per file."""
+
+    folder: Path
+    lines: list[str]
+
+
+def commit(
+    staged: Staged, folder: str | Path, lock_timeout: float = LOCK_TIMEOUT_S
+) -> CommitResult:
+    """Write `staged` into `folder` atomically, under a lock; raise HotspotDataError and leave the
+    folder as it was if anything is wrong."""
+    staged.raise_first()
+    if staged.empty:
+        raise HotspotDataError("nothing to import")
+    folder = Path(folder)
+    check_target(folder)
+    real = folder.resolve()
+    with lock(real, lock_timeout):
+        recover(real)
+        if staged.hotspots is not None and staged.patrols is None:
+            problems = _existing_patrols_against(real, staged.hotspots)
+            if any(p.level == "error" for p in problems):
+                Staged(findings=problems).raise_first()
+        if staged.patrols is not None and staged.hotspots is None:
+            ids = set(read_hotspots(find_hotspot_file(real))["hotspot_id"])
+            unknown = sorted(set(staged.patrols.frame["hotspot_id"]) - ids)
+            if unknown:
+                raise HotspotDataError(
+                    f"names hotspot_id '{unknown[0]}', which the dataset's hotspots lack",
+                    path=staged.patrols.source,
+                    column="hotspot_id",
+                )
+        actions = plan(staged, real)
+        _apply(actions, real)
+    return CommitResult(
+        folder, [f"{'removed' if a.data is None else 'wrote'} {a.path}: {a.what}" for a in actions]
+    )
+
+
+def lock_path(folder: Path) -> Path:
+    """The lock file: next to the dataset folder, so the folder itself is never touched by it."""
+    return folder.parent / f".{folder.name}.import.lock"
+
+
+@contextmanager
+def lock(folder: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold the dataset's import lock; wait up to `timeout` seconds for another import."""
+    path = lock_path(folder)
+    try:
+        handle = path.open("a")
+    except OSError as exc:
+        raise HotspotDataError(
+            f"cannot create the import lock {path} ({exc})", path=folder
+        ) from exc
+    with handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise HotspotDataError(
+                        f"another import into this dataset is running (waited {timeout:.0f} s); "
+                        "try again when it has finished",
+                        path=folder,
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _staging_dirs(folder: Path) -> list[Path]:
+    return sorted(folder.parent.glob(f".{folder.name}.import-*"))
+
+
+def recover(folder: Path) -> list[Path]:
+    """Finish or undo imports that were interrupted (call holding the lock); returns their dirs."""
+    found = _staging_dirs(folder)
+    for staging in found:
+        if (staging / "journal.json").is_file() and not (staging / "done").exists():
+            _roll_back(staging, folder)
+        shutil.rmtree(staging, ignore_errors=True)
+    return found
+
+
+def _apply(actions: list[Action], folder: Path) -> None:
+    """Write everything aside, journal it, then rename into place; undo on any failure."""
+    staging = folder.parent / f".{folder.name}.import-{uuid.uuid4().hex[:12]}"
+    try:
+        (staging / "new").mkdir(parents=True)
+        (staging / "old").mkdir()
+        entries = []
+        for index, action in enumerate(actions):
+            if action.data is not None:
+                _write_synced(staging / "new" / str(index), action.data)
+            entries.append({"path": action.path, "write": action.data is not None})
+        dirs = sorted(
+            {
+                p.as_posix()
+                for a in actions
+                for p in Path(a.path).parents
+                if p != Path(".") and not (folder / p).exists()
+            },
+            key=len,
+        )
+        journal = {"folder": str(folder), "create": folder.exists() is False, "dirs": dirs}
+        journal["actions"] = entries
+        _write_synced(staging / "journal.json", json.dumps(journal).encode())
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise HotspotDataError(
+            f"could not write the import aside ({exc}); nothing was changed", path=folder
+        ) from exc
+    try:
+        folder.mkdir(exist_ok=True)
+        for d in dirs:
+            (folder / d).mkdir(exist_ok=True)
+        for index, entry in enumerate(entries):
+            target = folder / entry["path"]
+            if target.exists():
+                os.rename(target, staging / "old" / str(index))
+            if entry["write"]:
+                os.rename(staging / "new" / str(index), target)
+        _fsync_dir(folder)
+        (staging / "done").touch()
+    except OSError as exc:
+        _roll_back(staging, folder)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise HotspotDataError(f"the import failed and was undone ({exc})", path=folder) from exc
+    for emptied in sorted({(folder / e["path"]).parent for e in entries}, reverse=True):
+        if emptied != folder and emptied.is_dir() and not any(emptied.iterdir()):
+            emptied.rmdir()
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _roll_back(staging: Path, folder: Path) -> None:
+    """Put back what an interrupted import had moved, in reverse order."""
+    journal = json.loads((staging / "journal.json").read_text())
+    for index in reversed(range(len(journal["actions"]))):
+        entry = journal["actions"][index]
+        target = folder / entry["path"]
+        old, new = staging / "old" / str(index), staging / "new" / str(index)
+        if entry["write"] and not new.exists() and target.exists():
+            target.unlink()
+        if old.exists():
+            os.rename(old, target)
+    for d in reversed(journal["dirs"]):
+        path = folder / d
+        if path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    if journal.get("create") and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line's entry
+
+
+def import_files(
+    folder: str | Path, kind: str, paths: Sequence[str | Path], progress: Progress | None = None
+) -> tuple[Staged, CommitResult]:
+    """Check and commit files of one kind (`hotspots`, `crimes` or `patrols`); raise
+    HotspotDataError, with the folder unchanged, when anything is wrong."""
+    files = [InputFile.of(p) for p in paths]
+    if kind in ("hotspots", "patrols") and len(files) != 1:
+        raise HotspotDataError(f"give exactly one {kind} file (got {len(files)})")
+    if kind == "hotspots":
+        staged = check(folder, hotspots=files[0], progress=progress)
+    elif kind == "patrols":
+        staged = check(folder, patrols=files[0], progress=progress)
+    elif kind == "crimes":
+        staged = check(folder, crimes=files, progress=progress)
+    else:
+        raise HotspotDataError(f"'{kind}' is not something to import: hotspots, crimes or patrols")
+    staged.raise_first()
+    return staged, commit(staged, folder)
+
+
+# ---------------------------------------------------------------------------------------------
+# Preview
+
+
+def preview_map(hotspots: gpd.GeoDataFrame, tiles, asset_base: str | None = None):
+    """A plain folium map of hotspots being imported: outlines and an escaped id · name tooltip.
+
+    Built on geo.mapping.base_map, so Leaflet is served by the app itself, never from a CDN.
+    """
+    from html import escape
+
+    import folium
+
+    from geo.mapping import DEFAULT_ASSET_BASE, base_map
+
+    m = base_map(tiles, asset_base=asset_base or DEFAULT_ASSET_BASE)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(geom),
+            "properties": {
+                "tip": escape(f"{hotspot_id} · {name}" + (f" ({town})" if town else "")),
+            },
+        }
+        for hotspot_id, name, town, geom in zip(
+            hotspots["hotspot_id"], hotspots["name"], hotspots["town"], hotspots.geometry
+        )
+    ]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Hotspots to import",
+        style_function=lambda _f: {
+            "color": "#2166ac",
+            "weight": 2,
+            "fillColor": "#67a9cf",
+            "fillOpacity": 0.35,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+    ).add_to(m)
+    if len(hotspots):
+        minx, miny, maxx, maxy = hotspots.total_bounds
+        m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]], padding=(20, 20))
+    return m

@@ -1,0 +1,205 @@
+"""The data page (`/data`): upload files, see them checked and previewed, commit; data quality.
+
+Layout and widgets only: checking, committing and the quality report are geo.importer and
+geo.quality, the same code as `python -m geo import`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.dataset import Dataset, data_folder
+from geo.errors import HotspotDataError
+from geo.importer import (
+    MAX_UPLOAD_BYTES,
+    Staged,
+    check_uploads,
+    commit,
+    plan_table,
+    preview_map,
+)
+from geo.quality import FAR_M, QualityReport, quality_report
+from geo.tiles import tile_source
+from pages._common import current_dataset
+
+folder = data_folder()
+
+
+def _plain(text: str) -> str:
+    """File-derived text for elements that render Markdown: every markup character escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:])", r"\\\1", text)
+
+
+def _uploads(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _signature() -> tuple:
+    """Which uploads a check was made for: a new upload makes the old check stale."""
+    return tuple(
+        (key, f.file_id, f.name, f.size)
+        for key in ("up_hotspots", "up_crimes", "up_patrols")
+        for f in _uploads(st.session_state.get(key))
+    )
+
+
+def _run_check(hotspots, crimes, patrols) -> None:
+    with st.status("Checking files…", expanded=True) as status:
+        bar = st.progress(0.0, text="Starting")
+        staged = check_uploads(
+            folder,
+            hotspots=(hotspots.name, hotspots.getvalue()) if hotspots else None,
+            crimes=[(f.name, f.getvalue()) for f in crimes],
+            patrols=(patrols.name, patrols.getvalue()) if patrols else None,
+            progress=lambda fraction, text: bar.progress(min(max(fraction, 0.0), 1.0), text=text),
+        )
+        bar.progress(1.0, text="Done")
+        problems = len(staged.errors)
+        status.update(
+            label=f"Checked: {problems} problem(s)" if problems else "Checked: ready to commit",
+            state="error" if problems else "complete",
+            expanded=False,
+        )
+    st.session_state["staged"] = staged
+    st.session_state["staged_for"] = _signature()
+    st.session_state.pop("committed", None)
+
+
+def _show(staged: Staged) -> None:
+    """Problems, previews and the commit button for a checked import."""
+    if staged.errors:
+        st.error(
+            f"**{len(staged.errors)} problem(s).** Nothing is imported until every file is "
+            "fixed; the dataset folder is unchanged."
+        )
+        st.dataframe(staged.findings_table(), hide_index=True, width="stretch")
+        return
+    if staged.warnings:
+        st.warning(f"{len(staged.warnings)} warning(s): the import can go ahead; read them first.")
+        st.dataframe(staged.findings_table(), hide_index=True, width="stretch")
+    if staged.hotspots is not None:
+        frame = staged.hotspots.frame
+        st.subheader(f"Hotspots: {len(frame):,} from {_plain(staged.hotspots.source)}")
+        if staged.hotspots.crs:
+            st.caption(
+                f"Coordinates read as {_plain(staged.hotspots.crs)}, stored as longitude/latitude."
+            )
+        st_folium(
+            preview_map(frame, tile_source()),
+            key="preview-map",
+            height=420,
+            use_container_width=True,
+            returned_objects=[],
+        )
+        table = frame.drop(columns="geometry").copy()
+        table["started"] = table["started"].dt.strftime("%Y-%m-%d").fillna("")
+        st.dataframe(table, hide_index=True, width="stretch")
+    if staged.crimes:
+        crimes = staged.crimes_table()
+        st.subheader(
+            f"Crimes: {crimes['rows'].sum():,} rows in {len(crimes)} month(s) and force(s)"
+        )
+        st.dataframe(crimes, hide_index=True, width="stretch")
+    if staged.patrols is not None:
+        visits = staged.patrols.frame
+        st.subheader(f"Patrol log: {len(visits):,} visits from {_plain(staged.patrols.source)}")
+        st.caption("Importing a patrol log replaces the whole log in the dataset.")
+        shown = visits[["hotspot_id", "start", "end", "officers", "arrests", "engagements"]]
+        st.dataframe(shown.head(200), hide_index=True, width="stretch")
+    st.subheader("What committing will do")
+    try:
+        st.dataframe(plan_table(staged, folder), hide_index=True, width="stretch")
+    except HotspotDataError as exc:
+        st.error(_plain(str(exc)))
+        return
+    if st.button("Commit to the dataset", type="primary", key="commit"):
+        try:
+            result = commit(staged, folder)
+        except HotspotDataError as exc:
+            st.error(f"Nothing was imported. {_plain(str(exc))}")
+            return
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        st.session_state["committed"] = result.lines
+        st.session_state.pop("staged", None)
+        st.rerun()
+
+
+@st.cache_data(max_entries=4, show_spinner="Checking the dataset…")
+def _quality(folder_key: str, version: str, _dataset: Dataset) -> QualityReport:
+    """The report, once per dataset version (the dataset itself is not hashed: pitfall 4)."""
+    return quality_report(_dataset)
+
+
+st.title("Data")
+st.caption(
+    f"Dataset folder: `{folder}` · files up to {MAX_UPLOAD_BYTES // 1024**2} MB each · "
+    "hotspots as GeoJSON, GeoPackage, KML or a zipped Shapefile (any declared CRS); police.uk "
+    "street CSVs or the police.uk zip; a patrol log CSV. Text files must be UTF-8."
+)
+st.page_link("pages/explore.py", label="Back to the map", icon=":material/map:")
+
+if "committed" in st.session_state:
+    st.success(
+        "Imported. The map now shows the new data.\n\n"
+        + "\n".join(f"- {_plain(line)}" for line in st.session_state["committed"])
+    )
+
+st.header("Import files")
+left, middle, right = st.columns(3)
+hotspot_upload = left.file_uploader(
+    "Hotspot polygons",
+    type=["geojson", "json", "gpkg", "zip", "kml"],
+    key="up_hotspots",
+    help="Columns hotspot_id, name, optional town and started. Replaces the dataset's hotspots.",
+)
+crime_uploads = middle.file_uploader(
+    "police.uk crime files",
+    type=["csv", "zip"],
+    accept_multiple_files=True,
+    key="up_crimes",
+    help="Monthly *-street.csv files or the police.uk archive zip. A month already in the "
+    "dataset is replaced, not added twice.",
+)
+patrol_upload = right.file_uploader(
+    "Patrol log",
+    type=["csv"],
+    key="up_patrols",
+    help="hotspot_id,start,end,officers,arrests,engagements. Replaces the whole patrol log.",
+)
+anything = bool(hotspot_upload or crime_uploads or patrol_upload)
+if st.button("Check files", key="check", disabled=not anything):
+    _run_check(hotspot_upload, crime_uploads or [], patrol_upload)
+staged = st.session_state.get("staged")
+if staged is not None and st.session_state.get("staged_for") == _signature():
+    _show(staged)
+
+st.header("Data quality")
+st.caption(
+    "Counts for the dataset as it is now. Crime rows far from every hotspot are those more than "
+    f"{FAR_M:,} m from the nearest one."
+)
+dataset = current_dataset()  # last on the page: on an unreadable dataset it says so and stops
+report = _quality(str(dataset.folder.resolve()), dataset.version, dataset)
+st.dataframe(report.summary(), hide_index=True, width="stretch")
+details = [
+    (
+        "Rows without a location, by month",
+        report.no_location_by_month if report.no_location else [],
+    ),
+    ("Months held twice", report.duplicate_months),
+    ("Hotspots with no crime in a period", report.quiet_hotspots),
+    ("Overlapping hotspots", report.overlaps),
+    ("Patrol visits outside programme dates", report.patrols_outside),
+]
+for title, table in details:
+    if len(table):
+        with st.expander(f"{title} ({len(table):,})"):
+            st.dataframe(table, hide_index=True, width="stretch")
+if report.missing_months:
+    st.warning("No crime data for " + ", ".join(report.missing_months) + ".")

@@ -1,0 +1,118 @@
+"""The bench machinery at a tiny size: generated data, the table, and agreement on held-out data.
+
+The full bench (`python -m geo bench`, a million rows and ten million) is far too long for the
+test suite; here the same functions run on 20,000 rows and 50 hotspots, one repetition.
+"""
+
+import io
+import sys
+
+import numpy as np
+import pytest
+import shapely
+
+from geo.bench import (
+    HELD_OUT_SEED,
+    TIMED_SEED,
+    BenchSize,
+    Plan,
+    agreement,
+    generate,
+    measure,
+    naive_command,
+    run,
+    summary_command,
+    write_scripts,
+)
+from geo.cli import build_parser
+from geo.crimes import POLICE_UK_HEADER, read_crimes
+from geo.hotspots import read_hotspots
+
+TINY = BenchSize(rows=20_000, months=24, hotspots=50)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    return generate(tmp_path_factory.mktemp("bench") / "timed", TINY, TIMED_SEED)
+
+
+# checks outputs: the generated data
+
+
+def test_generated_files_are_police_uk_street_files(tiny):
+    files = sorted(tiny.crimes.rglob("*-street.csv"))
+    assert len(files) == 24
+    assert files[0].read_text().splitlines()[0] == ",".join(POLICE_UK_HEADER)
+    crimes = read_crimes([tiny.crimes])
+    assert len(crimes) == TINY.rows
+    located = crimes.dropna(subset=["lon", "lat"])
+    assert len(located.drop_duplicates(["lon", "lat"])) < len(located) / 5  # snapped points
+    assert 0.2 < crimes["asb"].mean() < 0.4
+
+
+def test_generated_hotspots_have_65_coordinates_and_some_share_edges(tiny):
+    hotspots = read_hotspots(tiny.hotspot_file)
+    assert len(hotspots) == TINY.hotspots
+    assert (shapely.get_num_coordinates(hotspots.geometry.values) == 65).all()
+    metres = hotspots.to_crs(27700).geometry.values
+    left, right = shapely.STRtree(metres).query(metres, predicate="touches")
+    assert (left != right).any()
+    assert not shapely.STRtree(metres).query(metres, predicate="overlaps").size
+
+
+def test_the_same_seed_gives_the_same_data(tmp_path, tiny):
+    again = generate(tmp_path / "again", TINY, TIMED_SEED)
+    for name in ("2024-01/2024-01-bench-street.csv", "2025-12/2025-12-bench-street.csv"):
+        assert (again.crimes / name).read_bytes() == (tiny.crimes / name).read_bytes()
+
+
+# checks outputs: the comparison
+
+
+def test_summary_agrees_with_the_naive_script_on_held_out_data(tmp_path):
+    held_out = generate(tmp_path / "held-out", TINY, HELD_OUT_SEED)
+    scripts = write_scripts(tmp_path / "scripts")
+    ours = measure(summary_command(held_out))
+    theirs = measure(naive_command(held_out, scripts))
+    result = agreement(ours.output, theirs.output)
+    assert result.hotspots == TINY.hotspots
+    assert result.agreeing == result.hotspots, result.first_difference
+    counted = np.loadtxt(io.StringIO(ours.output), delimiter=",", skiprows=1, usecols=7)
+    assert counted.sum() > 0  # crimes did land in hotspots
+    assert ours.peak_bytes > 10**7 and ours.seconds > 0
+
+
+def test_agreement_names_the_first_difference():
+    ours = "hotspot_id,asb_before,asb_after,crime_before,crime_after\nA,1,2,3,4\nB,0,0,0,0\n"
+    theirs = "hotspot_id,asb_before,asb_after,crime_before,crime_after\nA,1,2,3,5\nB,0,0,0,0\n"
+    result = agreement(ours, theirs)
+    assert (result.hotspots, result.agreeing) == (2, 1)
+    assert (
+        result.first_difference.startswith("A: ")
+        and "crime_after 4 vs 5" in result.first_difference
+    )
+
+
+def test_a_tiny_run_prints_the_table_with_every_comparison(tmp_path):
+    plan = Plan(TINY, BenchSize(30_000, 18, 60), repetitions=1, national_repetitions=1, app=False)
+    out = io.StringIO()
+    rows = run(work=tmp_path, out=out, plan=plan)
+    table = out.getvalue()
+    for words in ("naive script", "parse floor", "peak memory", "folium GeoJson",
+                  "largest shift of a vertex", "shared edge", "held-out", "Parquet cache",
+                  "30,000 rows × 60 hotspots", "targets met"):  # fmt: skip
+        assert words in table, words
+    verdicts = {row.measure.strip(): row.met for row in rows}
+    assert verdicts["largest shift of a vertex"] is True
+    assert verdicts["neighbours keeping their shared edge"] is True
+    assert any(key.startswith("same counts") and met for key, met in verdicts.items())
+
+
+def test_bench_is_a_verb_of_the_command_line():
+    args = build_parser().parse_args(["bench", "--quick"])
+    assert args.verb == "bench" and args.quick
+
+
+def test_the_bench_runs_processes_with_this_python(tiny, tmp_path):
+    assert summary_command(tiny)[0] == sys.executable
+    assert naive_command(tiny, write_scripts(tmp_path))[0] == sys.executable

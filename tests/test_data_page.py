@@ -1,0 +1,186 @@
+"""The data page (`/data`) under AppTest: upload → check → commit, problems, quality report."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tests.helpers import write_street_csv
+from tests.test_importer import A, B, month_rows, small_dataset, tree
+
+BAD_FILES = ROOT / "tests" / "bad_files"
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    return small_dataset(tmp_path / "data")
+
+
+def _page(monkeypatch, folder) -> AppTest:
+    monkeypatch.setenv("HOTSPOT_DATA", str(folder))
+    monkeypatch.setenv("HOTSPOT_TILES", "none")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    return at
+
+
+def _texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def _tables(at: AppTest, first_column: str) -> list:
+    """The tables on the page whose first column is `first_column`."""
+    return [d.value for d in at.dataframe if d.value.columns[0] == first_column]
+
+
+def test_upload_check_commit_and_the_map_shows_the_new_month(monkeypatch, dataset, tmp_path):
+    feb = write_street_csv(
+        tmp_path / "2024-02-test-street.csv", month_rows("2024-02", 4, missing=1)
+    )
+    at = _page(monkeypatch, dataset)
+    assert at.title[0].value == "Data"
+    at.file_uploader(key="up_crimes").set_value([(feb.name, feb.read_bytes(), "text/csv")]).run()
+    at.button(key="check").click().run()
+    assert not at.exception and not at.error
+    assert "Crimes: 5 rows in 1 month(s) and force(s)" in _texts(at.subheader)
+    assert any("1 warning(s)" in w for w in _texts(at.warning))  # the row without coordinates
+    (plan,) = _tables(at, "action")
+    assert plan.to_dict(orient="records") == [
+        {"action": "add", "file": "crimes/2024-02/2024-02-test-street.csv",
+         "what": "2024-02 Test Constabulary: 5 rows"}
+    ]  # fmt: skip
+    at.button(key="commit").click().run()
+    assert not at.exception
+    assert any("Imported." in s for s in _texts(at.success))
+    assert (dataset / "crimes/2024-02/2024-02-test-street.csv").read_bytes() == feb.read_bytes()
+    # the caches were cleared: the map page sees February at once
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    assert "2024-02" in at.sidebar.select_slider(key="period").options
+
+
+def test_bad_uploads_are_listed_with_file_row_and_column_and_change_nothing(monkeypatch, dataset):
+    at = _page(monkeypatch, dataset)
+    before = tree(dataset.parent)  # after the first run: showing the dataset may cache it
+    bad_month = (BAD_FILES / "crimes" / "bad-month-street.csv").read_bytes()
+    points = (BAD_FILES / "hotspots" / "points.geojson").read_bytes()
+    at.file_uploader(key="up_crimes").set_value([("jan-street.csv", bad_month, "text/csv")])
+    at.file_uploader(key="up_hotspots").set_value(("points.geojson", points, "application/json"))
+    at.run()
+    at.button(key="check").click().run()
+    assert not at.exception
+    assert any("2 problem(s)" in e for e in _texts(at.error))
+    problems = at.dataframe[0].value
+    assert problems[["file", "row", "column"]].astype(str).values.tolist() == [
+        ["points.geojson", "1", "geometry"],
+        ["jan-street.csv", "4", "Month"],
+    ]
+    assert "'2024-13' is not a month (YYYY-MM)" in problems["problem"].tolist()
+    assert not [b for b in at.button if b.key == "commit"]
+    assert tree(dataset.parent) == before
+
+
+def test_hotspots_preview_escapes_nothing_into_markup_and_commits(monkeypatch, dataset, tmp_path):
+    path = tmp_path / "new.geojson"
+    gpd.GeoDataFrame(
+        {"hotspot_id": ["A", "B"], "name": ["<b>Market</b>", "Park"], "town": ["Heanor"] * 2},
+        geometry=[box(*A), box(*B)],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:27700").to_file(path, driver="GeoJSON")
+    at = _page(monkeypatch, dataset)
+    at.file_uploader(key="up_hotspots").set_value(
+        (path.name, path.read_bytes(), "application/json")
+    )
+    at.run()
+    at.button(key="check").click().run()
+    assert not at.exception and not at.error
+    assert "Hotspots: 2 from new\\.geojson" in _texts(at.subheader)  # Markdown-escaped
+    assert any("British National Grid" in c for c in _texts(at.caption))
+    hotspots = at.dataframe[0].value
+    assert hotspots["name"].tolist() == ["<b>Market</b>", "Park"]  # shown as text in a table
+    at.button(key="commit").click().run()
+    assert not at.exception
+    assert sorted(p.name for p in dataset.glob("hotspots.*")) == ["hotspots.geojson"]
+
+
+def test_the_sample_dataset_cannot_be_changed_from_the_page(monkeypatch, sample_dir, tmp_path):
+    feb = write_street_csv(tmp_path / "2024-02-test-street.csv", month_rows("2024-02", 1))
+    at = _page(monkeypatch, sample_dir)
+    before = tree(sample_dir)
+    at.file_uploader(key="up_crimes").set_value([(feb.name, feb.read_bytes(), "text/csv")]).run()
+    at.button(key="check").click().run()
+    assert any("generated sample dataset" in p for p in at.dataframe[0].value["problem"])
+    assert tree(sample_dir) == before
+
+
+def test_quality_report_is_shown_for_the_current_dataset(monkeypatch, dataset):
+    at = _page(monkeypatch, dataset)
+    (summary,) = _tables(at, "check")
+    summary = summary.set_index("check")["count"]
+    assert summary["Months of crime data"] == 1
+    assert summary["Crime rows without a location"] == 0
+    assert summary["Overlapping hotspot pairs"] == 0
+
+
+@pytest.mark.parametrize("missing", ["nowhere"])
+def test_a_new_empty_folder_still_offers_the_import(monkeypatch, tmp_path, missing):
+    at = _page(monkeypatch, tmp_path / missing)
+    assert len(at.file_uploader) == 3
+    assert any("HOTSPOT_DATA" in e for e in _texts(at.error))  # the quality report says why
+
+
+# what a person sees, in Debian's chromium
+
+
+@pytest.fixture(scope="module")
+def data_server(tmp_path_factory):
+    from tests.browser_support import serve
+
+    yield from serve(small_dataset(tmp_path_factory.mktemp("served") / "data"))
+
+
+@pytest.mark.browser
+def test_in_a_browser_a_bad_file_is_listed_then_a_good_one_committed(
+    browser, data_server, tmp_path
+):
+    from playwright.sync_api import expect
+
+    from tests.browser_support import ARTIFACTS, IDLE, TILE_HOST, open_page
+
+    page, requests = open_page(browser, f"{data_server}/data")
+    uploads = page.locator("[data-testid=stFileUploader] input[type=file]")
+    uploads.nth(1).set_input_files(str(BAD_FILES / "crimes" / "bad-month-street.csv"))
+    expect(page.get_by_role("button", name="Check files")).to_be_enabled()
+    page.wait_for_selector(IDLE)
+    page.get_by_role("button", name="Check files").click()
+    page.get_by_text("1 problem(s).").wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE)
+    page.screenshot(path=str(ARTIFACTS / "data-page-problem.png"), full_page=True)
+    assert page.get_by_role("button", name="Commit to the dataset").count() == 0
+
+    page.close()
+
+    good = write_street_csv(tmp_path / "2024-02-test-street.csv", month_rows("2024-02", 3))
+    page, more = open_page(browser, f"{data_server}/data")
+    requests += more
+    page.locator("[data-testid=stFileUploader] input[type=file]").nth(1).set_input_files(str(good))
+    expect(page.get_by_role("button", name="Check files")).to_be_enabled()
+    page.wait_for_selector(IDLE)
+    page.get_by_role("button", name="Check files").click()
+    page.get_by_text("What committing will do").wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE)
+    page.screenshot(path=str(ARTIFACTS / "data-page-ready.png"), full_page=True)
+    page.get_by_role("button", name="Commit to the dataset").click()
+    page.get_by_text("Imported. The map now shows the new data.").wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE)
+    page.screenshot(path=str(ARTIFACTS / "data-page-committed.png"), full_page=True)
+    outside = {r.split("/")[2] for r in requests if r.startswith("http")} - {
+        data_server.split("/")[2],
+        TILE_HOST,
+    }
+    assert not outside, outside
+    page.close()
