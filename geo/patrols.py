@@ -7,7 +7,7 @@ duration measured in real elapsed time, so a visit across a clock change counts 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +17,7 @@ from geo.errors import HotspotDataError
 
 PATROL_COLUMNS = ["hotspot_id", "start", "end", "officers", "arrests", "engagements"]
 LOCAL_TZ = "Europe/London"
+MAX_COUNT = 1_000_000_000
 
 
 def read_patrols(path: str | Path, hotspot_ids: Collection[str] | None = None) -> pd.DataFrame:
@@ -86,41 +87,32 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     return raw
 
 
-def _first_bad(mask: pd.Series) -> int:
-    """The spreadsheet row number (header = 1) of the first True in `mask`."""
-    return int(np.flatnonzero(mask.to_numpy())[0]) + 2
+def _refuse_first(bad: pd.Series, path: Path, column: str, message: Callable[[int], str]) -> None:
+    """Raise for the first row where `bad` holds; `message` gets that row's position.
+
+    Rows are named as a spreadsheet shows them: the header is row 1.
+    """
+    if bad.any():
+        position = int(np.flatnonzero(bad.to_numpy())[0])
+        raise HotspotDataError(message(position), path=path, row=position + 2, column=column)
 
 
 def _check_ids(ids: pd.Series, known: Collection[str] | None, path: Path) -> None:
-    empty = ids == ""
-    if empty.any():
-        raise HotspotDataError(
-            "hotspot_id is empty", path=path, row=_first_bad(empty), column="hotspot_id"
-        )
+    _refuse_first(ids == "", path, "hotspot_id", lambda _: "hotspot_id is empty")
     if known is not None:
-        unknown = ~ids.isin(set(known))
-        if unknown.any():
-            row = _first_bad(unknown)
-            raise HotspotDataError(
-                f"hotspot_id '{ids.iloc[row - 2]}' is not one of the hotspots",
-                path=path,
-                row=row,
-                column="hotspot_id",
-            )
+        _refuse_first(
+            ~ids.isin(set(known)), path, "hotspot_id",
+            lambda i: f"hotspot_id '{ids.iloc[i]}' is not one of the hotspots",
+        )  # fmt: skip
 
 
 def _parse_times(values: pd.Series, path: Path, column: str) -> pd.Series:
     """ISO 8601 times as naive Europe/London local times; offsets are converted to local."""
     parsed = values.str.strip().map(_parse_one_time)
-    bad = parsed.isna()
-    if bad.any():
-        row = _first_bad(bad)
-        raise HotspotDataError(
-            f"'{values.iloc[row - 2]}' is not an ISO 8601 date and time (e.g. 2025-03-01T18:30)",
-            path=path,
-            row=row,
-            column=column,
-        )
+    _refuse_first(
+        parsed.isna(), path, column,
+        lambda i: f"'{values.iloc[i]}' is not an ISO 8601 date and time (e.g. 2025-03-01T18:30)",
+    )  # fmt: skip
     return pd.to_datetime(parsed.tolist()).astype("datetime64[ns]")
 
 
@@ -147,23 +139,17 @@ def _parse_one_time(text: str) -> pd.Timestamp | None:
 
 
 def _parse_counts(values: pd.Series, path: Path, column: str, minimum: int) -> pd.Series:
-    """Whole numbers no smaller than `minimum`."""
-    numbers = pd.to_numeric(values.str.strip(), errors="coerce")
-    bad = numbers.isna() | (numbers != numbers.round())
-    if bad.any():
-        row = _first_bad(bad)
-        raise HotspotDataError(
-            f"'{values.iloc[row - 2]}' is not a whole number", path=path, row=row, column=column
-        )
-    small = numbers < minimum
-    if small.any():
-        row = _first_bad(small)
-        raise HotspotDataError(
-            f"{int(numbers.iloc[row - 2])} is below the minimum of {minimum}",
-            path=path,
-            row=row,
-            column=column,
-        )
+    """Whole numbers from `minimum` up to a billion (so 1e999 is refused, not infinite)."""
+    numbers = pd.to_numeric(values.str.strip(), errors="coerce").astype(float)
+    finite = np.isfinite(numbers) & (numbers.abs() <= MAX_COUNT)
+    _refuse_first(
+        ~finite | (numbers != numbers.round()), path, column,
+        lambda i: f"'{values.iloc[i]}' is not a whole number (up to {MAX_COUNT:,})",
+    )  # fmt: skip
+    _refuse_first(
+        numbers < minimum, path, column,
+        lambda i: f"{int(numbers.iloc[i])} is below the minimum of {minimum}",
+    )  # fmt: skip
     return numbers.astype(np.int64)
 
 
@@ -179,11 +165,4 @@ def _elapsed_hours(start: pd.Series, end: pd.Series) -> pd.Series:
 
 
 def _check_order(elapsed: pd.Series, path: Path) -> None:
-    bad = elapsed <= 0
-    if bad.any():
-        raise HotspotDataError(
-            "the visit ends before (or when) it starts",
-            path=path,
-            row=_first_bad(bad),
-            column="end",
-        )
+    _refuse_first(elapsed <= 0, path, "end", lambda _: "the visit ends before (or when) it starts")

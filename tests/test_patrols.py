@@ -37,6 +37,10 @@ def test_times_with_offsets_are_converted_to_local(tmp_path):
         (("A", "2025-03-01T18:00", "2025-03-01T18:30", 1, -1, 0), r"row 3, column 'arrests'"),
         (("A", "2025-03-01T18:00", "2025-03-01T18:30", 1, 0, 2.5), r"row 3, column 'engagements'"),
         (
+            ("A", "2025-03-01T18:00", "2025-03-01T18:30", "11e999", 0, 0),
+            r"row 3, column 'officers'",
+        ),
+        (
             ("Z", "2025-03-01T18:00", "2025-03-01T18:30", 1, 0, 0),
             r"row 3, column 'hotspot_id'.*'Z'",
         ),
