@@ -605,27 +605,31 @@ def summary_table(summary_csv: str) -> pd.DataFrame:
 
 
 def payload(hotspots: gpd.GeoDataFrame, table: pd.DataFrame) -> Payload:
-    """Our polygons' GeoJSON (geo.mapping) against `folium.GeoJson` of the same frame."""
+    """What our map sends for the hotspots (geo.mapping.hotspot_data: compact outlines, dots,
+    tooltip figures) against `folium.GeoJson` of the same frame."""
     import folium
 
-    from geo.mapping import feature_collection
+    from geo.mapping import compact_json, hotspot_data
+    from geo.outline_codec import decode_outline
     from geo.payload import max_shift
     from geo.scales import asb_change_scale
 
     shown = hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
     start = time.perf_counter()
-    ours = feature_collection(shown, asb_change_scale())
+    ours = hotspot_data(shown, asb_change_scale())
     seconds = time.perf_counter() - start
     plain = shown.assign(started=shown["started"].astype(str))  # folium cannot write timestamps
     theirs = folium.GeoJson(plain).data
-    outlines = np.array([shapely.from_geojson(json.dumps(f["geometry"])) for f in ours["features"]])
+    outlines = np.array([decode_outline(f["g"], ours["decimals"]) for f in ours["features"]])
     before = _metres(shown.geometry.values)
     after = _metres(outlines)
     shared, kept = _shared_edges(before, after)
+    our_outlines = len(compact_json([feature["g"] for feature in ours["features"]]).encode())
     return Payload(
-        _embedded_bytes(ours), _embedded_bytes(theirs), _geometry_bytes(ours),
-        _geometry_bytes(theirs), float(shapely.get_num_coordinates(outlines).mean()),
-        max_shift(before, after), shared, kept, seconds,
+        len(compact_json(ours).encode()), _embedded_bytes(theirs), our_outlines,
+        _geometry_bytes(theirs),
+        float(shapely.get_num_coordinates(outlines).mean()), max_shift(before, after), shared,
+        kept, seconds,
     )  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -20,6 +21,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.hotspots import BRITISH_NATIONAL_GRID, WGS84
+from geo.outline_codec import DECODE_JS, decimals_of, encode_outline, encode_point
 from geo.payload import map_geometries
 from geo.scales import (
     ASB_OUTCOMES,
@@ -34,7 +36,6 @@ DEFAULT_ASSET_BASE = "/app/static/vendor/leaflet"
 LABEL_ZOOM = 13
 """At this zoom and closer, hotspot names and outlines show; further out, dots and town names."""
 
-COORDINATE_DECIMALS = 6
 PLAIN_BACKGROUND = "#eef0ec"
 
 _ON_MAP_JS = """
@@ -108,9 +109,7 @@ def add_hotspots(
     parent: folium.Map | folium.FeatureGroup, shown: gpd.GeoDataFrame, scale: Scale, style: MapStyle
 ) -> None:
     """Coloured polygons, dots for far zooms, and names, for hotspots merged with their figures."""
-    features = feature_collection(shown, scale)
-    _add_polygons(parent, features, style)
-    _add_dots(parent, features, style)
+    parent.add_child(_Hotspots(hotspot_data(shown, scale), style))
     _add_labels(parent, shown, style)
 
 
@@ -149,66 +148,59 @@ def fill_colours(shown: pd.DataFrame, scale: Scale | BivariateScale) -> list[str
     return scale.colours_for(shown[scale.metric].to_numpy(dtype=float))
 
 
-def feature_collection(shown: gpd.GeoDataFrame, scale: Scale | BivariateScale) -> dict:
-    """GeoJSON of the hotspots with escaped display properties and a fill colour each."""
+def hotspot_data(shown: gpd.GeoDataFrame, scale: Scale | BivariateScale) -> dict:
+    """What the browser needs to draw the hotspots, in few bytes: compact outlines (see
+    geo.outline_codec), a dot position, a fill colour and the figures of the tooltip each.
+
+    Text from files (names, towns) is HTML-escaped here; the rest are numbers.
+    """
     colours = fill_colours(shown, scale)
-    geometry = map_geometries(shown.geometry)
-    features = []
-    for position, (row, colour, geom) in enumerate(
-        zip(shown.itertuples(index=False), colours, geometry)
-    ):
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": json.loads(shapely.to_geojson(geom)),
-                "properties": {
-                    "key": position,
-                    "hotspot_id": escape(str(row.hotspot_id)),
-                    "fill": colour,
-                    "tooltip": tooltip_html(row._asdict()),
-                },
-            }
+    outlines = map_geometries(shown.geometry)
+    decimals = decimals_of(outlines)
+    dots = shapely.point_on_surface(outlines)
+    features = [
+        {
+            "key": position,
+            "fill": colour,
+            "g": encode_outline(outline, decimals),
+            "d": encode_point(dot, decimals),
+            "p": tooltip_fields(row._asdict()),
+        }
+        for position, (row, colour, outline, dot) in enumerate(
+            zip(shown.itertuples(index=False), colours, outlines, dots)
         )
-    return {"type": "FeatureCollection", "features": features}
+    ]
+    return {"q": 10**decimals, "decimals": decimals, "features": features}
 
 
-def tooltip_html(row: dict) -> str:
-    """Name, town, ASB before → after with the change, hours and visits; all values escaped."""
-    town = f"<div class='tt-town'>{escape(str(row['town']))}</div>" if row.get("town") else ""
-    change = format_change(row["asb_change_pct"])
-    small = " <span class='tt-warn'>(too few to tell)</span>" if row.get("asb_too_few") else ""
-    return (
-        f"<div class='tt-name'>{escape(str(row['name']))}</div>{town}"
-        f"<div>ASB {int(row['asb_before']):,} → {int(row['asb_after']):,} ({change}){small}</div>"
-        f"<div>{row['officer_hours']:,.0f} officer hours · {int(row['visits']):,} visits</div>"
-        + _evaluation_lines(row)
-    )
+def tooltip_fields(row: dict) -> dict:
+    """The tooltip's figures: escaped name and town, rounded numbers, None for missing."""
+    fields = {
+        "n": escape(str(row["name"])),
+        "w": escape(str(row.get("town") or "")),
+        "b": int(row["asb_before"]),
+        "a": int(row["asb_after"]),
+        "c": _rounded(row["asb_change_pct"], 1),
+        "tf": bool(row.get("asb_too_few", False)),
+        "h": _rounded(row["officer_hours"], 0),
+        "v": int(row["visits"]),
+    }
+    if "asb_z" in row:
+        fields |= {
+            "z": _rounded(row["asb_z"], 1),
+            "rr": _rounded(row["asb_rr"], 2),
+            "lo": _rounded(row["asb_rr_low"], 2),
+            "hi": _rounded(row["asb_rr_high"], 2),
+            "hw": _rounded(row["hours_per_week"], 1),
+            "mv": _rounded(row["minutes_per_visit"], 0),
+            "s15": _rounded(row["share_15_min"], 2),
+            "tr": escape(str(row["trend"])),
+        }
+    return fields
 
 
-def _evaluation_lines(row: dict) -> str:
-    """Significance and dosage lines, when the row carries them (geo.evaluation)."""
-    if "asb_z" not in row:
-        return ""
-    if row["asb_too_few"]:
-        verdict = "too few reports to tell"
-    else:
-        verdict = f"z = {row['asb_z']:.1f}" + (
-            " (beyond chance)" if abs(row["asb_z"]) >= 1.96 else ""
-        )
-    ratio = (
-        f"rate ratio {row['asb_rr']:.2f} ({row['asb_rr_low']:.2f}–{row['asb_rr_high']:.2f})"
-        if not np.isnan(row["asb_rr"])
-        else "no rate ratio (a zero count)"
-    )
-    dose = (
-        f"{row['hours_per_week']:.1f} h/week · {row['minutes_per_visit']:.0f} min/visit · "
-        f"{row['share_15_min']:.0%} of visits ≥15 min"
-        if row["visits"]
-        else "no patrol visits"
-    )
-    return (
-        f"<div>{verdict} · {ratio}</div><div>{dose}</div><div>trend: {escape(row['trend'])}</div>"
-    )
+def _rounded(value: float, digits: int) -> float | None:
+    return None if value is None or np.isnan(value) else round(float(value), digits)
 
 
 def format_change(value: float) -> str:
@@ -217,44 +209,6 @@ def format_change(value: float) -> str:
         return "no baseline"
     sign = "−" if value < 0 else "+"
     return f"{sign}{abs(value):.1f}%"
-
-
-def _add_polygons(m: folium.Map, features: dict, style: MapStyle) -> None:
-    folium.GeoJson(
-        features,
-        name="Hotspots",
-        style_function=lambda f: {
-            "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0.85,
-            "color": "#222222",
-            "weight": style.outline_weight,
-        },
-        highlight_function=lambda f: {"weight": style.outline_weight * 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, class_name="hotspot-tip"),
-        smooth_factor=0,
-    ).add_to(m)
-
-
-def _add_dots(m: folium.Map, features: dict, style: MapStyle) -> None:
-    """A dot per hotspot for zoomed-out views, where a 200 m polygon is a pixel or two."""
-    dots = []
-    for feature in features["features"]:
-        point = shapely.from_geojson(json.dumps(feature["geometry"])).representative_point()
-        dots.append({**feature, "geometry": json.loads(shapely.to_geojson(point))})
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": dots},
-        name="Hotspot dots",
-        marker=folium.CircleMarker(radius=style.dot_radius, fill=True, class_name="hotspot-dot"),
-        style_function=lambda f: {
-            "fill": True,
-            "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0.95,
-            "color": "#222222",
-            "weight": 1.5,
-            "className": "hotspot-dot",
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, class_name="hotspot-tip"),
-    ).add_to(m)
 
 
 def _add_labels(m: folium.Map, shown: gpd.GeoDataFrame, style: MapStyle) -> None:
@@ -478,3 +432,66 @@ class _FitBounds(MacroElement):
         super().__init__()
         self._name = "FitBounds"
         self.bounds = bounds
+
+
+_TOOLTIP_JS = (Path(__file__).parent / "js" / "hotspot_tooltip.js").read_text()
+"""JavaScript: the tooltip of a hotspot from its fields (text fields arrive escaped)."""
+
+
+def compact_json(data: object) -> str:
+    """JSON without spaces, safe inside a <script> (as jinja's tojson: <, >, &, ' escaped)."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, code)
+    return text
+
+
+class _Hotspots(MacroElement):
+    """Hotspot polygons and their far-zoom dots, decoded in the browser from `hotspot_data`.
+
+    Each polygon and dot carries `key` (its row) as a GeoJSON property, which streamlit-folium
+    returns when it is clicked.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (owner) {"""
+        + DECODE_JS
+        + _TOOLTIP_JS
+        + """
+  var data = {{ this.data_json }}, q = data.q, style = {{ this.style | tojson }};
+  var polygons = L.geoJSON({type: "FeatureCollection", features: data.features.map(function (f) {
+    return {type: "Feature", geometry: decodeOutline(f.g, q), properties: {key: f.key}};
+  })}, {
+    smoothFactor: 0,
+    style: function (feature) {
+      return {fillColor: data.features[feature.properties.key].fill, fillOpacity: 0.85,
+              color: "#222222", weight: style.weight};
+    },
+    onEachFeature: function (feature, layer) {
+      layer.bindTooltip(hotspotTooltip(data.features[feature.properties.key].p),
+                        {sticky: true, className: "hotspot-tip"});
+      layer.on("mouseover", function () {
+        layer.setStyle({weight: style.weight * 2.5, color: "#000000"});
+      });
+      layer.on("mouseout", function () { polygons.resetStyle(layer); });
+    }
+  }).addTo(owner);
+  data.features.forEach(function (f) {
+    var dot = L.circleMarker([f.d[1] / q, f.d[0] / q], {
+      radius: style.dot_radius, fill: true, fillColor: f.fill, fillOpacity: 0.95,
+      color: "#222222", weight: 1.5, className: "hotspot-dot"
+    });
+    dot.feature = {type: "Feature", properties: {key: f.key}};
+    dot.bindTooltip(hotspotTooltip(f.p), {sticky: true, className: "hotspot-tip"});
+    dot.addTo(owner);
+  });
+})({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, data: dict, style: MapStyle) -> None:
+        super().__init__()
+        self._name = "Hotspots"
+        self.data_json = compact_json(data)
+        self.style = {"weight": style.outline_weight, "dot_radius": style.dot_radius}

@@ -6,10 +6,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from shapely.geometry import box
 
 from geo.figures import SUMMARY_COLUMNS
-from geo.mapping import build_map, legend_html
+from geo.mapping import build_map, hotspot_data, legend_html, tooltip_fields
+from geo.outline_codec import decode_outline
 from geo.scales import MISSING_COLOUR, RDBU_7, asb_change_scale, hours_scale
 from geo.tiles import OSM_URL, tile_source
 
@@ -64,12 +66,27 @@ def test_values_from_files_are_escaped_everywhere():
     )  # tooltip and label, escaped then JSON-encoded
 
 
-def test_one_polygon_and_one_dot_per_hotspot_with_class_colours():
+def test_one_outline_and_one_dot_per_hotspot_with_class_colours():
+    hotspots, table = _inputs()
+    shown = hotspots.merge(table, on=["hotspot_id", "name", "town"])
+    data = hotspot_data(shown, asb_change_scale())
+    assert [f["fill"] for f in data["features"]] == [RDBU_7[0], RDBU_7[4], MISSING_COLOUR]
+    for feature, original in zip(data["features"], shown.geometry):
+        outline = decode_outline(feature["g"], data["decimals"])
+        assert outline.normalize().equals_exact(original.normalize(), tolerance=1e-5)
+        dot = shapely.Point(np.array(feature["d"]) / data["q"])
+        assert original.buffer(1e-5).contains(dot)
     html = _render()
-    assert html.count('"type": "Polygon"') == 3
-    assert html.count('"type": "Point"') == 3
-    fills = re.findall(r'"fill": "(#[0-9a-f]{6})"', html)
-    assert fills[:3] == [RDBU_7[0], RDBU_7[4], MISSING_COLOUR]
+    assert "decodeOutline" in html and "hotspotTooltip" in html
+
+
+def test_tooltip_fields_are_numbers_or_escaped_text():
+    _hotspots, table = _inputs()
+    fields = tooltip_fields(table.iloc[2].to_dict())
+    assert fields["c"] is None and fields["tf"] is True
+    assert tooltip_fields(table.iloc[0].to_dict())["n"] == (
+        "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;img src=x onerror=alert(1)&gt;"
+    )
 
 
 def test_legend_has_title_units_breaks_and_counts():

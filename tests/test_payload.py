@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.mapping import feature_collection
+from geo.mapping import hotspot_data
+from geo.outline_codec import decode_outline
 from geo.payload import geojson_bytes, map_geometries
 from geo.scales import asb_change_scale
 
@@ -123,12 +124,8 @@ def test_the_map_sends_the_lighter_outlines(town):
          "officer_hours": 1.0, "visits": 1},
         geometry=town.values, crs="EPSG:4326",
     )  # fmt: skip
-    features = feature_collection(shown, asb_change_scale())["features"]
-    sent = sum(len(json.dumps(f["geometry"])) for f in features)
-    assert sent < 0.9 * sum(len(json.dumps(shapely.geometry.mapping(g))) for g in town.values)
-    assert (
-        _largest_vertex_shift(
-            town, np.array([shapely.geometry.shape(f["geometry"]) for f in features])
-        )
-        <= 1.0
-    )
+    data = hotspot_data(shown, asb_change_scale())
+    sent = sum(len(json.dumps(f["g"])) for f in data["features"])
+    assert sent < 0.5 * sum(len(json.dumps(shapely.geometry.mapping(g))) for g in town.values)
+    decoded = np.array([decode_outline(f["g"], data["decimals"]) for f in data["features"]])
+    assert _largest_vertex_shift(town, decoded) <= 1.0
