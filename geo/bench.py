@@ -30,13 +30,11 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -52,6 +50,7 @@ import pyarrow.csv as pacsv
 import shapely
 from pyproj import Transformer
 
+from geo.app_server import app_server
 from geo.crimes import ASB, POLICE_UK_HEADER
 from geo.errors import HotspotDataError
 from geo.hotspots import BRITISH_NATIONAL_GRID, WGS84
@@ -750,7 +749,7 @@ def first_paint_seconds(sample: Path) -> tuple[float, float] | str:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
         return f"skipped: Playwright is not installed ({exc})"
-    with _app_server(sample) as url, sync_playwright() as playwright:
+    with app_server(sample, tiles="none") as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             return _paint(browser, url), _paint(browser, url)
@@ -770,43 +769,6 @@ def _paint(browser, url: str) -> float:
         return time.perf_counter() - start
     finally:
         page.close()
-
-
-@contextmanager
-def _app_server(sample: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free local port, serving `sample`; its URL once healthy."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "HOTSPOT_DATA": str(sample), "HOTSPOT_TILES": "none"}
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--server.headless", "true",
-    ]  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            _wait_healthy(url, process)
-            yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
-    """Poll the health endpoint until it answers (no fixed sleeps for the page itself)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise HotspotDataError("the app exited before it was healthy")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise HotspotDataError("the app did not become healthy in time")
 
 
 # --- the table ----------------------------------------------------------------------------------

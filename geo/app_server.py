@@ -1,0 +1,61 @@
+"""Run the app as a separate process on a free local port, for the benchmark and browser tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from geo.errors import HotspotDataError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def app_server(folder: Path, tiles: str | None = None) -> Iterator[str]:
+    """`streamlit run app.py` serving dataset `folder`; its URL once healthy, stopped after.
+
+    `tiles` sets HOTSPOT_TILES (None: the default tiles, whatever the caller's environment).
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "HOTSPOT_DATA": str(folder)}
+    env.pop("HOTSPOT_TILES", None)
+    if tiles is not None:
+        env["HOTSPOT_TILES"] = tiles
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--server.headless", "true",
+    ]  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_healthy(url, process)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+    """Poll the health endpoint until it answers (no fixed sleeps for the page itself)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise HotspotDataError("the app exited before it was healthy")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise HotspotDataError("the app did not become healthy in time")
