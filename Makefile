@@ -29,8 +29,8 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
 lint: $(VENV)/dev.stamp
-	$(PY) -m ruff check app.py geo pages tests
-	$(PY) -m ruff format --check app.py geo pages tests
+	$(PY) -m ruff check app.py app_probes.py geo pages tests
+	$(PY) -m ruff format --check app.py app_probes.py geo pages tests
 
 test: $(VENV)/dev.stamp chromium lint
 	$(PY) -m pytest

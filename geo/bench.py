@@ -35,8 +35,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
@@ -669,21 +667,6 @@ def _shared_edges(before: np.ndarray, after: np.ndarray) -> tuple[int, int]:
 # --- the app: rerun time and first paint --------------------------------------------------------
 
 
-@contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    """Set environment variables for the duration, then put back what was there."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 @dataclass(frozen=True)
 class Rerun:
     """The page's rerun after a metric change, and the reads and counts it repeated."""
@@ -695,50 +678,18 @@ class Rerun:
 
 def rerun_seconds(sample: Path, repetitions: int) -> Rerun | str:
     """Median time of the map page's rerun after switching the metric (AppTest), and how often
-    crime files were read or counted meanwhile (should be never); or why it was skipped."""
-    try:
-        from streamlit.testing.v1 import AppTest
-    except ImportError as exc:
-        return f"skipped: streamlit.testing is not available ({exc})"
-    from streamlit.logger import set_log_level
+    crime files were read or counted meanwhile (should be never); or why it was skipped.
 
-    import geo.dataset
-
-    set_log_level("error")  # AppTest's bare-mode warnings are not results
-    with _environment(HOTSPOT_DATA=str(sample), HOTSPOT_TILES="none"):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
-        if at.exception:
-            return f"skipped: the page raised {at.exception[0].value}"
-        times = []
-        with (
-            _counting(geo.dataset, "read_crimes_cached") as reads,
-            _counting(geo.dataset, "count_crimes") as aggregations,
-        ):
-            for turn in range(repetitions):
-                start = time.perf_counter()
-                metric = "hours" if turn % 2 == 0 else "asb"
-                at.sidebar.radio(key="metric").set_value(metric).run()
-                times.append(time.perf_counter() - start)
-                if at.exception:
-                    return f"skipped: the page raised {at.exception[0].value}"
-    return Rerun(statistics.median(times), len(reads), len(aggregations))
-
-
-@contextmanager
-def _counting(module: object, name: str) -> Iterator[list[None]]:
-    """Count calls of `module.name` for the duration (one list entry per call)."""
-    calls: list[None] = []
-    original = getattr(module, name)
-
-    def counted(*args: object, **kwargs: object) -> object:
-        calls.append(None)
-        return original(*args, **kwargs)
-
-    setattr(module, name, counted)
-    try:
-        yield calls
-    finally:
-        setattr(module, name, original)
+    AppTest runs in its own process (app_probes.py), so this library never imports streamlit.
+    """
+    command = [sys.executable, str(ROOT / "app_probes.py"), "rerun", str(sample), str(repetitions)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        return f"skipped: the probe failed ({done.stderr.strip().splitlines()[-1:]})"
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if "skipped" in result:
+        return f"skipped: {result['skipped']}"
+    return Rerun(result["seconds"], result["reads"], result["counts"])
 
 
 def first_paint_seconds(sample: Path) -> tuple[float, float] | str:
