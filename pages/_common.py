@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -25,13 +26,19 @@ def _load(folder: str, version: str) -> Dataset:
     return load_dataset(Path(folder))
 
 
+def plain(text: object) -> str:
+    """File-derived text for elements that render Markdown: every markup character escaped,
+    so a name such as `*Heanor*` or a path with underscores shows as written."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:])", r"\\\1", str(text))
+
+
 def current_dataset() -> Dataset:
     """The dataset of `HOTSPOT_DATA`; a plain message and a stop when it cannot be read."""
     folder = data_folder()
     try:
         return _load(str(folder.resolve()), dataset_version(folder))
     except HotspotDataError as exc:
-        st.error(f"The dataset cannot be shown. {exc}")
+        st.error(f"The dataset cannot be shown. {plain(exc)}")
         st.stop()
         raise
 

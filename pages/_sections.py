@@ -12,6 +12,7 @@ from geo.figures import monthly_asb, weekly_patrols
 from geo.period import Period
 from geo.stats import wdd_reading
 from geo.trends import TREND_RULES
+from pages._common import plain
 
 TABLE_COLUMNS = {
     "hotspot_id": "Id",
@@ -77,7 +78,7 @@ def programme_evaluation(dataset: Dataset, table: pd.DataFrame, result) -> None:
 
 def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
     """One hotspot: counts, significance, dosage, and its monthly and weekly charts."""
-    st.subheader(f"{row['name']}" + (f", {row['town']}" if row["town"] else ""))
+    st.subheader(plain(row["name"]) + (f", {plain(row['town'])}" if row["town"] else ""))
     detail = st.columns(4)
     change = row["asb_change_pct"]
     detail[0].metric(

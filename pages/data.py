@@ -6,8 +6,6 @@ geo.quality, the same code as `python -m geo import`.
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -23,14 +21,9 @@ from geo.importer import (
 )
 from geo.quality import FAR_M, QualityReport, quality_report
 from geo.tiles import tile_source
-from pages._common import current_dataset
+from pages._common import current_dataset, plain
 
 folder = data_folder()
-
-
-def _plain(text: str) -> str:
-    """File-derived text for elements that render Markdown: every markup character escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:])", r"\\\1", text)
 
 
 def _uploads(value) -> list:
@@ -84,10 +77,10 @@ def _show(staged: Staged) -> None:
         st.dataframe(staged.findings_table(), hide_index=True, width="stretch")
     if staged.hotspots is not None:
         frame = staged.hotspots.frame
-        st.subheader(f"Hotspots: {len(frame):,} from {_plain(staged.hotspots.source)}")
+        st.subheader(f"Hotspots: {len(frame):,} from {plain(staged.hotspots.source)}")
         if staged.hotspots.crs:
             st.caption(
-                f"Coordinates read as {_plain(staged.hotspots.crs)}, stored as longitude/latitude."
+                f"Coordinates read as {plain(staged.hotspots.crs)}, stored as longitude/latitude."
             )
         st_folium(
             preview_map(frame, tile_source()),
@@ -107,7 +100,7 @@ def _show(staged: Staged) -> None:
         st.dataframe(crimes, hide_index=True, width="stretch")
     if staged.patrols is not None:
         visits = staged.patrols.frame
-        st.subheader(f"Patrol log: {len(visits):,} visits from {_plain(staged.patrols.source)}")
+        st.subheader(f"Patrol log: {len(visits):,} visits from {plain(staged.patrols.source)}")
         st.caption("Importing a patrol log replaces the whole log in the dataset.")
         shown = visits[["hotspot_id", "start", "end", "officers", "arrests", "engagements"]]
         st.dataframe(shown.head(200), hide_index=True, width="stretch")
@@ -115,13 +108,13 @@ def _show(staged: Staged) -> None:
     try:
         st.dataframe(plan_table(staged, folder), hide_index=True, width="stretch")
     except HotspotDataError as exc:
-        st.error(_plain(str(exc)))
+        st.error(plain(str(exc)))
         return
     if st.button("Commit to the dataset", type="primary", key="commit"):
         try:
             result = commit(staged, folder)
         except HotspotDataError as exc:
-            st.error(f"Nothing was imported. {_plain(str(exc))}")
+            st.error(f"Nothing was imported. {plain(str(exc))}")
             return
         st.cache_data.clear()
         st.cache_resource.clear()
@@ -147,7 +140,7 @@ st.page_link("pages/explore.py", label="Back to the map", icon=":material/map:")
 if "committed" in st.session_state:
     st.success(
         "Imported. The map now shows the new data.\n\n"
-        + "\n".join(f"- {_plain(line)}" for line in st.session_state["committed"])
+        + "\n".join(f"- {plain(line)}" for line in st.session_state["committed"])
     )
 
 st.header("Import files")

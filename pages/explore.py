@@ -18,6 +18,7 @@ from pages._common import (
     briefing_file,
     current_dataset,
     evaluation_for,
+    plain,
     sample_notice,
 )
 from pages._sections import dose_response, hotspot_detail, hotspot_table_view, programme_evaluation
@@ -108,7 +109,7 @@ st.title("Hotspot patrol map")
 st.caption(
     f"{period.label()} compared with {period.before.label()} · data up to "
     f"{dataset.last_month.strftime('%B %Y')} · {len(table)} hotspots"
-    + ("" if town == ALL_TOWNS else f" in {town}")
+    + ("" if town == ALL_TOWNS else f" in {plain(town)}")
 )
 sample_notice(dataset)
 
@@ -135,7 +136,7 @@ cols[3].metric(
         f"{figures.asb_before:,} → {figures.asb_after:,} "
         f"({format_change(figures.asb_pooled_change_pct)}). Largest reduction "
         f"{format_change(figures.asb_largest_reduction_pct)} at "
-        f"{figures.asb_largest_reduction_where}."
+        f"{plain(figures.asb_largest_reduction_where)}."
     ),
 )
 cols[4].metric(
@@ -149,7 +150,7 @@ cols[4].metric(
 )
 st.caption(
     f"Largest ASB reduction: {format_change(figures.asb_largest_reduction_pct)} at "
-    f"{figures.asb_largest_reduction_where or 'none'} · pooled ASB change "
+    f"{plain(figures.asb_largest_reduction_where or 'none')} · pooled ASB change "
     f"{format_change(figures.asb_pooled_change_pct)} · forcewide all crime "
     f"{format_change(figures.force_crime_change_pct)}"
     + (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -62,3 +63,8 @@ def write_patrols(path: Path, rows: Iterable[tuple]) -> Path:
         writer.writerow(["hotspot_id", "start", "end", "officers", "arrests", "engagements"])
         writer.writerows(rows)
     return path
+
+
+def shown(markdown: str) -> str:
+    """Markdown source as a person reads it: backslash escapes of punctuation removed."""
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>|~$:])", r"\1", markdown)

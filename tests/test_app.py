@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from tests.helpers import shown
 
 
 def _app(monkeypatch, folder, **query) -> AppTest:
@@ -66,10 +67,26 @@ def test_unreadable_dataset_gives_a_message_not_a_traceback(monkeypatch, tmp_pat
     (tmp_path / "crimes").mkdir()
     at = _app(monkeypatch, tmp_path)
     assert not at.exception
-    assert len(at.error) == 1 and "hotspots.geojson" in at.error[0].value
+    assert len(at.error) == 1 and "hotspots.geojson" in shown(at.error[0].value)
 
 
 @pytest.mark.parametrize("missing", ["nowhere"])
 def test_missing_dataset_folder_says_how_to_fix(monkeypatch, tmp_path, missing):
     at = _app(monkeypatch, tmp_path / missing)
-    assert "HOTSPOT_DATA" in at.error[0].value
+    assert "HOTSPOT_DATA" in shown(at.error[0].value)
+
+
+def test_markdown_in_a_name_is_shown_as_written(monkeypatch, sample_dir, tmp_path):
+    import json
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(sample_dir, folder)
+    path = folder / "hotspots.geojson"
+    data = json.loads(path.read_text())
+    first = data["features"][0]["properties"]
+    first["name"] = "*Star* _street_"
+    path.write_text(json.dumps(data))
+    at = _app(monkeypatch, folder, hotspot=first["hotspot_id"])
+    assert not at.exception
+    assert any(r"\*Star\* \_street\_" in header.value for header in at.subheader)

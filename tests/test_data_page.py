@@ -8,7 +8,7 @@ from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.helpers import write_street_csv
+from tests.helpers import shown, write_street_csv
 from tests.test_importer import A, B, month_rows, small_dataset, tree
 
 BAD_FILES = ROOT / "tests" / "bad_files"
@@ -29,7 +29,8 @@ def _page(monkeypatch, folder) -> AppTest:
 
 
 def _texts(elements) -> list[str]:
-    return [e.value for e in elements]
+    """Texts as a person reads them (Markdown escapes of file-derived text removed)."""
+    return [shown(e.value) for e in elements]
 
 
 def _tables(at: AppTest, first_column: str) -> list:
@@ -98,7 +99,7 @@ def test_hotspots_preview_escapes_nothing_into_markup_and_commits(monkeypatch, d
     at.run()
     at.button(key="check").click().run()
     assert not at.exception and not at.error
-    assert "Hotspots: 2 from new\\.geojson" in _texts(at.subheader)  # Markdown-escaped
+    assert "Hotspots: 2 from new\\.geojson" in [h.value for h in at.subheader]  # escaped
     assert any("British National Grid" in c for c in _texts(at.caption))
     hotspots = at.dataframe[0].value
     assert hotspots["name"].tolist() == ["<b>Market</b>", "Park"]  # shown as text in a table
