@@ -28,16 +28,9 @@ Excel, UTF-16) is refused with a message saying to re-save the file as "CSV UTF-
 
 from __future__ import annotations
 
-import csv
-import fcntl
-import io
-import json
 import os
 import re
-import shutil
 import tempfile
-import time
-import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -45,29 +38,39 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyogrio
 import pyproj
 import shapely.geometry
 
-from geo.crimes import ASB, STREET_FILE, CrimeSource, read_crime_data, street_files_in
+from geo.crime_months import (
+    CRIME_FOLDER,
+    CrimePart,
+    ExistingCrimeFile,
+    crime_parts,
+    existing_crime_files,
+    same_rows,
+    slug_for,
+    split_checked,
+)
+from geo.crimes import STREET_FILE, street_files_in
 from geo.dataset import HOTSPOT_FILES, SAMPLE_MARKER, find_hotspot_file
 from geo.errors import HotspotDataError
+from geo.folder_writes import (
+    LOCK_TIMEOUT_S,
+    Action,
+    apply_actions,
+    lock,
+    recover,
+)
 from geo.hotspots import read_hotspots, read_hotspots_checked
 from geo.patrols import read_patrols
 from geo.safezip import MAX_EXPANDED_BYTES, MAX_MEMBERS, SafeZip, open_zip
 
 MAX_UPLOAD_BYTES = 200 * 1024**2
 """The largest single file accepted (the page's `server.maxUploadSize` is the same 200 MB)."""
-LOCK_TIMEOUT_S = 30.0
 HOTSPOT_FILE = "hotspots.geojson"
 PATROL_FILE = "patrols.csv"
-CRIME_FOLDER = "crimes"
-_POLICE_UK_NAME = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))-(.+)-street\.csv$", re.IGNORECASE)
-_KEY_COLUMNS = ["Month", "Reported by"]
 
 Progress = Callable[[float, str], None]
 """Told (fraction done, what is being read) while files are read."""
@@ -114,28 +117,6 @@ class StagedHotspots:
     data: bytes
     source: str
     crs: str
-
-
-@dataclass(frozen=True)
-class CrimePart:
-    """The rows of one month of one force, ready to be written."""
-
-    month: str
-    force: str
-    slug: str
-    data: bytes
-    source: str
-    rows: int
-    asb: int
-    no_location: int
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.month, self.force)
-
-    @property
-    def canonical(self) -> str:
-        return f"{CRIME_FOLDER}/{self.month}/{self.month}-{self.slug}-street.csv"
 
 
 @dataclass(frozen=True)
@@ -605,96 +586,6 @@ def _looks_like_zip(path: Path) -> bool:
         return handle.read(4) == b"PK\x03\x04"
 
 
-def crime_parts(data: bytes, label: str, name: str = "") -> list[CrimePart]:
-    """One street file's rows as parts, one per month and force ("Reported by")."""
-    table = read_crime_data(data, CrimeSource(Path(label)))
-    if table.num_rows == 0:
-        raise HotspotDataError("holds no rows, only the header", path=label)
-    keys = _key_columns(data, label)
-    frame = pd.DataFrame(
-        {
-            "month": keys.column("Month").to_numpy(zero_copy_only=False),
-            "force": [f.strip() for f in keys.column("Reported by").to_pylist()],
-            "asb": _equals(table.column("crime_type"), ASB),
-            "no_location": np.isnan(table.column("lon").to_numpy(zero_copy_only=False))
-            | np.isnan(table.column("lat").to_numpy(zero_copy_only=False)),
-        }
-    )
-    groups = frame.groupby(["month", "force"], sort=True)
-    if groups.ngroups == 1:
-        (month, force), rows = next(iter(groups))
-        return [_part(month, force, data, label, name, rows)]
-    split = _split_checked(data, label, {key: len(rows) for key, rows in groups})
-    return [_part(m, f, split[(m, f)], label, "", rows) for (m, f), rows in groups]
-
-
-def _equals(column: pa.ChunkedArray, value: str) -> np.ndarray:
-    """Whether each value of a (dictionary-encoded) text column equals `value`."""
-    return np.asarray(column.to_pandas().astype(object) == value, dtype=bool)
-
-
-def _part(month: str, force: str, data: bytes, label: str, name: str, rows) -> CrimePart:
-    return CrimePart(
-        month=month,
-        force=force,
-        slug=_slug_for(month, force, name),
-        data=data,
-        source=label,
-        rows=len(rows),
-        asb=int(rows["asb"].sum()),
-        no_location=int(rows["no_location"].sum()),
-    )
-
-
-def _key_columns(data: bytes, label: str) -> pa.Table:
-    """The Month and Reported by of every row (the parse already succeeded for other columns)."""
-    options = pacsv.ConvertOptions(
-        include_columns=_KEY_COLUMNS,
-        column_types={c: pa.string() for c in _KEY_COLUMNS},
-        strings_can_be_null=False,
-    )
-    try:
-        return pacsv.read_csv(io.BytesIO(data), convert_options=options)
-    except pa.ArrowException as exc:
-        raise HotspotDataError(f"cannot be read as CSV ({exc})", path=label) from exc
-
-
-def _split_rows(data: bytes, label: str) -> dict[tuple[str, str], bytes]:
-    """The file's rows grouped by (Month, Reported by), each group with the file's header."""
-    text = data.decode("utf-8-sig")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader)
-    month_at, force_at = header.index("Month"), header.index("Reported by")
-    groups: dict[tuple[str, str], list[list[str]]] = {}
-    for row in reader:
-        if not row:
-            continue
-        groups.setdefault((row[month_at], row[force_at].strip()), []).append(row)
-    out = {}
-    for key, rows in groups.items():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-        out[key] = buffer.getvalue().encode("utf-8")
-    return out
-
-
-def _slug_for(month: str, force: str, name: str) -> str:
-    """police.uk's own force name from the file name when it matches, else one from the force."""
-    match = _POLICE_UK_NAME.match(name)
-    if match and match.group(1) == month and re.fullmatch(r"[a-z0-9-]+", match.group(2)):
-        return match.group(2)
-    return slugify_force(force)
-
-
-def slugify_force(force: str) -> str:
-    """'Derbyshire Constabulary' → 'derbyshire', as police.uk names its files."""
-    words = re.findall(r"[a-z0-9]+", force.lower())
-    kept = [w for w in words if w not in ("constabulary", "police", "service", "of", "the")]
-    return "-".join(kept or words)[:60] or "unknown-force"
-
-
 def _add_part(
     parts: dict[tuple[str, str], CrimePart], part: CrimePart, findings: list[Finding]
 ) -> None:
@@ -704,7 +595,7 @@ def _add_part(
     if earlier is None:
         parts[part.key] = part
         return
-    if _same_rows(earlier.data, part.data):
+    if same_rows(earlier.data, part.data):
         findings.append(
             Finding(
                 "warning",
@@ -725,78 +616,12 @@ def _add_part(
     )
 
 
-def _same_rows(a: bytes, b: bytes) -> bool:
-    def rows(data: bytes) -> list[str]:
-        return sorted(data.decode("utf-8-sig").replace("\r\n", "\n").strip().split("\n")[1:])
-
-    return rows(a) == rows(b)
-
-
 # ---------------------------------------------------------------------------------------------
 # What the dataset already holds
 
 
-@dataclass(frozen=True)
-class ExistingCrimeFile:
-    """A street file already in the dataset: its path (relative) and the month-and-force keys it
-    holds with their row counts, or the problem that stops it being read."""
-
-    path: str
-    keys: dict[tuple[str, str], int]
-    problem: str = ""
-
-
-def existing_crime_files(folder: Path) -> list[ExistingCrimeFile]:
-    """Every street file under `folder/crimes`, with the months and forces in it."""
-    crimes = folder / CRIME_FOLDER
-    if not crimes.is_dir():
-        return []
-    found = []
-    for path in street_files_in(crimes):
-        relative = path.relative_to(folder).as_posix()
-        try:
-            data = path.read_bytes()
-            read_crime_data(data, CrimeSource(path))
-            table = _key_columns(data, str(path))
-        except (HotspotDataError, OSError) as exc:
-            found.append(ExistingCrimeFile(relative, {}, str(exc)))
-            continue
-        frame = pd.DataFrame(
-            {
-                "month": table.column("Month").to_pylist(),
-                "force": [f.strip() for f in table.column("Reported by").to_pylist()],
-            }
-        )
-        counts = frame.groupby(["month", "force"]).size()
-        found.append(ExistingCrimeFile(relative, {k: int(v) for k, v in counts.items()}))
-    return found
-
-
-def duplicate_crime_months(folder: Path) -> pd.DataFrame:
-    """Months of a force held in more than one file of the dataset (they would count twice)."""
-    holders: dict[tuple[str, str], list[str]] = {}
-    for existing in existing_crime_files(folder):
-        for key in existing.keys:
-            holders.setdefault(key, []).append(existing.path)
-    rows = [
-        {"month": m, "force": f, "files": ", ".join(paths)}
-        for (m, f), paths in sorted(holders.items())
-        if len(paths) > 1
-    ]
-    return pd.DataFrame(rows, columns=["month", "force", "files"])
-
-
 # ---------------------------------------------------------------------------------------------
 # Planning and committing
-
-
-@dataclass(frozen=True)
-class Action:
-    """One change to the dataset folder: write `data` to `path`, or remove `path` (data None)."""
-
-    path: str
-    data: bytes | None
-    what: str
 
 
 def plan(staged: Staged, folder: Path) -> list[Action]:
@@ -879,34 +704,14 @@ def _crime_actions(parts: list[CrimePart], folder: Path) -> list[Action]:
         kept = {k: n for k, n in old.keys.items() if k not in incoming}
         if kept:
             content = (folder / old.path).read_bytes()
-            for (month, force), data in _split_checked(content, old.path, kept).items():
-                slug = _slug_for(month, force, Path(old.path).name)
+            for (month, force), data in split_checked(content, old.path, kept).items():
+                slug = slug_for(month, force, Path(old.path).name)
                 target = _free_name(f"{CRIME_FOLDER}/{month}/{month}-{slug}-street.csv", taken)
                 taken.add(target)
                 actions.append(Action(target, data, f"{month} {force}: kept, from {old.path}"))
         if old.path not in taken:
             actions.append(Action(old.path, None, "its months are replaced by the import"))
     return actions
-
-
-def _split_checked(data: bytes, label: str, expected: dict[tuple[str, str], int]) -> dict:
-    """The rows of `expected` months and forces split out of a file, each checked by reading."""
-    try:
-        split = _split_rows(data, label)
-        out = {key: split[key] for key in expected}
-        ok = all(
-            read_crime_data(out[key], CrimeSource(Path(label))).num_rows == rows
-            for key, rows in expected.items()
-        )
-    except (KeyError, ValueError, csv.Error, UnicodeDecodeError):
-        ok = False
-    if not ok:
-        raise HotspotDataError(
-            "holds several months or forces and cannot be split reliably (quoted line "
-            "breaks?); give one file per month and force",
-            path=label,
-        )
-    return out
 
 
 def _claimed_by_name(path: str, parts: list[CrimePart]) -> bool:
@@ -960,146 +765,10 @@ def commit(
                     column="hotspot_id",
                 )
         actions = plan(staged, real)
-        _apply(actions, real)
+        apply_actions(actions, real)
     return CommitResult(
         folder, [f"{'removed' if a.data is None else 'wrote'} {a.path}: {a.what}" for a in actions]
     )
-
-
-def lock_path(folder: Path) -> Path:
-    """The lock file: next to the dataset folder, so the folder itself is never touched by it."""
-    return folder.parent / f".{folder.name}.import.lock"
-
-
-@contextmanager
-def lock(folder: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """Hold the dataset's import lock; wait up to `timeout` seconds for another import."""
-    path = lock_path(folder)
-    try:
-        handle = path.open("a")
-    except OSError as exc:
-        raise HotspotDataError(
-            f"cannot create the import lock {path} ({exc})", path=folder
-        ) from exc
-    with handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise HotspotDataError(
-                        f"another import into this dataset is running (waited {timeout:.0f} s); "
-                        "try again when it has finished",
-                        path=folder,
-                    ) from None
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _staging_dirs(folder: Path) -> list[Path]:
-    return sorted(folder.parent.glob(f".{folder.name}.import-*"))
-
-
-def recover(folder: Path) -> list[Path]:
-    """Finish or undo imports that were interrupted (call holding the lock); returns their dirs."""
-    found = _staging_dirs(folder)
-    for staging in found:
-        if (staging / "journal.json").is_file() and not (staging / "done").exists():
-            _roll_back(staging, folder)
-        shutil.rmtree(staging, ignore_errors=True)
-    return found
-
-
-def _apply(actions: list[Action], folder: Path) -> None:
-    """Write everything aside, journal it, then rename into place; undo on any failure."""
-    staging = folder.parent / f".{folder.name}.import-{uuid.uuid4().hex[:12]}"
-    try:
-        (staging / "new").mkdir(parents=True)
-        (staging / "old").mkdir()
-        entries = []
-        for index, action in enumerate(actions):
-            if action.data is not None:
-                _write_synced(staging / "new" / str(index), action.data)
-            entries.append({"path": action.path, "write": action.data is not None})
-        dirs = sorted(
-            {
-                p.as_posix()
-                for a in actions
-                for p in Path(a.path).parents
-                if p != Path(".") and not (folder / p).exists()
-            },
-            key=len,
-        )
-        journal = {"folder": str(folder), "create": folder.exists() is False, "dirs": dirs}
-        journal["actions"] = entries
-        _write_synced(staging / "journal.json", json.dumps(journal).encode())
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise HotspotDataError(
-            f"could not write the import aside ({exc}); nothing was changed", path=folder
-        ) from exc
-    try:
-        folder.mkdir(exist_ok=True)
-        for d in dirs:
-            (folder / d).mkdir(exist_ok=True)
-        for index, entry in enumerate(entries):
-            target = folder / entry["path"]
-            if target.exists():
-                os.rename(target, staging / "old" / str(index))
-            if entry["write"]:
-                os.rename(staging / "new" / str(index), target)
-        _fsync_dir(folder)
-        (staging / "done").touch()
-    except OSError as exc:
-        _roll_back(staging, folder)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise HotspotDataError(f"the import failed and was undone ({exc})", path=folder) from exc
-    for emptied in sorted({(folder / e["path"]).parent for e in entries}, reverse=True):
-        if emptied != folder and emptied.is_dir() and not any(emptied.iterdir()):
-            emptied.rmdir()
-    shutil.rmtree(staging, ignore_errors=True)
-
-
-def _roll_back(staging: Path, folder: Path) -> None:
-    """Put back what an interrupted import had moved, in reverse order."""
-    journal = json.loads((staging / "journal.json").read_text())
-    for index in reversed(range(len(journal["actions"]))):
-        entry = journal["actions"][index]
-        target = folder / entry["path"]
-        old, new = staging / "old" / str(index), staging / "new" / str(index)
-        if entry["write"] and not new.exists() and target.exists():
-            target.unlink()
-        if old.exists():
-            os.rename(old, target)
-    for d in reversed(journal["dirs"]):
-        path = folder / d
-        if path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    if journal.get("create") and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-
-
-def _write_synced(path: Path, data: bytes) -> None:
-    with path.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # ---------------------------------------------------------------------------------------------

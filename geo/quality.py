@@ -25,11 +25,11 @@ import pandas as pd
 import pyproj
 import shapely
 
+from geo.crime_months import CRIME_FOLDER, duplicate_crime_months
 from geo.crimes import read_crimes
 from geo.dataset import Dataset
 from geo.figures import sum_in_period
 from geo.hotspots import BRITISH_NATIONAL_GRID, WGS84
-from geo.importer import CRIME_FOLDER, duplicate_crime_months
 from geo.period import Period
 
 FAR_M = 1000

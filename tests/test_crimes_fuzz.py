@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from geo.crime_months import crime_parts
 from geo.crimes import POLICE_UK_HEADER, CrimeSource, read_crime_data
 from geo.errors import HotspotDataError
-from geo.importer import InputFile, check_hotspots, crime_parts
+from geo.importer import InputFile, check_hotspots
 from geo.patrols import read_patrols
 from tests.helpers import street_rows
 

@@ -19,15 +19,14 @@ from geo import importer
 from geo.crimes import read_crimes
 from geo.dataset import load_dataset
 from geo.errors import HotspotDataError
+from geo.folder_writes import lock, recover
 from geo.importer import (
     InputFile,
     check,
     check_uploads,
     commit,
     import_files,
-    lock,
     preview_map,
-    recover,
 )
 from geo.safezip import SafeZip, open_zip
 from geo.tiles import tile_source

@@ -1,0 +1,216 @@
+"""police.uk street files by month and force: the unit an import adds or replaces.
+
+A street file holds one month of one force as police.uk publishes it, but files arrive renamed,
+merged or repeated; these functions find the (month, force) keys a file holds, split a merged
+file into one part per key, and list what the dataset folder already holds, so that importing a
+month that is already there replaces it instead of counting it twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from geo.crimes import ASB, CrimeSource, read_crime_data, street_files_in
+from geo.errors import HotspotDataError
+
+CRIME_FOLDER = "crimes"
+_POLICE_UK_NAME = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))-(.+)-street\.csv$", re.IGNORECASE)
+_KEY_COLUMNS = ["Month", "Reported by"]
+
+
+@dataclass(frozen=True)
+class CrimePart:
+    """The rows of one month of one force, ready to be written."""
+
+    month: str
+    force: str
+    slug: str
+    data: bytes
+    source: str
+    rows: int
+    asb: int
+    no_location: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.month, self.force)
+
+    @property
+    def canonical(self) -> str:
+        return f"{CRIME_FOLDER}/{self.month}/{self.month}-{self.slug}-street.csv"
+
+
+def crime_parts(data: bytes, label: str, name: str = "") -> list[CrimePart]:
+    """One street file's rows as parts, one per month and force ("Reported by")."""
+    table = read_crime_data(data, CrimeSource(Path(label)))
+    if table.num_rows == 0:
+        raise HotspotDataError("holds no rows, only the header", path=label)
+    keys = _key_columns(data, label)
+    frame = pd.DataFrame(
+        {
+            "month": keys.column("Month").to_numpy(zero_copy_only=False),
+            "force": [f.strip() for f in keys.column("Reported by").to_pylist()],
+            "asb": _equals(table.column("crime_type"), ASB),
+            "no_location": np.isnan(table.column("lon").to_numpy(zero_copy_only=False))
+            | np.isnan(table.column("lat").to_numpy(zero_copy_only=False)),
+        }
+    )
+    groups = frame.groupby(["month", "force"], sort=True)
+    if groups.ngroups == 1:
+        (month, force), rows = next(iter(groups))
+        return [_part(month, force, data, label, name, rows)]
+    split = split_checked(data, label, {key: len(rows) for key, rows in groups})
+    return [_part(m, f, split[(m, f)], label, "", rows) for (m, f), rows in groups]
+
+
+def _equals(column: pa.ChunkedArray, value: str) -> np.ndarray:
+    """Whether each value of a (dictionary-encoded) text column equals `value`."""
+    return np.asarray(column.to_pandas().astype(object) == value, dtype=bool)
+
+
+def _part(month: str, force: str, data: bytes, label: str, name: str, rows) -> CrimePart:
+    return CrimePart(
+        month=month,
+        force=force,
+        slug=slug_for(month, force, name),
+        data=data,
+        source=label,
+        rows=len(rows),
+        asb=int(rows["asb"].sum()),
+        no_location=int(rows["no_location"].sum()),
+    )
+
+
+def _key_columns(data: bytes, label: str) -> pa.Table:
+    """The Month and Reported by of every row (the parse already succeeded for other columns)."""
+    options = pacsv.ConvertOptions(
+        include_columns=_KEY_COLUMNS,
+        column_types={c: pa.string() for c in _KEY_COLUMNS},
+        strings_can_be_null=False,
+    )
+    try:
+        return pacsv.read_csv(io.BytesIO(data), convert_options=options)
+    except pa.ArrowException as exc:
+        raise HotspotDataError(f"cannot be read as CSV ({exc})", path=label) from exc
+
+
+def _split_rows(data: bytes, label: str) -> dict[tuple[str, str], bytes]:
+    """The file's rows grouped by (Month, Reported by), each group with the file's header."""
+    text = data.decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader)
+    month_at, force_at = header.index("Month"), header.index("Reported by")
+    groups: dict[tuple[str, str], list[list[str]]] = {}
+    for row in reader:
+        if not row:
+            continue
+        groups.setdefault((row[month_at], row[force_at].strip()), []).append(row)
+    out = {}
+    for key, rows in groups.items():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        out[key] = buffer.getvalue().encode("utf-8")
+    return out
+
+
+def slug_for(month: str, force: str, name: str) -> str:
+    """police.uk's own force name from the file name when it matches, else one from the force."""
+    match = _POLICE_UK_NAME.match(name)
+    if match and match.group(1) == month and re.fullmatch(r"[a-z0-9-]+", match.group(2)):
+        return match.group(2)
+    return slugify_force(force)
+
+
+def slugify_force(force: str) -> str:
+    """'Derbyshire Constabulary' → 'derbyshire', as police.uk names its files."""
+    words = re.findall(r"[a-z0-9]+", force.lower())
+    kept = [w for w in words if w not in ("constabulary", "police", "service", "of", "the")]
+    return "-".join(kept or words)[:60] or "unknown-force"
+
+
+def same_rows(a: bytes, b: bytes) -> bool:
+    def rows(data: bytes) -> list[str]:
+        return sorted(data.decode("utf-8-sig").replace("\r\n", "\n").strip().split("\n")[1:])
+
+    return rows(a) == rows(b)
+
+
+@dataclass(frozen=True)
+class ExistingCrimeFile:
+    """A street file already in the dataset: its path (relative) and the month-and-force keys it
+    holds with their row counts, or the problem that stops it being read."""
+
+    path: str
+    keys: dict[tuple[str, str], int]
+    problem: str = ""
+
+
+def existing_crime_files(folder: Path) -> list[ExistingCrimeFile]:
+    """Every street file under `folder/crimes`, with the months and forces in it."""
+    crimes = folder / CRIME_FOLDER
+    if not crimes.is_dir():
+        return []
+    found = []
+    for path in street_files_in(crimes):
+        relative = path.relative_to(folder).as_posix()
+        try:
+            data = path.read_bytes()
+            read_crime_data(data, CrimeSource(path))
+            table = _key_columns(data, str(path))
+        except (HotspotDataError, OSError) as exc:
+            found.append(ExistingCrimeFile(relative, {}, str(exc)))
+            continue
+        frame = pd.DataFrame(
+            {
+                "month": table.column("Month").to_pylist(),
+                "force": [f.strip() for f in table.column("Reported by").to_pylist()],
+            }
+        )
+        counts = frame.groupby(["month", "force"]).size()
+        found.append(ExistingCrimeFile(relative, {k: int(v) for k, v in counts.items()}))
+    return found
+
+
+def duplicate_crime_months(folder: Path) -> pd.DataFrame:
+    """Months of a force held in more than one file of the dataset (they would count twice)."""
+    holders: dict[tuple[str, str], list[str]] = {}
+    for existing in existing_crime_files(folder):
+        for key in existing.keys:
+            holders.setdefault(key, []).append(existing.path)
+    rows = [
+        {"month": m, "force": f, "files": ", ".join(paths)}
+        for (m, f), paths in sorted(holders.items())
+        if len(paths) > 1
+    ]
+    return pd.DataFrame(rows, columns=["month", "force", "files"])
+
+
+def split_checked(data: bytes, label: str, expected: dict[tuple[str, str], int]) -> dict:
+    """The rows of `expected` months and forces split out of a file, each checked by reading."""
+    try:
+        split = _split_rows(data, label)
+        out = {key: split[key] for key in expected}
+        ok = all(
+            read_crime_data(out[key], CrimeSource(Path(label))).num_rows == rows
+            for key, rows in expected.items()
+        )
+    except (KeyError, ValueError, csv.Error, UnicodeDecodeError):
+        ok = False
+    if not ok:
+        raise HotspotDataError(
+            "holds several months or forces and cannot be split reliably (quoted line "
+            "breaks?); give one file per month and force",
+            path=label,
+        )
+    return out
