@@ -58,8 +58,20 @@ def test_rotation_moves_to_the_next_town(browser, server):
         "(first) => document.querySelector('.wall-title').innerText !== first", arg=first,
         timeout=20_000,
     )  # fmt: skip
-    assert title.inner_text() != first
+    second = title.inner_text()
+    assert second != first
     assert "2 of " in page.locator(".wall-note").inner_text()
+    town = second.split("—")[-1].strip()
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame.wait_for_function(  # the map has moved to the new town: its hotspots are in view
+        """(town) => Array.from(document.querySelectorAll('.hotspot-label')).some(label => {
+            const box = label.getBoundingClientRect();
+            return label.innerText.startsWith(town) && box.width > 0 && box.x > 0
+                && box.y > 0 && box.right < innerWidth && box.bottom < innerHeight;
+        })""",
+        arg=town,
+        timeout=10_000,
+    )
     page.screenshot(path=str(ARTIFACTS / "briefing-rotated.png"))
     page.close()
 
