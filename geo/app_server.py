@@ -1,4 +1,5 @@
-"""Run the app as a separate process on a free local port, for the benchmark and browser tests."""
+"""Run the app as a separate process on a free local port, and the browser that looks at it,
+for the benchmark and the browser tests."""
 
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ from pathlib import Path
 from geo.errors import HotspotDataError
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's chromium, which `make test` installs (Playwright cannot download a browser here)."""
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+"""The map's frame in the page (streamlit-folium's component)."""
 
 
 @contextmanager

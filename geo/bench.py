@@ -48,7 +48,7 @@ import pyarrow.csv as pacsv
 import shapely
 from pyproj import Transformer
 
-from geo.app_server import app_server
+from geo.app_server import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, app_server
 from geo.crimes import ASB, POLICE_UK_HEADER
 from geo.errors import HotspotDataError
 from geo.hotspots import BRITISH_NATIONAL_GRID, WGS84
@@ -93,12 +93,6 @@ ROWS_PER_POINT = 14
 NAIVE_RATIO, FLOOR_RATIO, PAYLOAD_RATIO = 0.4, 2.5, 0.25
 MAX_SHIFT_M = 1.0
 MEMORY_LIMIT = 10**9
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 POLYGON = "path.leaflet-interactive"
 
 

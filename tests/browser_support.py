@@ -5,16 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from geo.app_server import ROOT, app_server
+from geo.app_server import MAP_FRAME, ROOT, app_server
 
-CHROMIUM = Path("/usr/bin/chromium")
+__all__ = ["ARTIFACTS", "IDLE", "MAP_FRAME", "TILE_HOST", "open_page", "serve"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 TILE_HOST = "tile.openstreetmap.org"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 

@@ -31,7 +31,8 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium driven by Playwright; skipped, saying why, when it is not installed."""
-    from tests.browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+    from geo.app_server import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser_support import ARTIFACTS
 
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (make test installs it)")
