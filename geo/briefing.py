@@ -106,9 +106,18 @@ class BriefingPage:
     is_sample: bool
 
 
-def briefing_page(dataset: Dataset, period: Period, town: str | None = None) -> BriefingPage:
-    """The briefing of a dataset for a period, for one town or (None) the whole programme."""
-    table = hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, period)
+def briefing_page(
+    dataset: Dataset,
+    period: Period,
+    town: str | None = None,
+    table: pd.DataFrame | None = None,
+) -> BriefingPage:
+    """The briefing of a dataset for a period, for one town or (None) the whole programme.
+
+    `table` is the period's hotspot table when the caller already has it (the app caches it).
+    """
+    if table is None:
+        table = hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, period)
     hotspots = dataset.hotspots
     if town:
         if town not in dataset.towns:

@@ -56,13 +56,6 @@ def last_good_dataset() -> tuple[Dataset | None, str]:
     return dataset, ""
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def figures_table(folder: str, version: str, period: str) -> pd.DataFrame:
-    """The per-hotspot table for a period, computed once per dataset version and period."""
-    dataset = _load(folder, version)
-    return hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, Period.parse(period))
-
-
 @st.cache_data(max_entries=16, show_spinner=False)
 def briefing_file(folder: str, version: str, period: str, town: str | None, kind: str) -> bytes:
     """The briefing as PDF or PNG bytes, drawn once per dataset version, period and town."""
@@ -82,11 +75,6 @@ def evaluation_table_cached(folder: str, version: str, period: str) -> pd.DataFr
 def evaluation_for(dataset: Dataset, period: Period) -> pd.DataFrame:
     """The evaluated per-hotspot table of `dataset` for `period` (cached)."""
     return evaluation_table_cached(str(dataset.folder.resolve()), dataset.version, str(period))
-
-
-def table_for(dataset: Dataset, period: Period) -> pd.DataFrame:
-    """The per-hotspot figures of `dataset` for `period` (cached)."""
-    return figures_table(str(dataset.folder.resolve()), dataset.version, str(period))
 
 
 def sample_notice(dataset: Dataset) -> None:

@@ -22,7 +22,7 @@ from geo.mapping import WALL_STYLE, base_map, hotspot_layer
 from geo.period import Period
 from geo.scales import asb_change_scale
 from geo.tiles import tile_source
-from pages._common import last_good_dataset
+from pages._common import evaluation_for, last_good_dataset
 
 REFRESH_SECONDS = 60
 WALL_CSS = (Path(__file__).parent / "wall.css").read_text()
@@ -74,7 +74,8 @@ def wall() -> None:
         return
     town, rotation = _town(dataset, rotate)
     period = _period(dataset)
-    page = briefing_page(dataset, period, town)
+    table = evaluation_for(dataset, period)  # cached: a refresh with no new data computes nothing
+    page = briefing_page(dataset, period, town, table)
     badge = "<span class='wall-badge'>SAMPLE DATA</span>" if dataset.is_sample else ""
     notes = " · ".join(escape(n) for n in (rotation, problem) if n)
     st.html(
@@ -85,7 +86,7 @@ def wall() -> None:
     left, right = st.columns([5, 6], gap="medium")
     left.html(headlines_html(headlines(page.figures)))
     scale = asb_change_scale()
-    everything = briefing_page(dataset, period)
+    everything = briefing_page(dataset, period, table=table)
     with right:
         st_folium(
             base_map(tile_source(), WALL_STYLE, fill_frame=True),

@@ -203,15 +203,17 @@ downloads = st.columns(4)
 stem = f"hotspots-{period.start}-{period.end}" + ("" if town == ALL_TOWNS else f"-{town}")
 downloads[0].download_button(
     "Download table (CSV)",
-    table_csv(table.drop(columns=["asb_monthly"])),
+    lambda: table_csv(table.drop(columns=["asb_monthly"])),
     file_name=f"{stem}.csv",
     mime="text/csv",
+    on_click="ignore",
 )
 downloads[1].download_button(
     "Download hotspots (GeoJSON)",
-    hotspots_geojson(hotspots, table.drop(columns=["asb_monthly"])),
+    lambda: hotspots_geojson(hotspots, table.drop(columns=["asb_monthly"])),
     file_name=f"{stem}.geojson",
     mime="application/geo+json",
+    on_click="ignore",
 )
 folder_key = (str(dataset.folder.resolve()), dataset.version, str(period))
 briefing_town = None if town == ALL_TOWNS else town

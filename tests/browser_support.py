@@ -21,7 +21,7 @@ def serve(folder: Path) -> Iterator[str]:
 
 def open_page(browser, url: str, width: int = 1600, height: int = 1000):
     """A new page at `url`, once the script has finished; returns (page, requested URLs)."""
-    page = browser.new_page(viewport={"width": width, "height": height})
+    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(url)

@@ -126,3 +126,16 @@ def test_tooltip_carries_significance_and_dosage(browser, server):
     text = tooltip.inner_text()
     assert "rate ratio" in text and "h/week" in text and "trend:" in text
     page.close()
+
+
+def test_downloads_are_made_on_click(browser, server):
+    page, _, _ = _open(browser, f"{server}/?town=Heanor")
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Download table (CSV)").click()
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert lines[0].startswith("hotspot_id,name,town,asb_before,asb_after,asb_change_pct")
+    assert len(lines) == 1 + 3 and all(",Heanor," in line for line in lines[1:])
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Briefing (PDF)").click()
+    assert Path(download.value.path()).read_bytes()[:4] == b"%PDF"
+    page.close()

@@ -137,6 +137,21 @@ def test_a_new_empty_folder_still_offers_the_import(monkeypatch, tmp_path, missi
 # what a person sees, in Debian's chromium
 
 
+def _upload_and_check(page, crime_file, outcome: str) -> None:
+    """Put one crime file in the crimes uploader, press Check, and wait for `outcome`."""
+    from playwright.sync_api import expect
+
+    from tests.browser_support import IDLE
+
+    uploads = page.locator("[data-testid=stFileUploader] input[type=file]")
+    uploads.nth(1).set_input_files(str(crime_file))
+    expect(page.get_by_role("button", name="Check files")).to_be_enabled()
+    page.wait_for_selector(IDLE)
+    page.get_by_role("button", name="Check files").click()
+    page.get_by_text(outcome).wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE)
+
+
 @pytest.fixture(scope="module")
 def data_server(tmp_path_factory):
     from tests.browser_support import serve
@@ -148,18 +163,11 @@ def data_server(tmp_path_factory):
 def test_in_a_browser_a_bad_file_is_listed_then_a_good_one_committed(
     browser, data_server, tmp_path
 ):
-    from playwright.sync_api import expect
 
     from tests.browser_support import ARTIFACTS, IDLE, TILE_HOST, open_page
 
     page, requests = open_page(browser, f"{data_server}/data")
-    uploads = page.locator("[data-testid=stFileUploader] input[type=file]")
-    uploads.nth(1).set_input_files(str(BAD_FILES / "crimes" / "bad-month-street.csv"))
-    expect(page.get_by_role("button", name="Check files")).to_be_enabled()
-    page.wait_for_selector(IDLE)
-    page.get_by_role("button", name="Check files").click()
-    page.get_by_text("1 problem(s).").wait_for(timeout=60_000)
-    page.wait_for_selector(IDLE)
+    _upload_and_check(page, BAD_FILES / "crimes" / "bad-month-street.csv", "1 problem(s).")
     page.screenshot(path=str(ARTIFACTS / "data-page-problem.png"), full_page=True)
     assert page.get_by_role("button", name="Commit to the dataset").count() == 0
 
@@ -168,12 +176,7 @@ def test_in_a_browser_a_bad_file_is_listed_then_a_good_one_committed(
     good = write_street_csv(tmp_path / "2024-02-test-street.csv", month_rows("2024-02", 3))
     page, more = open_page(browser, f"{data_server}/data")
     requests += more
-    page.locator("[data-testid=stFileUploader] input[type=file]").nth(1).set_input_files(str(good))
-    expect(page.get_by_role("button", name="Check files")).to_be_enabled()
-    page.wait_for_selector(IDLE)
-    page.get_by_role("button", name="Check files").click()
-    page.get_by_text("What committing will do").wait_for(timeout=60_000)
-    page.wait_for_selector(IDLE)
+    _upload_and_check(page, good, "What committing will do")
     page.screenshot(path=str(ARTIFACTS / "data-page-ready.png"), full_page=True)
     page.get_by_role("button", name="Commit to the dataset").click()
     page.get_by_text("Imported. The map now shows the new data.").wait_for(timeout=60_000)
