@@ -17,7 +17,7 @@ $(VENV)/dev.stamp: $(VENV)/app.stamp requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-$(SAMPLE)/SAMPLE.md: geo/sample.py geo/places.py | $(VENV)/app.stamp
+$(SAMPLE)/SAMPLE.md: tools/sample.py tools/places.py | $(VENV)/app.stamp
 	$(PY) -m geo sample --out $(SAMPLE)
 
 sample: $(SAMPLE)/SAMPLE.md
@@ -29,8 +29,8 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
 lint: $(VENV)/dev.stamp
-	$(PY) -m ruff check app.py app_probes.py geo pages tests
-	$(PY) -m ruff format --check app.py app_probes.py geo pages tests
+	$(PY) -m ruff check app.py geo pages tools tests
+	$(PY) -m ruff format --check app.py geo pages tools tests
 
 test: $(VENV)/dev.stamp chromium lint
 	$(PY) -m pytest

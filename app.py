@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo.assets import vendor_leaflet
+from geo.view.assets import vendor_leaflet
 
 st.set_page_config(page_title="Hotspot patrol map", page_icon=":round_pushpin:", layout="wide")
 vendor_leaflet(Path(__file__).parent / "static")

@@ -1,4 +1,4 @@
-"""`python -m geo …`: the command line of the hotspot library (see DESIGN.md, "Command line")."""
+"""`python -m geo …`: the command line of the hotspot library (verbs listed in the README)."""
 
 from __future__ import annotations
 
@@ -67,17 +67,17 @@ def run_summary(args: argparse.Namespace) -> None:
     the interpreter lock) while pandas and geopandas load; problems are still reported in order.
     """
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # no BLAS here; idle BLAS threads spin
-    from geo.crimes import read_crimes
+    from geo.io.crimes import read_crimes
 
     gc.disable()  # a short run whose data holds no cycles: no need to walk what imports made
     with ThreadPoolExecutor(max_workers=1) as pool:
         crimes = pool.submit(read_crimes, args.crimes)
         import numpy as np
 
-        from geo.aggregate import count_crimes
-        from geo.figures import hotspot_table
-        from geo.hotspots import read_hotspots
-        from geo.patrols import empty_patrols, read_patrols
+        from geo.analysis.aggregate import count_crimes
+        from geo.analysis.figures import hotspot_table
+        from geo.io.hotspots import read_hotspots
+        from geo.io.patrols import empty_patrols, read_patrols
         from geo.period import Period
 
         period = Period.parse(args.period)
@@ -110,9 +110,9 @@ def _json_default(value: object) -> object:
 
 def run_briefing(args: argparse.Namespace) -> None:
     """Write the briefing of a dataset folder as PDF or PNG."""
-    from geo.briefing import briefing_page, write
-    from geo.dataset import data_folder, load_dataset
     from geo.period import Period
+    from geo.store.dataset import data_folder, load_dataset
+    from geo.view.briefing import briefing_page, write
 
     dataset = load_dataset(args.data or data_folder())
     period = Period.parse(args.period) if args.period else dataset.default_period
@@ -122,7 +122,7 @@ def run_briefing(args: argparse.Namespace) -> None:
 
 def run_import(args: argparse.Namespace) -> None:
     """Check the files, then commit them; on bad input the dataset folder is left as it was."""
-    from geo.importer import import_files
+    from geo.store.importer import import_files
 
     staged, result = import_files(args.data, args.kind, args.files)
     for finding in staged.warnings:
@@ -132,15 +132,15 @@ def run_import(args: argparse.Namespace) -> None:
 
 
 def run_bench(args: argparse.Namespace) -> None:
-    """Generate data, time the pipeline against its comparisons, print the table (geo.bench)."""
-    from geo.bench import run
+    """Generate data, time the pipeline against its comparisons, print the table (tools.bench)."""
+    from tools.bench import run
 
     run(quick=args.quick, work=args.work, out=sys.stdout)
 
 
 def run_sample(args: argparse.Namespace) -> None:
     """Write the deterministic sample dataset."""
-    from geo.sample import write_sample
+    from tools.sample import write_sample
 
     write_sample(args.out)
     print(f"sample dataset written to {args.out}", file=sys.stderr)

@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.briefing import briefing_page, render
-from geo.dataset import Dataset, data_folder, dataset_version, load_dataset
+from geo.analysis.evaluation import evaluation_table
+from geo.analysis.figures import hotspot_table
 from geo.errors import HotspotDataError
-from geo.evaluation import evaluation_table
-from geo.figures import hotspot_table
 from geo.period import Period
+from geo.store.dataset import Dataset, data_folder, dataset_version, load_dataset
+from geo.view.briefing import briefing_page, render
 
 OGL_ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0."

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.charts import dose_response_chart
-from geo.dataset import Dataset
-from geo.evaluation import control_pair, hotspot_wdd
-from geo.figures import monthly_asb, weekly_patrols
+from geo.analysis.evaluation import control_pair, hotspot_wdd
+from geo.analysis.figures import monthly_asb, weekly_patrols
+from geo.analysis.stats import wdd_reading
+from geo.analysis.trends import TREND_RULES
 from geo.period import Period
-from geo.stats import wdd_reading
-from geo.trends import TREND_RULES
+from geo.store.dataset import Dataset
+from geo.view.charts import dose_response_chart
 from pages._common import plain
 
 TABLE_COLUMNS = {

@@ -15,13 +15,13 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.briefing import briefing_page, headlines, headlines_html, legend_strip_html
-from geo.dataset import Dataset
 from geo.errors import HotspotDataError
-from geo.mapping import WALL_STYLE, base_map, hotspot_layer
 from geo.period import Period
-from geo.scales import asb_change_scale
-from geo.tiles import tile_source
+from geo.store.dataset import Dataset
+from geo.view.briefing import briefing_page, headlines, headlines_html, legend_strip_html
+from geo.view.mapping import WALL_STYLE, base_map, hotspot_layer
+from geo.view.scales import asb_change_scale
+from geo.view.tiles import tile_source
 from pages._common import evaluation_for, last_good_dataset
 
 REFRESH_SECONDS = 60

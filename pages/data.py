@@ -1,7 +1,7 @@
 """The data page (`/data`): upload files, see them checked and previewed, commit; data quality.
 
-Layout and widgets only: checking, committing and the quality report are geo.importer and
-geo.quality, the same code as `python -m geo import`.
+Layout and widgets only: checking, committing and the quality report are geo.store.importer and
+geo.store.quality, the same code as `python -m geo import`.
 """
 
 from __future__ import annotations
@@ -9,18 +9,18 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.dataset import Dataset, data_folder
 from geo.errors import HotspotDataError
-from geo.importer import (
+from geo.store.dataset import Dataset, data_folder
+from geo.store.importer import (
     MAX_UPLOAD_BYTES,
     Staged,
     check_uploads,
     commit,
     plan_table,
-    preview_map,
 )
-from geo.quality import FAR_M, QualityReport, quality_report
-from geo.tiles import tile_source
+from geo.store.quality import FAR_M, QualityReport, quality_report
+from geo.view.preview import preview_map
+from geo.view.tiles import tile_source
 from pages._common import current_dataset, plain
 
 folder = data_folder()
@@ -125,7 +125,7 @@ def _show(staged: Staged) -> None:
 
 @st.cache_data(max_entries=4, show_spinner="Checking the dataset…")
 def _quality(folder_key: str, version: str, _dataset: Dataset) -> QualityReport:
-    """The report, once per dataset version (the dataset itself is not hashed: pitfall 4)."""
+    """The report, once per dataset version (keyed on the version: a GeoDataFrame is unhashable)."""
     return quality_report(_dataset)
 
 

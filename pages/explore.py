@@ -5,14 +5,14 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.analysis.evaluation import programme_wdd
+from geo.analysis.figures import programme_figures
 from geo.errors import HotspotDataError
-from geo.evaluation import programme_wdd
-from geo.export import hotspots_geojson, table_csv
-from geo.figures import programme_figures
-from geo.mapping import build_map, format_change, selection_outline
 from geo.period import Period
-from geo.scales import asb_change_scale, bivariate_scale, hours_scale
-from geo.tiles import tile_source
+from geo.view.export import hotspots_geojson, table_csv
+from geo.view.mapping import build_map, format_change, selection_outline
+from geo.view.scales import asb_change_scale, bivariate_scale, hours_scale
+from geo.view.tiles import tile_source
 from pages._common import (
     OGL_ATTRIBUTION,
     briefing_file,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from geo.app_server import MAP_FRAME, ROOT, app_server
+from tools.app_server import MAP_FRAME, ROOT, app_server
 
 __all__ = ["ARTIFACTS", "IDLE", "MAP_FRAME", "TILE_HOST", "open_page", "serve"]
 ARTIFACTS = ROOT / "tests" / "artifacts"

@@ -21,7 +21,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The generated sample dataset, written once per test session."""
-    from geo.sample import write_sample
+    from tools.sample import write_sample
 
     out = tmp_path_factory.mktemp("sample") / "sample"
     write_sample(out)
@@ -31,8 +31,8 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium driven by Playwright; skipped, saying why, when it is not installed."""
-    from geo.app_server import CHROMIUM, CHROMIUM_ARGS
     from tests.browser_support import ARTIFACTS
+    from tools.app_server import CHROMIUM, CHROMIUM_ARGS
 
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (make test installs it)")

@@ -10,7 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry import box
 
-from geo.crimes import ASB, POLICE_UK_HEADER
+from geo.io.crimes import ASB, POLICE_UK_HEADER
 
 FORCE = "Test Constabulary"
 

@@ -9,7 +9,7 @@ from tests.conftest import ROOT
 
 def test_metric_change_reads_and_counts_nothing_again(sample_dir):
     done = subprocess.run(
-        [sys.executable, str(ROOT / "app_probes.py"), "rerun", str(sample_dir), "2"],
+        [sys.executable, "-m", "tools.app_probes", "rerun", str(sample_dir), "2"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
     result = json.loads(done.stdout.strip().splitlines()[-1])

@@ -11,7 +11,10 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.bench import (
+from geo.cli import build_parser
+from geo.io.crimes import POLICE_UK_HEADER, read_crimes
+from geo.io.hotspots import read_hotspots
+from tools.bench import (
     HELD_OUT_SEED,
     TIMED_SEED,
     BenchSize,
@@ -24,9 +27,6 @@ from geo.bench import (
     summary_command,
     write_scripts,
 )
-from geo.cli import build_parser
-from geo.crimes import POLICE_UK_HEADER, read_crimes
-from geo.hotspots import read_hotspots
 
 TINY = BenchSize(rows=20_000, months=24, hotspots=50)
 

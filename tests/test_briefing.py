@@ -8,9 +8,9 @@ import pypdf
 import pytest
 from matplotlib.image import imread
 
-from geo.briefing import briefing_page, headlines, headlines_html, percent, render
-from geo.dataset import load_dataset
 from geo.errors import HotspotDataError
+from geo.store.dataset import load_dataset
+from geo.view.briefing import briefing_page, headlines, headlines_html, percent, render
 from tests.conftest import ROOT
 
 PUBLISHED = ["9,250", "111", "30,500", "−25%", "−45%", "−12%", "−2%"]

@@ -6,8 +6,8 @@ import zipfile
 import pandas as pd
 import pytest
 
-from geo.crimes import POLICE_UK_HEADER, read_crimes
 from geo.errors import HotspotDataError
+from geo.io.crimes import POLICE_UK_HEADER, read_crimes
 from tests.helpers import write_street_csv
 
 ROWS = [

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from geo.crime_months import crime_parts
-from geo.crimes import POLICE_UK_HEADER, CrimeSource, read_crime_data
 from geo.errors import HotspotDataError
-from geo.importer import InputFile, check_hotspots
-from geo.patrols import read_patrols
+from geo.io.crimes import POLICE_UK_HEADER, CrimeSource, read_crime_data
+from geo.io.patrols import read_patrols
+from geo.store.crime_months import crime_parts
+from geo.store.importer import InputFile, check_hotspots
 from tests.helpers import street_rows
 
 FUZZ = settings(

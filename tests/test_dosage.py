@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from geo.dosage import DOSAGE_COLUMNS, dosage, period_days
+from geo.analysis.dosage import DOSAGE_COLUMNS, dosage, period_days
 from geo.errors import HotspotDataError
-from geo.patrols import empty_patrols, read_patrols
+from geo.io.patrols import empty_patrols, read_patrols
 from geo.period import Period
 
 JAN_FEB_2024 = Period.parse("2024-01:2024-02")  # 31 + 29 = 60 days

@@ -6,22 +6,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.aggregate import count_crimes
-from geo.charts import dose_response_chart
-from geo.crimes import read_crimes
-from geo.evaluation import (
-    area_counts,
-    evaluation_table,
-    hotspot_wdd,
-    programme_wdd,
-    rings,
-)
-from geo.figures import hotspot_table, programme_figures
-from geo.hotspots import BRITISH_NATIONAL_GRID, read_hotspots
-from geo.patrols import empty_patrols
+from geo.analysis.aggregate import count_crimes
+from geo.analysis.areas import area_counts, rings
+from geo.analysis.evaluation import evaluation_table, hotspot_wdd, programme_wdd
+from geo.analysis.figures import hotspot_table, programme_figures
+from geo.analysis.stats import wdd
+from geo.crs import BRITISH_NATIONAL_GRID
+from geo.io.crimes import read_crimes
+from geo.io.hotspots import read_hotspots
+from geo.io.patrols import empty_patrols
 from geo.period import Period
-from geo.scales import BIVARIATE_3X3, MISSING_COLOUR, BivariateScale, bivariate_scale
-from geo.stats import wdd
+from geo.view.charts import dose_response_chart
+from geo.view.scales import BIVARIATE_3X3, MISSING_COLOUR, BivariateScale, bivariate_scale
 from tests.helpers import square_hotspots, write_street_csv
 
 ASB = "Anti-social behaviour"

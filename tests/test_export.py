@@ -4,7 +4,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import box
 
-from geo.export import hotspots_geojson, table_csv
+from geo.view.export import hotspots_geojson, table_csv
 
 
 def test_csv_neutralises_formulas_but_not_numbers():

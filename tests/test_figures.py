@@ -5,11 +5,11 @@ import math
 import pandas as pd
 import pytest
 
-from geo.aggregate import count_crimes
-from geo.crimes import read_crimes
-from geo.figures import change_pct, hotspot_table, monthly_asb, programme_figures
-from geo.hotspots import read_hotspots
-from geo.patrols import empty_patrols, read_patrols
+from geo.analysis.aggregate import count_crimes
+from geo.analysis.figures import change_pct, hotspot_table, monthly_asb, programme_figures
+from geo.io.crimes import read_crimes
+from geo.io.hotspots import read_hotspots
+from geo.io.patrols import empty_patrols, read_patrols
 from geo.period import Period
 from tests.helpers import square_hotspots, write_patrols, write_street_csv
 

@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
 from geo.errors import HotspotDataError
-from geo.hotspots import read_hotspots
+from geo.io.hotspots import read_hotspots
 
 HEANOR = box(-1.356, 53.012, -1.352, 53.015)
 

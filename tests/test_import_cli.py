@@ -11,11 +11,11 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
+from geo.analysis.figures import hotspot_table
 from geo.cli import main
-from geo.dataset import load_dataset
-from geo.figures import hotspot_table
-from geo.importer import check_uploads
 from geo.period import Period
+from geo.store.dataset import load_dataset
+from geo.store.importer import check_uploads
 from tests.conftest import ROOT
 from tests.helpers import write_patrols, write_street_csv
 from tests.test_importer import month_rows, small_dataset, tree

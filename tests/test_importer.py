@@ -1,4 +1,4 @@
-"""geo.importer and geo.safezip: check → commit, replacing months, atomic commits, locks, caps."""
+"""geo.store.importer and geo.io.safezip: check → commit, months replaced, atomic, locked."""
 
 from __future__ import annotations
 
@@ -15,21 +15,21 @@ import pandas as pd
 import pytest
 from shapely.geometry import Polygon, box
 
-from geo import importer
-from geo.crimes import read_crimes
-from geo.dataset import load_dataset
 from geo.errors import HotspotDataError
-from geo.folder_writes import lock, recover
-from geo.importer import (
+from geo.io.crimes import read_crimes
+from geo.io.safezip import SafeZip, open_zip
+from geo.store import importer
+from geo.store.dataset import load_dataset
+from geo.store.folder_writes import lock, recover
+from geo.store.importer import (
     InputFile,
     check,
     check_uploads,
     commit,
     import_files,
-    preview_map,
 )
-from geo.safezip import SafeZip, open_zip
-from geo.tiles import tile_source
+from geo.view.preview import preview_map
+from geo.view.tiles import tile_source
 from tests.helpers import FORCE, square_hotspots, street_rows, write_patrols, write_street_csv
 
 A = (-1.36, 53.01, -1.35, 53.02)

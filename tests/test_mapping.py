@@ -9,11 +9,11 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from geo.figures import SUMMARY_COLUMNS
-from geo.mapping import build_map, hotspot_data, legend_html, tooltip_fields
-from geo.outline_codec import decode_outline
-from geo.scales import MISSING_COLOUR, RDBU_7, asb_change_scale, hours_scale
-from geo.tiles import OSM_URL, tile_source
+from geo.analysis.figures import SUMMARY_COLUMNS
+from geo.view.mapping import build_map, hotspot_data, legend_html, tooltip_fields
+from geo.view.outline_codec import decode_outline
+from geo.view.scales import MISSING_COLOUR, RDBU_7, asb_change_scale, hours_scale
+from geo.view.tiles import OSM_URL, tile_source
 
 HOSTILE = "<b>Bold</b> & <img src=x onerror=alert(1)>"
 

@@ -6,7 +6,7 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from geo.outline_codec import decimals_of, decode_outline, encode_outline
+from geo.view.outline_codec import decimals_of, decode_outline, encode_outline
 
 
 def test_polygon_with_hole_round_trips():

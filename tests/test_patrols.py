@@ -3,7 +3,7 @@
 import pytest
 
 from geo.errors import HotspotDataError
-from geo.patrols import read_patrols
+from geo.io.patrols import read_patrols
 from tests.helpers import write_patrols
 
 GOOD = ("A", "2025-03-01T18:00", "2025-03-01T18:45", 2, 0, 5)

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.mapping import hotspot_data
-from geo.outline_codec import decode_outline
-from geo.payload import geojson_bytes, map_geometries
-from geo.scales import asb_change_scale
+from geo.view.mapping import hotspot_data
+from geo.view.outline_codec import decode_outline
+from geo.view.payload import geojson_bytes, map_geometries
+from geo.view.scales import asb_change_scale
 
 DERBY = (435_000.0, 336_000.0)  # British National Grid metres
 
@@ -45,7 +45,7 @@ def _metres(values: np.ndarray) -> np.ndarray:
 
 
 def _largest_vertex_shift(before: gpd.GeoSeries, after: np.ndarray) -> float:
-    """Independently of geo.payload: each original vertex's distance to the new outline."""
+    """Independently of geo.view.payload: each original vertex's distance to the new outline."""
     old, new = _metres(before.values), _metres(after)
     worst = 0.0
     for original, drawn in zip(old, new):

@@ -1,4 +1,4 @@
-"""geo.quality on a small dataset built so that every check has a known answer."""
+"""geo.store.quality on a small dataset built so that every check has a known answer."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from shapely.geometry import box
 
-from geo.dataset import load_dataset
-from geo.quality import overlapping_hotspots, quality_report
+from geo.store.dataset import load_dataset
+from geo.store.quality import overlapping_hotspots, quality_report
 from tests.helpers import write_patrols, write_street_csv
 
 # A and B overlap by a quarter of A; C is far to the east on its own.

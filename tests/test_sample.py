@@ -4,9 +4,9 @@ import hashlib
 
 import pytest
 
-from geo.dataset import load_dataset
-from geo.figures import hotspot_table, programme_figures
-from geo.sample import across, sample_period, write_sample
+from geo.analysis.figures import hotspot_table, programme_figures
+from geo.store.dataset import load_dataset
+from tools.sample import across, sample_period, write_sample
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_sample_is_deterministic(tmp_path, sample_dir):
             p
             for p in folder.rglob("*")
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-        )  # hidden: the crime cache (geo.crime_cache), written when the dataset is loaded
+        )  # hidden: the crime cache (geo.io.crime_cache), written when the dataset is loaded
         return {
             str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files
         }

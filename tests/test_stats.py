@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.errors import HotspotDataError
-from geo.stats import (
+from geo.analysis.stats import (
     poisson_z,
     rate_ratio,
     rate_ratios,
@@ -18,6 +17,7 @@ from geo.stats import (
     wdd,
     wdd_reading,
 )
+from geo.errors import HotspotDataError
 
 # Wheeler & Ratcliffe (2018) worked example, in (pre, post) order per area.
 PAPER = {

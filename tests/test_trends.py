@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from geo.analysis.stats import poisson_z
+from geo.analysis.trends import TREND_RULES, classify_trend
 from geo.errors import HotspotDataError
-from geo.stats import poisson_z
-from geo.trends import TREND_RULES, classify_trend
 
 QUIET_YEAR = [0] * 12
 

@@ -1,7 +1,7 @@
 """Measure the app as Streamlit runs it, for `python -m geo bench` (which runs this file as its
 own process, so the domain library never imports streamlit).
 
-    python app_probes.py rerun DATASET_FOLDER REPETITIONS
+    python -m tools.app_probes rerun DATASET_FOLDER REPETITIONS
 
 prints JSON: the median seconds of the map page's rerun after switching the metric (AppTest), and
 how many times crime files were read or counted during those reruns (it should be never).
@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import geo.dataset
+import geo.store.dataset
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
@@ -52,8 +52,8 @@ def rerun(folder: Path, repetitions: int) -> dict:
         return {"skipped": f"the page raised {at.exception[0].value}"}
     times = []
     with (
-        counting(geo.dataset, "read_crimes_cached") as reads,
-        counting(geo.dataset, "count_crimes") as aggregations,
+        counting(geo.store.dataset, "read_crimes_cached") as reads,
+        counting(geo.store.dataset, "count_crimes") as aggregations,
     ):
         for turn in range(repetitions):
             start = time.perf_counter()

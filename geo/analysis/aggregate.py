@@ -51,7 +51,7 @@ class CrimeCounts:
 
 
 def count_crimes(crimes: pd.DataFrame, hotspots: gpd.GeoDataFrame) -> CrimeCounts:
-    """Aggregate crime rows (see geo.crimes) against hotspot polygons (WGS84)."""
+    """Aggregate crime rows (see geo.io.crimes) against hotspot polygons (WGS84)."""
     force = _force_counts(crimes)
     lon = crimes["lon"].to_numpy(dtype=float)
     lat = crimes["lat"].to_numpy(dtype=float)

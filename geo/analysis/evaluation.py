@@ -1,106 +1,34 @@
 """Did it work, here, and can we tell? Significance, displacement and dosage per hotspot.
 
 - Significance: a Poisson z (2(√after − √before)) and a rate ratio with its 95% interval per
-  hotspot; hotspots with too few events to tell (geo.stats.too_few) are marked.
-- Displacement and control: the weighted displacement difference (WDD) test with, for each
-  hotspot, a buffer ring of `ring_m` metres round it (outside every hotspot) as the displacement
-  area, and as control the rest of the force outside all hotspots and rings (or control polygons
-  the user supplies), scaled to the size of the area it controls for (see geo.stats.wdd).
+  hotspot; hotspots with too few events to tell (geo.analysis.stats.too_few) are marked.
+- Displacement and control: the weighted displacement difference (WDD) test against the rings
+  and control area counted once at load (geo.analysis.areas), the control scaled to the size of
+  the area it controls for (see geo.analysis.stats.wdd).
 - Dosage: hours per week, visits per day, minutes per visit, share of visits of 15 minutes or more.
-- Trend: a class over the monthly ASB of the period and the year before (geo.trends).
+- Trend: a class over the monthly ASB of the period and the year before (geo.analysis.trends).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from geo.aggregate import CrimeCounts, count_crimes
-from geo.dosage import dosage
-from geo.figures import sum_in_period
-from geo.hotspots import BRITISH_NATIONAL_GRID, WGS84
+from geo.analysis.aggregate import CrimeCounts
+from geo.analysis.areas import AreaCounts
+from geo.analysis.dosage import dosage
+from geo.analysis.figures import sum_in_period
+from geo.analysis.stats import WDDResult, rate_ratios, wdd
+from geo.analysis.trends import classify_trend
 from geo.period import Period
-from geo.stats import WDDResult, rate_ratios, wdd
-from geo.trends import classify_trend
-
-RING_M = 200
-"""Default width of the displacement ring round each hotspot, in metres."""
 
 EVALUATION_COLUMNS = [
     "asb_z", "asb_rr", "asb_rr_low", "asb_rr_high", "asb_too_few", "ring_asb_before",
     "ring_asb_after", "wdd_estimate", "wdd_z", "wdd_p", "hours_per_week", "visits_per_day",
     "minutes_per_visit", "share_15_min", "trend", "asb_monthly",
 ]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class AreaCounts:
-    """Crime counts of the displacement rings and of everything the evaluation covers.
-
-    - `rings`: per ring, keyed by the hotspot_id it surrounds.
-    - `covered`: hotspots and rings together, to count each crime in them once.
-    - `control`: by month, located crimes in the control area (index month ordinal).
-    """
-
-    ring_m: int
-    rings: CrimeCounts
-    covered: CrimeCounts
-    control: pd.DataFrame
-    control_source: str
-
-
-def rings(hotspots: gpd.GeoDataFrame, width_m: float = RING_M) -> gpd.GeoDataFrame:
-    """A ring `width_m` wide round each hotspot, outside every hotspot (built in metres)."""
-    metres = hotspots.to_crs(BRITISH_NATIONAL_GRID)
-    shapes = metres.geometry.to_numpy()
-    buffers = shapely.buffer(shapes, width_m, quad_segs=16)
-    ring_idx, near_idx = shapely.STRtree(shapes).query(buffers, predicate="intersects")
-    outside = [
-        shapely.difference(buffer, shapely.union_all(shapes[near_idx[ring_idx == i]]))
-        for i, buffer in enumerate(buffers)
-    ]  # each buffer less only the hotspots it touches: fast with thousands of hotspots
-    frame = gpd.GeoDataFrame(
-        {"hotspot_id": metres["hotspot_id"].to_numpy(), "name": metres["name"].to_numpy()},
-        geometry=outside,
-        crs=BRITISH_NATIONAL_GRID,
-    )
-    return frame.to_crs(WGS84)
-
-
-def area_counts(
-    crimes: pd.DataFrame,
-    hotspots: gpd.GeoDataFrame,
-    ring_m: int = RING_M,
-    control: gpd.GeoDataFrame | None = None,
-) -> AreaCounts:
-    """Count crimes in the rings, in hotspots ∪ rings, and in the control area, by month."""
-    ring_frame = rings(hotspots, ring_m)
-    ring_counts = count_crimes(crimes, ring_frame)
-    together = pd.concat(
-        [hotspots[["hotspot_id", "geometry"]], ring_frame[["hotspot_id", "geometry"]]]
-    )
-    together["hotspot_id"] = [f"h:{i}" for i in hotspots["hotspot_id"]] + [
-        f"r:{i}" for i in ring_frame["hotspot_id"]
-    ]
-    covered = count_crimes(crimes, gpd.GeoDataFrame(together, geometry="geometry", crs=WGS84))
-    if control is not None:
-        control_counts = count_crimes(crimes, control).programme()
-        source = "the control areas supplied"
-    else:
-        control_counts = located_by_month(crimes).sub(covered.programme(), fill_value=0)
-        source = f"the rest of the force outside hotspots and their {ring_m} m rings"
-    return AreaCounts(ring_m, ring_counts, covered, control_counts, source)
-
-
-def located_by_month(crimes: pd.DataFrame) -> pd.DataFrame:
-    """Crimes with a location, and the ASB among them, by month."""
-    located = crimes[crimes["lon"].notna() & crimes["lat"].notna()]
-    return located.groupby("month").agg(crime=("asb", "size"), asb=("asb", "sum"))
 
 
 def evaluation_table(
@@ -110,7 +38,7 @@ def evaluation_table(
     patrols: pd.DataFrame,
     period: Period,
 ) -> pd.DataFrame:
-    """The hotspot table (geo.figures.hotspot_table) with significance, WDD, dosage and trend."""
+    """The hotspot table (figures.hotspot_table) with significance, WDD, dosage and trend."""
     out = table.copy()
     ids = out["hotspot_id"]
     ratios = rate_ratios(out["asb_before"].to_numpy(), out["asb_after"].to_numpy())

@@ -19,12 +19,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from geo.dataset import Dataset
+from geo.analysis.figures import ProgrammeFigures, hotspot_table, programme_figures
+from geo.crs import BRITISH_NATIONAL_GRID
 from geo.errors import HotspotDataError
-from geo.figures import ProgrammeFigures, hotspot_table, programme_figures
-from geo.hotspots import BRITISH_NATIONAL_GRID
 from geo.period import Period
-from geo.scales import MISSING_COLOUR, Scale, asb_change_scale
+from geo.store.dataset import Dataset
+from geo.view.scales import MISSING_COLOUR, Scale, asb_change_scale
 
 BACKGROUND = "#0d1117"
 PANEL = "#161b22"

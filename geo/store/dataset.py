@@ -15,13 +15,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.aggregate import CrimeCounts, count_crimes
-from geo.crime_cache import read_crimes_cached
-from geo.crimes import street_files_in
+from geo.analysis.aggregate import CrimeCounts, count_crimes
+from geo.analysis.areas import RING_M, AreaCounts, area_counts
 from geo.errors import HotspotDataError
-from geo.evaluation import RING_M, AreaCounts, area_counts
-from geo.hotspots import read_hotspots
-from geo.patrols import empty_patrols, read_patrols
+from geo.io.crime_cache import read_crimes_cached
+from geo.io.crimes import street_files_in
+from geo.io.hotspots import read_hotspots
+from geo.io.patrols import empty_patrols, read_patrols
 from geo.period import Period
 
 DEFAULT_FOLDER = Path("data/sample")

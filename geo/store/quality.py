@@ -25,12 +25,12 @@ import pandas as pd
 import pyproj
 import shapely
 
-from geo.crime_months import CRIME_FOLDER, duplicate_crime_months
-from geo.crimes import read_crimes
-from geo.dataset import Dataset
-from geo.figures import sum_in_period
-from geo.hotspots import BRITISH_NATIONAL_GRID, WGS84
+from geo.analysis.figures import sum_in_period
+from geo.crs import BRITISH_NATIONAL_GRID, WGS84
+from geo.io.crimes import read_crimes
 from geo.period import Period
+from geo.store.crime_months import CRIME_FOLDER, duplicate_crime_months
+from geo.store.dataset import Dataset
 
 FAR_M = 1000
 """Crime rows farther than this from every hotspot are counted as outside their surroundings."""
@@ -102,7 +102,7 @@ class QualityReport:
 def quality_report(
     dataset: Dataset, crimes: pd.DataFrame | None = None, far_m: int = FAR_M
 ) -> QualityReport:
-    """Check a loaded dataset; `crimes` (geo.crimes rows) is read from its folder when not given."""
+    """Check a loaded dataset; `crimes` (geo.io.crimes rows) is read from its folder if None."""
     if crimes is None:
         crime_folder = dataset.folder / CRIME_FOLDER
         crimes = read_crimes([crime_folder]) if crime_folder.is_dir() else read_crimes([])

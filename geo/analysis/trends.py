@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from geo.analysis.stats import poisson_z
 from geo.errors import HotspotDataError
-from geo.stats import poisson_z
 
 Z_CLEAR = 1.96
 """A Poisson z beyond ±this between the halves is a clear rise or fall."""

@@ -12,7 +12,8 @@ neighbours that share an edge) in towns over England.
   must give every hotspot the same counts.
 - The dataset's crime files read as the app reads them: from the CSVs (writing the Parquet
   cache), from the cache, and after one month's file changed; then the app's whole dataset load.
-- The map payload (geo.payload through geo.mapping) beside folium's plain `GeoJson` of the frame,
+- The map payload (geo.view.payload through geo.view.mapping) beside folium's plain `GeoJson`
+  of the frame,
   both serialised as folium embeds them; the largest shift of a vertex; shared edges kept.
 - A national size: time and memory, beside the parse floor.
 - The page's rerun time for a metric change (AppTest), with the crime reads and counts those
@@ -48,10 +49,10 @@ import pyarrow.csv as pacsv
 import shapely
 from pyproj import Transformer
 
-from geo.app_server import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, app_server
-from geo.crimes import ASB, POLICE_UK_HEADER
+from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.errors import HotspotDataError
-from geo.hotspots import BRITISH_NATIONAL_GRID, WGS84
+from geo.io.crimes import ASB, POLICE_UK_HEADER
+from tools.app_server import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, app_server
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMED_SEED = 20250101
@@ -408,11 +409,14 @@ options = pacsv.ConvertOptions(include_columns=["Month", "Longitude", "Latitude"
 print(sum(pacsv.read_csv(f, convert_options=options).num_rows for f in files))
 '''
 
-LOAD_CODE = "import sys, pathlib, geo.dataset; geo.dataset.load_dataset(pathlib.Path(sys.argv[1]))"
+LOAD_CODE = (
+    "import sys, pathlib, geo.store.dataset; "
+    "geo.store.dataset.load_dataset(pathlib.Path(sys.argv[1]))"
+)
 """The app's dataset load of one folder, run with `python -c` from the project folder."""
 CRIMES_CODE = (
-    "import sys, pathlib, geo.crime_cache; folder = pathlib.Path(sys.argv[1]); "
-    "geo.crime_cache.read_crimes_cached(folder, [folder / 'crimes'])"
+    "import sys, pathlib, geo.io.crime_cache; folder = pathlib.Path(sys.argv[1]); "
+    "geo.io.crime_cache.read_crimes_cached(folder, [folder / 'crimes'])"
 )
 """The dataset's crime files read through the Parquet cache, as the app's load reads them."""
 
@@ -596,14 +600,14 @@ def summary_table(summary_csv: str) -> pd.DataFrame:
 
 
 def payload(hotspots: gpd.GeoDataFrame, table: pd.DataFrame) -> Payload:
-    """What our map sends for the hotspots (geo.mapping.hotspot_data: compact outlines, dots,
+    """What our map sends for the hotspots (geo.view.mapping.hotspot_data: compact outlines, dots,
     tooltip figures) against `folium.GeoJson` of the same frame."""
     import folium
 
-    from geo.mapping import compact_json, hotspot_data
-    from geo.outline_codec import decode_outline
-    from geo.payload import max_shift
-    from geo.scales import asb_change_scale
+    from geo.view.mapping import compact_json, hotspot_data
+    from geo.view.outline_codec import decode_outline
+    from geo.view.payload import max_shift
+    from geo.view.scales import asb_change_scale
 
     shown = hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
     start = time.perf_counter()
@@ -674,9 +678,9 @@ def rerun_seconds(sample: Path, repetitions: int) -> Rerun | str:
     """Median time of the map page's rerun after switching the metric (AppTest), and how often
     crime files were read or counted meanwhile (should be never); or why it was skipped.
 
-    AppTest runs in its own process (app_probes.py), so this library never imports streamlit.
+    AppTest runs in its own process (tools.app_probes), so this library never imports streamlit.
     """
-    command = [sys.executable, str(ROOT / "app_probes.py"), "rerun", str(sample), str(repetitions)]
+    command = [sys.executable, "-m", "tools.app_probes", "rerun", str(sample), str(repetitions)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
         return f"skipped: the probe failed ({done.stderr.strip().splitlines()[-1:]})"
@@ -950,7 +954,7 @@ def _measure_all(plan: Plan, work: Path) -> list[Row]:
 
 def _app_measures(folder: Path, repetitions: int) -> list[Row]:
     """Rerun time and first paint on the generated sample dataset."""
-    from geo.sample import write_sample
+    from tools.sample import write_sample
 
     _say("writing the sample; timing the page rerun (AppTest) and the first paint (chromium)")
     write_sample(folder)

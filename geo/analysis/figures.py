@@ -1,6 +1,6 @@
 """Figures for a period: per hotspot, for the programme as a whole, and forcewide.
 
-Definitions (DESIGN.md): a change is 100 × (after − before) / before, with "before" the same
+Definitions: a change is 100 × (after − before) / before, with "before" the same
 months a year earlier, and empty (NaN) when before is 0. The average reduction is the mean of
 per-hotspot changes; the pooled change sums all hotspots first, counting a crime in two overlapping
 hotspots once.
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.aggregate import CrimeCounts
+from geo.analysis.aggregate import CrimeCounts
+from geo.analysis.stats import TOO_FEW_BEFORE, TOO_FEW_TOTAL
 from geo.period import Period
-from geo.stats import TOO_FEW_BEFORE, TOO_FEW_TOTAL
 
 SUMMARY_COLUMNS = [
     "hotspot_id", "name", "town", "asb_before", "asb_after", "asb_change_pct", "asb_too_few",
@@ -40,7 +40,7 @@ def _months_mask(months: pd.Series | pd.Index, period: Period) -> np.ndarray:
 
 
 def too_few_mask(before: pd.Series, after: pd.Series) -> pd.Series:
-    """Hotspots with too few ASB reports to tell a change from chance (see geo.stats.too_few)."""
+    """Hotspots with too few ASB reports to tell a change from chance (see stats.too_few)."""
     return ((before + after) < TOO_FEW_TOTAL) | (before < TOO_FEW_BEFORE)
 
 

@@ -1,6 +1,6 @@
 """Deterministic sample dataset: real Derbyshire places, invented crimes and patrols.
 
-`write_sample` writes a dataset folder (DESIGN.md, "The dataset folder") whose programme figures
+`write_sample` writes a dataset folder (the layout the README describes) whose programme figures
 for 2025-10:2026-09 against the year before are fixed by construction, so that the app has
 something true to show: 9,250 officer hours, 111 arrests, 30,500 people spoken to, ASB down 25%
 on average across hotspots (largest reduction 45%), all crime down 12% in the hotspots against
@@ -26,7 +26,7 @@ import shapely
 from pyproj import Transformer
 from shapely import affinity
 
-from geo.places import HOTSPOTS, OUTLINE, STREETS, TOWNS
+from tools.places import HOTSPOTS, OUTLINE, STREETS, TOWNS
 
 DEFAULT_SEED = 20240601
 MONTHS = pd.period_range("2024-10", periods=24, freq="M")

@@ -20,17 +20,17 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.hotspots import BRITISH_NATIONAL_GRID, WGS84
-from geo.outline_codec import DECODE_JS, decimals_of, encode_outline, encode_point
-from geo.payload import map_geometries
-from geo.scales import (
+from geo.crs import BRITISH_NATIONAL_GRID, WGS84
+from geo.view.outline_codec import DECODE_JS, decimals_of, encode_outline, encode_point
+from geo.view.payload import map_geometries
+from geo.view.scales import (
     ASB_OUTCOMES,
     BIVARIATE_3X3,
     MISSING_COLOUR,
     BivariateScale,
     Scale,
 )
-from geo.tiles import TileSource
+from geo.view.tiles import TileSource
 
 DEFAULT_ASSET_BASE = "/app/static/vendor/leaflet"
 LABEL_ZOOM = 13
@@ -150,7 +150,7 @@ def fill_colours(shown: pd.DataFrame, scale: Scale | BivariateScale) -> list[str
 
 def hotspot_data(shown: gpd.GeoDataFrame, scale: Scale | BivariateScale) -> dict:
     """What the browser needs to draw the hotspots, in few bytes: compact outlines (see
-    geo.outline_codec), a dot position, a fill colour and the figures of the tooltip each.
+    geo.view.outline_codec), a dot position, a fill colour and the figures of the tooltip each.
 
     Text from files (names, towns) is HTML-escaped here; the rest are numbers.
     """

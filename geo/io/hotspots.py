@@ -15,10 +15,9 @@ import pandas as pd
 import pyproj
 import shapely
 
+from geo.crs import WGS84
 from geo.errors import HotspotDataError
 
-WGS84 = "EPSG:4326"
-BRITISH_NATIONAL_GRID = "EPSG:27700"
 HOTSPOT_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".shp", ".kml")
 COLUMNS = ["hotspot_id", "name", "town", "started", "geometry"]
 

@@ -1,6 +1,6 @@
 """Hotspot outlines for the browser: as few bytes as keep every original vertex within 1 m.
 
-Geometry is most of what the map sends (DESIGN.md, pitfall 5). Outlines are simplified in metres
+Geometry is most of what the map sends, so outlines are simplified in metres
 (British National Grid, EPSG:27700): as a coverage when hotspots do not overlap (shapely
 `coverage_simplify`), so neighbours keep their shared edges; one by one otherwise (Douglas-Peucker,
 whose tolerance bounds the shift). They are then taken back to WGS84 and rounded. The budget of
@@ -19,7 +19,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.hotspots import BRITISH_NATIONAL_GRID, WGS84
+from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 
 MAX_SHIFT_M = 1.0
 """No original vertex moves further than this from the outline drawn (nor the reverse)."""

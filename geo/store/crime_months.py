@@ -19,8 +19,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from geo.crimes import ASB, CrimeSource, read_crime_data, street_files_in
 from geo.errors import HotspotDataError
+from geo.io.crimes import ASB, CrimeSource, read_crime_data, street_files_in
 
 CRIME_FOLDER = "crimes"
 _POLICE_UK_NAME = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))-(.+)-street\.csv$", re.IGNORECASE)

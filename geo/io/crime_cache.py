@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from geo.crimes import CrimeSource, crimes_frame, find_crime_files, read_crime_file
+from geo.io.crimes import CrimeSource, crimes_frame, find_crime_files, read_crime_file
 
 CACHE_DIR = ".cache"
 FORMAT = "1"
@@ -31,7 +31,7 @@ _SIZE, _MTIME, _FORMAT = b"geo.source_size", b"geo.source_mtime_ns", b"geo.cache
 
 
 def read_crimes_cached(folder: Path, paths: Iterable[str | Path]) -> pd.DataFrame:
-    """Like geo.crimes.read_crimes, through the Parquet cache of dataset `folder`."""
+    """Like geo.io.crimes.read_crimes, through the Parquet cache of dataset `folder`."""
     sources = find_crime_files(paths)
     tables = [_table(folder, source) for source in sources]
     _remove_orphans(folder, sources)

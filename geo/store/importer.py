@@ -41,9 +41,13 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pyproj
-import shapely.geometry
 
-from geo.crime_months import (
+from geo.errors import HotspotDataError
+from geo.io.crimes import STREET_FILE, street_files_in
+from geo.io.hotspots import read_hotspots, read_hotspots_checked
+from geo.io.patrols import read_patrols
+from geo.io.safezip import MAX_EXPANDED_BYTES, MAX_MEMBERS, SafeZip, open_zip
+from geo.store.crime_months import (
     CRIME_FOLDER,
     CrimePart,
     ExistingCrimeFile,
@@ -53,19 +57,14 @@ from geo.crime_months import (
     slug_for,
     split_checked,
 )
-from geo.crimes import STREET_FILE, street_files_in
-from geo.dataset import HOTSPOT_FILES, SAMPLE_MARKER, find_hotspot_file
-from geo.errors import HotspotDataError
-from geo.folder_writes import (
+from geo.store.dataset import HOTSPOT_FILES, SAMPLE_MARKER, find_hotspot_file
+from geo.store.folder_writes import (
     LOCK_TIMEOUT_S,
     Action,
     apply_actions,
     lock,
     recover,
 )
-from geo.hotspots import read_hotspots, read_hotspots_checked
-from geo.patrols import read_patrols
-from geo.safezip import MAX_EXPANDED_BYTES, MAX_MEMBERS, SafeZip, open_zip
 
 MAX_UPLOAD_BYTES = 200 * 1024**2
 """The largest single file accepted (the page's `server.maxUploadSize` is the same 200 MB)."""
@@ -793,48 +792,3 @@ def import_files(
         raise HotspotDataError(f"'{kind}' is not something to import: hotspots, crimes or patrols")
     staged.raise_first()
     return staged, commit(staged, folder)
-
-
-# ---------------------------------------------------------------------------------------------
-# Preview
-
-
-def preview_map(hotspots: gpd.GeoDataFrame, tiles, asset_base: str | None = None):
-    """A plain folium map of hotspots being imported: outlines and an escaped id · name tooltip.
-
-    Built on geo.mapping.base_map, so Leaflet is served by the app itself, never from a CDN.
-    """
-    from html import escape
-
-    import folium
-
-    from geo.mapping import DEFAULT_ASSET_BASE, base_map
-
-    m = base_map(tiles, asset_base=asset_base or DEFAULT_ASSET_BASE)
-    features = [
-        {
-            "type": "Feature",
-            "geometry": shapely.geometry.mapping(geom),
-            "properties": {
-                "tip": escape(f"{hotspot_id} · {name}" + (f" ({town})" if town else "")),
-            },
-        }
-        for hotspot_id, name, town, geom in zip(
-            hotspots["hotspot_id"], hotspots["name"], hotspots["town"], hotspots.geometry
-        )
-    ]
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name="Hotspots to import",
-        style_function=lambda _f: {
-            "color": "#2166ac",
-            "weight": 2,
-            "fillColor": "#67a9cf",
-            "fillOpacity": 0.35,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-    ).add_to(m)
-    if len(hotspots):
-        minx, miny, maxx, maxy = hotspots.total_bounds
-        m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]], padding=(20, 20))
-    return m
