@@ -12,7 +12,7 @@ import pytest
 import shapely
 
 from geo.cli import build_parser
-from geo.io.crimes import POLICE_UK_HEADER, read_crimes
+from geo.io.crimes import ASB, POLICE_UK_HEADER, read_crimes
 from geo.io.hotspots import read_hotspots
 from tools.bench import (
     HELD_OUT_SEED,
@@ -27,6 +27,7 @@ from tools.bench import (
     summary_command,
     write_scripts,
 )
+from tools.police_uk import CRIME_TYPE_SHARES
 
 TINY = BenchSize(rows=20_000, months=24, hotspots=50)
 
@@ -47,7 +48,9 @@ def test_generated_files_are_police_uk_street_files(tiny):
     assert len(crimes) == TINY.rows
     located = crimes.dropna(subset=["lon", "lat"])
     assert len(located.drop_duplicates(["lon", "lat"])) < len(located) / 5  # snapped points
-    assert 0.2 < crimes["asb"].mean() < 0.4
+    shares = CRIME_TYPE_SHARES
+    expected = shares[ASB] / sum(shares.values())
+    assert abs(crimes["asb"].mean() - expected) < 0.02  # the shared type mix, about 16% ASB
 
 
 def test_generated_hotspots_have_65_coordinates_and_some_share_edges(tiny):

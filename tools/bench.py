@@ -45,14 +45,18 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import shapely
 from pyproj import Transformer
 
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.errors import HotspotDataError
-from geo.io.crimes import ASB, POLICE_UK_HEADER
 from tools.app_server import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, app_server
+from tools.police_uk import (
+    CRIME_TYPE_SHARES,
+    crime_type_indices,
+    with_ids_and_outcomes,
+    write_street_file,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMED_SEED = 20250101
@@ -67,18 +71,6 @@ ENGLAND_BOXES = (  # British National Grid (x0, y0, x1, y1): land boxes roughly 
     (500_000, 180_000, 640_000, 330_000),
     (350_000, 480_000, 470_000, 600_000),
 )
-CRIME_TYPES = {  # police.uk categories, weighted roughly as a force's own files are
-    ASB: 0.30, "Violence and sexual offences": 0.30, "Public order": 0.07,
-    "Criminal damage and arson": 0.06, "Shoplifting": 0.06, "Other theft": 0.05,
-    "Vehicle crime": 0.04, "Burglary": 0.03, "Drugs": 0.025, "Other crime": 0.02,
-    "Possession of weapons": 0.01, "Robbery": 0.01, "Theft from the person": 0.01,
-    "Bicycle theft": 0.005,
-}  # fmt: skip
-OUTCOMES = (
-    "Unable to prosecute suspect", "Investigation complete; no suspect identified",
-    "Court result unavailable", "Status update unavailable", "Under investigation",
-    "Local resolution", "Offender given a caution",
-)  # fmt: skip
 STREET_KINDS = ("Street", "Road", "Lane", "Close", "Avenue", "Way", "Drive", "Court")
 STREET_NAMES = (
     "Church", "Mill", "Station", "High", "Victoria", "Park", "Queen", "King", "Market", "Chapel",
@@ -297,12 +289,7 @@ def _write_crime_files(
     weights = points["weight"].to_numpy()
     for month, rows in zip(months, per_month):
         table = _month_table(rng, str(month), int(rows), points, weights)
-        target = folder / str(month) / f"{month}-bench-street.csv"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        options = pacsv.WriteOptions(include_header=False, quoting_style="none")
-        with target.open("wb") as out:
-            out.write((",".join(POLICE_UK_HEADER) + "\n").encode())
-            pacsv.write_csv(table, out, write_options=options)
+        write_street_file(folder / str(month) / f"{month}-bench-street.csv", table)
 
 
 def _month_table(
@@ -310,46 +297,28 @@ def _month_table(
 ) -> pa.Table:
     """One month of rows with every police.uk column, as police.uk writes them."""
     pick = rng.choice(len(points), size=n, p=weights)
-    types = list(CRIME_TYPES)
-    shares = np.array(list(CRIME_TYPES.values()))
-    kind = rng.choice(len(types), size=n, p=shares / shares.sum())
-    is_asb = pa.array(kind == types.index(ASB))
-    no_location = rng.random(n) < NO_LOCATION_SHARE
+    kind = crime_type_indices(rng, n)
+    unplaced = rng.random(n) < NO_LOCATION_SHARE
+    no_location = pa.array(unplaced)
     force = _labels("Force {} Police", 43).take(points["force"].to_numpy()[pick])
+    lsoa = points["lsoa"].to_numpy()[pick]
     columns = {
-        "Crime ID": pc.if_else(is_asb, "", _crime_ids(rng, n)),
+        "Crime ID": pa.nulls(n, pa.string()),
         "Month": pa.array(np.full(n, month, dtype=object), type=pa.string()),
         "Reported by": force,
         "Falls within": force,
-        "Longitude": pa.array(points["lon"].to_numpy()[pick], mask=no_location),
-        "Latitude": pa.array(points["lat"].to_numpy()[pick], mask=no_location),
+        "Longitude": pa.array(points["lon"].to_numpy()[pick], mask=unplaced),
+        "Latitude": pa.array(points["lat"].to_numpy()[pick], mask=unplaced),
         "Location": pc.if_else(
-            pa.array(no_location), "No location", _streets().take(points["street"].to_numpy()[pick])
+            no_location, "No location", _streets().take(points["street"].to_numpy()[pick])
         ),
-        "LSOA code": pc.if_else(
-            pa.array(no_location),
-            "",
-            _labels("E01{:06d}", 30_000).take(points["lsoa"].to_numpy()[pick]),
-        ),
-        "LSOA name": pc.if_else(
-            pa.array(no_location),
-            "",
-            _labels("Area {:05d}A", 30_000).take(points["lsoa"].to_numpy()[pick]),
-        ),
-        "Crime type": pa.array(types).take(kind),
-        "Last outcome category": pc.if_else(
-            is_asb, "", pa.array(OUTCOMES).take(rng.integers(0, len(OUTCOMES), size=n))
-        ),
+        "LSOA code": pc.if_else(no_location, "", _labels("E01{:06d}", 30_000).take(lsoa)),
+        "LSOA name": pc.if_else(no_location, "", _labels("Area {:05d}A", 30_000).take(lsoa)),
+        "Crime type": pa.array(list(CRIME_TYPE_SHARES)).take(kind),
+        "Last outcome category": pa.nulls(n, pa.string()),
         "Context": pa.array(np.full(n, "", dtype=object), type=pa.string()),
     }
-    return pa.table(columns)
-
-
-def _crime_ids(rng: np.random.Generator, n: int) -> pa.Array:
-    """police.uk-like crime ids: 64 hexadecimal characters each."""
-    digits = np.array([f"{b:02x}".encode() for b in range(256)], dtype="S2")
-    raw = digits[rng.integers(0, 256, size=(n, 32), dtype=np.uint8)]
-    return pa.array(np.ascontiguousarray(raw).view("S64").ravel()).cast(pa.string())
+    return with_ids_and_outcomes(rng, pa.table(columns))
 
 
 def _labels(pattern: str, n: int) -> pa.Array:

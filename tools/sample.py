@@ -22,30 +22,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 from pyproj import Transformer
 from shapely import affinity
 
+from geo.io.crimes import ASB
 from tools.places import HOTSPOTS, OUTLINE, STREETS, TOWNS
+from tools.police_uk import CRIME_TYPE_SHARES, crime_ids, last_outcomes, write_street_file
 
 DEFAULT_SEED = 20240601
 MONTHS = pd.period_range("2024-10", periods=24, freq="M")
 FORCE = "Derbyshire Constabulary"
-HEADER = (
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-)
-ASB = "Anti-social behaviour"
 
 TARGET_OFFICER_MINUTES = 9_250 * 60
 TARGET_ARRESTS = 111
@@ -56,41 +44,10 @@ HOTSPOT_CRIME_RATIO = 0.88
 FORCE_CRIME_RATIO = 0.98
 FORCE_YEAR_ROWS = 31_400  # rows in the "before" year: about 2,600 a month, under 15 MB in all
 
-# Share of each crime type: background rows (ASB included) and hotspot crime other than ASB.
-BACKGROUND_TYPES = {
-    ASB: 0.155,
-    "Bicycle theft": 0.005,
-    "Burglary": 0.035,
-    "Criminal damage and arson": 0.08,
-    "Drugs": 0.025,
-    "Other theft": 0.07,
-    "Possession of weapons": 0.008,
-    "Public order": 0.085,
-    "Robbery": 0.006,
-    "Shoplifting": 0.06,
-    "Theft from the person": 0.006,
-    "Vehicle crime": 0.045,
-    "Violence and sexual offences": 0.39,
-    "Other crime": 0.02,
-}
+BACKGROUND_TYPES = CRIME_TYPE_SHARES  # the force's rows outside hotspots, ASB included
 HOTSPOT_TYPES = {  # kind of place -> weights in BACKGROUND_TYPES order, ASB left out (zero)
     "centre": (0, 1.5, 1.5, 7, 6, 9, 1.5, 13, 1.5, 20, 3, 2.5, 30, 2.5),
     "estate": (0, 1, 7, 13, 6, 7, 1, 10, 1, 4, 1, 7, 38, 3),
-}
-OUTCOMES = {  # police.uk's usual last outcomes, weighted roughly as in Derbyshire's own files
-    "Unable to prosecute suspect": 2821,
-    "Investigation complete; no suspect identified": 2233,
-    "Status update unavailable": 614,
-    "Awaiting court outcome": 313,
-    "Court result unavailable": 312,
-    "Local resolution": 272,
-    "Under investigation": 120,
-    "Action to be taken by another organisation": 63,
-    "Further investigation is not in the public interest": 48,
-    "Offender given a caution": 40,
-    "Formal action is not in the public interest": 23,
-    "Further action is not in the public interest": 21,
-    "Suspect charged as part of another case": 5,
 }
 WEEKDAY_WEIGHTS = np.array([0.8, 0.8, 0.9, 1.0, 1.6, 1.9, 1.3])  # Monday first
 HOUR_WEIGHTS = np.array([0.3, 0.3, 0.4, 0.5, 0.6, 0.6, 0.7, 0.9, 1.3, 1.8, 2.0, 2.0, 1.8, 1.4])
@@ -515,12 +472,8 @@ def _row_frame(
 def _add_ids_and_outcomes(rng: np.random.Generator, rows: pd.DataFrame) -> pd.DataFrame:
     """64-hex Crime IDs and a last outcome for every row but ASB (which has neither)."""
     crime = (rows["Crime type"] != ASB).to_numpy()
-    n = int(crime.sum())
-    ids = np.frombuffer(rng.bytes(32 * n).hex().encode("ascii"), dtype="S64").astype(str)
-    weights = np.array(list(OUTCOMES.values()), dtype=float)
-    outcomes = np.array(list(OUTCOMES))[rng.choice(len(OUTCOMES), n, p=weights / weights.sum())]
-    rows.loc[crime, "Crime ID"] = ids
-    rows.loc[crime, "Last outcome category"] = outcomes
+    rows.loc[crime, "Crime ID"] = crime_ids(rng, int(crime.sum()))
+    rows.loc[crime, "Last outcome category"] = last_outcomes(rng, int(crime.sum()))
     return rows
 
 
@@ -629,8 +582,7 @@ def _write_files(
     patrols.to_csv(folder / "patrols.csv", index=False, lineterminator="\n")
     for month, rows in crimes.groupby("Month", sort=True):
         path = folder / "crimes" / month / f"{month}-derbyshire-street.csv"
-        path.parent.mkdir(parents=True)
-        rows.to_csv(path, index=False, columns=list(HEADER), lineterminator="\n")
+        write_street_file(path, pa.Table.from_pandas(rows, preserve_index=False))
     (folder / "SAMPLE.md").write_text(_note(seed, crimes, patrols, plan), encoding="utf-8")
 
 
