@@ -113,52 +113,12 @@ def _parse_all(
 ) -> tuple[list[tuple[CrimeSource, pa.Table]], HotspotDataError | None]:
     """Check and parse files in order up to the first bad one (pyarrow only: no pandas yet)."""
     parsed = []
-    reader = _Reader()
     for source in sources:
         try:
-            parsed.append((source, _parse_checked(reader.read(source), source)))
+            parsed.append((source, _parse_checked(source.read_bytes(), source)))
         except HotspotDataError as exc:
             return parsed, exc
     return parsed, None
-
-
-class _Reader:
-    """Reads files into a pair of buffers, reused from file to file: fresh memory for every file
-    costs more than parsing it. Zip entries are read as bytes."""
-
-    def __init__(self) -> None:
-        self._buffers = [bytearray(), bytearray()]
-
-    def read(self, source: CrimeSource) -> bytes | bytearray:
-        """The whole file (valid until the read after next)."""
-        if source.member is not None:
-            return source.read_bytes()
-        with source.path.open("rb", buffering=0) as handle:
-            size = os.fstat(handle.fileno()).st_size
-            buffer = self._sized(size)
-            with memoryview(buffer) as view:
-                filled = 0
-                while filled < size and (count := handle.readinto(view[filled:])):
-                    filled += count
-        del buffer[filled:]  # the file was cut short while it was read
-        return buffer
-
-    def _sized(self, size: int) -> bytearray:
-        """A buffer of `size` bytes that nothing else holds: pyarrow lets go of the buffer it
-        parsed a moment after returning, so the other one is tried, and a new one made if both
-        are still held."""
-        for index, buffer in enumerate(self._buffers):
-            try:
-                buffer.append(0)  # fails while the buffer is still held elsewhere
-            except BufferError:
-                continue
-            del buffer[size:]
-            buffer.extend(bytes(size - len(buffer)))
-            self._buffers.append(self._buffers.pop(index))  # the other one goes first next time
-            return buffer
-        self._buffers[0] = bytearray(size)
-        self._buffers.append(self._buffers.pop(0))
-        return self._buffers[-1]
 
 
 def crimes_frame(tables: list[pa.Table]) -> pd.DataFrame:
