@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -70,9 +69,8 @@ def test_unreadable_dataset_gives_a_message_not_a_traceback(monkeypatch, tmp_pat
     assert len(at.error) == 1 and "hotspots.geojson" in shown(at.error[0].value)
 
 
-@pytest.mark.parametrize("missing", ["nowhere"])
-def test_missing_dataset_folder_says_how_to_fix(monkeypatch, tmp_path, missing):
-    at = _app(monkeypatch, tmp_path / missing)
+def test_missing_dataset_folder_says_how_to_fix(monkeypatch, tmp_path):
+    at = _app(monkeypatch, tmp_path / "nowhere")
     assert "HOTSPOT_DATA" in shown(at.error[0].value)
 
 
