@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import re
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 from shapely.geometry import box
 
 from geo.io.crimes import ASB, POLICE_UK_HEADER
+from geo.store.dataset import load_dataset
 
 FORCE = "Test Constabulary"
 
@@ -68,3 +73,81 @@ def write_patrols(path: Path, rows: Iterable[tuple]) -> Path:
 def shown(markdown: str) -> str:
     """Markdown source as a person reads it: backslash escapes of punctuation removed."""
     return re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>|~$:])", r"\1", markdown)
+
+
+# a small dataset of two square hotspots, for import tests
+
+A = (-1.36, 53.01, -1.35, 53.02)
+B = (-1.34, 53.01, -1.33, 53.02)
+IN_A, IN_B = (-1.355, 53.015), (-1.335, 53.015)
+
+
+def tree(folder: Path) -> str:
+    """A digest of every path and every byte below `folder` (and whether it exists)."""
+    digest = hashlib.sha256(str(folder.exists()).encode())
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"/")
+    return digest.hexdigest()
+
+
+def month_rows(month: str, n_a: int, n_b: int = 0, missing: int = 0) -> list[tuple]:
+    """ASB in A, burglaries in B and drug offences without a location, for one month."""
+    return (
+        [(month, *IN_A, "Anti-social behaviour")] * n_a
+        + [(month, *IN_B, "Burglary")] * n_b
+        + [(month, None, None, "Drugs")] * missing
+    )
+
+
+def small_dataset(folder: Path) -> Path:
+    """A small valid dataset: hotspots A and B, January 2024, and a patrol log."""
+    folder.mkdir()
+    square_hotspots(folder / "hotspots.geojson", {"A": A, "B": B})
+    write_street_csv(
+        folder / "crimes" / "2024-01" / "2024-01-test-street.csv", month_rows("2024-01", 3, 2)
+    )
+    write_patrols(folder / "patrols.csv", [("A", "2024-01-02T10:00", "2024-01-02T11:00", 2, 1, 7)])
+    return folder
+
+
+def force_counts(folder: Path) -> dict[str, tuple[int, int]]:
+    """(all crime, ASB) by month of a dataset folder, as the app loads it."""
+    counts = load_dataset(folder).counts.force
+    return {
+        str(pd.Period(ordinal=int(m), freq="M")): (int(r.crime), int(r.asb))
+        for m, r in counts.iterrows()
+    }
+
+
+def hotspot_frame(crs="EPSG:4326") -> gpd.GeoDataFrame:
+    """Hotspots A and B (Heanor) as a frame in `crs`."""
+    frame = gpd.GeoDataFrame(
+        {"hotspot_id": ["A", "B"], "name": ["Market Place", "Park"], "town": ["Heanor"] * 2,
+         "started": ["2024-01-01", None]},
+        geometry=[box(*A), box(*B)], crs="EPSG:4326",
+    )  # fmt: skip
+    return frame.to_crs(crs)
+
+
+def zipped_shapefile(tmp_path: Path, frame: gpd.GeoDataFrame | None = None) -> Path:
+    """A layer (default: hotspots A and B) as a zipped Shapefile in British National Grid,
+    inside a sub-folder of the archive as GIS tools write it."""
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    layer = hotspot_frame() if frame is None else frame
+    layer.to_crs("EPSG:27700").to_file(folder / "hotspots.shp")
+    archive = tmp_path / "hotspots.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for part in folder.iterdir():
+            zipped.write(part, f"hotspots/{part.name}")
+    return archive
+
+
+def zip_bytes(entries: dict[str, bytes]) -> bytes:
+    """A deflated zip archive of the given entries, in memory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()

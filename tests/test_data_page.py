@@ -8,8 +8,7 @@ from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.helpers import shown, write_street_csv
-from tests.test_importer import A, B, month_rows, small_dataset, tree
+from tests.helpers import A, B, month_rows, shown, small_dataset, tree, write_street_csv
 
 BAD_FILES = ROOT / "tests" / "bad_files"
 

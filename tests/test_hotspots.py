@@ -9,6 +9,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box
 
 from geo.errors import HotspotDataError
 from geo.io.hotspots import read_hotspots
+from tests.helpers import zipped_shapefile
 
 HEANOR = box(-1.356, 53.012, -1.352, 53.015)
 
@@ -38,14 +39,7 @@ def test_reads_each_format(tmp_path, suffix, driver):
 
 
 def test_reads_zipped_shapefile_in_british_national_grid(tmp_path):
-    folder = tmp_path / "shp"
-    folder.mkdir()
-    _frame("EPSG:27700").to_file(folder / "hotspots.shp")
-    archive = tmp_path / "hotspots.zip"
-    with zipfile.ZipFile(archive, "w") as zipped:
-        for part in folder.iterdir():
-            zipped.write(part, f"layer/{part.name}")
-    frame = read_hotspots(archive)
+    frame = read_hotspots(zipped_shapefile(tmp_path, _frame()))
     assert frame.crs.to_epsg() == 4326
     assert frame.geometry.iloc[0].normalize().equals_exact(HEANOR.normalize(), tolerance=1e-6)
 

@@ -17,8 +17,7 @@ from geo.period import Period
 from geo.store.dataset import load_dataset
 from geo.store.importer import check_uploads
 from tests.conftest import ROOT
-from tests.helpers import write_patrols, write_street_csv
-from tests.test_importer import month_rows, small_dataset, tree
+from tests.helpers import month_rows, small_dataset, tree, write_patrols, write_street_csv
 
 BAD_FILES = ROOT / "tests" / "bad_files"
 

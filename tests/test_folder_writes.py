@@ -1,0 +1,111 @@
+"""geo.store.folder_writes: commits atomic, undone on failure, rolled back after a kill, locked."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from geo.errors import HotspotDataError
+from geo.store import importer
+from geo.store.folder_writes import lock, recover
+from geo.store.importer import InputFile, check, commit, import_files
+from tests.helpers import (
+    force_counts,
+    month_rows,
+    small_dataset,
+    tree,
+    write_street_csv,
+)
+
+
+@pytest.fixture
+def dataset(tmp_path) -> Path:
+    return small_dataset(tmp_path / "data")
+
+
+# atomic commits and locks
+
+
+def test_a_failure_half_way_through_a_commit_is_undone(dataset, tmp_path, monkeypatch):
+    files = [
+        write_street_csv(
+            tmp_path / "in" / f"2024-0{m}-test-street.csv", month_rows(f"2024-0{m}", m)
+        )
+        for m in (1, 2, 3)
+    ]
+    staged = check(dataset, crimes=[InputFile.of(f) for f in files])
+    before = tree(dataset)
+    real_rename, calls = os.rename, []
+
+    def failing_rename(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        real_rename(src, dst)
+
+    monkeypatch.setattr(importer.os, "rename", failing_rename)
+    with pytest.raises(HotspotDataError, match="the import failed and was undone"):
+        commit(staged, dataset)
+    monkeypatch.setattr(importer.os, "rename", real_rename)
+    assert tree(dataset) == before
+    assert not list(tmp_path.glob(".data.import-*"))
+
+
+def test_an_import_killed_half_way_is_rolled_back_by_the_next_one(dataset, tmp_path, monkeypatch):
+    new = write_street_csv(tmp_path / "in" / "2024-01-test-street.csv", month_rows("2024-01", 9))
+    staged = check(dataset, crimes=[InputFile.of(new)], patrols=None)
+    before = tree(dataset)
+    real_rename, calls = os.rename, []
+
+    def dying_rename(src, dst):  # the old file is moved aside, then the process "dies"
+        calls.append(dst)
+        if len(calls) == 2:
+            raise SystemExit("killed")
+        real_rename(src, dst)
+
+    monkeypatch.setattr(importer.os, "rename", dying_rename)
+    with pytest.raises(SystemExit):
+        commit(staged, dataset)
+    monkeypatch.setattr(importer.os, "rename", real_rename)
+    assert tree(dataset) != before  # the month is missing: the journal is what brings it back
+    assert recover(dataset.resolve())
+    assert tree(dataset) == before
+    commit(staged, dataset)
+    assert force_counts(dataset) == {"2024-01": (9, 9)}
+
+
+def test_a_second_import_waits_for_the_lock_then_gives_up_with_a_message(dataset, tmp_path):
+    new = write_street_csv(tmp_path / "in" / "2024-02-test-street.csv", month_rows("2024-02", 1))
+    staged = check(dataset, crimes=[InputFile.of(new)])
+    before = tree(dataset)
+    busy = pytest.raises(HotspotDataError, match="another import into this dataset is running")
+    with lock(dataset.resolve()), busy:
+        commit(staged, dataset, lock_timeout=0.3)
+    assert tree(dataset) == before
+    assert not (dataset / ".data.import.lock").exists()  # the lock lives next to the folder
+
+
+def test_concurrent_imports_of_the_same_month_leave_it_once(dataset, tmp_path):
+    files = [
+        write_street_csv(tmp_path / f"in{i}" / "2024-02-test-street.csv", month_rows("2024-02", 4))
+        for i in range(4)
+    ]
+    errors = []
+
+    def run(path):
+        try:
+            import_files(dataset, "crimes", [path])
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert force_counts(dataset)["2024-02"] == (4, 4)
+    assert len(list((dataset / "crimes").rglob("2024-02*.csv"))) == 1
