@@ -19,6 +19,7 @@ from geo.errors import HotspotDataError
 from geo.io.crimes import read_crimes
 from geo.io.safezip import SafeZip, open_zip
 from geo.store import importer
+from geo.store.audit import AUDIT_FILE
 from geo.store.dataset import load_dataset
 from geo.store.folder_writes import lock, recover
 from geo.store.importer import (
@@ -38,9 +39,10 @@ IN_A, IN_B = (-1.355, 53.015), (-1.335, 53.015)
 
 
 def tree(folder: Path) -> str:
-    """A digest of every path and every byte below `folder` (and whether it exists)."""
+    """A digest of every path and every byte below `folder` (and whether it exists), the audit
+    log aside: a refused commit is logged there and changes nothing else."""
     digest = hashlib.sha256(str(folder.exists()).encode())
-    for path in sorted(folder.rglob("*")):
+    for path in sorted(p for p in folder.rglob("*") if p.name != AUDIT_FILE):
         digest.update(str(path.relative_to(folder)).encode())
         digest.update(path.read_bytes() if path.is_file() else b"/")
     return digest.hexdigest()
