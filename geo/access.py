@@ -261,6 +261,8 @@ def commit_refusal(visitor: Visitor, signin: bool) -> str | None:
     """Why this visitor may not change the data, or None when they may."""
     if visitor.is_importer:
         return None
+    if signin and not visitor.signed_in:
+        return f"Sign in with the {IMPORTER} role to change the data."
     if signin:
         return (
             f"You are signed in as {visitor.name} with the {VIEWER} role; changing the data "

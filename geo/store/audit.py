@@ -127,14 +127,20 @@ class AuditLog:
 
 
 def read_entries(folder: Path, limit: int = SHOWN_ENTRIES) -> tuple[list[dict], int]:
-    """The latest `limit` entries, newest first, and how many lines could not be read."""
+    """The latest `limit` entries, newest first, and how many lines could not be read; raise
+    HotspotDataError when the log cannot be opened."""
     path = Path(folder) / AUDIT_FILE
     if not path.is_file() or path.is_symlink():
         return [], 0
-    with path.open("rb") as handle:
-        size = handle.seek(0, os.SEEK_END)
-        handle.seek(max(0, size - TAIL_BYTES))
-        data = handle.read()
+    try:
+        with path.open("rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - TAIL_BYTES))
+            data = handle.read()
+    except OSError as exc:
+        raise HotspotDataError(
+            f"the audit log cannot be read ({exc.strerror or exc})", path=AUDIT_FILE
+        ) from exc
     lines = data.split(b"\n")
     if size > TAIL_BYTES:
         lines = lines[1:]  # the first line read may be a part of one
