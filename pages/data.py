@@ -29,8 +29,7 @@ gate()
 folder = data_folder()
 visitor = current_visitor()
 refusal = change_refusal(visitor)  # None: this visitor may import
-PATROL_TIMINGS = ["first_visit", "last_visit"]
-"""Columns shown to importers only: when officers were at a place is operational detail."""
+PATROL_TIMINGS = ["first_visit", "last_visit"]  # importers only: when officers were where
 
 
 def _uploads(value) -> list:
