@@ -211,3 +211,25 @@ def test_a_secrets_file_that_cannot_be_read_keeps_every_page_closed(browser, dat
             assert page.get_by_text("Import files").count() == 0
             expect(page.locator(".wall-title")).to_have_count(0)
             page.context.close()
+
+
+def test_without_sign_in_a_visit_through_a_proxy_cannot_change_the_data(browser, tmp_path):
+    """The server listens on this computer only, but a reverse proxy in front of it would let
+    anyone in: a request carrying a proxy header is treated as coming from elsewhere."""
+    from playwright.sync_api import expect
+
+    from tools.app_server import app_server
+
+    folder = small_dataset(tmp_path / "data")
+    with app_server(folder, tiles="none") as url:
+        context = browser.new_context(extra_http_headers={"X-Forwarded-For": "203.0.113.9"})
+        page = context.new_page()
+        page.goto(f"{url}/data")
+        _idle(page)
+        expect(page.get_by_text("sign-in is not configured")).to_be_visible()
+        expect(page.get_by_role("button", name="Check files")).to_be_disabled()
+        context.close()
+        page = _open(browser, f"{url}/data")  # the same server, from this computer directly
+        expect(page.get_by_text("Import files")).to_be_visible()
+        assert page.get_by_text("sign-in is not configured").count() == 0
+        page.context.close()
