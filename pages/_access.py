@@ -100,7 +100,7 @@ def gate(wall: bool = False) -> None:
             st.session_state[SCREEN_SESSION] = True
             return
         st.title("Hotspot patrol map")
-        if token:
+        if wall and token:
             st.error(
                 "This screen link is not valid: it may have been revoked. Ask for a new one, "
                 "or sign in."

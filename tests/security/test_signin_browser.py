@@ -182,9 +182,11 @@ def test_a_screen_token_opens_the_wall_until_revoked(browser, app, dataset):
     assert page.get_by_role("button", name="Sign in").count() == 0
     page.screenshot(path=str(ARTIFACTS / "signin-screen-token.png"))
 
-    other = _open(browser, f"{app}/data?screen={token}")  # the token opens the wall only
-    expect(other.get_by_role("button", name="Sign in")).to_be_visible()
-    other.context.close()
+    for elsewhere in ("data", ""):  # the token opens the wall only
+        other = _open(browser, f"{app}/{elsewhere}?screen={token}")
+        expect(other.get_by_text("Sign in to see the hotspot map.")).to_be_visible()
+        assert other.get_by_text("Import files").count() == 0
+        other.context.close()
 
     revoke_token(dataset, "briefing room")  # the open screen closes at its next refresh
     expect(page.get_by_text("This screen link is not valid")).to_be_visible(timeout=30_000)
