@@ -11,7 +11,8 @@ Two steps, used alike by the data page and by `python -m geo import`:
    at that moment, writes every new file aside (a hidden folder next to the dataset folder, on the
    same file system), records what it is about to do in a journal, and then moves the files in
    with renames. If anything fails, or the process dies half-way, the journal puts back what was
-   there (at once, or at the start of the next import).
+   there (at once, or at the start of the next import). Every commit, and every refusal at this
+   step, is appended to the folder's audit log (geo.store.audit) with who made it.
 
 What goes where:
 - Hotspots become `hotspots.geojson` (WGS84; columns hotspot_id, name, town, started); the other

@@ -109,3 +109,15 @@ def test_reading_gives_newest_first_and_counts_damaged_lines(tmp_path):
     table = audit_table(entries)
     assert list(table["rows"]) == ["hotspots: 1", "hotspots: 1"]
     assert read_entries(tmp_path / "none") == ([], 0)
+
+
+def test_the_first_import_into_a_new_folder_is_logged_in_it(tmp_path):
+    folder = tmp_path / "new"
+    hotspots = tmp_path / "in" / "hotspots.geojson"
+    hotspots.parent.mkdir()
+    small_dataset(tmp_path / "source")
+    hotspots.write_bytes((tmp_path / "source" / "hotspots.geojson").read_bytes())
+    staged = check(folder, hotspots=InputFile.of(hotspots))
+    commit(staged, folder, who=Actor("ann", "signed in"))
+    (record,) = _lines(folder)
+    assert (record["who"], record["result"], record["rows"]) == ("ann", IMPORTED, {"hotspots": 2})
