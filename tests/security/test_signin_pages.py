@@ -180,3 +180,15 @@ def test_every_page_passes_the_gate_before_it_draws_or_reads_data(page):
             f"pages/{page} line {statement.lineno} runs before gate()"
         )
     pytest.fail(f"pages/{page} never calls gate()")
+
+
+def test_a_name_from_the_provider_is_shown_as_text_not_markdown(monkeypatch, dataset):
+    phisher = {"is_logged_in": True, "email": "[sign in again](https://evil.example/x)"}
+    at = _app(monkeypatch, dataset, phisher)
+    at.secrets["access"] = {"viewers": ["*"]}
+    at.run()
+    (caption,) = at.sidebar.caption
+    assert "](" not in caption.value.replace("\\]\\(", "")  # no link can form
+    assert shown(caption.value) == (
+        "Signed in as **[sign in again](https://evil.example/x)** (viewer)"
+    )
