@@ -50,6 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("kind", choices=["hotspots", "crimes", "patrols"])
     importing.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
+    screens = verbs.add_parser(
+        "screen-token", help="make, list or revoke read-only links for wall screens"
+    )
+    screens.add_argument("action", choices=["add", "list", "revoke"])
+    screens.add_argument("name", nargs="?", help="the screen's name, e.g. 'briefing room'")
+    screens.add_argument(
+        "--data", type=Path, help="dataset folder (default: HOTSPOT_DATA, else data/sample)"
+    )
+
     bench = verbs.add_parser("bench", help="time the pipeline on generated data, print a table")
     bench.add_argument("--quick", action="store_true", help="small sizes: a run of a minute")
     bench.add_argument("--work", type=Path, help="folder for the generated data (default: temp)")
@@ -129,6 +138,35 @@ def run_import(args: argparse.Namespace) -> None:
         print(line)
 
 
+def run_screen_token(args: argparse.Namespace) -> None:
+    """Make (printing the token once), list or revoke the dataset's wall-screen tokens."""
+    from geo.store.dataset import data_folder
+    from geo.store.screen_tokens import TOKEN_PARAM, create_token, list_tokens, revoke_token
+
+    folder = args.data or data_folder()
+    if args.action == "list":
+        for token in list_tokens(folder):
+            state = f"revoked {token.revoked}" if token.revoked else "active"
+            print(f"{token.name}\tmade {token.created}\t{state}")
+        return
+    if not args.name:
+        raise HotspotDataError(
+            f"give the screen's name: python -m geo screen-token {args.action} NAME"
+        )
+    if args.action == "add":
+        token = create_token(folder, args.name)
+        print(f"/briefing?{TOKEN_PARAM}={token}")
+        print(
+            "Open the app's address followed by this on the screen. It is shown only now (the "
+            "dataset keeps a hash); revoke it with: "
+            f"python -m geo screen-token revoke '{args.name}'",
+            file=sys.stderr,
+        )
+    else:
+        count = revoke_token(folder, args.name)
+        print(f"revoked {count} token(s) named '{args.name}'", file=sys.stderr)
+
+
 def run_bench(args: argparse.Namespace) -> None:
     """Generate data, time the pipeline against its comparisons, print the table (tools.bench)."""
     from tools.bench import run
@@ -151,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "summary": run_summary,
         "briefing": run_briefing,
         "import": run_import,
+        "screen-token": run_screen_token,
         "sample": run_sample,
         "bench": run_bench,
     }

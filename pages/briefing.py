@@ -22,6 +22,7 @@ from geo.view.briefing import briefing_page, headlines, headlines_html, legend_s
 from geo.view.mapping import WALL_STYLE, base_map, hotspot_layer
 from geo.view.scales import asb_change_scale
 from geo.view.tiles import tile_source
+from pages._access import gate, screen_still_open
 from pages._common import evaluation_for, last_good_dataset
 
 REFRESH_SECONDS = 60
@@ -58,6 +59,7 @@ def _period(dataset: Dataset) -> Period:
         return dataset.default_period
 
 
+gate(wall=True)
 st.html(f"<style>{WALL_CSS}</style>")
 rotate = _seconds("rotate")
 refresh = _seconds("refresh") or REFRESH_SECONDS
@@ -66,6 +68,8 @@ refresh = _seconds("refresh") or REFRESH_SECONDS
 @st.fragment(run_every=min(rotate or refresh, refresh))
 def wall() -> None:
     """Draw the briefing; runs again on its own to rotate and to pick up new data."""
+    if not screen_still_open():
+        st.rerun()  # the screen token was revoked: the whole page runs again and closes
     dataset, problem = last_good_dataset()
     if dataset is None:
         st.html(

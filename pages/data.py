@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import HotspotDataError
+from geo.store.audit import audit_table, read_entries
 from geo.store.dataset import Dataset, data_folder
 from geo.store.importer import (
     MAX_UPLOAD_BYTES,
@@ -21,9 +22,14 @@ from geo.store.importer import (
 from geo.store.quality import FAR_M, QualityReport, quality_report
 from geo.view.preview import preview_map
 from geo.view.tiles import tile_source
+from pages._access import change_refusal, current_visitor, gate
 from pages._common import current_dataset, plain
 
+gate()
 folder = data_folder()
+visitor = current_visitor()
+refusal = change_refusal(visitor)  # None: this visitor may import
+PATROL_TIMINGS = ["first_visit", "last_visit"]  # importers only: when officers were where
 
 
 def _uploads(value) -> list:
@@ -112,7 +118,7 @@ def _show(staged: Staged) -> None:
         return
     if st.button("Commit to the dataset", type="primary", key="commit"):
         try:
-            result = commit(staged, folder)
+            result = commit(staged, folder, who=visitor.actor)
         except HotspotDataError as exc:
             st.error(f"Nothing was imported. {plain(str(exc))}")
             return
@@ -144,11 +150,14 @@ if "committed" in st.session_state:
     )
 
 st.header("Import files")
+if refusal:
+    st.warning(refusal, icon=":material/lock:")
 left, middle, right = st.columns(3)
 hotspot_upload = left.file_uploader(
     "Hotspot polygons",
     type=["geojson", "json", "gpkg", "zip", "kml"],
     key="up_hotspots",
+    disabled=bool(refusal),
     help="Columns hotspot_id, name, optional town and started. Replaces the dataset's hotspots.",
 )
 crime_uploads = middle.file_uploader(
@@ -156,6 +165,7 @@ crime_uploads = middle.file_uploader(
     type=["csv", "zip"],
     accept_multiple_files=True,
     key="up_crimes",
+    disabled=bool(refusal),
     help="Monthly *-street.csv files or the police.uk archive zip. A month already in the "
     "dataset is replaced, not added twice.",
 )
@@ -163,14 +173,35 @@ patrol_upload = right.file_uploader(
     "Patrol log",
     type=["csv"],
     key="up_patrols",
+    disabled=bool(refusal),
     help="hotspot_id,start,end,officers,arrests,engagements. Replaces the whole patrol log.",
 )
-anything = bool(hotspot_upload or crime_uploads or patrol_upload)
-if st.button("Check files", key="check", disabled=not anything):
+anything = bool(hotspot_upload or crime_uploads or patrol_upload) and not refusal
+if st.button("Check files", key="check", disabled=not anything) and anything:
     _run_check(hotspot_upload, crime_uploads or [], patrol_upload)
 staged = st.session_state.get("staged")
-if staged is not None and st.session_state.get("staged_for") == _signature():
+if not refusal and staged is not None and st.session_state.get("staged_for") == _signature():
     _show(staged)
+
+st.header("Changes to the data")
+if visitor.is_importer:
+    st.caption(
+        "Every commit, newest first: who, when, which files (with their SHA-256 checksums), how "
+        "many rows, and the result. Kept in the dataset folder's audit log, only ever added to."
+    )
+    try:
+        entries, unreadable = read_entries(folder)
+    except HotspotDataError as exc:
+        entries, unreadable = [], 0
+        st.warning(plain(exc))
+    if unreadable:
+        st.warning(f"{unreadable} line(s) of the audit log cannot be read.")
+    if entries:
+        st.dataframe(audit_table(entries), hide_index=True, width="stretch")
+    else:
+        st.caption("No commits are recorded yet.")
+else:
+    st.caption("The log of changes to the data is shown to importers.")
 
 st.header("Data quality")
 st.caption(
@@ -180,6 +211,9 @@ st.caption(
 dataset = current_dataset()  # last on the page: on an unreadable dataset it says so and stops
 report = _quality(str(dataset.folder.resolve()), dataset.version, dataset)
 st.dataframe(report.summary(), hide_index=True, width="stretch")
+patrols_outside = report.patrols_outside
+if not visitor.is_importer:
+    patrols_outside = patrols_outside.drop(columns=PATROL_TIMINGS, errors="ignore")
 details = [
     (
         "Rows without a location, by month",
@@ -188,7 +222,7 @@ details = [
     ("Months held twice", report.duplicate_months),
     ("Hotspots with no crime in a period", report.quiet_hotspots),
     ("Overlapping hotspots", report.overlaps),
-    ("Patrol visits outside programme dates", report.patrols_outside),
+    ("Patrol visits outside programme dates", patrols_outside),
 ]
 for title, table in details:
     if len(table):

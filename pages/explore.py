@@ -13,6 +13,7 @@ from geo.view.export import hotspots_geojson, table_csv
 from geo.view.mapping import build_map, format_change, selection_outline
 from geo.view.scales import asb_change_scale, bivariate_scale, hours_scale
 from geo.view.tiles import tile_source
+from pages._access import gate
 from pages._common import (
     OGL_ATTRIBUTION,
     briefing_file,
@@ -31,6 +32,7 @@ METRICS = {
 ALL_TOWNS = "All towns"
 NO_HOTSPOT = "—"
 
+gate()
 dataset = current_dataset()
 params = st.query_params
 

@@ -51,3 +51,14 @@ def server(sample_dir):
     from tests.browser_support import serve
 
     yield from serve(sample_dir)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_developer_secrets(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """AppTest runs read an empty secrets.toml, never a developer's own: sign-in set up there
+    would close every page. (Browser tests get theirs from tools.app_server.)"""
+    from streamlit import config
+
+    empty = tmp_path_factory.mktemp("secrets") / "secrets.toml"
+    empty.write_text("")
+    config.set_option("secrets.files", [str(empty)])

@@ -28,24 +28,32 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 @contextmanager
-def app_server(folder: Path, tiles: str | None = None) -> Iterator[str]:
+def app_server(
+    folder: Path, tiles: str | None = None, secrets: str = "", port: int | None = None
+) -> Iterator[str]:
     """`streamlit run app.py` serving dataset `folder`; its URL once healthy, stopped after.
 
     `tiles` sets HOTSPOT_TILES (None: the default tiles, whatever the caller's environment).
+    `secrets` is the whole secrets.toml the app reads (by default none: no sign-in, whatever a
+    developer keeps in .streamlit/secrets.toml); `port` is a free one unless given.
     """
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = port or free_port()
     env = {**os.environ, "HOTSPOT_DATA": str(folder)}
     env.pop("HOTSPOT_TILES", None)
     if tiles is not None:
         env["HOTSPOT_TILES"] = tiles
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--server.headless", "true",
-    ]  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as log:
+    with (
+        tempfile.TemporaryDirectory(prefix="hotspot-app-") as private,
+        tempfile.TemporaryFile() as log,
+    ):
+        secrets_file = Path(private) / "secrets.toml"
+        secrets_file.write_text(secrets)
+        command = [
+            sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            "--server.address", "127.0.0.1", "--server.headless", "true",
+            "--secrets.files", str(secrets_file),
+        ]  # fmt: skip
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_healthy(url, process)
@@ -53,6 +61,13 @@ def app_server(folder: Path, tiles: str | None = None) -> Iterator[str]:
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 120) -> None:

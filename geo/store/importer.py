@@ -11,7 +11,8 @@ Two steps, used alike by the data page and by `python -m geo import`:
    at that moment, writes every new file aside (a hidden folder next to the dataset folder, on the
    same file system), records what it is about to do in a journal, and then moves the files in
    with renames. If anything fails, or the process dies half-way, the journal puts back what was
-   there (at once, or at the start of the next import).
+   there (at once, or at the start of the next import). Every commit, and every refusal at this
+   step, is appended to the folder's audit log (geo.store.audit) with who made it.
 
 What goes where:
 - Hotspots become `hotspots.geojson` (WGS84; columns hotspot_id, name, town, started); the other
@@ -42,11 +43,13 @@ import pandas as pd
 import pyogrio
 import pyproj
 
+from geo.access import Actor, os_user
 from geo.errors import HotspotDataError
 from geo.io.crimes import STREET_FILE, street_files_in
 from geo.io.hotspots import read_hotspots, read_hotspots_checked
 from geo.io.patrols import read_patrols
 from geo.io.safezip import MAX_EXPANDED_BYTES, MAX_MEMBERS, SafeZip, open_zip
+from geo.store.audit import IMPORTED, REFUSED, AuditLog, FileRecord, entry, file_record
 from geo.store.crime_months import (
     CRIME_FOLDER,
     CrimePart,
@@ -133,6 +136,8 @@ class Staged:
     crimes: list[CrimePart] = field(default_factory=list)
     patrols: StagedPatrols | None = None
     findings: list[Finding] = field(default_factory=list)
+    inputs: list[FileRecord] = field(default_factory=list)
+    """The files given, with their checksums, for the audit log."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -203,6 +208,8 @@ def check(
     """Check files for import into `folder`; every problem becomes a finding, nothing is raised."""
     folder = Path(folder)
     staged = Staged()
+    given = [f for f in (hotspots, *crimes, patrols) if f is not None]
+    staged.inputs = [file_record(f.name, f.path) for f in given]
     say = progress or (lambda _fraction, _text: None)
     _collect(staged, lambda: check_target(folder), str(folder))
     if hotspots is not None:
@@ -738,13 +745,47 @@ class CommitResult:
 
 
 def commit(
-    staged: Staged, folder: str | Path, lock_timeout: float = LOCK_TIMEOUT_S
+    staged: Staged,
+    folder: str | Path,
+    lock_timeout: float = LOCK_TIMEOUT_S,
+    who: Actor | None = None,
 ) -> CommitResult:
-    """Write `staged` into `folder` atomically, under a lock; raise HotspotDataError and leave the
-    folder as it was if anything is wrong."""
+    """Write `staged` into `folder` atomically, under a lock, and log it in the folder's audit log
+    as made by `who` (default: this process's account); raise HotspotDataError and leave the
+    folder as it was if anything is wrong (a refusal is logged too)."""
     staged.raise_first()
     if staged.empty:
         raise HotspotDataError("nothing to import")
+    check_target(Path(folder))
+    actor = who or Actor(os_user(), "python")
+    rows = staged_rows(staged)
+    with AuditLog(Path(folder)) as log:
+        try:
+            result = _commit(staged, folder, lock_timeout)
+        except HotspotDataError as exc:
+            log.write(entry(actor, REFUSED, staged.inputs, rows, [str(exc)]))
+            raise
+        try:
+            log.write(entry(actor, IMPORTED, staged.inputs, rows, result.lines))
+        except (OSError, HotspotDataError) as exc:
+            result.lines.append(f"warning: the audit log could not be written ({exc})")
+    return result
+
+
+def staged_rows(staged: Staged) -> dict[str, int]:
+    """How many hotspots, crime rows and patrol visits an import holds (for the audit log)."""
+    rows = {}
+    if staged.hotspots is not None:
+        rows["hotspots"] = len(staged.hotspots.frame)
+    if staged.crimes:
+        rows["crime rows"] = sum(p.rows for p in staged.crimes)
+    if staged.patrols is not None:
+        rows["patrol visits"] = len(staged.patrols.frame)
+    return rows
+
+
+def _commit(staged: Staged, folder: str | Path, lock_timeout: float) -> CommitResult:
+    """The commit itself: checks against the folder as it is now, then the locked writes."""
     folder = Path(folder)
     check_target(folder)
     real = folder.resolve()
@@ -775,10 +816,15 @@ def commit(
 
 
 def import_files(
-    folder: str | Path, kind: str, paths: Sequence[str | Path], progress: Progress | None = None
+    folder: str | Path,
+    kind: str,
+    paths: Sequence[str | Path],
+    progress: Progress | None = None,
+    who: Actor | None = None,
 ) -> tuple[Staged, CommitResult]:
-    """Check and commit files of one kind (`hotspots`, `crimes` or `patrols`); raise
-    HotspotDataError, with the folder unchanged, when anything is wrong."""
+    """Check and commit files of one kind (`hotspots`, `crimes` or `patrols`), logged as made by
+    `who` (default: this account, from the command line); raise HotspotDataError, with the folder
+    unchanged, when anything is wrong."""
     files = [InputFile.of(p) for p in paths]
     if kind in ("hotspots", "patrols") and len(files) != 1:
         raise HotspotDataError(f"give exactly one {kind} file (got {len(files)})")
@@ -791,4 +837,4 @@ def import_files(
     else:
         raise HotspotDataError(f"'{kind}' is not something to import: hotspots, crimes or patrols")
     staged.raise_first()
-    return staged, commit(staged, folder)
+    return staged, commit(staged, folder, who=who or Actor(os_user(), "command line"))

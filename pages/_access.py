@@ -1,0 +1,136 @@
+"""Sign-in on the pages: who the visitor is, the gate every page passes, the sign-out control.
+
+Streamlit's own `st.login`, `st.user` and `st.logout` (OpenID Connect through Authlib) sign people
+in; the rules — roles, screen tokens, who may change the data — are geo.access and
+geo.store.screen_tokens.
+
+Every page calls `gate()` before it draws anything. app.py cannot guard the pages alone: on the
+first request after the server starts, Streamlit runs the requested file in pages/ directly,
+without app.py (its older pages-folder mode, until some run calls `st.navigation`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from geo.access import (
+    AccessRules,
+    Visitor,
+    commit_refusal,
+    only_this_computer,
+    signed_in_visitor,
+    signin_configured,
+    view_refusal,
+    visitor_without_signin,
+)
+from geo.errors import HotspotDataError
+from geo.store.dataset import data_folder
+from geo.store.screen_tokens import TOKEN_PARAM, token_valid
+from pages._common import plain
+
+SCREEN_SESSION = "opened_with_screen_token"
+
+
+def _closed(message: str) -> None:
+    """Say why the app stays closed, and stop the run."""
+    st.error(message)
+    st.stop()
+
+
+def _secrets() -> Mapping[str, Any]:
+    """The app's secrets; an unreadable secrets file keeps the app closed (never open)."""
+    if st.secrets.load_if_toml_exists():
+        return st.secrets.to_dict()
+    if any(Path(p).is_file() for p in st.get_option("secrets.files")):
+        _closed(
+            "The app's secrets.toml cannot be read (a mistake in its TOML?), so sign-in cannot "
+            "be checked and the app stays closed until it is fixed."
+        )
+    return {}
+
+
+def signin_on() -> bool:
+    """Whether sign-in is configured; a broken set-up keeps the app closed, saying why."""
+    try:
+        return signin_configured(_secrets())
+    except HotspotDataError as exc:
+        _closed(f"Sign-in is set up wrongly, so the app stays closed. {plain(exc)}")
+        raise
+
+
+def _rules() -> AccessRules:
+    try:
+        return AccessRules.from_secrets(_secrets())
+    except HotspotDataError as exc:
+        _closed(f"The access settings are wrong, so the app stays closed. {plain(exc)}")
+        raise
+
+
+def current_visitor() -> Visitor:
+    """Who is using the app, with their roles."""
+    if signin_on():
+        if not st.user.is_logged_in:
+            return Visitor("not signed in", "not signed in", frozenset(), signed_in=False)
+        return signed_in_visitor(st.user.to_dict(), _rules())
+    local = only_this_computer(
+        st.get_option("server.address"), st.context.ip_address, list(st.context.headers.keys())
+    )
+    return visitor_without_signin(local)
+
+
+def change_refusal(visitor: Visitor) -> str | None:
+    """Why this visitor may not change the data (Markdown-safe), or None when they may."""
+    reason = commit_refusal(visitor, signin_on())
+    return plain(reason) if reason else None
+
+
+def gate(wall: bool = False) -> None:
+    """Let the run go on only if this visitor may see the page; the wall screen (`wall`) also
+    opens with a valid screen token in its link."""
+    st.session_state.pop(SCREEN_SESSION, None)
+    if not signin_on():
+        return
+    if not st.user.is_logged_in:
+        token = st.query_params.get(TOKEN_PARAM)
+        if wall and token and token_valid(data_folder(), token):
+            st.session_state[SCREEN_SESSION] = True
+            return
+        st.title("Hotspot patrol map")
+        if wall and token:
+            st.error(
+                "This screen link is not valid: it may have been revoked. Ask for a new one, "
+                "or sign in."
+            )
+        else:
+            st.info("Sign in to see the hotspot map.", icon=":material/lock:")
+        if st.button("Sign in", key="sign-in", type="primary"):
+            st.login()
+        st.stop()
+    visitor = current_visitor()
+    refusal = view_refusal(visitor)
+    if refusal:
+        st.error(plain(refusal))
+        _sign_out_button()
+        st.stop()
+    if not wall:
+        with st.sidebar:
+            roles = " and ".join(sorted(visitor.roles))
+            st.caption(f"Signed in as **{plain(visitor.name)}** ({roles})")
+            _sign_out_button()
+
+
+def _sign_out_button() -> None:
+    if st.button("Sign out", key="sign-out", icon=":material/logout:"):
+        st.logout()
+
+
+def screen_still_open() -> bool:
+    """For a wall screen opened with a token: whether the token is still valid (checked at each
+    refresh, so revoking it closes the screen within a refresh)."""
+    if not st.session_state.get(SCREEN_SESSION):
+        return True
+    return token_valid(data_folder(), st.query_params.get(TOKEN_PARAM))

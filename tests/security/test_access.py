@@ -1,0 +1,251 @@
+"""Who may do what (geo.access) and wall-screen tokens (geo.store.screen_tokens)."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+
+from geo.access import (
+    IMPORTER,
+    MIN_COOKIE_SECRET,
+    VIEWER,
+    AccessRules,
+    commit_refusal,
+    is_loopback,
+    only_this_computer,
+    signed_in_visitor,
+    signin_configured,
+    view_refusal,
+    visitor_without_signin,
+)
+from geo.cli import main
+from geo.errors import HotspotDataError
+from geo.store.screen_tokens import (
+    TOKEN_FILE,
+    create_token,
+    list_tokens,
+    revoke_token,
+    token_valid,
+)
+
+AUTH = {
+    "redirect_uri": "https://patrols.example.org/oauth2callback",
+    "cookie_secret": "c" * MIN_COOKIE_SECRET,
+    "client_id": "app",
+    "client_secret": "secret",
+    "server_metadata_url": "https://login.example.org/.well-known/openid-configuration",
+}
+
+
+def rules(**access) -> AccessRules:
+    return AccessRules.from_secrets({"auth": AUTH, "access": access})
+
+
+# roles
+
+
+def test_roles_come_from_the_roles_claim_and_importer_includes_viewer():
+    r = rules()
+    assert signed_in_visitor({"email": "a@x.org", "roles": ["importer"]}, r).roles == {
+        IMPORTER,
+        VIEWER,
+    }
+    assert signed_in_visitor({"email": "a@x.org", "roles": ["viewer"]}, r).roles == {VIEWER}
+    assert signed_in_visitor({"email": "a@x.org", "roles": ["admin"]}, r).roles == set()
+    assert signed_in_visitor({"email": "a@x.org"}, r).roles == set()
+
+
+def test_entra_app_roles_are_matched_exactly_from_a_configured_claim():
+    r = rules(
+        roles_claim="app_roles", importer_roles=["Hotspot.Import"], viewer_roles=["Hotspot.View"]
+    )
+    assert signed_in_visitor({"app_roles": "Hotspot.Import"}, r).is_importer
+    assert signed_in_visitor({"app_roles": ["Hotspot.View"]}, r).roles == {VIEWER}
+    assert not signed_in_visitor({"app_roles": ["hotspot.import"]}, r).is_viewer
+    assert not signed_in_visitor({"roles": ["Hotspot.Import"]}, r).is_viewer  # other claim
+
+
+def test_allow_lists_match_names_domains_and_anyone():
+    r = rules(importers=["Alice@Force.police.uk"], viewers=["@force.police.uk"])
+    alice = signed_in_visitor({"email": "alice@force.police.uk"}, r)
+    assert alice.is_importer and alice.name == "alice@force.police.uk"
+    assert signed_in_visitor({"email": "bob@force.police.uk"}, r).roles == {VIEWER}
+    for outsider in ("bob@force.police.uk.evil.example", "alice@force.police.uk@evil", ""):
+        assert not signed_in_visitor({"email": outsider}, r).is_viewer
+    assert signed_in_visitor({"email": "x@y.z"}, rules(viewers=["*"])).roles == {VIEWER}
+
+
+def test_the_allow_list_matches_only_the_configured_identity_claim():
+    r = rules(importers=["alice@force.police.uk"], identity_claim="preferred_username")
+    assert not signed_in_visitor({"email": "alice@force.police.uk"}, r).is_importer
+    assert signed_in_visitor({"preferred_username": "alice@force.police.uk"}, r).is_importer
+
+
+def test_claims_of_unexpected_types_give_no_role_and_no_crash():
+    r = rules()
+    for claims in (
+        {"roles": 5},
+        {"roles": [1, None, {"a": 1}]},
+        {"email": ["viewer"], "roles": None},
+        {"roles": {"importer": True}},
+    ):
+        visitor = signed_in_visitor(claims, r)
+        assert visitor.roles == set()
+        assert visitor.name == "unnamed user"
+    assert signed_in_visitor({"roles": [1, "viewer"]}, r).roles == {VIEWER}
+
+
+@pytest.mark.parametrize(
+    "access, message",
+    [
+        ({"importer": ["a@x.org"]}, "unknown setting 'importer'"),
+        ({"importers": "a@x.org"}, "importers must be a list of names"),
+        ({"viewers": [""]}, "viewers must be a list of names"),
+        ({"roles_claim": ""}, "roles_claim must be a claim name"),
+    ],
+)
+def test_a_mistake_in_the_access_settings_is_refused_not_ignored(access, message):
+    with pytest.raises(HotspotDataError, match=message):
+        rules(**access)
+
+
+def test_no_role_means_no_view_and_the_reason_names_the_user():
+    visitor = signed_in_visitor({"email": "eve@x.org"}, rules())
+    assert "eve@x.org" in view_refusal(visitor)
+    assert view_refusal(signed_in_visitor({"roles": ["viewer"]}, rules())) is None
+
+
+# sign-in settings
+
+
+def test_sign_in_is_off_without_an_auth_section_and_on_with_a_complete_one():
+    assert signin_configured({}) is False
+    assert signin_configured({"access": {}}) is False
+    assert signin_configured({"auth": AUTH}) is True
+    local = {**AUTH, "redirect_uri": "http://127.0.0.1:{port}/oauth2callback"}
+    assert signin_configured({"auth": local}) is True
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"client_secret": ""}, "client_secret is missing"),
+        ({"cookie_secret": "short"}, f"shorter than {MIN_COOKIE_SECRET}"),
+        ({"redirect_uri": "https://patrols.example.org/"}, "must end with /oauth2callback"),
+        ({"redirect_uri": "http://patrols.example.org/oauth2callback"}, "must start with https"),
+    ],
+)
+def test_an_incomplete_or_weak_sign_in_set_up_is_refused(change, message):
+    with pytest.raises(HotspotDataError, match=message):
+        signin_configured({"auth": {**AUTH, **change}})
+
+
+# the secure default without sign-in
+
+
+def test_loopback_addresses():
+    assert all(is_loopback(a) for a in ("localhost", "127.0.0.1", "127.0.0.2", "::1", "[::1]"))
+    assert not any(is_loopback(a) for a in ("0.0.0.0", "::", "", None, "10.0.0.5", "myhost", 5))
+
+
+def test_only_this_computer_needs_a_loopback_server_a_local_client_and_no_proxy():
+    assert only_this_computer("localhost", None, ["Host", "User-Agent"])
+    assert only_this_computer("127.0.0.1", "127.0.0.1", [])
+    assert not only_this_computer(None, None, [])  # Streamlit's default: every interface
+    assert not only_this_computer("0.0.0.0", None, [])
+    assert not only_this_computer("localhost", "192.0.2.7", [])
+    assert not only_this_computer("localhost", None, ["X-Forwarded-For"])
+    assert not only_this_computer("localhost", None, ["forwarded"])
+
+
+def test_without_sign_in_only_this_computer_may_change_the_data():
+    assert commit_refusal(visitor_without_signin(local=True, user="pat"), signin=False) is None
+    remote = visitor_without_signin(local=False)
+    assert remote.is_viewer and not remote.is_importer
+    message = commit_refusal(remote, signin=False)
+    assert "sign-in is not configured" in message
+    assert "[auth]" in message and 'server.address = "localhost"' in message
+
+
+def test_a_signed_in_viewer_may_not_change_the_data():
+    viewer = signed_in_visitor({"email": "v@x.org", "roles": ["viewer"]}, rules())
+    message = commit_refusal(viewer, signin=True)
+    assert "v@x.org" in message and "importer role" in message
+    importer = signed_in_visitor({"email": "i@x.org", "roles": ["importer"]}, rules())
+    assert commit_refusal(importer, signin=True) is None
+
+
+# screen tokens
+
+
+def test_a_token_opens_the_screen_until_revoked_and_only_its_hash_is_stored(tmp_path):
+    token = create_token(tmp_path, "briefing room")
+    other = create_token(tmp_path, "front desk")
+    stored = (tmp_path / TOKEN_FILE).read_text()
+    assert token not in stored and other not in stored
+    assert stat.S_IMODE((tmp_path / TOKEN_FILE).stat().st_mode) == 0o600
+    assert token_valid(tmp_path, token) and token_valid(tmp_path, other)
+    assert revoke_token(tmp_path, "briefing room") == 1
+    assert not token_valid(tmp_path, token)
+    assert token_valid(tmp_path, other)
+    assert [(t.name, t.revoked is None) for t in list_tokens(tmp_path)] == [
+        ("briefing room", False),
+        ("front desk", True),
+    ]
+
+
+def test_wrong_tokens_are_refused(tmp_path):
+    token = create_token(tmp_path, "lobby")
+    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+    for wrong in (flipped, token + "x", token[:20], "", None, ["x"], "é" * 43, token + "\n"):
+        assert not token_valid(tmp_path, wrong)
+    assert not token_valid(tmp_path / "elsewhere", token)
+
+
+def test_token_names_are_checked_and_unique_while_active(tmp_path):
+    create_token(tmp_path, "lobby")
+    with pytest.raises(HotspotDataError, match="exists already"):
+        create_token(tmp_path, "lobby")
+    for bad in ("", "x" * 61, "a\x1b[2J", "../up", " lead"):
+        with pytest.raises(HotspotDataError, match="name must be"):
+            create_token(tmp_path, bad)
+    with pytest.raises(HotspotDataError, match="no active screen token is named 'hall'"):
+        revoke_token(tmp_path, "hall")
+    revoke_token(tmp_path, "lobby")
+    create_token(tmp_path, "lobby")  # a revoked name can be used again
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json",
+        '{"tokens": [{"name": "x"}]}',
+        '{"tokens": [{"name": "x", "sha256": "zz", "created": "t", "revoked": null}]}',
+        "[]",
+    ],
+)
+def test_an_unreadable_token_file_opens_nothing_and_says_so(tmp_path, content):
+    token = create_token(tmp_path, "lobby")
+    (tmp_path / TOKEN_FILE).write_text(content)
+    assert not token_valid(tmp_path, token)
+    with pytest.raises(HotspotDataError, match="cannot be read"):
+        list_tokens(tmp_path)
+
+
+def test_the_command_line_makes_lists_and_revokes_tokens(tmp_path, capsys):
+    assert main(["screen-token", "add", "lobby", "--data", str(tmp_path)]) == 0
+    link = capsys.readouterr().out.strip()
+    assert link.startswith("/briefing?screen=")
+    token = link.split("=", 1)[1]
+    assert token_valid(tmp_path, token)
+    assert main(["screen-token", "list", "--data", str(tmp_path)]) == 0
+    listed = capsys.readouterr().out
+    assert "lobby" in listed and "active" in listed and token not in listed
+    assert main(["screen-token", "revoke", "lobby", "--data", str(tmp_path)]) == 0
+    assert not token_valid(tmp_path, token)
+    assert main(["screen-token", "revoke", "lobby", "--data", str(tmp_path)]) == 2
+    assert "no active screen token" in capsys.readouterr().err
+    stored = json.loads((tmp_path / TOKEN_FILE).read_text())["tokens"]
+    assert stored[0]["revoked"] is not None
