@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.analysis.coverage import no_comparison_reason
 from geo.analysis.evaluation import programme_wdd
 from geo.analysis.figures import NO_PATROL_LOG, programme_figures
 from geo.errors import HotspotDataError
@@ -81,7 +82,7 @@ def _keep_within_a_year() -> None:
 
 months = [str(m) for m in dataset.comparable_months]
 if not months:
-    st.error(f"No change can be shown: {plain(period_problem(dataset, dataset.default_period))}.")
+    st.error(f"No change can be shown: {plain(no_comparison_reason(dataset.counts.months))}.")
     st.stop()
 url_period = _period_from_url()
 _initial("metric", params.get("metric", "asb") if params.get("metric") in METRICS else "asb")

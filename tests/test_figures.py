@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 from geo.analysis.aggregate import count_crimes
+from geo.analysis.coverage import check_period
 from geo.analysis.figures import change_pct, hotspot_table, monthly_asb, programme_figures
+from geo.errors import HotspotDataError
 from geo.io.crimes import read_crimes
 from geo.io.hotspots import read_hotspots
 from geo.io.patrols import empty_patrols, read_patrols
@@ -79,12 +81,11 @@ def test_programme_counts_each_crime_once_and_force_counts_every_row(figures):
     assert math.isnan(result.asb_largest_reduction_pct)
 
 
-def test_a_month_missing_is_reported(figures):
+def test_a_period_reaching_past_the_data_is_refused(figures):
     _, counts = figures
-    hotspots, _ = figures
-    period = Period.parse("2024-01:2024-03")
-    table = hotspot_table(hotspots, counts, empty_patrols(), period)
-    assert programme_figures(table, counts, period).missing_months == ["2023-03", "2024-03"]
+    with pytest.raises(HotspotDataError, match="no crime data for 2024-03 in the period;"):
+        check_period(Period.parse("2024-01:2024-03"), counts.months)
+    check_period(PERIOD, counts.months)  # inside the data: accepted
 
 
 def test_monthly_asb_lines_up_months_with_last_year(figures):

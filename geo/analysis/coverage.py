@@ -35,6 +35,20 @@ def comparable_months(months: list[pd.Period]) -> list[pd.Period]:
     return list(pd.period_range(span[0] + BASELINE_LAG, span[1], freq="M"))
 
 
+def no_comparison_reason(months: list[pd.Period]) -> str:
+    """Why no period of this data can be compared with a year earlier; '' when one can."""
+    if comparable_months(months):
+        return ""
+    if not months:
+        return "there is no crime data"
+    span = len(pd.period_range(months[0], months[-1], freq="M"))
+    return (
+        f"the crime data cover {months[0]} to {months[-1]} ({span} months); a change compares "
+        f"months with the same months a year earlier, so it needs at least {BASELINE_LAG + 1} "
+        "months"
+    )
+
+
 def uncovered_months(period: Period, months: list[pd.Period]) -> list[pd.Period]:
     """Months of the period or its baseline outside the data's span (no data to count)."""
     span = data_span(months)
@@ -50,7 +64,10 @@ def check_period(period: Period, months: list[pd.Period]) -> None:
     if not missing:
         return
     before = [m for m in missing if m < period.start]
-    which = "its baseline (the same months a year earlier)" if before else "the period itself"
+    after = [m for m in missing if m >= period.start]
+    where = [f"{_runs(after)} in the period"] if after else []
+    if before:
+        where.append(f"{_runs(before)} in its baseline (the same months a year earlier)")
     allowed = comparable_months(months)
     hint = (
         f"choose months from {allowed[0]} to {allowed[-1]}"
@@ -58,8 +75,7 @@ def check_period(period: Period, months: list[pd.Period]) -> None:
         else f"a change needs at least {BASELINE_LAG + 1} months of data"
     )
     raise HotspotDataError(
-        f"period {period} cannot be compared: no crime data for {_runs(missing)}, in {which}; "
-        + hint
+        f"period {period} cannot be compared: no crime data for {' and '.join(where)}; " + hint
     )
 
 
