@@ -120,3 +120,31 @@ def test_change_pct_definition():
     assert change_pct(100, 75) == -25.0
     assert math.isnan(change_pct(0, 5))
     assert change_pct(pd.Series([10, 0]), pd.Series([5, 0])).tolist()[0] == -50.0
+
+
+def test_months_before_a_hotspot_started_are_not_after_for_it(figures):
+    hotspots, counts = figures
+    hotspots = hotspots.copy()
+    hotspots["started"] = pd.NaT
+    hotspots.loc[hotspots["hotspot_id"] == "A", "started"] = pd.Timestamp("2024-02-10")
+    table = hotspot_table(hotspots, counts, None, PERIOD).set_index("hotspot_id")
+    # A: January is before its start, so only February counts, against February 2023
+    assert table.loc["A", ["asb_before", "asb_after"]].tolist() == [1, 2]
+    assert table.loc["B", ["asb_before", "asb_after"]].tolist() == [1, 2]  # no date: unchanged
+    only_a = programme_figures(table.reset_index(), counts, PERIOD, ["A"], hotspots=hotspots)
+    assert (only_a.asb_before, only_a.asb_after) == (1, 2)
+    assert only_a.late_starters == 1
+    # the point shared with B (no start date) counts throughout when B is in the programme
+    both = programme_figures(table.reset_index(), counts, PERIOD, ["A", "B"], hotspots=hotspots)
+    assert (both.asb_before, both.asb_after) == (1, 2)
+
+
+def test_without_a_patrol_log_patrol_figures_are_unknown_not_zero(figures):
+    hotspots, counts = figures
+    table = hotspot_table(hotspots, counts, None, PERIOD)
+    assert table[["officer_hours", "visits", "arrests", "engagements"]].isna().all().all()
+    result = programme_figures(table, counts, PERIOD, patrol_log=False)
+    assert math.isnan(result.officer_hours) and math.isnan(result.arrests)
+    with_log = programme_figures(hotspot_table(hotspots, counts, empty_patrols(), PERIOD), counts,
+                                 PERIOD)  # fmt: skip
+    assert with_log.officer_hours == 0 and with_log.visits == 0  # an empty log is a real zero

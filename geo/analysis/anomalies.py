@@ -36,6 +36,8 @@ ABSENT_MIN = 10
 """A type is 'absent' in a month when its neighbours' median is at least this and it has none."""
 DUPLICATE_EXCESS = 0.15
 """A share of exact duplicate rows this far above the neighbours' median share is abnormal."""
+DUPLICATE_SCALES = 4.0
+"""...and this many binomial standard errors above it: small counts' noise is not flagged."""
 DUPLICATE_MIN_ROWS = 20
 """Months with fewer rows of the type than this are not judged on duplicates."""
 MAD_TO_SD = 1.4826
@@ -48,7 +50,8 @@ RULES = (
     f"median of {ABSENT_MIN} or more; far outside when more than {OUTLIER_SCALES:g} robust "
     f"spreads (1.4826 × median absolute deviation, at least √median) and {OUTLIER_SHARE:.0%} "
     f"from their median; duplicates when the share of exact duplicate rows is "
-    f"{DUPLICATE_EXCESS:.0%} or more above theirs (months of {DUPLICATE_MIN_ROWS}+ rows)"
+    f"{DUPLICATE_EXCESS:.0%} or more, and {DUPLICATE_SCALES:g} standard errors, above theirs "
+    f"(months of {DUPLICATE_MIN_ROWS}+ rows)"
 )
 
 
@@ -130,7 +133,8 @@ def _duplicate_problem(count: float, share: float, neighbours: np.ndarray) -> st
     if count < DUPLICATE_MIN_ROWS or np.isnan(share) or len(neighbours) < MIN_NEIGHBOURS:
         return ""
     usual = float(np.median(neighbours))
-    if share - usual >= DUPLICATE_EXCESS:
+    error = np.sqrt(max(usual * (1 - usual), 0.01) / count)
+    if share - usual >= max(DUPLICATE_EXCESS, DUPLICATE_SCALES * error):
         return f"{share:.0%} of rows are exact duplicates, against about {usual:.0%} around it"
     return ""
 

@@ -267,8 +267,9 @@ def programme_sums(
     """
     members = counts.membership[counts.membership["hotspot_id"].isin(set(ids))]
     rows = counts.point_months[counts.point_months["point"].isin(members["point"].unique())]
-    first = members.assign(start=members["hotspot_id"].map(starts)).groupby("point")["start"].min()
-    start = rows["point"].map(first).fillna(-np.inf).to_numpy()
+    known = members["hotspot_id"].map(starts).fillna(-np.inf)  # no date: counted throughout
+    first = known.groupby(members["point"]).min()
+    start = rows["point"].map(first).to_numpy(dtype=float)
     month = rows["month"].to_numpy(dtype=np.int64)
     after = _months_mask(month, period) & (month >= start)
     before = _months_mask(month, period.before) & (month + BASELINE_LAG >= start)
