@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     briefing.add_argument("--period", help="whole months START:END (default: latest 12 months)")
     briefing.add_argument("--town", help="only the hotspots of this town")
+    briefing.add_argument(
+        "--keep-flagged",
+        action="store_true",
+        help="count months flagged as anomalous (left out of both years by default)",
+    )
 
     importing = verbs.add_parser(
         "import", help="check files and add them to a dataset folder (all or nothing)"
@@ -151,7 +156,7 @@ def run_briefing(args: argparse.Namespace) -> None:
 
     dataset = load_dataset(args.data or data_folder())
     period = Period.parse(args.period) if args.period else dataset.default_period
-    write(briefing_page(dataset, period, args.town), args.out)
+    write(briefing_page(dataset, period, args.town, keep_flagged=args.keep_flagged), args.out)
     print(f"briefing written to {args.out}", file=sys.stderr)
 
 
