@@ -81,3 +81,24 @@ def test_a_flagged_month_is_left_out_of_both_years_unless_put_back(monkeypatch, 
     assert (row["asb_before"], row["asb_after"]) == (12 * 40, 11 * 40)
     linked = _app(monkeypatch, three_years, period="2024-01:2024-12", flagged="keep")
     assert linked.sidebar.checkbox(key="keep_flagged").value is True
+
+
+def test_the_data_page_reports_the_flagged_month(monkeypatch, three_years):
+    at = _app(monkeypatch, three_years)
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    summary = next(d.value for d in at.dataframe if d.value.columns[0] == "check")
+    row = summary.set_index("check").loc[
+        "Months flagged as anomalous (left out of both years by default)"
+    ]
+    assert row["count"] == 1 and f"{NO_ASB_MONTH} {ASB}" in row["detail"]
+    assert any(f"{NO_ASB_MONTH} {ASB}: none recorded" in shown(w.value) for w in at.warning)
+
+
+def test_the_wall_names_the_flagged_month_and_what_it_leaves_out(monkeypatch, three_years):
+    at = _app(monkeypatch, three_years)
+    at.switch_page("pages/briefing.py").run()
+    assert not at.exception
+    html = " ".join(str(e.proto) for e in at.get("html"))
+    assert f"Flagged months ({NO_ASB_MONTH} {ASB})" in html
+    assert "ASB and all-crime figures leave out 2023-03, 2024-03" in html
