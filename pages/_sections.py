@@ -121,6 +121,13 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
         ],
         x_label="Month", y_label="ASB reports",
     )  # fmt: skip
+    flagged = [f"{a.month} {a.crime_type}" for a in dataset.anomalies]
+    if flagged:
+        charts[0].caption(
+            "Drawn as published; months flagged as anomalous ("
+            + plain(", ".join(flagged))
+            + ") are left out of the figures unless you count them."
+        )
     charts[1].markdown("**Officer patrol hours per week**")
     if no_log:
         charts[1].info(f"{NO_PATROL_LOG.capitalize()}: patrol hours are not known.")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.helpers import shown, square_hotspots, write_patrols, write_street_csv
-
-ASB = "Anti-social behaviour"
-NO_ASB_MONTH = "2024-03"
+from tests.flagged_data import ASB, NO_ASB_MONTH, three_year_dataset
+from tests.helpers import shown
 
 
 def _app(monkeypatch, folder, **query) -> AppTest:
@@ -24,16 +21,7 @@ def _app(monkeypatch, folder, **query) -> AppTest:
 
 @pytest.fixture(scope="module")
 def three_years(tmp_path_factory):
-    """36 months of 40 ASB reports a month in one hotspot, none in 2024-03 (a flagged month)."""
-    folder = tmp_path_factory.mktemp("three") / "data"
-    folder.mkdir()
-    square_hotspots(folder / "hotspots.geojson", {"A": (0.0, 50.0, 1.0, 51.0)})
-    for month in pd.period_range("2022-01", "2024-12", freq="M"):
-        asb = 0 if str(month) == NO_ASB_MONTH else 40
-        rows = [(str(month), 0.5, 50.5, ASB)] * asb + [(str(month), 0.5, 50.5, "Burglary")] * 10
-        write_street_csv(folder / "crimes" / f"{month}-test-street.csv", rows)
-    write_patrols(folder / "patrols.csv", [("A", "2024-01-02T10:00", "2024-01-02T11:00", 2, 1, 7)])
-    return folder
+    return three_year_dataset(tmp_path_factory.mktemp("three") / "data")
 
 
 def test_the_period_slider_is_a_range_and_moving_it_changes_the_figures(monkeypatch, sample_dir):
