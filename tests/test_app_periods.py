@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.flagged_data import ASB, NO_ASB_MONTH, three_year_dataset
+from tests.flagged_data import ASB, ASB_PER_MONTH, NO_ASB_MONTH, three_year_dataset
 from tests.helpers import shown
 
 
@@ -62,11 +62,11 @@ def test_a_flagged_month_is_left_out_of_both_years_unless_put_back(monkeypatch, 
     assert f"{NO_ASB_MONTH} {ASB}: none recorded" in notice
     assert "2023-03, 2024-03" in notice
     row = at.dataframe[0].value.iloc[0]
-    assert (row["asb_before"], row["asb_after"]) == (11 * 40, 11 * 40)
+    assert (row["asb_before"], row["asb_after"]) == (11 * ASB_PER_MONTH, 11 * ASB_PER_MONTH)
     at.sidebar.checkbox(key="keep_flagged").check().run()
     assert at.query_params["flagged"] == "keep"
     row = at.dataframe[0].value.iloc[0]
-    assert (row["asb_before"], row["asb_after"]) == (12 * 40, 11 * 40)
+    assert (row["asb_before"], row["asb_after"]) == (12 * ASB_PER_MONTH, 11 * ASB_PER_MONTH)
     linked = _app(monkeypatch, three_years, period="2024-01:2024-12", flagged="keep")
     assert linked.sidebar.checkbox(key="keep_flagged").value is True
 

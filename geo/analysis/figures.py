@@ -62,19 +62,6 @@ def start_months(hotspots: pd.DataFrame) -> pd.Series:
     return pd.Series(ordinals, index=hotspots["hotspot_id"].to_numpy(), dtype=float)
 
 
-def late_starters(hotspots: pd.DataFrame, period: Period) -> list[str]:
-    """Hotspots that started after the period's first month: earlier months are not "after"."""
-    starts = start_months(hotspots)
-    return list(starts[starts > period.start.ordinal].index)
-
-
-def from_start(period: Period, start: float) -> Period:
-    """`period` less the months before a hotspot started (and their baseline months)."""
-    if np.isnan(start) or start <= period.start.ordinal:
-        return period
-    return period.without(range(period.start.ordinal, int(min(start, period.end.ordinal + 1))))
-
-
 def too_few_mask(before: pd.Series, after: pd.Series) -> pd.Series:
     """Hotspots with too few ASB reports to tell a change from chance (see stats.too_few)."""
     return ((before + after) < TOO_FEW_TOTAL) | (before < TOO_FEW_BEFORE)
@@ -103,8 +90,9 @@ def hotspot_table(
     """
     exclusions = exclusions or Exclusions()
     ids = hotspots["hotspot_id"]
-    starts = start_months(hotspots)
-    late = set(late_starters(hotspots, period))
+    rows = counts.hotspot
+    start = rows["hotspot_id"].map(start_months(hotspots)).fillna(-np.inf).to_numpy(dtype=float)
+    month = rows["month"].to_numpy(dtype=np.int64)
     table = pd.DataFrame(
         {
             "hotspot_id": ids.to_numpy(),
@@ -114,16 +102,12 @@ def hotspot_table(
     )
     for kind in ("asb", "crime"):
         counted = exclusions.period(period, kind)
-        after = sum_in_period(counts.hotspot, counted, by="hotspot_id")[kind].reindex(ids)
-        before = sum_in_period(counts.hotspot, counted.before, by="hotspot_id")[kind].reindex(ids)
-        after, before = after.fillna(0), before.fillna(0)
-        for hotspot_id in late:
-            own = from_start(counted, starts[hotspot_id])
-            rows = counts.hotspot[counts.hotspot["hotspot_id"] == hotspot_id]
-            after[hotspot_id] = sum_in_period(rows, own)[kind]
-            before[hotspot_id] = sum_in_period(rows, own.before)[kind]
-        table[f"{kind}_before"] = before.astype(np.int64).to_numpy()
-        table[f"{kind}_after"] = after.astype(np.int64).to_numpy()
+        # a hotspot's months before its start are not "after", nor their months a year earlier
+        after = _months_mask(month, counted) & (month >= start)
+        before = _months_mask(month, counted.before) & (month + BASELINE_LAG >= start)
+        for side, mask in (("after", after), ("before", before)):
+            sums = rows[kind][mask].groupby(rows["hotspot_id"][mask]).sum()
+            table[f"{kind}_{side}"] = sums.reindex(ids).fillna(0).astype(np.int64).to_numpy()
         table[f"{kind}_change_pct"] = change_pct(table[f"{kind}_before"], table[f"{kind}_after"])
     table["asb_too_few"] = too_few_mask(table["asb_before"], table["asb_after"])
     if patrols is None:
@@ -253,7 +237,7 @@ def programme_figures(
         patrol_log=patrol_log,
         asb_left_out=left_out_months(asb_period),
         crime_left_out=left_out_months(crime_period),
-        late_starters=len(set(ids) & set(starts[starts > period.start.ordinal].index)),
+        late_starters=int((starts.reindex(ids) > period.start.ordinal).sum()),
     )
 
 
