@@ -19,7 +19,13 @@ from streamlit_folium import st_folium
 from geo.errors import HotspotDataError
 from geo.period import Period
 from geo.store.dataset import Dataset
-from geo.view.briefing import briefing_page, headlines, headlines_html, legend_strip_html
+from geo.view.briefing import (
+    briefing_page,
+    flags_line,
+    headlines,
+    headlines_html,
+    legend_strip_html,
+)
 from geo.view.mapping import WALL_STYLE, base_map, hotspot_layer
 from geo.view.scales import asb_change_scale
 from geo.view.tiles import tile_source
@@ -96,14 +102,13 @@ def wall() -> None:
     table = evaluation_for(dataset, period, keep)  # cached: a refresh with no new data is free
     page = briefing_page(dataset, period, town, table, keep_flagged=keep)
     badge = "<span class='wall-badge'>SAMPLE DATA</span>" if dataset.is_sample else ""
-    flagged = ", ".join(f"{a.month} {a.crime_type}" for a in dataset.anomalies)
-    counted = "counted" if keep else page.note or "none in this period"
-    flags = f"Flagged months ({flagged}): {counted}" if flagged else page.note
-    notes = " · ".join(escape(n) for n in (rotation, problem, refused, flags) if n)
+    flags = flags_line(dataset.anomalies, page.figures, keep)
+    notes = " · ".join(escape(n) for n in (rotation, problem, refused) if n)
     st.html(
         f"<div class='wall-head'><span class='wall-title'>{escape(page.title)}</span>"
         f"<span class='wall-sub'>{escape(page.subtitle)}</span>"
-        f"<span class='wall-note'>{notes}</span>{badge}</div>"
+        f"<span class='wall-note'>{notes}</span><span class='wall-flags'>{escape(flags)}</span>"
+        f"{badge}</div>"
     )
     left, right = st.columns([5, 6], gap="medium")
     left.html(headlines_html(headlines(page.figures)))

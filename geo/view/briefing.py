@@ -19,6 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from geo.analysis.anomalies import Anomaly
 from geo.analysis.figures import (
     NO_PATROL_LOG,
     ProgrammeFigures,
@@ -27,6 +28,7 @@ from geo.analysis.figures import (
 )
 from geo.crs import BRITISH_NATIONAL_GRID
 from geo.errors import HotspotDataError
+from geo.io.crimes import ASB
 from geo.period import Period
 from geo.store.dataset import Dataset
 from geo.view.scales import MISSING_COLOUR, Scale, asb_change_scale
@@ -102,6 +104,23 @@ def left_out_note(figures: ProgrammeFigures) -> str:
             "(and the same months a year earlier)"
         )
     return "; ".join(parts)
+
+
+def flags_line(anomalies: tuple[Anomaly, ...], figures: ProgrammeFigures, kept: bool) -> str:
+    """A short line for the wall: which months are flagged and whether they are left out."""
+    if not anomalies:
+        return left_out_note(figures)
+    flagged = ", ".join(
+        f"{a.month} {'ASB' if a.crime_type == ASB else a.crime_type}" for a in anomalies
+    )
+    months = sorted(set(figures.asb_left_out) | set(figures.crime_left_out))
+    if kept:
+        what = "counted, as chosen"
+    elif months:
+        what = f"left out of both years ({', '.join(months)})"
+    else:
+        what = "none in this period"
+    return f"Flagged {flagged}: {what}"
 
 
 def headlines(figures: ProgrammeFigures) -> list[Headline]:
