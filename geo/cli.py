@@ -10,8 +10,13 @@ import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.errors import HotspotDataError
+
+if TYPE_CHECKING:  # imported lazily at run time: start-up is much of a short command
+    from geo.analysis.anomalies import Anomaly
+    from geo.analysis.figures import ProgrammeFigures
 
 EXIT_BAD_INPUT = 2
 
@@ -111,7 +116,7 @@ def run_summary(args: argparse.Namespace) -> None:
         table.to_csv(sys.stdout, index=False, float_format="%.2f", lineterminator="\n")
 
 
-def _print_notes(figures, anomalies, no_patrols: bool) -> None:
+def _print_notes(figures: ProgrammeFigures, anomalies: Sequence[Anomaly], no_patrols: bool) -> None:
     """What the figures leave out, on stderr (the table on stdout stays machine-readable)."""
     from geo.analysis.figures import NO_PATROL_LOG
 
