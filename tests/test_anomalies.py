@@ -19,10 +19,11 @@ from geo.analysis.anomalies import (
     type_month_counts,
 )
 from geo.analysis.figures import change_pct, hotspot_table, programme_figures
-from geo.io.crimes import ASB, read_crimes
+from geo.io.crimes import ASB, duplicate_rows, read_crimes
 from geo.io.hotspots import read_hotspots
 from geo.period import Period
 from geo.store.dataset import load_dataset
+from tests.flagged_data import three_year_dataset
 from tests.helpers import square_hotspots, write_street_csv
 
 DERBYSHIRE = Path("police-uk") / "derbyshire"
@@ -155,3 +156,29 @@ def test_a_month_without_any_rows_is_a_gap_and_never_counted(tmp_path):
         table = hotspot_table(hotspots, counts, None, period, Exclusions(tuple(found), keep))
         assert table.loc[0, ["asb_before", "asb_after"]].tolist() == [60, 60]
         assert table.loc[0, "asb_change_pct"] == change_pct(60, 60) == 0
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_duplicate_rows_are_exact_copies_of_an_earlier_row(newline):
+    header = b"Crime ID,Month,Reported by" + newline
+    rows = [b",2024-01,A", b",2024-01,B", b",2024-01,A", b"x1,2024-01,A", b",2024-01,A"]
+    data = header + newline.join(rows) + newline + newline  # a blank line at the end
+    assert duplicate_rows(data, len(rows)).tolist() == [False, False, True, False, True]
+
+
+def test_duplicate_rows_read_quoted_line_breaks_as_one_row():
+    data = b'Crime ID,Month,Location\n,2024-01,"On or\nnear"\n,2024-01,"On or\nnear"\n,2024-01,x\n'
+    assert duplicate_rows(data, 3).tolist() == [False, True, False]
+
+
+def test_duplicate_counts_survive_the_parquet_cache(tmp_path):
+    folder = three_year_dataset(tmp_path / "data")
+    first = load_dataset(folder)
+    assert (folder / ".cache" / "crimes").is_dir()
+    again = load_dataset(folder)  # read from the cache this time
+    pd.testing.assert_frame_equal(first.type_counts, again.type_counts)
+    counts = again.type_counts
+    asb = counts["crime_type"] == ASB  # identical rows; each burglary has its own crime ID
+    assert (counts.loc[asb, "duplicates"] == counts.loc[asb, "rows"] - 1).all()
+    assert (counts.loc[~asb, "duplicates"] == 0).all() and (~asb).sum() == 36
+    assert [(str(a.month), a.crime_type) for a in again.anomalies] == [("2024-03", ASB)]
