@@ -9,8 +9,13 @@ import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.errors import HotspotDataError
+
+if TYPE_CHECKING:  # imported lazily at run time: start-up is much of a short command
+    from geo.analysis.anomalies import Anomaly
+    from geo.analysis.figures import ProgrammeFigures
 
 EXIT_BAD_INPUT = 2
 
@@ -34,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--period", required=True, help="whole months START:END, e.g. 2024-01:2024-12"
     )
     summary.add_argument("--format", choices=["csv", "json"], default="csv")
+    summary.add_argument(
+        "--keep-flagged",
+        action="store_true",
+        help="count months flagged as anomalous (left out of both years by default)",
+    )
 
     briefing = verbs.add_parser("briefing", help="write the briefing as a one-page PDF or PNG")
     briefing.add_argument("--out", required=True, type=Path, help="file to write (.pdf or .png)")
@@ -42,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     briefing.add_argument("--period", help="whole months START:END (default: latest 12 months)")
     briefing.add_argument("--town", help="only the hotspots of this town")
+    briefing.add_argument(
+        "--keep-flagged",
+        action="store_true",
+        help="count months flagged as anomalous (left out of both years by default)",
+    )
 
     importing = verbs.add_parser(
         "import", help="check files and add them to a dataset folder (all or nothing)"
@@ -82,24 +97,54 @@ def run_summary(args: argparse.Namespace) -> None:
         import numpy as np
 
         from geo.analysis.aggregate import count_crimes
-        from geo.analysis.figures import hotspot_table
+        from geo.analysis.anomalies import Exclusions, find_anomalies, type_month_counts
+        from geo.analysis.coverage import check_period
+        from geo.analysis.figures import hotspot_table, programme_figures
         from geo.io.hotspots import read_hotspots
-        from geo.io.patrols import empty_patrols, read_patrols
+        from geo.io.patrols import read_patrols
         from geo.period import Period
 
         period = Period.parse(args.period)
         hotspots = read_hotspots(args.hotspots)
-        patrols = (
-            read_patrols(args.patrols, hotspots["hotspot_id"]) if args.patrols else empty_patrols()
-        )
-        counts = count_crimes(crimes.result(), hotspots)
-    table = hotspot_table(hotspots, counts, patrols, period)
+        patrols = read_patrols(args.patrols, hotspots["hotspot_id"]) if args.patrols else None
+        rows = crimes.result()
+        counts = count_crimes(rows, hotspots)
+    check_period(period, counts.months)
+    anomalies = tuple(find_anomalies(type_month_counts(rows)))
+    exclusions = Exclusions(anomalies, keep_flagged=args.keep_flagged)
+    table = hotspot_table(hotspots, counts, patrols, period, exclusions)
+    _print_notes(programme_figures(table, counts, period, exclusions=exclusions, hotspots=hotspots),
+                 anomalies, patrols is None)  # fmt: skip
     if args.format == "json":
         records = table.replace({np.nan: None}).to_dict(orient="records")
         json.dump(records, sys.stdout, indent=1, default=_json_default)
         sys.stdout.write("\n")
     else:
         table.to_csv(sys.stdout, index=False, float_format="%.2f", lineterminator="\n")
+
+
+def _print_notes(figures: ProgrammeFigures, anomalies: Sequence[Anomaly], no_patrols: bool) -> None:
+    """What the figures leave out, on stderr (the table on stdout stays machine-readable)."""
+    from geo.analysis.figures import NO_PATROL_LOG
+
+    for anomaly in anomalies:
+        print(f"note: flagged month: {_plain_line(anomaly.line())}", file=sys.stderr)
+    for kind, months in (("ASB", figures.asb_left_out), ("all crime", figures.crime_left_out)):
+        if months:
+            print(f"note: {kind} figures leave out {', '.join(months)}", file=sys.stderr)
+    if figures.late_starters:
+        print(
+            f"note: {figures.late_starters} hotspot(s) started during the period; their months "
+            "before starting are left out of both years",
+            file=sys.stderr,
+        )
+    if no_patrols:
+        print(f"note: {NO_PATROL_LOG}: patrol columns are empty", file=sys.stderr)
+
+
+def _plain_line(text: str) -> str:
+    """File-derived text for a terminal: control characters (escape sequences) removed."""
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def _json_default(value: object) -> object:
@@ -123,7 +168,7 @@ def run_briefing(args: argparse.Namespace) -> None:
 
     dataset = load_dataset(args.data or data_folder())
     period = Period.parse(args.period) if args.period else dataset.default_period
-    write(briefing_page(dataset, period, args.town), args.out)
+    write(briefing_page(dataset, period, args.town, keep_flagged=args.keep_flagged), args.out)
     print(f"briefing written to {args.out}", file=sys.stderr)
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from geo.errors import HotspotDataError
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+BASELINE_LAG = 12
+"""A period is compared with the same months this many months earlier."""
+MAX_MONTHS = BASELINE_LAG
+"""A longer period would overlap its own baseline, the same months a year earlier."""
 
 
 def parse_month(text: str) -> pd.Period:
@@ -22,10 +27,16 @@ def parse_month(text: str) -> pd.Period:
 
 @dataclass(frozen=True)
 class Period:
-    """A run of whole months, both ends included."""
+    """A run of whole months, both ends included, less any months left out of the figures.
+
+    `skipped` holds ordinals of months of this period that are not counted (a flagged month, or
+    months before a hotspot started); the baseline (`before`) leaves out the same months a year
+    earlier, so both years always count the same calendar months.
+    """
 
     start: pd.Period
     end: pd.Period
+    skipped: frozenset[int] = field(default=frozenset())
 
     @classmethod
     def parse(cls, text: str) -> Period:
@@ -38,6 +49,13 @@ class Period:
         start, end = parse_month(parts[0]), parse_month(parts[1])
         if end < start:
             raise HotspotDataError(f"period '{text}' ends before it starts")
+        length = end.ordinal - start.ordinal + 1
+        if length > MAX_MONTHS:
+            raise HotspotDataError(
+                f"period '{text}' is {length} months long; a period of more than {MAX_MONTHS} "
+                "months overlaps its own baseline (the same months a year earlier): choose at "
+                f"most {MAX_MONTHS} months"
+            )
         return cls(start, end)
 
     @classmethod
@@ -51,9 +69,29 @@ class Period:
         return pd.period_range(self.start, self.end, freq="M")
 
     @property
+    def counted(self) -> pd.PeriodIndex:
+        """The months whose figures count: every month but the skipped ones."""
+        months = self.months
+        if not self.skipped:
+            return months
+        return months[[m not in self.skipped for m in months.asi8]]
+
+    @property
     def before(self) -> Period:
         """The same months one year earlier: the baseline for a change."""
-        return Period(self.start - 12, self.end - 12)
+        lag = BASELINE_LAG
+        return Period(self.start - lag, self.end - lag, frozenset(m - lag for m in self.skipped))
+
+    def without(self, months: Iterable[pd.Period | int]) -> Period:
+        """This period with `months` (and so their baseline months) left out of the figures."""
+        ordinals = {m.ordinal if isinstance(m, pd.Period) else int(m) for m in months}
+        inside = {m for m in ordinals if self.start.ordinal <= m <= self.end.ordinal}
+        return Period(self.start, self.end, self.skipped | inside)
+
+    @property
+    def whole(self) -> Period:
+        """The same months with none left out."""
+        return Period(self.start, self.end)
 
     def __str__(self) -> str:
         return f"{self.start}:{self.end}"

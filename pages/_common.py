@@ -8,12 +8,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from geo.analysis.anomalies import RULES
 from geo.analysis.evaluation import evaluation_table
-from geo.analysis.figures import hotspot_table
+from geo.analysis.figures import ProgrammeFigures, hotspot_table
 from geo.errors import HotspotDataError
 from geo.period import Period
 from geo.store.dataset import Dataset, data_folder, dataset_version, load_dataset
-from geo.view.briefing import briefing_page, render
+from geo.view.briefing import briefing_page, left_out_note, render
 
 OGL_ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -57,24 +58,69 @@ def last_good_dataset() -> tuple[Dataset | None, str]:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def briefing_file(folder: str, version: str, period: str, town: str | None, kind: str) -> bytes:
+def briefing_file(
+    folder: str, version: str, period: str, town: str | None, kind: str, keep: bool = False
+) -> bytes:
     """The briefing as PDF or PNG bytes, drawn once per dataset version, period and town."""
-    page = briefing_page(_load(folder, version), Period.parse(period), town)
+    page = briefing_page(_load(folder, version), Period.parse(period), town, keep_flagged=keep)
     return render(page, kind)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def evaluation_table_cached(folder: str, version: str, period: str) -> pd.DataFrame:
+def evaluation_table_cached(
+    folder: str, version: str, period: str, keep_flagged: bool = False
+) -> pd.DataFrame:
     """Per-hotspot figures with significance, WDD, dosage and trend, once per version and period."""
     dataset = _load(folder, version)
     parsed = Period.parse(period)
-    table = hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, parsed)
-    return evaluation_table(table, dataset.counts, dataset.areas, dataset.patrols, parsed)
+    exclusions = dataset.exclusions(keep_flagged)
+    patrols = dataset.patrols_or_none
+    table = hotspot_table(dataset.hotspots, dataset.counts, patrols, parsed, exclusions)
+    counted = exclusions.period(parsed, "asb")
+    return evaluation_table(table, dataset.counts, dataset.areas, patrols, counted)
 
 
-def evaluation_for(dataset: Dataset, period: Period) -> pd.DataFrame:
+def evaluation_for(dataset: Dataset, period: Period, keep_flagged: bool = False) -> pd.DataFrame:
     """The evaluated per-hotspot table of `dataset` for `period` (cached)."""
-    return evaluation_table_cached(str(dataset.folder.resolve()), dataset.version, str(period))
+    return evaluation_table_cached(
+        str(dataset.folder.resolve()), dataset.version, str(period), keep_flagged
+    )
+
+
+KEEP_PARAM = "flagged"
+"""Query parameter: `flagged=keep` counts months flagged as anomalous (left out by default)."""
+
+
+def keep_flagged_from_url() -> bool:
+    """Whether the link asks to count flagged months (`flagged=keep`)."""
+    return st.query_params.get(KEEP_PARAM) == "keep"
+
+
+def anomaly_notice(dataset: Dataset, figures: ProgrammeFigures, keep_flagged: bool) -> None:
+    """Say which months are flagged and which the figures leave out of both years."""
+    if not dataset.anomalies:
+        if figures.late_starters:
+            st.info(plain(left_out_note(figures)) + ".", icon=":material/event:")
+        return
+    lines = "\n".join(f"- {plain(a.line())}" for a in dataset.anomalies)
+    note = left_out_note(figures)
+    if keep_flagged:
+        what = "They are **counted** in these figures, as you chose."
+    else:
+        what = plain(note) + "." if note else "None falls in this period or its baseline."
+    st.warning(
+        f"**Months flagged as anomalous** ({plain(RULES)}):\n{lines}\n\n{what}",
+        icon=":material/rule:",
+    )
+
+
+def period_problem(dataset: Dataset, period: Period) -> str:
+    """Why a period cannot be compared with its baseline; '' when it can."""
+    try:
+        dataset.check_period(period)
+    except HotspotDataError as exc:
+        return str(exc)
+    return ""
 
 
 def sample_notice(dataset: Dataset) -> None:

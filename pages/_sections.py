@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.analysis.evaluation import control_pair, hotspot_wdd
-from geo.analysis.figures import monthly_asb, weekly_patrols
+from geo.analysis.figures import NO_PATROL_LOG, monthly_asb, weekly_patrols
 from geo.analysis.stats import wdd_reading
 from geo.analysis.trends import TREND_RULES
 from geo.period import Period
@@ -87,11 +87,16 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
         None if pd.isna(change) else f"{change:+.1f}%",  # ASCII sign: streamlit reads it
         delta_color="inverse",
     )
-    detail[1].metric(
-        "Officer hours", f"{row['officer_hours']:,.0f}", help=f"{row['visits']:,} visits"
-    )
-    detail[2].metric("Arrests", f"{row['arrests']:,}")
-    detail[3].metric("People spoken to", f"{row['engagements']:,}")
+    no_log = pd.isna(row["visits"])
+    if no_log:
+        for column, label in zip(detail[1:], ("Officer hours", "Arrests", "People spoken to")):
+            column.metric(label, NO_PATROL_LOG, help="The dataset has no patrols.csv.")
+    else:
+        detail[1].metric(
+            "Officer hours", f"{row['officer_hours']:,.0f}", help=f"{row['visits']:,.0f} visits"
+        )
+        detail[2].metric("Arrests", f"{row['arrests']:,.0f}")
+        detail[3].metric("People spoken to", f"{row['engagements']:,.0f}")
     result = hotspot_wdd(
         row["asb_before"], row["asb_after"], row["ring_asb_before"], row["ring_asb_after"],
         control_pair(dataset.areas, period),
@@ -99,7 +104,7 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
     if row["asb_too_few"]:
         st.caption("Too few ASB reports to tell a change from chance: read the % with care.")
     st.markdown(wdd_reading(result, ring_m=dataset.areas.ring_m))
-    if row["visits"]:
+    if not no_log and row["visits"]:
         st.caption(
             f"Dosage: {row['hours_per_week']:.1f} officer hours a week, "
             f"{row['visits_per_day']:.2f} visits a day, {row['minutes_per_visit']:.0f} minutes a "
@@ -116,14 +121,27 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
         ],
         x_label="Month", y_label="ASB reports",
     )  # fmt: skip
-    weekly = weekly_patrols(dataset.patrols, row.name, period).set_index("week")
+    flagged = [f"{a.month} {a.crime_type}" for a in dataset.anomalies]
+    if flagged:
+        charts[0].caption(
+            "Drawn as published; months flagged as anomalous ("
+            + plain(", ".join(flagged))
+            + ") are left out of the figures unless you count them."
+        )
     charts[1].markdown("**Officer patrol hours per week**")
+    if no_log:
+        charts[1].info(f"{NO_PATROL_LOG.capitalize()}: patrol hours are not known.")
+        return
+    weekly = weekly_patrols(dataset.patrols, row.name, period).set_index("week")
     charts[1].bar_chart(weekly["officer_hours"], x_label="Week starting", y_label="Officer hours")
 
 
 def dose_response(table: pd.DataFrame) -> None:
     """Hours per week against ASB change, hotspots labelled."""
     st.subheader("Dose and response")
+    if table["visits"].isna().all():
+        st.info(f"{NO_PATROL_LOG.capitalize()}: patrol dose cannot be set against ASB change.")
+        return
     st.caption(
         "Each dot is a hotspot: officer patrol hours per week against its ASB change. Hotspots "
         "with many hours and no fall sit top right. Grey: too few reports to tell."

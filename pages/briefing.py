@@ -1,9 +1,10 @@
 """The wall screen (`/briefing`): the programme's headline figures and map, for a room to read.
 
 Query parameters set it up for unattended use: `town=` pins one town, `rotate=SECONDS` cycles
-through the towns, `period=START:END` fixes the period, `refresh=SECONDS` (default 60) is how
-often the dataset folder is checked. New data appears by itself and only what changed is redrawn:
-the map stays mounted and its hotspot layer is swapped.
+through the towns, `period=START:END` fixes the period (refused, with a note, when it or its
+baseline has no data), `flagged=keep` counts months flagged as anomalous, `refresh=SECONDS`
+(default 60) is how often the dataset folder is checked. New data appears by itself and only
+what changed is redrawn: the map stays mounted and its hotspot layer is swapped.
 """
 
 from __future__ import annotations
@@ -18,12 +19,23 @@ from streamlit_folium import st_folium
 from geo.errors import HotspotDataError
 from geo.period import Period
 from geo.store.dataset import Dataset
-from geo.view.briefing import briefing_page, headlines, headlines_html, legend_strip_html
+from geo.view.briefing import (
+    briefing_page,
+    flags_line,
+    headlines,
+    headlines_html,
+    legend_strip_html,
+)
 from geo.view.mapping import WALL_STYLE, base_map, hotspot_layer
 from geo.view.scales import asb_change_scale
 from geo.view.tiles import tile_source
 from pages._access import gate, screen_still_open
-from pages._common import evaluation_for, last_good_dataset
+from pages._common import (
+    evaluation_for,
+    keep_flagged_from_url,
+    last_good_dataset,
+    period_problem,
+)
 
 REFRESH_SECONDS = 60
 WALL_CSS = (Path(__file__).parent / "wall.css").read_text()
@@ -52,11 +64,17 @@ def _town(dataset: Dataset, rotate: int | None) -> tuple[str | None, str]:
     return dataset.towns[index], f"{index + 1} of {len(dataset.towns)} towns, every {rotate} s"
 
 
-def _period(dataset: Dataset) -> Period:
+def _period(dataset: Dataset) -> tuple[Period, str]:
+    """The link's period when it can be compared with its baseline; else the default and why."""
+    text = st.query_params.get("period")
+    if not text:
+        return dataset.default_period, ""
     try:
-        return Period.parse(st.query_params["period"])
-    except (KeyError, HotspotDataError):
-        return dataset.default_period
+        period = Period.parse(text)
+        dataset.check_period(period)
+    except HotspotDataError as exc:
+        return dataset.default_period, f"Ignoring the period in the link: {exc}"
+    return period, ""
 
 
 gate(wall=True)
@@ -77,20 +95,29 @@ def wall() -> None:
         )
         return
     town, rotation = _town(dataset, rotate)
-    period = _period(dataset)
-    table = evaluation_for(dataset, period)  # cached: a refresh with no new data computes nothing
-    page = briefing_page(dataset, period, town, table)
+    period, refused = _period(dataset)
+    if period_problem(dataset, period):
+        st.html(
+            "<div class='wall-title'>Hotspot patrols</div><div class='wall-sub'>No change can be "
+            f"shown: {escape(period_problem(dataset, period))}</div>"
+        )
+        return
+    keep = keep_flagged_from_url()
+    table = evaluation_for(dataset, period, keep)  # cached: a refresh with no new data is free
+    page = briefing_page(dataset, period, town, table, keep_flagged=keep)
     badge = "<span class='wall-badge'>SAMPLE DATA</span>" if dataset.is_sample else ""
-    notes = " · ".join(escape(n) for n in (rotation, problem) if n)
+    flags = flags_line(dataset.anomalies, page.figures, keep)
+    notes = " · ".join(escape(n) for n in (rotation, problem, refused) if n)
     st.html(
         f"<div class='wall-head'><span class='wall-title'>{escape(page.title)}</span>"
         f"<span class='wall-sub'>{escape(page.subtitle)}</span>"
-        f"<span class='wall-note'>{notes}</span>{badge}</div>"
+        f"<span class='wall-note'>{notes}</span><span class='wall-flags'>{escape(flags)}</span>"
+        f"{badge}</div>"
     )
     left, right = st.columns([5, 6], gap="medium")
     left.html(headlines_html(headlines(page.figures)))
     scale = asb_change_scale()
-    everything = briefing_page(dataset, period, table=table)
+    everything = briefing_page(dataset, period, table=table, keep_flagged=keep)
     with right:
         st_folium(
             base_map(tile_source(), WALL_STYLE, fill_frame=True),

@@ -223,6 +223,7 @@ details = [
     ("Hotspots with no crime in a period", report.quiet_hotspots),
     ("Overlapping hotspots", report.overlaps),
     ("Patrol visits outside programme dates", patrols_outside),
+    ("Months flagged as anomalous", report.anomaly_table()),
 ]
 for title, table in details:
     if len(table):
@@ -230,3 +231,9 @@ for title, table in details:
             st.dataframe(table, hide_index=True, width="stretch")
 if report.missing_months:
     st.warning("No crime data for " + ", ".join(report.missing_months) + ".")
+if report.anomalies:
+    st.warning(
+        f"{len(report.anomalies)} month(s) of a crime type look wrong and are left out of both "
+        "years of the figures they affect, unless you choose to count them on the map page: "
+        + plain("; ".join(a.line() for a in report.anomalies))
+    )

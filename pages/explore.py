@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.analysis.coverage import no_comparison_reason
 from geo.analysis.evaluation import programme_wdd
-from geo.analysis.figures import programme_figures
+from geo.analysis.figures import NO_PATROL_LOG, programme_figures
 from geo.errors import HotspotDataError
-from geo.period import Period
+from geo.period import MAX_MONTHS, Period
 from geo.view.export import hotspots_geojson, table_csv
 from geo.view.mapping import build_map, format_change, selection_outline
 from geo.view.scales import asb_change_scale, bivariate_scale, hours_scale
 from geo.view.tiles import tile_source
 from pages._access import gate
 from pages._common import (
+    KEEP_PARAM,
     OGL_ATTRIBUTION,
+    anomaly_notice,
     briefing_file,
     current_dataset,
     evaluation_for,
+    keep_flagged_from_url,
+    period_problem,
     plain,
     sample_notice,
 )
@@ -35,6 +41,8 @@ NO_HOTSPOT = "—"
 gate()
 dataset = current_dataset()
 params = st.query_params
+if not dataset.patrol_log:  # no patrol log: nothing to colour by but ASB
+    METRICS = {"asb": METRICS["asb"]}
 
 
 def _initial(key: str, value: str) -> None:
@@ -44,25 +52,48 @@ def _initial(key: str, value: str) -> None:
 
 
 def _period_from_url() -> Period:
+    """The link's period when it can be compared with its baseline; else the default, saying why."""
     text = params.get("period")
     if text:
         try:
-            return Period.parse(text)
+            period = Period.parse(text)
         except HotspotDataError as exc:
-            st.warning(f"Ignoring the period in the link: {exc}")
+            st.warning(f"Ignoring the period in the link: {plain(exc)}")
+            return dataset.default_period
+        problem = period_problem(dataset, period)
+        if not problem:
+            return period
+        st.warning(
+            f"Ignoring the period in the link: {plain(problem)}. Showing "
+            f"{dataset.default_period.label()} instead."
+        )
     return dataset.default_period
 
 
-months = [str(m) for m in dataset.counts.months]
+def _keep_within_a_year() -> None:
+    """A period longer than a year would overlap its baseline: keep its last twelve months."""
+    start, end = (pd.Period(m, freq="M") for m in st.session_state["period"])
+    if end.ordinal - start.ordinal + 1 > MAX_MONTHS:
+        st.session_state["period"] = (str(end - (MAX_MONTHS - 1)), str(end))
+        st.session_state["period_note"] = (
+            f"A period is at most {MAX_MONTHS} months: a longer one would overlap its own "
+            "baseline (the same months a year earlier). Kept the last "
+            f"{MAX_MONTHS} months you chose."
+        )
+
+
+months = [str(m) for m in dataset.comparable_months]
+if not months:
+    st.error(f"No change can be shown: {plain(no_comparison_reason(dataset.counts.months))}.")
+    st.stop()
 url_period = _period_from_url()
 _initial("metric", params.get("metric", "asb") if params.get("metric") in METRICS else "asb")
 _initial("town", params.get("town") if params.get("town") in dataset.towns else ALL_TOWNS)
-_initial("period", (str(url_period.start), str(url_period.end)))
-if st.session_state["period"][0] not in months or st.session_state["period"][1] not in months:
-    st.session_state["period"] = (
-        str(dataset.default_period.start),
-        str(dataset.default_period.end),
-    )
+_initial("keep_flagged", keep_flagged_from_url())
+chosen = st.session_state.get("period", (str(url_period.start), str(url_period.end)))
+if chosen[0] not in months or chosen[1] not in months:  # the data changed under the session
+    default = dataset.default_period
+    st.session_state["period"] = (str(default.start), str(default.end))
 ids = list(dataset.hotspots["hotspot_id"])
 _initial("hotspot", params.get("hotspot") if params.get("hotspot") in ids else NO_HOTSPOT)
 if "pending_hotspot" in st.session_state:
@@ -77,12 +108,24 @@ with st.sidebar:
     st.select_slider(
         "Period (whole months, compared with the same months a year earlier)",
         options=months,
+        value=(str(url_period.start), str(url_period.end)),  # a pair: a range slider
         key="period",
+        on_change=_keep_within_a_year,
+        help=f"Up to {MAX_MONTHS} months; only months whose year before has data are offered.",
     )
+    if dataset.anomalies:
+        st.checkbox(
+            "Count months flagged as anomalous",
+            key="keep_flagged",
+            help="By default a flagged month is left out of both years of the figures it affects.",
+        )
+if "period_note" in st.session_state:
+    st.warning(st.session_state.pop("period_note"))
 
 period = Period.parse(":".join(st.session_state["period"]))
+keep_flagged = bool(st.session_state["keep_flagged"]) and bool(dataset.anomalies)
 town = st.session_state["town"]
-table = evaluation_for(dataset, period)
+table = evaluation_for(dataset, period, keep_flagged)
 if town != ALL_TOWNS:
     table = table[table["town"] == town]
 shown_ids = list(table["hotspot_id"])
@@ -104,6 +147,8 @@ if town != ALL_TOWNS:
     query["town"] = town
 if selected != NO_HOTSPOT:
     query["hotspot"] = selected
+if keep_flagged:
+    query[KEEP_PARAM] = "keep"
 if dict(params) != query:
     params.from_dict(query)
 
@@ -115,21 +160,23 @@ st.caption(
 )
 sample_notice(dataset)
 
-figures = programme_figures(table, dataset.counts, period)
-if figures.missing_months:
-    st.warning(
-        "No crime data for "
-        + ", ".join(figures.missing_months)
-        + ": changes involving those months are understated."
-    )
+figures = programme_figures(
+    table, dataset.counts, period, exclusions=dataset.exclusions(keep_flagged),
+    hotspots=dataset.hotspots, patrol_log=dataset.patrol_log,
+)  # fmt: skip
+anomaly_notice(dataset, figures, keep_flagged)
 cols = st.columns(5)
-cols[0].metric(
-    "Officer patrol hours",
-    f"{figures.officer_hours:,.0f}",
-    help=f"{figures.visits:,} visits; hours = (end − start) × officers",
-)
-cols[1].metric("Arrests", f"{figures.arrests:,}")
-cols[2].metric("People spoken to", f"{figures.engagements:,}")
+if figures.patrol_log:
+    cols[0].metric(
+        "Officer patrol hours",
+        f"{figures.officer_hours:,.0f}",
+        help=f"{figures.visits:,.0f} visits; hours = (end − start) × officers",
+    )
+    cols[1].metric("Arrests", f"{figures.arrests:,.0f}")
+    cols[2].metric("People spoken to", f"{figures.engagements:,.0f}")
+else:
+    for column, label in zip(cols[:3], ("Officer patrol hours", "Arrests", "People spoken to")):
+        column.metric(label, NO_PATROL_LOG, help="The dataset has no patrols.csv.")
 cols[3].metric(
     "ASB change, mean of hotspots",
     format_change(figures.asb_mean_change_pct),
@@ -163,7 +210,14 @@ st.caption(
 )
 if not table.empty:
     programme_evaluation(
-        dataset, table, programme_wdd(dataset.counts, dataset.areas, period, shown_ids)
+        dataset,
+        table,
+        programme_wdd(
+            dataset.counts,
+            dataset.areas,
+            dataset.exclusions(keep_flagged).period(period, "asb"),
+            shown_ids,
+        ),
     )
 
 scales = {
@@ -225,7 +279,7 @@ for column, kind, mime in (
 ):
     column.download_button(
         f"Briefing ({kind.upper()})",
-        lambda kind=kind: briefing_file(*folder_key, briefing_town, kind),
+        lambda kind=kind: briefing_file(*folder_key, briefing_town, kind, keep_flagged),
         file_name=f"briefing-{stem}.{kind}",
         mime=mime,
         on_click="ignore",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("HOTSPOT_SHARED_DATA") or ROOT.parent / "shared" / "data")
+"""The real data beside the clone; HOTSPOT_SHARED_DATA points elsewhere (e.g. from a worktree)."""
 
 
 @pytest.fixture(scope="session")

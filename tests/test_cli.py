@@ -47,13 +47,38 @@ def test_summary_csv_has_the_contract_columns(inputs):
     ]  # fmt: skip
 
 
-def test_summary_json_writes_empty_change_as_null(inputs):
+def test_summary_json_writes_unknown_patrol_figures_as_null(inputs):
     hotspots, crimes, _ = inputs
-    run = _geo("summary", "--hotspots", hotspots, "--crimes", crimes, "--period", "2023-01:2023-01",
+    run = _geo("summary", "--hotspots", hotspots, "--crimes", crimes, "--period", "2024-01:2024-01",
                "--format", "json")  # fmt: skip
     assert run.returncode == 0, run.stderr
     (row,) = json.loads(run.stdout)
-    assert row["asb_before"] == 0 and row["asb_after"] == 4 and row["asb_change_pct"] is None
+    assert row["asb_before"] == 4 and row["asb_after"] == 3
+    assert [row[c] for c in ("officer_hours", "visits", "arrests", "engagements")] == [None] * 4
+    assert "no patrol log" in run.stderr
+
+
+def test_summary_csv_leaves_patrol_columns_empty_without_a_log(inputs):
+    hotspots, crimes, _ = inputs
+    run = _geo("summary", "--hotspots", hotspots, "--crimes", crimes, "--period", "2024-01:2024-01")
+    assert run.returncode == 0, run.stderr
+    (row,) = csv.DictReader(io.StringIO(run.stdout))
+    assert [row[c] for c in ("officer_hours", "visits", "arrests", "engagements")] == [""] * 4
+
+
+@pytest.mark.parametrize(
+    ("period", "names"),
+    [
+        ("2023-01:2023-01", "no crime data for 2022-01 in its baseline"),
+        ("2024-01:2024-02", "no crime data for 2024-02 in the period;"),
+        ("2023-01:2024-01", "13 months long"),
+    ],
+)
+def test_summary_refuses_a_period_without_data_to_compare(inputs, period, names):
+    hotspots, crimes, _ = inputs
+    run = _geo("summary", "--hotspots", hotspots, "--crimes", crimes, "--period", period)
+    assert run.returncode == 2 and run.stdout == ""
+    assert names in run.stderr and len(run.stderr.strip().splitlines()) == 1
 
 
 def _tree_digest(folder):

@@ -81,7 +81,8 @@ def _check_result(data: bytes) -> None:
         assert "\n" not in str(exc)
         return
     assert isinstance(table, pa.Table)
-    assert table.column_names == ["month", "lon", "lat", "crime_type"]
+    assert table.column_names == ["month", "lon", "lat", "crime_type", "duplicate"]
+    assert table.column("duplicate").type == pa.bool_()
     months = table.column("month").to_numpy()
     assert months.dtype == np.int32 and ((months >= -1970 * 12) & (months < 8030 * 12)).all()
     lon = table.column("lon").to_numpy(zero_copy_only=False)

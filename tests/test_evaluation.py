@@ -98,6 +98,8 @@ def test_too_few_is_not_ranked_as_largest_reduction():
 
     class NoCounts:
         force = pd.DataFrame({"crime": [], "asb": [], "no_location": []})
+        membership = pd.DataFrame({"point": [], "hotspot_id": []})
+        point_months = pd.DataFrame({"point": [], "month": [], "crime": [], "asb": []})
 
         def programme(self, ids):
             return pd.DataFrame({"crime": [], "asb": []}, index=pd.Index([], name="month"))

@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 from geo.analysis.aggregate import count_crimes
+from geo.analysis.coverage import check_period
 from geo.analysis.figures import change_pct, hotspot_table, monthly_asb, programme_figures
+from geo.errors import HotspotDataError
 from geo.io.crimes import read_crimes
 from geo.io.hotspots import read_hotspots
 from geo.io.patrols import empty_patrols, read_patrols
@@ -79,12 +81,11 @@ def test_programme_counts_each_crime_once_and_force_counts_every_row(figures):
     assert math.isnan(result.asb_largest_reduction_pct)
 
 
-def test_a_month_missing_is_reported(figures):
+def test_a_period_reaching_past_the_data_is_refused(figures):
     _, counts = figures
-    hotspots, _ = figures
-    period = Period.parse("2024-01:2024-03")
-    table = hotspot_table(hotspots, counts, empty_patrols(), period)
-    assert programme_figures(table, counts, period).missing_months == ["2023-03", "2024-03"]
+    with pytest.raises(HotspotDataError, match="no crime data for 2024-03 in the period;"):
+        check_period(Period.parse("2024-01:2024-03"), counts.months)
+    check_period(PERIOD, counts.months)  # inside the data: accepted
 
 
 def test_monthly_asb_lines_up_months_with_last_year(figures):
@@ -119,3 +120,31 @@ def test_change_pct_definition():
     assert change_pct(100, 75) == -25.0
     assert math.isnan(change_pct(0, 5))
     assert change_pct(pd.Series([10, 0]), pd.Series([5, 0])).tolist()[0] == -50.0
+
+
+def test_months_before_a_hotspot_started_are_not_after_for_it(figures):
+    hotspots, counts = figures
+    hotspots = hotspots.copy()
+    hotspots["started"] = pd.NaT
+    hotspots.loc[hotspots["hotspot_id"] == "A", "started"] = pd.Timestamp("2024-02-10")
+    table = hotspot_table(hotspots, counts, None, PERIOD).set_index("hotspot_id")
+    # A: January is before its start, so only February counts, against February 2023
+    assert table.loc["A", ["asb_before", "asb_after"]].tolist() == [1, 2]
+    assert table.loc["B", ["asb_before", "asb_after"]].tolist() == [1, 2]  # no date: unchanged
+    only_a = programme_figures(table.reset_index(), counts, PERIOD, ["A"], hotspots=hotspots)
+    assert (only_a.asb_before, only_a.asb_after) == (1, 2)
+    assert only_a.late_starters == 1
+    # the point shared with B (no start date) counts throughout when B is in the programme
+    both = programme_figures(table.reset_index(), counts, PERIOD, ["A", "B"], hotspots=hotspots)
+    assert (both.asb_before, both.asb_after) == (1, 2)
+
+
+def test_without_a_patrol_log_patrol_figures_are_unknown_not_zero(figures):
+    hotspots, counts = figures
+    table = hotspot_table(hotspots, counts, None, PERIOD)
+    assert table[["officer_hours", "visits", "arrests", "engagements"]].isna().all().all()
+    result = programme_figures(table, counts, PERIOD, patrol_log=False)
+    assert math.isnan(result.officer_hours) and math.isnan(result.arrests)
+    with_log = programme_figures(hotspot_table(hotspots, counts, empty_patrols(), PERIOD), counts,
+                                 PERIOD)  # fmt: skip
+    assert with_log.officer_hours == 0 and with_log.visits == 0  # an empty log is a real zero

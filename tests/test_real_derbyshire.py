@@ -58,21 +58,29 @@ def independent_counts(folder, polygons, months: set[str]) -> dict[str, tuple[in
     return result
 
 
-def test_summary_matches_independent_count(shared_data, hotspot_file):
+@pytest.mark.parametrize(
+    ("flags", "months"),
+    [
+        (["--keep-flagged"], range(4, 13)),
+        ([], [4, 5, 6, 7, 8, 9, 10, 12]),  # November (no ASB published) left out of both years
+    ],
+)
+def test_summary_matches_independent_count(shared_data, hotspot_file, flags, months):
     path, frame = hotspot_file
     crimes = shared_data / "police-uk" / "derbyshire"
     run = subprocess.run(
         [sys.executable, "-m", "geo", "summary", "--hotspots", str(path), "--crimes", str(crimes),
-         "--period", "2024-04:2024-12"],
+         "--period", "2024-04:2024-12", *flags],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
     summary = {row["hotspot_id"]: row for row in csv.DictReader(io.StringIO(run.stdout))}
     polygons = list(zip(frame["hotspot_id"], frame.geometry))
-    after = independent_counts(crimes, polygons, {f"2024-{m:02d}" for m in range(4, 13)})
-    before = independent_counts(crimes, polygons, {f"2023-{m:02d}" for m in range(4, 13)})
+    after = independent_counts(crimes, polygons, {f"2024-{m:02d}" for m in months})
+    before = independent_counts(crimes, polygons, {f"2023-{m:02d}" for m in months})
     assert len(summary) == len(frame) >= 20
     for hotspot_id, row in summary.items():
         expected = (*before[hotspot_id], *after[hotspot_id])
         got = tuple(int(row[c]) for c in ("asb_before", "crime_before", "asb_after", "crime_after"))
         assert got == expected, hotspot_id
     assert sum(int(r["crime_after"]) for r in summary.values()) > 5000
+    assert ("2023-11, 2024-11" in run.stderr) == (not flags)

@@ -21,7 +21,7 @@ def test_default_period_is_the_latest_twelve_months(figures):
     dataset, _, result = figures
     assert str(result.period) == ":".join(sample_period())
     assert dataset.is_sample
-    assert result.missing_months == []
+    assert result.asb_left_out == [] and result.crime_left_out == []
 
 
 def test_published_figures(figures):

@@ -565,7 +565,12 @@ def summary_table(summary_csv: str) -> pd.DataFrame:
     """`geo summary` output read back as the figures table the map is given."""
     text = {"hotspot_id": str, "name": str, "town": str}
     return pd.read_csv(io.StringIO(summary_csv), dtype=text, keep_default_na=False,
-                       na_values={"asb_change_pct": [""], "crime_change_pct": [""]})  # fmt: skip
+                       na_values={key: [""] for key in _MAYBE_EMPTY})  # fmt: skip
+
+
+_MAYBE_EMPTY = ["asb_change_pct", "crime_change_pct", "officer_hours", "visits", "arrests",
+                "engagements"]  # fmt: skip
+"""Columns `geo summary` leaves empty: a change without a baseline, patrols without a log."""
 
 
 def payload(hotspots: gpd.GeoDataFrame, table: pd.DataFrame) -> Payload:

@@ -35,10 +35,14 @@ def evaluation_table(
     table: pd.DataFrame,
     counts: CrimeCounts,
     areas: AreaCounts,
-    patrols: pd.DataFrame,
+    patrols: pd.DataFrame | None,
     period: Period,
 ) -> pd.DataFrame:
-    """The hotspot table (figures.hotspot_table) with significance, WDD, dosage and trend."""
+    """The hotspot table (figures.hotspot_table) with significance, WDD, dosage and trend.
+
+    `period` may leave months out (Period.skipped): ring and control counts then leave out the
+    same months as the table; `patrols` None (no patrol log) leaves dosage unknown (NaN).
+    """
     out = table.copy()
     ids = out["hotspot_id"]
     ratios = rate_ratios(out["asb_before"].to_numpy(), out["asb_after"].to_numpy())
@@ -57,9 +61,10 @@ def evaluation_table(
     out["wdd_estimate"] = [r.estimate for r in results]
     out["wdd_z"] = [r.z for r in results]
     out["wdd_p"] = [r.p for r in results]
-    doses = dosage(patrols, period, list(ids))
-    for column in ("hours_per_week", "visits_per_day", "minutes_per_visit", "share_15_min"):
-        out[column] = doses[column].reindex(ids).to_numpy()
+    dose_columns = ("hours_per_week", "visits_per_day", "minutes_per_visit", "share_15_min")
+    doses = dosage(patrols, period, list(ids)) if patrols is not None else None
+    for column in dose_columns:  # no patrol log: dosage unknown (NaN), not zero
+        out[column] = np.nan if doses is None else doses[column].reindex(ids).to_numpy()
     monthly = monthly_asb_matrix(counts, ids, Period(period.before.start, period.end))
     out["asb_monthly"] = [list(map(int, row)) for row in monthly]
     out["trend"] = [classify_trend(row) for row in monthly]

@@ -4,6 +4,10 @@ Definitions: a change is 100 × (after − before) / before, with "before" the s
 months a year earlier, and empty (NaN) when before is 0. The average reduction is the mean of
 per-hotspot changes; the pooled change sums all hotspots first, counting a crime in two overlapping
 hotspots once.
+
+Months left out: flagged months (geo.analysis.anomalies) are left out of both years of the figures
+they affect, and a hotspot's months before the month it `started` are not "after" for it (nor
+their baseline months). Without a patrol log, patrol figures are NaN (unknown), never 0.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts
+from geo.analysis.anomalies import Exclusions, left_out_months
 from geo.analysis.stats import TOO_FEW_BEFORE, TOO_FEW_TOTAL
-from geo.period import Period
+from geo.period import BASELINE_LAG, Period
 
 SUMMARY_COLUMNS = [
     "hotspot_id", "name", "town", "asb_before", "asb_after", "asb_change_pct", "asb_too_few",
@@ -35,8 +40,26 @@ def change_pct(before: float | np.ndarray, after: float | np.ndarray) -> float |
 
 
 def _months_mask(months: pd.Series | pd.Index, period: Period) -> np.ndarray:
+    """Rows whose month is a counted month of `period` (skipped months are not)."""
     ordinals = np.asarray(months, dtype=np.int64)
-    return (ordinals >= period.start.ordinal) & (ordinals <= period.end.ordinal)
+    inside = (ordinals >= period.start.ordinal) & (ordinals <= period.end.ordinal)
+    if period.skipped:
+        inside &= ~np.isin(ordinals, np.fromiter(period.skipped, np.int64))
+    return inside
+
+
+PATROL_COLUMNS = ["officer_hours", "visits", "arrests", "engagements"]
+NO_PATROL_LOG = "no patrol log"
+"""Shown wherever a patrol figure would be when the dataset has no patrol log."""
+
+
+def start_months(hotspots: pd.DataFrame) -> pd.Series:
+    """Per hotspot_id, the ordinal of the month it started (NaN when not known)."""
+    if "started" not in hotspots.columns:
+        return pd.Series(np.nan, index=hotspots["hotspot_id"].to_numpy())
+    started = pd.to_datetime(hotspots["started"], errors="coerce")
+    ordinals = [d.to_period("M").ordinal if pd.notna(d) else np.nan for d in started]
+    return pd.Series(ordinals, index=hotspots["hotspot_id"].to_numpy(), dtype=float)
 
 
 def too_few_mask(before: pd.Series, after: pd.Series) -> pd.Series:
@@ -54,12 +77,22 @@ def sum_in_period(frame: pd.DataFrame, period: Period, by: str | None = None) ->
 
 
 def hotspot_table(
-    hotspots: pd.DataFrame, counts: CrimeCounts, patrols: pd.DataFrame, period: Period
+    hotspots: pd.DataFrame,
+    counts: CrimeCounts,
+    patrols: pd.DataFrame | None,
+    period: Period,
+    exclusions: Exclusions | None = None,
 ) -> pd.DataFrame:
-    """One row per hotspot: ASB and all crime before/after with changes, and patrol totals."""
-    after = sum_in_period(counts.hotspot, period, by="hotspot_id")
-    before = sum_in_period(counts.hotspot, period.before, by="hotspot_id")
+    """One row per hotspot: ASB and all crime before/after with changes, and patrol totals.
+
+    Flagged months are left out of both years (`exclusions`), and so are a hotspot's months
+    before it started; `patrols` None (no patrol log) gives NaN patrol columns.
+    """
+    exclusions = exclusions or Exclusions()
     ids = hotspots["hotspot_id"]
+    rows = counts.hotspot
+    start = rows["hotspot_id"].map(start_months(hotspots)).fillna(-np.inf).to_numpy(dtype=float)
+    month = rows["month"].to_numpy(dtype=np.int64)
     table = pd.DataFrame(
         {
             "hotspot_id": ids.to_numpy(),
@@ -68,10 +101,19 @@ def hotspot_table(
         }
     )
     for kind in ("asb", "crime"):
-        table[f"{kind}_before"] = before[kind].reindex(ids).fillna(0).astype(np.int64).to_numpy()
-        table[f"{kind}_after"] = after[kind].reindex(ids).fillna(0).astype(np.int64).to_numpy()
+        counted = exclusions.period(period, kind)
+        # a hotspot's months before its start are not "after", nor their months a year earlier
+        after = _months_mask(month, counted) & (month >= start)
+        before = _months_mask(month, counted.before) & (month + BASELINE_LAG >= start)
+        for side, mask in (("after", after), ("before", before)):
+            sums = rows[kind][mask].groupby(rows["hotspot_id"][mask]).sum()
+            table[f"{kind}_{side}"] = sums.reindex(ids).fillna(0).astype(np.int64).to_numpy()
         table[f"{kind}_change_pct"] = change_pct(table[f"{kind}_before"], table[f"{kind}_after"])
     table["asb_too_few"] = too_few_mask(table["asb_before"], table["asb_after"])
+    if patrols is None:
+        for column in PATROL_COLUMNS:
+            table[column] = np.nan
+        return table[SUMMARY_COLUMNS]
     patrol = patrol_totals(patrols, period, by_hotspot=True).reindex(ids).fillna(0)
     table["officer_hours"] = patrol["officer_hours"].to_numpy().round(2)
     for column in ("visits", "arrests", "engagements"):
@@ -80,8 +122,11 @@ def hotspot_table(
 
 
 def patrol_totals(patrols: pd.DataFrame, period: Period, by_hotspot: bool = False) -> pd.DataFrame:
-    """Officer hours, visits, arrests and engagements of visits starting within `period`."""
-    inside = patrols[_months_mask(patrols["month"], period)]
+    """Officer hours, visits, arrests and engagements of visits starting within `period`.
+
+    Every month of the period counts: months left out of crime figures still had patrols.
+    """
+    inside = patrols[_months_mask(patrols["month"], period.whole)]
     grouped = (
         inside.groupby("hotspot_id") if by_hotspot else inside.assign(all="all").groupby("all")
     )
@@ -98,14 +143,17 @@ def patrol_totals(patrols: pd.DataFrame, period: Period, by_hotspot: bool = Fals
 
 @dataclass(frozen=True)
 class ProgrammeFigures:
-    """The headline figures of a programme for a period, each traceable to the hotspot table."""
+    """The headline figures of a programme for a period, each traceable to the hotspot table.
+
+    Patrol figures are NaN when there is no patrol log (`patrol_log` False): unknown, not zero.
+    """
 
     period: Period
     hotspots: int
     officer_hours: float
-    visits: int
-    arrests: int
-    engagements: int
+    visits: float
+    arrests: float
+    engagements: float
     asb_mean_change_pct: float
     asb_mean_over: int
     asb_largest_reduction_pct: float
@@ -120,7 +168,13 @@ class ProgrammeFigures:
     force_crime_after: int
     force_crime_change_pct: float
     too_few: int
-    missing_months: list[str] = field(default_factory=list)
+    force_asb_before: int = 0
+    force_asb_after: int = 0
+    force_asb_change_pct: float = float("nan")
+    patrol_log: bool = True
+    asb_left_out: list[str] = field(default_factory=list)
+    crime_left_out: list[str] = field(default_factory=list)
+    late_starters: int = 0
 
 
 def programme_figures(
@@ -128,47 +182,83 @@ def programme_figures(
     counts: CrimeCounts,
     period: Period,
     hotspot_ids: Collection[str] | None = None,
+    exclusions: Exclusions | None = None,
+    hotspots: pd.DataFrame | None = None,
+    patrol_log: bool = True,
 ) -> ProgrammeFigures:
-    """Programme totals for the hotspots in `table` (see hotspot_table)."""
+    """Programme totals for the hotspots in `table` (see hotspot_table).
+
+    `hotspots` (with `started`) makes months before each hotspot started not count for it;
+    `exclusions` leaves flagged months out of both years, as in the table.
+    """
+    exclusions = exclusions or Exclusions()
     ids = list(table["hotspot_id"]) if hotspot_ids is None else list(hotspot_ids)
-    inside = counts.programme(ids).reset_index()
-    after, before = sum_in_period(inside, period), sum_in_period(inside, period.before)
+    starts = start_months(hotspots) if hotspots is not None else pd.Series(dtype=float)
+    asb_period, crime_period = exclusions.period(period, "asb"), exclusions.period(period, "crime")
+    asb_before, asb_after = programme_sums(counts, ids, asb_period, starts, "asb")
+    crime_before, crime_after = programme_sums(counts, ids, crime_period, starts, "crime")
     force = counts.force.reset_index()
-    force_after, force_before = sum_in_period(force, period), sum_in_period(force, period.before)
+    force_after = int(sum_in_period(force, crime_period)["crime"])
+    force_before = int(sum_in_period(force, crime_period.before)["crime"])
+    force_asb_after = int(sum_in_period(force, asb_period)["asb"])
+    force_asb_before = int(sum_in_period(force, asb_period.before)["asb"])
     changes = table["asb_change_pct"].dropna()
     # Too few reports to tell: shown with the rest, but not ranked as the largest reduction.
     falls = changes[(changes < 0) & ~table.loc[changes.index, "asb_too_few"]]
     where = table.loc[falls.idxmin(), "name"] if len(falls) else ""
+    patrol = {
+        column: float(table[column].sum()) if patrol_log else float("nan")
+        for column in PATROL_COLUMNS
+    }
     return ProgrammeFigures(
         period=period,
         hotspots=len(table),
-        officer_hours=float(table["officer_hours"].sum()),
-        visits=int(table["visits"].sum()),
-        arrests=int(table["arrests"].sum()),
-        engagements=int(table["engagements"].sum()),
+        officer_hours=patrol["officer_hours"],
+        visits=patrol["visits"],
+        arrests=patrol["arrests"],
+        engagements=patrol["engagements"],
         asb_mean_change_pct=float(changes.mean()) if len(changes) else float("nan"),
         asb_mean_over=len(changes),
         asb_largest_reduction_pct=float(falls.min()) if len(falls) else float("nan"),
         asb_largest_reduction_where=str(where),
-        asb_before=int(before["asb"]),
-        asb_after=int(after["asb"]),
-        asb_pooled_change_pct=change_pct(before["asb"], after["asb"]),
-        crime_before=int(before["crime"]),
-        crime_after=int(after["crime"]),
-        crime_change_pct=change_pct(before["crime"], after["crime"]),
-        force_crime_before=int(force_before["crime"]),
-        force_crime_after=int(force_after["crime"]),
-        force_crime_change_pct=change_pct(force_before["crime"], force_after["crime"]),
+        asb_before=asb_before,
+        asb_after=asb_after,
+        asb_pooled_change_pct=change_pct(asb_before, asb_after),
+        crime_before=crime_before,
+        crime_after=crime_after,
+        crime_change_pct=change_pct(crime_before, crime_after),
+        force_crime_before=force_before,
+        force_crime_after=force_after,
+        force_crime_change_pct=change_pct(force_before, force_after),
         too_few=int(table["asb_too_few"].sum()),
-        missing_months=missing_months(counts, period),
+        force_asb_before=force_asb_before,
+        force_asb_after=force_asb_after,
+        force_asb_change_pct=change_pct(force_asb_before, force_asb_after),
+        patrol_log=patrol_log,
+        asb_left_out=left_out_months(asb_period),
+        crime_left_out=left_out_months(crime_period),
+        late_starters=int((starts.reindex(ids) > period.start.ordinal).sum()),
     )
 
 
-def missing_months(counts: CrimeCounts, period: Period) -> list[str]:
-    """Months of the period or its baseline with no crime data at all."""
-    present = set(counts.force.index.astype(int))
-    wanted = list(period.before.months) + list(period.months)
-    return [str(m) for m in wanted if m.ordinal not in present]
+def programme_sums(
+    counts: CrimeCounts, ids: Collection[str], period: Period, starts: pd.Series, kind: str
+) -> tuple[int, int]:
+    """Before and after counts of `kind` in any of the hotspots, each crime counted once.
+
+    A point counts from the month the earliest of its hotspots started; its months before that
+    are not "after", and the same months a year earlier are not "before".
+    """
+    members = counts.membership[counts.membership["hotspot_id"].isin(set(ids))]
+    rows = counts.point_months[counts.point_months["point"].isin(members["point"].unique())]
+    known = members["hotspot_id"].map(starts).fillna(-np.inf)  # no date: counted throughout
+    first = known.groupby(members["point"]).min()
+    start = rows["point"].map(first).to_numpy(dtype=float)
+    month = rows["month"].to_numpy(dtype=np.int64)
+    after = _months_mask(month, period) & (month >= start)
+    before = _months_mask(month, period.before) & (month + BASELINE_LAG >= start)
+    values = rows[kind].to_numpy()
+    return int(values[before].sum()), int(values[after].sum())
 
 
 def monthly_asb(counts: CrimeCounts, hotspot_id: str, period: Period) -> pd.DataFrame:

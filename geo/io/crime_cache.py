@@ -1,12 +1,13 @@
 """The dataset's crime files kept as Parquet beside them, so each file is parsed once per change.
 
 After a street file under `DATASET/crimes/` is read and checked, the columns the figures need
-(month ordinal, lon, lat, crime type) are written to `DATASET/.cache/crimes/<its path>.parquet`,
-with the file's size and modification time (ns) in the Parquet metadata. Next time, a cache file
-is used only when both still match; a changed, new or unreadable one means the CSV is read again
-and its cache file rewritten, so adding a month parses that month only. Cache files are written
-to a temporary name and renamed into place, so a reader never sees half a file. A folder that
-cannot be written is read without a cache; cache files whose CSV has gone are removed.
+(month ordinal, lon, lat, crime type, duplicate flag) are written to
+`DATASET/.cache/crimes/<its path>.parquet`, with the file's size and modification time (ns) in
+the Parquet metadata. Next time, a cache file is used only when both still match; a changed, new
+or unreadable one means the CSV is read again and its cache file rewritten, so adding a month
+parses that month only. Cache files are written to a temporary name and renamed into place, so a
+reader never sees half a file. A folder that cannot be written is read without a cache; cache
+files whose CSV has gone are removed.
 `dataset_version` ignores hidden folders, so writing the cache does not change the version.
 """
 
@@ -24,7 +25,7 @@ import pyarrow.parquet as pq
 from geo.io.crimes import CrimeSource, crimes_frame, find_crime_files, read_crime_file
 
 CACHE_DIR = ".cache"
-FORMAT = "1"
+FORMAT = "2"
 """Bumped when the cached columns change, so older cache files are rebuilt."""
 
 _SIZE, _MTIME, _FORMAT = b"geo.source_size", b"geo.source_mtime_ns", b"geo.cache_format"

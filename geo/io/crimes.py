@@ -100,7 +100,8 @@ def _zip_members(path: Path) -> Iterator[CrimeSource]:
 
 
 def read_crimes(paths: Iterable[str | Path]) -> pd.DataFrame:
-    """Every row of every street file under `paths`: month, lon, lat, crime_type, asb."""
+    """Every row of every street file under `paths`: month, lon, lat, crime_type, asb and
+    duplicate (an exact copy of an earlier row of its file)."""
     parsed, problem = _parse_all(find_crime_files(paths))
     tables = [_finish(table, source) for source, table in parsed]
     if problem is not None:
@@ -122,14 +123,15 @@ def _parse_all(
 
 
 def crimes_frame(tables: list[pa.Table]) -> pd.DataFrame:
-    """Per-file tables (see read_crime_file) as one frame: month, lon, lat, crime_type, asb."""
+    """Per-file tables (see read_crime_file) as one frame: month, lon, lat, crime_type, asb,
+    duplicate."""
     if not tables:
         return _empty_frame()
     return _to_frame(pa.concat_tables(tables, promote_options="permissive"))
 
 
 def read_crime_file(source: CrimeSource) -> pa.Table:
-    """Read and check one street file; return month (int32 ordinal), lon, lat, crime_type."""
+    """Read and check one street file: month (int32 ordinal), lon, lat, crime_type, duplicate."""
     return read_crime_data(source.read_bytes(), source)
 
 
@@ -139,14 +141,35 @@ def read_crime_data(data: bytes, source: CrimeSource) -> pa.Table:
 
 
 def _parse_checked(data: bytes, source: CrimeSource) -> pa.Table:
-    """Check the text and the header, then parse the needed columns."""
+    """Check the text and the header, then parse the needed columns and mark duplicate rows."""
     _check_encoding(data, source)
     _check_header(data, source)
-    return _parse(data, source)
+    table = _parse(data, source)
+    return table.append_column("duplicate", pa.array(duplicate_rows(data, table.num_rows)))
+
+
+def duplicate_rows(data: bytes | bytearray, rows: int) -> np.ndarray:
+    """Per data row: True when the row is an exact copy of an earlier row of the same file.
+
+    Worked out on the raw lines (every column, not only those the figures read), so a file
+    published with rows repeated can be told from one with many similar reports.
+    """
+    lines = [line.rstrip(b"\r") for line in bytes(data).split(b"\n")[1:]]
+    lines = [line for line in lines if line]
+    if len(lines) != rows:  # quoted line breaks: fall back to reading real CSV rows
+        text = bytes(data).decode("utf-8-sig", errors="replace")
+        reader = csv.reader(io.StringIO(text))
+        next(reader, None)
+        lines = ["\x1f".join(row).encode() for row in reader if row]
+    if len(lines) != rows:
+        return np.zeros(rows, dtype=bool)
+    first: dict[bytes, int] = {}
+    seen = np.fromiter((first.setdefault(line, i) for i, line in enumerate(lines)), np.int64, rows)
+    return seen != np.arange(rows)
 
 
 def _finish(table: pa.Table, source: CrimeSource) -> pa.Table:
-    """Check coordinates; months as ordinals: month, lon, lat, crime_type."""
+    """Check coordinates; months as ordinals: month, lon, lat, crime_type, duplicate."""
     _check_coordinates(table, source)
     month = _month_ordinals(table.column("Month"), source)
     return pa.table(
@@ -155,6 +178,7 @@ def _finish(table: pa.Table, source: CrimeSource) -> pa.Table:
             "lon": table.column("Longitude"),
             "lat": table.column("Latitude"),
             "crime_type": table.column("Crime type"),
+            "duplicate": table.column("duplicate"),
         }
     )
 
@@ -330,6 +354,7 @@ def _to_frame(table: pa.Table) -> pd.DataFrame:
         copy=False,  # the arrays are fresh: no second copy into one float block
     )
     frame["asb"] = (frame["crime_type"] == ASB).to_numpy()
+    frame["duplicate"] = table.column("duplicate").to_numpy()
     return frame
 
 
@@ -343,5 +368,6 @@ def _empty_frame() -> pd.DataFrame:
             "lat": np.array([], dtype=float),
             "crime_type": pd.Categorical([]),
             "asb": np.array([], dtype=bool),
+            "duplicate": np.array([], dtype=bool),
         }
     )

@@ -16,7 +16,9 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts, count_crimes
+from geo.analysis.anomalies import Anomaly, Exclusions, find_anomalies, type_month_counts
 from geo.analysis.areas import RING_M, AreaCounts, area_counts
+from geo.analysis.coverage import check_period, comparable_months, latest_comparable
 from geo.errors import HotspotDataError
 from geo.io.crime_cache import read_crimes_cached
 from geo.io.crimes import street_files_in
@@ -79,6 +81,12 @@ class Dataset:
     areas: AreaCounts
     is_sample: bool
     version: str
+    patrol_log: bool = True
+    """False when the folder has no patrols.csv: patrol figures are unknown, not zero."""
+    type_counts: pd.DataFrame | None = None
+    """Rows and exact duplicate rows per month and crime type (anomalies.type_month_counts)."""
+    anomalies: tuple[Anomaly, ...] = ()
+    """Flagged months per crime type (geo.analysis.anomalies), found at load."""
 
     @property
     def last_month(self) -> pd.Period:
@@ -90,8 +98,26 @@ class Dataset:
 
     @property
     def default_period(self) -> Period:
-        """The latest twelve months of data: compared with the twelve before them."""
-        return Period.latest_year(self.last_month)
+        """The latest twelve months whose baseline has data; else the latest twelve months."""
+        return latest_comparable(self.counts.months) or Period.latest_year(self.last_month)
+
+    @property
+    def comparable_months(self) -> list[pd.Period]:
+        """Months a period may start or end on: the same month a year earlier has data."""
+        return comparable_months(self.counts.months)
+
+    def check_period(self, period: Period) -> None:
+        """Refuse (HotspotDataError) a period whose months or baseline have no data."""
+        check_period(period, self.counts.months)
+
+    def exclusions(self, keep_flagged: bool = False) -> Exclusions:
+        """Months the figures leave out: flagged ones by default, only gaps when kept."""
+        return Exclusions(self.anomalies, keep_flagged)
+
+    @property
+    def patrols_or_none(self) -> pd.DataFrame | None:
+        """The patrol log, or None when the dataset has none (unknown, not zero)."""
+        return self.patrols if self.patrol_log else None
 
     @property
     def towns(self) -> list[str]:
@@ -115,6 +141,7 @@ def load_dataset(folder: Path) -> Dataset:
         else empty_patrols()
     )
     crimes = read_crimes_cached(folder, _crime_paths(folder))
+    type_counts = type_month_counts(crimes)
     control_file = folder / CONTROL_FILE
     control = read_hotspots(control_file) if control_file.is_file() else None
     return Dataset(
@@ -125,6 +152,9 @@ def load_dataset(folder: Path) -> Dataset:
         areas=area_counts(crimes, hotspots, ring_width(), control),
         is_sample=(folder / SAMPLE_MARKER).is_file(),
         version=version,
+        patrol_log=patrol_file.is_file(),
+        type_counts=type_counts,
+        anomalies=tuple(find_anomalies(type_counts)),
     )
 
 

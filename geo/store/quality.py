@@ -12,7 +12,9 @@ report can be shown on any screen.
   or too small to hold any of police.uk's snap points);
 - overlapping hotspots (their crimes count in each; programme totals count them once);
 - patrol visits before their hotspot's `started` date (or after its `ended` date, where the
-  hotspot layer has one).
+  hotspot layer has one); "no patrol log" when there is none, not a count of 0;
+- months flagged as anomalous per crime type (geo.analysis.anomalies), which the figures leave
+  out of both years by default.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ import pandas as pd
 import pyproj
 import shapely
 
-from geo.analysis.figures import sum_in_period
+from geo.analysis.anomalies import RULES, Anomaly
+from geo.analysis.figures import NO_PATROL_LOG, sum_in_period
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.io.crimes import read_crimes
 from geo.period import Period
@@ -53,6 +56,15 @@ class QualityReport:
     quiet_hotspots: pd.DataFrame
     overlaps: pd.DataFrame
     patrols_outside: pd.DataFrame
+    patrol_log: bool = True
+    anomalies: tuple[Anomaly, ...] = ()
+
+    def anomaly_table(self) -> pd.DataFrame:
+        """One row per flagged month and crime type: month, crime_type, what."""
+        return pd.DataFrame(
+            [(str(a.month), a.crime_type, a.what) for a in self.anomalies],
+            columns=["month", "crime_type", "what"],
+        )
 
     def summary(self) -> pd.DataFrame:
         """One row per check: check, count, detail."""
@@ -91,12 +103,23 @@ class QualityReport:
                 ),
             ),
             (
+                "Months flagged as anomalous (left out of both years by default)",
+                len(self.anomalies),
+                _listed([f"{a.month} {a.crime_type}" for a in self.anomalies]) or RULES,
+            ),
+            (
                 "Patrol visits outside their hotspot's programme dates",
-                int(self.patrols_outside["visits"].sum()) if len(self.patrols_outside) else 0,
-                _listed(list(self.patrols_outside["hotspot_id"])),
+                (int(self.patrols_outside["visits"].sum()) if len(self.patrols_outside) else 0)
+                if self.patrol_log
+                else pd.NA,
+                _listed(list(self.patrols_outside["hotspot_id"]))
+                if self.patrol_log
+                else NO_PATROL_LOG,
             ),
         ]
-        return pd.DataFrame(rows, columns=["check", "count", "detail"])
+        frame = pd.DataFrame(rows, columns=["check", "count", "detail"])
+        frame["count"] = frame["count"].astype("Int64")  # empty, not 0, where nothing is known
+        return frame
 
 
 def quality_report(
@@ -128,6 +151,8 @@ def quality_report(
         quiet_hotspots=quiet_hotspots(dataset, period),
         overlaps=overlapping_hotspots(dataset.hotspots),
         patrols_outside=patrols_outside_dates(dataset.hotspots, dataset.patrols),
+        patrol_log=dataset.patrol_log,
+        anomalies=dataset.anomalies,
     )
 
 

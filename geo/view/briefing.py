@@ -19,9 +19,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from geo.analysis.figures import ProgrammeFigures, hotspot_table, programme_figures
+from geo.analysis.anomalies import Anomaly
+from geo.analysis.figures import (
+    NO_PATROL_LOG,
+    ProgrammeFigures,
+    hotspot_table,
+    programme_figures,
+)
 from geo.crs import BRITISH_NATIONAL_GRID
 from geo.errors import HotspotDataError
+from geo.io.crimes import ASB
 from geo.period import Period
 from geo.store.dataset import Dataset
 from geo.view.scales import MISSING_COLOUR, Scale, asb_change_scale
@@ -64,14 +71,62 @@ def _tone(value: float) -> str:
     return "good" if value < 0 else "bad"
 
 
+def _patrol_headlines(figures: ProgrammeFigures) -> list[Headline]:
+    """Patrol figures; without a patrol log each says so instead of showing a zero."""
+    if not figures.patrol_log:
+        return [
+            Headline(label, "—", NO_PATROL_LOG)
+            for label in ("Officer patrol hours", "Arrests", "People spoken to")
+        ]
+    return [
+        Headline(
+            "Officer patrol hours", f"{figures.officer_hours:,.0f}", f"{figures.visits:,.0f} visits"
+        ),
+        Headline("Arrests", f"{figures.arrests:,.0f}", "during hotspot patrols"),
+        Headline("People spoken to", f"{figures.engagements:,.0f}", "during hotspot patrols"),
+    ]
+
+
+def left_out_note(figures: ProgrammeFigures) -> str:
+    """One line naming the months the figures leave out of both years; '' when none."""
+    parts = []
+    if figures.asb_left_out and figures.asb_left_out == figures.crime_left_out:
+        parts.append(f"ASB and all-crime figures leave out {', '.join(figures.asb_left_out)}")
+    else:
+        for what, months in (("ASB", figures.asb_left_out), ("all-crime", figures.crime_left_out)):
+            if months:
+                parts.append(f"{what} figures leave out {', '.join(months)}")
+    if parts:
+        parts[-1] += " (flagged months, with the same months of the other year)"
+    if figures.late_starters:
+        parts.append(
+            f"{_hotspots(figures.late_starters)} counted from the month they started "
+            "(and the same months a year earlier)"
+        )
+    return "; ".join(parts)
+
+
+def flags_line(anomalies: tuple[Anomaly, ...], figures: ProgrammeFigures, kept: bool) -> str:
+    """A short line for the wall: which months are flagged and whether they are left out."""
+    if not anomalies:
+        return left_out_note(figures)
+    flagged = ", ".join(
+        f"{a.month} {'ASB' if a.crime_type == ASB else a.crime_type}" for a in anomalies
+    )
+    months = sorted(set(figures.asb_left_out) | set(figures.crime_left_out))
+    if kept:
+        what = "counted, as chosen"
+    elif months:
+        what = f"left out of both years ({', '.join(months)})"
+    else:
+        what = "none in this period"
+    return f"Flagged {flagged}: {what}"
+
+
 def headlines(figures: ProgrammeFigures) -> list[Headline]:
     """The programme's figures in the order a briefing reads them."""
     return [
-        Headline(
-            "Officer patrol hours", f"{figures.officer_hours:,.0f}", f"{figures.visits:,} visits"
-        ),
-        Headline("Arrests", f"{figures.arrests:,}", "during hotspot patrols"),
-        Headline("People spoken to", f"{figures.engagements:,}", "during hotspot patrols"),
+        *_patrol_headlines(figures),
         Headline(
             "ASB, average hotspot",
             percent(figures.asb_mean_change_pct),
@@ -104,6 +159,7 @@ class BriefingPage:
     hotspots: gpd.GeoDataFrame
     table: pd.DataFrame
     is_sample: bool
+    note: str = ""
 
 
 def briefing_page(
@@ -111,13 +167,19 @@ def briefing_page(
     period: Period,
     town: str | None = None,
     table: pd.DataFrame | None = None,
+    keep_flagged: bool = False,
 ) -> BriefingPage:
     """The briefing of a dataset for a period, for one town or (None) the whole programme.
 
     `table` is the period's hotspot table when the caller already has it (the app caches it).
+    A period whose months or baseline have no data is refused (HotspotDataError).
     """
+    dataset.check_period(period)
+    exclusions = dataset.exclusions(keep_flagged)
     if table is None:
-        table = hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, period)
+        table = hotspot_table(
+            dataset.hotspots, dataset.counts, dataset.patrols_or_none, period, exclusions
+        )
     hotspots = dataset.hotspots
     if town:
         if town not in dataset.towns:
@@ -125,16 +187,21 @@ def briefing_page(
         table = table[table["town"] == town]
         hotspots = hotspots[hotspots["town"] == town]
     where = f" — {town}" if town else ""
+    figures = programme_figures(
+        table, dataset.counts, period, exclusions=exclusions, hotspots=dataset.hotspots,
+        patrol_log=dataset.patrol_log,
+    )  # fmt: skip
     return BriefingPage(
         title=f"Hotspot patrols{where}",
         subtitle=(
             f"{period.label()} against {period.before.label()} · "
             f"data up to {dataset.last_month.strftime('%B %Y')}"
         ),
-        figures=programme_figures(table, dataset.counts, period),
+        figures=figures,
         hotspots=hotspots,
         table=table,
         is_sample=dataset.is_sample,
+        note=left_out_note(figures),
     )
 
 
@@ -167,6 +234,8 @@ def write(page: BriefingPage, out: Path) -> None:
 def _draw_header(fig: Figure, page: BriefingPage) -> None:
     fig.text(0.02, 0.94, page.title, color=TEXT, fontsize=34, fontweight="bold", va="center")
     fig.text(0.02, 0.895, page.subtitle, color=MUTED, fontsize=18, va="center")
+    if page.note:
+        fig.text(0.02, 0.035, _fit(page.note, 110), color=MUTED, fontsize=14, va="center")
     if page.is_sample:
         fig.text(
             0.98, 0.94, "SAMPLE DATA — not real police figures", color="#111111", fontsize=16,

@@ -183,7 +183,7 @@ def tooltip_fields(row: dict) -> dict:
         "c": _rounded(row["asb_change_pct"], 1),
         "tf": bool(row.get("asb_too_few", False)),
         "h": _rounded(row["officer_hours"], 0),
-        "v": int(row["visits"]),
+        "v": None if pd.isna(row["visits"]) else int(row["visits"]),  # None: no patrol log
     }
     if "asb_z" in row:
         fields |= {

@@ -12,13 +12,14 @@ function hotspotTooltip(p) {
     + (p.w ? "<div class='tt-town'>" + p.w + "</div>" : "")
     + "<div>ASB " + n(p.b, 0) + " \u2192 " + n(p.a, 0) + " (" + change(p.c) + ")"
     + (p.tf ? " <span class='tt-warn'>(too few to tell)</span>" : "") + "</div>"
-    + "<div>" + n(p.h, 0) + " officer hours \u00b7 " + n(p.v, 0) + " visits</div>";
+    + "<div>" + (p.v === null ? "no patrol log"
+      : n(p.h, 0) + " officer hours \u00b7 " + n(p.v, 0) + " visits") + "</div>";
   if (p.z === undefined) { return html; }
   var verdict = p.tf ? "too few reports to tell"
     : "z = " + n(p.z, 1) + (Math.abs(p.z) >= 1.96 ? " (beyond chance)" : "");
   var ratio = p.rr === null ? "no rate ratio (a zero count)"
     : "rate ratio " + n(p.rr, 2) + " (" + n(p.lo, 2) + "\u2013" + n(p.hi, 2) + ")";
-  var dose = p.v ? n(p.hw, 1) + " h/week \u00b7 " + n(p.mv, 0) + " min/visit \u00b7 "
+  var dose = p.v === null ? "no patrol log" : p.v ? n(p.hw, 1) + " h/week \u00b7 " + n(p.mv, 0) + " min/visit \u00b7 "
     + Math.round(p.s15 * 100) + "% of visits \u226515 min" : "no patrol visits";
   return html + "<div>" + verdict + " \u00b7 " + ratio + "</div><div>" + dose + "</div>"
     + "<div>trend: " + p.tr + "</div>";

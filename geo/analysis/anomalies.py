@@ -1,0 +1,178 @@
+"""Months whose counts of a crime type cannot be trusted, found before anything is counted.
+
+police.uk files are sometimes published with a crime type missing for a month, or with rows
+repeated. Per crime type and month, forcewide, a month is flagged when:
+
+- the type is absent although its neighbouring months have it;
+- its count is far from its neighbouring months (a robust rule: median and MAD of the months
+  around it, never narrower than Poisson noise), and by a large share;
+- its share of exact duplicate rows is far above its neighbouring months';
+- or the month has no rows at all (a gap inside the data).
+
+By default a flagged month is left out of both years of the figures it affects (ASB figures: ASB
+flags; all-crime figures: any flag), so both years count the same calendar months.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo.analysis.coverage import gap_months
+from geo.io.crimes import ASB
+from geo.period import BASELINE_LAG, Period
+
+NEIGHBOURS = 3
+"""Months on each side a month is compared with."""
+MIN_NEIGHBOURS = 2
+"""Fewer neighbouring months with data than this: the month is not judged."""
+OUTLIER_SCALES = 5.0
+"""A count this many robust spreads from its neighbours' median is far outside them..."""
+OUTLIER_SHARE = 0.35
+"""...when it also differs from that median by at least this share of it."""
+ABSENT_MIN = 10
+"""A type is 'absent' in a month when its neighbours' median is at least this and it has none."""
+DUPLICATE_EXCESS = 0.15
+"""A share of exact duplicate rows this far above the neighbours' median share is abnormal."""
+DUPLICATE_SCALES = 4.0
+"""...and this many binomial standard errors above it: small counts' noise is not flagged."""
+DUPLICATE_MIN_ROWS = 20
+"""Months with fewer rows of the type than this are not judged on duplicates."""
+MAD_TO_SD = 1.4826
+"""Scales a median absolute deviation to a standard deviation for normal data."""
+MISSING = "all crime types"
+"""The crime type named by a month with no rows at all."""
+
+RULES = (
+    f"compared with up to {NEIGHBOURS} months either side: absent when those months have a "
+    f"median of {ABSENT_MIN} or more; far outside when more than {OUTLIER_SCALES:g} robust "
+    f"spreads (1.4826 × median absolute deviation, at least √median) and {OUTLIER_SHARE:.0%} "
+    f"from their median; duplicates when the share of exact duplicate rows is "
+    f"{DUPLICATE_EXCESS:.0%} or more, and {DUPLICATE_SCALES:g} standard errors, above theirs "
+    f"(months of {DUPLICATE_MIN_ROWS}+ rows)"
+)
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """One flagged month of one crime type, and why."""
+
+    month: pd.Period
+    crime_type: str
+    what: str
+
+    def line(self) -> str:
+        """'2024-11 Anti-social behaviour: none recorded (…)' for reports."""
+        return f"{self.month} {self.crime_type}: {self.what}"
+
+
+def type_month_counts(crimes: pd.DataFrame) -> pd.DataFrame:
+    """Rows and exact duplicate rows per month (ordinal) and crime type, from the crime rows."""
+    grouped = crimes.groupby(["month", "crime_type"], observed=True)["duplicate"]
+    out = grouped.agg(rows="size", duplicates="sum").reset_index()
+    out["crime_type"] = out["crime_type"].astype(str)
+    out["duplicates"] = out["duplicates"].astype(np.int64)
+    return out
+
+
+def find_anomalies(type_counts: pd.DataFrame) -> list[Anomaly]:
+    """Every flagged month and crime type, in month order (see the module's rules)."""
+    if type_counts.empty:
+        return []
+    present = sorted({int(m) for m in type_counts["month"]})
+    months = [pd.Period(ordinal=m, freq="M") for m in present]
+    found = [Anomaly(m, MISSING, "no crime rows at all for this month") for m in gap_months(months)]
+    rows = type_counts.pivot_table(
+        index="month", columns="crime_type", values="rows", aggfunc="sum", fill_value=0
+    )
+    dups = type_counts.pivot_table(
+        index="month", columns="crime_type", values="duplicates", aggfunc="sum", fill_value=0
+    ).reindex_like(rows)
+    ordinals = rows.index.to_numpy(dtype=np.int64)
+    for crime_type in rows.columns:
+        count = rows[crime_type].to_numpy(dtype=float)
+        share = np.divide(
+            dups[crime_type].to_numpy(dtype=float), count, out=np.full(len(count), np.nan),
+            where=count > 0,
+        )  # fmt: skip
+        for i, ordinal in enumerate(ordinals):
+            distance = np.abs(ordinals - ordinal)
+            near = np.flatnonzero((distance <= NEIGHBOURS) & (distance > 0))
+            if len(near) < MIN_NEIGHBOURS:
+                continue
+            reasons = (
+                _count_problem(count[i], count[near]),
+                _duplicate_problem(count[i], share[i], share[near]),
+            )
+            what = "; ".join(r for r in reasons if r)
+            if what:
+                found.append(Anomaly(pd.Period(ordinal=int(ordinal), freq="M"), crime_type, what))
+    return sorted(found, key=lambda a: (a.month, a.crime_type))
+
+
+def _count_problem(value: float, neighbours: np.ndarray) -> str:
+    """Why a count is abnormal beside its neighbours' counts; '' when it is not."""
+    median = float(np.median(neighbours))
+    if value == 0 and median >= ABSENT_MIN:
+        return f"none recorded, where the months around it have about {median:,.0f}"
+    spread = max(MAD_TO_SD * float(np.median(np.abs(neighbours - median))), np.sqrt(median), 1.0)
+    gap = abs(value - median)
+    if median > 0 and gap > OUTLIER_SCALES * spread and gap >= OUTLIER_SHARE * median:
+        return (
+            f"{value:,.0f} rows, {value / median:.1f} times the {median:,.0f} "
+            "of the months around it"
+        )
+    return ""
+
+
+def _duplicate_problem(count: float, share: float, neighbours: np.ndarray) -> str:
+    """Why a share of exact duplicate rows is abnormal; '' when it is not."""
+    neighbours = neighbours[~np.isnan(neighbours)]
+    if count < DUPLICATE_MIN_ROWS or np.isnan(share) or len(neighbours) < MIN_NEIGHBOURS:
+        return ""
+    usual = float(np.median(neighbours))
+    error = np.sqrt(max(usual * (1 - usual), 0.01) / count)
+    if share - usual >= max(DUPLICATE_EXCESS, DUPLICATE_SCALES * error):
+        return f"{share:.0%} of rows are exact duplicates, against about {usual:.0%} around it"
+    return ""
+
+
+def flagged_months(anomalies: list[Anomaly], kind: str) -> list[pd.Period]:
+    """Months whose `kind` figures ('asb' or 'crime') are not trusted: ASB figures take ASB
+    flags and gaps, all-crime figures any flag."""
+    wanted = {a.month for a in anomalies if kind == "crime" or a.crime_type in (ASB, MISSING)}
+    return sorted(wanted)
+
+
+def gaps(anomalies: list[Anomaly]) -> list[pd.Period]:
+    """Months with no rows at all (never counted, even when flagged months are kept)."""
+    return sorted({a.month for a in anomalies if a.crime_type == MISSING})
+
+
+def leave_out(
+    period: Period, anomalies: list[Anomaly], kind: str, keep_flagged: bool = False
+) -> Period:
+    """`period` with flagged months (or, with `keep_flagged`, only gaps) left out of both years."""
+    months = gaps(anomalies) if keep_flagged else flagged_months(anomalies, kind)
+    ordinals = {m.ordinal for m in months}
+    return period.without(ordinals | {m + BASELINE_LAG for m in ordinals})
+
+
+def left_out_months(period: Period) -> list[str]:
+    """The months a period leaves out, both years, as YYYY-MM in order."""
+    skipped = sorted(period.skipped | period.before.skipped)
+    return [str(pd.Period(ordinal=m, freq="M")) for m in skipped]
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """Which months the figures leave out: flagged months by default, only gaps when kept."""
+
+    anomalies: tuple[Anomaly, ...] = ()
+    keep_flagged: bool = False
+
+    def period(self, period: Period, kind: str) -> Period:
+        """The period the `kind` figures ('asb' or 'crime') count, months left out."""
+        return leave_out(period, list(self.anomalies), kind, self.keep_flagged)

@@ -1,0 +1,184 @@
+"""Anomalous months per crime type: found on the real Derbyshire files, not found in clean data,
+and left out of both years of the figures by default."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.analysis.aggregate import count_crimes
+from geo.analysis.anomalies import (
+    MISSING,
+    Exclusions,
+    find_anomalies,
+    type_month_counts,
+)
+from geo.analysis.figures import change_pct, hotspot_table, programme_figures
+from geo.io.crimes import ASB, duplicate_rows, read_crimes
+from geo.io.hotspots import read_hotspots
+from geo.period import Period
+from geo.store.dataset import load_dataset
+from tests.flagged_data import three_year_dataset
+from tests.helpers import square_hotspots, write_street_csv
+
+DERBYSHIRE = Path("police-uk") / "derbyshire"
+
+
+@pytest.fixture(scope="module")
+def derbyshire(shared_data):
+    """The real files read by the project, and the same files read row by row with csv."""
+    folder = shared_data / DERBYSHIRE
+    crimes = read_crimes([folder])
+    asb = Counter()
+    asb_rows = {}
+    for path in sorted(folder.glob("*-street.csv")):
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = [tuple(r) for r in csv.reader(handle)][1:]
+        for row in rows:
+            if row[9] == ASB:
+                asb[row[1]] += 1
+        asb_rows[path.name[:7]] = [r for r in rows if r[9] == ASB]
+    return crimes, asb, asb_rows
+
+
+def test_real_months_flagged_are_november_without_asb_and_february_doubled(derbyshire):
+    crimes, _, asb_rows = derbyshire
+    found = find_anomalies(type_month_counts(crimes))
+    assert {(str(a.month), a.crime_type) for a in found} == {
+        ("2024-02", ASB),
+        ("2024-11", ASB),
+    }
+    february = next(a for a in found if str(a.month) == "2024-02")
+    rows = asb_rows["2024-02"]
+    duplicates = len(rows) - len(set(rows))
+    assert f"{duplicates / len(rows):.0%} of rows are exact duplicates" in february.what
+    assert "none recorded" in next(a for a in found if str(a.month) == "2024-11").what
+
+
+def test_no_false_flags_on_the_other_real_months(derbyshire):
+    crimes, _, _ = derbyshire
+    counts = type_month_counts(crimes)
+    judged = len(counts.groupby(["month", "crime_type"])) + 1  # + November's absent ASB
+    flagged = find_anomalies(counts)
+    false_flags = [a for a in flagged if (str(a.month), a.crime_type) not in {
+        ("2024-02", ASB), ("2024-11", ASB)}]  # fmt: skip
+    assert judged > 300 and false_flags == []
+
+
+def test_forcewide_asb_change_leaves_flagged_months_out_of_both_years(derbyshire, tmp_path):
+    crimes, asb, _ = derbyshire
+    hotspots = read_hotspots(
+        square_hotspots(tmp_path / "h.geojson", {"X": (-1.5, 52.9, -1.4, 53.0)})
+    )
+    counts = count_crimes(crimes, hotspots)
+    anomalies = tuple(find_anomalies(type_month_counts(crimes)))
+    period = Period.parse("2024-01:2024-12")
+    table = hotspot_table(hotspots, counts, None, period, Exclusions(anomalies))
+
+    def figures(keep: bool):
+        exclusions = Exclusions(anomalies, keep_flagged=keep)
+        return programme_figures(table, counts, period, exclusions=exclusions, patrol_log=False)
+
+    def expected(months: list[str]) -> float:  # counted from the csv rows, not by the project
+        after = sum(asb[f"2024-{m}"] for m in months)
+        before = sum(asb[f"2023-{m}"] for m in months)
+        return 100 * (after - before) / before
+
+    every = [f"{m:02d}" for m in range(1, 13)]
+    kept = [m for m in every if m not in ("02", "11")]
+    left_out, counted = figures(keep=False), figures(keep=True)
+    assert left_out.force_asb_change_pct == pytest.approx(expected(kept))
+    assert counted.force_asb_change_pct == pytest.approx(expected(every))
+    assert left_out.asb_left_out == ["2023-02", "2023-11", "2024-02", "2024-11"]
+    assert counted.asb_left_out == []
+    assert left_out.force_asb_change_pct != pytest.approx(counted.force_asb_change_pct)
+
+
+def test_the_sample_has_no_flagged_month(sample_dir):
+    assert load_dataset(sample_dir).anomalies == ()
+
+
+def _counts(series: dict[str, np.ndarray], duplicates: dict[str, np.ndarray] | None = None):
+    months = pd.period_range("2023-01", periods=24, freq="M").asi8
+    frames = []
+    for kind, rows in series.items():
+        dups = duplicates[kind] if duplicates else np.zeros(len(rows), dtype=int)
+        frames.append(pd.DataFrame({"month": months, "crime_type": kind, "rows": rows,
+                                    "duplicates": dups}))  # fmt: skip
+    out = pd.concat(frames)
+    return out[out["rows"] > 0]
+
+
+def test_clean_seasonal_counts_are_rarely_flagged():
+    rng = np.random.default_rng(7)
+    season = 1 + 0.3 * np.sin(np.arange(24) * 2 * np.pi / 12)
+    series, dups = {}, {}
+    for index in range(60):
+        level = [20, 60, 300, 1500][index % 4]
+        rows = rng.poisson(level * season)
+        series[f"type {index}"] = rows
+        dups[f"type {index}"] = rng.binomial(rows, 0.25)
+    flagged = find_anomalies(_counts(series, dups))
+    assert len(flagged) / (60 * 24) < 0.005
+
+
+def test_absent_halved_and_duplicated_months_are_flagged():
+    base = np.full(24, 1000)
+    absent, halved, doubled = base.copy(), base.copy(), base.copy()
+    absent[10], halved[5], doubled[15] = 0, 480, 2000
+    dups = {"absent": base // 4, "halved": base // 4, "doubled": base // 4}
+    dups["doubled"] = dups["doubled"].copy()
+    dups["doubled"][15] = 1250
+    found = {(a.crime_type, str(a.month)): a.what for a in find_anomalies(
+        _counts({"absent": absent, "halved": halved, "doubled": doubled}, dups))}  # fmt: skip
+    assert set(found) == {("absent", "2023-11"), ("halved", "2023-06"), ("doubled", "2024-04")}
+    assert "none recorded" in found[("absent", "2023-11")]
+    assert "exact duplicates" in found[("doubled", "2024-04")]
+
+
+def test_a_month_without_any_rows_is_a_gap_and_never_counted(tmp_path):
+    rows = [(m, 0.5, 50.5, ASB) for m in ("2023-01", "2023-02", "2023-03") for _ in range(30)]
+    rows += [(m, 0.5, 50.5, ASB) for m in ("2024-01", "2024-03") for _ in range(30)]
+    rows += [(m, 0.5, 50.5, "Burglary") for m in ("2023-04", "2023-12") for _ in range(5)]
+    write_street_csv(tmp_path / "c" / "x-street.csv", rows)
+    crimes = read_crimes([tmp_path / "c"])
+    hotspots = read_hotspots(square_hotspots(tmp_path / "h.geojson", {"A": (0, 50, 1, 51)}))
+    found = find_anomalies(type_month_counts(crimes))
+    assert ("2024-02", MISSING) in {(str(a.month), a.crime_type) for a in found}
+    counts = count_crimes(crimes, hotspots)
+    period = Period.parse("2024-01:2024-03")
+    for keep in (False, True):  # a gap is left out even when flagged months are kept
+        table = hotspot_table(hotspots, counts, None, period, Exclusions(tuple(found), keep))
+        assert table.loc[0, ["asb_before", "asb_after"]].tolist() == [60, 60]
+        assert table.loc[0, "asb_change_pct"] == change_pct(60, 60) == 0
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_duplicate_rows_are_exact_copies_of_an_earlier_row(newline):
+    header = b"Crime ID,Month,Reported by" + newline
+    rows = [b",2024-01,A", b",2024-01,B", b",2024-01,A", b"x1,2024-01,A", b",2024-01,A"]
+    data = header + newline.join(rows) + newline + newline  # a blank line at the end
+    assert duplicate_rows(data, len(rows)).tolist() == [False, False, True, False, True]
+
+
+def test_duplicate_rows_read_quoted_line_breaks_as_one_row():
+    data = b'Crime ID,Month,Location\n,2024-01,"On or\nnear"\n,2024-01,"On or\nnear"\n,2024-01,x\n'
+    assert duplicate_rows(data, 3).tolist() == [False, True, False]
+
+
+def test_duplicate_counts_survive_the_parquet_cache(tmp_path):
+    folder = three_year_dataset(tmp_path / "data")
+    first = load_dataset(folder)
+    assert (folder / ".cache" / "crimes").is_dir()
+    again = load_dataset(folder)  # read from the cache this time
+    pd.testing.assert_frame_equal(first.type_counts, again.type_counts)
+    counts = again.type_counts
+    asb = counts["crime_type"] == ASB  # identical rows; each burglary has its own crime ID
+    assert (counts.loc[asb, "duplicates"] == counts.loc[asb, "rows"] - 1).all()
+    assert (counts.loc[~asb, "duplicates"] == 0).all() and (~asb).sum() == 36
+    assert [(str(a.month), a.crime_type) for a in again.anomalies] == [("2024-03", ASB)]
