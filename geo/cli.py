@@ -36,6 +36,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("--format", choices=["csv", "json"], default="csv")
 
+    evaluate = verbs.add_parser(
+        "evaluate", help="the evaluation of a period: tests, intervals, chance (README)"
+    )
+    evaluate.add_argument("--data", type=Path, help="dataset folder (instead of the files)")
+    evaluate.add_argument("--hotspots", type=Path, help="hotspot polygon file")
+    evaluate.add_argument(
+        "--crimes", nargs="+", type=Path, help="police.uk street CSVs, folders, or archive zip"
+    )
+    evaluate.add_argument("--patrols", type=Path, help="patrol log CSV")
+    evaluate.add_argument("--control", type=Path, help="control polygons (default: the rest)")
+    evaluate.add_argument(
+        "--period", required=True, help="whole months START:END, e.g. 2024-01:2024-12"
+    )
+    evaluate.add_argument("--format", choices=["json", "csv"], default="json")
+
     briefing = verbs.add_parser("briefing", help="write the briefing as a one-page PDF or PNG")
     briefing.add_argument("--out", required=True, type=Path, help="file to write (.pdf or .png)")
     briefing.add_argument(
@@ -108,6 +123,52 @@ def _json_default(value: object) -> object:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+def run_evaluate(args: argparse.Namespace) -> None:
+    """Print the period's evaluation (geo.analysis.report) as JSON, or its hotspots as CSV."""
+    from geo.analysis.report import evaluation_record, hotspot_frame
+    from geo.period import Period
+
+    period = Period.parse(args.period)
+    if args.data is not None:
+        if args.hotspots or args.crimes or args.patrols or args.control:
+            raise HotspotDataError("give either --data or --hotspots and --crimes, not both")
+        from geo.store.dataset import load_dataset
+
+        dataset = load_dataset(args.data)
+        hotspots, counts, areas, patrols = (
+            dataset.hotspots, dataset.counts, dataset.areas, dataset.patrols
+        )  # fmt: skip
+    else:
+        hotspots, counts, areas, patrols = _evaluation_inputs(args)
+    record = evaluation_record(hotspots, counts, areas, patrols, period)
+    if args.format == "json":
+        json.dump(record, sys.stdout, indent=1, ensure_ascii=False, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        hotspot_frame(record).to_csv(sys.stdout, index=False, lineterminator="\n")
+
+
+def _evaluation_inputs(args: argparse.Namespace) -> tuple:
+    """Hotspots, crime counts, area counts and patrols read from the files given."""
+    if args.hotspots is None or not args.crimes:
+        raise HotspotDataError("give --data DIR, or --hotspots FILE and --crimes PATH...")
+    from geo.analysis.aggregate import count_crimes
+    from geo.analysis.areas import area_counts
+    from geo.io.crimes import read_crimes
+    from geo.io.hotspots import read_hotspots
+    from geo.io.patrols import empty_patrols, read_patrols
+    from geo.store.dataset import ring_width
+
+    hotspots = read_hotspots(args.hotspots)
+    patrols = (
+        read_patrols(args.patrols, hotspots["hotspot_id"]) if args.patrols else empty_patrols()
+    )
+    control = read_hotspots(args.control) if args.control else None
+    crimes = read_crimes(args.crimes)
+    areas = area_counts(crimes, hotspots, ring_width(), control)
+    return hotspots, count_crimes(crimes, hotspots), areas, patrols
+
+
 def run_briefing(args: argparse.Namespace) -> None:
     """Write the briefing of a dataset folder as PDF or PNG."""
     from geo.period import Period
@@ -151,6 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {
         "summary": run_summary,
+        "evaluate": run_evaluate,
         "briefing": run_briefing,
         "import": run_import,
         "sample": run_sample,

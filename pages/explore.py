@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.analysis.evaluation import programme_wdd
+from geo.analysis.evaluation import with_q
 from geo.analysis.figures import programme_figures
 from geo.errors import HotspotDataError
 from geo.period import Period
@@ -82,7 +82,7 @@ period = Period.parse(":".join(st.session_state["period"]))
 town = st.session_state["town"]
 table = evaluation_for(dataset, period)
 if town != ALL_TOWNS:
-    table = table[table["town"] == town]
+    table = with_q(table[table["town"] == town])
 shown_ids = list(table["hotspot_id"])
 names = dict(zip(dataset.hotspots["hotspot_id"], dataset.hotspots["name"]))
 if st.session_state["hotspot"] not in shown_ids:
@@ -154,15 +154,14 @@ st.caption(
     f"{format_change(figures.asb_pooled_change_pct)} · forcewide all crime "
     f"{format_change(figures.force_crime_change_pct)}"
     + (
-        f" · {figures.too_few} hotspot(s) had too few ASB reports to tell; they are not ranked"
+        f" · {figures.too_few} hotspot(s) had too few ASB reports to tell; they are left out "
+        "of the mean and not ranked"
         if figures.too_few
         else ""
     )
 )
 if not table.empty:
-    programme_evaluation(
-        dataset, table, programme_wdd(dataset.counts, dataset.areas, period, shown_ids)
-    )
+    programme_evaluation(dataset, table, period)
 
 scales = {
     "asb": asb_change_scale,

@@ -2,7 +2,8 @@
 
 Definitions: a change is 100 × (after − before) / before, with "before" the same
 months a year earlier, and empty (NaN) when before is 0. The average reduction is the mean of
-per-hotspot changes; the pooled change sums all hotspots first, counting a crime in two overlapping
+per-hotspot changes, leaving out hotspots with too few reports to tell (stats.TOO_FEW_RULE);
+the pooled change sums all hotspots first, counting a crime in two overlapping
 hotspots once.
 """
 
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts
-from geo.analysis.stats import TOO_FEW_BEFORE, TOO_FEW_TOTAL
+from geo.analysis.stats import too_few_flags
 from geo.period import Period
 
 SUMMARY_COLUMNS = [
@@ -37,11 +38,6 @@ def change_pct(before: float | np.ndarray, after: float | np.ndarray) -> float |
 def _months_mask(months: pd.Series | pd.Index, period: Period) -> np.ndarray:
     ordinals = np.asarray(months, dtype=np.int64)
     return (ordinals >= period.start.ordinal) & (ordinals <= period.end.ordinal)
-
-
-def too_few_mask(before: pd.Series, after: pd.Series) -> pd.Series:
-    """Hotspots with too few ASB reports to tell a change from chance (see stats.too_few)."""
-    return ((before + after) < TOO_FEW_TOTAL) | (before < TOO_FEW_BEFORE)
 
 
 def sum_in_period(frame: pd.DataFrame, period: Period, by: str | None = None) -> pd.DataFrame:
@@ -71,7 +67,7 @@ def hotspot_table(
         table[f"{kind}_before"] = before[kind].reindex(ids).fillna(0).astype(np.int64).to_numpy()
         table[f"{kind}_after"] = after[kind].reindex(ids).fillna(0).astype(np.int64).to_numpy()
         table[f"{kind}_change_pct"] = change_pct(table[f"{kind}_before"], table[f"{kind}_after"])
-    table["asb_too_few"] = too_few_mask(table["asb_before"], table["asb_after"])
+    table["asb_too_few"] = too_few_flags(table["asb_before"].to_numpy())
     patrol = patrol_totals(patrols, period, by_hotspot=True).reindex(ids).fillna(0)
     table["officer_hours"] = patrol["officer_hours"].to_numpy().round(2)
     for column in ("visits", "arrests", "engagements"):
@@ -135,9 +131,10 @@ def programme_figures(
     after, before = sum_in_period(inside, period), sum_in_period(inside, period.before)
     force = counts.force.reset_index()
     force_after, force_before = sum_in_period(force, period), sum_in_period(force, period.before)
-    changes = table["asb_change_pct"].dropna()
-    # Too few reports to tell: shown with the rest, but not ranked as the largest reduction.
-    falls = changes[(changes < 0) & ~table.loc[changes.index, "asb_too_few"]]
+    # Too few reports to tell (a flag on the baseline alone): shown with the rest, but neither
+    # averaged nor ranked as the largest reduction.
+    changes = table["asb_change_pct"][~table["asb_too_few"].astype(bool)].dropna()
+    falls = changes[changes < 0]
     where = table.loc[falls.idxmin(), "name"] if len(falls) else ""
     return ProgrammeFigures(
         period=period,
