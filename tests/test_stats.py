@@ -12,11 +12,11 @@ from geo.analysis.stats import (
     ALPHA,
     TOO_FEW_BEFORE,
     TOO_FEW_RULE,
-    adjusted_ratio,
     benjamini_hochberg,
     exact_p,
     exact_ps,
     mann_kendall,
+    placebo_ratio,
     rate_ratio,
     rate_ratios,
     scaled_wdd,
@@ -155,23 +155,30 @@ def test_mann_kendall_by_hand():
     assert mann_kendall([3, 3, 3]) == (0.0, 1.0)
 
 
-def test_adjusted_ratio_by_hand_and_widened_by_dispersion():
-    result = adjusted_ratio(30, 10, (100, 90))
-    log_rrr = math.log(10 / 30) - math.log(90 / 100)
-    se = math.sqrt(1 / 10 + 1 / 30 + 1 / 90 + 1 / 100)
-    assert result.ratio == pytest.approx(math.exp(log_rrr))
-    assert result.low == pytest.approx(math.exp(log_rrr - 1.959964 * se), rel=1e-5)
-    assert result.p == pytest.approx(two_sided_p(log_rrr / se))
-    wider = adjusted_ratio(30, 10, (100, 90), dispersion=2.0)
-    assert wider.low < result.low and wider.high > result.high and wider.p > result.p
-    assert math.isnan(adjusted_ratio(30, 10, (0, 90)).ratio)
-    assert math.isnan(adjusted_ratio(30, 10, (100, 90), dispersion=math.nan).p)
+def test_placebo_ratio_reads_the_log_ratio_against_the_spread():
+    """Against a spread of ±0.2 (uniform), a log ratio of −0.5 is beyond chance, −0.1 is not;
+    the interval is the log ratio less the spread's 2.5% and 97.5% points."""
+    spread = np.linspace(-0.2, 0.2, 4001)
+    far = placebo_ratio(100, 100 * math.exp(-0.5), None, spread)
+    assert far.ratio == pytest.approx(math.exp(-0.5))
+    assert far.low == pytest.approx(math.exp(-0.5 - 0.19), rel=1e-3)
+    assert far.high == pytest.approx(math.exp(-0.5 + 0.19), rel=1e-3)
+    assert far.p == pytest.approx(1 / 4002)
+    near = placebo_ratio(100, 100 * math.exp(-0.1), None, spread)
+    assert near.p == pytest.approx(2001 / 4002, abs=2e-3) and near.low < 1 < near.high
 
 
-def test_adjusted_ratio_of_a_zero_count_is_finite():
-    result = adjusted_ratio(12, 0, (100, 100))
-    assert result.ratio == pytest.approx(0.5 / 12.5)
-    assert 0 < result.low < result.high < 1
+def test_placebo_ratio_against_a_control_and_its_noise():
+    spread = np.zeros(2000)
+    result = placebo_ratio(30, 10, (100, 90), spread)
+    assert result.ratio == pytest.approx((10 / 30) / (90 / 100))
+    assert result.low < result.ratio < result.high  # the control's own noise still counts
+    wide = placebo_ratio(30, 10, (100, 90), np.random.default_rng(1).normal(0, 1, 2000))
+    assert wide.low < result.low and wide.high > result.high and wide.p > result.p
+    assert math.isnan(placebo_ratio(30, 10, (0, 90), spread).ratio)
+    assert math.isnan(placebo_ratio(30, 10, (100, 90), np.array([])).p)
+    zero = placebo_ratio(12, 0, None, spread)
+    assert zero.ratio == pytest.approx(0.5 / 12.5)
 
 
 def test_scaled_wdd_variance_is_the_delta_method():

@@ -10,7 +10,8 @@ programme ran, in the same force and months. They give three things an evaluatio
 - a matched comparison: how much those squares of similar baseline changed, which shows the
   regression to the mean that areas picked for high counts undergo with no treatment at all;
 - the largest fall chance alone gives: the largest reduction among as many matched squares
-  as there are hotspots, over many random draws.
+  as there are hotspots, over many random draws; and, from the same draws, the dispersion of a
+  programme's pooled change.
 """
 
 from __future__ import annotations
@@ -84,9 +85,7 @@ def comparison_squares(crimes: pd.DataFrame, covered: gpd.GeoSeries) -> pd.DataF
         )
         counts = frame.groupby(["square", "month"], as_index=False)["asb"].sum()
         squares = counts["square"].unique()
-        left, bottom = (squares // _SPAN) % _SPAN * size, squares % _SPAN * size
-        boxes = shapely.box(left, bottom, left + size, bottom + size)
-        touched, _ = tree.query(boxes, predicate="intersects")
+        touched, _ = tree.query(square_boxes(squares), predicate="intersects")
         untreated = np.delete(squares, np.unique(touched))
         frames.append(counts[counts["square"].isin(untreated)])
     return pd.concat(frames, ignore_index=True)
@@ -94,6 +93,14 @@ def comparison_squares(crimes: pd.DataFrame, covered: gpd.GeoSeries) -> pd.DataF
 
 _SPAN = 1_000_000
 """Square ids: (size level × _SPAN + column) × _SPAN + row; grid columns and rows stay below."""
+
+
+def square_boxes(squares: np.ndarray) -> np.ndarray:
+    """The comparison squares of the given ids as boxes in British National Grid metres."""
+    ids = np.asarray(squares, dtype=np.int64)
+    size = np.asarray(COMPARISON_SIZES_M, dtype=float)[ids // _SPAN // _SPAN]
+    left, bottom = (ids // _SPAN) % _SPAN * size, ids % _SPAN * size
+    return shapely.box(left, bottom, left + size, bottom + size)
 
 
 def square_pairs(squares: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -160,6 +167,51 @@ def dispersion(before: np.ndarray, after: np.ndarray) -> float:
     share = a[keep].sum() / n[keep].sum()
     pearson = ((a[keep] - n[keep] * share) ** 2 / (n[keep] * share * (1 - share))).sum()
     return max(1.0, float(pearson / (keep.sum() - 1)))
+
+
+def programme_draws(
+    pairs: pd.DataFrame, baselines: Sequence[float], seed: int = 0
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Pooled (before, after) of CHANCE_DRAWS random sets of untreated squares, one matched to
+    each baseline; None when a baseline has fewer than MIN_MATCHED squares (or none given)."""
+    if not len(baselines):
+        return None
+    rng = np.random.default_rng(seed)
+    before = np.zeros(CHANCE_DRAWS)
+    after = np.zeros(CHANCE_DRAWS)
+    for baseline in baselines:
+        rows = _matched_rows(pairs, baseline)
+        if len(rows) < MIN_MATCHED:
+            return None
+        pick = rng.integers(0, len(rows), CHANCE_DRAWS)
+        before += rows["before"].to_numpy(dtype=float)[pick]
+        after += rows["after"].to_numpy(dtype=float)[pick]
+    return before, after
+
+
+def chance_spread(pairs: pd.DataFrame, baselines: Sequence[float], seed: int = 0) -> np.ndarray:
+    """How a pooled log ratio moves by chance alone: the draws' log(after/before) about their
+    mean (empty when there are too few comparison squares)."""
+    drawn = programme_draws(pairs, baselines, seed)
+    if drawn is None:
+        return np.array([])
+    log_ratio = np.log((drawn[1] + 0.5) / (drawn[0] + 0.5))
+    return log_ratio - log_ratio.mean()
+
+
+def programme_dispersion(pairs: pd.DataFrame, baselines: Sequence[float], seed: int = 0) -> float:
+    """The dispersion of a programme's pooled change, from random sets of untreated squares.
+
+    The variance of the draws' pooled log ratio over what Poisson counts alone would give
+    (1 or more); NaN when there are too few comparison squares.
+    """
+    drawn = programme_draws(pairs, baselines, seed)
+    if drawn is None:
+        return math.nan
+    before, after = drawn[0] + 0.5, drawn[1] + 0.5
+    log_ratio = np.log(after / before)
+    spread = (log_ratio - log_ratio.mean()) ** 2 / (1.0 / after + 1.0 / before)
+    return max(1.0, float(spread.mean()))
 
 
 def chance_largest_fall(pairs: pd.DataFrame, baselines: Sequence[float], seed: int = 0) -> float:

@@ -1,8 +1,10 @@
 """Did it work, here, and can we tell? Significance, displacement and dosage per hotspot.
 
 - The primary reading of a hotspot is control-adjusted: its rate ratio (after ÷ before) against
-  the control's, with a 95% interval widened by the dispersion of untreated comparison areas of
-  similar baseline (geo.analysis.comparison), its p and a Benjamini–Hochberg q across hotspots.
+  the control's, with a 95% interval and p read against how untreated comparison areas of
+  similar baseline change by chance (geo.analysis.comparison, stats.placebo_ratio), and a
+  Benjamini–Hochberg q across hotspots. Their dispersion (how much more they vary than
+  Poisson counts) is shown beside it and widens the WDD test.
 - Also shown, labelled as what they are: the plain before/after change with the exact
   conditional test and exact interval (stats.rate_ratio); the change of matched untreated areas
   of similar baseline (regression to the mean); the WDD test of the hotspot and its ring.
@@ -21,15 +23,15 @@ import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts
 from geo.analysis.areas import AreaCounts
-from geo.analysis.comparison import matched, square_pairs
+from geo.analysis.comparison import chance_spread, matched, programme_dispersion, square_pairs
 from geo.analysis.dosage import dosage
 from geo.analysis.figures import sum_in_period
 from geo.analysis.stats import (
     ALPHA,
     TOO_FEW_BEFORE,
     WDDResult,
-    adjusted_ratio,
     benjamini_hochberg,
+    placebo_ratio,
     rate_ratios,
     scaled_wdd,
 )
@@ -69,7 +71,8 @@ def evaluation_table(
     adjusted = adjusted_table(before, after, control, pairs)
     for column in adjusted.columns:
         out[column] = adjusted[column].to_numpy()
-    out["ring_dispersion"] = [matched(pairs, b).dispersion for b in out["ring_asb_before"]]
+    ring_levels = {b: matched(pairs, b).dispersion for b in set(out["ring_asb_before"])}
+    out["ring_dispersion"] = [ring_levels[b] for b in out["ring_asb_before"]]
     results = [
         hotspot_wdd(
             row.asb_before, row.asb_after, row.ring_asb_before, row.ring_asb_after, control,
@@ -92,15 +95,19 @@ def evaluation_table(
 def adjusted_table(
     before: np.ndarray, after: np.ndarray, control: tuple[int, int], pairs: pd.DataFrame
 ) -> pd.DataFrame:
-    """Per area: dispersion and change of matched untreated squares, control-adjusted ratio,
-    interval, p, and the Benjamini–Hochberg q across the areas."""
-    similar = [matched(pairs, b) for b in before]
-    phi = [m.dispersion for m in similar]
-    adjusted = [adjusted_ratio(b, a, control, f) for b, a, f in zip(before, after, phi)]
+    """Per area: dispersion and change of matched untreated squares, the control-adjusted
+    ratio with its interval and p read against those squares (stats.placebo_ratio), and the
+    Benjamini–Hochberg q across the areas."""
+    levels = {int(b): (matched(pairs, b), chance_spread(pairs, [b])) for b in set(before)}
+    similar = [levels[int(b)][0] for b in before]
+    adjusted = [
+        placebo_ratio(b, a, control, levels[int(b)][1], levels[int(b)][0].dispersion)
+        for b, a in zip(before, after)
+    ]
     p = np.array([r.p for r in adjusted], dtype=float)
     return pd.DataFrame(
         {
-            "dispersion": phi,
+            "dispersion": [m.dispersion for m in similar],
             "matched_change_pct": [100.0 * (m.ratio - 1.0) for m in similar],
             "adjusted_ratio": [r.ratio for r in adjusted],
             "adjusted_low": [r.low for r in adjusted],
@@ -192,15 +199,16 @@ def programme_wdd(
 ) -> WDDResult | None:
     """WDD of the given hotspots taken together (each crime once) and their rings.
 
-    The dispersions are the hotspots' own (from `table`, an evaluation_table), weighted by
-    their events; without a table, Poisson.
+    With `table` (an evaluation_table of those hotspots) the dispersions are those of random
+    sets of matched untreated squares (comparison.programme_dispersion); without, Poisson.
     """
     inside = counts.programme(hotspot_ids).reset_index()
     ring_union = areas.rings.programme(hotspot_ids).reset_index()
     phi = ring_phi = 1.0
     if table is not None:
-        phi = pooled_dispersion(table, "dispersion", "asb_before", "asb_after")
-        ring_phi = pooled_dispersion(table, "ring_dispersion", "ring_asb_before", "ring_asb_after")
+        pairs = square_pairs(areas.comparison, period)
+        phi = programme_dispersion(pairs, table["asb_before"].tolist())
+        ring_phi = programme_dispersion(pairs, table["ring_asb_before"].tolist())
     return hotspot_wdd(
         int(sum_in_period(inside, period.before)["asb"]),
         int(sum_in_period(inside, period)["asb"]),
@@ -210,21 +218,6 @@ def programme_wdd(
         phi,
         ring_phi,
     )
-
-
-def pooled_dispersion(table: pd.DataFrame, column: str, before: str, after: str) -> float:
-    """The dispersion of a sum of areas: theirs weighted by their events (NaN if any unknown).
-
-    The variance of a sum of independent areas is Σ φᵢ nᵢ, so the sum's own factor is the
-    event-weighted mean of the φᵢ.
-    """
-    phi = table[column].to_numpy(dtype=float)
-    events = (table[before] + table[after]).to_numpy(dtype=float)
-    if len(phi) == 0 or np.isnan(phi).any():
-        return math.nan
-    if events.sum() == 0:
-        return float(phi.mean())
-    return float((phi * events).sum() / events.sum())
 
 
 def monthly_asb_matrix(counts: CrimeCounts, ids: pd.Series, period: Period) -> np.ndarray:

@@ -4,9 +4,11 @@ Headlines that average per-hotspot changes or pick the largest fall make noise l
 success: hotspots are chosen for high counts and fall anyway (regression to the mean), and among
 many hotspots some fall far by chance. So beside the mean and the largest fall this gives:
 
-- the pooled change of all hotspots together (each crime once) with a 95% interval;
-- the control-adjusted ratio of the pooled counts with its interval and p, both widened by the
-  dispersion of untreated comparison areas (geo.analysis.comparison);
+- the pooled change of all hotspots together (each crime once) with a 95% interval, and the
+  control-adjusted ratio of the pooled counts with its interval and p: both read against how
+  the pooled change of random sets of untreated comparison areas, one of similar baseline for
+  each hotspot, moves by chance (comparison.chance_spread; stats.placebo_ratio), with the
+  dispersion that spread amounts to shown;
 - the change of untreated areas with a baseline like the hotspots' (the matched comparison);
 - how many hotspots are beyond chance, how many chance alone would give, and how many stay
   after Benjamini–Hochberg false-discovery control;
@@ -23,10 +25,15 @@ import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts
 from geo.analysis.areas import AreaCounts
-from geo.analysis.comparison import chance_largest_fall, square_pairs
-from geo.analysis.evaluation import control_pair, format_p, pooled_dispersion
+from geo.analysis.comparison import (
+    chance_largest_fall,
+    chance_spread,
+    programme_dispersion,
+    square_pairs,
+)
+from geo.analysis.evaluation import control_pair, format_p
 from geo.analysis.figures import change_pct, sum_in_period
-from geo.analysis.stats import ALPHA, MINUS, adjusted_ratio, rate_ratio
+from geo.analysis.stats import ALPHA, MINUS, placebo_ratio
 from geo.period import Period
 
 
@@ -72,13 +79,15 @@ def programme_evaluation(
     inside = counts.programme(ids).reset_index()
     before = int(sum_in_period(inside, period.before)["asb"])
     after = int(sum_in_period(inside, period)["asb"])
-    phi = pooled_dispersion(table, "dispersion", "asb_before", "asb_after")
-    widened = rate_ratio(before / phi, after / phi) if phi >= 1 else None
-    adjusted = adjusted_ratio(before, after, control_pair(areas, period), phi)
+    pairs = square_pairs(areas.comparison, period)
+    baselines = table["asb_before"].tolist()
+    phi = programme_dispersion(pairs, baselines)
+    spread = chance_spread(pairs, baselines)
+    pooled = placebo_ratio(before, after, None, spread, phi)
+    adjusted = placebo_ratio(before, after, control_pair(areas, period), spread, phi)
     told = table[~table["asb_too_few"].astype(bool)]
     changes = told["asb_change_pct"].dropna()
     falls = changes[changes < 0]
-    pairs = square_pairs(areas.comparison, period)
     p = table["adjusted_p"].to_numpy(dtype=float)
     tested = int((~np.isnan(p)).sum())
     return ProgrammeEvaluation(
@@ -86,8 +95,8 @@ def programme_evaluation(
         asb_before=before,
         asb_after=after,
         pooled_change_pct=float(change_pct(before, after)),
-        pooled_low_pct=_pct(widened.low) if widened else math.nan,
-        pooled_high_pct=_pct(widened.high) if widened else math.nan,
+        pooled_low_pct=_pct(pooled.low),
+        pooled_high_pct=_pct(pooled.high),
         adjusted_ratio=adjusted.ratio,
         adjusted_low=adjusted.low,
         adjusted_high=adjusted.high,
@@ -134,10 +143,14 @@ def signed(value: float, digits: int = 0) -> str:
 
 def _reading_parts(e: ProgrammeEvaluation) -> list[str]:
     """The sentences of the programme's reading, in the order a manager needs them."""
+    interval = (
+        f"; 95% interval {signed(e.pooled_low_pct)} to {signed(e.pooled_high_pct)}"
+        if e.pooled_low_pct == e.pooled_low_pct
+        else ""
+    )
     parts = [
         f"ASB in the {e.hotspots} hotspots went from {e.asb_before:,} to {e.asb_after:,} "
-        f"({signed(e.pooled_change_pct)}; 95% interval {signed(e.pooled_low_pct)} to "
-        f"{signed(e.pooled_high_pct)})."
+        f"({signed(e.pooled_change_pct)}{interval})."
     ]
     if e.adjusted_ratio == e.adjusted_ratio:
         verdict = (
@@ -149,7 +162,8 @@ def _reading_parts(e: ProgrammeEvaluation) -> list[str]:
         parts.append(
             f"Against {e.control_source}, it was {verdict}: ratio {e.adjusted_ratio:.2f} "
             f"(95% interval {e.adjusted_low:.2f}–{e.adjusted_high:.2f}, {format_p(e.adjusted_p)}; "
-            f"intervals widened by the dispersion {e.dispersion:.1f} seen in untreated areas)."
+            f"intervals from how random sets of untreated areas like these vary: "
+            f"{e.dispersion:.1f} times what counting noise alone gives)."
         )
     else:
         parts.append(

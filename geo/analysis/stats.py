@@ -4,7 +4,8 @@ Counts of crime at a place are treated as Poisson, so a count's variance is the 
 times a dispersion where places vary more than that (estimated from untreated areas, see
 geo.analysis.comparison). The change of one area is read with the exact conditional test of
 equal rates and its exact interval, as R's `poisson.test`; against a control trend with the log
-of the ratio of rate ratios. The weighted displacement difference (WDD) test is that of
+of the ratio of rate ratios, read against how untreated areas of similar baseline move by chance
+(placebo_ratio). The weighted displacement difference (WDD) test is that of
 Wheeler & Ratcliffe (2018), "A simple weighted displacement difference test to evaluate place
 based crime interventions", Crime Science 7:17, as in the R package ptools (`wdd`) by Andrew
 Wheeler. A negative estimate means fewer crimes
@@ -46,11 +47,8 @@ class RateRatio:
 
 @dataclass(frozen=True)
 class AdjustedRatio:
-    """A rate ratio relative to a control's: after/before ÷ control after/control before.
-
-    The interval and p come from the log of the ratio of rate ratios (delta method), the
-    area's Poisson variance multiplied by `dispersion`, the control's own variance added.
-    """
+    """A rate ratio (after ÷ before), relative to a control's when there is one, with the
+    interval and p of placebo_ratio and the dispersion of the areas it was read against."""
 
     ratio: float
     low: float
@@ -198,35 +196,43 @@ def too_few_flags(before: np.ndarray | pd.Series) -> np.ndarray:
     return values < TOO_FEW_BEFORE
 
 
-def adjusted_ratio(
+def placebo_ratio(
     before: float,
     after: float,
-    control: tuple[float, float],
-    dispersion: float = 1.0,
+    control: tuple[float, float] | None,
+    spread: np.ndarray,
+    dispersion: float = math.nan,
     level: float = 0.95,
 ) -> AdjustedRatio:
-    """The rate ratio of an area against its control's, on the log scale (delta method).
+    """A pooled rate ratio (against a control's, if given) read against what chance gives.
 
-    log RRR = log(after/before) − log(control after/control before); its variance is
-    dispersion × (1/after + 1/before) + 1/control after + 1/control before. A zero count gets
-    ½ added to each of the area's two counts (Haldane's correction) so the log is finite.
-    All NaN when the control has no events in either year.
+    `spread` is how the log ratio of comparable untreated areas moves about its centre by
+    chance alone (comparison.chance_spread); the control's own Poisson noise is added to it.
+    The interval is the log ratio less the spread's quantiles, and p the share of the spread at
+    least as far from 0 as the log ratio (a randomisation test, so heavy tails count in full).
+    All NaN without a spread or a control with events in both years.
     """
-    _check_counts(before, after, *control)
-    control_before, control_after = control
-    if control_before <= 0 or control_after <= 0 or not dispersion >= 1:
-        return AdjustedRatio(math.nan, math.nan, math.nan, math.nan, dispersion)
+    _check_counts(before, after, *(control or ()))
+    _critical(level)
+    alpha = 1.0 - level
+    nothing = AdjustedRatio(math.nan, math.nan, math.nan, math.nan, dispersion)
+    if len(spread) == 0 or (control is not None and min(control) <= 0):
+        return nothing
     if before == 0 or after == 0:
         before, after = before + 0.5, after + 0.5
-    log_rrr = math.log(after / before) - math.log(control_after / control_before)
-    variance = dispersion * (1 / after + 1 / before) + 1 / control_after + 1 / control_before
-    half = _critical(level) * math.sqrt(variance)
-    z = log_rrr / math.sqrt(variance)
+    log_ratio = math.log(after / before)
+    noise = np.asarray(spread, dtype=float)
+    if control is not None:
+        log_ratio -= math.log(control[1] / control[0])
+        control_se = math.sqrt(1 / control[0] + 1 / control[1])
+        noise = noise + np.random.default_rng(0).normal(0.0, control_se, len(noise))
+    low, high = np.quantile(noise, [alpha / 2, 1 - alpha / 2])
+    p = (1 + int((np.abs(noise) >= abs(log_ratio)).sum())) / (1 + len(noise))
     return AdjustedRatio(
-        math.exp(log_rrr),
-        math.exp(log_rrr - half),
-        math.exp(log_rrr + half),
-        two_sided_p(z),
+        math.exp(log_ratio),
+        math.exp(log_ratio - high),
+        math.exp(log_ratio - low),
+        min(1.0, p),
         dispersion,
     )
 
