@@ -52,7 +52,7 @@ def test_a_jump_in_one_month_is_not_a_trend():
     assert classify_trend(series) == "steady"
 
 
-def test_rising_beats_persistent():
+def test_rising_beats_steady():
     assert classify_trend([4] * 12 + [9] * 12) == "rising"
 
 
