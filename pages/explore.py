@@ -132,7 +132,7 @@ cols[3].metric(
     "ASB change, mean of hotspots",
     format_change(figures.asb_mean_change_pct),
     help=(
-        f"Mean of {figures.asb_mean_over} hotspots' own changes. Pooled: ASB "
+        f"Mean of {figures.asb_mean_over} hotspots' own changes (too-few left out). Pooled: "
         f"{figures.asb_before:,} → {figures.asb_after:,} "
         f"({format_change(figures.asb_pooled_change_pct)}). Largest reduction "
         f"{format_change(figures.asb_largest_reduction_pct)} at "

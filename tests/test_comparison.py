@@ -50,6 +50,12 @@ def test_squares_touching_a_hotspot_or_ring_are_left_out():
     assert pairs["before"].sum() == 0 and pairs["after"].sum() == 5 * len(COMPARISON_SIZES_M)
 
 
+def test_points_off_the_grid_are_not_placed():
+    crimes = _crimes([(170.0, -80.0, "2024-01"), (-1.20, 53.10, "2024-01")])
+    squares = comparison_squares(crimes, gpd.GeoSeries([], crs=WGS84))
+    assert squares["asb"].sum() == len(COMPARISON_SIZES_M)  # only the Derbyshire point
+
+
 def test_dispersion_is_one_for_poisson_areas_and_more_when_they_vary():
     rng = np.random.default_rng(5)
     mean = rng.uniform(20, 80, 3000)

@@ -61,38 +61,52 @@ class Matched:
 
 
 def comparison_squares(crimes: pd.DataFrame, covered: gpd.GeoSeries) -> pd.DataFrame:
-    """ASB by comparison square and month: columns square, month, asb (squares with crimes).
+    """ASB by comparison square and month: columns square, month, asb (squares with ASB).
 
     Squares of every size in COMPARISON_SIZES_M, so that a hotspot of any baseline finds
     untreated areas with as much ASB; `covered` holds the hotspots and rings (WGS84), and a
-    square touching any of them is left out.
+    square touching any of them is left out. Only located ASB rows on the grid are placed.
     """
-    located = crimes[crimes["lon"].notna() & crimes["lat"].notna()]
+    asb = crimes[crimes["asb"].to_numpy(bool) & crimes["lon"].notna() & crimes["lat"].notna()]
     to_metres = Transformer.from_crs(WGS84, BRITISH_NATIONAL_GRID, always_xy=True)
-    x, y = to_metres.transform(located["lon"].to_numpy(float), located["lat"].to_numpy(float))
+    x, y = to_metres.transform(asb["lon"].to_numpy(float), asb["lat"].to_numpy(float))
     x, y = np.asarray(x), np.asarray(y)
+    on_grid = (x >= 0) & (y >= 0) & (x < GRID_EXTENT_M) & (y < GRID_EXTENT_M)
+    x, y, month = x[on_grid], y[on_grid], asb["month"].to_numpy()[on_grid]
     tree = shapely.STRtree(covered.to_crs(BRITISH_NATIONAL_GRID).geometry.to_numpy())
     frames = []
     for level, size in enumerate(COMPARISON_SIZES_M):
         column = np.floor(x / size).astype(np.int64)
         row = np.floor(y / size).astype(np.int64)
-        frame = pd.DataFrame(
-            {
-                "square": (level * _SPAN + column) * _SPAN + row,
-                "month": located["month"].to_numpy(),
-                "asb": located["asb"].to_numpy(),
-            }
+        square = (level * _SPAN + column) * _SPAN + row
+        first = int(month.min()) if len(month) else 0
+        keys, counts = np.unique(
+            square * _MONTHS + (month.astype(np.int64) - first), return_counts=True
         )
-        counts = frame.groupby(["square", "month"], as_index=False)["asb"].sum()
-        squares = counts["square"].unique()
+        square_of, month_of = keys // _MONTHS, keys % _MONTHS + first
+        squares = np.unique(square_of)
         touched, _ = tree.query(square_boxes(squares), predicate="intersects")
-        untreated = np.delete(squares, np.unique(touched))
-        frames.append(counts[counts["square"].isin(untreated)])
+        kept = ~np.isin(square_of, squares[np.unique(touched)])
+        frames.append(
+            pd.DataFrame(
+                {
+                    "square": square_of[kept],
+                    "month": month_of[kept].astype(month.dtype),
+                    "asb": counts[kept].astype(np.int64),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
 _SPAN = 1_000_000
 """Square ids: (size level × _SPAN + column) × _SPAN + row; grid columns and rows stay below."""
+
+GRID_EXTENT_M = 2_000_000
+"""Points outside 0…this on both British National Grid axes are off the grid, not placed."""
+
+_MONTHS = 1 << 12
+"""Months in one sort key with a square id: data may span up to 341 years."""
 
 
 def square_boxes(squares: np.ndarray) -> np.ndarray:

@@ -61,7 +61,6 @@ def evaluation_table(
     ratios = rate_ratios(before, after)
     out["asb_p"], out["asb_rr"] = ratios["p"].to_numpy(), ratios["ratio"].to_numpy()
     out["asb_rr_low"], out["asb_rr_high"] = ratios["low"].to_numpy(), ratios["high"].to_numpy()
-    out["asb_too_few"] = ratios["too_few"].to_numpy()
     ring_after = sum_in_period(areas.rings.hotspot, period, by="hotspot_id")["asb"]
     ring_before = sum_in_period(areas.rings.hotspot, period.before, by="hotspot_id")["asb"]
     out["ring_asb_before"] = ring_before.reindex(ids).fillna(0).astype(np.int64).to_numpy()
