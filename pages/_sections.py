@@ -8,6 +8,7 @@ import streamlit as st
 from geo.analysis.evaluation import PRIMARY_LABEL, primary_reading, programme_wdd
 from geo.analysis.figures import monthly_asb, weekly_patrols
 from geo.analysis.programme import programme_evaluation as evaluate_programme
+from geo.analysis.programme import signed
 from geo.analysis.stats import ALPHA, TOO_FEW_RULE, wdd_reading
 from geo.analysis.trends import TREND_RULES
 from geo.period import Period
@@ -123,7 +124,7 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
         st.caption(
             f"Before/after alone: rate ratio {row['asb_rr']:.2f} (95% interval "
             f"{row['asb_rr_low']:.2f}–{row['asb_rr_high']:.2f}), exact p = {row['asb_p']:.3f}. "
-            f"Similar untreated areas changed by {row['matched_change_pct']:+.1f}%."
+            f"Similar untreated areas changed by {signed(row['matched_change_pct'], 1)}."
         )
     if row["visits"]:
         st.caption(

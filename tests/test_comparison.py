@@ -12,6 +12,7 @@ from shapely.geometry import box
 
 from geo.analysis.comparison import (
     COMPARISON_SIZES_M,
+    MATCH_FACTOR,
     MIN_MATCHED,
     chance_largest_fall,
     comparison_squares,
@@ -73,7 +74,8 @@ def test_matched_squares_have_a_similar_baseline():
     pairs = pd.DataFrame({"before": before, "after": rng.poisson(before + 1)})
     result = matched(pairs, 50)
     assert result.squares >= MIN_MATCHED
-    inside = pairs[(pairs["before"] + 1 >= 51 / 1.5) & (pairs["before"] + 1 <= 51 * 1.5)]
+    band = (pairs["before"] + 1 >= 51 / MATCH_FACTOR) & (pairs["before"] + 1 <= 51 * MATCH_FACTOR)
+    inside = pairs[band]
     assert result.squares == len(inside)
     assert result.before == inside["before"].sum() and result.after == inside["after"].sum()
     few = matched(pairs.head(10), 50)

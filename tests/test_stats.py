@@ -163,9 +163,18 @@ def test_placebo_ratio_reads_the_log_ratio_against_the_spread():
     assert far.ratio == pytest.approx(math.exp(-0.5))
     assert far.low == pytest.approx(math.exp(-0.5 - 0.19), rel=1e-3)
     assert far.high == pytest.approx(math.exp(-0.5 + 0.19), rel=1e-3)
-    assert far.p == pytest.approx(1 / 4002)
+    assert far.p == pytest.approx(2 / 4002)
     near = placebo_ratio(100, 100 * math.exp(-0.1), None, spread)
-    assert near.p == pytest.approx(2001 / 4002, abs=2e-3) and near.low < 1 < near.high
+    assert near.p == pytest.approx(2 * 1001 / 4002, abs=2e-3) and near.low < 1 < near.high
+
+
+def test_placebo_p_and_interval_agree():
+    """p < 0.05 when the 95% interval leaves out 1, whatever the spread's shape."""
+    rng = np.random.default_rng(9)
+    spread = np.concatenate([rng.normal(0, 0.1, 1900), rng.normal(-0.2, 0.4, 100)])
+    for after in range(60, 140, 2):
+        result = placebo_ratio(100, after, None, spread)
+        assert (result.p < ALPHA) == (not result.low <= 1 <= result.high), after
 
 
 def test_placebo_ratio_against_a_control_and_its_noise():

@@ -32,7 +32,7 @@ from geo.period import Period
 COMPARISON_SIZES_M = (250, 500, 1000, 2000, 4000)
 """Sides of the comparison squares in metres: from about a patrol hotspot up to a small town."""
 
-MATCH_FACTOR = 1.5
+MATCH_FACTOR = 1.25
 """Squares match a baseline b when theirs is between b ÷ this and b × this (widened if needed)."""
 
 MIN_MATCHED = 30

@@ -136,18 +136,18 @@ def primary_reading(row: Mapping[str, object]) -> str:
         verdict = "not distinguishable from the control trend"
     text = (
         f"{PRIMARY_LABEL}: {verdict}; ratio {ratio:.2f} (95% interval {low:.2f}–{high:.2f}, "
-        f"{format_p(p)}, q = {q:.2f} across the hotspots shown)."
+        f"{format_p(p)}, {format_p(q, 'q')} across the hotspots shown)."
     )
     if bool(row.get("asb_too_few", False)):
         text += f" Too few reports to tell: under {TOO_FEW_BEFORE} last year."
     return text
 
 
-def format_p(p: float) -> str:
-    """'p = 0.012' / 'p < 0.001', never shown on the wrong side of ALPHA by rounding."""
+def format_p(p: float, name: str = "p") -> str:
+    """'p = 0.012' / 'p < 0.001' (or q), never shown on the wrong side of ALPHA by rounding."""
     if p < 0.001:
-        return "p < 0.001"
-    return f"p = {min(p, ALPHA - 0.001) if p < ALPHA else p:.3f}"
+        return f"{name} < 0.001"
+    return f"{name} = {min(p, ALPHA - 0.001) if p < ALPHA else p:.3f}"
 
 
 def with_q(table: pd.DataFrame) -> pd.DataFrame:

@@ -208,8 +208,9 @@ def placebo_ratio(
 
     `spread` is how the log ratio of comparable untreated areas moves about its centre by
     chance alone (comparison.chance_spread); the control's own Poisson noise is added to it.
-    The interval is the log ratio less the spread's quantiles, and p the share of the spread at
-    least as far from 0 as the log ratio (a randomisation test, so heavy tails count in full).
+    The interval is the log ratio less the spread's quantiles, and p twice the share of the
+    spread beyond the log ratio on its nearer side (a randomisation test, so heavy tails count in
+    full): p < 1 − level when the interval leaves out a ratio of 1 (to within one draw).
     All NaN without a spread or a control with events in both years.
     """
     _check_counts(before, after, *(control or ()))
@@ -227,7 +228,8 @@ def placebo_ratio(
         control_se = math.sqrt(1 / control[0] + 1 / control[1])
         noise = noise + np.random.default_rng(0).normal(0.0, control_se, len(noise))
     low, high = np.quantile(noise, [alpha / 2, 1 - alpha / 2])
-    p = (1 + int((np.abs(noise) >= abs(log_ratio)).sum())) / (1 + len(noise))
+    tail = min(int((noise <= log_ratio).sum()), int((noise >= log_ratio).sum()))
+    p = 2.0 * (1 + tail) / (1 + len(noise))
     return AdjustedRatio(
         math.exp(log_ratio),
         math.exp(log_ratio - high),
