@@ -16,6 +16,7 @@ from geo.analysis.programme import programme_evaluation
 from geo.analysis.report import HOTSPOT_KEYS
 from geo.store.dataset import load_dataset
 from tests.conftest import ROOT
+from tests.helpers import square_hotspots
 
 
 def _geo(*args):
@@ -84,6 +85,26 @@ def test_csv_is_the_hotspots_table(evaluated, sample_dir):
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
     assert list(rows[0]) == [*HOTSPOT_KEYS, "reading"]
     assert [r["hotspot_id"] for r in rows] == [h["hotspot_id"] for h in record["hotspots"]]
+
+
+def test_control_polygons_replace_the_rest_of_the_force(evaluated, sample_dir, tmp_path):
+    _, period, record = evaluated
+    control = square_hotspots(tmp_path / "control.geojson", {"C": (-1.60, 52.80, -1.35, 53.00)})
+    files = ("--hotspots", sample_dir / "hotspots.geojson", "--crimes", sample_dir / "crimes")
+    run = _geo("evaluate", *files, "--control", control, "--period", period)
+    assert run.returncode == 0, run.stderr
+    other = json.loads(run.stdout)["programme"]
+    assert other["control_source"] == "the control areas supplied"
+    assert other["adjusted_ratio"] != record["programme"]["adjusted_ratio"]
+    assert other["pooled_change_pct"] == record["programme"]["pooled_change_pct"]
+
+
+def test_a_period_without_reports_reads_as_such(sample_dir):
+    run = _geo("evaluate", "--data", sample_dir, "--period", "2040-01:2040-12")
+    assert run.returncode == 0, run.stderr
+    programme = json.loads(run.stdout)["programme"]
+    assert programme["pooled_change_pct"] is None and programme["adjusted_ratio"] is None
+    assert "no change to read" in programme["reading"]
 
 
 @pytest.mark.parametrize(

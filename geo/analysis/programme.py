@@ -143,6 +143,10 @@ def signed(value: float, digits: int = 0) -> str:
 
 def _reading_parts(e: ProgrammeEvaluation) -> list[str]:
     """The sentences of the programme's reading, in the order a manager needs them."""
+    if e.asb_before == 0 and e.asb_after == 0:
+        return [
+            f"No ASB was recorded in the {e.hotspots} hotspots in either year: no change to read."
+        ]
     interval = (
         f"; 95% interval {signed(e.pooled_low_pct)} to {signed(e.pooled_high_pct)}"
         if e.pooled_low_pct == e.pooled_low_pct
