@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.analysis.evaluation import PRIMARY_LABEL, primary_reading, programme_wdd
+from geo.analysis.evaluation import PRIMARY_LABEL, format_p, primary_reading, programme_wdd
 from geo.analysis.figures import monthly_asb, weekly_patrols
 from geo.analysis.programme import programme_evaluation as evaluate_programme
 from geo.analysis.programme import signed
@@ -123,7 +123,7 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
     if pd.notna(row["asb_rr"]):
         st.caption(
             f"Before/after alone: rate ratio {row['asb_rr']:.2f} (95% interval "
-            f"{row['asb_rr_low']:.2f}–{row['asb_rr_high']:.2f}), exact p = {row['asb_p']:.3f}. "
+            f"{row['asb_rr_low']:.2f}–{row['asb_rr_high']:.2f}), exact {format_p(row['asb_p'])}. "
             f"Similar untreated areas changed by {signed(row['matched_change_pct'], 1)}."
         )
     if row["visits"]:
