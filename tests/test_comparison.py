@@ -93,3 +93,12 @@ def test_chance_largest_fall_grows_with_more_hotspots():
     unchanged = pd.DataFrame({"before": [60] * 50, "after": [60] * 50})
     assert chance_largest_fall(unchanged, [60] * 20) == 0
     assert math.isnan(chance_largest_fall(pairs, []))
+
+
+def test_months_far_apart_keep_their_own_counts():
+    far = (-1.20, 53.10)
+    crimes = _crimes([(*far, "1900-01")] * 2 + [(*far, "2024-01")] * 3)
+    squares = comparison_squares(crimes, gpd.GeoSeries([], crs=WGS84))
+    finest = squares[squares["square"] == squares["square"].min()]
+    by_month = dict(zip(finest["month"], finest["asb"]))
+    assert by_month == {pd.Period("1900-01", "M").ordinal: 2, pd.Period("2024-01", "M").ordinal: 3}

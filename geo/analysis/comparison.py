@@ -80,10 +80,11 @@ def comparison_squares(crimes: pd.DataFrame, covered: gpd.GeoSeries) -> pd.DataF
         row = np.floor(y / size).astype(np.int64)
         square = (level * _SPAN + column) * _SPAN + row
         first = int(month.min()) if len(month) else 0
+        span = int(month.max()) - first + 1 if len(month) else 1  # one sort key: square, month
         keys, counts = np.unique(
-            square * _MONTHS + (month.astype(np.int64) - first), return_counts=True
+            square * span + (month.astype(np.int64) - first), return_counts=True
         )
-        square_of, month_of = keys // _MONTHS, keys % _MONTHS + first
+        square_of, month_of = keys // span, keys % span + first
         squares = np.unique(square_of)
         touched, _ = tree.query(square_boxes(squares), predicate="intersects")
         kept = ~np.isin(square_of, squares[np.unique(touched)])
@@ -104,9 +105,6 @@ _SPAN = 1_000_000
 
 GRID_EXTENT_M = 2_000_000
 """Points outside 0…this on both British National Grid axes are off the grid, not placed."""
-
-_MONTHS = 1 << 12
-"""Months in one sort key with a square id: data may span up to 341 years."""
 
 
 def square_boxes(squares: np.ndarray) -> np.ndarray:

@@ -102,8 +102,8 @@ def exact_p(before: int, after: int) -> float:
 def exact_ps(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     """exact_p for arrays of counts (1 where both are 0: nothing to test).
 
-    The binomial tails are written as regularised incomplete beta functions, so counts divided
-    by a dispersion (not whole) are tested the same way.
+    The binomial tails are regularised incomplete beta functions: exact, and quick for large
+    counts.
     """
     b = np.asarray(before, dtype=float)
     a = np.asarray(after, dtype=float)
@@ -119,7 +119,6 @@ def rate_ratio(before: float, after: float, level: float = 0.95) -> RateRatio:
 
     The interval is Clopper–Pearson's for the share after/(before + after), turned into a
     ratio. A zero before leaves the ratio and its upper end undefined (NaN), never infinite.
-    Counts may be fractional (counts divided by a dispersion, to widen the interval).
     """
     _check_counts(before, after)
     frame = rate_ratios(np.array([before]), np.array([after]), level)
@@ -182,8 +181,8 @@ TOO_FEW_RULE = (
 def too_few(before: int, after: int | None = None) -> bool:
     """Whether a hotspot's baseline is too small for a change to tell anything (TOO_FEW_RULE).
 
-    `after` is accepted for symmetry with the tests but never used: the flag must not depend
-    on the outcome it qualifies.
+    `after` is accepted so that callers may pass both counts, and never used: the flag must
+    not depend on the outcome it qualifies.
     """
     _check_counts(before, 0 if after is None else after)
     return before < TOO_FEW_BEFORE
