@@ -45,6 +45,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="count months flagged as anomalous (left out of both years by default)",
     )
 
+    evaluate = verbs.add_parser(
+        "evaluate", help="the evaluation of a period: tests, intervals, chance (README)"
+    )
+    evaluate.add_argument("--data", type=Path, help="dataset folder (instead of the files)")
+    evaluate.add_argument("--hotspots", type=Path, help="hotspot polygon file")
+    evaluate.add_argument(
+        "--crimes", nargs="+", type=Path, help="police.uk street CSVs, folders, or archive zip"
+    )
+    evaluate.add_argument("--patrols", type=Path, help="patrol log CSV")
+    evaluate.add_argument("--control", type=Path, help="control polygons (default: the rest)")
+    evaluate.add_argument(
+        "--period", required=True, help="whole months START:END, e.g. 2024-01:2024-12"
+    )
+    evaluate.add_argument("--format", choices=["json", "csv"], default="json")
+    evaluate.add_argument(
+        "--keep-flagged", action="store_true", help="count months flagged as anomalous"
+    )
+
     briefing = verbs.add_parser("briefing", help="write the briefing as a one-page PDF or PNG")
     briefing.add_argument("--out", required=True, type=Path, help="file to write (.pdf or .png)")
     briefing.add_argument(
@@ -160,6 +178,61 @@ def _json_default(value: object) -> object:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+def run_evaluate(args: argparse.Namespace) -> None:
+    """Print the period's evaluation (geo.analysis.report) as JSON, or its hotspots as CSV.
+
+    The period is checked against the months with data, and flagged months are left out of
+    both years unless --keep-flagged, exactly as the pages do.
+    """
+    from geo.analysis.anomalies import Exclusions
+    from geo.analysis.coverage import check_period
+    from geo.analysis.report import evaluation_record, hotspot_frame
+    from geo.period import Period
+
+    period = Period.parse(args.period)
+    if args.data is not None:
+        if args.hotspots or args.crimes or args.patrols or args.control:
+            raise HotspotDataError("give either --data or --hotspots and --crimes, not both")
+        from geo.store.dataset import load_dataset
+
+        dataset = load_dataset(args.data)
+        hotspots, counts, areas, patrols = (
+            dataset.hotspots, dataset.counts, dataset.areas, dataset.patrols_or_none
+        )  # fmt: skip
+        anomalies = tuple(dataset.anomalies)
+    else:
+        hotspots, counts, areas, patrols, anomalies = _evaluation_inputs(args)
+    check_period(period, counts.months)
+    exclusions = Exclusions(anomalies, keep_flagged=args.keep_flagged)
+    record = evaluation_record(hotspots, counts, areas, patrols, period, exclusions)
+    if args.format == "json":
+        json.dump(record, sys.stdout, indent=1, ensure_ascii=False, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        hotspot_frame(record).to_csv(sys.stdout, index=False, lineterminator="\n")
+
+
+def _evaluation_inputs(args: argparse.Namespace) -> tuple:
+    """Hotspots, crime counts, area counts, patrols and flagged months read from the files."""
+    if args.hotspots is None or not args.crimes:
+        raise HotspotDataError("give --data DIR, or --hotspots FILE and --crimes PATH...")
+    from geo.analysis.aggregate import count_crimes
+    from geo.analysis.anomalies import find_anomalies, type_month_counts
+    from geo.analysis.areas import area_counts
+    from geo.io.crimes import read_crimes
+    from geo.io.hotspots import read_hotspots
+    from geo.io.patrols import read_patrols
+    from geo.store.dataset import ring_width
+
+    hotspots = read_hotspots(args.hotspots)
+    patrols = read_patrols(args.patrols, hotspots["hotspot_id"]) if args.patrols else None
+    control = read_hotspots(args.control) if args.control else None
+    crimes = read_crimes(args.crimes)
+    areas = area_counts(crimes, hotspots, ring_width(), control)
+    anomalies = tuple(find_anomalies(type_month_counts(crimes)))
+    return hotspots, count_crimes(crimes, hotspots), areas, patrols, anomalies
+
+
 def run_briefing(args: argparse.Namespace) -> None:
     """Write the briefing of a dataset folder as PDF or PNG."""
     from geo.period import Period
@@ -232,6 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {
         "summary": run_summary,
+        "evaluate": run_evaluate,
         "briefing": run_briefing,
         "import": run_import,
         "screen-token": run_screen_token,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.analysis.evaluation import control_pair, hotspot_wdd
+from geo.analysis.evaluation import PRIMARY_LABEL, format_p, primary_reading, programme_wdd
 from geo.analysis.figures import NO_PATROL_LOG, monthly_asb, weekly_patrols
-from geo.analysis.stats import wdd_reading
+from geo.analysis.programme import programme_evaluation as evaluate_programme
+from geo.analysis.programme import signed
+from geo.analysis.stats import ALPHA, TOO_FEW_RULE, wdd_reading
 from geo.analysis.trends import TREND_RULES
 from geo.period import Period
 from geo.store.dataset import Dataset
@@ -24,10 +26,19 @@ TABLE_COLUMNS = {
         "ASB change %", format="%.1f%%", help="Empty when there are too few reports to tell."
     ),
     "asb_too_few": st.column_config.CheckboxColumn("Too few to tell"),
-    "asb_z": st.column_config.NumberColumn("Poisson z", format="%.1f"),
-    "asb_rr": st.column_config.NumberColumn("Rate ratio", format="%.2f"),
-    "asb_rr_ci": "95% interval",
-    "wdd_p": st.column_config.NumberColumn("WDD p", format="%.3f"),
+    "adjusted_ratio": st.column_config.NumberColumn(
+        f"{PRIMARY_LABEL}: ratio", format="%.2f", help="The primary reading: see below."
+    ),
+    "adjusted_ci": f"{PRIMARY_LABEL}: 95% interval",
+    "adjusted_p": st.column_config.NumberColumn(f"{PRIMARY_LABEL}: p", format="%.3f"),
+    "q": st.column_config.NumberColumn("q (false discovery)", format="%.3f"),
+    "matched_change_pct": st.column_config.NumberColumn(
+        "Similar untreated areas: change %", format="%.1f%%"
+    ),
+    "asb_rr": st.column_config.NumberColumn("Before/after alone: rate ratio", format="%.2f"),
+    "asb_rr_ci": "Before/after alone: 95% interval",
+    "asb_p": st.column_config.NumberColumn("Before/after alone: p", format="%.3f"),
+    "wdd_p": st.column_config.NumberColumn("WDD p (hotspot + ring)", format="%.3f"),
     "asb_monthly": st.column_config.LineChartColumn("ASB by month (24)"),
     "trend": "Trend",
     "crime_before": "All crime before",
@@ -48,10 +59,8 @@ def hotspot_table_view(table: pd.DataFrame) -> None:
     """The sortable table; a change with too few reports is blanked so it is never ranked."""
     view = table.copy()
     view["asb_change_shown"] = view["asb_change_pct"].where(~view["asb_too_few"])
-    view["asb_rr_ci"] = [
-        f"{low:.2f}–{high:.2f}" if pd.notna(low) else "—"
-        for low, high in zip(view["asb_rr_low"], view["asb_rr_high"])
-    ]
+    view["asb_rr_ci"] = _intervals(view["asb_rr_low"], view["asb_rr_high"])
+    view["adjusted_ci"] = _intervals(view["adjusted_low"], view["adjusted_high"])
     st.dataframe(
         view[list(TABLE_COLUMNS)], hide_index=True, width="stretch", column_config=TABLE_COLUMNS
     )
@@ -59,17 +68,35 @@ def hotspot_table_view(table: pd.DataFrame) -> None:
         st.markdown(
             "**Trend** (over the 24 months of the period and the year before):\n\n"
             + "\n".join(f"- **{name}**: {rule}" for name, rule in TREND_RULES.items())
-            + "\n\n**Poisson z** = 2(√after − √before): beyond ±1.96 the change is larger than "
-            "chance alone gives about 19 times in 20. **Rate ratio** = after ÷ before with a 95% "
-            "interval. **Too few to tell**: fewer than 20 reports in the two years together, "
-            "or fewer than 10 last year. **WDD p**: the weighted displacement difference test "
-            "(Wheeler & Ratcliffe 2018) of the hotspot and its ring against the control trend."
+            + f"\n\n**{PRIMARY_LABEL}** (the primary reading): the hotspot's ASB ratio (after ÷ "
+            "before) divided by the control's, with a 95% interval widened by how much untreated "
+            "areas of similar ASB vary beyond chance (their dispersion). Beyond chance when "
+            f"p < {ALPHA:g}. **q**: the Benjamini–Hochberg false-discovery q across the hotspots "
+            f"shown; with many hotspots some reach p < {ALPHA:g} by chance alone, q < {ALPHA:g} "
+            "allows for that. **Similar untreated areas**: the change of areas with as much ASB "
+            "last year and no programme (regression to the mean). **Before/after alone**: the "
+            "exact test and interval of the hotspot's own counts, with no control. "
+            f"**Too few to tell**: {TOO_FEW_RULE} **WDD p**: the weighted displacement "
+            "difference test (Wheeler & Ratcliffe 2018) of the hotspot and its ring against "
+            "the control, with the same dispersion."
         )
 
 
-def programme_evaluation(dataset: Dataset, table: pd.DataFrame, result) -> None:
-    """The plain-language WDD reading for the hotspots shown, and where its areas come from."""
-    st.info(wdd_reading(result, ring_m=dataset.areas.ring_m), icon=":material/query_stats:")
+def _intervals(low: pd.Series, high: pd.Series) -> list[str]:
+    """'0.47–0.91' per row; '—' where an end is unknown."""
+    return [
+        f"{lo:.2f}–{hi:.2f}" if pd.notna(lo) and pd.notna(hi) else "—" for lo, hi in zip(low, high)
+    ]
+
+
+def programme_evaluation(dataset: Dataset, table: pd.DataFrame, period: Period) -> None:
+    """The programme's reading and its WDD for the hotspots shown, and where its areas come from."""
+    evaluation = evaluate_programme(table, dataset.counts, dataset.areas, period)
+    st.info(plain(evaluation.reading), icon=":material/query_stats:")
+    ids = list(table["hotspot_id"])
+    result = programme_wdd(dataset.counts, dataset.areas, period, ids, table)
+    if result is not None:
+        st.caption("WDD test: " + wdd_reading(result, ring_m=dataset.areas.ring_m))
     st.caption(
         f"Displacement area: a {dataset.areas.ring_m} m ring round each hotspot. Control: "
         f"{dataset.areas.control_source}, scaled to each area's own level of ASB last year."
@@ -97,13 +124,13 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
         )
         detail[2].metric("Arrests", f"{row['arrests']:,.0f}")
         detail[3].metric("People spoken to", f"{row['engagements']:,.0f}")
-    result = hotspot_wdd(
-        row["asb_before"], row["asb_after"], row["ring_asb_before"], row["ring_asb_after"],
-        control_pair(dataset.areas, period),
-    )  # fmt: skip
-    if row["asb_too_few"]:
-        st.caption("Too few ASB reports to tell a change from chance: read the % with care.")
-    st.markdown(wdd_reading(result, ring_m=dataset.areas.ring_m))
+    st.markdown(plain(primary_reading(row)))
+    if pd.notna(row["asb_rr"]):
+        st.caption(
+            f"Before/after alone: rate ratio {row['asb_rr']:.2f} (95% interval "
+            f"{row['asb_rr_low']:.2f}–{row['asb_rr_high']:.2f}), exact {format_p(row['asb_p'])}. "
+            f"Similar untreated areas changed by {signed(row['matched_change_pct'], 1)}."
+        )
     if not no_log and row["visits"]:
         st.caption(
             f"Dosage: {row['hours_per_week']:.1f} officer hours a week, "

@@ -115,7 +115,7 @@ def wall() -> None:
         f"{badge}</div>"
     )
     left, right = st.columns([5, 6], gap="medium")
-    left.html(headlines_html(headlines(page.figures)))
+    left.html(headlines_html(headlines(page.figures, page.evaluation)))
     scale = asb_change_scale()
     everything = briefing_page(dataset, period, table=table, keep_flagged=keep)
     with right:

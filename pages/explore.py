@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.analysis.coverage import no_comparison_reason
-from geo.analysis.evaluation import programme_wdd
+from geo.analysis.evaluation import with_q
 from geo.analysis.figures import NO_PATROL_LOG, programme_figures
 from geo.errors import HotspotDataError
 from geo.period import MAX_MONTHS, Period
@@ -127,7 +127,7 @@ keep_flagged = bool(st.session_state["keep_flagged"]) and bool(dataset.anomalies
 town = st.session_state["town"]
 table = evaluation_for(dataset, period, keep_flagged)
 if town != ALL_TOWNS:
-    table = table[table["town"] == town]
+    table = with_q(table[table["town"] == town])
 shown_ids = list(table["hotspot_id"])
 names = dict(zip(dataset.hotspots["hotspot_id"], dataset.hotspots["name"]))
 if st.session_state["hotspot"] not in shown_ids:
@@ -181,7 +181,7 @@ cols[3].metric(
     "ASB change, mean of hotspots",
     format_change(figures.asb_mean_change_pct),
     help=(
-        f"Mean of {figures.asb_mean_over} hotspots' own changes. Pooled: ASB "
+        f"Mean of {figures.asb_mean_over} hotspots' own changes (too-few left out). Pooled: "
         f"{figures.asb_before:,} → {figures.asb_after:,} "
         f"({format_change(figures.asb_pooled_change_pct)}). Largest reduction "
         f"{format_change(figures.asb_largest_reduction_pct)} at "
@@ -203,22 +203,14 @@ st.caption(
     f"{format_change(figures.asb_pooled_change_pct)} · forcewide all crime "
     f"{format_change(figures.force_crime_change_pct)}"
     + (
-        f" · {figures.too_few} hotspot(s) had too few ASB reports to tell; they are not ranked"
+        f" · {figures.too_few} hotspot(s) had too few ASB reports to tell; they are left out "
+        "of the mean and not ranked"
         if figures.too_few
         else ""
     )
 )
 if not table.empty:
-    programme_evaluation(
-        dataset,
-        table,
-        programme_wdd(
-            dataset.counts,
-            dataset.areas,
-            dataset.exclusions(keep_flagged).period(period, "asb"),
-            shown_ids,
-        ),
-    )
+    programme_evaluation(dataset, table, dataset.exclusions(keep_flagged).period(period, "asb"))
 
 scales = {
     "asb": asb_change_scale,

@@ -28,6 +28,16 @@ def test_headlines_read_as_the_published_figures(page):
     assert items["ASB, average hotspot"].value == "−25%"
     assert items["Largest ASB reduction"].value == "−45%"
     assert items["Largest ASB reduction"].detail == page.figures.asb_largest_reduction_where
+    beside = {item.label: item for item in headlines(page.figures, page.evaluation)}
+    evaluation = page.evaluation
+    assert beside["ASB, average hotspot"].detail.endswith(
+        f"\n95% interval {percent(evaluation.pooled_low_pct)} to "
+        f"{percent(evaluation.pooled_high_pct)}"
+    )
+    assert beside["Largest ASB reduction"].detail == (
+        f"{page.figures.asb_largest_reduction_where}\nchance alone gives "
+        f"{percent(evaluation.chance_largest_fall_pct)}"
+    )
     assert items["All crime in hotspots"].value == "−12%"
     assert items["All crime in hotspots"].detail == "against −2% forcewide"
     assert int(items["Officer patrol hours"].value.replace(",", "")) >= 9000
@@ -52,6 +62,7 @@ def test_pdf_has_one_page_with_every_figure(page):
     for figure in PUBLISHED:
         assert figure in text
     assert "SAMPLE DATA" in text and page.figures.asb_largest_reduction_where in text
+    assert f"chance alone gives {percent(page.evaluation.chance_largest_fall_pct)}" in text
     assert "data up to September 2026" in text
 
 

@@ -8,9 +8,14 @@ import pytest
 
 from geo.analysis.aggregate import count_crimes
 from geo.analysis.areas import area_counts, rings
-from geo.analysis.evaluation import evaluation_table, hotspot_wdd, programme_wdd
+from geo.analysis.evaluation import (
+    evaluation_table,
+    hotspot_wdd,
+    primary_reading,
+    programme_wdd,
+)
 from geo.analysis.figures import hotspot_table, programme_figures
-from geo.analysis.stats import wdd
+from geo.analysis.stats import exact_p, wdd
 from geo.crs import BRITISH_NATIONAL_GRID
 from geo.io.crimes import read_crimes
 from geo.io.hotspots import read_hotspots
@@ -58,23 +63,32 @@ def test_ring_and_control_counts(case):
     assert control == [100, 90]  # located rows outside hotspots and rings; 7 unlocated left out
 
 
-def test_hotspot_wdd_scales_the_control_to_the_hotspot(case):
+def test_hotspot_tests_and_no_control_reading_without_comparison_areas(case):
+    """Exact test and interval per hotspot; with one untreated square there is no dispersion,
+    so no control-adjusted reading or WDD is given rather than an over-sure one."""
     hotspots, counts, areas = case
     table = hotspot_table(hotspots, counts, empty_patrols(), PERIOD)
     evaluated = evaluation_table(table, counts, areas, empty_patrols(), PERIOD).set_index(
         "hotspot_id"
     )
     row = evaluated.loc["A"]
-    # treated 30 → 10; ring 4 → 6; control 100 → 90 scaled by 30/100 and 4/100.
-    estimate = (10 - 30) - 0.3 * (90 - 100) + (6 - 4) - 0.04 * (90 - 100)
-    variance = 40 + 0.09 * 190 + 10 + 0.0016 * 190
-    assert row["wdd_estimate"] == pytest.approx(estimate)
-    assert row["wdd_z"] == pytest.approx(estimate / math.sqrt(variance))
-    assert row["asb_z"] == pytest.approx(2 * (math.sqrt(10) - math.sqrt(30)))
+    assert row["asb_p"] == pytest.approx(exact_p(30, 10))
     assert row["asb_rr"] == pytest.approx(1 / 3)
     assert row["asb_rr_low"] < 1 / 3 < row["asb_rr_high"] < 1
     assert not row["asb_too_few"] and evaluated.loc["B", "asb_too_few"]
     assert row["ring_asb_before"] == 4 and row["ring_asb_after"] == 6
+    assert math.isnan(row["dispersion"]) and math.isnan(row["adjusted_ratio"])
+    assert math.isnan(row["wdd_p"])
+    assert "not known" in primary_reading(row.to_dict())
+
+
+def test_hotspot_wdd_scales_the_control_with_delta_method_variance():
+    """Treated 30 → 10 and ring 4 → 6 against one control 100 → 90, scaled to each baseline."""
+    result = hotspot_wdd(30, 10, 4, 6, (100, 90))
+    assert result.estimate == pytest.approx((10 - 30 * 0.9) + (6 - 4 * 0.9))
+    variance = (10 + 30 * 0.81) + (6 + 4 * 0.81) + 34**2 * 90 / 100**2 * 1.9
+    assert result.se == pytest.approx(math.sqrt(variance))
+    assert hotspot_wdd(30, 10, 4, 6, (100, 90), dispersion=math.nan) is None
 
 
 def test_programme_wdd_is_the_sum_of_areas(case):
@@ -106,7 +120,8 @@ def test_too_few_is_not_ranked_as_largest_reduction():
 
     result = programme_figures(table, NoCounts(), PERIOD)
     assert result.asb_largest_reduction_where == "Big"
-    assert result.asb_mean_change_pct == pytest.approx(-55.0)  # the mean still counts both
+    assert result.asb_mean_change_pct == pytest.approx(-30.0)  # too few: not averaged either
+    assert result.asb_mean_over == 1
     assert result.too_few == 1
 
 

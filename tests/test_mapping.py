@@ -121,3 +121,17 @@ def test_diverging_scale_is_centred_on_zero():
 def test_hours_scale_with_no_hours_says_so():
     scale = hours_scale([0.0, 0.0])
     assert scale.labels == ("no patrol hours recorded",)
+
+
+def test_tooltip_carries_the_primary_reading_and_its_verdict():
+    """The tooltip's 'beyond chance' follows the primary (control-adjusted) p, never a z."""
+    row = _inputs()[1].iloc[0].to_dict() | {
+        "asb_rr": 0.55, "asb_rr_low": 0.33, "asb_rr_high": 0.93, "adjusted_ratio": 0.61,
+        "adjusted_low": 0.36, "adjusted_high": 1.04, "adjusted_p": 0.07, "hours_per_week": 3.0,
+        "minutes_per_visit": 20.0, "share_15_min": 0.5, "trend": "steady",
+    }  # fmt: skip
+    fields = tooltip_fields(row)
+    assert (fields["ar"], fields["al"], fields["ah"]) == (0.61, 0.36, 1.04)
+    assert fields["bc"] is False
+    assert tooltip_fields(row | {"adjusted_p": 0.049})["bc"] is True
+    assert tooltip_fields(row | {"adjusted_p": np.nan})["bc"] is False

@@ -4,7 +4,9 @@ import hashlib
 
 import pytest
 
+from geo.analysis.evaluation import evaluation_table
 from geo.analysis.figures import hotspot_table, programme_figures
+from geo.analysis.programme import programme_evaluation
 from geo.store.dataset import load_dataset
 from tools.sample import across, sample_period, write_sample
 
@@ -77,3 +79,20 @@ def test_across_is_the_longest_distance():
     from shapely.geometry import box
 
     assert across(box(0, 0, 3, 4)) == pytest.approx(5.0)
+
+
+def test_published_figures_with_their_intervals(figures):
+    """Beside the seed's −25% mean: the pooled change with its interval, and the control-
+    adjusted ratio, whose interval leaves out 'no change' (the sample's hotspots fell while the
+    force did not)."""
+    dataset, table, result = figures
+    period = result.period
+    evaluated = evaluation_table(table, dataset.counts, dataset.areas, dataset.patrols, period)
+    programme = programme_evaluation(evaluated, dataset.counts, dataset.areas, period)
+    assert programme.mean_change_pct == pytest.approx(result.asb_mean_change_pct)
+    assert programme.left_out == 0
+    assert programme.pooled_low_pct < programme.pooled_change_pct < programme.pooled_high_pct
+    assert programme.pooled_change_pct == pytest.approx(result.asb_pooled_change_pct)
+    assert programme.adjusted_high < 1
+    assert programme.largest_fall_pct == pytest.approx(result.asb_largest_reduction_pct)
+    assert programme.chance_largest_fall_pct < 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.analysis.stats import poisson_z
+from geo.analysis.stats import ALPHA, mann_kendall
 from geo.analysis.trends import TREND_RULES, classify_trend
 from geo.errors import HotspotDataError
 
@@ -20,9 +20,7 @@ def _halves(first: list[int], second: list[int], middle: tuple[int, ...] = ()) -
 
 
 def test_every_class_has_a_plain_rule():
-    assert list(TREND_RULES) == [
-        "none", "new", "intensifying", "diminishing", "persistent", "sporadic",
-    ]  # fmt: skip
+    assert list(TREND_RULES) == ["none", "started", "rising", "falling", "steady", "on and off"]
     for rule in TREND_RULES.values():
         assert rule.endswith(".")
         assert len(rule) < 250
@@ -32,70 +30,78 @@ def test_none():
     assert classify_trend([0] * 24) == "none"
 
 
-def test_new():
-    assert classify_trend(_halves(QUIET_YEAR, [0, 0, 1, 0, 2, 0, 0, 3, 1, 0, 0, 2])) == "new"
+def test_started():
+    assert classify_trend(_halves(QUIET_YEAR, [0, 0, 1, 0, 2, 0, 0, 3, 1, 0, 0, 2])) == "started"
 
 
-def test_new_needs_three_months_of_asb():
-    assert classify_trend(_halves(QUIET_YEAR, [0, 0, 0, 5, 0, 6, 0, 0, 0, 0, 0, 0])) == "sporadic"
+def test_started_needs_three_months_of_asb():
+    assert classify_trend(_halves(QUIET_YEAR, [0, 0, 0, 5, 0, 6, 0, 0, 0, 0, 0, 0])) == "on and off"
 
 
-def test_intensifying():
+def test_rising():
     series = [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0] + [3] * 12
-    assert poisson_z(6, 36) >= 1.96
-    assert classify_trend(series) == "intensifying"
+    assert mann_kendall(series)[1] < ALPHA
+    assert classify_trend(series) == "rising"
 
 
-def test_intensifying_beats_persistent():
-    assert classify_trend([4] * 12 + [9] * 12) == "intensifying"
+def test_a_jump_in_one_month_is_not_a_trend():
+    """A single busy month in the second half raised the old halves' z; it is no steady rise."""
+    series = [2] * 12 + [2] * 5 + [40] + [2] * 6
+    assert 2 * ((sum(series[12:])) ** 0.5 - (sum(series[:12])) ** 0.5) > 1.96
+    assert mann_kendall(series)[1] >= ALPHA
+    assert classify_trend(series) == "steady"
 
 
-def test_diminishing():
-    assert classify_trend([6] * 12 + [2] * 12) == "diminishing"
+def test_rising_beats_steady():
+    assert classify_trend([4] * 12 + [9] * 12) == "rising"
 
 
-def test_diminishing_to_nothing():
-    assert (
-        classify_trend(_halves([0, 2, 1, 0, 3, 0, 1, 0, 0, 2, 0, 1], QUIET_YEAR)) == "diminishing"
-    )
+def test_falling():
+    assert classify_trend([6] * 12 + [2] * 12) == "falling"
 
 
-def test_persistent_with_ups_and_downs():
+def test_falling_to_nothing():
+    assert classify_trend(_halves([0, 2, 1, 0, 3, 0, 1, 0, 0, 2, 0, 1], QUIET_YEAR)) == "falling"
+
+
+def test_steady_with_ups_and_downs():
     series = [3, 5, 2, 0, 4, 6, 3, 2, 0, 5, 4, 3, 2, 4, 5, 3, 0, 6, 2, 3, 4, 0, 3, 5]
-    first, second = sum(series[:12]), sum(series[12:])
-    assert abs(poisson_z(first, second)) < 1.96
-    assert classify_trend(series) == "persistent"
+    assert mann_kendall(series)[1] >= ALPHA
+    assert classify_trend(series) == "steady"
 
 
-def test_persistent_needs_three_of_every_four_months():
+def test_steady_needs_three_of_every_four_months():
     on_18 = [2, 2, 2, 0, 2, 2, 2, 0, 2, 2, 2, 0] * 2
     on_17 = _halves([2, 2, 2, 0, 2, 2, 2, 0, 2, 2, 2, 0], [2, 2, 2, 0, 2, 2, 2, 0, 2, 2, 0, 0])
-    assert classify_trend(on_18) == "persistent"
-    assert classify_trend(on_17) == "sporadic"
+    assert classify_trend(on_18) == "steady"
+    assert classify_trend(on_17) == "on and off"
 
 
-def test_sporadic_on_and_off():
-    assert classify_trend([1, 0, 0, 2, 0, 0, 1, 0, 0, 0, 3, 0] * 2) == "sporadic"
+def test_on_and_off_on_and_off():
+    assert classify_trend([1, 0, 0, 2, 0, 0, 1, 0, 0, 0, 3, 0] * 2) == "on and off"
 
 
-def test_sporadic_when_too_few_months_to_call():
-    assert classify_trend([0] * 23 + [1]) == "sporadic"
-    assert classify_trend([5, 0, 0, 0, 0, 4] + [0] * 18) == "sporadic"
+def test_on_and_off_when_too_few_months_to_call():
+    assert classify_trend([0] * 23 + [1]) == "on and off"
+    assert classify_trend([5, 0, 0, 0, 0, 4] + [0] * 18) == "on and off"
 
 
 def test_odd_middle_month_belongs_to_neither_half():
     """25 months: months 1–12 against 14–25; month 13 counts only as a month with ASB."""
-    assert classify_trend(_halves(QUIET_YEAR, [0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0], (40,))) == "new"
-    assert classify_trend(_halves([2] * 12, [2] * 12, (50,))) == "persistent"
+    assert (
+        classify_trend(_halves(QUIET_YEAR, [0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0], (40,)))
+        == "started"
+    )
+    assert classify_trend(_halves([2] * 12, [2] * 12, (50,))) == "steady"
 
 
 def test_whole_floats_are_counts():
-    assert classify_trend([6.0] * 12 + [2.0] * 12) == "diminishing"
+    assert classify_trend([6.0] * 12 + [2.0] * 12) == "falling"
 
 
 def test_short_series():
     assert classify_trend([0, 0]) == "none"
-    assert classify_trend([1, 1]) == "sporadic"
+    assert classify_trend([1, 1]) == "on and off"
 
 
 # Checks inputs

@@ -2,7 +2,9 @@
 
 For each hotspot a buffer ring `ring_m` metres wide round it (outside every hotspot) is the
 displacement area; the control is the rest of the force outside all hotspots and rings, or
-control polygons the user supplies. Tests for a period (geo.analysis.evaluation) read these counts.
+control polygons the user supplies. Untreated comparison squares outside hotspots and rings
+(geo.analysis.comparison) tell how much places vary by chance. Tests for a period
+(geo.analysis.evaluation) read these counts.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import pandas as pd
 import shapely
 
 from geo.analysis.aggregate import CrimeCounts, count_crimes
+from geo.analysis.comparison import comparison_squares
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 
 RING_M = 200
@@ -27,6 +30,7 @@ class AreaCounts:
     - `rings`: per ring, keyed by the hotspot_id it surrounds.
     - `covered`: hotspots and rings together, to count each crime in them once.
     - `control`: by month, located crimes in the control area (index month ordinal).
+    - `comparison`: ASB by untreated comparison square and month (geo.analysis.comparison).
     """
 
     ring_m: int
@@ -34,6 +38,7 @@ class AreaCounts:
     covered: CrimeCounts
     control: pd.DataFrame
     control_source: str
+    comparison: pd.DataFrame
 
 
 def rings(hotspots: gpd.GeoDataFrame, width_m: float = RING_M) -> gpd.GeoDataFrame:
@@ -69,14 +74,16 @@ def area_counts(
     together["hotspot_id"] = [f"h:{i}" for i in hotspots["hotspot_id"]] + [
         f"r:{i}" for i in ring_frame["hotspot_id"]
     ]
-    covered = count_crimes(crimes, gpd.GeoDataFrame(together, geometry="geometry", crs=WGS84))
+    together = gpd.GeoDataFrame(together, geometry="geometry", crs=WGS84)
+    covered = count_crimes(crimes, together)
     if control is not None:
         control_counts = count_crimes(crimes, control).programme()
         source = "the control areas supplied"
     else:
         control_counts = located_by_month(crimes).sub(covered.programme(), fill_value=0)
         source = f"the rest of the force outside hotspots and their {ring_m} m rings"
-    return AreaCounts(ring_m, ring_counts, covered, control_counts, source)
+    squares = comparison_squares(crimes, together.geometry)
+    return AreaCounts(ring_m, ring_counts, covered, control_counts, source, squares)
 
 
 def located_by_month(crimes: pd.DataFrame) -> pd.DataFrame:

@@ -1,33 +1,49 @@
 """Did it work, here, and can we tell? Significance, displacement and dosage per hotspot.
 
-- Significance: a Poisson z (2(√after − √before)) and a rate ratio with its 95% interval per
-  hotspot; hotspots with too few events to tell (geo.analysis.stats.too_few) are marked.
-- Displacement and control: the weighted displacement difference (WDD) test against the rings
-  and control area counted once at load (geo.analysis.areas), the control scaled to the size of
-  the area it controls for (see geo.analysis.stats.wdd).
+- The primary reading of a hotspot is control-adjusted: its rate ratio (after ÷ before) against
+  the control's, with a 95% interval and p read against how untreated comparison areas of
+  similar baseline change by chance (geo.analysis.comparison, stats.placebo_ratio), and a
+  Benjamini–Hochberg q across hotspots. Their dispersion (how much more they vary than
+  Poisson counts) is shown beside it and widens the WDD test.
+- Also shown, labelled as what they are: the plain before/after change with the exact
+  conditional test and exact interval (stats.rate_ratio); the change of matched untreated areas
+  of similar baseline (regression to the mean); the WDD test of the hotspot and its ring.
+- Hotspots with too few events to tell (stats.TOO_FEW_RULE) are marked.
 - Dosage: hours per week, visits per day, minutes per visit, share of visits of 15 minutes or more.
 - Trend: a class over the monthly ASB of the period and the year before (geo.analysis.trends).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import math
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts
 from geo.analysis.areas import AreaCounts
+from geo.analysis.comparison import chance_spread, matched, programme_dispersion, square_pairs
 from geo.analysis.dosage import dosage
 from geo.analysis.figures import sum_in_period
-from geo.analysis.stats import WDDResult, rate_ratios, wdd
+from geo.analysis.stats import (
+    ALPHA,
+    TOO_FEW_BEFORE,
+    WDDResult,
+    benjamini_hochberg,
+    placebo_ratio,
+    rate_ratios,
+    scaled_wdd,
+)
 from geo.analysis.trends import classify_trend
 from geo.period import Period
 
 EVALUATION_COLUMNS = [
-    "asb_z", "asb_rr", "asb_rr_low", "asb_rr_high", "asb_too_few", "ring_asb_before",
-    "ring_asb_after", "wdd_estimate", "wdd_z", "wdd_p", "hours_per_week", "visits_per_day",
-    "minutes_per_visit", "share_15_min", "trend", "asb_monthly",
+    "asb_p", "asb_rr", "asb_rr_low", "asb_rr_high", "asb_too_few", "dispersion",
+    "adjusted_ratio", "adjusted_low", "adjusted_high", "adjusted_p", "q", "matched_change_pct",
+    "ring_asb_before", "ring_asb_after", "ring_dispersion", "wdd_estimate", "wdd_z", "wdd_p",
+    "hours_per_week", "visits_per_day", "minutes_per_visit", "share_15_min", "trend",
+    "asb_monthly",
 ]  # fmt: skip
 
 
@@ -45,22 +61,31 @@ def evaluation_table(
     """
     out = table.copy()
     ids = out["hotspot_id"]
-    ratios = rate_ratios(out["asb_before"].to_numpy(), out["asb_after"].to_numpy())
-    out["asb_z"] = ratios["z"].to_numpy()
-    out["asb_rr"], out["asb_rr_low"] = ratios["ratio"].to_numpy(), ratios["low"].to_numpy()
-    out["asb_rr_high"], out["asb_too_few"] = ratios["high"].to_numpy(), ratios["too_few"].to_numpy()
+    before, after = out["asb_before"].to_numpy(), out["asb_after"].to_numpy()
+    ratios = rate_ratios(before, after)
+    out["asb_p"], out["asb_rr"] = ratios["p"].to_numpy(), ratios["ratio"].to_numpy()
+    out["asb_rr_low"], out["asb_rr_high"] = ratios["low"].to_numpy(), ratios["high"].to_numpy()
     ring_after = sum_in_period(areas.rings.hotspot, period, by="hotspot_id")["asb"]
     ring_before = sum_in_period(areas.rings.hotspot, period.before, by="hotspot_id")["asb"]
     out["ring_asb_before"] = ring_before.reindex(ids).fillna(0).astype(np.int64).to_numpy()
     out["ring_asb_after"] = ring_after.reindex(ids).fillna(0).astype(np.int64).to_numpy()
     control = control_pair(areas, period)
+    pairs = square_pairs(areas.comparison, period)
+    adjusted = adjusted_table(before, after, control, pairs)
+    for column in adjusted.columns:
+        out[column] = adjusted[column].to_numpy()
+    ring_levels = {b: matched(pairs, b).dispersion for b in set(out["ring_asb_before"])}
+    out["ring_dispersion"] = [ring_levels[b] for b in out["ring_asb_before"]]
     results = [
-        hotspot_wdd(row.asb_before, row.asb_after, row.ring_asb_before, row.ring_asb_after, control)
+        hotspot_wdd(
+            row.asb_before, row.asb_after, row.ring_asb_before, row.ring_asb_after, control,
+            row.dispersion, row.ring_dispersion,
+        )
         for row in out.itertuples(index=False)
-    ]
-    out["wdd_estimate"] = [r.estimate for r in results]
-    out["wdd_z"] = [r.z for r in results]
-    out["wdd_p"] = [r.p for r in results]
+    ]  # fmt: skip
+    out["wdd_estimate"] = [r.estimate if r else math.nan for r in results]
+    out["wdd_z"] = [r.z if r else math.nan for r in results]
+    out["wdd_p"] = [r.p if r else math.nan for r in results]
     dose_columns = ("hours_per_week", "visits_per_day", "minutes_per_visit", "share_15_min")
     doses = dosage(patrols, period, list(ids)) if patrols is not None else None
     for column in dose_columns:  # no patrol log: dosage unknown (NaN), not zero
@@ -68,6 +93,72 @@ def evaluation_table(
     monthly = monthly_asb_matrix(counts, ids, Period(period.before.start, period.end))
     out["asb_monthly"] = [list(map(int, row)) for row in monthly]
     out["trend"] = [classify_trend(row) for row in monthly]
+    return out
+
+
+def adjusted_table(
+    before: np.ndarray, after: np.ndarray, control: tuple[int, int], pairs: pd.DataFrame
+) -> pd.DataFrame:
+    """Per area: dispersion and change of matched untreated squares, the control-adjusted
+    ratio with its interval and p read against those squares (stats.placebo_ratio), and the
+    Benjamini–Hochberg q across the areas."""
+    levels = {int(b): (matched(pairs, b), chance_spread(pairs, [b])) for b in set(before)}
+    similar = [levels[int(b)][0] for b in before]
+    adjusted = [
+        placebo_ratio(b, a, control, levels[int(b)][1], levels[int(b)][0].dispersion)
+        for b, a in zip(before, after)
+    ]
+    p = np.array([r.p for r in adjusted], dtype=float)
+    return pd.DataFrame(
+        {
+            "dispersion": [m.dispersion for m in similar],
+            "matched_change_pct": [100.0 * (m.ratio - 1.0) for m in similar],
+            "adjusted_ratio": [r.ratio for r in adjusted],
+            "adjusted_low": [r.low for r in adjusted],
+            "adjusted_high": [r.high for r in adjusted],
+            "adjusted_p": p,
+            "q": benjamini_hochberg(p),
+        }
+    )
+
+
+PRIMARY_LABEL = "Against the control trend"
+"""The name of a hotspot's primary reading wherever it is shown."""
+
+
+def primary_reading(row: Mapping[str, object]) -> str:
+    """A hotspot's primary reading in words: its control-adjusted ratio, interval, p and q."""
+    ratio, low, high = (float(row[k]) for k in ("adjusted_ratio", "adjusted_low", "adjusted_high"))
+    p, q = float(row["adjusted_p"]), float(row["q"])
+    if math.isnan(ratio):
+        return (
+            f"{PRIMARY_LABEL}: not known (too few untreated comparison areas, or no control "
+            "events, to tell how much places vary by chance)."
+        )
+    if p < ALPHA:
+        verdict = ("lower" if ratio < 1 else "higher") + " than the control trend, beyond chance"
+    else:
+        verdict = "not distinguishable from the control trend"
+    text = (
+        f"{PRIMARY_LABEL}: {verdict}; ratio {ratio:.2f} (95% interval {low:.2f}–{high:.2f}, "
+        f"{format_p(p)}, {format_p(q, 'q')} across the hotspots shown)."
+    )
+    if bool(row.get("asb_too_few", False)):
+        text += f" Too few reports to tell: under {TOO_FEW_BEFORE} last year."
+    return text
+
+
+def format_p(p: float, name: str = "p") -> str:
+    """'p = 0.012' / 'p < 0.001' (or q), never shown on the wrong side of ALPHA by rounding."""
+    if p < 0.001:
+        return f"{name} < 0.001"
+    return f"{name} = {min(p, ALPHA - 0.001) if p < ALPHA else p:.3f}"
+
+
+def with_q(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with `q` worked out again across the hotspots it holds (e.g. one town's)."""
+    out = table.copy()
+    out["q"] = benjamini_hochberg(out["adjusted_p"].to_numpy(dtype=float))
     return out
 
 
@@ -80,34 +171,56 @@ def control_pair(areas: AreaCounts, period: Period) -> tuple[int, int]:
 
 
 def hotspot_wdd(
-    before: int, after: int, ring_before: int, ring_after: int, control: tuple[int, int]
-) -> WDDResult:
-    """WDD of one area and its ring against a control scaled to each one's baseline."""
-    control_before = control[0]
-    weight = before / control_before if control_before else 0.0
-    ring_weight = ring_before / control_before if control_before else 0.0
-    return wdd(
-        treated=(int(before), int(after)),
-        control=control,
-        displacement=(int(ring_before), int(ring_after)),
-        displacement_control=control,
-        control_weight=weight,
-        displacement_control_weight=ring_weight,
+    before: int,
+    after: int,
+    ring_before: int,
+    ring_after: int,
+    control: tuple[int, int],
+    dispersion: float = 1.0,
+    ring_dispersion: float = 1.0,
+) -> WDDResult | None:
+    """WDD of one area and its ring against one control scaled to each one's baseline.
+
+    None when a dispersion is unknown (too few comparison areas): the test would overclaim.
+    """
+    if not (dispersion >= 1 and ring_dispersion >= 1):
+        return None
+    return scaled_wdd(
+        (int(before), int(after)),
+        (int(ring_before), int(ring_after)),
+        control,
+        dispersion,
+        ring_dispersion,
     )
 
 
 def programme_wdd(
-    counts: CrimeCounts, areas: AreaCounts, period: Period, hotspot_ids: Collection[str]
-) -> WDDResult:
-    """WDD of the given hotspots taken together (each crime once) and their rings."""
+    counts: CrimeCounts,
+    areas: AreaCounts,
+    period: Period,
+    hotspot_ids: Collection[str],
+    table: pd.DataFrame | None = None,
+) -> WDDResult | None:
+    """WDD of the given hotspots taken together (each crime once) and their rings.
+
+    With `table` (an evaluation_table of those hotspots) the dispersions are those of random
+    sets of matched untreated squares (comparison.programme_dispersion); without, Poisson.
+    """
     inside = counts.programme(hotspot_ids).reset_index()
     ring_union = areas.rings.programme(hotspot_ids).reset_index()
+    phi = ring_phi = 1.0
+    if table is not None:
+        pairs = square_pairs(areas.comparison, period)
+        phi = programme_dispersion(pairs, table["asb_before"].tolist())
+        ring_phi = programme_dispersion(pairs, table["ring_asb_before"].tolist())
     return hotspot_wdd(
         int(sum_in_period(inside, period.before)["asb"]),
         int(sum_in_period(inside, period)["asb"]),
         int(sum_in_period(ring_union, period.before)["asb"]),
         int(sum_in_period(ring_union, period)["asb"]),
         control_pair(areas, period),
+        phi,
+        ring_phi,
     )
 
 

@@ -2,7 +2,8 @@
 
 Definitions: a change is 100 × (after − before) / before, with "before" the same
 months a year earlier, and empty (NaN) when before is 0. The average reduction is the mean of
-per-hotspot changes; the pooled change sums all hotspots first, counting a crime in two overlapping
+per-hotspot changes, leaving out hotspots with too few reports to tell (stats.TOO_FEW_RULE);
+the pooled change sums all hotspots first, counting a crime in two overlapping
 hotspots once.
 
 Months left out: flagged months (geo.analysis.anomalies) are left out of both years of the figures
@@ -20,7 +21,7 @@ import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts
 from geo.analysis.anomalies import Exclusions, left_out_months
-from geo.analysis.stats import TOO_FEW_BEFORE, TOO_FEW_TOTAL
+from geo.analysis.stats import too_few_flags
 from geo.period import BASELINE_LAG, Period
 
 SUMMARY_COLUMNS = [
@@ -60,11 +61,6 @@ def start_months(hotspots: pd.DataFrame) -> pd.Series:
     started = pd.to_datetime(hotspots["started"], errors="coerce")
     ordinals = [d.to_period("M").ordinal if pd.notna(d) else np.nan for d in started]
     return pd.Series(ordinals, index=hotspots["hotspot_id"].to_numpy(), dtype=float)
-
-
-def too_few_mask(before: pd.Series, after: pd.Series) -> pd.Series:
-    """Hotspots with too few ASB reports to tell a change from chance (see stats.too_few)."""
-    return ((before + after) < TOO_FEW_TOTAL) | (before < TOO_FEW_BEFORE)
 
 
 def sum_in_period(frame: pd.DataFrame, period: Period, by: str | None = None) -> pd.DataFrame:
@@ -109,7 +105,7 @@ def hotspot_table(
             sums = rows[kind][mask].groupby(rows["hotspot_id"][mask]).sum()
             table[f"{kind}_{side}"] = sums.reindex(ids).fillna(0).astype(np.int64).to_numpy()
         table[f"{kind}_change_pct"] = change_pct(table[f"{kind}_before"], table[f"{kind}_after"])
-    table["asb_too_few"] = too_few_mask(table["asb_before"], table["asb_after"])
+    table["asb_too_few"] = too_few_flags(table["asb_before"].to_numpy())
     if patrols is None:
         for column in PATROL_COLUMNS:
             table[column] = np.nan
@@ -202,9 +198,10 @@ def programme_figures(
     force_before = int(sum_in_period(force, crime_period.before)["crime"])
     force_asb_after = int(sum_in_period(force, asb_period)["asb"])
     force_asb_before = int(sum_in_period(force, asb_period.before)["asb"])
-    changes = table["asb_change_pct"].dropna()
-    # Too few reports to tell: shown with the rest, but not ranked as the largest reduction.
-    falls = changes[(changes < 0) & ~table.loc[changes.index, "asb_too_few"]]
+    # Too few reports to tell (a flag on the baseline alone): shown with the rest, but neither
+    # averaged nor ranked as the largest reduction.
+    changes = table["asb_change_pct"][~table["asb_too_few"].astype(bool)].dropna()
+    falls = changes[changes < 0]
     where = table.loc[falls.idxmin(), "name"] if len(falls) else ""
     patrol = {
         column: float(table[column].sum()) if patrol_log else float("nan")

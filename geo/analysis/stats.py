@@ -1,9 +1,14 @@
-"""Tests for changes in crime counts: Poisson z, rate ratios, small-count flags and the WDD test.
+"""Tests for changes in crime counts: the exact test, rate ratios, small-count flags, WDD.
 
-Counts of crime at a place are treated as Poisson, so a count's variance is the count itself. The
-weighted displacement difference (WDD) test is that of Wheeler & Ratcliffe (2018), "A simple
-weighted displacement difference test to evaluate place based crime interventions", Crime Science
-7:17, as in the R package ptools (`wdd`) by Andrew Wheeler. A negative estimate means fewer crimes
+Counts of crime at a place are treated as Poisson, so a count's variance is the count itself,
+times a dispersion where places vary more than that (estimated from untreated areas, see
+geo.analysis.comparison). The change of one area is read with the exact conditional test of
+equal rates and its exact interval, as R's `poisson.test`; against a control trend with the log
+of the ratio of rate ratios, read against how untreated areas of similar baseline move by chance
+(placebo_ratio). The weighted displacement difference (WDD) test is that of
+Wheeler & Ratcliffe (2018), "A simple weighted displacement difference test to evaluate place
+based crime interventions", Crime Science 7:17, as in the R package ptools (`wdd`) by Andrew
+Wheeler. A negative estimate means fewer crimes
 than the control areas' trend predicts (a reduction); a positive one, more.
 """
 
@@ -16,25 +21,40 @@ from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
+from scipy.special import betainc
+from scipy.stats import beta
 
 from geo.errors import HotspotDataError
 
-TOO_FEW_TOTAL = 20
-"""Before + after below this: even a halving could not be told from chance (needs about 17)."""
+ALPHA = 0.05
+"""A result is called beyond chance when its two-sided p-value is below this."""
 
-TOO_FEW_BEFORE = 10
-"""A base below this moves the percentage change by over 10 points for every single event."""
+DETECTABLE_RATIO = 0.5
+"""The change a hotspot's baseline must be able to show: a halving (after = half of before)."""
 
 MINUS = "\u2212"
 
 
 @dataclass(frozen=True)
 class RateRatio:
-    """After / before with a confidence interval; all NaN when either count is 0."""
+    """After / before with its exact interval and the exact conditional test's two-sided p."""
 
     ratio: float
     low: float
     high: float
+    p: float = math.nan
+
+
+@dataclass(frozen=True)
+class AdjustedRatio:
+    """A rate ratio (after ÷ before), relative to a control's when there is one, with the
+    interval and p of placebo_ratio and the dispersion of the areas it was read against."""
+
+    ratio: float
+    low: float
+    high: float
+    p: float
+    dispersion: float
 
 
 @dataclass(frozen=True)
@@ -64,72 +84,189 @@ class WDDResult:
         return self.estimate - half, self.estimate + half
 
 
-def poisson_z(before: int, after: int) -> float:
-    """2(√after − √before): a count change in standard units, the variance-stabilised Poisson z."""
-    _check_counts(before, after)
-    return 2.0 * (math.sqrt(after) - math.sqrt(before))
-
-
 def two_sided_p(z: float) -> float:
     """The two-sided normal p-value of a z score."""
     return math.erfc(abs(z) / math.sqrt(2.0))
 
 
-def rate_ratio(before: int, after: int, level: float = 0.95) -> RateRatio:
-    """After / before with a log-method interval (se = √(1/after + 1/before)); NaN if either is 0.
+def exact_p(before: int, after: int) -> float:
+    """Two-sided p of the exact conditional test of equal rates (R: poisson.test(c(after, before))).
 
-    A zero count has no finite log, so the ratio (0 or ∞) and its interval are left undefined (NaN)
-    rather than reported as a certainty.
+    Given n = before + after events, `after` is binomial(n, ½) when nothing changed; the p-value
+    sums the outcomes no more likely than the one seen (for p = ½: twice the smaller tail).
     """
     _check_counts(before, after)
-    if before == 0 or after == 0:
-        return RateRatio(math.nan, math.nan, math.nan)
-    ratio = after / before
-    half = _critical(level) * math.sqrt(1.0 / after + 1.0 / before)
-    return RateRatio(ratio, ratio * math.exp(-half), ratio * math.exp(half))
+    return float(exact_ps(np.array([before]), np.array([after]))[0])
+
+
+def exact_ps(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """exact_p for arrays of counts (1 where both are 0: nothing to test).
+
+    The binomial tails are regularised incomplete beta functions: exact, and quick for large
+    counts.
+    """
+    b = np.asarray(before, dtype=float)
+    a = np.asarray(after, dtype=float)
+    n = a + b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = np.where(b > 0, betainc(np.maximum(b, 1e-300), a + 1, 0.5), 1.0)
+        upper = np.where(a > 0, betainc(np.maximum(a, 1e-300), b + 1, 0.5), 1.0)
+    return np.where(n > 0, np.minimum(1.0, 2.0 * np.minimum(lower, upper)), 1.0)
+
+
+def rate_ratio(before: float, after: float, level: float = 0.95) -> RateRatio:
+    """After / before with the exact interval (R's poisson.test) and the exact test's p.
+
+    The interval is Clopper–Pearson's for the share after/(before + after), turned into a
+    ratio. A zero before leaves the ratio and its upper end undefined (NaN), never infinite.
+    """
+    _check_counts(before, after)
+    frame = rate_ratios(np.array([before]), np.array([after]), level)
+    row = frame.iloc[0]
+    return RateRatio(float(row["ratio"]), float(row["low"]), float(row["high"]), float(row["p"]))
 
 
 def rate_ratios(
-    before: Sequence[int] | np.ndarray | pd.Series,
-    after: Sequence[int] | np.ndarray | pd.Series,
+    before: Sequence[float] | np.ndarray | pd.Series,
+    after: Sequence[float] | np.ndarray | pd.Series,
     level: float = 0.95,
 ) -> pd.DataFrame:
-    """Per row: `ratio`, `low`, `high` (as rate_ratio), Poisson `z` and the `too_few` flag."""
+    """Per row: `ratio`, exact `low` and `high`, the exact test's `p` and the `too_few` flag."""
     b = np.asarray(before, dtype=float)
     a = np.asarray(after, dtype=float)
     if b.shape != a.shape or b.ndim != 1:
         raise HotspotDataError("before and after counts must be two lists of the same length")
     _check_counts(b, a)
+    _critical(level)
+    alpha = 1.0 - level
     index = before.index if isinstance(before, pd.Series) else None
-    both = (a > 0) & (b > 0)
+    n = a + b
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(both, a / b, np.nan)
-        half = _critical(level) * np.sqrt(1.0 / a + 1.0 / b)
-    frame = {
-        "ratio": ratio,
-        "low": np.where(both, ratio * np.exp(-half), np.nan),
-        "high": np.where(both, ratio * np.exp(half), np.nan),
-        "z": 2.0 * (np.sqrt(a) - np.sqrt(b)),
-        "too_few": (a + b < TOO_FEW_TOTAL) | (b < TOO_FEW_BEFORE),
-    }
+        share_low = np.where(a > 0, beta.ppf(alpha / 2, a, b + 1), 0.0)
+        share_high = np.where(b > 0, beta.ppf(1 - alpha / 2, a + 1, b), 1.0)
+        frame = {
+            "ratio": np.where(b > 0, a / b, np.nan),
+            "low": np.where(n > 0, share_low / (1 - share_low), np.nan),
+            "high": np.where(b > 0, share_high / (1 - share_high), np.nan),
+            "p": exact_ps(b, a),
+            "too_few": too_few_flags(b),
+        }
     return pd.DataFrame(frame, index=index)
 
 
-def too_few(
-    before: int,
-    after: int,
-    minimum: int = TOO_FEW_TOTAL,
-    minimum_before: int = TOO_FEW_BEFORE,
-) -> bool:
-    """Whether a hotspot has too few events for its change to tell anything.
+def smallest_telling_baseline(ratio: float = DETECTABLE_RATIO, alpha: float = ALPHA) -> int:
+    """The smallest baseline from which a change by `ratio` is beyond chance by the exact test.
 
-    The rule: fewer than `minimum` events before and after together, or fewer than
-    `minimum_before` before. With under about 17 events in all even a halving stays within what
-    chance gives (|z| < 1.96), and on a base under 10 each single event moves the percentage
-    change by more than 10 points.
+    For every baseline from the one returned up to ten times it, a change to round(before ×
+    ratio) has p < alpha: the threshold is not a lucky single value.
     """
-    _check_counts(before, after)
-    return before + after < minimum or before < minimum_before
+    for before in range(1, 10_000):
+        span = np.arange(before, 10 * before + 1)
+        if (exact_ps(span, np.round(span * ratio)) < alpha).all():
+            return before
+    raise HotspotDataError(f"no baseline can show a change by {ratio} at p < {alpha}")
+
+
+TOO_FEW_BEFORE = smallest_telling_baseline()
+"""Below this many ASB reports last year, even a halving stays within what chance alone gives."""
+
+TOO_FEW_RULE = (
+    f"fewer than {TOO_FEW_BEFORE} ASB reports in the baseline year: on a smaller base even a "
+    f"halving would not be beyond chance (exact test, p < {ALPHA:g}). The flag depends on the "
+    "baseline only, so leaving these hotspots out of an average does not pick by outcome."
+)
+"""The "too few to tell" rule in words, generated from the constants it uses."""
+
+
+def too_few(before: int, after: int | None = None) -> bool:
+    """Whether a hotspot's baseline is too small for a change to tell anything (TOO_FEW_RULE).
+
+    `after` is accepted so that callers may pass both counts, and never used: the flag must
+    not depend on the outcome it qualifies.
+    """
+    _check_counts(before, 0 if after is None else after)
+    return before < TOO_FEW_BEFORE
+
+
+def too_few_flags(before: np.ndarray | pd.Series) -> np.ndarray:
+    """too_few for an array of baselines."""
+    values = np.asarray(before, dtype=float)
+    _check_counts(values)
+    return values < TOO_FEW_BEFORE
+
+
+def placebo_ratio(
+    before: float,
+    after: float,
+    control: tuple[float, float] | None,
+    spread: np.ndarray,
+    dispersion: float = math.nan,
+    level: float = 0.95,
+) -> AdjustedRatio:
+    """A pooled rate ratio (against a control's, if given) read against what chance gives.
+
+    `spread` is how the log ratio of comparable untreated areas moves about its centre by
+    chance alone (comparison.chance_spread); the control's own Poisson noise is added to it.
+    The interval is the log ratio less the spread's quantiles, and p twice the share of the
+    spread beyond the log ratio on its nearer side (a randomisation test, so heavy tails count in
+    full): p < 1 − level when the interval leaves out a ratio of 1 (to within one draw).
+    All NaN without a spread or a control with events in both years.
+    """
+    _check_counts(before, after, *(control or ()))
+    _critical(level)
+    alpha = 1.0 - level
+    nothing = AdjustedRatio(math.nan, math.nan, math.nan, math.nan, dispersion)
+    if len(spread) == 0 or (control is not None and min(control) <= 0):
+        return nothing
+    if before == 0 or after == 0:
+        before, after = before + 0.5, after + 0.5
+    log_ratio = math.log(after / before)
+    noise = np.asarray(spread, dtype=float)
+    if control is not None:
+        log_ratio -= math.log(control[1] / control[0])
+        control_se = math.sqrt(1 / control[0] + 1 / control[1])
+        noise = noise + np.random.default_rng(0).normal(0.0, control_se, len(noise))
+    low, high = np.quantile(noise, [alpha / 2, 1 - alpha / 2])
+    tail = min(int((noise <= log_ratio).sum()), int((noise >= log_ratio).sum()))
+    p = 2.0 * (1 + tail) / (1 + len(noise))
+    return AdjustedRatio(
+        math.exp(log_ratio),
+        math.exp(log_ratio - high),
+        math.exp(log_ratio - low),
+        min(1.0, p),
+        dispersion,
+    )
+
+
+def benjamini_hochberg(p: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg (1995) q-values of a set of p-values; NaN p stay NaN, not counted."""
+    values = np.asarray(p, dtype=float)
+    q = np.full(values.shape, np.nan)
+    tested = np.flatnonzero(~np.isnan(values))
+    if len(tested) == 0:
+        return q
+    order = tested[np.argsort(values[tested], kind="stable")]
+    ranked = values[order] * len(tested) / np.arange(1, len(tested) + 1)
+    q[order] = np.minimum(1.0, np.minimum.accumulate(ranked[::-1])[::-1])
+    return q
+
+
+def mann_kendall(series: Sequence[float]) -> tuple[float, float]:
+    """Mann–Kendall trend test of a series: (S, two-sided p), variance corrected for ties.
+
+    S counts later-minus-earlier pairs that rise less those that fall; z uses a continuity
+    correction of 1 (Kendall 1975; Hipel & McLeod 1994).
+    """
+    x = np.asarray(series, dtype=float)
+    n = len(x)
+    signs = np.sign(x[None, :] - x[:, None])
+    s = float(np.triu(signs, 1).sum())
+    _, ties = np.unique(x, return_counts=True)
+    variance = (n * (n - 1) * (2 * n + 5) - (ties * (ties - 1) * (2 * ties + 5)).sum()) / 18
+    if variance <= 0 or s == 0:
+        return s, 1.0
+    z = (s - math.copysign(1.0, s)) / math.sqrt(variance)
+    return s, two_sided_p(z)
 
 
 def wdd(
@@ -170,7 +307,48 @@ def wdd(
     return WDDResult(estimate, se, z, two_sided_p(z), local, moved)
 
 
-def wdd_reading(result: WDDResult, what: str = "ASB", ring_m: int = 200) -> str:
+def scaled_wdd(
+    treated: tuple[int, int],
+    ring: tuple[int, int],
+    control: tuple[int, int],
+    dispersion: float = 1.0,
+    ring_dispersion: float = 1.0,
+) -> WDDResult:
+    """The WDD with one large control scaled to each area's baseline, its variance by the delta
+    method.
+
+    Each area's change is compared with w × the control's, w = area before ÷ control before.
+    Since w holds the area's own count and one control serves both the hotspot and its ring,
+    the variance comes from the delta method of the whole estimate a − b·C1/C0 (summed over
+    the two areas), the areas' Poisson variances multiplied by their dispersion. Without a
+    control baseline the areas' own changes are tested alone.
+    """
+    parts = [(*_pair(treated, "treated"), dispersion), (*_pair(ring, "ring"), ring_dispersion)]
+    control_before, control_after = _pair(control, "control")
+    if not min(dispersion, ring_dispersion) >= 1:
+        raise HotspotDataError("a dispersion is 1 (Poisson) or more")
+    local = _scaled_contrast(parts[:1], control_before, control_after)
+    moved = _scaled_contrast(parts[1:], control_before, control_after)
+    total = _scaled_contrast(parts, control_before, control_after)
+    return WDDResult(total.estimate, total.se, total.z, total.p, local, moved)
+
+
+def _scaled_contrast(
+    parts: list[tuple[int, int, float]], control_before: int, control_after: int
+) -> Contrast:
+    """Σ (after − before × C1/C0) over areas, with its delta-method standard error."""
+    trend = control_after / control_before if control_before else 1.0
+    estimate = float(sum(after - before * trend for before, after, _ in parts))
+    variance = sum(phi * (after + before * trend**2) for before, after, phi in parts)
+    if control_before:
+        base = sum(before for before, _, _ in parts)
+        variance += base**2 * control_after / control_before**2 * (1 + trend)
+    se = math.sqrt(variance)
+    z = _z(estimate, se)
+    return Contrast(estimate, se, z, two_sided_p(z))
+
+
+def wdd_reading(result: WDDResult, ring_m: int, what: str = "ASB") -> str:
     """A plain-language reading of a WDD result, saying only what the test supports."""
     if result.displacement is None:
         return _local_sentence(result.local, what) + "."

@@ -1,10 +1,12 @@
 """The trend of a hotspot's monthly ASB (typically 24 months) as one of six plain classes.
 
-The months are split into a first and a second half (with an odd number, the middle month counts
-towards months with ASB but towards neither half). A rise or fall counts as clear when the Poisson
-z of the two halves' totals, 2(√second − √first), is beyond ±1.96: a change larger than chance
-alone gives about 19 times in 20. Classes are tested in the order of TREND_RULES; the rules are
-written so that exactly one fits any series.
+A rise or fall counts as clear when the Mann–Kendall trend test over the months gives a two-sided
+p below stats.ALPHA: a steady rise or fall that chance alone gives less than one time in 20. The
+months are also split into a first and a second half (with an odd number, the middle month
+counts towards months with ASB but towards neither half) to see ASB that started. The class
+names are plain words of their own, not the Emerging Hot Spot Analysis names of other tools,
+which mean other things. Classes are tested in the order of TREND_RULES; the rules are written
+so that exactly one fits any series.
 """
 
 from __future__ import annotations
@@ -12,40 +14,35 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from geo.analysis.stats import poisson_z
+from geo.analysis.stats import ALPHA, mann_kendall
 from geo.errors import HotspotDataError
-
-Z_CLEAR = 1.96
-"""A Poisson z beyond ±this between the halves is a clear rise or fall."""
 
 MIN_ACTIVE_MONTHS = 3
 """Fewer months than this with any ASB are too few to call a trend."""
 
-PERSISTENT_SHARE = 0.75
-"""ASB in at least this share of months, with no clear change, is persistent."""
+STEADY_SHARE = 0.75
+"""ASB in at least this share of months, with no clear trend, is steady."""
 
 TREND_RULES: dict[str, str] = {
     "none": "No ASB recorded in any month.",
-    "new": (
+    "started": (
         f"No ASB in the first half of the months, then ASB in at least {MIN_ACTIVE_MONTHS} "
         "months of the second half."
     ),
-    "intensifying": (
-        f"ASB in at least {MIN_ACTIVE_MONTHS} months, the first half included, and clearly more "
-        "in the second half than the first: a rise larger than chance alone gives "
-        f"(Poisson test, z of {Z_CLEAR} or more)."
+    "rising": (
+        f"ASB in at least {MIN_ACTIVE_MONTHS} months, the first half included, and a clear "
+        f"upward trend over the months (Mann–Kendall test, p < {ALPHA:g})."
     ),
-    "diminishing": (
-        f"ASB in at least {MIN_ACTIVE_MONTHS} months, and clearly less in the second half than "
-        "the first: a fall larger than chance alone gives "
-        f"(Poisson test, z of \u2212{Z_CLEAR} or less)."
+    "falling": (
+        f"ASB in at least {MIN_ACTIVE_MONTHS} months and a clear downward trend over the "
+        f"months (Mann–Kendall test, p < {ALPHA:g})."
     ),
-    "persistent": (
-        "ASB in at least 3 of every 4 months, with no clear rise or fall between the halves."
+    "steady": (
+        f"ASB in at least {STEADY_SHARE:.0%} of months, with no clear upward or downward trend."
     ),
-    "sporadic": (
-        "Any other pattern: ASB on and off, in fewer than 3 of every 4 months, with no clear rise "
-        f"or fall; or in fewer than {MIN_ACTIVE_MONTHS} months, too few to call a trend."
+    "on and off": (
+        f"Any other pattern: ASB in fewer than {STEADY_SHARE:.0%} of months with no clear trend, "
+        f"or in fewer than {MIN_ACTIVE_MONTHS} months, too few to call a trend."
     ),
 }
 
@@ -57,18 +54,16 @@ def classify_trend(monthly_counts: Sequence[int]) -> str:
     if active == 0:
         return "none"
     if active < MIN_ACTIVE_MONTHS:
-        return "sporadic"
+        return "on and off"
     first, second = _halves(counts)
     if sum(first) == 0:
-        return "new" if _active(second) >= MIN_ACTIVE_MONTHS else "sporadic"
-    z = poisson_z(sum(first), sum(second))
-    if z >= Z_CLEAR:
-        return "intensifying"
-    if z <= -Z_CLEAR:
-        return "diminishing"
-    if active >= PERSISTENT_SHARE * len(counts):
-        return "persistent"
-    return "sporadic"
+        return "started" if _active(second) >= MIN_ACTIVE_MONTHS else "on and off"
+    s, p = mann_kendall(counts)
+    if p < ALPHA:
+        return "rising" if s > 0 else "falling"
+    if active >= STEADY_SHARE * len(counts):
+        return "steady"
+    return "on and off"
 
 
 def _active(counts: list[int]) -> int:

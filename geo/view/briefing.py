@@ -20,12 +20,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from geo.analysis.anomalies import Anomaly
+from geo.analysis.evaluation import evaluation_table, with_q
 from geo.analysis.figures import (
     NO_PATROL_LOG,
     ProgrammeFigures,
     hotspot_table,
     programme_figures,
 )
+from geo.analysis.programme import ProgrammeEvaluation, programme_evaluation
 from geo.crs import BRITISH_NATIONAL_GRID
 from geo.errors import HotspotDataError
 from geo.io.crimes import ASB
@@ -123,21 +125,34 @@ def flags_line(anomalies: tuple[Anomaly, ...], figures: ProgrammeFigures, kept: 
     return f"Flagged {flagged}: {what}"
 
 
-def headlines(figures: ProgrammeFigures) -> list[Headline]:
-    """The programme's figures in the order a briefing reads them."""
+def headlines(
+    figures: ProgrammeFigures, evaluation: ProgrammeEvaluation | None = None
+) -> list[Headline]:
+    """The programme's figures in the order a briefing reads them; with `evaluation`, the
+    pooled change's interval beside the mean and what chance gives beside the largest fall
+    (each on a second line of the detail)."""
+    pooled = percent(figures.asb_pooled_change_pct)
+    chance = ""
+    if evaluation is not None:
+        if evaluation.pooled_low_pct == evaluation.pooled_low_pct:
+            pooled += (
+                f"\n95% interval {percent(evaluation.pooled_low_pct)} to "
+                f"{percent(evaluation.pooled_high_pct)}"
+            )
+        if evaluation.chance_largest_fall_pct == evaluation.chance_largest_fall_pct:
+            chance = f"\nchance alone gives {percent(evaluation.chance_largest_fall_pct)}"
     return [
         *_patrol_headlines(figures),
         Headline(
             "ASB, average hotspot",
             percent(figures.asb_mean_change_pct),
-            f"mean of {_hotspots(figures.asb_mean_over)}; pooled "
-            f"{percent(figures.asb_pooled_change_pct)}",
+            f"mean of {_hotspots(figures.asb_mean_over)}; pooled {pooled}",
             _tone(figures.asb_mean_change_pct),
         ),
         Headline(
             "Largest ASB reduction",
             percent(figures.asb_largest_reduction_pct),
-            figures.asb_largest_reduction_where or "no hotspot fell",
+            (figures.asb_largest_reduction_where or "no hotspot fell") + chance,
             _tone(figures.asb_largest_reduction_pct),
         ),
         Headline(
@@ -160,6 +175,7 @@ class BriefingPage:
     table: pd.DataFrame
     is_sample: bool
     note: str = ""
+    evaluation: ProgrammeEvaluation | None = None
 
 
 def briefing_page(
@@ -186,6 +202,13 @@ def briefing_page(
             raise HotspotDataError(f"no hotspots in a town called '{town}'", path=dataset.folder)
         table = table[table["town"] == town]
         hotspots = hotspots[hotspots["town"] == town]
+    asb_period = exclusions.period(period, "asb")  # flagged months out of both years
+    evaluated = table
+    if "adjusted_p" not in table.columns:
+        evaluated = evaluation_table(
+            table, dataset.counts, dataset.areas, dataset.patrols_or_none, asb_period
+        )
+    evaluated = with_q(evaluated)
     where = f" — {town}" if town else ""
     figures = programme_figures(
         table, dataset.counts, period, exclusions=exclusions, hotspots=dataset.hotspots,
@@ -202,6 +225,7 @@ def briefing_page(
         table=table,
         is_sample=dataset.is_sample,
         note=left_out_note(figures),
+        evaluation=programme_evaluation(evaluated, dataset.counts, dataset.areas, asb_period),
     )
 
 
@@ -212,7 +236,7 @@ def render(page: BriefingPage, kind: str) -> bytes:
     # A bare Figure (no pyplot): no global state, so it is safe in the app's threads.
     fig = Figure(figsize=PAGE_INCHES, dpi=100, facecolor=BACKGROUND)
     _draw_header(fig, page)
-    _draw_headlines(fig, headlines(page.figures))
+    _draw_headlines(fig, headlines(page.figures, page.evaluation))
     _draw_map(fig.add_axes((0.47, 0.06, 0.51, 0.8)), page)
     buffer = io.BytesIO()
     metadata = {"Title": page.title} if kind == "pdf" else None
@@ -256,7 +280,9 @@ def _draw_headlines(fig: Figure, items: list[Headline]) -> None:
         fig.text(x + 0.012, y + 0.205, item.label, color=MUTED, fontsize=17)
         fig.text(x + 0.012, y + 0.085, item.value, color=colours[item.tone], fontsize=54,
                  fontweight="bold")  # fmt: skip
-        fig.text(x + 0.012, y + 0.03, _fit(item.detail, 38), color=MUTED, fontsize=14)
+        for line, text in enumerate(item.detail.split("\n")[:2]):
+            fig.text(x + 0.012, y + 0.03 - 0.024 * line + (0.012 if "\n" in item.detail else 0),
+                     _fit(text, 38), color=MUTED, fontsize=14)  # fmt: skip
 
 
 def _fit(text: str, width: int) -> str:
@@ -339,7 +365,7 @@ def headlines_html(items: list[Headline]) -> str:
     tiles = "".join(
         f"<div class='wall-tile'><div class='wall-label'>{escape(item.label)}</div>"
         f"<div class='wall-value {item.tone}'>{escape(item.value)}</div>"
-        f"<div class='wall-detail'>{escape(item.detail)}</div></div>"
+        f"<div class='wall-detail'>{escape(item.detail).replace(chr(10), '<br>')}</div></div>"
         for item in items
     )
     return f"<div class='wall-grid' data-testid='wall-headlines'>{tiles}</div>"

@@ -20,6 +20,7 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geo.analysis.stats import ALPHA
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.view.outline_codec import DECODE_JS, decimals_of, encode_outline, encode_point
 from geo.view.payload import map_geometries
@@ -185,9 +186,13 @@ def tooltip_fields(row: dict) -> dict:
         "h": _rounded(row["officer_hours"], 0),
         "v": None if pd.isna(row["visits"]) else int(row["visits"]),  # None: no patrol log
     }
-    if "asb_z" in row:
+    if "adjusted_ratio" in row:
+        adjusted_p = _rounded(row["adjusted_p"], 3)
         fields |= {
-            "z": _rounded(row["asb_z"], 1),
+            "ar": _rounded(row["adjusted_ratio"], 2),
+            "al": _rounded(row["adjusted_low"], 2),
+            "ah": _rounded(row["adjusted_high"], 2),
+            "bc": adjusted_p is not None and float(row["adjusted_p"]) < ALPHA,
             "rr": _rounded(row["asb_rr"], 2),
             "lo": _rounded(row["asb_rr_low"], 2),
             "hi": _rounded(row["asb_rr_high"], 2),

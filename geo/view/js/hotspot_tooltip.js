@@ -14,13 +14,15 @@ function hotspotTooltip(p) {
     + (p.tf ? " <span class='tt-warn'>(too few to tell)</span>" : "") + "</div>"
     + "<div>" + (p.v === null ? "no patrol log"
       : n(p.h, 0) + " officer hours \u00b7 " + n(p.v, 0) + " visits") + "</div>";
-  if (p.z === undefined) { return html; }
-  var verdict = p.tf ? "too few reports to tell"
-    : "z = " + n(p.z, 1) + (Math.abs(p.z) >= 1.96 ? " (beyond chance)" : "");
-  var ratio = p.rr === null ? "no rate ratio (a zero count)"
-    : "rate ratio " + n(p.rr, 2) + " (" + n(p.lo, 2) + "\u2013" + n(p.hi, 2) + ")";
+  if (p.ar === undefined) { return html; }
+  var verdict = "against the control trend (primary): " + (p.ar === null ? "not known"
+    : "ratio " + n(p.ar, 2) + " (95% " + n(p.al, 2) + "\u2013" + n(p.ah, 2) + ")"
+      + (p.bc ? ", beyond chance" : ", not distinguishable"))
+    + (p.tf ? " \u00b7 too few reports to tell" : "");
+  var ratio = "before/after alone: " + (p.rr === null ? "no rate ratio (no baseline)"
+    : "rate ratio " + n(p.rr, 2) + " (95% " + n(p.lo, 2) + "\u2013" + n(p.hi, 2) + ")");
   var dose = p.v === null ? "no patrol log" : p.v ? n(p.hw, 1) + " h/week \u00b7 " + n(p.mv, 0) + " min/visit \u00b7 "
     + Math.round(p.s15 * 100) + "% of visits \u226515 min" : "no patrol visits";
-  return html + "<div>" + verdict + " \u00b7 " + ratio + "</div><div>" + dose + "</div>"
+  return html + "<div>" + verdict + "</div><div>" + ratio + "</div><div>" + dose + "</div>"
     + "<div>trend: " + p.tr + "</div>";
 }

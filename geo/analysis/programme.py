@@ -1,0 +1,201 @@
+"""The programme's evaluation for a period: its pooled change and what chance alone gives.
+
+Headlines that average per-hotspot changes or pick the largest fall make noise look like
+success: hotspots are chosen for high counts and fall anyway (regression to the mean), and among
+many hotspots some fall far by chance. So beside the mean and the largest fall this gives:
+
+- the pooled change of all hotspots together (each crime once) with a 95% interval, and the
+  control-adjusted ratio of the pooled counts with its interval and p: both read against how
+  the pooled change of random sets of untreated comparison areas, one of similar baseline for
+  each hotspot, moves by chance (comparison.chance_spread; stats.placebo_ratio), with the
+  dispersion that spread amounts to shown;
+- the change of untreated areas with a baseline like the hotspots' (the matched comparison);
+- how many hotspots are beyond chance, how many chance alone would give, and how many stay
+  after Benjamini–Hochberg false-discovery control;
+- the largest fall chance alone gives among as many comparable untreated areas.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo.analysis.aggregate import CrimeCounts
+from geo.analysis.areas import AreaCounts
+from geo.analysis.comparison import (
+    chance_largest_fall,
+    chance_spread,
+    programme_dispersion,
+    square_pairs,
+)
+from geo.analysis.evaluation import control_pair, format_p
+from geo.analysis.figures import change_pct, sum_in_period
+from geo.analysis.stats import ALPHA, MINUS, placebo_ratio
+from geo.period import Period
+
+
+@dataclass(frozen=True)
+class ProgrammeEvaluation:
+    """The programme's change with intervals, its control-adjusted ratio, and chance's share."""
+
+    hotspots: int
+    asb_before: int
+    asb_after: int
+    pooled_change_pct: float
+    pooled_low_pct: float
+    pooled_high_pct: float
+    adjusted_ratio: float
+    adjusted_low: float
+    adjusted_high: float
+    adjusted_p: float
+    dispersion: float
+    matched_change_pct: float
+    mean_change_pct: float
+    mean_over: int
+    left_out: int
+    largest_fall_pct: float
+    largest_fall_where: str
+    chance_largest_fall_pct: float
+    tested: int
+    beyond_chance: int
+    expected_by_chance: float
+    beyond_after_fdr: int
+    control_source: str
+
+    @property
+    def reading(self) -> str:
+        """The programme's result in plain words, saying only what the numbers support."""
+        return " ".join(_reading_parts(self))
+
+
+def programme_evaluation(
+    table: pd.DataFrame, counts: CrimeCounts, areas: AreaCounts, period: Period
+) -> ProgrammeEvaluation:
+    """The programme figures of the hotspots in `table` (an evaluation_table) for `period`."""
+    ids = list(table["hotspot_id"])
+    inside = counts.programme(ids).reset_index()
+    before = int(sum_in_period(inside, period.before)["asb"])
+    after = int(sum_in_period(inside, period)["asb"])
+    pairs = square_pairs(areas.comparison, period)
+    baselines = table["asb_before"].tolist()
+    phi = programme_dispersion(pairs, baselines)
+    spread = chance_spread(pairs, baselines)
+    pooled = placebo_ratio(before, after, None, spread, phi)
+    adjusted = placebo_ratio(before, after, control_pair(areas, period), spread, phi)
+    told = table[~table["asb_too_few"].astype(bool)]
+    changes = told["asb_change_pct"].dropna()
+    falls = changes[changes < 0]
+    p = table["adjusted_p"].to_numpy(dtype=float)
+    tested = int((~np.isnan(p)).sum())
+    return ProgrammeEvaluation(
+        hotspots=len(table),
+        asb_before=before,
+        asb_after=after,
+        pooled_change_pct=float(change_pct(before, after)),
+        pooled_low_pct=_pct(pooled.low),
+        pooled_high_pct=_pct(pooled.high),
+        adjusted_ratio=adjusted.ratio,
+        adjusted_low=adjusted.low,
+        adjusted_high=adjusted.high,
+        adjusted_p=adjusted.p,
+        dispersion=phi,
+        matched_change_pct=_matched_change(table),
+        mean_change_pct=float(changes.mean()) if len(changes) else math.nan,
+        mean_over=len(changes),
+        left_out=len(table) - len(told),
+        largest_fall_pct=float(falls.min()) if len(falls) else math.nan,
+        largest_fall_where=str(told.loc[falls.idxmin(), "name"]) if len(falls) else "",
+        chance_largest_fall_pct=chance_largest_fall(pairs, told["asb_before"].tolist()),
+        tested=tested,
+        beyond_chance=int((p[~np.isnan(p)] < ALPHA).sum()),
+        expected_by_chance=ALPHA * tested,
+        beyond_after_fdr=int((table["q"].to_numpy(dtype=float) < ALPHA).sum()),
+        control_source=areas.control_source,
+    )
+
+
+def _pct(ratio: float) -> float:
+    """A rate ratio as a % change (NaN stays NaN)."""
+    return 100.0 * (ratio - 1.0) if ratio == ratio else math.nan
+
+
+def _matched_change(table: pd.DataFrame) -> float:
+    """% change untreated areas of the hotspots' baselines would show: Σ bᵢ rᵢ ÷ Σ bᵢ − 1."""
+    before = table["asb_before"].to_numpy(dtype=float)
+    ratio = 1.0 + table["matched_change_pct"].to_numpy(dtype=float) / 100.0
+    if before.sum() == 0 or np.isnan(ratio).any():
+        return math.nan
+    return float(100.0 * ((before * ratio).sum() / before.sum() - 1.0))
+
+
+def signed(value: float, digits: int = 0) -> str:
+    """'−25%' / '+3%' with a true minus sign; 'unknown' for NaN."""
+    if value != value:
+        return "unknown"
+    rounded = round(value, digits)
+    if rounded == 0:
+        return "0%"
+    return ("+" if rounded > 0 else MINUS) + f"{abs(rounded):.{digits}f}%"
+
+
+def _reading_parts(e: ProgrammeEvaluation) -> list[str]:
+    """The sentences of the programme's reading, in the order a manager needs them."""
+    if e.asb_before == 0 and e.asb_after == 0:
+        return [
+            f"No ASB was recorded in the {e.hotspots} hotspots in either year: no change to read."
+        ]
+    interval = (
+        f"; 95% interval {signed(e.pooled_low_pct)} to {signed(e.pooled_high_pct)}"
+        if e.pooled_low_pct == e.pooled_low_pct
+        else ""
+    )
+    parts = [
+        f"ASB in the {e.hotspots} hotspots went from {e.asb_before:,} to {e.asb_after:,} "
+        f"({signed(e.pooled_change_pct)}{interval})."
+    ]
+    if e.adjusted_ratio == e.adjusted_ratio:
+        verdict = (
+            "not distinguishable from the control trend"
+            if e.adjusted_p >= ALPHA
+            else ("lower" if e.adjusted_ratio < 1 else "higher")
+            + " than the control trend predicts, beyond chance"
+        )
+        parts.append(
+            f"Against {e.control_source}, it was {verdict}: ratio {e.adjusted_ratio:.2f} "
+            f"(95% interval {e.adjusted_low:.2f}–{e.adjusted_high:.2f}, {format_p(e.adjusted_p)}; "
+            f"intervals from how random sets of untreated areas like these vary: "
+            f"{e.dispersion:.1f} times what counting noise alone gives)."
+        )
+    else:
+        parts.append(
+            "There are too few untreated comparison areas to tell how much places vary by "
+            "chance, so no control-adjusted reading is given."
+        )
+    if e.matched_change_pct == e.matched_change_pct:
+        parts.append(
+            f"Untreated areas with as much ASB last year changed by "
+            f"{signed(e.matched_change_pct)} with no programme: what the general trend and "
+            "regression to the mean (places picked for high counts tend to fall anyway) give "
+            "alone."
+        )
+    if e.tested:
+        parts.append(
+            f"{e.beyond_chance} of {e.tested} hotspots changed beyond chance against the "
+            f"control (p < {ALPHA:g}); chance alone would give about {e.expected_by_chance:.1f}; "
+            f"{e.beyond_after_fdr} remain after false-discovery control (q < {ALPHA:g})."
+        )
+    if e.largest_fall_where:
+        parts.append(
+            f"The largest fall, {signed(e.largest_fall_pct)} at {e.largest_fall_where}, compares "
+            f"with {signed(e.chance_largest_fall_pct)} that chance alone typically gives as the "
+            f"largest fall among {e.mean_over} comparable untreated areas."
+        )
+    if e.left_out:
+        parts.append(
+            f"{e.left_out} hotspot(s) with too few reports to tell are left out of the mean "
+            "and the largest fall."
+        )
+    return parts
