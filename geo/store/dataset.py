@@ -17,12 +17,15 @@ import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts, count_crimes
 from geo.analysis.areas import RING_M, AreaCounts, area_counts
+from geo.analysis.patrol_source import GPS, LOG, NONE, gps_patrols, log_patrols, source_sentence
+from geo.analysis.visits import VisitResult, visits_from_files
 from geo.errors import HotspotDataError
 from geo.io.crime_cache import read_crimes_cached
 from geo.io.crimes import street_files_in
 from geo.io.hotspots import read_hotspots
 from geo.io.patrols import empty_patrols, read_patrols
 from geo.period import Period
+from geo.store.pings_store import stored_ping_files
 
 DEFAULT_FOLDER = Path("data/sample")
 HOTSPOT_FILES = ("hotspots.geojson", "hotspots.gpkg", "hotspots.zip", "hotspots.kml")
@@ -79,6 +82,20 @@ class Dataset:
     areas: AreaCounts
     is_sample: bool
     version: str
+    patrol_log: pd.DataFrame | None = None
+    gps: VisitResult | None = None
+
+    @property
+    def patrol_source(self) -> str:
+        """Where patrol hours come from: GPS pings, the patrol log, or none."""
+        if self.gps is not None:
+            return GPS
+        return LOG if self.patrol_log is not None and len(self.patrol_log) else NONE
+
+    @property
+    def patrol_source_sentence(self) -> str:
+        """The sentence pages show about the source of patrol hours."""
+        return source_sentence(self.patrol_source, self.gps.stats.files if self.gps else 0)
 
     @property
     def last_month(self) -> pd.Period:
@@ -109,11 +126,14 @@ def load_dataset(folder: Path) -> Dataset:
     version = dataset_version(folder)
     hotspots = read_hotspots(find_hotspot_file(folder))
     patrol_file = folder / "patrols.csv"
-    patrols = (
+    log = (
         read_patrols(patrol_file, hotspots["hotspot_id"])
         if patrol_file.is_file()
         else empty_patrols()
     )
+    ping_files = stored_ping_files(folder)
+    gps = visits_from_files(ping_files, hotspots) if ping_files else None
+    patrols = gps_patrols(gps, log) if gps is not None else log_patrols(log)
     crimes = read_crimes_cached(folder, _crime_paths(folder))
     control_file = folder / CONTROL_FILE
     control = read_hotspots(control_file) if control_file.is_file() else None
@@ -125,6 +145,8 @@ def load_dataset(folder: Path) -> Dataset:
         areas=area_counts(crimes, hotspots, ring_width(), control),
         is_sample=(folder / SAMPLE_MARKER).is_file(),
         version=version,
+        patrol_log=log,
+        gps=gps,
     )
 
 
