@@ -232,5 +232,6 @@ for column, kind, mime in (
 st.caption(
     f"{OGL_ATTRIBUTION} Crime counts: police.uk street-level data, snapped to anonymous map "
     "points. "
-    "A crime counts for a hotspot when its point is inside the polygon or on its edge."
+    "A crime counts for a hotspot when its point is inside the polygon or on its edge. "
+    + dataset.patrol_source_sentence
 )

@@ -65,3 +65,10 @@ def source_sentence(source: str, files: int = 0) -> str:
     if source == LOG:
         return "Patrol hours, visits, arrests and people spoken to: the patrol log."
     return "No patrol data in this dataset: no GPS pings and no patrol log."
+
+
+def source_label(source: str) -> str:
+    """A few words for headers and the wall: where patrol hours come from."""
+    return {GPS: "patrol hours from GPS", LOG: "patrol hours from the patrol log"}.get(
+        source, "no patrol data"
+    )

@@ -17,7 +17,15 @@ import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts, count_crimes
 from geo.analysis.areas import RING_M, AreaCounts, area_counts
-from geo.analysis.patrol_source import GPS, LOG, NONE, gps_patrols, log_patrols, source_sentence
+from geo.analysis.patrol_source import (
+    GPS,
+    LOG,
+    NONE,
+    gps_patrols,
+    log_patrols,
+    source_label,
+    source_sentence,
+)
 from geo.analysis.visits import VisitResult, visits_from_files
 from geo.errors import HotspotDataError
 from geo.io.crime_cache import read_crimes_cached
@@ -95,7 +103,15 @@ class Dataset:
     @property
     def patrol_source_sentence(self) -> str:
         """The sentence pages show about the source of patrol hours."""
-        return source_sentence(self.patrol_source, self.gps.stats.files if self.gps else 0)
+        if self.gps is None:
+            return source_sentence(self.patrol_source)
+        rules = " ".join(self.gps.rules.describe())
+        return f"{source_sentence(self.patrol_source, self.gps.stats.files)} {rules}"
+
+    @property
+    def patrol_source_label(self) -> str:
+        """A few words on the source of patrol hours, for the wall and the briefing."""
+        return source_label(self.patrol_source)
 
     @property
     def last_month(self) -> pd.Period:

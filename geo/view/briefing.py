@@ -129,7 +129,7 @@ def briefing_page(
         title=f"Hotspot patrols{where}",
         subtitle=(
             f"{period.label()} against {period.before.label()} · "
-            f"data up to {dataset.last_month.strftime('%B %Y')}"
+            f"data up to {dataset.last_month.strftime('%B %Y')} · {dataset.patrol_source_label}"
         ),
         figures=programme_figures(table, dataset.counts, period),
         hotspots=hotspots,
