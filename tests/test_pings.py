@@ -133,3 +133,12 @@ def test_pseudonymised_file_keeps_everything_else(tmp_path):
     assert "PC 123" not in out
     assert pseudonymise(["PC 123"], b"k" * 32)[0] in out
     assert "2025-01-01T10:00Z" in out and "SNT" in out
+
+
+def test_a_short_row_is_named(tmp_path):
+    rows = "a,2025-01-01T10:00Z,-1.4,53.2,,,\n" * 5 + "a,2025-01-01T10:00Z\n"
+    error = _refused(tmp_path, HEADER + rows)
+    assert error.row == 7
+    with pytest.raises(HotspotDataError) as caught:
+        _read(tmp_path, HEADER + rows, block_bytes=70)
+    assert caught.value.row == 7

@@ -87,6 +87,7 @@ class PingBlock:
     role: np.ndarray
     no_fix: int = 0
     ambiguous: int = 0
+    rows_read: int = 0
 
     def __len__(self) -> int:
         return len(self.seconds)
@@ -147,64 +148,75 @@ def read_pings(
     label: str | None = None,
     block_bytes: int = BLOCK_BYTES,
 ) -> Iterator[PingBlock]:
-    """Checked blocks of one ping file; a bad value raises, naming the file, row and column."""
+    """Checked blocks of one ping file; a bad value raises, naming the file, row and column.
+
+    The file is read in pieces of about `block_bytes`, cut at line ends (a ping file has no line
+    breaks inside values), each parsed by pyarrow on every core: memory stays bounded however
+    large the file.
+    """
     path = Path(path)
     name = label or str(path)
     if not path.is_file():
         raise HotspotDataError("file not found", path=name)
-    size = path.stat().st_size
-    if size == 0:
-        raise HotspotDataError("the file is empty", path=name)
     with path.open("rb") as handle:
-        head = handle.read(min(size, 1 << 16))
-    _check_text(head, name)
-    header = _check_header(head, name)
-    if size <= block_bytes:
-        data = path.read_bytes()
-        _check_text(data, name)
-        batches = _parse(pa.BufferReader(data), header, name, None).to_batches()
-        yield from _blocks(batches, officers, name)
-        return
-    with pa.OSFile(str(path)) as raw:
-        reader = _parse(raw, header, name, block_bytes)
-        yield from _blocks(reader, officers, name)
+        head = handle.read(min(block_bytes, 1 << 16))
+        _check_text(head, name, partial=True)
+        header = _check_header(head, name)
+        handle.seek(0)
+        handle.readline()
+        offset = 0
+        carry = b""
+        while True:
+            chunk = handle.read(block_bytes)
+            data = carry + chunk
+            if chunk:
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:
+                    carry = data
+                    continue
+                data, carry = data[:cut], data[cut:]
+            if not data.strip():
+                if not chunk:
+                    return
+                continue
+            _check_text(data, name, first_row=offset + 2)
+            for block in _blocks(_parse(data, header, name, offset), officers, name, offset):
+                offset += block.rows_read
+                yield block
+            if not chunk:
+                return
 
 
 def read_ping_data(data: bytes, officers: Officers, label: str) -> list[PingBlock]:
     """`read_pings` on bytes already in memory (an upload)."""
     _check_text(data, label)
     header = _check_header(data[: 1 << 16], label)
-    return list(
-        _blocks(_parse(pa.BufferReader(data), header, label, None).to_batches(), officers, label)
-    )
+    body = data[data.find(b"\n") + 1 :] if b"\n" in data else b""
+    if not body.strip():
+        return []
+    return list(_blocks(_parse(body, header, label, 0), officers, label, 0))
 
 
-def _blocks(
-    batches: Iterable[pa.RecordBatch], officers: Officers, name: str
-) -> Iterator[PingBlock]:
-    offset = 0
-    iterator = iter(batches)
-    while True:
-        try:
-            batch = next(iterator)
-        except StopIteration:
-            return
-        except (pa.ArrowException, UnicodeDecodeError) as exc:
-            raise _unreadable(exc, name, offset) from exc
-        yield _check_block(batch, officers, name, offset)
+def _blocks(table: pa.Table, officers: Officers, name: str, offset: int) -> Iterator[PingBlock]:
+    for batch in table.to_batches():
+        block = _check_block(batch, officers, name, offset)
         offset += batch.num_rows
+        yield block
 
 
 def _unreadable(exc: Exception, name: str, offset: int) -> HotspotDataError:
     detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
     found = re.search(r"[Rr]ow #(\d+)", detail)
-    row = offset + int(found.group(1)) + 1 if found else None
+    row = offset + int(found.group(1)) + 2 if found else None
     return HotspotDataError(f"cannot be read as CSV ({detail})", path=name, row=row)
 
 
-def _check_text(data: bytes, name: str) -> None:
-    """UTF-8 text (a byte-order mark is fine); UTF-16 and binary data are refused."""
-    if not data.strip():
+def _check_text(data: bytes, name: str, partial: bool = False, first_row: int = 1) -> None:
+    """UTF-8 text (a byte-order mark is fine); UTF-16 and binary data are refused.
+
+    `partial`: the data may end inside a character; `first_row`: the row its first line is.
+    """
+    if first_row == 1 and not data.strip():
         raise HotspotDataError("the file is empty", path=name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise HotspotDataError("is UTF-16 text; re-save it as 'CSV UTF-8'", path=name)
@@ -215,12 +227,12 @@ def _check_text(data: bytes, name: str) -> None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+        if partial and exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
             return  # a multi-byte character cut by the end of the first block read
         raise HotspotDataError(
             f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); re-save it as 'CSV UTF-8'",
             path=name,
-            row=data.count(b"\n", 0, exc.start) + 1,
+            row=data.count(b"\n", 0, exc.start) + first_row,
         ) from exc
 
 
@@ -252,8 +264,8 @@ def _check_header(head: bytes, name: str) -> list[str]:
     return header
 
 
-def _parse(source, header: list[str], name: str, block_bytes: int | None):
-    """A pyarrow reader (streaming when `block_bytes`) of the needed and optional columns."""
+def _parse(data: bytes, header: list[str], name: str, offset: int) -> pa.Table:
+    """Parse lines of the file (no header) into the needed and present optional columns."""
     wanted = PING_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in header]
     types = {
         "officer_id": _CODES,
@@ -264,9 +276,7 @@ def _parse(source, header: list[str], name: str, block_bytes: int | None):
         "unit": _CODES,
         "role": _CODES,
     }
-    read = pacsv.ReadOptions(
-        column_names=header, skip_rows=1, block_size=block_bytes or (1 << 22), encoding="utf8"
-    )
+    read = pacsv.ReadOptions(column_names=header, block_size=1 << 22, encoding="utf8")
     convert = pacsv.ConvertOptions(
         include_columns=wanted,
         column_types={c: types[c] for c in wanted},
@@ -275,15 +285,31 @@ def _parse(source, header: list[str], name: str, block_bytes: int | None):
     )
     parse = pacsv.ParseOptions(newlines_in_values=False)
     try:
-        if block_bytes is None:
-            return pacsv.read_csv(
-                source, read_options=read, parse_options=parse, convert_options=convert
-            )
-        return pacsv.open_csv(
-            source, read_options=read, parse_options=parse, convert_options=convert
+        return pacsv.read_csv(
+            pa.BufferReader(data), read_options=read, parse_options=parse, convert_options=convert
         )
     except (pa.ArrowException, UnicodeDecodeError) as exc:
-        raise _unreadable(exc, name, 0) from exc
+        error = _unreadable(exc, name, offset)
+        if error.row is None:
+            line = _line_of_wrong_width(data, len(header))
+            if line is not None:
+                error = HotspotDataError(error.problem, path=name, row=offset + line + 2)
+        raise error from exc
+
+
+def _line_of_wrong_width(data: bytes, width: int) -> int | None:
+    """The first line (0-based) whose number of fields is not the header's (slow path)."""
+    text = data.decode("utf-8", errors="replace")
+    for number, line in enumerate(text.split("\n")):
+        if not line.strip("\r"):
+            continue
+        try:
+            fields = next(csv.reader([line.rstrip("\r")]), [])
+        except csv.Error:
+            return number
+        if len(fields) != width:
+            return number
+    return None
 
 
 def _check_block(batch: pa.RecordBatch, officers: Officers, name: str, offset: int) -> PingBlock:
@@ -352,6 +378,7 @@ def _check_block(batch: pa.RecordBatch, officers: Officers, name: str, offset: i
         role=role[keep],
         no_fix=int(no_fix.sum()),
         ambiguous=int(ambiguous[keep].sum()),
+        rows_read=batch.num_rows,
     )
 
 
@@ -494,6 +521,8 @@ def pseudonymised_csv(data: bytes, key: bytes, label: str) -> bytes:
     """The ping file with each officer_id replaced by its keyed hash; other columns as given."""
     _check_text(data, label)
     header = _check_header(data[: 1 << 16], label)
+    if not data.split(b"\n", 1)[-1].strip() or b"\n" not in data:
+        raise HotspotDataError("holds no pings, only a header", path=label)
     table = pacsv.read_csv(
         pa.BufferReader(data),
         read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
