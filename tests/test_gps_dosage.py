@@ -184,3 +184,60 @@ def test_visits_join_across_files(tmp_path):
     result = visits_from_files([tmp_path], hotspots(["A"]))
     assert len(result.visits) == 1
     assert gps_dosage(result, OCTOBER).iloc[0]["officer_minutes"] == pytest.approx(20)
+
+
+def test_the_fast_test_agrees_with_exact_distances_in_grid_metres():
+    """Random pings near overlapping and concave hotspots: counted exactly when their distance
+    in grid metres is within the tolerance (except within 5 mm of it)."""
+    import geopandas as gpd
+    import shapely
+    from pyproj import Transformer
+
+    from geo.analysis.visits import HotspotIndex
+
+    rng = np.random.default_rng(7)
+    x0, y0 = 430_000.0, 360_000.0
+    shapes = [
+        shapely.Point(x0, y0).buffer(150),
+        shapely.Point(x0 + 200, y0).buffer(120),  # overlaps the first
+        shapely.Polygon([(x0 - 400, y0 - 400), (x0 - 100, y0 - 400), (x0 - 100, y0 - 300),
+                         (x0 - 300, y0 - 300), (x0 - 300, y0 - 100), (x0 - 400, y0 - 100)]),
+    ]  # fmt: skip
+    frame = gpd.GeoDataFrame({"hotspot_id": ["a", "b", "c"]}, geometry=shapes, crs=27700)
+    x = rng.uniform(x0 - 500, x0 + 400, 60_000)
+    y = rng.uniform(y0 - 500, y0 + 250, 60_000)
+    lon, lat = Transformer.from_crs(27700, 4326, always_xy=True).transform(x, y)
+    index = HotspotIndex.build(frame, 20.0)
+    point, hotspot = index.match(np.asarray(lon), np.asarray(lat))
+    found = set(zip(point.tolist(), hotspot.tolist(), strict=True))
+    distance = np.stack([shapely.distance(s, shapely.points(x, y)) for s in shapes], axis=1)
+    clear = np.abs(distance - 20.0) > 0.005
+    expected = {(int(p), int(h)) for p, h in zip(*np.nonzero((distance <= 20.0) & clear))}
+    assert {pair for pair in found if clear[pair]} == expected
+    assert len(expected) > 10_000
+    assert len({p for p, _h in expected if (distance[p] <= 20).sum() == 2}) > 100  # overlaps
+
+
+def test_visits_are_ordered_alike_when_the_packed_key_does_not_fit():
+    from geo.analysis.visits import CountingPings, build_visits
+
+    rng = np.random.default_rng(3)
+    n = 5_000
+    seconds = rng.integers(0, 3_000, n).astype(np.int64)
+    pings = CountingPings(
+        hotspot=rng.integers(0, 3, n).astype(np.int32),
+        officer=rng.integers(0, 4, n).astype(np.int32),
+        role=np.zeros(n, np.int8),
+        seconds=seconds,
+    )
+    far = CountingPings(pings.hotspot, pings.officer, pings.role, seconds + (seconds % 2) * 2**60)
+    small = build_visits(pings, VisitRules())
+    assert len(small) > 10
+    assert build_visits(far, VisitRules())["pings"].sum() == n
+    near = build_visits(
+        CountingPings(pings.hotspot, pings.officer, pings.role, seconds + 2**40), VisitRules()
+    )
+    assert (
+        near[["hotspot", "officer", "pings"]].to_numpy()
+        == small[["hotspot", "officer", "pings"]].to_numpy()
+    ).all()

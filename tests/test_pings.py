@@ -80,6 +80,7 @@ def test_a_bad_value_in_a_later_block_names_its_row(tmp_path):
     [
         (",2025-01-01T10:00Z,-1.4,53.2,,,", 3, "officer_id", "empty"),
         ("a,yesterday,-1.4,53.2,,,", 3, "timestamp", "ISO 8601"),
+        ("a,,-1.4,53.2,,,", 3, "timestamp", "ISO 8601"),
         ("a,2025-13-01T10:00Z,-1.4,53.2,,,", 3, "timestamp", "ISO 8601"),
         ("a,2025-03-30T01:30,-1.4,53.2,,,", 3, "timestamp", "did not happen"),
         ("a,2025-01-01T10:00Z,west,53.2,,,", 3, "longitude", "not a number"),

@@ -24,7 +24,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.errors import HotspotDataError
@@ -39,10 +38,17 @@ MAX_GAP_MIN = 5.0
 MIN_VISIT_MIN = 2.0
 """A visit shorter than this is a pass-through (driving or walking through), not dosage."""
 
-_GRID_MAX_CELLS = 50_000_000
-"""Upper bound on the prefilter grid (a byte each)."""
-_GRID_CELL_DEG = 0.002
-"""Prefilter grid cell: about 140 m east-west and 220 m north-south in Britain."""
+_COARSE_MAX_CELLS = 4_000_000
+"""Upper bound on the coarse prefilter grid (an int32 each)."""
+_COARSE_CELL_DEG = 0.004
+"""Coarse prefilter cell (about 270 m by 440 m in Britain), unless the hotspots span too far."""
+_FINE = 8
+"""Each coarse cell touched by a hotspot is cut into 8 × 8 fine cells (about 35 m by 55 m)."""
+_SEGMENT_M = 2.0
+"""Grown outlines get a vertex at least every this many metres before going to degrees, so their
+straight edges in grid metres stay straight to well under a centimetre in degrees."""
+_QUAD_SEGS = 64
+"""Arc segments per quarter circle of the grown outline's round corners (within 2 mm at 20 m)."""
 
 
 @dataclass(frozen=True)
@@ -87,79 +93,155 @@ VISIT_COLUMNS = ["hotspot", "officer", "role", "start", "end", "pings"]
 
 @dataclass
 class HotspotIndex:
-    """Hotspot polygons ready for testing pings: grown by the tolerance, in grid metres."""
+    """Hotspot polygons ready for testing pings.
+
+    Each outline is grown by the tolerance in British National Grid metres (so "within 20 m" is
+    measured on the ground), given a vertex every couple of metres and expressed in degrees;
+    pings are then tested where they are, in longitude and latitude, without projecting each.
+    A two-level grid in degrees says, for each fine cell, which hotspots' grown boxes touch it
+    and whether the cell lies wholly inside a grown outline (then its pings count for it with no
+    test): `coarse` holds a block number (0: no hotspot near), `fine` the cells' codes into
+    `combos` (code 0: none; code 1 + 2h + s: hotspot h alone, s = 1 when wholly inside).
+    """
 
     ids: np.ndarray
-    shapes: np.ndarray
-    tree: shapely.STRtree
+    grown: np.ndarray
     tolerance_m: float
-    grid: np.ndarray
+    coarse: np.ndarray
+    fine: np.ndarray
+    combos: dict[int, list[tuple[int, bool]]]
     origin: tuple[float, float]
     cell: float
-    to_grid: Transformer
 
     @classmethod
     def build(cls, hotspots: gpd.GeoDataFrame, tolerance_m: float) -> HotspotIndex:
         """Index the hotspots (any CRS; hotspot_id column) for tolerance `tolerance_m`."""
-        metres = hotspots.to_crs(BRITISH_NATIONAL_GRID)
-        shapes = np.asarray(metres.geometry.values, dtype=object)
-        grown = shapely.buffer(shapes, tolerance_m + 5.0)
-        boxes = gpd.GeoSeries(grown, crs=BRITISH_NATIONAL_GRID).to_crs(WGS84).bounds.to_numpy()
-        boxes = boxes + np.array([-1e-4, -1e-4, 1e-4, 1e-4])
-        grid, origin, cell = _grid(boxes)
-        return cls(
-            ids=hotspots["hotspot_id"].to_numpy(dtype=object),
-            shapes=shapes,
-            tree=shapely.STRtree(shapes),
-            tolerance_m=tolerance_m,
-            grid=grid,
-            origin=origin,
-            cell=cell,
-            to_grid=Transformer.from_crs(WGS84, BRITISH_NATIONAL_GRID, always_xy=True),
+        metres = np.asarray(hotspots.to_crs(BRITISH_NATIONAL_GRID).geometry.values, dtype=object)
+        grown = shapely.buffer(metres, tolerance_m, quad_segs=_QUAD_SEGS) if tolerance_m else metres
+        grown = shapely.segmentize(grown, _SEGMENT_M)
+        degrees = np.asarray(
+            gpd.GeoSeries(grown, crs=BRITISH_NATIONAL_GRID).to_crs(WGS84).values, dtype=object
         )
+        shapely.prepare(degrees)
+        boxes = shapely.bounds(degrees) + np.array([-1e-6, -1e-6, 1e-6, 1e-6])
+        index = cls(
+            ids=hotspots["hotspot_id"].to_numpy(dtype=object),
+            grown=degrees,
+            tolerance_m=tolerance_m,
+            coarse=np.zeros((0, 0), dtype=np.int32),
+            fine=np.zeros((0, _FINE, _FINE), dtype=np.int32),
+            combos={},
+            origin=(0.0, 0.0),
+            cell=1.0,
+        )
+        if len(boxes):
+            index._grid(boxes)
+        return index
 
-    def near(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        """Positions of the points in a grid cell that a hotspot (grown) touches."""
-        if not len(self.grid):
-            return np.zeros(0, dtype=np.int64)
-        ix = np.floor((lon - self.origin[0]) / self.cell)
-        iy = np.floor((lat - self.origin[1]) / self.cell)
-        rows, cols = self.grid.shape
-        inside = (ix >= 0) & (ix < rows) & (iy >= 0) & (iy < cols)
-        candidates = np.flatnonzero(inside)
-        hit = self.grid[ix[candidates].astype(np.int64), iy[candidates].astype(np.int64)]
-        return candidates[hit]
+    def _grid(self, boxes: np.ndarray) -> None:
+        """Fill the two-level grid from the grown outlines' boxes."""
+        x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
+        x1, y1 = boxes[:, 2].max(), boxes[:, 3].max()
+        cell = _COARSE_CELL_DEG
+        while ((x1 - x0) / cell + 1) * ((y1 - y0) / cell + 1) > _COARSE_MAX_CELLS:
+            cell *= 2
+        self.origin, self.cell = (float(x0), float(y0)), cell
+        step = cell / _FINE
+        low = np.floor((boxes[:, :2] - (x0, y0)) / step).astype(np.int64)
+        high = np.floor((boxes[:, 2:] - (x0, y0)) / step).astype(np.int64)
+        fx, fy, owner = [], [], []
+        for hotspot, ((a, b), (c, d)) in enumerate(zip(low, high, strict=True)):
+            gx, gy = np.meshgrid(np.arange(a, c + 1), np.arange(b, d + 1), indexing="ij")
+            fx.append(gx.ravel())
+            fy.append(gy.ravel())
+            owner.append(np.full(gx.size, hotspot))
+        fx, fy, owner = np.concatenate(fx), np.concatenate(fy), np.concatenate(owner)
+        cells = shapely.box(
+            x0 + fx * step, y0 + fy * step, x0 + (fx + 1) * step, y0 + (fy + 1) * step
+        )
+        inside = shapely.contains(self.grown[owner], cells)
+        code = 1 + 2 * owner + inside
+        self.coarse = np.zeros(
+            (int((x1 - x0) / cell) + 1, int((y1 - y0) / cell) + 1), dtype=np.int32
+        )
+        blocks = np.unique(np.c_[fx // _FINE, fy // _FINE], axis=0)
+        self.coarse[blocks[:, 0], blocks[:, 1]] = np.arange(1, len(blocks) + 1)
+        self.fine = np.zeros((len(blocks) + 1, _FINE, _FINE), dtype=np.int32)
+        where = (self.coarse[fx // _FINE, fy // _FINE], fx % _FINE, fy % _FINE)
+        flat = np.ravel_multi_index(where, self.fine.shape)
+        order = np.argsort(flat, kind="stable")
+        flat, code, owner, inside = flat[order], code[order], owner[order], inside[order]
+        first = np.ones(len(flat), dtype=bool)
+        first[1:] = flat[1:] != flat[:-1]
+        single = first & np.append(first[1:], True)
+        self.fine.ravel()[flat[single]] = code[single]
+        shared: dict[tuple[tuple[int, bool], ...], int] = {}
+        next_code = 1 + 2 * len(self.grown)
+        starts = np.flatnonzero(first & ~single)
+        for start in starts:
+            end = start + 1
+            while end < len(flat) and flat[end] == flat[start]:
+                end += 1
+            members = tuple(zip(owner[start:end].tolist(), inside[start:end].tolist(), strict=True))
+            if members not in shared:
+                shared[members] = next_code
+                self.combos[next_code] = list(members)
+                next_code += 1
+            self.fine.ravel()[flat[start]] = shared[members]
 
     def match(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Pairs (point position, hotspot position) of points within the tolerance of a hotspot."""
-        near = self.near(lon, lat)
-        if not len(near):
-            return near, near
-        x, y = self.to_grid.transform(lon[near], lat[near])
-        points = shapely.points(x, y)
-        if self.tolerance_m > 0:
-            point, hotspot = self.tree.query(points, predicate="dwithin", distance=self.tolerance_m)
-        else:
-            point, hotspot = self.tree.query(points, predicate="intersects")
-        return near[point], hotspot
+        empty = np.zeros(0, dtype=np.int64)
+        if not self.coarse.size or not len(lon):
+            return empty, empty
+        gx = (lon - self.origin[0]) * (_FINE / self.cell)
+        gy = (lat - self.origin[1]) * (_FINE / self.cell)
+        rows, cols = self.coarse.shape
+        on = np.flatnonzero((gx >= 0) & (gx < rows * _FINE) & (gy >= 0) & (gy < cols * _FINE))
+        fx, fy = gx[on].astype(np.int64), gy[on].astype(np.int64)
+        block = self.coarse[fx // _FINE, fy // _FINE]
+        near = block > 0
+        on, fx, fy, block = on[near], fx[near], fy[near], block[near]
+        code = self.fine[block, fx % _FINE, fy % _FINE].astype(np.int64)
+        touched = code > 0
+        on, code = on[touched], code[touched]
+        alone = code < 1 + 2 * len(self.grown)
+        sure = alone & (code % 2 == 0)  # code 1 + 2h + 1: wholly inside hotspot h
+        points, hotspots = [on[sure]], [(code[sure] - 2) // 2]
+        test = np.flatnonzero(alone & ~sure)
+        test_hotspot = (code[test] - 1) // 2
+        shared = np.flatnonzero(~alone)
+        if len(shared):
+            members, inside, starts, counts = self._combo_table()
+            first = starts[code[shared] - 1 - 2 * len(self.grown)]
+            count = counts[code[shared] - 1 - 2 * len(self.grown)]
+            rows_ = np.repeat(shared, count)
+            slot = np.repeat(first - np.cumsum(count) + count, count) + np.arange(count.sum())
+            sure_ = inside[slot]
+            points.append(on[rows_[sure_]])
+            hotspots.append(members[slot[sure_]])
+            test = np.concatenate([test, rows_[~sure_]])
+            test_hotspot = np.concatenate([test_hotspot, members[slot[~sure_]]])
+        order = np.argsort(test_hotspot, kind="stable")
+        test, test_hotspot = test[order], test_hotspot[order]
+        values, starts = np.unique(test_hotspot, return_index=True)
+        ends = np.append(starts[1:], len(test))[: len(starts)]
+        for hotspot, start, end in zip(values, starts, ends, strict=True):
+            group = on[test[start:end]]
+            hit = group[shapely.intersects_xy(self.grown[hotspot], lon[group], lat[group])]
+            points.append(hit)
+            hotspots.append(np.full(len(hit), hotspot, dtype=np.int64))
+        return np.concatenate(points), np.concatenate(hotspots).astype(np.int64)
 
-
-def _grid(boxes: np.ndarray) -> tuple[np.ndarray, tuple[float, float], float]:
-    """A boolean grid in degrees marking the cells any box touches."""
-    if not len(boxes):
-        return np.zeros((0, 0), dtype=bool), (0.0, 0.0), 1.0
-    x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
-    x1, y1 = boxes[:, 2].max(), boxes[:, 3].max()
-    cell = _GRID_CELL_DEG
-    while ((x1 - x0) / cell + 1) * ((y1 - y0) / cell + 1) > _GRID_MAX_CELLS:
-        cell *= 2
-    shape = (int((x1 - x0) / cell) + 1, int((y1 - y0) / cell) + 1)
-    grid = np.zeros(shape, dtype=bool)
-    low = np.floor((boxes[:, :2] - (x0, y0)) / cell).astype(np.int64)
-    high = np.floor((boxes[:, 2:] - (x0, y0)) / cell).astype(np.int64)
-    for (a, b), (c, d) in zip(low, high, strict=True):
-        grid[a : c + 1, b : d + 1] = True
-    return grid, (float(x0), float(y0)), cell
+    def _combo_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The shared cells' hotspot sets as flat arrays: members, wholly inside, start, count
+        (indexed by code − 1 − 2 × hotspots)."""
+        lists = [self.combos[code] for code in sorted(self.combos)]
+        counts = np.array([len(m) for m in lists], dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        members = np.array([h for m in lists for h, _ in m], dtype=np.int64)
+        inside = np.array([i for m in lists for _, i in m], dtype=bool)
+        return members, inside, starts, counts
 
 
 @dataclass(frozen=True)
@@ -229,7 +311,7 @@ def visits_from_files(
 def build_visits(pings: CountingPings, rules: VisitRules) -> pd.DataFrame:
     """Visits from counting pings: hotspot (position), officer (code), role (of the first ping),
     start and end (UTC seconds) and the number of pings, in hotspot, officer, start order."""
-    order = np.lexsort((pings.seconds, pings.officer, pings.hotspot))
+    order = _visit_order(pings)
     hotspot = pings.hotspot[order]
     officer = pings.officer[order]
     seconds = pings.seconds[order]
@@ -256,3 +338,19 @@ def build_visits(pings: CountingPings, rules: VisitRules) -> pd.DataFrame:
             "pings": ends - starts + 1,
         }
     )
+
+
+def _visit_order(pings: CountingPings) -> np.ndarray:
+    """The order by hotspot, officer and time: one sort of a packed 64-bit key when the values
+    fit in it (they do for any real month or year of pings), else a three-key sort."""
+    if not len(pings.seconds):
+        return np.zeros(0, dtype=np.int64)
+    first = int(pings.seconds.min())
+    span = int(pings.seconds.max()) - first + 1
+    officers = int(pings.officer.max()) + 1
+    hotspots = int(pings.hotspot.max()) + 1
+    if span.bit_length() + officers.bit_length() + hotspots.bit_length() > 62:
+        return np.lexsort((pings.seconds, pings.officer, pings.hotspot))
+    key = (pings.hotspot.astype(np.int64) * officers + pings.officer) * span
+    key += pings.seconds - first
+    return np.argsort(key, kind="stable")

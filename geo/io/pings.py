@@ -165,26 +165,17 @@ def read_pings(
         handle.seek(0)
         handle.readline()
         offset = 0
-        carry = b""
         while True:
-            chunk = handle.read(block_bytes)
-            data = carry + chunk
-            if chunk:
-                cut = data.rfind(b"\n") + 1
-                if cut == 0:
-                    carry = data
-                    continue
-                data, carry = data[:cut], data[cut:]
-            if not data.strip():
-                if not chunk:
-                    return
+            data = bytearray(handle.read(block_bytes))
+            if not data:
+                return
+            data += handle.readline()  # up to the end of the line: no line is cut in two
+            if data.isspace():
                 continue
             _check_text(data, name, first_row=offset + 2)
-            for block in _blocks(_parse(data, header, name, offset), officers, name, offset):
-                offset += block.rows_read
-                yield block
-            if not chunk:
-                return
+            block = _check_block(_parsed(data, header, name, offset), officers, name, offset)
+            offset += block.rows_read
+            yield block
 
 
 def read_ping_data(data: bytes, officers: Officers, label: str) -> list[PingBlock]:
@@ -194,14 +185,23 @@ def read_ping_data(data: bytes, officers: Officers, label: str) -> list[PingBloc
     body = data[data.find(b"\n") + 1 :] if b"\n" in data else b""
     if not body.strip():
         return []
-    return list(_blocks(_parse(body, header, label, 0), officers, label, 0))
+    return [_check_block(_parsed(body, header, label, 0), officers, label, 0)]
 
 
-def _blocks(table: pa.Table, officers: Officers, name: str, offset: int) -> Iterator[PingBlock]:
-    for batch in table.to_batches():
-        block = _check_block(batch, officers, name, offset)
-        offset += batch.num_rows
-        yield block
+def _parsed(data: bytes | bytearray, header: list[str], name: str, offset: int) -> pa.RecordBatch:
+    """Lines of the file as one batch: numbers and UTC times parsed by pyarrow where every value
+    is clean; otherwise as text, so the checks can name the first bad value."""
+    try:
+        table = _parse(data, header, name, offset, typed=True)
+        if table.column("timestamp").null_count:  # an empty time: named by the text checks
+            raise HotspotDataError("a time is missing")
+    except HotspotDataError:
+        table = _parse(data, header, name, offset, typed=False)
+    return (
+        table.combine_chunks().to_batches(max_chunksize=None)[0]
+        if table.num_rows
+        else (pa.RecordBatch.from_pylist([], schema=table.schema))
+    )
 
 
 def _unreadable(exc: Exception, name: str, offset: int) -> HotspotDataError:
@@ -211,12 +211,14 @@ def _unreadable(exc: Exception, name: str, offset: int) -> HotspotDataError:
     return HotspotDataError(f"cannot be read as CSV ({detail})", path=name, row=row)
 
 
-def _check_text(data: bytes, name: str, partial: bool = False, first_row: int = 1) -> None:
+def _check_text(
+    data: bytes | bytearray, name: str, partial: bool = False, first_row: int = 1
+) -> None:
     """UTF-8 text (a byte-order mark is fine); UTF-16 and binary data are refused.
 
     `partial`: the data may end inside a character; `first_row`: the row its first line is.
     """
-    if first_row == 1 and not data.strip():
+    if first_row == 1 and (not data or data.isspace()):
         raise HotspotDataError("the file is empty", path=name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise HotspotDataError("is UTF-16 text; re-save it as 'CSV UTF-8'", path=name)
@@ -264,15 +266,19 @@ def _check_header(head: bytes, name: str) -> list[str]:
     return header
 
 
-def _parse(data: bytes, header: list[str], name: str, offset: int) -> pa.Table:
-    """Parse lines of the file (no header) into the needed and present optional columns."""
+def _parse(
+    data: bytes | bytearray, header: list[str], name: str, offset: int, typed: bool
+) -> pa.Table:
+    """Parse lines of the file (no header) into the needed and present optional columns:
+    `typed`, numbers and times as such (fast, all or nothing), else every value as text."""
     wanted = PING_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in header]
+    number = pa.float64() if typed else pa.string()
     types = {
         "officer_id": _CODES,
-        "timestamp": pa.string(),
-        "longitude": pa.string(),
-        "latitude": pa.string(),
-        "accuracy_m": pa.string(),
+        "timestamp": pa.timestamp("ms", tz="UTC") if typed else pa.string(),
+        "longitude": number,
+        "latitude": number,
+        "accuracy_m": number,
         "unit": _CODES,
         "role": _CODES,
     }
@@ -297,7 +303,7 @@ def _parse(data: bytes, header: list[str], name: str, offset: int) -> pa.Table:
         raise error from exc
 
 
-def _line_of_wrong_width(data: bytes, width: int) -> int | None:
+def _line_of_wrong_width(data: bytes | bytearray, width: int) -> int | None:
     """The first line (0-based) whose number of fields is not the header's (slow path)."""
     text = data.decode("utf-8", errors="replace")
     for number, line in enumerate(text.split("\n")):
@@ -331,11 +337,9 @@ def _check_block(batch: pa.RecordBatch, officers: Officers, name: str, offset: i
         "officer_id",
         lambda i: "officer_id is empty" if not id_values[id_codes[i]] else "officer_id is too long",
     )
-    lon_text = pc.utf8_trim_whitespace(columns["longitude"])
-    lat_text = pc.utf8_trim_whitespace(columns["latitude"])
-    no_fix = pc.and_(pc.equal(lon_text, ""), pc.equal(lat_text, "")).to_numpy(zero_copy_only=False)
-    lon = _numbers(lon_text, "longitude", refuse)
-    lat = _numbers(lat_text, "latitude", refuse)
+    lon = _numbers(columns["longitude"], "longitude", refuse)
+    lat = _numbers(columns["latitude"], "latitude", refuse)
+    no_fix = np.isnan(lon) & np.isnan(lat)
     for values, column, limit in ((lon, "longitude", 180.0), (lat, "latitude", 90.0)):
         refuse(
             np.isnan(values) & ~no_fix,
@@ -349,10 +353,13 @@ def _check_block(batch: pa.RecordBatch, officers: Officers, name: str, offset: i
                 f"{values[i]} is outside the {column} range (±{limit:.0f} degrees)"
             ),
         )
-    seconds, ambiguous = _utc_seconds(pc.utf8_trim_whitespace(columns["timestamp"]), refuse)
+    if pa.types.is_timestamp(columns["timestamp"].type):
+        seconds, ambiguous = _to_seconds(columns["timestamp"]), np.zeros(batch.num_rows, bool)
+    else:
+        seconds, ambiguous = _utc_seconds(pc.utf8_trim_whitespace(columns["timestamp"]), refuse)
     accuracy = np.full(batch.num_rows, np.nan)
     if "accuracy_m" in columns:
-        accuracy = _numbers(pc.utf8_trim_whitespace(columns["accuracy_m"]), "accuracy_m", refuse)
+        accuracy = _numbers(columns["accuracy_m"], "accuracy_m", refuse)
         refuse(
             ~np.isnan(accuracy) & ~((accuracy >= 0) & (accuracy < 1e6)),
             "accuracy_m",
@@ -382,8 +389,11 @@ def _check_block(batch: pa.RecordBatch, officers: Officers, name: str, offset: i
     )
 
 
-def _numbers(text: pa.Array, column: str, refuse) -> np.ndarray:
+def _numbers(values: pa.Array, column: str, refuse) -> np.ndarray:
     """Decimal numbers (empty → NaN); anything else is refused, naming its row."""
+    if pa.types.is_floating(values.type):
+        return values.to_numpy(zero_copy_only=False).astype(float, copy=False)
+    text = pc.utf8_trim_whitespace(values)
     empty = pc.equal(text, "").to_numpy(zero_copy_only=False)
     filled = pc.if_else(pc.equal(text, ""), "nan", text)
     try:
