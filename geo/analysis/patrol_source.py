@@ -44,7 +44,8 @@ def gps_patrols(result: VisitResult, log: pd.DataFrame) -> pd.DataFrame:
     outcomes = log.assign(hours=0.0, is_visit=False)
     for column in outcomes.columns:
         if column not in gps.columns:
-            filler = "" if outcomes[column].dtype == object else 0
+            kind = outcomes[column].dtype
+            filler = "" if kind.kind == "O" else (np.nan if kind.kind == "f" else 0)
             gps[column] = pd.Series(filler, index=gps.index, dtype=outcomes[column].dtype)
     frame = pd.concat([gps[outcomes.columns], outcomes], ignore_index=True)
     return frame.astype({"is_visit": bool, "month": np.int32})

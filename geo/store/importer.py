@@ -45,7 +45,7 @@ import pyproj
 from geo.errors import HotspotDataError
 from geo.io.crimes import STREET_FILE, street_files_in
 from geo.io.hotspots import read_hotspots, read_hotspots_checked
-from geo.io.patrols import read_patrols
+from geo.io.patrols import log_problems, read_patrols
 from geo.io.safezip import MAX_EXPANDED_BYTES, MAX_MEMBERS, SafeZip, open_zip
 from geo.store.crime_months import (
     CRIME_FOLDER,
@@ -234,6 +234,10 @@ def check(
         result = _collect(staged, lambda: check_patrols(patrols, ids, max_bytes), patrols.name)
         if result is not None:
             staged.patrols = result
+            staged.findings.extend(
+                Finding("warning", patrols.name, detail, row=rows[0])
+                for detail, rows in log_problems(result.frame)[["detail", "rows"]].values
+            )
     if pings:
         _check_pings(staged, folder, pings, say, max_bytes)
     if staged.empty and not staged.errors:

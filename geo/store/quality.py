@@ -17,7 +17,7 @@ report can be shown on any screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -28,11 +28,17 @@ import shapely
 from geo.analysis.figures import sum_in_period
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.io.crimes import read_crimes
+from geo.io.patrols import empty_patrols, log_problems
 from geo.period import Period
 from geo.store.crime_months import CRIME_FOLDER, duplicate_crime_months
 from geo.store.dataset import Dataset
 
 FAR_M = 1000
+PATROL_PROBLEMS = {
+    "entered twice": "Patrol log visits entered twice (both count until one is removed)",
+    "one officer's visits overlap": "One officer's patrol visits overlapping in time",
+    "time in the repeated hour": "Patrol times in the hour repeated when the clocks go back",
+}
 """Crime rows farther than this from every hotspot are counted as outside their surroundings."""
 MIN_OVERLAP_M2 = 1.0
 
@@ -53,6 +59,10 @@ class QualityReport:
     quiet_hotspots: pd.DataFrame
     overlaps: pd.DataFrame
     patrols_outside: pd.DataFrame
+    patrol_problems: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["problem", "rows", "detail"])
+    )
+    """Patrol log rows entered twice, one officer's overlapping visits, repeated-hour times."""
 
     def summary(self) -> pd.DataFrame:
         """One row per check: check, count, detail."""
@@ -96,6 +106,9 @@ class QualityReport:
                 _listed(list(self.patrols_outside["hotspot_id"])),
             ),
         ]
+        for problem, label in PATROL_PROBLEMS.items():
+            found = self.patrol_problems[self.patrol_problems["problem"] == problem]
+            rows.append((label, len(found), "; ".join(found["detail"].head(3))))
         return pd.DataFrame(rows, columns=["check", "count", "detail"])
 
 
@@ -128,6 +141,9 @@ def quality_report(
         quiet_hotspots=quiet_hotspots(dataset, period),
         overlaps=overlapping_hotspots(dataset.hotspots),
         patrols_outside=patrols_outside_dates(dataset.hotspots, dataset.patrols),
+        patrol_problems=log_problems(
+            dataset.patrol_log if dataset.patrol_log is not None else empty_patrols()
+        ),
     )
 
 
