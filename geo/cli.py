@@ -53,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_dosage(verbs)
 
+    monthly = verbs.add_parser("return", help="write the monthly return (CSV or Excel)")
+    monthly.add_argument(
+        "--data", type=Path, help="dataset folder (default: HOTSPOT_DATA, else data/sample)"
+    )
+    monthly.add_argument("--month", required=True, help="the month, YYYY-MM")
+    monthly.add_argument("--out", required=True, type=Path, help="file to write (.csv or .xlsx)")
+
     bench = verbs.add_parser("bench", help="time the pipeline on generated data, print a table")
     bench.add_argument("--quick", action="store_true", help="small sizes: a run of a minute")
     bench.add_argument("--work", type=Path, help="folder for the generated data (default: temp)")
@@ -178,6 +185,21 @@ def run_dosage(args: argparse.Namespace) -> None:
         table.to_csv(sys.stdout, index=False, float_format="%.2f", lineterminator="\n")
 
 
+def run_return(args: argparse.Namespace) -> None:
+    """Write the monthly return of a dataset folder as CSV or Excel."""
+    from geo.analysis.monthly_return import monthly_return
+    from geo.period import parse_month
+    from geo.store.dataset import data_folder, load_dataset
+    from geo.view.return_file import SUFFIXES, write_return
+
+    month = parse_month(args.month)
+    if args.out.suffix.lower() not in SUFFIXES:
+        raise HotspotDataError("give a file name ending in .csv or .xlsx", path=args.out)
+    dataset = load_dataset(args.data or data_folder())
+    write_return(monthly_return(dataset, month), args.out)
+    print(f"monthly return for {month} written to {args.out}", file=sys.stderr)
+
+
 def run_briefing(args: argparse.Namespace) -> None:
     """Write the briefing of a dataset folder as PDF or PNG."""
     from geo.period import Period
@@ -226,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sample": run_sample,
         "bench": run_bench,
         "dosage": run_dosage,
+        "return": run_return,
     }
     try:
         handlers[args.verb](args)

@@ -16,6 +16,9 @@ from geo.analysis.gps_dosage import with_months
 from geo.analysis.visits import VisitResult
 from geo.io.pings import LOCAL_TZ
 
+ROLE_TYPES = np.array(["", "uniformed", "uniformed", "partner", "plain clothes"], dtype=object)
+"""Patrol type of a GPS visit by role code (geo.io.pings.ROLES): police officers and PCSOs are
+uniformed, wardens partners; no role given, no type."""
 GPS = "GPS pings"
 LOG = "patrol log"
 NONE = "none"
@@ -39,6 +42,7 @@ def gps_patrols(result: VisitResult, log: pd.DataFrame) -> pd.DataFrame:
             "hours": visits["minutes"].to_numpy() / 60.0,
             "month": visits["month"].to_numpy(dtype=np.int32),
             "is_visit": True,
+            "patrol_type": ROLE_TYPES[visits["role"].to_numpy()],
         }
     )
     outcomes = log.assign(hours=0.0, is_visit=False)
