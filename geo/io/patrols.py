@@ -220,7 +220,7 @@ def _parse_times(values: pd.Series, path: Path, column: str) -> tuple[pd.Series,
         parsed.isna(), path, column,
         lambda i: f"'{values.iloc[i]}' is not an ISO 8601 date and time (e.g. 2025-03-01T18:30)",
     )  # fmt: skip
-    has_zone = np.array([stamp.tzinfo is not None for stamp in parsed])
+    has_zone = np.array([stamp.tzinfo is not None for stamp in parsed], dtype=bool)
     instants = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
     if has_zone.any():
         instants[has_zone] = pd.to_datetime(
@@ -273,7 +273,7 @@ def _parse_counts(
     `blank` given, an empty cell is that value (missing), not an error."""
     text = values.str.strip()
     numbers = pd.to_numeric(text, errors="coerce").astype(float)
-    empty = (text == "") if blank is not None else pd.Series(False, index=values.index)
+    empty = (text == "") if blank is not None else pd.Series(False, index=values.index, dtype=bool)
     finite = np.isfinite(numbers) & (numbers.abs() <= MAX_COUNT)
     _refuse_first(
         ~empty & (~finite | (numbers != numbers.round())), path, column,
