@@ -175,3 +175,29 @@ def test_pages_say_the_source_and_show_no_officer(tmp_path, folder, monkeypatch)
     for officer in ("PC 123", "PC 456", *pseudonymise(["PC 123", "PC 456"], key)):
         assert officer not in text
     assert not {"officer", "officer_id"} & set(shown.columns)
+
+
+def test_counting_pings_are_cached_per_file(tmp_path, folder, monkeypatch):
+    import geo.analysis.visits as visits_module
+    from geo.store.dataset import dataset_version
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    import_files(folder, "pings", [_ping_file(tmp_path / "in" / "october.csv")])
+    version = dataset_version(folder)
+    first = load_dataset(folder)
+    assert list((folder / ".cache" / "pings").rglob("*.parquet"))
+    assert dataset_version(folder) == version
+
+    def no_reading(*_args, **_kwargs):
+        raise AssertionError("the ping file was read again")
+
+    monkeypatch.setattr(visits_module, "read_pings", no_reading)
+    second = load_dataset(folder)
+    assert second.gps.visits.equals(first.gps.visits)
+    assert second.gps.stats == first.gps.stats
+    # other hotspots: the cache no longer fits, and the file is read again
+    moved = hotspots(["A", "B"]).to_crs("EPSG:4326")
+    moved["geometry"] = moved.translate(0.001, 0)
+    moved.to_file(folder / "hotspots.geojson", driver="GeoJSON")
+    with pytest.raises(AssertionError, match="read again"):
+        load_dataset(folder)

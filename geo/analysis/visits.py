@@ -19,10 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
@@ -253,6 +255,10 @@ class CountingPings:
     role: np.ndarray
     seconds: np.ndarray
 
+    def recoded(self, officer: np.ndarray) -> CountingPings:
+        """The same pings with officer codes replaced (codes shared across files)."""
+        return CountingPings(self.hotspot, officer.astype(np.int32), self.role, self.seconds)
+
     @classmethod
     def join(cls, parts: list[CountingPings]) -> CountingPings:
         if not parts:
@@ -291,21 +297,61 @@ def visits_from_files(
     hotspots: gpd.GeoDataFrame,
     rules: VisitRules | None = None,
     labels: dict[Path, str] | None = None,
+    cache: FileCache | None = None,
 ) -> VisitResult:
-    """Read every ping file (one at a time) and build the visits to each hotspot."""
+    """Read every ping file (one at a time) and build the visits to each hotspot.
+
+    `cache`, when given, keeps each file's counting pings (see geo.store.ping_cache), so a file
+    is read again only when it, the hotspots or the rules change.
+    """
     rules = rules or VisitRules()
     index = HotspotIndex.build(hotspots, rules.tolerance_m)
     officers = Officers()
     stats = PingStats()
     parts: list[CountingPings] = []
     for path in ping_files_in(paths):
-        stats.files += 1
         label = (labels or {}).get(path)
-        for block in read_pings(path, officers, label=label):
-            stats.add(block)
-            parts.append(counting_pings(block, index, rules))
+        found = cache.get(path) if cache is not None else None
+        if found is None:
+            found = file_counting_pings(path, index, rules, label)
+            if cache is not None:
+                cache.put(path, found)
+        part, names, file_stats = found
+        parts.append(part.recoded(officers.encode(names)))
+        stats.merge(file_stats)
     visits = build_visits(CountingPings.join(parts), rules)
     return VisitResult(visits, stats, rules, index.ids)
+
+
+FileCounting = tuple["CountingPings", pa.DictionaryArray, PingStats]
+"""One file's counting pings (officer as codes into the names), the officer names, its stats."""
+
+
+class FileCache(Protocol):
+    """Somewhere to keep each file's counting pings between loads."""
+
+    def get(self, path: Path) -> FileCounting | None: ...
+
+    def put(self, path: Path, found: FileCounting) -> None: ...
+
+
+def file_counting_pings(
+    path: Path, index: HotspotIndex, rules: VisitRules, label: str | None = None
+) -> FileCounting:
+    """The counting pings of one file, with its officers' ids and what reading found."""
+    officers = Officers()
+    stats = PingStats(files=1)
+    parts = []
+    for block in read_pings(path, officers, label=label):
+        stats.add(block)
+        parts.append(counting_pings(block, index, rules))
+    joined = CountingPings.join(parts)
+    names = pa.array(list(officers.codes), pa.string())
+    return (
+        joined,
+        pa.DictionaryArray.from_arrays(pa.array(joined.officer, pa.int32()), names),
+        stats,
+    )
 
 
 def build_visits(pings: CountingPings, rules: VisitRules) -> pd.DataFrame:

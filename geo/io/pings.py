@@ -102,6 +102,13 @@ class PingStats:
     ambiguous: int = 0
     files: int = 0
 
+    def merge(self, other: PingStats) -> None:
+        """Add another reading's counts (another file) to these."""
+        self.rows += other.rows
+        self.no_fix += other.no_fix
+        self.ambiguous += other.ambiguous
+        self.files += other.files
+
     def add(self, block: PingBlock) -> None:
         self.rows += len(block) + block.no_fix
         self.no_fix += block.no_fix

@@ -26,13 +26,14 @@ from geo.analysis.patrol_source import (
     source_label,
     source_sentence,
 )
-from geo.analysis.visits import VisitResult, visits_from_files
+from geo.analysis.visits import VisitResult, VisitRules, visits_from_files
 from geo.errors import HotspotDataError
 from geo.io.crime_cache import read_crimes_cached
 from geo.io.crimes import street_files_in
 from geo.io.hotspots import read_hotspots
 from geo.io.patrols import empty_patrols, read_patrols
 from geo.period import Period
+from geo.store.ping_cache import PingCache
 from geo.store.pings_store import stored_ping_files
 
 DEFAULT_FOLDER = Path("data/sample")
@@ -148,7 +149,11 @@ def load_dataset(folder: Path) -> Dataset:
         else empty_patrols()
     )
     ping_files = stored_ping_files(folder)
-    gps = visits_from_files(ping_files, hotspots) if ping_files else None
+    gps = None
+    if ping_files:
+        rules = VisitRules()
+        cache = PingCache(folder, hotspots, rules)
+        gps = visits_from_files(ping_files, hotspots, rules, cache=cache)
     patrols = gps_patrols(gps, log) if gps is not None else log_patrols(log)
     crimes = read_crimes_cached(folder, _crime_paths(folder))
     control_file = folder / CONTROL_FILE
