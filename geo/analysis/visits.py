@@ -305,7 +305,7 @@ def visits_from_files(
     is read again only when it, the hotspots or the rules change.
     """
     rules = rules or VisitRules()
-    index = HotspotIndex.build(hotspots, rules.tolerance_m)
+    index: HotspotIndex | None = None  # built at the first file not in the cache
     officers = Officers()
     stats = PingStats()
     parts: list[CountingPings] = []
@@ -313,6 +313,7 @@ def visits_from_files(
         label = (labels or {}).get(path)
         found = cache.get(path) if cache is not None else None
         if found is None:
+            index = index or HotspotIndex.build(hotspots, rules.tolerance_m)
             found = file_counting_pings(path, index, rules, label)
             if cache is not None:
                 cache.put(path, found)
@@ -320,7 +321,7 @@ def visits_from_files(
         parts.append(part.recoded(officers.encode(names)))
         stats.merge(file_stats)
     visits = build_visits(CountingPings.join(parts), rules)
-    return VisitResult(visits, stats, rules, index.ids)
+    return VisitResult(visits, stats, rules, hotspots["hotspot_id"].to_numpy(dtype=object))
 
 
 FileCounting = tuple["CountingPings", pa.DictionaryArray, PingStats]
