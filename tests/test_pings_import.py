@@ -201,3 +201,17 @@ def test_counting_pings_are_cached_per_file(tmp_path, folder, monkeypatch):
     moved.to_file(folder / "hotspots.geojson", driver="GeoJSON")
     with pytest.raises(AssertionError, match="read again"):
         load_dataset(folder)
+
+
+def test_the_quality_report_counts_pings_without_a_fix(tmp_path, folder, monkeypatch):
+    from geo.store.quality import quality_report
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    rows = stay("PC 1", at(0), every("2025-10-06T10:00:00Z", "2025-10-06T10:05:00Z"))
+    rows += [
+        {"officer_id": "PC 1", "timestamp": "2025-10-06T10:06:00Z", "longitude": "", "latitude": ""}
+    ]
+    import_files(folder, "pings", [write_pings(tmp_path / "in" / "p.csv", rows)])
+    summary = quality_report(load_dataset(folder)).summary().set_index("check")
+    assert summary.loc["GPS ping files", "count"] == 1
+    assert summary.loc["GPS pings without a position (no fix), skipped", "count"] == 1

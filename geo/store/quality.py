@@ -29,6 +29,7 @@ from geo.analysis.figures import sum_in_period
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.io.crimes import read_crimes
 from geo.io.patrols import empty_patrols, log_problems
+from geo.io.pings import PingStats
 from geo.period import Period
 from geo.store.crime_months import CRIME_FOLDER, duplicate_crime_months
 from geo.store.dataset import Dataset
@@ -63,6 +64,8 @@ class QualityReport:
         default_factory=lambda: pd.DataFrame(columns=["problem", "rows", "detail"])
     )
     """Patrol log rows entered twice, one officer's overlapping visits, repeated-hour times."""
+    ping_stats: PingStats | None = None
+    """What reading the GPS pings counted (None without pings)."""
 
     def summary(self) -> pd.DataFrame:
         """One row per check: check, count, detail."""
@@ -106,6 +109,23 @@ class QualityReport:
                 _listed(list(self.patrols_outside["hotspot_id"])),
             ),
         ]
+        if self.ping_stats is not None:
+            pings = self.ping_stats
+            rows.append(
+                (
+                    "GPS ping files",
+                    pings.files,
+                    f"{pings.rows:,} pings; patrol hours come from them",
+                )
+            )
+            rows.append(
+                ("GPS pings without a position (no fix), skipped", pings.no_fix,
+                 f"{_share(pings.no_fix, pings.rows)} of {pings.rows:,} pings")
+            )  # fmt: skip
+            rows.append(
+                ("GPS ping times in the repeated autumn hour, without an offset", pings.ambiguous,
+                 "read as the first occurrence (BST)" if pings.ambiguous else "")
+            )  # fmt: skip
         for problem, label in PATROL_PROBLEMS.items():
             found = self.patrol_problems[self.patrol_problems["problem"] == problem]
             rows.append((label, len(found), "; ".join(found["detail"].head(3))))
@@ -141,6 +161,7 @@ def quality_report(
         quiet_hotspots=quiet_hotspots(dataset, period),
         overlaps=overlapping_hotspots(dataset.hotspots),
         patrols_outside=patrols_outside_dates(dataset.hotspots, dataset.patrols),
+        ping_stats=dataset.gps.stats if dataset.gps is not None else None,
         patrol_problems=log_problems(
             dataset.patrol_log if dataset.patrol_log is not None else empty_patrols()
         ),
