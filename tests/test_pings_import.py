@@ -215,3 +215,23 @@ def test_the_quality_report_counts_pings_without_a_fix(tmp_path, folder, monkeyp
     summary = quality_report(load_dataset(folder)).summary().set_index("check")
     assert summary.loc["GPS ping files", "count"] == 1
     assert summary.loc["GPS pings without a position (no fix), skipped", "count"] == 1
+
+
+def test_the_app_rules_come_from_the_environment(tmp_path, folder, monkeypatch):
+    from geo.store.dataset import visit_rules
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    import_files(folder, "pings", [_ping_file(tmp_path / "in" / "october.csv")])
+    period = Period.parse(OCTOBER)
+    monkeypatch.setenv("HOTSPOT_PING_MIN_VISIT_MIN", "0.5")
+    assert visit_rules().min_visit_min == 0.5
+    dataset = load_dataset(folder)
+    table = hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, period)
+    assert table.set_index("hotspot_id").loc["B", "visits"] == 1  # the 1-minute stop counts now
+    assert "under 0.5 minutes" in dataset.patrol_source_sentence
+    monkeypatch.setenv("HOTSPOT_PING_MAX_GAP_MIN", "soon")
+    with pytest.raises(HotspotDataError, match="HOTSPOT_PING_MAX_GAP_MIN"):
+        visit_rules()
+    monkeypatch.setenv("HOTSPOT_PING_MAX_GAP_MIN", "-1")
+    with pytest.raises(HotspotDataError, match="HOTSPOT_PING_MAX_GAP_MIN"):
+        visit_rules()

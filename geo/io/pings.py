@@ -185,16 +185,6 @@ def read_pings(
             yield block
 
 
-def read_ping_data(data: bytes, officers: Officers, label: str) -> list[PingBlock]:
-    """`read_pings` on bytes already in memory (an upload)."""
-    _check_text(data, label)
-    header = _check_header(data[: 1 << 16], label)
-    body = data[data.find(b"\n") + 1 :] if b"\n" in data else b""
-    if not body.strip():
-        return []
-    return [_check_block(_parsed(body, header, label, 0), officers, label, 0)]
-
-
 def _parsed(data: bytes | bytearray, header: list[str], name: str, offset: int) -> pa.RecordBatch:
     """Lines of the file as one batch: numbers and UTC times parsed by pyarrow where every value
     is clean; otherwise as text, so the checks can name the first bad value."""

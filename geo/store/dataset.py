@@ -151,7 +151,7 @@ def load_dataset(folder: Path) -> Dataset:
     ping_files = stored_ping_files(folder)
     gps = None
     if ping_files:
-        rules = VisitRules()
+        rules = visit_rules()
         cache = PingCache(folder, hotspots, rules)
         gps = visits_from_files(ping_files, hotspots, rules, cache=cache)
     patrols = gps_patrols(gps, log) if gps is not None else log_patrols(log)
@@ -169,6 +169,32 @@ def load_dataset(folder: Path) -> Dataset:
         patrol_log=log,
         gps=gps,
     )
+
+
+RULE_SETTINGS = {
+    "tolerance_m": "HOTSPOT_PING_TOLERANCE_M",
+    "max_accuracy_m": "HOTSPOT_PING_MAX_ACCURACY_M",
+    "max_gap_min": "HOTSPOT_PING_MAX_GAP_MIN",
+    "min_visit_min": "HOTSPOT_PING_MIN_VISIT_MIN",
+}
+"""The environment variables that change the app's GPS visit rules (geo.analysis.visits)."""
+
+
+def visit_rules() -> VisitRules:
+    """The GPS visit rules: the defaults, each changed by its variable in RULE_SETTINGS."""
+    values = {}
+    for name, variable in RULE_SETTINGS.items():
+        text = os.environ.get(variable, "").strip()
+        if text:
+            try:
+                values[name] = float(text)
+            except ValueError:
+                raise HotspotDataError(f"{variable} is '{text[:40]}'; give a number") from None
+    try:
+        return VisitRules(**values)
+    except HotspotDataError as exc:
+        variable = next((RULE_SETTINGS[n] for n in values if n in exc.problem), "")
+        raise HotspotDataError(f"{variable}: {exc.problem}" if variable else exc.problem) from exc
 
 
 def ring_width() -> int:
