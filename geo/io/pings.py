@@ -1,9 +1,10 @@
 """Read GPS ping files: `officer_id,timestamp,longitude,latitude[,accuracy_m,unit,role]`.
 
 A force's radios and body-worn devices report where each officer is every few seconds to minutes:
-tens of millions of rows a month. Files are read one at a time (large ones in blocks) with
-pyarrow, so memory stays bounded whatever the number of files; each block is checked and handed
-on as numbers (officer code, UTC seconds, longitude, latitude, accuracy, role code).
+tens of millions of rows a month. Files are read one at a time, in pieces of about 64 MB parsed
+by pyarrow, so memory stays bounded whatever the number and size of the files; each piece is
+checked and handed on as numbers (officer code, UTC seconds, longitude, latitude, accuracy, role
+code).
 
 - `timestamp`: ISO 8601 with an offset (`2025-10-26T01:30:00+01:00`, `…Z`), or local time in
   Europe/London without one. A local time in the hour repeated when clocks go back is read as its
