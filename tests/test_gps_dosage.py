@@ -218,26 +218,18 @@ def test_the_fast_test_agrees_with_exact_distances_in_grid_metres():
     assert len({p for p, _h in expected if (distance[p] <= 20).sum() == 2}) > 100  # overlaps
 
 
-def test_visits_are_ordered_alike_when_the_packed_key_does_not_fit():
-    from geo.analysis.visits import CountingPings, build_visits
+def test_the_packed_sort_orders_as_a_three_key_sort():
+    from geo.analysis.visits import CountingPings, _visit_order
 
     rng = np.random.default_rng(3)
     n = 5_000
-    seconds = rng.integers(0, 3_000, n).astype(np.int64)
-    pings = CountingPings(
-        hotspot=rng.integers(0, 3, n).astype(np.int32),
-        officer=rng.integers(0, 4, n).astype(np.int32),
-        role=np.zeros(n, np.int8),
-        seconds=seconds,
-    )
-    far = CountingPings(pings.hotspot, pings.officer, pings.role, seconds + (seconds % 2) * 2**60)
-    small = build_visits(pings, VisitRules())
-    assert len(small) > 10
-    assert build_visits(far, VisitRules())["pings"].sum() == n
-    near = build_visits(
-        CountingPings(pings.hotspot, pings.officer, pings.role, seconds + 2**40), VisitRules()
-    )
-    assert (
-        near[["hotspot", "officer", "pings"]].to_numpy()
-        == small[["hotspot", "officer", "pings"]].to_numpy()
-    ).all()
+    for span in (3_000, 2**61):  # fits the packed key; does not (the three-key sort is used)
+        seconds = rng.integers(0, span, n, dtype=np.int64)
+        pings = CountingPings(
+            hotspot=rng.integers(0, 3, n).astype(np.int32),
+            officer=rng.integers(0, 4, n).astype(np.int32),
+            role=np.zeros(n, np.int8),
+            seconds=seconds,
+        )
+        expected = np.lexsort((pings.seconds, pings.officer, pings.hotspot))
+        assert np.array_equal(_visit_order(pings), expected)
