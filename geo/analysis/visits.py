@@ -12,7 +12,7 @@ The rules (`VisitRules`, defaults below, each configurable):
 Pings are tested file by file (and block by block), keeping only the counting ones, so memory
 follows the pings that count, not all pings. The test is done in degrees against outlines grown
 by the tolerance in grid metres (see `HotspotIndex`): it agrees with the exact grid-metre
-distance except within a few millimetres of the 20 m line, and needs no projection of each ping.
+distance except within a centimetre of the 20 m line, and needs no projection of each ping.
 """
 
 from __future__ import annotations
@@ -47,11 +47,11 @@ _COARSE_CELL_DEG = 0.004
 """Coarse prefilter cell (about 270 m by 440 m in Britain), unless the hotspots span too far."""
 _FINE = 8
 """Each coarse cell touched by a hotspot is cut into 8 × 8 fine cells (about 35 m by 55 m)."""
-_SEGMENT_M = 2.0
+_SEGMENT_M = 50.0
 """Grown outlines get a vertex at least every this many metres before going to degrees, so their
-straight edges in grid metres stay straight to well under a centimetre in degrees."""
-_QUAD_SEGS = 64
-"""Arc segments per quarter circle of the grown outline's round corners (within 2 mm at 20 m)."""
+straight edges in grid metres stay straight in degrees (to far under a millimetre)."""
+_QUAD_SEGS = 32
+"""Arc segments per quarter circle of the grown outline's round corners (within 6 mm at 20 m)."""
 
 
 @dataclass(frozen=True)
@@ -167,10 +167,11 @@ class HotspotIndex:
         self.coarse = np.zeros(
             (int((x1 - x0) / cell) + 1, int((y1 - y0) / cell) + 1), dtype=np.int32
         )
-        blocks = np.unique(np.c_[fx // _FINE, fy // _FINE], axis=0)
-        self.coarse[blocks[:, 0], blocks[:, 1]] = np.arange(1, len(blocks) + 1)
+        bx, by = fx // _FINE, fy // _FINE
+        blocks = np.unique(bx * self.coarse.shape[1] + by)
+        self.coarse.ravel()[blocks] = np.arange(1, len(blocks) + 1)
         self.fine = np.zeros((len(blocks) + 1, _FINE, _FINE), dtype=np.int32)
-        where = (self.coarse[fx // _FINE, fy // _FINE], fx % _FINE, fy % _FINE)
+        where = (self.coarse[bx, by], fx % _FINE, fy % _FINE)
         flat = np.ravel_multi_index(where, self.fine.shape)
         order = np.argsort(flat, kind="stable")
         flat, code, owner, inside = flat[order], code[order], owner[order], inside[order]

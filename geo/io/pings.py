@@ -28,8 +28,10 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -158,9 +160,8 @@ def read_pings(
 ) -> Iterator[PingBlock]:
     """Checked blocks of one ping file; a bad value raises, naming the file, row and column.
 
-    The file is read in pieces of about `block_bytes`, cut at line ends (a ping file has no line
-    breaks inside values), each parsed by pyarrow on every core: memory stays bounded however
-    large the file.
+    The file is read in pieces of about `block_bytes`, each parsed by pyarrow on every core while
+    the piece before it is checked: memory stays bounded however large the file.
     """
     path = Path(path)
     name = label or str(path)
@@ -172,18 +173,37 @@ def read_pings(
         header = _check_header(head, name)
         handle.seek(0)
         handle.readline()
-        offset = 0
+        pieces = _Pieces(handle, header, name, block_bytes)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # the next piece parses meanwhile
+            upcoming = pool.submit(pieces.next)
+            while (piece := upcoming.result()) is not None:
+                upcoming = pool.submit(pieces.next)
+                offset, batch = piece
+                yield _check_block(batch, officers, name, offset)
+
+
+class _Pieces:
+    """A ping file's lines in parsed pieces of about `block_bytes`, cut at line ends (a ping file
+    has no line breaks inside values), each with the offset of its first row."""
+
+    def __init__(self, handle: BinaryIO, header: list[str], name: str, block_bytes: int) -> None:
+        self.handle, self.header, self.name, self.block_bytes = handle, header, name, block_bytes
+        self.offset = 0
+
+    def next(self) -> tuple[int, pa.RecordBatch] | None:
+        """The next piece (row offset, parsed batch), or None at the end of the file."""
         while True:
-            data = bytearray(handle.read(block_bytes))
+            data = bytearray(self.handle.read(self.block_bytes))
             if not data:
-                return
-            data += handle.readline()  # up to the end of the line: no line is cut in two
-            if data.isspace():
-                continue
-            _check_text(data, name, first_row=offset + 2)
-            block = _check_block(_parsed(data, header, name, offset), officers, name, offset)
-            offset += block.rows_read
-            yield block
+                return None
+            data += self.handle.readline()  # up to the end of the line: no line is cut in two
+            if not data.isspace():
+                break
+        offset = self.offset
+        _check_text(data, self.name, first_row=offset + 2)
+        batch = _parsed(data, self.header, self.name, offset)
+        self.offset += batch.num_rows
+        return offset, batch
 
 
 def _parsed(data: bytes | bytearray, header: list[str], name: str, offset: int) -> pa.RecordBatch:
