@@ -193,7 +193,8 @@ class _Pieces:
     def next(self) -> tuple[int, pa.RecordBatch] | None:
         """The next piece (row offset, parsed batch), or None at the end of the file."""
         while True:
-            data = bytearray(self.handle.read(self.block_bytes))
+            data = bytearray(self.block_bytes)  # read straight into it: no second copy
+            del data[self.handle.readinto(data) or 0 :]
             if not data:
                 return None
             data += self.handle.readline()  # up to the end of the line: no line is cut in two
