@@ -131,6 +131,9 @@ def _add_dosage(verbs: argparse._SubParsersAction) -> None:
     )
     dosage.add_argument("--format", choices=["csv", "json"], default="csv")
     dosage.add_argument(
+        "--by-month", action="store_true", help="one row per hotspot and month of the period"
+    )
+    dosage.add_argument(
         "--tolerance-m",
         type=float,
         default=TOLERANCE_M,
@@ -160,7 +163,7 @@ def run_dosage(args: argparse.Namespace) -> None:
     """Print one row per hotspot of GPS dosage for the period; notes on what was skipped."""
     import numpy as np
 
-    from geo.analysis.gps_dosage import gps_dosage
+    from geo.analysis.gps_dosage import gps_dosage, gps_dosage_by_month
     from geo.analysis.visits import VisitRules, visits_from_files
     from geo.io.hotspots import read_hotspots
     from geo.period import Period
@@ -174,7 +177,7 @@ def run_dosage(args: argparse.Namespace) -> None:
     )
     hotspots = read_hotspots(args.hotspots)
     result = visits_from_files(args.pings, hotspots, rules)
-    table = gps_dosage(result, period)
+    table = (gps_dosage_by_month if args.by_month else gps_dosage)(result, period)
     for note in result.stats.notes():
         print(f"note: {note}", file=sys.stderr)
     if args.format == "json":

@@ -233,3 +233,18 @@ def test_the_packed_sort_orders_as_a_three_key_sort():
         )
         expected = np.lexsort((pings.seconds, pings.officer, pings.hotspot))
         assert np.array_equal(_visit_order(pings), expected)
+
+
+def test_by_month_splits_the_period_by_the_month_visits_start(tmp_path):
+    from geo.analysis.gps_dosage import gps_dosage_by_month
+
+    write_pings(tmp_path / "pings.csv", _october_rows())
+    result = visits_from_files([tmp_path], hotspots(IDS))
+    months = gps_dosage_by_month(result, Period.parse("2025-10:2025-11")).set_index(
+        ["hotspot_id", "month"]
+    )
+    assert months.loc[("D", "2025-10"), "officer_minutes"] == pytest.approx(12)
+    assert months.loc[("D", "2025-11"), "officer_minutes"] == pytest.approx(10)
+    assert months.loc[("D", "2025-11"), "visits_per_day"] == pytest.approx(1 / 30)
+    whole = gps_dosage(result, Period.parse("2025-10:2025-11")).set_index("hotspot_id")
+    assert (months.groupby(level=0)["visits"].sum() == whole["visits"]).all()

@@ -91,6 +91,17 @@ def gps_dosage(result: VisitResult, period: Period) -> pd.DataFrame:
     return table[GPS_DOSAGE_COLUMNS]
 
 
+def gps_dosage_by_month(result: VisitResult, period: Period) -> pd.DataFrame:
+    """`gps_dosage` for each month of the period: one row per hotspot and month (`month` first
+    after hotspot_id, as YYYY-MM)."""
+    tables = []
+    for month in period.months:
+        table = gps_dosage(result, Period(month, month))
+        table.insert(1, "month", str(month))
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
 def _presence_and_gaps(visits: pd.DataFrame, count: int) -> tuple[np.ndarray, np.ndarray]:
     """Per hotspot: minutes with at least one visit under way (the union of visits), and the
     longest gap in minutes between one block of overlapping visits and the next (NaN if none)."""
