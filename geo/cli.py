@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="check files and add them to a dataset folder (all or nothing)"
     )
     importing.add_argument("--data", required=True, type=Path, help="dataset folder to change")
-    importing.add_argument("kind", choices=["hotspots", "crimes", "patrols"])
+    importing.add_argument("kind", choices=["hotspots", "crimes", "patrols", "pings"])
     importing.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     screens = verbs.add_parser(
@@ -91,6 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
     screens.add_argument(
         "--data", type=Path, help="dataset folder (default: HOTSPOT_DATA, else data/sample)"
     )
+    _add_dosage(verbs)
+
+    monthly = verbs.add_parser("return", help="write the monthly return (CSV or Excel)")
+    monthly.add_argument(
+        "--data", type=Path, help="dataset folder (default: HOTSPOT_DATA, else data/sample)"
+    )
+    monthly.add_argument("--month", required=True, help="the month, YYYY-MM")
+    monthly.add_argument("--out", required=True, type=Path, help="file to write (.csv or .xlsx)")
 
     bench = verbs.add_parser("bench", help="time the pipeline on generated data, print a table")
     bench.add_argument("--quick", action="store_true", help="small sizes: a run of a minute")
@@ -233,6 +241,92 @@ def _evaluation_inputs(args: argparse.Namespace) -> tuple:
     return hotspots, count_crimes(crimes, hotspots), areas, patrols, anomalies
 
 
+def _add_dosage(verbs: argparse._SubParsersAction) -> None:
+    """`dosage`: GPS pings to per-hotspot patrol dosage (rules from geo.analysis.visits)."""
+    from geo.analysis.visits import MAX_ACCURACY_M, MAX_GAP_MIN, MIN_VISIT_MIN, TOLERANCE_M
+
+    dosage = verbs.add_parser("dosage", help="patrol dosage per hotspot from GPS pings")
+    dosage.add_argument("--hotspots", required=True, type=Path, help="hotspot polygon file")
+    dosage.add_argument(
+        "--pings", required=True, nargs="+", type=Path, help="ping CSVs or folders of them"
+    )
+    dosage.add_argument(
+        "--period", required=True, help="whole months START:END, e.g. 2025-01:2025-12"
+    )
+    dosage.add_argument("--format", choices=["csv", "json"], default="csv")
+    dosage.add_argument(
+        "--by-month", action="store_true", help="one row per hotspot and month of the period"
+    )
+    dosage.add_argument(
+        "--tolerance-m",
+        type=float,
+        default=TOLERANCE_M,
+        help=f"distance outside a hotspot's edge that still counts (default {TOLERANCE_M:g})",
+    )
+    dosage.add_argument(
+        "--max-gap-min",
+        type=float,
+        default=MAX_GAP_MIN,
+        help=f"longest gap between one officer's pings within one visit (default {MAX_GAP_MIN:g})",
+    )
+    dosage.add_argument(
+        "--min-visit-min",
+        type=float,
+        default=MIN_VISIT_MIN,
+        help=f"shorter visits are pass-throughs (default {MIN_VISIT_MIN:g})",
+    )
+    dosage.add_argument(
+        "--max-accuracy-m",
+        type=float,
+        default=MAX_ACCURACY_M,
+        help=f"pings with a worse stated accuracy are ignored (default {MAX_ACCURACY_M:g})",
+    )
+
+
+def run_dosage(args: argparse.Namespace) -> None:
+    """Print one row per hotspot of GPS dosage for the period; notes on what was skipped."""
+    import numpy as np
+
+    from geo.analysis.gps_dosage import gps_dosage, gps_dosage_by_month
+    from geo.analysis.visits import VisitRules, visits_from_files
+    from geo.io.hotspots import read_hotspots
+    from geo.period import Period
+
+    period = Period.parse(args.period)
+    rules = VisitRules(
+        tolerance_m=args.tolerance_m,
+        max_accuracy_m=args.max_accuracy_m,
+        max_gap_min=args.max_gap_min,
+        min_visit_min=args.min_visit_min,
+    )
+    hotspots = read_hotspots(args.hotspots)
+    result = visits_from_files(args.pings, hotspots, rules)
+    table = (gps_dosage_by_month if args.by_month else gps_dosage)(result, period)
+    for note in result.stats.notes():
+        print(f"note: {note}", file=sys.stderr)
+    if args.format == "json":
+        records = table.replace({np.nan: None}).to_dict(orient="records")
+        json.dump(records, sys.stdout, indent=1, default=_json_default)
+        sys.stdout.write("\n")
+    else:
+        table.to_csv(sys.stdout, index=False, float_format="%.2f", lineterminator="\n")
+
+
+def run_return(args: argparse.Namespace) -> None:
+    """Write the monthly return of a dataset folder as CSV or Excel."""
+    from geo.analysis.monthly_return import monthly_return
+    from geo.period import parse_month
+    from geo.store.dataset import data_folder, load_dataset
+    from geo.view.return_file import SUFFIXES, write_return
+
+    month = parse_month(args.month)
+    if args.out.suffix.lower() not in SUFFIXES:
+        raise HotspotDataError("give a file name ending in .csv or .xlsx", path=args.out)
+    dataset = load_dataset(args.data or data_folder())
+    write_return(monthly_return(dataset, month), args.out)
+    print(f"monthly return for {month} written to {args.out}", file=sys.stderr)
+
+
 def run_briefing(args: argparse.Namespace) -> None:
     """Write the briefing of a dataset folder as PDF or PNG."""
     from geo.period import Period
@@ -311,6 +405,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "screen-token": run_screen_token,
         "sample": run_sample,
         "bench": run_bench,
+        "dosage": run_dosage,
+        "return": run_return,
     }
     try:
         handlers[args.verb](args)

@@ -66,6 +66,16 @@ def briefing_file(
     return render(page, kind)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def monthly_return_file(folder: str, version: str, month: str) -> bytes:
+    """The monthly return as an Excel workbook, made once per dataset version and month."""
+    from geo.analysis.monthly_return import monthly_return
+    from geo.period import parse_month
+    from geo.view.return_file import return_xlsx
+
+    return return_xlsx(monthly_return(_load(folder, version), parse_month(month)))
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def evaluation_table_cached(
     folder: str, version: str, period: str, keep_flagged: bool = False

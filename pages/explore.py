@@ -24,6 +24,7 @@ from pages._common import (
     current_dataset,
     evaluation_for,
     keep_flagged_from_url,
+    monthly_return_file,
     period_problem,
     plain,
     sample_notice,
@@ -277,8 +278,18 @@ for column, kind, mime in (
         on_click="ignore",
         help="The wall-screen briefing for this town and period as a one-page file.",
     )
+st.download_button(
+    f"Monthly return for {period.end.strftime('%B %Y')} (Excel)",
+    lambda: monthly_return_file(folder_key[0], folder_key[1], str(period.end)),
+    file_name=f"monthly-return-{period.end}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+    help="Per hotspot and in total for the period's last month: patrol hours by type, visits, "
+    "outcomes, ASB and all crime against the same month last year.",
+)
 st.caption(
     f"{OGL_ATTRIBUTION} Crime counts: police.uk street-level data, snapped to anonymous map "
     "points. "
-    "A crime counts for a hotspot when its point is inside the polygon or on its edge."
+    "A crime counts for a hotspot when its point is inside the polygon or on its edge. "
+    + dataset.patrol_source_sentence
 )

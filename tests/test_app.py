@@ -88,3 +88,13 @@ def test_markdown_in_a_name_is_shown_as_written(monkeypatch, sample_dir, tmp_pat
     at = _app(monkeypatch, folder, hotspot=first["hotspot_id"])
     assert not at.exception
     assert any(r"\*Star\* \_street\_" in header.value for header in at.subheader)
+
+
+def test_page_says_where_patrol_hours_come_from_and_offers_the_monthly_return(
+    monkeypatch, sample_dir
+):
+    at = _app(monkeypatch, sample_dir)
+    assert not at.exception
+    assert any("the patrol log" in caption.value for caption in at.caption)
+    labels = [element.proto.label for element in at.get("download_button")]
+    assert any(label.startswith("Monthly return for ") for label in labels), labels

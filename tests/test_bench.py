@@ -27,6 +27,7 @@ from tools.bench import (
     summary_command,
     write_scripts,
 )
+from tools.bench_pings import PingSize
 from tools.police_uk import CRIME_TYPE_SHARES
 
 TINY = BenchSize(rows=20_000, months=24, hotspots=50)
@@ -97,13 +98,17 @@ def test_agreement_names_the_first_difference():
 
 
 def test_a_tiny_run_prints_the_table_with_every_comparison(tmp_path):
-    plan = Plan(TINY, BenchSize(30_000, 18, 60), repetitions=1, national_repetitions=1, app=False)
+    plan = Plan(
+        TINY, BenchSize(30_000, 18, 60), repetitions=1, national_repetitions=1, app=False,
+        pings=PingSize(20_000, 2, 12), ping_hotspots=30,
+    )  # fmt: skip
     out = io.StringIO()
     rows = run(work=tmp_path, out=out, plan=plan)
     table = out.getvalue()
     for words in ("naive script", "parse floor", "peak memory", "folium GeoJson",
                   "largest shift of a vertex", "shared edge", "held-out", "Parquet cache",
-                  "30,000 rows × 60 hotspots", "targets met"):  # fmt: skip
+                  "30,000 rows × 60 hotspots", "targets met", "geo dosage, 20,000 pings × 30 "
+                  "hotspots", "pyarrow parse"):  # fmt: skip
         assert words in table, words
     verdicts = {row.measure.strip(): row.met for row in rows}
     assert verdicts["largest shift of a vertex"] is True
@@ -119,3 +124,22 @@ def test_bench_is_a_verb_of_the_command_line():
 def test_the_bench_runs_processes_with_this_python(tiny, tmp_path):
     assert summary_command(tiny)[0] == sys.executable
     assert naive_command(tiny, write_scripts(tmp_path))[0] == sys.executable
+
+
+def test_generated_pings_read_and_some_fall_in_hotspots(tmp_path):
+    from geo.analysis.gps_dosage import gps_dosage
+    from geo.analysis.visits import visits_from_files
+    from geo.period import Period
+    from tools.bench import _hotspot_frame, _hotspot_shapes, _town_centres
+    from tools.bench_pings import write_pings
+
+    rng = np.random.default_rng(1)
+    towns = _town_centres(rng, 3)
+    shapes = _hotspot_shapes(rng, towns, 30)
+    size = PingSize(30_000, 2, 10)
+    folder = write_pings(tmp_path / "pings", size, shapes, towns, 2)
+    assert len(list(folder.glob("*.csv"))) == 2
+    result = visits_from_files([folder], _hotspot_frame(shapes, towns))
+    assert result.stats.rows == size.rows
+    table = gps_dosage(result, Period.parse(size.period))
+    assert table["visits"].sum() > 0 and (table["officer_minutes"] > 0).mean() > 0.3

@@ -139,3 +139,19 @@ def test_downloads_are_made_on_click(browser, server):
         page.get_by_role("button", name="Briefing (PDF)").click()
     assert Path(download.value.path()).read_bytes()[:4] == b"%PDF"
     page.close()
+
+
+def test_monthly_return_downloads_as_a_workbook(browser, server):
+    import io
+
+    import openpyxl
+
+    page, _, _ = _open(browser, f"{server}/?period=2025-10:2026-09")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Monthly return for September 2026 (Excel)").click()
+    data = Path(download.value.path()).read_bytes()
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[1][:2] == ["Month", "September 2026"]
+    assert any(r and r[1] == "All hotspots" for r in rows)
+    page.close()

@@ -51,6 +51,8 @@ from pyproj import Transformer
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.errors import HotspotDataError
 from tools.app_server import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, app_server
+from tools.bench_pings import DOSAGE_MEMORY, DOSAGE_RATIO, FULL_PINGS, PingSize, write_pings
+from tools.bench_pings import FLOOR_SCRIPT as PING_FLOOR_SCRIPT
 from tools.police_uk import (
     CRIME_TYPE_SHARES,
     crime_type_indices,
@@ -119,10 +121,15 @@ class Plan:
     app: bool = True
     judged: bool = False
     """Whether targets set for the full sizes are judged (size-free targets always are)."""
+    pings: PingSize = FULL_PINGS
+    ping_hotspots: int = 1_000
 
 
 FULL = Plan(BenchSize(1_000_000, 24, 1_000), BenchSize(10_000_000, 18, 5_000), 7, 2, judged=True)
-QUICK = Plan(BenchSize(100_000, 24, 200), BenchSize(400_000, 18, 500), 3, 1)
+QUICK = Plan(
+    BenchSize(100_000, 24, 200), BenchSize(400_000, 18, 500), 3, 1, pings=PingSize(500_000, 2, 60),
+    ping_hotspots=200,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -921,9 +928,52 @@ def _measure_all(plan: Plan, work: Path) -> list[Row]:
     rows.extend(national_rows(plan.national, time_summary(
         national, scripts, plan.national_repetitions, naive=False)))  # fmt: skip
     shutil.rmtree(national.folder, ignore_errors=True)
+    rows.extend(_ping_measures(plan, work / "pings"))
     if plan.app:
         rows.extend(_app_measures(work / "sample", plan.repetitions))
     return rows
+
+
+def _ping_measures(plan: Plan, folder: Path) -> list[Row]:
+    """`geo dosage` on generated pings beside a pyarrow parse of the same files."""
+    size, count = plan.pings, plan.ping_hotspots
+    _say(f"generating {size.label(count)} in {size.months} monthly files")
+    rng = np.random.default_rng(TIMED_SEED + 2)
+    towns = _town_centres(rng, max(3, count // 20))
+    shapes = _hotspot_shapes(rng, towns, count)
+    folder.mkdir(parents=True, exist_ok=True)
+    hotspot_file = folder / "hotspots.geojson"
+    _hotspot_frame(shapes, towns).to_file(hotspot_file, driver="GeoJSON", engine="pyogrio")
+    pings = write_pings(folder / "pings", size, shapes, towns, TIMED_SEED + 3)
+    floor_script = folder / "ping_floor.py"
+    floor_script.write_text(PING_FLOOR_SCRIPT)
+    dosage = [sys.executable, "-m", "geo", "dosage", "--hotspots", str(hotspot_file), "--pings",
+              str(pings), "--period", size.period]  # fmt: skip
+    floor = [sys.executable, str(floor_script), str(pings)]
+    _say(f"timing geo dosage and the ping parse ({plan.national_repetitions} rounds)")
+    ours: list[Run] = []
+    parse: list[Run] = []
+    for round_ in range(plan.national_repetitions + 1):
+        runs = measure(dosage), measure(floor)
+        if round_ > 0:
+            ours.append(runs[0])
+            parse.append(runs[1])
+    shutil.rmtree(folder, ignore_errors=True)
+    return ping_rows(size, count, ours, parse)
+
+
+def ping_rows(size: PingSize, hotspots: int, ours: list[Run], parse: list[Run]) -> list[Row]:
+    """GPS dosage time beside the parse of the same files, and its peak memory."""
+    mine, floor = median_seconds(ours), median_seconds(parse)
+    peak = peak_bytes(ours)
+    return [
+        Row(f"geo dosage, {size.label(hotspots)}, {size.months} files", _s(mine),
+            f"pyarrow parse {_s(floor)}", f"{mine / floor:.2f}×", f"≤ {DOSAGE_RATIO:g}×",
+            mine / floor <= DOSAGE_RATIO, scaled=True),
+        Row(f"peak memory, geo dosage, {size.label(hotspots)}", _mb(peak),
+            f"parse {_mb(peak_bytes(parse))}", "", f"< {DOSAGE_MEMORY / 1e9:g} GB",
+            peak < DOSAGE_MEMORY, scaled=True),
+    ]  # fmt: skip
 
 
 def _app_measures(folder: Path, repetitions: int) -> list[Row]:

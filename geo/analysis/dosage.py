@@ -71,6 +71,8 @@ def _visits_in(patrols: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Visits starting within the period, with each visit's elapsed minutes."""
     start = pd.to_datetime(patrols["start"])
     inside = (start >= period.start.start_time) & (start <= period.end.end_time)
+    if "is_visit" in patrols.columns:  # the patrol log's outcome rows beside GPS visits
+        inside &= patrols["is_visit"].astype(bool)
     visits = patrols.loc[inside, ["hotspot_id", "hours", "officers"]].copy()
     visits["minutes"] = visits["hours"] / visits["officers"] * 60.0
     visits["long"] = visits["minutes"] >= KOPER_MINUTES

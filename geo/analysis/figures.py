@@ -122,19 +122,26 @@ def patrol_totals(patrols: pd.DataFrame, period: Period, by_hotspot: bool = Fals
 
     Every month of the period counts: months left out of crime figures still had patrols.
     """
-    inside = patrols[_months_mask(patrols["month"], period.whole)]
+    inside = _with_visit_flag(patrols[_months_mask(patrols["month"], period.whole)])
     grouped = (
         inside.groupby("hotspot_id") if by_hotspot else inside.assign(all="all").groupby("all")
     )
     totals = grouped.agg(
         officer_hours=("hours", "sum"),
-        visits=("hours", "size"),
+        visits=("is_visit", "sum"),
         arrests=("arrests", "sum"),
         engagements=("engagements", "sum"),
     )
     if not by_hotspot and totals.empty:
         totals.loc["all"] = [0.0, 0, 0, 0]
     return totals
+
+
+def _with_visit_flag(patrols: pd.DataFrame) -> pd.DataFrame:
+    """Patrol rows with `is_visit`: rows of outcomes only (GPS datasets) are not visits."""
+    if "is_visit" in patrols.columns:
+        return patrols
+    return patrols.assign(is_visit=True)
 
 
 @dataclass(frozen=True)
@@ -273,14 +280,16 @@ def monthly_asb(counts: CrimeCounts, hotspot_id: str, period: Period) -> pd.Data
 
 def weekly_patrols(patrols: pd.DataFrame, hotspot_id: str, period: Period) -> pd.DataFrame:
     """Officer hours, visits, arrests and people spoken to per week (weeks starting Monday)."""
-    visits = patrols[(patrols["hotspot_id"] == hotspot_id) & _months_mask(patrols["month"], period)]
+    visits = _with_visit_flag(
+        patrols[(patrols["hotspot_id"] == hotspot_id) & _months_mask(patrols["month"], period)]
+    )
     start = period.start.start_time
     end = period.end.end_time
     weeks = pd.date_range(start - pd.Timedelta(days=start.weekday()), end, freq="W-MON")
     week = visits["start"].dt.to_period("W-SUN").dt.start_time
     grouped = visits.groupby(week).agg(
         officer_hours=("hours", "sum"),
-        visits=("hours", "size"),
+        visits=("is_visit", "sum"),
         arrests=("arrests", "sum"),
         engagements=("engagements", "sum"),
     )

@@ -19,12 +19,24 @@ from geo.analysis.aggregate import CrimeCounts, count_crimes
 from geo.analysis.anomalies import Anomaly, Exclusions, find_anomalies, type_month_counts
 from geo.analysis.areas import RING_M, AreaCounts, area_counts
 from geo.analysis.coverage import check_period, comparable_months, latest_comparable
+from geo.analysis.patrol_source import (
+    GPS,
+    LOG,
+    NONE,
+    gps_patrols,
+    log_patrols,
+    source_label,
+    source_sentence,
+)
+from geo.analysis.visits import VisitResult, VisitRules, visits_from_files
 from geo.errors import HotspotDataError
 from geo.io.crime_cache import read_crimes_cached
 from geo.io.crimes import street_files_in
 from geo.io.hotspots import read_hotspots
 from geo.io.patrols import empty_patrols, read_patrols
 from geo.period import Period
+from geo.store.ping_cache import PingCache
+from geo.store.pings_store import stored_ping_files
 
 DEFAULT_FOLDER = Path("data/sample")
 HOTSPOT_FILES = ("hotspots.geojson", "hotspots.gpkg", "hotspots.zip", "hotspots.kml")
@@ -82,11 +94,36 @@ class Dataset:
     is_sample: bool
     version: str
     patrol_log: bool = True
+    """False when the folder has neither patrols.csv nor GPS pings: patrol figures are unknown,
+    not zero."""
     """False when the folder has no patrols.csv: patrol figures are unknown, not zero."""
     type_counts: pd.DataFrame | None = None
     """Rows and exact duplicate rows per month and crime type (anomalies.type_month_counts)."""
     anomalies: tuple[Anomaly, ...] = ()
     """Flagged months per crime type (geo.analysis.anomalies), found at load."""
+    patrol_rows: pd.DataFrame | None = None
+    """The patrol log as read (None without patrols.csv): outcomes, and hours without GPS."""
+    gps: VisitResult | None = None
+
+    @property
+    def patrol_source(self) -> str:
+        """Where patrol hours come from: GPS pings, the patrol log, or none."""
+        if self.gps is not None:
+            return GPS
+        return LOG if self.patrol_rows is not None and len(self.patrol_rows) else NONE
+
+    @property
+    def patrol_source_sentence(self) -> str:
+        """The sentence pages show about the source of patrol hours."""
+        if self.gps is None:
+            return source_sentence(self.patrol_source)
+        rules = " ".join(self.gps.rules.describe())
+        return f"{source_sentence(self.patrol_source, self.gps.stats.files)} {rules}"
+
+    @property
+    def patrol_source_label(self) -> str:
+        """A few words on the source of patrol hours, for the wall and the briefing."""
+        return source_label(self.patrol_source)
 
     @property
     def last_month(self) -> pd.Period:
@@ -135,11 +172,18 @@ def load_dataset(folder: Path) -> Dataset:
     version = dataset_version(folder)
     hotspots = read_hotspots(find_hotspot_file(folder))
     patrol_file = folder / "patrols.csv"
-    patrols = (
+    log = (
         read_patrols(patrol_file, hotspots["hotspot_id"])
         if patrol_file.is_file()
         else empty_patrols()
     )
+    ping_files = stored_ping_files(folder)
+    gps = None
+    if ping_files:
+        rules = visit_rules()
+        cache = PingCache(folder, hotspots, rules)
+        gps = visits_from_files(ping_files, hotspots, rules, cache=cache)
+    patrols = gps_patrols(gps, log) if gps is not None else log_patrols(log)
     crimes = read_crimes_cached(folder, _crime_paths(folder))
     type_counts = type_month_counts(crimes)
     control_file = folder / CONTROL_FILE
@@ -152,10 +196,38 @@ def load_dataset(folder: Path) -> Dataset:
         areas=area_counts(crimes, hotspots, ring_width(), control),
         is_sample=(folder / SAMPLE_MARKER).is_file(),
         version=version,
-        patrol_log=patrol_file.is_file(),
+        patrol_log=patrol_file.is_file() or gps is not None,
         type_counts=type_counts,
         anomalies=tuple(find_anomalies(type_counts)),
+        patrol_rows=log if patrol_file.is_file() else None,
+        gps=gps,
     )
+
+
+RULE_SETTINGS = {
+    "tolerance_m": "HOTSPOT_PING_TOLERANCE_M",
+    "max_accuracy_m": "HOTSPOT_PING_MAX_ACCURACY_M",
+    "max_gap_min": "HOTSPOT_PING_MAX_GAP_MIN",
+    "min_visit_min": "HOTSPOT_PING_MIN_VISIT_MIN",
+}
+"""The environment variables that change the app's GPS visit rules (geo.analysis.visits)."""
+
+
+def visit_rules() -> VisitRules:
+    """The GPS visit rules: the defaults, each changed by its variable in RULE_SETTINGS."""
+    values = {}
+    for name, variable in RULE_SETTINGS.items():
+        text = os.environ.get(variable, "").strip()
+        if text:
+            try:
+                values[name] = float(text)
+            except ValueError:
+                raise HotspotDataError(f"{variable} is '{text[:40]}'; give a number") from None
+    try:
+        return VisitRules(**values)
+    except HotspotDataError as exc:
+        variable = next((RULE_SETTINGS[n] for n in values if n in exc.problem), "")
+        raise HotspotDataError(f"{variable}: {exc.problem}" if variable else exc.problem) from exc
 
 
 def ring_width() -> int:

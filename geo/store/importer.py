@@ -47,7 +47,7 @@ from geo.access import Actor, os_user
 from geo.errors import HotspotDataError
 from geo.io.crimes import STREET_FILE, street_files_in
 from geo.io.hotspots import read_hotspots, read_hotspots_checked
-from geo.io.patrols import read_patrols
+from geo.io.patrols import log_problems, read_patrols
 from geo.io.safezip import MAX_EXPANDED_BYTES, MAX_MEMBERS, SafeZip, open_zip
 from geo.store.audit import IMPORTED, REFUSED, AuditLog, FileRecord, entry, file_record
 from geo.store.crime_months import (
@@ -67,6 +67,14 @@ from geo.store.folder_writes import (
     apply_actions,
     lock,
     recover,
+)
+from geo.store.pings_store import (
+    KEY_FILE,
+    StagedPings,
+    check_ping_file,
+    key_mode,
+    pseudonym_key,
+    same_targets,
 )
 
 MAX_UPLOAD_BYTES = 200 * 1024**2
@@ -138,6 +146,8 @@ class Staged:
     findings: list[Finding] = field(default_factory=list)
     inputs: list[FileRecord] = field(default_factory=list)
     """The files given, with their checksums, for the audit log."""
+    pings: list[StagedPings] = field(default_factory=list)
+    ping_key: tuple[bytes, bool] | None = None
 
     @property
     def errors(self) -> list[Finding]:
@@ -149,7 +159,7 @@ class Staged:
 
     @property
     def empty(self) -> bool:
-        return self.hotspots is None and not self.crimes and self.patrols is None
+        return self.hotspots is None and not self.crimes and self.patrols is None and not self.pings
 
     def raise_first(self) -> None:
         """Raise the first error as one line, saying how many more there are."""
@@ -204,6 +214,7 @@ def check(
     patrols: InputFile | None = None,
     progress: Progress | None = None,
     max_bytes: int = MAX_UPLOAD_BYTES,
+    pings: Sequence[InputFile] = (),
 ) -> Staged:
     """Check files for import into `folder`; every problem becomes a finding, nothing is raised."""
     folder = Path(folder)
@@ -230,9 +241,45 @@ def check(
         result = _collect(staged, lambda: check_patrols(patrols, ids, max_bytes), patrols.name)
         if result is not None:
             staged.patrols = result
+            staged.findings.extend(
+                Finding("warning", patrols.name, detail, row=rows[0])
+                for detail, rows in log_problems(result.frame)[["detail", "rows"]].values
+            )
+    if pings:
+        _check_pings(staged, folder, pings, say, max_bytes)
     if staged.empty and not staged.errors:
         staged.findings.append(Finding("error", str(folder), "no files were given to import"))
     return staged
+
+
+def _check_pings(
+    staged: Staged, folder: Path, files: Sequence[InputFile], say: Progress, max_bytes: int
+) -> None:
+    """Check GPS ping files; each becomes a pseudonymised file to store, or an error finding."""
+    key = _collect(staged, lambda: pseudonym_key(folder), str(folder))
+    if key is None:
+        return
+    staged.ping_key = key
+    for number, file in enumerate(files):
+        say(number / len(files), f"Reading {file.name}")
+
+        def step(file: InputFile = file) -> StagedPings:
+            check_size(file, max_bytes)
+            with _relabelled(file):
+                return check_ping_file(file.path, file.name, key[0])
+
+        result = _collect(staged, step, file.name)
+        if result is not None:
+            staged.pings.append(result)
+            staged.findings.extend(Finding("warning", file.name, note) for note in result.notes)
+    for earlier, later in same_targets(staged.pings):
+        staged.findings.append(
+            Finding(
+                "error",
+                later.source,
+                f"would be stored as {later.target}, like {earlier.source}; rename one of them",
+            )
+        )
 
 
 def _collect(staged: Staged, step: Callable, file: str):
@@ -647,6 +694,11 @@ def plan(staged: Staged, folder: Path) -> list[Action]:
         before = _visits_in(folder / PATROL_FILE)
         note = f"; replaces the whole patrol log of {before:,} visits" if before is not None else ""
         actions.append(Action(PATROL_FILE, staged.patrols.data, f"{visits:,} visits{note}"))
+    for item in staged.pings:
+        note = "; replaces the file of that name" if (folder / item.target).is_file() else ""
+        actions.append(Action(item.target, item.data, item.what() + note))
+    if staged.pings and staged.ping_key is not None and staged.ping_key[1]:
+        actions.append(Action(KEY_FILE, staged.ping_key[0], "the key for officer pseudonyms"))
     return actions
 
 
@@ -804,8 +856,19 @@ def _commit(staged: Staged, folder: str | Path, lock_timeout: float) -> CommitRe
                     path=staged.patrols.source,
                     column="hotspot_id",
                 )
+        if staged.pings and staged.ping_key is not None:
+            if pseudonym_key(real)[0] != staged.ping_key[0] and not staged.ping_key[1]:
+                raise HotspotDataError(
+                    "the pseudonym key changed while the files were checked; import again",
+                    path=folder,
+                )
+            if staged.ping_key[1] and (real / KEY_FILE).exists():
+                raise HotspotDataError(
+                    "another import made the pseudonym key meanwhile; import again", path=folder
+                )
         actions = plan(staged, real)
         apply_actions(actions, real)
+        key_mode(real / KEY_FILE)
     return CommitResult(
         folder, [f"{'removed' if a.data is None else 'wrote'} {a.path}: {a.what}" for a in actions]
     )
@@ -822,9 +885,9 @@ def import_files(
     progress: Progress | None = None,
     who: Actor | None = None,
 ) -> tuple[Staged, CommitResult]:
-    """Check and commit files of one kind (`hotspots`, `crimes` or `patrols`), logged as made by
-    `who` (default: this account, from the command line); raise HotspotDataError, with the folder
-    unchanged, when anything is wrong."""
+    """Check and commit files of one kind (`hotspots`, `crimes`, `patrols` or `pings`), logged
+    as made by `who` (default: this account, from the command line); raise HotspotDataError,
+    with the folder unchanged, when anything is wrong."""
     files = [InputFile.of(p) for p in paths]
     if kind in ("hotspots", "patrols") and len(files) != 1:
         raise HotspotDataError(f"give exactly one {kind} file (got {len(files)})")
@@ -834,7 +897,11 @@ def import_files(
         staged = check(folder, patrols=files[0], progress=progress)
     elif kind == "crimes":
         staged = check(folder, crimes=files, progress=progress)
+    elif kind == "pings":
+        staged = check(folder, pings=files, progress=progress)
     else:
-        raise HotspotDataError(f"'{kind}' is not something to import: hotspots, crimes or patrols")
+        raise HotspotDataError(
+            f"'{kind}' is not something to import: hotspots, crimes, patrols or pings"
+        )
     staged.raise_first()
     return staged, commit(staged, folder, who=who or Actor(os_user(), "command line"))

@@ -19,7 +19,7 @@ report can be shown on any screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -31,11 +31,18 @@ from geo.analysis.anomalies import RULES, Anomaly
 from geo.analysis.figures import NO_PATROL_LOG, sum_in_period
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.io.crimes import read_crimes
+from geo.io.patrols import empty_patrols, log_problems
+from geo.io.pings import PingStats
 from geo.period import Period
 from geo.store.crime_months import CRIME_FOLDER, duplicate_crime_months
 from geo.store.dataset import Dataset
 
 FAR_M = 1000
+PATROL_PROBLEMS = {
+    "entered twice": "Patrol log visits entered twice (both count until one is removed)",
+    "one officer's visits overlap": "One officer's patrol visits overlapping in time",
+    "time in the repeated hour": "Patrol times in the hour repeated when the clocks go back",
+}
 """Crime rows farther than this from every hotspot are counted as outside their surroundings."""
 MIN_OVERLAP_M2 = 1.0
 
@@ -56,6 +63,12 @@ class QualityReport:
     quiet_hotspots: pd.DataFrame
     overlaps: pd.DataFrame
     patrols_outside: pd.DataFrame
+    patrol_problems: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["problem", "rows", "detail"])
+    )
+    """Patrol log rows entered twice, one officer's overlapping visits, repeated-hour times."""
+    ping_stats: PingStats | None = None
+    """What reading the GPS pings counted (None without pings)."""
     patrol_log: bool = True
     anomalies: tuple[Anomaly, ...] = ()
 
@@ -117,6 +130,26 @@ class QualityReport:
                 else NO_PATROL_LOG,
             ),
         ]
+        if self.ping_stats is not None:
+            pings = self.ping_stats
+            rows.append(
+                (
+                    "GPS ping files",
+                    pings.files,
+                    f"{pings.rows:,} pings; patrol hours come from them",
+                )
+            )
+            rows.append(
+                ("GPS pings without a position (no fix), skipped", pings.no_fix,
+                 f"{_share(pings.no_fix, pings.rows)} of {pings.rows:,} pings")
+            )  # fmt: skip
+            rows.append(
+                ("GPS ping times in the repeated autumn hour, without an offset", pings.ambiguous,
+                 "read as the first occurrence (BST)" if pings.ambiguous else "")
+            )  # fmt: skip
+        for problem, label in PATROL_PROBLEMS.items():
+            found = self.patrol_problems[self.patrol_problems["problem"] == problem]
+            rows.append((label, len(found), "; ".join(found["detail"].head(3))))
         frame = pd.DataFrame(rows, columns=["check", "count", "detail"])
         frame["count"] = frame["count"].astype("Int64")  # empty, not 0, where nothing is known
         return frame
@@ -153,6 +186,10 @@ def quality_report(
         patrols_outside=patrols_outside_dates(dataset.hotspots, dataset.patrols),
         patrol_log=dataset.patrol_log,
         anomalies=dataset.anomalies,
+        ping_stats=dataset.gps.stats if dataset.gps is not None else None,
+        patrol_problems=log_problems(
+            dataset.patrol_rows if dataset.patrol_rows is not None else empty_patrols()
+        ),
     )
 
 

@@ -218,7 +218,7 @@ def briefing_page(
         title=f"Hotspot patrols{where}",
         subtitle=(
             f"{period.label()} against {period.before.label()} · "
-            f"data up to {dataset.last_month.strftime('%B %Y')}"
+            f"data up to {dataset.last_month.strftime('%B %Y')} · {dataset.patrol_source_label}"
         ),
         figures=figures,
         hotspots=hotspots,

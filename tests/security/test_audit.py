@@ -22,8 +22,7 @@ from geo.store.audit import (
 )
 from geo.store.folder_writes import lock
 from geo.store.importer import InputFile, check, commit
-from tests.helpers import write_street_csv
-from tests.test_importer import month_rows, small_dataset, tree
+from tests.helpers import month_rows, small_dataset, tree, write_street_csv
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ import pytest
 from geo.access import MIN_COOKIE_SECRET
 from geo.store.audit import AUDIT_FILE
 from geo.store.screen_tokens import create_token, revoke_token
-from tests.helpers import write_street_csv
-from tests.test_importer import month_rows, small_dataset
+from tests.helpers import month_rows, small_dataset, write_street_csv
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.access import MIN_COOKIE_SECRET
 from tests.conftest import ROOT
-from tests.helpers import shown, write_street_csv
-from tests.test_importer import A, B, month_rows, small_dataset
+from tests.helpers import A, B, month_rows, shown, small_dataset, write_street_csv
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",

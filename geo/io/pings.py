@@ -1,0 +1,568 @@
+"""Read GPS ping files: `officer_id,timestamp,longitude,latitude[,accuracy_m,unit,role]`.
+
+A force's radios and body-worn devices report where each officer is every few seconds to minutes:
+tens of millions of rows a month. Files are read one at a time, in pieces of about 64 MB parsed
+by pyarrow, so memory stays bounded whatever the number and size of the files; each piece is
+checked and handed on as numbers (officer code, UTC seconds, longitude, latitude, accuracy, role
+code).
+
+- `timestamp`: ISO 8601 with an offset (`2025-10-26T01:30:00+01:00`, `…Z`), or local time in
+  Europe/London without one. A local time in the hour repeated when clocks go back is read as its
+  first occurrence (British Summer Time) and counted, so it can be reported; a local time that
+  does not exist (the hour skipped when clocks go forward) is refused.
+- `role`: police, PCSO, warden or plain clothes (any case); empty when not known.
+- `accuracy_m`: the device's estimate of its error in metres; empty when not known.
+- A row with neither longitude nor latitude (no fix) is skipped and counted.
+
+Officer ids can be replaced by a keyed hash (`pseudonymise`): the same id and key always give the
+same pseudonym, so visits still join up across files, but the id cannot be recovered without the
+key.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from geo.errors import HotspotDataError
+
+PING_COLUMNS = ["officer_id", "timestamp", "longitude", "latitude"]
+OPTIONAL_COLUMNS = ["accuracy_m", "unit", "role"]
+LOCAL_TZ = "Europe/London"
+ROLES = ("police", "PCSO", "warden", "plain clothes")
+"""The roles a ping may name; code 0 is 'not given', role i has code i + 1."""
+NO_ROLE = 0
+PSEUDONYM_CHARS = 16
+"""Hex characters kept of the keyed hash (64 bits: no collisions among a force's officers)."""
+BLOCK_BYTES = 64 * 1024**2
+"""Files larger than this are parsed in blocks of about this size (bounded memory)."""
+MAX_TEXT = 200
+"""Longest officer id, unit or role accepted (characters)."""
+
+_OFFSET = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
+_CODES = pa.dictionary(pa.int32(), pa.string())
+_ROLE_CODES = {role.lower(): code for code, role in enumerate(ROLES, start=1)}
+
+
+@dataclass
+class Officers:
+    """Officer ids seen so far, each given a small integer code (consistent across files)."""
+
+    codes: dict[str, int] = field(default_factory=dict)
+
+    def encode(self, ids: pa.DictionaryArray) -> np.ndarray:
+        """Codes for a dictionary-encoded column of ids."""
+        lookup = np.array(
+            [self.codes.setdefault(value, len(self.codes)) for value in ids.dictionary.to_pylist()]
+            or [0],
+            dtype=np.int32,
+        )
+        return lookup[ids.indices.to_numpy(zero_copy_only=False)]
+
+
+@dataclass(frozen=True)
+class PingBlock:
+    """Checked pings of one block of one file, as arrays of equal length.
+
+    `seconds` are UTC seconds since 1970 (real elapsed time, whatever the clocks said);
+    `accuracy` is NaN where not given; `role` holds codes (see ROLES).
+    """
+
+    officer: np.ndarray
+    seconds: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    accuracy: np.ndarray
+    role: np.ndarray
+    no_fix: int = 0
+    ambiguous: int = 0
+    rows_read: int = 0
+
+    def __len__(self) -> int:
+        return len(self.seconds)
+
+
+@dataclass
+class PingStats:
+    """What reading found, beyond the pings themselves: counted, to be reported."""
+
+    rows: int = 0
+    no_fix: int = 0
+    ambiguous: int = 0
+    files: int = 0
+
+    def merge(self, other: PingStats) -> None:
+        """Add another reading's counts (another file) to these."""
+        self.rows += other.rows
+        self.no_fix += other.no_fix
+        self.ambiguous += other.ambiguous
+        self.files += other.files
+
+    def add(self, block: PingBlock) -> None:
+        self.rows += len(block) + block.no_fix
+        self.no_fix += block.no_fix
+        self.ambiguous += block.ambiguous
+
+    def notes(self) -> list[str]:
+        """Plain sentences for what was counted rather than used."""
+        notes = []
+        if self.no_fix:
+            notes.append(f"{self.no_fix:,} pings had no position (no GPS fix) and were skipped")
+        if self.ambiguous:
+            notes.append(
+                f"{self.ambiguous:,} pings had a local time in the hour repeated when the clocks "
+                "went back, without an offset; they were read as the first occurrence (BST)"
+            )
+        return notes
+
+
+def ping_files_in(paths: Iterable[str | Path]) -> list[Path]:
+    """CSV files given directly, or found below folders (in name order)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    Path(root) / name
+                    for root, dirs, names in os.walk(path, followlinks=True)
+                    for name in names
+                    if name.lower().endswith(".csv") and not name.startswith(".")
+                    if not any(part.startswith(".") for part in Path(root).relative_to(path).parts)
+                )
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise HotspotDataError("file or folder not found", path=path)
+    return found
+
+
+def read_pings(
+    path: str | Path,
+    officers: Officers,
+    label: str | None = None,
+    block_bytes: int = BLOCK_BYTES,
+) -> Iterator[PingBlock]:
+    """Checked blocks of one ping file; a bad value raises, naming the file, row and column.
+
+    The file is read in pieces of about `block_bytes`, each parsed by pyarrow on every core while
+    the piece before it is checked: memory stays bounded however large the file.
+    """
+    path = Path(path)
+    name = label or str(path)
+    if not path.is_file():
+        raise HotspotDataError("file not found", path=name)
+    with path.open("rb") as handle:
+        head = handle.read(min(block_bytes, 1 << 16))
+        _check_text(head, name, partial=True)
+        header = _check_header(head, name)
+        handle.seek(0)
+        handle.readline()
+        pieces = _Pieces(handle, header, name, block_bytes)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # the next piece parses meanwhile
+            upcoming = pool.submit(pieces.next)
+            while (piece := upcoming.result()) is not None:
+                upcoming = pool.submit(pieces.next)
+                offset, batch = piece
+                yield _check_block(batch, officers, name, offset)
+
+
+class _Pieces:
+    """A ping file's lines in parsed pieces of about `block_bytes`, cut at line ends (a ping file
+    has no line breaks inside values), each with the offset of its first row."""
+
+    def __init__(self, handle: BinaryIO, header: list[str], name: str, block_bytes: int) -> None:
+        self.handle, self.header, self.name, self.block_bytes = handle, header, name, block_bytes
+        self.offset = 0
+
+    def next(self) -> tuple[int, pa.RecordBatch] | None:
+        """The next piece (row offset, parsed batch), or None at the end of the file."""
+        while True:
+            data = bytearray(self.block_bytes)  # read straight into it: no second copy
+            del data[self.handle.readinto(data) or 0 :]
+            if not data:
+                return None
+            data += self.handle.readline()  # up to the end of the line: no line is cut in two
+            if not data.isspace():
+                break
+        offset = self.offset
+        _check_text(data, self.name, first_row=offset + 2)
+        batch = _parsed(data, self.header, self.name, offset)
+        self.offset += batch.num_rows
+        return offset, batch
+
+
+def _parsed(data: bytes | bytearray, header: list[str], name: str, offset: int) -> pa.RecordBatch:
+    """Lines of the file as one batch: numbers and UTC times parsed by pyarrow where every value
+    is clean; otherwise as text, so the checks can name the first bad value."""
+    try:
+        table = _parse(data, header, name, offset, typed=True)
+        if table.column("timestamp").null_count:  # an empty time: named by the text checks
+            raise HotspotDataError("a time is missing")
+    except HotspotDataError:
+        table = _parse(data, header, name, offset, typed=False)
+    return (
+        table.combine_chunks().to_batches(max_chunksize=None)[0]
+        if table.num_rows
+        else (pa.RecordBatch.from_pylist([], schema=table.schema))
+    )
+
+
+def _unreadable(exc: Exception, name: str, offset: int) -> HotspotDataError:
+    detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    found = re.search(r"[Rr]ow #(\d+)", detail)
+    row = offset + int(found.group(1)) + 2 if found else None
+    return HotspotDataError(f"cannot be read as CSV ({detail})", path=name, row=row)
+
+
+def _check_text(
+    data: bytes | bytearray, name: str, partial: bool = False, first_row: int = 1
+) -> None:
+    """UTF-8 text (a byte-order mark is fine); UTF-16 and binary data are refused.
+
+    `partial`: the data may end inside a character; `first_row`: the row its first line is.
+    """
+    if first_row == 1 and (not data or data.isspace()):
+        raise HotspotDataError("the file is empty", path=name)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise HotspotDataError("is UTF-16 text; re-save it as 'CSV UTF-8'", path=name)
+    if b"\x00" in data:
+        raise HotspotDataError("is not a text CSV file (it holds binary data)", path=name)
+    if data.isascii():
+        return
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if partial and exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            return  # a multi-byte character cut by the end of the first block read
+        raise HotspotDataError(
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); re-save it as 'CSV UTF-8'",
+            path=name,
+            row=data.count(b"\n", 0, exc.start) + first_row,
+        ) from exc
+
+
+def _check_header(head: bytes, name: str) -> list[str]:
+    """The header's column names (trimmed, lower case); the four needed ones must be there."""
+    end = head.find(b"\n")
+    line = (head if end < 0 else head[:end]).decode("utf-8-sig", errors="replace").rstrip("\r")
+    try:
+        header = [c.strip().lower() for c in next(csv.reader([line]), [])]
+    except csv.Error as exc:
+        raise HotspotDataError(f"the header cannot be read ({exc})", path=name, row=1) from exc
+    missing = [c for c in PING_COLUMNS if c not in header]
+    if missing:
+        raise HotspotDataError(
+            f"lacks the column(s) {', '.join(missing)}; the header must have "
+            + ",".join(PING_COLUMNS)
+            + " (and may have "
+            + ",".join(OPTIONAL_COLUMNS)
+            + ")",
+            path=name,
+            row=1,
+            column=missing[0],
+        )
+    repeated = sorted({c for c in header if c and header.count(c) > 1})
+    if repeated:
+        raise HotspotDataError(
+            f"the column '{repeated[0]}' appears twice", path=name, row=1, column=repeated[0]
+        )
+    return header
+
+
+def _parse(
+    data: bytes | bytearray, header: list[str], name: str, offset: int, typed: bool
+) -> pa.Table:
+    """Parse lines of the file (no header) into the needed and present optional columns:
+    `typed`, numbers and times as such (fast, all or nothing), else every value as text."""
+    wanted = PING_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in header]
+    number = pa.float64() if typed else pa.string()
+    types = {
+        "officer_id": _CODES,
+        "timestamp": pa.timestamp("ms", tz="UTC") if typed else pa.string(),
+        "longitude": number,
+        "latitude": number,
+        "accuracy_m": number,
+        "unit": _CODES,
+        "role": _CODES,
+    }
+    read = pacsv.ReadOptions(column_names=header, block_size=1 << 22, encoding="utf8")
+    convert = pacsv.ConvertOptions(
+        include_columns=wanted,
+        column_types={c: types[c] for c in wanted},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    parse = pacsv.ParseOptions(newlines_in_values=False)
+    try:
+        return pacsv.read_csv(
+            pa.BufferReader(data), read_options=read, parse_options=parse, convert_options=convert
+        )
+    except (pa.ArrowException, UnicodeDecodeError) as exc:
+        error = _unreadable(exc, name, offset)
+        if error.row is None:
+            line = _line_of_wrong_width(data, len(header))
+            if line is not None:
+                error = HotspotDataError(error.problem, path=name, row=offset + line + 2)
+        raise error from exc
+
+
+def _line_of_wrong_width(data: bytes | bytearray, width: int) -> int | None:
+    """The first line (0-based) whose number of fields is not the header's (slow path)."""
+    text = data.decode("utf-8", errors="replace")
+    for number, line in enumerate(text.split("\n")):
+        if not line.strip("\r"):
+            continue
+        try:
+            fields = next(csv.reader([line.rstrip("\r")]), [])
+        except csv.Error:
+            return number
+        if len(fields) != width:
+            return number
+    return None
+
+
+def _check_block(batch: pa.RecordBatch, officers: Officers, name: str, offset: int) -> PingBlock:
+    """Check one block's values; return them as arrays (rows without a fix left out)."""
+
+    def refuse(bad: np.ndarray, column: str, message: Callable[[int], str]) -> None:
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            raise HotspotDataError(message(first), path=name, row=offset + first + 2, column=column)
+
+    columns = dict(zip(batch.schema.names, batch.columns, strict=True))
+    ids = pc.utf8_trim_whitespace(columns["officer_id"].dictionary)
+    ids_column = pa.DictionaryArray.from_arrays(columns["officer_id"].indices, ids)
+    id_values = np.asarray(ids.to_pylist(), dtype=object)
+    id_codes = columns["officer_id"].indices.to_numpy(zero_copy_only=False)
+    bad_ids = np.array([not v or len(v) > MAX_TEXT for v in id_values] or [False])
+    refuse(
+        bad_ids[id_codes] if len(id_values) else np.zeros(0, bool),
+        "officer_id",
+        lambda i: "officer_id is empty" if not id_values[id_codes[i]] else "officer_id is too long",
+    )
+    lon = _numbers(columns["longitude"], "longitude", refuse)
+    lat = _numbers(columns["latitude"], "latitude", refuse)
+    no_fix = np.isnan(lon) & np.isnan(lat)
+    for values, column, limit in ((lon, "longitude", 180.0), (lat, "latitude", 90.0)):
+        refuse(
+            np.isnan(values) & ~no_fix,
+            column,
+            lambda _i, column=column: f"{column} is empty while the other coordinate is given",
+        )
+        refuse(
+            ~no_fix & ~(np.abs(values) <= limit),
+            column,
+            lambda i, values=values, column=column, limit=limit: (
+                f"{values[i]} is outside the {column} range (±{limit:.0f} degrees)"
+            ),
+        )
+    if pa.types.is_timestamp(columns["timestamp"].type):
+        seconds, ambiguous = _to_seconds(columns["timestamp"]), np.zeros(batch.num_rows, bool)
+    else:
+        seconds, ambiguous = _utc_seconds(pc.utf8_trim_whitespace(columns["timestamp"]), refuse)
+    accuracy = np.full(batch.num_rows, np.nan)
+    if "accuracy_m" in columns:
+        accuracy = _numbers(columns["accuracy_m"], "accuracy_m", refuse)
+        refuse(
+            ~np.isnan(accuracy) & ~((accuracy >= 0) & (accuracy < 1e6)),
+            "accuracy_m",
+            lambda i: f"{accuracy[i]} is not an accuracy in metres (0 or more)",
+        )
+    role = np.zeros(batch.num_rows, dtype=np.int8)
+    if "role" in columns:
+        role = _roles(columns["role"], refuse)
+    if "unit" in columns:
+        units = columns["unit"].dictionary.to_pylist()
+        long_unit = np.array([len(u) > MAX_TEXT for u in units] or [False])
+        codes = columns["unit"].indices.to_numpy(zero_copy_only=False)
+        refuse(
+            long_unit[codes] if units else np.zeros(0, bool), "unit", lambda _i: "unit is too long"
+        )
+    keep = ~no_fix
+    return PingBlock(
+        officer=officers.encode(ids_column)[keep],
+        seconds=seconds[keep],
+        lon=lon[keep],
+        lat=lat[keep],
+        accuracy=accuracy[keep],
+        role=role[keep],
+        no_fix=int(no_fix.sum()),
+        ambiguous=int(ambiguous[keep].sum()),
+        rows_read=batch.num_rows,
+    )
+
+
+def _numbers(values: pa.Array, column: str, refuse) -> np.ndarray:
+    """Decimal numbers (empty → NaN); anything else is refused, naming its row."""
+    if pa.types.is_floating(values.type):
+        return values.to_numpy(zero_copy_only=False).astype(float, copy=False)
+    text = pc.utf8_trim_whitespace(values)
+    empty = pc.equal(text, "").to_numpy(zero_copy_only=False)
+    filled = pc.if_else(pc.equal(text, ""), "nan", text)
+    try:
+        return pc.cast(filled, pa.float64()).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        bad = np.array([not _is_number(v) for v in filled.to_pylist()]) & ~empty
+        refuse(bad, column, lambda i: f"'{text[i].as_py()[:40]}' is not a number")
+        raise
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return value.strip().lower() not in ("inf", "-inf", "+inf", "infinity", "-infinity")
+
+
+def _roles(column: pa.DictionaryArray, refuse) -> np.ndarray:
+    names = [
+        " ".join(v.strip().lower().replace("_", " ").split()) for v in column.dictionary.to_pylist()
+    ]
+    lookup = np.array([_ROLE_CODES.get(n, -1) if n else NO_ROLE for n in names] or [0], np.int8)
+    codes = lookup[column.indices.to_numpy(zero_copy_only=False)]
+    raw = column.dictionary.to_pylist()
+    indices = column.indices.to_numpy(zero_copy_only=False)
+    refuse(
+        codes < 0,
+        "role",
+        lambda i: (
+            f"'{raw[indices[i]][:40]}' is not a role; give one of {', '.join(ROLES)} "
+            "(or leave it empty)"
+        ),
+    )
+    return codes
+
+
+def _utc_seconds(text: pa.Array, refuse) -> tuple[np.ndarray, np.ndarray]:
+    """UTC seconds of ISO 8601 times; local ones (no offset) read in Europe/London.
+
+    Returns the seconds and a mask of local times that fell in the repeated autumn hour.
+    """
+    ambiguous = np.zeros(len(text), dtype=bool)
+    try:
+        utc = pc.cast(text, pa.timestamp("ms", tz="UTC"))
+        return _to_seconds(utc), ambiguous
+    except pa.ArrowInvalid:
+        pass
+    has_offset = pc.match_substring_regex(text, _OFFSET).to_numpy(zero_copy_only=False)
+    seconds = np.zeros(len(text), dtype=np.int64)
+    if has_offset.any():
+        part = text.filter(pa.array(has_offset))
+        cast = _cast_or_refuse(part, pa.timestamp("ms", tz="UTC"), has_offset, refuse)
+        seconds[has_offset] = _to_seconds(cast)
+    local = ~has_offset
+    if local.any():
+        part = text.filter(pa.array(local))
+        naive = _cast_or_refuse(part, pa.timestamp("ms"), local, refuse)
+        earliest = _assume_local(naive, "earliest", local, refuse)
+        latest = pc.assume_timezone(
+            naive, timezone=LOCAL_TZ, ambiguous="latest", nonexistent="raise"
+        )
+        seconds[local] = earliest
+        ambiguous[local] = earliest != _to_seconds(latest)
+    return seconds, ambiguous
+
+
+def _cast_or_refuse(part: pa.Array, kind: pa.DataType, rows: np.ndarray, refuse) -> pa.Array:
+    try:
+        return pc.cast(part, kind)
+    except pa.ArrowInvalid:
+        bad = _first_failing(part, lambda piece: pc.cast(piece, kind))
+        mask = np.zeros(len(rows), dtype=bool)
+        mask[np.flatnonzero(rows)[bad]] = True
+        value = part[bad].as_py()[:40]
+        refuse(
+            mask,
+            "timestamp",
+            lambda _i: f"'{value}' is not an ISO 8601 time (e.g. 2025-10-03T18:30:05+01:00)",
+        )
+        raise
+
+
+def _assume_local(naive: pa.Array, ambiguous: str, rows: np.ndarray, refuse) -> np.ndarray:
+    def convert(piece: pa.Array) -> pa.Array:
+        return pc.assume_timezone(
+            piece, timezone=LOCAL_TZ, ambiguous=ambiguous, nonexistent="raise"
+        )
+
+    try:
+        return _to_seconds(convert(naive))
+    except pa.ArrowInvalid:
+        bad = _first_failing(naive, convert)
+        mask = np.zeros(len(rows), dtype=bool)
+        mask[np.flatnonzero(rows)[bad]] = True
+        value = naive[bad].as_py()
+        refuse(
+            mask,
+            "timestamp",
+            lambda _i: (
+                f"{value:%Y-%m-%d %H:%M} did not happen in the UK (the clocks went "
+                "forward); give the time with its offset"
+            ),
+        )
+        raise
+
+
+def _first_failing(values: pa.Array, convert: Callable[[pa.Array], object]) -> int:
+    """The position of the first value `convert` fails on (bisection: a few dozen calls)."""
+    low, high = 0, len(values)
+    while high - low > 1:
+        middle = (low + high) // 2
+        try:
+            convert(values.slice(low, middle - low))
+        except pa.ArrowInvalid:
+            high = middle
+        else:
+            low = middle
+    return low
+
+
+def _to_seconds(times: pa.Array) -> np.ndarray:
+    return times.cast(pa.int64()).to_numpy(zero_copy_only=False) // 1000
+
+
+def pseudonymise(ids: Iterable[str], key: bytes) -> list[str]:
+    """Keyed hashes (HMAC-SHA256, first PSEUDONYM_CHARS hex) of officer ids."""
+    return [
+        hmac.new(key, value.strip().encode(), hashlib.sha256).hexdigest()[:PSEUDONYM_CHARS]
+        for value in ids
+    ]
+
+
+def pseudonymised_csv(data: bytes, key: bytes, label: str) -> bytes:
+    """The ping file with each officer_id replaced by its keyed hash; other columns as given."""
+    _check_text(data, label)
+    header = _check_header(data[: 1 << 16], label)
+    if not data.split(b"\n", 1)[-1].strip() or b"\n" not in data:
+        raise HotspotDataError("holds no pings, only a header", path=label)
+    table = pacsv.read_csv(
+        pa.BufferReader(data),
+        read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
+        convert_options=pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in header if c}, strings_can_be_null=False
+        ),
+    )
+    position = header.index("officer_id")
+    ids = table.column(position).combine_chunks().dictionary_encode()
+    hashed = pa.array(pseudonymise(ids.dictionary.to_pylist(), key))
+    table = table.set_column(position, "officer_id", pc.take(hashed, ids.indices))
+    out = io.BytesIO()
+    pacsv.write_csv(table, out)
+    return out.getvalue()

@@ -1,0 +1,125 @@
+"""GPS ping files in the dataset folder: `pings/YYYY-MM/<name>.csv`, officer ids pseudonymised.
+
+An import checks every ping file with the reader the app uses, replaces each `officer_id` by its
+keyed hash (see geo.io.pings.pseudonymise) and stores the file under the month (UK time) of its
+first ping. A file of the same name in that month is replaced. The key is
+`HOTSPOT_PSEUDONYM_KEY` when set (keep it somewhere else than the data for the strongest
+protection), otherwise a random key made at the first import and kept in the dataset folder as
+`.pseudonym-key` (readable by its owner only), so the same officer has the same pseudonym in every
+month's file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from geo.errors import HotspotDataError
+from geo.io.pings import LOCAL_TZ, Officers, PingStats, ping_files_in, pseudonymised_csv, read_pings
+
+PING_FOLDER = "pings"
+KEY_FILE = ".pseudonym-key"
+KEY_ENV = "HOTSPOT_PSEUDONYM_KEY"
+KEY_BYTES = 32
+
+
+@dataclass(frozen=True)
+class StagedPings:
+    """One checked ping file, pseudonymised, with where it will be stored."""
+
+    source: str
+    target: str
+    data: bytes
+    rows: int
+    officers: int
+    first: pd.Timestamp
+    last: pd.Timestamp
+    notes: tuple[str, ...]
+
+    def what(self) -> str:
+        """One line for the plan: rows, officers and dates."""
+        return (
+            f"{self.rows:,} pings of {self.officers:,} officers, "
+            f"{self.first:%d %b %Y} to {self.last:%d %b %Y}"
+        )
+
+
+def pseudonym_key(folder: Path) -> tuple[bytes, bool]:
+    """The key for officer pseudonyms, and whether it is new (to be stored with the import)."""
+    text = os.environ.get(KEY_ENV, "")
+    if text:
+        if len(text) < 16:
+            raise HotspotDataError(f"{KEY_ENV} is too short; give at least 16 characters")
+        return text.encode(), False
+    path = folder / KEY_FILE
+    if path.is_file():
+        key = path.read_bytes()
+        if len(key) < 16:
+            raise HotspotDataError("the pseudonym key file is damaged (too short)", path=path)
+        return key, False
+    return secrets.token_bytes(KEY_BYTES), True
+
+
+def check_ping_file(path: Path, name: str, key: bytes) -> StagedPings:
+    """Read and check one ping file; return it pseudonymised, with its target and totals."""
+    officers = Officers()
+    stats = PingStats()
+    first = last = None
+    for block in read_pings(path, officers, label=name):
+        stats.add(block)
+        if len(block):
+            low, high = int(block.seconds.min()), int(block.seconds.max())
+            first = low if first is None else min(first, low)
+            last = high if last is None else max(last, high)
+    if first is None or last is None:
+        raise HotspotDataError("holds no pings with a position, only a header", path=name)
+    data = pseudonymised_csv(path.read_bytes(), key, name)
+    start = pd.Timestamp(first, unit="s", tz="UTC").tz_convert(LOCAL_TZ)
+    end = pd.Timestamp(last, unit="s", tz="UTC").tz_convert(LOCAL_TZ)
+    return StagedPings(
+        source=name,
+        target=f"{PING_FOLDER}/{start:%Y-%m}/{_safe_stem(name)}.csv",
+        data=data,
+        rows=stats.rows,
+        officers=len(officers.codes),
+        first=start,
+        last=end,
+        notes=tuple(stats.notes()),
+    )
+
+
+def same_targets(staged: Sequence[StagedPings]) -> list[tuple[StagedPings, StagedPings]]:
+    """Pairs of files that would be stored under the same name (both cannot be kept)."""
+    seen: dict[str, StagedPings] = {}
+    pairs = []
+    for item in staged:
+        if item.target in seen:
+            pairs.append((seen[item.target], item))
+        seen.setdefault(item.target, item)
+    return pairs
+
+
+def stored_ping_files(folder: Path) -> list[Path]:
+    """The dataset's ping files (`pings/**/*.csv`), in name order."""
+    root = folder / PING_FOLDER
+    return ping_files_in([root]) if root.is_dir() else []
+
+
+def _safe_stem(name: str) -> str:
+    """A file name stem from a user's file name: letters, digits, dot, dash, underscore."""
+    base = re.split(r"[\\/!]", name)[-1]
+    base = re.sub(r"\.csv$", "", base, flags=re.IGNORECASE)
+    stem = re.sub(r"[^A-Za-z0-9._-]", "_", base).strip("._") or "pings"
+    return stem[:100]
+
+
+def key_mode(path: Path) -> None:
+    """Make the stored key readable by its owner only."""
+    if path.is_file():
+        os.chmod(path, 0o600)

@@ -1,0 +1,145 @@
+"""The GPS ping reader: values read right, and every bad file refused naming file, row, column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from geo.errors import HotspotDataError
+from geo.io.pings import Officers, PingStats, pseudonymise, pseudonymised_csv, read_pings
+
+HEADER = "officer_id,timestamp,longitude,latitude,accuracy_m,unit,role\n"
+
+
+def _read(tmp_path: Path, text: str | bytes, block_bytes: int | None = None) -> list:
+    path = tmp_path / "pings.csv"
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    extra = {"block_bytes": block_bytes} if block_bytes else {}
+    return list(read_pings(path, Officers(), **extra))
+
+
+def _refused(tmp_path: Path, text: str | bytes) -> HotspotDataError:
+    with pytest.raises(HotspotDataError) as caught:
+        _read(tmp_path, text)
+    assert str(caught.value).startswith(str(tmp_path / "pings.csv"))
+    return caught.value
+
+
+def test_values(tmp_path):
+    blocks = _read(
+        tmp_path,
+        HEADER
+        + "PC 123,2025-10-26T01:30:00+01:00,-1.4,53.2,8.5,Chesterfield SNT,PCSO\n"
+        + " PC 123 ,2025-10-26T01:30:00Z,-1.41,53.21,,Chesterfield SNT,\n"
+        + "PC 9,2025-06-01 12:00,-1.42,53.22,3,,Plain Clothes\n",
+    )
+    (block,) = blocks
+    assert list(block.officer) == [0, 0, 1]  # ids trimmed
+    expected = np.array(["2025-10-26T00:30:00", "2025-10-26T01:30:00", "2025-06-01T11:00:00"])
+    assert list(block.seconds) == list(expected.astype("datetime64[s]").astype(np.int64))
+    assert np.isnan(block.accuracy[1]) and block.accuracy[0] == 8.5
+    assert list(block.role) == [2, 0, 4]
+
+
+def test_rows_without_a_fix_are_skipped_and_counted(tmp_path):
+    (block,) = _read(
+        tmp_path, HEADER + "a,2025-01-01T10:00Z,,,,,\na,2025-01-01T10:01Z,-1.4,53.2,,,\n"
+    )
+    stats = PingStats()
+    stats.add(block)
+    assert (len(block), stats.no_fix, stats.rows) == (1, 1, 2)
+    assert "no position" in stats.notes()[0]
+
+
+def test_streamed_in_blocks_gives_the_same_pings(tmp_path):
+    rows = "".join(
+        f"o{i % 7},2025-01-01T10:{i % 60:02d}:00Z,-1.{i:04d},53.2,,,\n" for i in range(3000)
+    )
+    whole = _read(tmp_path, HEADER + rows)
+    blocks = _read(tmp_path, HEADER + rows, block_bytes=20_000)
+    assert len(blocks) > 3
+    for name in ("officer", "seconds", "lon"):
+        assert np.array_equal(
+            np.concatenate([getattr(b, name) for b in whole]),
+            np.concatenate([getattr(b, name) for b in blocks]),
+        )
+
+
+def test_a_bad_value_in_a_later_block_names_its_row(tmp_path):
+    rows = [f"o1,2025-01-01T10:00:{i % 60:02d}Z,-1.4,53.2,,,\n" for i in range(3000)]
+    rows[2500] = "o1,2025-01-01T10:00:00Z,-1.4,530.2,,,\n"
+    with pytest.raises(HotspotDataError) as caught:
+        _read(tmp_path, HEADER + "".join(rows), block_bytes=20_000)
+    assert (caught.value.row, caught.value.column) == (2502, "latitude")
+
+
+@pytest.mark.parametrize(
+    ("row", "row_number", "column", "words"),
+    [
+        (",2025-01-01T10:00Z,-1.4,53.2,,,", 3, "officer_id", "empty"),
+        ("a,yesterday,-1.4,53.2,,,", 3, "timestamp", "ISO 8601"),
+        ("a,,-1.4,53.2,,,", 3, "timestamp", "ISO 8601"),
+        ("a,2025-13-01T10:00Z,-1.4,53.2,,,", 3, "timestamp", "ISO 8601"),
+        ("a,2025-03-30T01:30,-1.4,53.2,,,", 3, "timestamp", "did not happen"),
+        ("a,2025-01-01T10:00Z,west,53.2,,,", 3, "longitude", "not a number"),
+        ("a,2025-01-01T10:00Z,-181,53.2,,,", 3, "longitude", "range"),
+        ("a,2025-01-01T10:00Z,-1.4,inf,,,", 3, "latitude", "range"),
+        ("a,2025-01-01T10:00Z,-1.4,,,,", 3, "latitude", "empty"),
+        ("a,2025-01-01T10:00Z,-1.4,53.2,-5,,", 3, "accuracy_m", "accuracy"),
+        ("a,2025-01-01T10:00Z,-1.4,53.2,,,sergeant", 3, "role", "not a role"),
+    ],
+)
+def test_bad_values_name_row_and_column(tmp_path, row, row_number, column, words):
+    good = "a,2025-01-01T09:00Z,-1.4,53.2,,,\n"
+    error = _refused(tmp_path, HEADER + good + row + "\n")
+    assert (error.row, error.column) == (row_number, column)
+    assert words in error.problem
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"", "empty"),
+        (b"\xff\xfeo\x00", "UTF-16"),
+        (b"officer_id,timestamp,lon,lat\n", "lacks the column(s) longitude"),
+        (b"officer_id,timestamp,longitude,latitude,role,role\na,b,c,d,e,f\n", "appears twice"),
+        (HEADER.encode() + b"a\xe9,2025-01-01T10:00Z,-1.4,53.2,,,\n", "not UTF-8"),
+        (HEADER.encode() + b"a,2025-01-01T10:00Z,-1.4\n", "cannot be read as CSV"),
+        (b"PK\x03\x04\x00\x00binary", "binary"),
+    ],
+)
+def test_bad_files(tmp_path, data, words):
+    assert words in _refused(tmp_path, data).problem
+
+
+def test_optional_columns_may_be_absent(tmp_path):
+    (block,) = _read(
+        tmp_path, "Officer_ID , TIMESTAMP,longitude,latitude\nx,2025-01-01T10:00Z,-1.4,53.2\n"
+    )
+    assert len(block) == 1 and block.role[0] == 0 and np.isnan(block.accuracy[0])
+
+
+def test_pseudonyms_are_keyed_and_stable():
+    one = pseudonymise(["PC 123", "PC 124"], b"k" * 32)
+    assert one == pseudonymise([" PC 123", "PC 124"], b"k" * 32)
+    assert one != pseudonymise(["PC 123", "PC 124"], b"j" * 32)
+    assert len(set(one)) == 2 and "123" not in "".join(one)
+
+
+def test_pseudonymised_file_keeps_everything_else(tmp_path):
+    data = (HEADER + "PC 123,2025-01-01T10:00Z,-1.4,53.2,5,SNT,police\n").encode()
+    out = pseudonymised_csv(data, b"k" * 32, "p.csv").decode()
+    assert "PC 123" not in out
+    assert pseudonymise(["PC 123"], b"k" * 32)[0] in out
+    assert "2025-01-01T10:00Z" in out and "SNT" in out
+
+
+def test_a_short_row_is_named(tmp_path):
+    rows = "a,2025-01-01T10:00Z,-1.4,53.2,,,\n" * 5 + "a,2025-01-01T10:00Z\n"
+    error = _refused(tmp_path, HEADER + rows)
+    assert error.row == 7
+    with pytest.raises(HotspotDataError) as caught:
+        _read(tmp_path, HEADER + rows, block_bytes=70)
+    assert caught.value.row == 7
