@@ -11,7 +11,7 @@ from geo.analysis.stats import wdd_reading
 from geo.analysis.trends import TREND_RULES
 from geo.period import Period
 from geo.store.dataset import Dataset
-from geo.view.charts import dose_response_chart
+from geo.view.charts import DETAIL_CHART_HEIGHT, dose_response_chart, monthly_asb_chart
 from pages._common import plain
 
 TABLE_COLUMNS = {
@@ -77,21 +77,31 @@ def programme_evaluation(dataset: Dataset, table: pd.DataFrame, result) -> None:
 
 
 def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
-    """One hotspot: counts, significance, dosage, and its monthly and weekly charts."""
+    """One hotspot, laid out for the column beside the map: counts first, then its monthly and
+    weekly charts (visible with the map), then significance and dosage."""
     st.subheader(plain(row["name"]) + (f", {plain(row['town'])}" if row["town"] else ""))
-    detail = st.columns(4)
+    top = st.columns(2)
     change = row["asb_change_pct"]
-    detail[0].metric(
+    top[0].metric(
         "ASB reports, last year → this period",
         f"{row['asb_before']:,} → {row['asb_after']:,}",
         None if pd.isna(change) else f"{change:+.1f}%",  # ASCII sign: streamlit reads it
         delta_color="inverse",
     )
-    detail[1].metric(
-        "Officer hours", f"{row['officer_hours']:,.0f}", help=f"{row['visits']:,} visits"
-    )
-    detail[2].metric("Arrests", f"{row['arrests']:,}")
-    detail[3].metric("People spoken to", f"{row['engagements']:,}")
+    top[1].metric("Officer hours", f"{row['officer_hours']:,.0f}", help=f"{row['visits']:,} visits")
+    monthly = monthly_asb(dataset.counts, row.name, period)
+    monthly.index = pd.to_datetime([m.start_time for m in period.months])
+    st.markdown("**ASB per month: this period and a year earlier**")
+    st.altair_chart(monthly_asb_chart(monthly), width="stretch")
+    weekly = weekly_patrols(dataset.patrols, row.name, period).set_index("week")
+    st.markdown("**Officer patrol hours per week**")
+    st.bar_chart(
+        weekly["officer_hours"], x_label="Week starting", y_label="Officer hours",
+        height=DETAIL_CHART_HEIGHT,
+    )  # fmt: skip
+    bottom = st.columns(2)
+    bottom[0].metric("Arrests", f"{row['arrests']:,}")
+    bottom[1].metric("People spoken to", f"{row['engagements']:,}")
     result = hotspot_wdd(
         row["asb_before"], row["asb_after"], row["ring_asb_before"], row["ring_asb_after"],
         control_pair(dataset.areas, period),
@@ -106,19 +116,6 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
             f"visit; {row['share_15_min']:.0%} of visits lasted 15 minutes or more. Trend: "
             f"{row['trend']}."
         )
-    charts = st.columns(2)
-    monthly = monthly_asb(dataset.counts, row.name, period)
-    monthly.index = pd.to_datetime([m.start_time for m in period.months])
-    charts[0].markdown("**ASB per month: this period and a year earlier**")
-    charts[0].line_chart(
-        monthly.rename(columns={"this_year": "This period", "last_year": "A year earlier"})[
-            ["This period", "A year earlier"]
-        ],
-        x_label="Month", y_label="ASB reports",
-    )  # fmt: skip
-    weekly = weekly_patrols(dataset.patrols, row.name, period).set_index("week")
-    charts[1].markdown("**Officer patrol hours per week**")
-    charts[1].bar_chart(weekly["officer_hours"], x_label="Week starting", y_label="Officer hours")
 
 
 def dose_response(table: pd.DataFrame) -> None:

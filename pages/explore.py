@@ -7,10 +7,11 @@ from streamlit_folium import st_folium
 
 from geo.analysis.evaluation import programme_wdd
 from geo.analysis.figures import programme_figures
-from geo.errors import HotspotDataError
 from geo.period import Period
 from geo.view.export import hotspots_geojson, table_csv
-from geo.view.mapping import build_map, format_change, selection_outline
+from geo.view.links import ALL_TOWNS, NO_HOTSPOT, View, query_for, view_from_query
+from geo.view.mapping import build_map, format_change, map_order, selection_outline
+from geo.view.page_scripts import scroll_into_view_js
 from geo.view.scales import asb_change_scale, bivariate_scale, hours_scale
 from geo.view.tiles import tile_source
 from pages._common import (
@@ -28,41 +29,23 @@ METRICS = {
     "hours": "Officer patrol hours",
     "both": "Both: hours × ASB change",
 }
-ALL_TOWNS = "All towns"
-NO_HOTSPOT = "—"
+MAP_HEIGHT = 620
 
 dataset = current_dataset()
 params = st.query_params
-
-
-def _initial(key: str, value: str) -> None:
-    """Seed a widget from the URL the first time the page runs in a session."""
-    if key not in st.session_state:
-        st.session_state[key] = value
-
-
-def _period_from_url() -> Period:
-    text = params.get("period")
-    if text:
-        try:
-            return Period.parse(text)
-        except HotspotDataError as exc:
-            st.warning(f"Ignoring the period in the link: {exc}")
-    return dataset.default_period
-
-
 months = [str(m) for m in dataset.counts.months]
-url_period = _period_from_url()
-_initial("metric", params.get("metric", "asb") if params.get("metric") in METRICS else "asb")
-_initial("town", params.get("town") if params.get("town") in dataset.towns else ALL_TOWNS)
-_initial("period", (str(url_period.start), str(url_period.end)))
-if st.session_state["period"][0] not in months or st.session_state["period"][1] not in months:
-    st.session_state["period"] = (
-        str(dataset.default_period.start),
-        str(dataset.default_period.end),
-    )
 ids = list(dataset.hotspots["hotspot_id"])
-_initial("hotspot", params.get("hotspot") if params.get("hotspot") in ids else NO_HOTSPOT)
+url_view, url_notes = view_from_query(
+    params.to_dict(), metrics=list(METRICS), towns=dataset.towns, months=months, hotspots=ids,
+    default_period=dataset.default_period,
+)  # fmt: skip
+if st.session_state.get("url_view") != url_view:
+    # First run, a link, Back or Forward: the address names the view to show.
+    for note in url_notes:
+        st.warning(plain(note))
+    for field in ("metric", "town", "period", "hotspot"):
+        st.session_state[field] = getattr(url_view, field)
+    st.session_state["url_view"] = url_view
 if "pending_hotspot" in st.session_state:
     st.session_state["hotspot"] = st.session_state.pop("pending_hotspot")
 
@@ -75,6 +58,7 @@ with st.sidebar:
     st.select_slider(
         "Period (whole months, compared with the same months a year earlier)",
         options=months,
+        value=(str(dataset.default_period.start), str(dataset.default_period.end)),  # a range
         key="period",
     )
 
@@ -97,13 +81,12 @@ with st.sidebar:
     )
 selected = st.session_state["hotspot"]
 
-query = {"metric": st.session_state["metric"], "period": str(period)}
-if town != ALL_TOWNS:
-    query["town"] = town
-if selected != NO_HOTSPOT:
-    query["hotspot"] = selected
-if dict(params) != query:
-    params.from_dict(query)
+view = View(
+    st.session_state["metric"], town, tuple(st.session_state["period"]), selected
+)  # fmt: skip
+if view != url_view:
+    params.from_dict(query_for(view))  # a deliberate change: a new history entry
+st.session_state["url_view"] = view
 
 st.title("Hotspot patrol map")
 st.caption(
@@ -166,7 +149,7 @@ if not table.empty:
 
 scales = {
     "asb": asb_change_scale,
-    "hours": lambda: hours_scale(table["officer_hours"]),
+    "hours": hours_scale,
     "both": lambda: bivariate_scale(table["officer_hours"]),
 }
 scale = scales[st.session_state["metric"]]()
@@ -175,24 +158,35 @@ hotspots = dataset.hotspots[dataset.hotspots["hotspot_id"].isin(shown_ids)]
 if table.empty:
     st.warning("No hotspots to show for this town.")
 else:
-    fmap = build_map(hotspots, table, scale, tiles)
-    clicked = st_folium(
-        fmap,
-        key="map",
-        height=620,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-        feature_group_to_add=selection_outline(hotspots, selected),
-    )
+    map_column, detail_column = st.container(key="map-row").columns([5, 3], gap="medium")
+    with map_column:
+        clicked = st_folium(
+            build_map(hotspots, table, scale, tiles),
+            key="map",
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            returned_objects=["last_active_drawing"],
+            feature_group_to_add=selection_outline(hotspots, selected),
+        )
     drawing = (clicked or {}).get("last_active_drawing") or {}
     key = (drawing.get("properties") or {}).get("key")
     if key is not None and st.session_state.get("last_click") != drawing:
         st.session_state["last_click"] = drawing
-        st.session_state["pending_hotspot"] = shown_ids[int(key)]
+        st.session_state["pending_hotspot"] = map_order(hotspots, table)[int(key)]
         st.rerun()
-
-if selected != NO_HOTSPOT:
-    hotspot_detail(dataset, table.set_index("hotspot_id").loc[selected], period)
+    with detail_column:
+        if selected == NO_HOTSPOT:
+            st.info(
+                "Click a hotspot on the map, or choose one under **Hotspot** in the sidebar, to "
+                "see its ASB month by month against last year and its patrol hours week by week.",
+                icon=":material/touch_app:",
+            )
+        else:
+            hotspot_detail(dataset, table.set_index("hotspot_id").loc[selected], period)
+    if selected != st.session_state.get("detail_shown"):
+        st.session_state["detail_shown"] = selected
+        if selected != NO_HOTSPOT:
+            st.html(scroll_into_view_js("map-row", selected), unsafe_allow_javascript=True)
 
 if not table.empty:
     dose_response(table)

@@ -6,6 +6,58 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+DETAIL_CHART_HEIGHT = 200
+"""Height of each chart beside the map, so both show with the map on a 900-pixel-high screen."""
+THIS_PERIOD_COLOUR = "#08519c"
+A_YEAR_EARLIER_COLOUR = "#9e9e9e"
+
+
+SERIES = ("This period", "A year earlier")
+
+
+def monthly_asb_chart(monthly: pd.DataFrame) -> alt.Chart:
+    """ASB per month (`this_year`, `last_year`, indexed by the period's month starts): this period
+    as a strong line, a year earlier as a thin grey dashed one, on an axis naming month and year;
+    the tooltip names the month each count is from."""
+    starts = pd.DatetimeIndex(monthly.index)
+    earlier = starts - pd.DateOffset(years=1)
+    rows = pd.concat(
+        [
+            pd.DataFrame({"month": starts, "series": name, "asb": monthly[column].to_numpy(),
+                          "from": shown.strftime("%B %Y")})
+            for name, column, shown in zip(SERIES, ("this_year", "last_year"), (starts, earlier))
+        ]
+    )  # fmt: skip
+    return (
+        alt.Chart(rows)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=-45)),
+            y=alt.Y("asb:Q", title="ASB reports"),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(
+                    domain=list(SERIES), range=[THIS_PERIOD_COLOUR, A_YEAR_EARLIER_COLOUR]
+                ),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            strokeWidth=alt.StrokeWidth(
+                "series:N", scale=alt.Scale(domain=list(SERIES), range=[3, 1.5]), legend=None
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                scale=alt.Scale(domain=list(SERIES), range=[[1, 0], [5, 3]]),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("from:N", title="Month"),
+                alt.Tooltip("series:N", title="Series"),
+                alt.Tooltip("asb:Q", title="ASB reports"),
+            ],
+        )
+        .properties(height=DETAIL_CHART_HEIGHT)
+    )
+
 
 def dose_response_chart(table: pd.DataFrame) -> alt.LayerChart:
     """Officer hours per week against ASB change, one labelled point per hotspot."""

@@ -74,13 +74,22 @@ def build_map(
     asset_base: str = DEFAULT_ASSET_BASE,
 ) -> folium.Map:
     """The map of `hotspots` (WGS84) coloured by `table[scale.metric]`, fitted to them."""
-    shown = hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
+    shown = _merged(hotspots, table)
     m = base_map(tiles, style, asset_base)
     add_hotspots(m, shown, scale, style)
     m.get_root().html.add_child(Element(legend_html(scale, shown, style)))
     if len(shown):
-        m.fit_bounds(_bounds(shown), padding=(30, 30), max_zoom=16)
+        m.add_child(_FitBounds(_bounds(shown)))
     return m
+
+
+def _merged(hotspots: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.GeoDataFrame:
+    return hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
+
+
+def map_order(hotspots: gpd.GeoDataFrame, table: pd.DataFrame) -> list[str]:
+    """Hotspot ids in the order `build_map` draws them: a clicked feature's `key` indexes this."""
+    return list(_merged(hotspots, table)["hotspot_id"])
 
 
 def base_map(
@@ -121,7 +130,7 @@ def hotspot_layer(
     focus: gpd.GeoDataFrame | None = None,
 ) -> folium.FeatureGroup:
     """All hotspots as one layer that also moves the map to `focus` (default: all of them)."""
-    shown = hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
+    shown = _merged(hotspots, table)
     group = folium.FeatureGroup(name="Hotspots")
     add_hotspots(group, shown, scale, style)
     target = shown if focus is None or focus.empty else focus
@@ -247,7 +256,7 @@ def legend_html(
         f"style='font-size:{style.legend_size}'>"
         f"<div class='legend-title'>{escape(scale.title)}</div>"
         f"<div class='legend-note'>{escape(scale.note)}</div>"
-        f"{''.join(reversed(rows)) if scale.metric == 'officer_hours' else ''.join(rows)}"
+        f"{''.join(reversed(rows)) if scale.metric == 'hours_per_week' else ''.join(rows)}"
         "<div class='legend-note'>Number of hotspots in brackets.</div></div>"
     )
 
@@ -297,15 +306,18 @@ def _css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
 {fill}
 {background}
 .label {{pointer-events:none;}}
+.leaflet-interactive:focus {{outline:none;}}
+.leaflet-container a:focus-visible {{outline:3px solid #1a5fb4; outline-offset:2px;}}
 .label span {{white-space:nowrap; font-family:system-ui,sans-serif; color:#111; text-shadow:{halo};
   display:inline-block; transform:translate(-50%, 0.5em);}}
 .hotspot-label {{font-size:{style.label_size}; font-weight:600;}}
 .town-label {{font-size:{style.town_label_size}; font-weight:700; letter-spacing:0.02em;}}
-.zoom-far .hotspot-label, .zoom-near .town-label, .zoom-near .hotspot-dot {{display:none;}}
+.zoom-far .hotspot-label, .zoom-near .town-label, .zoom-near .hotspot-dot,
+  .zoom-near .selected-ring {{display:none;}}
 .hotspot-tip {{font-family:system-ui,sans-serif; font-size:13px;}}
 .hotspot-tip .tt-name {{font-weight:700; font-size:14px;}}
 .hotspot-tip .tt-warn {{color:#a63603;}}
-.hotspot-legend {{position:fixed; bottom:28px; right:10px; z-index:1000;
+.hotspot-legend {{position:absolute; bottom:28px; right:10px; z-index:1000;
   background:rgba(255,255,255,0.95); border:1px solid #888; border-radius:4px; padding:8px 10px;
   font-family:system-ui,sans-serif;
   color:#111; line-height:1.35; max-width:22em;}}
@@ -345,22 +357,35 @@ class _ZoomClasses(MacroElement):
         self.threshold = threshold
 
 
-def selection_outline(hotspots: gpd.GeoDataFrame, hotspot_id: str | None) -> folium.FeatureGroup:
-    """A thick outline round the selected hotspot, added without redrawing the whole map."""
+SELECTED_RING = ("#ffffff", "#000000")
+"""The selected hotspot's ring at far zooms: a wide white ring under a black one, which stands out
+on every fill colour and on the tiles."""
+
+
+def selection_outline(
+    hotspots: gpd.GeoDataFrame, hotspot_id: str | None, style: MapStyle = MapStyle()
+) -> folium.FeatureGroup:
+    """The selected hotspot marked, added without redrawing the whole map: a thick outline at
+    close zooms, and a ring round its dot at far zooms (where the outline is a speck)."""
     group = folium.FeatureGroup(name="Selected")
     chosen = hotspots[hotspots["hotspot_id"] == hotspot_id]
     if len(chosen):
-        geometry = json.loads(shapely.to_geojson(chosen.geometry.iloc[0]))
-        folium.GeoJson(
-            {"type": "Feature", "geometry": geometry, "properties": {}},
-            style_function=lambda f: {
-                "color": "#000000",
-                "weight": 5,
-                "fill": False,
-                "dashArray": "6 4",
-            },
-            interactive=False,
-        ).add_to(group)
+        outline = map_geometries(chosen.geometry)[0]
+        geometry = json.loads(shapely.to_geojson(outline))
+        for colour, weight in zip(SELECTED_RING, (9, 4)):
+            folium.GeoJson(
+                {"type": "Feature", "geometry": geometry, "properties": {}},
+                style_function=lambda f, colour=colour, weight=weight: {
+                    "color": colour, "weight": weight, "fill": False, "opacity": 1,
+                },
+                interactive=False,
+            ).add_to(group)  # fmt: skip
+        dot = shapely.point_on_surface(outline)
+        for colour, weight in zip(SELECTED_RING, (8, 4)):
+            folium.CircleMarker(
+                [dot.y, dot.x], radius=style.dot_radius + 7, color=colour, weight=weight,
+                fill=False, opacity=1, interactive=False, class_name="selected-ring",
+            ).add_to(group)  # fmt: skip
     return group
 
 
@@ -384,24 +409,36 @@ class _Labels(MacroElement):
     markers.push(L.marker([label[0], label[1]], {icon: icon, interactive: false, keyboard: false})
       .addTo(owner));
   });
-  function declutter() {
-    var taken = [];
+  function declutter(map) {
+    // A name is moved inside the map's edges, and hidden where it would cover an earlier name,
+    // the legend or a control.
+    var frame = map.getContainer().getBoundingClientRect();
+    var taken = Array.prototype.map.call(map.getContainer().ownerDocument.querySelectorAll(
+      ".hotspot-legend, .leaflet-control"), function (el) { return el.getBoundingClientRect(); }
+    ).filter(function (r) { return r.width > 0; });
     markers.forEach(function (marker) {
       var span = marker.getElement() && marker.getElement().firstChild;
       if (!span) { return; }
       span.style.visibility = "visible";
+      span.style.marginLeft = "0px";
       var box = span.getBoundingClientRect();
       if (box.width === 0) { return; }
-      var clash = taken.some(function (t) {
+      var shift = Math.max(0, frame.left + 2 - box.left) - Math.max(0, box.right - frame.right + 2);
+      if (shift) {
+        span.style.marginLeft = shift + "px";
+        box = span.getBoundingClientRect();
+      }
+      var clash = box.top < frame.top || box.bottom > frame.bottom || taken.some(function (t) {
         return box.left < t.right && t.left < box.right && box.top < t.bottom && t.top < box.bottom;
       });
       if (clash) { span.style.visibility = "hidden"; } else { taken.push(box); }
     });
   }
   onMap(owner, function (map) {
-    map.on("zoomend moveend resize", declutter);
-    owner.on("remove", function () { map.off("zoomend moveend resize", declutter); });
-    setTimeout(declutter, 0);
+    function update() { declutter(map); }
+    map.on("zoomend moveend resize", update);
+    owner.on("remove", function () { map.off("zoomend moveend resize", update); });
+    setTimeout(update, 0);
   });
 })({{ this._parent.get_name() }});
 {% endmacro %}"""
@@ -413,16 +450,34 @@ class _Labels(MacroElement):
         self.labels = labels
 
 
+_FIT_CLEAR_JS = (Path(__file__).parent / "js" / "fit_clear.js").read_text()
+"""JavaScript: fit the map to bounds, keeping hotspots clear of the legend and the controls."""
+
+
 class _FitBounds(MacroElement):
-    """Moves the map to the bounds when its layer group is added (no remount of the map)."""
+    """Moves the map to the bounds, clear of legend and controls, when it (or its layer group)
+    is added (no remount of the map)."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
 (function (owner) {"""
         + _ON_MAP_JS
+        + _FIT_CLEAR_JS
         + """
   onMap(owner, function (map) {
-    map.fitBounds({{ this.bounds | tojson }}, {padding: [40, 40], maxZoom: 16});
+    // Again when the frame takes its final size, unless the user has moved the map since.
+    var bounds = {{ this.bounds | tojson }}, moved = false, container = map.getContainer();
+    function refit() { if (!moved) { fitClear(map, bounds, 16); } }
+    ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (name) {
+      container.addEventListener(name, function () { moved = true; }, {passive: true});
+    });
+    map.on("resize", refit);
+    owner.on("remove", function () { map.off("resize", refit); });
+    Array.prototype.forEach.call(
+      container.ownerDocument.querySelectorAll("link[rel=stylesheet]"), function (link) {
+        if (!link.sheet) { link.addEventListener("load", refit); }  // controls drawn to size
+      });
+    refit();
   });
 })({{ this._parent.get_name() }});
 {% endmacro %}"""
@@ -450,7 +505,8 @@ class _Hotspots(MacroElement):
     """Hotspot polygons and their far-zoom dots, decoded in the browser from `hotspot_data`.
 
     Each polygon and dot carries `key` (its row) as a GeoJSON property, which streamlit-folium
-    returns when it is clicked.
+    returns when it is clicked. It reads the clicked layer from the event a layer group passes
+    on, so polygons (a GeoJSON group) and dots (a feature group) both sit inside groups.
     """
 
     _template = Template(
@@ -477,6 +533,7 @@ class _Hotspots(MacroElement):
       layer.on("mouseout", function () { polygons.resetStyle(layer); });
     }
   }).addTo(owner);
+  var dots = L.featureGroup().addTo(owner);  // a group, so a click on a dot names its hotspot
   data.features.forEach(function (f) {
     var dot = L.circleMarker([f.d[1] / q, f.d[0] / q], {
       radius: style.dot_radius, fill: true, fillColor: f.fill, fillOpacity: 0.95,
@@ -484,8 +541,19 @@ class _Hotspots(MacroElement):
     });
     dot.feature = {type: "Feature", properties: {key: f.key}};
     dot.bindTooltip(hotspotTooltip(f.p), {sticky: true, className: "hotspot-tip"});
-    dot.addTo(owner);
+    dot.addTo(dots);
   });
+  // Out of the tab order: Chromium makes each clickable outline a tab stop, 50 and more of them.
+  // Keyboard users choose a hotspot in the sidebar's Hotspot list.
+  function untab() {
+    [polygons, dots].forEach(function (group) {
+      group.eachLayer(function (layer) {
+        var el = layer.getElement && layer.getElement();
+        if (el) { el.setAttribute("tabindex", "-1"); el.setAttribute("focusable", "false"); }
+      });
+    });
+  }
+  if (owner instanceof L.Map) { untab(); } else { owner.on("add", untab); }
 })({{ this._parent.get_name() }});
 {% endmacro %}"""
     )
