@@ -139,3 +139,218 @@ def test_downloads_are_made_on_click(browser, server):
         page.get_by_role("button", name="Briefing (PDF)").click()
     assert Path(download.value.path()).read_bytes()[:4] == b"%PDF"
     page.close()
+
+
+def _map_frame(page):
+    return next(f for f in page.frames if "streamlit_folium" in f.url)
+
+
+def _layers_js() -> str:
+    """In the map frame: each drawn hotspot layer's name (from its tooltip), fill and kind."""
+    return """() => Object.values(window.map._layers)
+      .filter(l => l.feature && l.options && l.options.fillColor && l.getTooltip())
+      .map(l => {
+        const div = document.createElement('div');
+        div.innerHTML = l.getTooltip().getContent();
+        return {name: div.querySelector('.tt-name').textContent, fill: l.options.fillColor,
+                dot: l instanceof L.CircleMarker};
+      })"""
+
+
+def _in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= height
+
+
+def test_a_click_on_a_dot_at_the_default_zoom_selects_it(browser, server):
+    page, frame, _ = _open(browser, server, 1440, 900)
+    container = frame.locator(".leaflet-container")
+    assert "zoom-far" in container.get_attribute("class")  # hotspots are dots here
+    dot = frame.locator("path.hotspot-dot").nth(5)
+    dot.scroll_into_view_if_needed()
+    box = dot.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = frame.locator(".leaflet-tooltip .tt-name")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    name = tooltip.inner_text()
+    page.mouse.down()
+    page.mouse.up()
+    page.wait_for_function(
+        "() => new URL(location.href).searchParams.has('hotspot')", timeout=30_000
+    )
+    page.wait_for_selector(IDLE)
+    heading = page.get_by_role("heading", name=name)
+    heading.wait_for(state="visible", timeout=30_000)
+    page.wait_for_timeout(800)  # the page scrolls the map and its detail into view
+    assert _in_view(page, heading)
+    for title in ("ASB per month", "Officer patrol hours per week"):
+        assert _in_view(page, page.locator("strong").filter(has_text=title).first), title
+    assert _in_view(page, page.locator(MAP_FRAME))
+    ring = frame.locator("path.selected-ring")
+    assert ring.count() == 2 and ring.last.is_visible()
+    ring_box = ring.last.bounding_box()
+    assert ring_box["width"] > box["width"]  # a ring round the dot, larger than the dot
+    page.screenshot(path=str(ARTIFACTS / "click-dot-default-zoom-1440x900.png"))
+    page.close()
+
+
+def _radio(page, label: str):
+    page.locator("[data-testid=stSidebar] label").filter(has_text=label).first.click()
+
+
+def _choose_town(page, town: str) -> None:
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
+    page.get_by_role("option", name=town, exact=True).click()
+
+
+def _query(page) -> dict[str, str]:
+    from urllib.parse import parse_qsl
+
+    return dict(parse_qsl(urlparse(page.url).query))
+
+
+def test_back_and_forward_step_through_deliberate_changes(browser, server):
+    page, frame, _ = _open(browser, server, 1440, 900)
+    assert _query(page) == {}
+    _radio(page, "Officer patrol hours")
+    page.wait_for_function("() => location.search.includes('metric=hours')", timeout=30_000)
+    page.wait_for_selector(IDLE)
+    _choose_town(page, "Heanor")
+    page.wait_for_function("() => location.search.includes('town=Heanor')", timeout=30_000)
+    page.wait_for_selector(IDLE)
+    frame.locator(".hotspot-label").first.wait_for(state="visible", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "history-1-hours-heanor.png"))
+
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('town=')", timeout=30_000)
+    page.wait_for_timeout(1500)  # a rewrite of the address would come here
+    page.wait_for_selector(IDLE)
+    assert _query(page).get("metric") == "hours" and "town" not in _query(page)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    assert sidebar.get_by_role("combobox", name="Town").input_value() == "All towns"
+    assert "Officer patrol hours" in frame.locator(".hotspot-legend").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "history-2-back-to-all-towns.png"))
+
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('metric=hours')", timeout=30_000)
+    page.wait_for_timeout(1500)
+    page.wait_for_selector(IDLE)
+    assert "metric" not in _query(page) or _query(page)["metric"] == "asb"
+    frame.locator(".hotspot-legend", has_text="ASB change").wait_for(timeout=30_000)
+    assert sidebar.get_by_role("radio", name="ASB change %").is_checked()
+
+    page.go_forward()
+    page.wait_for_function("() => location.search.includes('metric=hours')", timeout=30_000)
+    page.go_forward()
+    page.wait_for_function("() => location.search.includes('town=Heanor')", timeout=30_000)
+    page.wait_for_timeout(1500)
+    page.wait_for_selector(IDLE)
+    assert _query(page)["town"] == "Heanor"
+    assert sidebar.get_by_role("combobox", name="Town").input_value() == "Heanor"
+    frame.locator(".hotspot-legend", has_text="per week").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "history-3-forward-again.png"))
+    page.close()
+
+
+_FOCUSED_JS = """() => {
+  let el = document.activeElement;
+  while (el && el.tagName === 'IFRAME' && el.contentDocument) {
+    el = el.contentDocument.activeElement;
+  }
+  const style = getComputedStyle(el);
+  return {tag: el.tagName, cls: String(el.getAttribute('class') || ''),
+          label: el.getAttribute('aria-label') || el.textContent.trim().slice(0, 40),
+          ring: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2)
+                || style.boxShadow !== 'none'};
+}"""
+
+
+def test_keyboard_reaches_the_controls_and_skips_the_map_outlines(browser, server):
+    page, _, _ = _open(browser, server, 1440, 900)
+    stops = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(_FOCUSED_JS))
+    labels = [s["label"] for s in stops]
+    assert not [s for s in stops if s["tag"].lower() == "path"], "a map outline is a tab stop"
+    for wanted in ("Town", "Hotspot", "Zoom in", "Zoom out"):
+        assert any(wanted in label for label in labels), (wanted, labels)
+    town, zoom = labels.index("Town"), labels.index("Zoom in")
+    assert town < labels.index("Hotspot") < zoom  # sidebar first, then the map
+    zoom_stop = stops[zoom]
+    assert zoom_stop["ring"], "no visible focus ring on the map's zoom button"
+    for _ in range(len(stops) - zoom - 1):
+        page.keyboard.press("Shift+Tab")
+    page.screenshot(path=str(ARTIFACTS / "keyboard-focus-zoom-in.png"))
+    page.close()
+
+
+_GEOMETRY_JS = """() => {
+  const r = el => {
+    const b = el.getBoundingClientRect();
+    return [b.left, b.top, b.right, b.bottom];
+  };
+  const shown = el => el.getClientRects().length && getComputedStyle(el).display !== 'none'
+    && getComputedStyle(el).visibility !== 'hidden';
+  const near = document.querySelector('.leaflet-container').classList.contains('zoom-near');
+  const hotspots = Array.from(document.querySelectorAll(
+      near ? 'path.leaflet-interactive:not(.hotspot-dot)' : 'path.hotspot-dot'))
+    .filter(shown).map(r);
+  const labels = Array.from(document.querySelectorAll('.label span')).filter(shown)
+    .map(el => ({text: el.textContent, box: r(el)}));
+  const blockers = Array.from(document.querySelectorAll(
+      '.hotspot-legend, .leaflet-control-zoom, .leaflet-control-scale, '
+      + '.leaflet-control-attribution'))
+    .filter(shown).map(el => ({what: el.className, box: r(el)}));
+  return {frame: r(document.querySelector('.leaflet-container')), hotspots, labels, blockers,
+          near};
+}"""
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (1920, 1080)])
+def test_no_hotspot_under_the_legend_and_no_label_overlaps_or_is_cut(
+    browser, server, width, height
+):
+    for town in ("", "Heanor", "Shirebrook", "Chesterfield"):
+        page, _, _ = _open(browser, f"{server}/?town={town}" if town else server, width, height)
+        page.wait_for_timeout(800)  # the fit after the frame takes its size
+        found = _map_frame(page).evaluate(_GEOMETRY_JS)
+        name = f"legibility-{town or 'all'}-{width}x{height}.png"
+        page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / name))
+        assert found["hotspots"], town
+        left, top, right, bottom = found["frame"]
+        for blocker in found["blockers"]:
+            for box in found["hotspots"]:
+                assert not _overlap(box, blocker["box"]), (town, width, blocker["what"], box)
+        labels = found["labels"]
+        assert labels, town
+        if found["near"]:  # a town: every hotspot named
+            assert len(labels) == len(found["hotspots"]), (town, [x["text"] for x in labels])
+        for i, label in enumerate(labels):
+            box = label["box"]
+            assert left <= box[0] and box[2] <= right and top <= box[1] and box[3] <= bottom, (
+                town, label["text"], "cut at the edge",
+            )  # fmt: skip
+            for other in labels[i + 1 :]:
+                assert not _overlap(box, other["box"]), (town, label["text"], other["text"])
+        page.close()
+
+
+def test_the_same_hours_get_the_same_colour_in_two_town_views(browser, server):
+    fills = {}
+    for town in ("", "Heanor"):
+        url = f"{server}/?metric=hours" + (f"&town={town}" if town else "")
+        page, frame, _ = _open(browser, url, 1440, 900)
+        frame.locator(".hotspot-legend", has_text="per week").wait_for(timeout=30_000)
+        layers = _map_frame(page).evaluate(_layers_js())
+        fills[town] = {layer["name"]: layer["fill"] for layer in layers if not layer["dot"]}
+        page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / f"hours-{town or 'all'}.png"))
+        page.close()
+    heanor = fills["Heanor"]
+    assert heanor and set(heanor) < set(fills[""])
+    assert {name: fills[""][name] for name in heanor} == heanor

@@ -416,22 +416,45 @@ class _Labels(MacroElement):
     var taken = Array.prototype.map.call(map.getContainer().ownerDocument.querySelectorAll(
       ".hotspot-legend, .leaflet-control"), function (el) { return el.getBoundingClientRect(); }
     ).filter(function (r) { return r.width > 0; });
+    var controls = taken.length;
+    function place(span, dx, dy) {
+      span.style.marginLeft = dx + "px";
+      span.style.marginTop = dy + "px";
+      return span.getBoundingClientRect();
+    }
+    function clashOf(box) {  // -1: the map's edge; an index into `taken`; null: none
+      if (box.left < frame.left || box.right > frame.right || box.top < frame.top
+          || box.bottom > frame.bottom) { return -1; }
+      for (var i = 0; i < taken.length; i++) {
+        var t = taken[i];
+        if (box.left < t.right && t.left < box.right && box.top < t.bottom && t.top < box.bottom) {
+          return i;
+        }
+      }
+      return null;
+    }
     markers.forEach(function (marker) {
       var span = marker.getElement() && marker.getElement().firstChild;
       if (!span) { return; }
       span.style.visibility = "visible";
-      span.style.marginLeft = "0px";
-      var box = span.getBoundingClientRect();
+      var box = place(span, 0, 0);
       if (box.width === 0) { return; }
-      var shift = Math.max(0, frame.left + 2 - box.left) - Math.max(0, box.right - frame.right + 2);
-      if (shift) {
-        span.style.marginLeft = shift + "px";
-        box = span.getBoundingClientRect();
+      var dx = Math.max(0, frame.left + 2 - box.left) - Math.max(0, box.right - frame.right + 2);
+      box = place(span, dx, 0);
+      var clash = clashOf(box);
+      if (clash !== null && clash >= 0 && clash < controls) {  // beside, below or above it
+        var c = taken[clash], h = box.height;
+        var tries = [[dx + c.right + 2 - box.left, 0], [dx - (box.right - c.left + 2), 0],
+                     [dx, c.bottom + 2 - box.top], [dx, -2.2 * h]];
+        for (var i = 0; i < tries.length && clash !== null; i++) {
+          box = place(span, tries[i][0], tries[i][1]);
+          clash = clashOf(box);
+        }
       }
-      var clash = box.top < frame.top || box.bottom > frame.bottom || taken.some(function (t) {
-        return box.left < t.right && t.left < box.right && box.top < t.bottom && t.top < box.bottom;
-      });
-      if (clash) { span.style.visibility = "hidden"; } else { taken.push(box); }
+      if (clash === null) { taken.push(box); } else {
+        place(span, 0, 0);
+        span.style.visibility = "hidden";
+      }
     });
   }
   onMap(owner, function (map) {
