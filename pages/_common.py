@@ -12,7 +12,13 @@ from geo.analysis.evaluation import evaluation_table
 from geo.analysis.figures import hotspot_table
 from geo.errors import HotspotDataError
 from geo.period import Period
-from geo.store.dataset import Dataset, data_folder, dataset_version, load_dataset
+from geo.store.dataset import (
+    HOTSPOT_FILES,
+    Dataset,
+    data_folder,
+    dataset_version,
+    load_dataset,
+)
 from geo.view.briefing import briefing_page, render
 
 OGL_ATTRIBUTION = (
@@ -39,8 +45,26 @@ def current_dataset() -> Dataset:
         return _load(str(folder.resolve()), dataset_version(folder))
     except HotspotDataError as exc:
         st.error(f"The dataset cannot be shown. {plain(exc)}")
+        folder_help(folder)
         st.stop()
         raise
+
+
+def folder_help(folder: Path) -> None:
+    """What a dataset folder needs and where to go next, under a read error."""
+    st.markdown(
+        f"**The app reads the dataset folder** {plain(folder.resolve())} (set by "
+        "`HOTSPOT_DATA`). It needs:\n\n"
+        f"- a hotspots file, one of {', '.join(f'`{name}`' for name in HOTSPOT_FILES)}: one "
+        "polygon per hotspot, with a `hotspot_id` and a `name` (and optionally a `town`);\n"
+        "- a `crimes/` folder with police.uk street-level crime files, as downloaded (monthly "
+        "folders of files named like `2024-10-derbyshire-street.csv`);\n"
+        "- optionally `patrols.csv`: one row per patrol visit.\n\n"
+        "Upload these on the data page, which checks them first and says what to fix, or point "
+        "`HOTSPOT_DATA` at a folder that has them (`.venv/bin/python -m geo sample` writes "
+        "an example)."
+    )
+    st.page_link("pages/data.py", label="Import data and check quality", icon=":material/upload:")
 
 
 def last_good_dataset() -> tuple[Dataset | None, str]:

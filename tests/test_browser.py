@@ -354,3 +354,26 @@ def test_the_same_hours_get_the_same_colour_in_two_town_views(browser, server):
     heanor = fills["Heanor"]
     assert heanor and set(heanor) < set(fills[""])
     assert {name: fills[""][name] for name in heanor} == heanor
+
+
+@pytest.fixture(scope="module")
+def empty_server(tmp_path_factory) -> Iterator[str]:
+    """The app on an empty dataset folder (a first run before any import)."""
+    yield from serve(tmp_path_factory.mktemp("empty"))
+
+
+def test_an_empty_folder_says_what_is_wrong_what_it_needs_and_where_to_go(browser, empty_server):
+    page, _ = open_page(browser, empty_server, 1440, 900)
+    error = page.locator("[data-testid=stAlertContentError]")
+    error.wait_for(state="visible", timeout=30_000)
+    assert "cannot be shown" in error.inner_text()
+    main = page.locator("[data-testid=stMain]")
+    text = main.inner_text()
+    assert "hotspots.geojson" in text and "crimes/" in text and "patrols.csv" in text
+    link = main.get_by_role("link", name="Import data and check quality")
+    assert link.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "empty-folder-1440x900.png"))
+    link.click()
+    page.wait_for_url("**/data", timeout=30_000)
+    page.wait_for_selector(IDLE)
+    page.close()
