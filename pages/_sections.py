@@ -18,8 +18,8 @@ TABLE_COLUMNS = {
     "hotspot_id": "Id",
     "name": "Hotspot",
     "town": "Town",
-    "asb_before": "ASB before",
-    "asb_after": "ASB after",
+    "asb_before": st.column_config.NumberColumn("ASB before", format="localized"),
+    "asb_after": st.column_config.NumberColumn("ASB after", format="localized"),
     "asb_change_shown": st.column_config.NumberColumn(
         "ASB change %", format="%.1f%%", help="Empty when there are too few reports to tell."
     ),
@@ -30,17 +30,17 @@ TABLE_COLUMNS = {
     "wdd_p": st.column_config.NumberColumn("WDD p", format="%.3f"),
     "asb_monthly": st.column_config.LineChartColumn("ASB by month (24)"),
     "trend": "Trend",
-    "crime_before": "All crime before",
-    "crime_after": "All crime after",
+    "crime_before": st.column_config.NumberColumn("All crime before", format="localized"),
+    "crime_after": st.column_config.NumberColumn("All crime after", format="localized"),
     "crime_change_pct": st.column_config.NumberColumn("Crime change %", format="%.1f%%"),
-    "officer_hours": st.column_config.NumberColumn("Officer hours", format="%.0f"),
+    "officer_hours": st.column_config.NumberColumn("Officer hours", format="localized"),
     "hours_per_week": st.column_config.NumberColumn("Hours / week", format="%.1f"),
-    "visits": "Visits",
+    "visits": st.column_config.NumberColumn("Visits", format="localized"),
     "visits_per_day": st.column_config.NumberColumn("Visits / day", format="%.2f"),
     "minutes_per_visit": st.column_config.NumberColumn("Minutes / visit", format="%.0f"),
     "share_15_min": st.column_config.NumberColumn("Visits ≥15 min", format="percent"),
-    "arrests": "Arrests",
-    "engagements": "People spoken to",
+    "arrests": st.column_config.NumberColumn("Arrests", format="localized"),
+    "engagements": st.column_config.NumberColumn("People spoken to", format="localized"),
 }
 
 
@@ -52,7 +52,15 @@ def hotspot_table_view(table: pd.DataFrame) -> None:
         f"{low:.2f}–{high:.2f}" if pd.notna(low) else "—"
         for low, high in zip(view["asb_rr_low"], view["asb_rr_high"])
     ]
-    st.dataframe(
+    view["officer_hours"] = view["officer_hours"].round(0)  # whole hours, with thousands marks
+    table_box = st.container(key="hotspot-table")
+    # The grid's own CSV download writes names as they are; the page's download button makes
+    # them safe for spreadsheets, so the grid's is hidden.
+    table_box.html(
+        "<style>.st-key-hotspot-table [data-testid=stElementToolbar] "
+        "button[aria-label='Download as CSV'] {display:none;}</style>"
+    )
+    table_box.dataframe(
         view[list(TABLE_COLUMNS)], hide_index=True, width="stretch", column_config=TABLE_COLUMNS
     )
     with st.expander("How trends and significance are worked out"):

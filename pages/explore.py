@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 from geo.analysis.evaluation import programme_wdd
 from geo.analysis.figures import programme_figures
 from geo.period import Period
-from geo.view.export import hotspots_geojson, table_csv
+from geo.view.export import hotspots_geojson, plain_table, table_csv
 from geo.view.links import ALL_TOWNS, NO_HOTSPOT, View, query_for, view_from_query
 from geo.view.mapping import build_map, format_change, map_order, selection_outline
 from geo.view.page_scripts import scroll_into_view_js
@@ -91,7 +91,8 @@ st.session_state["url_view"] = view
 st.title("Hotspot patrol map")
 st.caption(
     f"{period.label()} compared with {period.before.label()} · data up to "
-    f"{dataset.last_month.strftime('%B %Y')} · {len(table)} hotspots"
+    f"{dataset.last_month.strftime('%B %Y')} · {len(table)} hotspot"
+    + ("" if len(table) == 1 else "s")
     + ("" if town == ALL_TOWNS else f" in {plain(town)}")
 )
 sample_notice(dataset)
@@ -197,7 +198,7 @@ downloads = st.columns(4)
 stem = f"hotspots-{period.start}-{period.end}" + ("" if town == ALL_TOWNS else f"-{town}")
 downloads[0].download_button(
     "Download table (CSV)",
-    lambda: table_csv(table.drop(columns=["asb_monthly"])),
+    lambda: table_csv(plain_table(table.drop(columns=["asb_monthly"]), period)),
     file_name=f"{stem}.csv",
     mime="text/csv",
     on_click="ignore",

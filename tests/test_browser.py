@@ -133,8 +133,10 @@ def test_downloads_are_made_on_click(browser, server):
     with page.expect_download(timeout=30_000) as download:
         page.get_by_role("button", name="Download table (CSV)").click()
     lines = Path(download.value.path()).read_text().splitlines()
-    assert lines[0].startswith("hotspot_id,name,town,asb_before,asb_after,asb_change_pct")
+    assert lines[0].startswith("Period,Compared with,Hotspot id,Hotspot,Town,ASB reports")
+    assert "asb_" not in lines[0] and '"' not in lines[0]
     assert len(lines) == 1 + 3 and all(",Heanor," in line for line in lines[1:])
+    assert all(line.startswith("Oct 2025 – Sep 2026,Oct 2024 – Sep 2025,") for line in lines[1:])
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Briefing (PDF)").click()
     assert Path(download.value.path()).read_bytes()[:4] == b"%PDF"
@@ -376,4 +378,17 @@ def test_an_empty_folder_says_what_is_wrong_what_it_needs_and_where_to_go(browse
     link.click()
     page.wait_for_url("**/data", timeout=30_000)
     page.wait_for_selector(IDLE)
+    page.close()
+
+
+def test_the_table_offers_only_the_safe_download(browser, server):
+    page, _, _ = _open(browser, server, 1440, 900)
+    grid = page.locator(".st-key-hotspot-table [data-testid=stDataFrame]")
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    toolbar = page.locator(".st-key-hotspot-table [data-testid=stElementToolbar]")
+    toolbar.get_by_role("button", name="Search").wait_for(state="visible", timeout=10_000)
+    assert not toolbar.get_by_role("button", name="Download as CSV").is_visible()
+    assert page.get_by_role("button", name="Download table (CSV)").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "table-toolbar.png"))
     page.close()

@@ -6,6 +6,7 @@ import pandas as pd
 
 from geo.period import Period
 from geo.view.charts import monthly_asb_chart
+from geo.view.export import plain_table
 from geo.view.links import ALL_TOWNS, NO_HOTSPOT, View, query_for, view_from_query
 from geo.view.page_scripts import scroll_into_view_js
 
@@ -61,3 +62,12 @@ def test_monthly_chart_names_years_and_the_year_earlier_months():
     assert spec["encoding"]["x"]["axis"]["format"] == "%b %Y"
     widths = spec["encoding"]["strokeWidth"]["scale"]
     assert widths["domain"][0] == "This period" and widths["range"][0] > widths["range"][1]
+
+
+def test_downloaded_table_has_plain_headings_and_states_its_period():
+    table = pd.DataFrame({"hotspot_id": ["a"], "asb_rr_low": [0.5], "new_code": [1]})
+    out = plain_table(table, Period.parse("2025-10:2026-09"))
+    assert list(out.columns) == [
+        "Period", "Compared with", "Hotspot id", "ASB rate ratio 95% interval from", "new_code",
+    ]  # fmt: skip
+    assert out.iloc[0, 0] == "Oct 2025 – Sep 2026" and out.iloc[0, 1] == "Oct 2024 – Sep 2025"
