@@ -131,6 +131,7 @@ def dose_response(table: pd.DataFrame) -> None:
     st.subheader("Dose and response")
     st.caption(
         "Each dot is a hotspot: officer patrol hours per week against its ASB change. Hotspots "
-        "with many hours and no fall sit top right. Grey: too few reports to tell."
+        "with many hours and no fall sit top right. Grey: too few reports to tell. Names are "
+        "shown where they fit; point at a dot for the rest."
     )
     st.altair_chart(dose_response_chart(table), width="stretch")
