@@ -83,6 +83,12 @@ def build_map(
     return m
 
 
+def fit_to(m: folium.Map, frame: gpd.GeoDataFrame) -> None:
+    """Fit `m` to `frame` (WGS84) once the page has sized it, clear of legend and controls."""
+    if len(frame):
+        m.add_child(_FitBounds(_bounds(frame)))
+
+
 def _merged(hotspots: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.GeoDataFrame:
     return hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
 
