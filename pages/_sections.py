@@ -11,7 +11,12 @@ from geo.analysis.stats import wdd_reading
 from geo.analysis.trends import TREND_RULES
 from geo.period import Period
 from geo.store.dataset import Dataset
-from geo.view.charts import DETAIL_CHART_HEIGHT, dose_response_chart, monthly_asb_chart
+from geo.view.charts import (
+    DETAIL_CHART_HEIGHT,
+    dose_response_chart,
+    monthly_asb_chart,
+    whole_weeks,
+)
 from pages._common import plain
 
 TABLE_COLUMNS = {
@@ -101,8 +106,11 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
     monthly.index = pd.to_datetime([m.start_time for m in period.months])
     st.markdown("**ASB per month: this period and a year earlier**")
     st.altair_chart(monthly_asb_chart(monthly), width="stretch")
-    weekly = weekly_patrols(dataset.patrols, row.name, period).set_index("week")
-    st.markdown("**Officer patrol hours per week**")
+    weekly = whole_weeks(
+        weekly_patrols(dataset.patrols, row.name, period).set_index("week"),
+        period.start.start_time, period.end.end_time,
+    )  # fmt: skip
+    st.markdown("**Officer patrol hours per week** (whole weeks, Monday to Sunday)")
     st.bar_chart(
         weekly["officer_hours"], x_label="Week starting", y_label="Officer hours",
         height=DETAIL_CHART_HEIGHT,

@@ -113,10 +113,10 @@ cols[0].metric(
 cols[1].metric("Arrests", f"{figures.arrests:,}")
 cols[2].metric("People spoken to", f"{figures.engagements:,}")
 cols[3].metric(
-    "ASB change, mean of hotspots",
+    "Mean ASB change",
     format_change(figures.asb_mean_change_pct),
     help=(
-        f"Mean of {figures.asb_mean_over} hotspots' own changes. Pooled: ASB "
+        f"Mean of {figures.asb_mean_over} hotspots' own changes on last year. Pooled: ASB "
         f"{figures.asb_before:,} → {figures.asb_after:,} "
         f"({format_change(figures.asb_pooled_change_pct)}). Largest reduction "
         f"{format_change(figures.asb_largest_reduction_pct)} at "

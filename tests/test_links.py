@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geo.period import Period
-from geo.view.charts import monthly_asb_chart
+from geo.view.charts import monthly_asb_chart, whole_weeks
 from geo.view.export import plain_table
 from geo.view.links import ALL_TOWNS, NO_HOTSPOT, View, query_for, view_from_query
 from geo.view.page_scripts import scroll_into_view_js
@@ -71,3 +71,13 @@ def test_downloaded_table_has_plain_headings_and_states_its_period():
         "Period", "Compared with", "Hotspot id", "ASB rate ratio 95% interval from", "new_code",
     ]  # fmt: skip
     assert out.iloc[0, 0] == "Oct 2025 – Sep 2026" and out.iloc[0, 1] == "Oct 2024 – Sep 2025"
+
+
+def test_weekly_chart_keeps_whole_weeks_only():
+    mondays = pd.date_range("2025-09-29", "2026-09-28", freq="W-MON")
+    weekly = pd.DataFrame({"officer_hours": 1.0}, index=mondays)
+    start, end = pd.Timestamp("2025-10-01"), pd.Timestamp("2026-09-30 23:59:59")
+    kept = whole_weeks(weekly, start, end)
+    assert kept.index[0] == pd.Timestamp("2025-10-06")  # 29 Sep starts before the period
+    assert kept.index[-1] == pd.Timestamp("2026-09-21")  # 28 Sep runs past its end
+    assert len(kept) == len(weekly) - 2

@@ -16,6 +16,14 @@ A_YEAR_EARLIER_COLOUR = "#9e9e9e"
 SERIES = ("This period", "A year earlier")
 
 
+def whole_weeks(weekly: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """The weeks (indexed by their Monday) that lie wholly from `start` to `end` (both days
+    included): a week cut by the period's edge would read as a drop in patrols."""
+    mondays = pd.DatetimeIndex(weekly.index)
+    inside = (mondays >= start.normalize()) & (mondays + pd.Timedelta(days=6) <= end.normalize())
+    return weekly[inside]
+
+
 def monthly_asb_chart(monthly: pd.DataFrame) -> alt.Chart:
     """ASB per month (`this_year`, `last_year`, indexed by the period's month starts): this period
     as a strong line, a year earlier as a thin grey dashed one, on an axis naming month and year;
