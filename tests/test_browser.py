@@ -392,3 +392,29 @@ def test_the_table_offers_only_the_safe_download(browser, server):
     assert page.get_by_role("button", name="Download table (CSV)").is_visible()
     page.screenshot(path=str(ARTIFACTS / "table-toolbar.png"))
     page.close()
+
+
+_WALL_SIZES_JS = """() => {
+  const box = s => document.querySelector(s).getBoundingClientRect();
+  const frame = document.querySelector('.leaflet-container').getBoundingClientRect();
+  return {scale: box('.leaflet-control-scale').height,
+          credit: box('.leaflet-control-attribution').height,
+          map: [frame.width, frame.height], view: [innerWidth, innerHeight],
+          zoom: window.map.getZoom()};
+}"""
+
+
+def test_the_wall_map_scales_whole_with_the_screen(browser, server):
+    sizes = {}
+    for width, height in ((1920, 1080), (3840, 2160)):
+        page, _ = open_page(browser, f"{server}/briefing", width, height)
+        frame = page.frame_locator(MAP_FRAME)
+        frame.locator("path.hotspot-dot").first.wait_for(state="attached", timeout=30_000)
+        page.wait_for_timeout(800)
+        sizes[width] = _map_frame(page).evaluate(_WALL_SIZES_JS.replace("\n", " "))
+        page.close()
+    small, big = sizes[1920], sizes[3840]
+    for part in ("scale", "credit"):  # scale bar and attribution grow with the screen
+        assert big[part] == pytest.approx(2 * small[part], rel=0.1), (part, small, big)
+    assert big["map"][1] == pytest.approx(big["view"][1], abs=2)  # the map fills its frame
+    assert big["zoom"] == small["zoom"]  # the same view, drawn larger

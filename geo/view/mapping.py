@@ -60,9 +60,14 @@ class MapStyle:
 
 
 WALL_STYLE = MapStyle(
-    label_size="2.4vh", town_label_size="3vh", legend_size="2.2vh", dot_radius=13,
+    label_size="20px", town_label_size="25px", legend_size="18px", dot_radius=13,
     outline_weight=2.5,
 )  # fmt: skip
+"""Sizes for a wall map frame `WALL_REFERENCE_HEIGHT` pixels high; a taller frame (a 4K screen)
+shows the same map scaled up whole, so tiles, names, outlines, scale bar and attribution keep
+their proportions and the map fills the frame as it does at 1080p."""
+WALL_REFERENCE_HEIGHT = 842
+"""The wall map's frame height on a 1920×1080 screen (78% of the height)."""
 
 
 def build_map(
@@ -117,6 +122,8 @@ def base_map(
         folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=19).add_to(m)
     m.get_root().header.add_child(Element(_css(style, tiles, fill_frame)))
     m.add_child(_ZoomClasses(LABEL_ZOOM))
+    if fill_frame:
+        m.add_child(_ScaleWithFrame(WALL_REFERENCE_HEIGHT))
     return m
 
 
@@ -338,6 +345,34 @@ def _css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
 .hotspot-legend .swatch {{display:inline-block; width:1.1em; height:0.9em; border:1px solid #555;
   margin-right:0.4em; vertical-align:middle;}}
 </style>"""
+
+
+class _ScaleWithFrame(MacroElement):
+    """Draws the map at the reference height and scales it up to fill a taller frame (a screen,
+    not a pointer, looks at it: the wall map takes no clicks)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (map) {
+  function fit() {
+    var scale = Math.max(1, window.innerHeight / {{ this.reference }});
+    var el = map.getContainer();
+    el.style.setProperty("transform-origin", "0 0");
+    el.style.setProperty("transform", scale > 1 ? "scale(" + scale + ")" : "none");
+    el.style.setProperty("width", (window.innerWidth / scale) + "px", "important");
+    el.style.setProperty("height", (window.innerHeight / scale) + "px", "important");
+    map.invalidateSize();
+  }
+  window.addEventListener("resize", fit);
+  fit();
+})({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, reference: int) -> None:
+        super().__init__()
+        self._name = "ScaleWithFrame"
+        self.reference = reference
 
 
 class _ZoomClasses(MacroElement):

@@ -26,13 +26,16 @@ function fitClear(map, bounds, maxZoom) {
     var r = rect("." + name, frame.width / 2);
     if (r) { bottom = Math.max(bottom, frame.bottom - r.top + NAME_ROOM); }
   });
+  var k = frame.width / map.getSize().x || 1;  // a map drawn scaled up: page px per map px
+  left = Math.max(SIDE_ROOM, left / k);
+  bottom = Math.max(NAME_ROOM + SCALE_BAR, bottom / k);
   var topLeft = L.point(left, top);
   var options = [L.point(right, bottom)];
   var legend = rect(".hotspot-legend", frame.width);
   if (legend) {
     options = [
-      L.point(Math.max(right, frame.right - legend.left + GAP), bottom),
-      L.point(right, Math.max(bottom, frame.bottom - legend.top + NAME_ROOM)),
+      L.point(Math.max(right, (frame.right - legend.left) / k + GAP), bottom),
+      L.point(right, Math.max(bottom, (frame.bottom - legend.top) / k + NAME_ROOM)),
     ];
   }
   var size = map.getSize(), best = null, bestZoom = -Infinity;
