@@ -39,6 +39,10 @@ url_view, url_notes = view_from_query(
     params.to_dict(), metrics=list(METRICS), towns=dataset.towns, months=months, hotspots=ids,
     default_period=dataset.default_period,
 )  # fmt: skip
+default_view, _ = view_from_query(
+    {}, metrics=list(METRICS), towns=dataset.towns, months=months, hotspots=ids,
+    default_period=dataset.default_period,
+)  # fmt: skip
 if st.session_state.get("url_view") != url_view:
     # First run, a link, Back or Forward: the address names the view to show.
     for note in url_notes:
@@ -46,6 +50,10 @@ if st.session_state.get("url_view") != url_view:
     for field in ("metric", "town", "period", "hotspot"):
         st.session_state[field] = getattr(url_view, field)
     st.session_state["url_view"] = url_view
+if not set(st.session_state["period"]) <= set(months):  # the data changed under the session
+    st.session_state["period"] = url_view.period
+if st.session_state["town"] not in (ALL_TOWNS, *dataset.towns):
+    st.session_state["town"] = url_view.town
 if "pending_hotspot" in st.session_state:
     st.session_state["hotspot"] = st.session_state.pop("pending_hotspot")
 
@@ -58,7 +66,7 @@ with st.sidebar:
     st.select_slider(
         "Period (whole months, compared with the same months a year earlier)",
         options=months,
-        value=(str(dataset.default_period.start), str(dataset.default_period.end)),  # a range
+        value=default_view.period,  # a range
         key="period",
     )
 

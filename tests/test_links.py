@@ -81,3 +81,11 @@ def test_weekly_chart_keeps_whole_weeks_only():
     assert kept.index[0] == pd.Timestamp("2025-10-06")  # 29 Sep starts before the period
     assert kept.index[-1] == pd.Timestamp("2026-09-21")  # 28 Sep runs past its end
     assert len(kept) == len(weekly) - 2
+
+
+def test_a_default_period_outside_the_data_is_moved_inside_it():
+    view, _ = view_from_query(
+        {}, metrics=["asb"], towns=[], months=["2023-03", "2023-04", "2024-02"], hotspots=[],
+        default_period=Period.parse("2023-02:2024-01"),
+    )  # fmt: skip
+    assert view.period == ("2023-03", "2023-04")

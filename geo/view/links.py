@@ -40,7 +40,7 @@ def view_from_query(
     """The view an address names (unknown values replaced by defaults) and notes on what was
     ignored; `metrics[0]` is the default colouring."""
     notes: list[str] = []
-    period = (str(default_period.start), str(default_period.end))
+    period = _within((str(default_period.start), str(default_period.end)), sorted(months))
     text = query.get("period")
     if text:
         try:
@@ -62,6 +62,15 @@ def view_from_query(
         hotspot=hotspot if hotspot in hotspots else NO_HOTSPOT,
     )
     return view, notes
+
+
+def _within(period: tuple[str, str], months: list[str]) -> tuple[str, str]:
+    """`period` with each end moved to the nearest month that has data (months sort as text)."""
+    if not months:
+        return period
+    start = next((m for m in months if m >= period[0]), months[-1])
+    end = next((m for m in reversed(months) if m <= period[1]), months[0])
+    return (start, end) if start <= end else (months[0], months[-1])
 
 
 def query_for(view: View) -> dict[str, str]:
