@@ -32,6 +32,15 @@ def _load(folder: str, version: str) -> Dataset:
     return load_dataset(Path(folder))
 
 
+FOCUS_CSS = """<style>
+a:focus-visible, button:focus-visible, div[data-focus-visible="true"],
+[data-testid="stRadio"] label:has(input:focus-visible) {
+  outline: 3px solid #1a5fb4 !important; outline-offset: 2px;
+}
+</style>"""
+"""A clear ring on whatever the keyboard has reached (streamlit's own is faint on some widgets)."""
+
+
 def plain(text: object) -> str:
     """File-derived text for elements that render Markdown: every markup character escaped,
     so a name such as `*Heanor*` or a path with underscores shows as written."""

@@ -15,6 +15,7 @@ from geo.view.page_scripts import scroll_into_view_js
 from geo.view.scales import asb_change_scale, bivariate_scale, hours_scale
 from geo.view.tiles import tile_source
 from pages._common import (
+    FOCUS_CSS,
     OGL_ATTRIBUTION,
     briefing_file,
     current_dataset,
@@ -57,6 +58,7 @@ if st.session_state["town"] not in (ALL_TOWNS, *dataset.towns):
 if "pending_hotspot" in st.session_state:
     st.session_state["hotspot"] = st.session_state.pop("pending_hotspot")
 
+st.html(FOCUS_CSS)
 with st.sidebar:
     st.page_link("pages/briefing.py", label="Wall-screen briefing", icon=":material/tv:")
     st.page_link("pages/data.py", label="Import data and check quality", icon=":material/upload:")
