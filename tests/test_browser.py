@@ -420,3 +420,35 @@ def test_the_wall_map_scales_whole_with_the_screen(browser, server):
         assert big[part] == pytest.approx(2 * small[part], rel=0.1), (part, small, big)
     assert big["map"][1] == pytest.approx(big["view"][1], abs=2)  # the map fills its frame
     assert big["zoom"] == small["zoom"]  # the same view, drawn larger
+
+
+def test_the_data_page_preview_zooms_to_the_hotspots(browser, empty_server, sample_dir):
+    page, _ = open_page(browser, f"{empty_server}/data", 1440, 900)
+    page.locator(".st-key-up_hotspots input[type=file]").set_input_files(
+        str(sample_dir / "hotspots.geojson")
+    )
+    page.wait_for_selector(IDLE)
+    page.get_by_role("button", name="Check files").click()
+    preview = page.frame_locator(MAP_FRAME)
+    preview.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
+    page.wait_for_timeout(1000)
+    frame = _map_frame(page)
+    spread = frame.evaluate(
+        """() => {
+          const boxes = Array.from(document.querySelectorAll('path.leaflet-interactive'))
+            .filter(p => getComputedStyle(p).display !== 'none')
+            .map(p => p.getBoundingClientRect());
+          const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+          const w = Math.max(...boxes.map(b => b.right)) - Math.min(...boxes.map(b => b.left));
+          const h = Math.max(...boxes.map(b => b.bottom)) - Math.min(...boxes.map(b => b.top));
+          const inside = boxes.every(b => b.top >= map.top && b.left >= map.left
+            && b.bottom <= map.bottom && b.right <= map.right);
+          return {w: w / map.width, h: h / map.height, inside,
+                  dots: boxes.filter(b => b.width >= 12).length};
+        }"""
+    )
+    assert max(spread["w"], spread["h"]) > 0.6  # the hotspots fill the map, not a corner of it
+    assert spread["dots"] >= 20  # each hotspot visible as a dot, not a 1-2 px speck
+    assert spread["inside"]  # none cut at the map's edge
+    page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "data-preview.png"))
+    page.close()

@@ -4,9 +4,10 @@
 function fitClear(map, bounds, maxZoom) {
   var frame = map.getContainer().getBoundingClientRect();
   var doc = map.getContainer().ownerDocument;
-  var NAME_ROOM = 26, SIDE_ROOM = 80, GAP = 8, MIN_FREE = 120, SCALE_BAR = 40;  // px: a name
-  // under a dot; half a hotspot name; the least room left for hotspots; the scale bar's height
-  var top = GAP, left = SIDE_ROOM, right = SIDE_ROOM, bottom = NAME_ROOM + SCALE_BAR;
+  var NAME_ROOM = 26, SIDE_ROOM = 80, GAP = 8, MIN_FREE = 120, SCALE_BAR = 40, DOT = 14;  // px:
+  // a name under a dot; half a hotspot name; the least room left for hotspots; the scale bar's
+  // height; the largest dot's radius
+  var top = GAP + DOT, left = SIDE_ROOM, right = SIDE_ROOM, bottom = NAME_ROOM + SCALE_BAR;
   var legendBox = doc.querySelector(".hotspot-legend");
   if (legendBox && legendBox.parentNode !== map.getContainer()) {
     // Inside the map, so it is placed against the map, not the frame (sized later by the page).
