@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 SAMPLE := data/sample
+PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint sample chromium bench
@@ -22,8 +23,10 @@ $(SAMPLE)/SAMPLE.md: tools/sample.py tools/places.py | $(VENV)/app.stamp
 
 sample: $(SAMPLE)/SAMPLE.md
 
+# Leaflet is copied into static/ before streamlit starts, so it finds its static folder.
 run: $(VENV)/app.stamp $(SAMPLE)/SAMPLE.md
-	$(VENV)/bin/streamlit run app.py
+	$(PY) -c 'from pathlib import Path; from geo.view.assets import vendor_leaflet; vendor_leaflet(Path("static"))'
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }

@@ -13,8 +13,15 @@ from geo.analysis.evaluation import evaluation_table
 from geo.analysis.figures import ProgrammeFigures, hotspot_table
 from geo.errors import HotspotDataError
 from geo.period import Period
-from geo.store.dataset import Dataset, data_folder, dataset_version, load_dataset
+from geo.store.dataset import (
+    HOTSPOT_FILES,
+    Dataset,
+    data_folder,
+    dataset_version,
+    load_dataset,
+)
 from geo.view.briefing import briefing_page, left_out_note, render
+from geo.view.links import FLAGGED_PARAM
 
 OGL_ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -25,6 +32,15 @@ OGL_ATTRIBUTION = (
 def _load(folder: str, version: str) -> Dataset:
     """One read and aggregation per dataset version (files, sizes, modification times)."""
     return load_dataset(Path(folder))
+
+
+FOCUS_CSS = """<style>
+a:focus-visible, button:focus-visible, div[data-focus-visible="true"],
+[data-testid="stRadio"] label:has(input:focus-visible) {
+  outline: 3px solid #1a5fb4 !important; outline-offset: 2px;
+}
+</style>"""
+"""A clear ring on whatever the keyboard has reached (streamlit's own is faint on some widgets)."""
 
 
 def plain(text: object) -> str:
@@ -40,8 +56,26 @@ def current_dataset() -> Dataset:
         return _load(str(folder.resolve()), dataset_version(folder))
     except HotspotDataError as exc:
         st.error(f"The dataset cannot be shown. {plain(exc)}")
+        folder_help(folder)
         st.stop()
         raise
+
+
+def folder_help(folder: Path) -> None:
+    """What a dataset folder needs and where to go next, under a read error."""
+    st.markdown(
+        f"**The app reads the dataset folder** {plain(folder.resolve())} (set by "
+        "`HOTSPOT_DATA`). It needs:\n\n"
+        f"- a hotspots file, one of {', '.join(f'`{name}`' for name in HOTSPOT_FILES)}: one "
+        "polygon per hotspot, with a `hotspot_id` and a `name` (and optionally a `town`);\n"
+        "- a `crimes/` folder with police.uk street-level crime files, as downloaded (monthly "
+        "folders of files named like `2024-10-derbyshire-street.csv`);\n"
+        "- optionally `patrols.csv`: one row per patrol visit.\n\n"
+        "Upload these on the data page, which checks them first and says what to fix, or point "
+        "`HOTSPOT_DATA` at a folder that has them (`.venv/bin/python -m geo sample` writes "
+        "an example)."
+    )
+    st.page_link("pages/data.py", label="Import data and check quality", icon=":material/upload:")
 
 
 def last_good_dataset() -> tuple[Dataset | None, str]:
@@ -97,8 +131,7 @@ def evaluation_for(dataset: Dataset, period: Period, keep_flagged: bool = False)
     )
 
 
-KEEP_PARAM = "flagged"
-"""Query parameter: `flagged=keep` counts months flagged as anomalous (left out by default)."""
+KEEP_PARAM = FLAGGED_PARAM
 
 
 def keep_flagged_from_url() -> bool:

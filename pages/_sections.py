@@ -13,15 +13,20 @@ from geo.analysis.stats import ALPHA, TOO_FEW_RULE, wdd_reading
 from geo.analysis.trends import TREND_RULES
 from geo.period import Period
 from geo.store.dataset import Dataset
-from geo.view.charts import dose_response_chart
+from geo.view.charts import (
+    DETAIL_CHART_HEIGHT,
+    dose_response_chart,
+    monthly_asb_chart,
+    whole_weeks,
+)
 from pages._common import plain
 
 TABLE_COLUMNS = {
     "hotspot_id": "Id",
     "name": "Hotspot",
     "town": "Town",
-    "asb_before": "ASB before",
-    "asb_after": "ASB after",
+    "asb_before": st.column_config.NumberColumn("ASB before", format="localized"),
+    "asb_after": st.column_config.NumberColumn("ASB after", format="localized"),
     "asb_change_shown": st.column_config.NumberColumn(
         "ASB change %", format="%.1f%%", help="Empty when there are too few reports to tell."
     ),
@@ -41,17 +46,17 @@ TABLE_COLUMNS = {
     "wdd_p": st.column_config.NumberColumn("WDD p (hotspot + ring)", format="%.3f"),
     "asb_monthly": st.column_config.LineChartColumn("ASB by month (24)"),
     "trend": "Trend",
-    "crime_before": "All crime before",
-    "crime_after": "All crime after",
+    "crime_before": st.column_config.NumberColumn("All crime before", format="localized"),
+    "crime_after": st.column_config.NumberColumn("All crime after", format="localized"),
     "crime_change_pct": st.column_config.NumberColumn("Crime change %", format="%.1f%%"),
-    "officer_hours": st.column_config.NumberColumn("Officer hours", format="%.0f"),
+    "officer_hours": st.column_config.NumberColumn("Officer hours", format="localized"),
     "hours_per_week": st.column_config.NumberColumn("Hours / week", format="%.1f"),
-    "visits": "Visits",
+    "visits": st.column_config.NumberColumn("Visits", format="localized"),
     "visits_per_day": st.column_config.NumberColumn("Visits / day", format="%.2f"),
     "minutes_per_visit": st.column_config.NumberColumn("Minutes / visit", format="%.0f"),
     "share_15_min": st.column_config.NumberColumn("Visits ≥15 min", format="percent"),
-    "arrests": "Arrests",
-    "engagements": "People spoken to",
+    "arrests": st.column_config.NumberColumn("Arrests", format="localized"),
+    "engagements": st.column_config.NumberColumn("People spoken to", format="localized"),
 }
 
 
@@ -61,7 +66,15 @@ def hotspot_table_view(table: pd.DataFrame) -> None:
     view["asb_change_shown"] = view["asb_change_pct"].where(~view["asb_too_few"])
     view["asb_rr_ci"] = _intervals(view["asb_rr_low"], view["asb_rr_high"])
     view["adjusted_ci"] = _intervals(view["adjusted_low"], view["adjusted_high"])
-    st.dataframe(
+    view["officer_hours"] = view["officer_hours"].round(0)  # whole hours, with thousands marks
+    table_box = st.container(key="hotspot-table")
+    # The grid's own CSV download writes names as they are; the page's download button makes
+    # them safe for spreadsheets, so the grid's is hidden.
+    table_box.html(
+        "<style>.st-key-hotspot-table [data-testid=stElementToolbar] "
+        "button[aria-label='Download as CSV'] {display:none;}</style>"
+    )
+    table_box.dataframe(
         view[list(TABLE_COLUMNS)], hide_index=True, width="stretch", column_config=TABLE_COLUMNS
     )
     with st.expander("How trends and significance are worked out"):
@@ -104,11 +117,12 @@ def programme_evaluation(dataset: Dataset, table: pd.DataFrame, period: Period) 
 
 
 def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
-    """One hotspot: counts, significance, dosage, and its monthly and weekly charts."""
+    """One hotspot, laid out for the column beside the map: counts first, then its monthly and
+    weekly charts (visible with the map), then significance and dosage."""
     st.subheader(plain(row["name"]) + (f", {plain(row['town'])}" if row["town"] else ""))
-    detail = st.columns(4)
+    top = st.columns(2)
     change = row["asb_change_pct"]
-    detail[0].metric(
+    top[0].metric(
         "ASB reports, last year → this period",
         f"{row['asb_before']:,} → {row['asb_after']:,}",
         None if pd.isna(change) else f"{change:+.1f}%",  # ASCII sign: streamlit reads it
@@ -116,14 +130,40 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
     )
     no_log = pd.isna(row["visits"])
     if no_log:
-        for column, label in zip(detail[1:], ("Officer hours", "Arrests", "People spoken to")):
-            column.metric(label, NO_PATROL_LOG, help="The dataset has no patrols.csv.")
+        top[1].metric("Officer hours", NO_PATROL_LOG, help="The dataset has no patrol data.")
     else:
-        detail[1].metric(
+        top[1].metric(
             "Officer hours", f"{row['officer_hours']:,.0f}", help=f"{row['visits']:,.0f} visits"
         )
-        detail[2].metric("Arrests", f"{row['arrests']:,.0f}")
-        detail[3].metric("People spoken to", f"{row['engagements']:,.0f}")
+    monthly = monthly_asb(dataset.counts, row.name, period)
+    monthly.index = pd.to_datetime([m.start_time for m in period.months])
+    st.markdown("**ASB per month: this period and a year earlier**")
+    st.altair_chart(monthly_asb_chart(monthly), width="stretch")
+    flagged = [f"{a.month} {a.crime_type}" for a in dataset.anomalies]
+    if flagged:
+        st.caption(
+            "Drawn as published; months flagged as anomalous ("
+            + plain(", ".join(flagged))
+            + ") are left out of the figures unless you count them."
+        )
+    st.markdown("**Officer patrol hours per week** (whole weeks, Monday to Sunday)")
+    if no_log:
+        st.info(f"{NO_PATROL_LOG.capitalize()}: patrol hours are not known.")
+    else:
+        weekly = whole_weeks(
+            weekly_patrols(dataset.patrols, row.name, period).set_index("week"),
+            period.start.start_time, period.end.end_time,
+        )  # fmt: skip
+        st.bar_chart(
+            weekly["officer_hours"], x_label="Week starting", y_label="Officer hours",
+            height=DETAIL_CHART_HEIGHT,
+        )  # fmt: skip
+    bottom = st.columns(2)
+    for column, name, label in (
+        (bottom[0], "arrests", "Arrests"), (bottom[1], "engagements", "People spoken to"),
+    ):  # fmt: skip
+        shown = NO_PATROL_LOG if pd.isna(row[name]) else f"{row[name]:,.0f}"
+        column.metric(label, shown)
     st.markdown(plain(primary_reading(row)))
     if pd.notna(row["asb_rr"]):
         st.caption(
@@ -138,29 +178,6 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
             f"visit; {row['share_15_min']:.0%} of visits lasted 15 minutes or more. Trend: "
             f"{row['trend']}."
         )
-    charts = st.columns(2)
-    monthly = monthly_asb(dataset.counts, row.name, period)
-    monthly.index = pd.to_datetime([m.start_time for m in period.months])
-    charts[0].markdown("**ASB per month: this period and a year earlier**")
-    charts[0].line_chart(
-        monthly.rename(columns={"this_year": "This period", "last_year": "A year earlier"})[
-            ["This period", "A year earlier"]
-        ],
-        x_label="Month", y_label="ASB reports",
-    )  # fmt: skip
-    flagged = [f"{a.month} {a.crime_type}" for a in dataset.anomalies]
-    if flagged:
-        charts[0].caption(
-            "Drawn as published; months flagged as anomalous ("
-            + plain(", ".join(flagged))
-            + ") are left out of the figures unless you count them."
-        )
-    charts[1].markdown("**Officer patrol hours per week**")
-    if no_log:
-        charts[1].info(f"{NO_PATROL_LOG.capitalize()}: patrol hours are not known.")
-        return
-    weekly = weekly_patrols(dataset.patrols, row.name, period).set_index("week")
-    charts[1].bar_chart(weekly["officer_hours"], x_label="Week starting", y_label="Officer hours")
 
 
 def dose_response(table: pd.DataFrame) -> None:
@@ -171,6 +188,7 @@ def dose_response(table: pd.DataFrame) -> None:
         return
     st.caption(
         "Each dot is a hotspot: officer patrol hours per week against its ASB change. Hotspots "
-        "with many hours and no fall sit top right. Grey: too few reports to tell."
+        "with many hours and no fall sit top right. Grey: too few reports to tell. Names are "
+        "shown where they fit; point at a dot for the rest."
     )
     st.altair_chart(dose_response_chart(table), width="stretch")

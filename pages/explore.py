@@ -9,21 +9,21 @@ from streamlit_folium import st_folium
 from geo.analysis.coverage import no_comparison_reason
 from geo.analysis.evaluation import with_q
 from geo.analysis.figures import NO_PATROL_LOG, programme_figures
-from geo.errors import HotspotDataError
 from geo.period import MAX_MONTHS, Period
-from geo.view.export import hotspots_geojson, table_csv
-from geo.view.mapping import build_map, format_change, selection_outline
+from geo.view.export import hotspots_geojson, plain_table, table_csv
+from geo.view.links import ALL_TOWNS, NO_HOTSPOT, View, query_for, view_from_query
+from geo.view.mapping import build_map, format_change, map_order, selection_outline
+from geo.view.page_scripts import scroll_into_view_js
 from geo.view.scales import asb_change_scale, bivariate_scale, hours_scale
 from geo.view.tiles import tile_source
 from pages._access import gate
 from pages._common import (
-    KEEP_PARAM,
+    FOCUS_CSS,
     OGL_ATTRIBUTION,
     anomaly_notice,
     briefing_file,
     current_dataset,
     evaluation_for,
-    keep_flagged_from_url,
     monthly_return_file,
     period_problem,
     plain,
@@ -36,39 +36,13 @@ METRICS = {
     "hours": "Officer patrol hours",
     "both": "Both: hours × ASB change",
 }
-ALL_TOWNS = "All towns"
-NO_HOTSPOT = "—"
+MAP_HEIGHT = 620
 
 gate()
 dataset = current_dataset()
 params = st.query_params
-if not dataset.patrol_log:  # no patrol log: nothing to colour by but ASB
+if not dataset.patrol_log:  # no patrol data: nothing to colour by but ASB
     METRICS = {"asb": METRICS["asb"]}
-
-
-def _initial(key: str, value: str) -> None:
-    """Seed a widget from the URL the first time the page runs in a session."""
-    if key not in st.session_state:
-        st.session_state[key] = value
-
-
-def _period_from_url() -> Period:
-    """The link's period when it can be compared with its baseline; else the default, saying why."""
-    text = params.get("period")
-    if text:
-        try:
-            period = Period.parse(text)
-        except HotspotDataError as exc:
-            st.warning(f"Ignoring the period in the link: {plain(exc)}")
-            return dataset.default_period
-        problem = period_problem(dataset, period)
-        if not problem:
-            return period
-        st.warning(
-            f"Ignoring the period in the link: {plain(problem)}. Showing "
-            f"{dataset.default_period.label()} instead."
-        )
-    return dataset.default_period
 
 
 def _keep_within_a_year() -> None:
@@ -87,19 +61,30 @@ months = [str(m) for m in dataset.comparable_months]
 if not months:
     st.error(f"No change can be shown: {plain(no_comparison_reason(dataset.counts.months))}.")
     st.stop()
-url_period = _period_from_url()
-_initial("metric", params.get("metric", "asb") if params.get("metric") in METRICS else "asb")
-_initial("town", params.get("town") if params.get("town") in dataset.towns else ALL_TOWNS)
-_initial("keep_flagged", keep_flagged_from_url())
-chosen = st.session_state.get("period", (str(url_period.start), str(url_period.end)))
-if chosen[0] not in months or chosen[1] not in months:  # the data changed under the session
-    default = dataset.default_period
-    st.session_state["period"] = (str(default.start), str(default.end))
 ids = list(dataset.hotspots["hotspot_id"])
-_initial("hotspot", params.get("hotspot") if params.get("hotspot") in ids else NO_HOTSPOT)
+url_view, url_notes = view_from_query(
+    params.to_dict(), metrics=list(METRICS), towns=dataset.towns, months=months, hotspots=ids,
+    default_period=dataset.default_period, problem=lambda p: period_problem(dataset, p),
+)  # fmt: skip
+default_view, _ = view_from_query(
+    {}, metrics=list(METRICS), towns=dataset.towns, months=months, hotspots=ids,
+    default_period=dataset.default_period,
+)  # fmt: skip
+if st.session_state.get("url_view") != url_view:
+    # First run, a link, Back or Forward: the address names the view to show.
+    for note in url_notes:
+        st.warning(plain(note))
+    for field in ("metric", "town", "period", "hotspot", "keep_flagged"):
+        st.session_state[field] = getattr(url_view, field)
+    st.session_state["url_view"] = url_view
+if not set(st.session_state["period"]) <= set(months):  # the data changed under the session
+    st.session_state["period"] = url_view.period
+if st.session_state["town"] not in (ALL_TOWNS, *dataset.towns):
+    st.session_state["town"] = url_view.town
 if "pending_hotspot" in st.session_state:
     st.session_state["hotspot"] = st.session_state.pop("pending_hotspot")
 
+st.html(FOCUS_CSS)
 with st.sidebar:
     st.page_link("pages/briefing.py", label="Wall-screen briefing", icon=":material/tv:")
     st.page_link("pages/data.py", label="Import data and check quality", icon=":material/upload:")
@@ -109,7 +94,7 @@ with st.sidebar:
     st.select_slider(
         "Period (whole months, compared with the same months a year earlier)",
         options=months,
-        value=(str(url_period.start), str(url_period.end)),  # a pair: a range slider
+        value=default_view.period,  # a pair: a range slider
         key="period",
         on_change=_keep_within_a_year,
         help=f"Up to {MAX_MONTHS} months; only months whose year before has data are offered.",
@@ -143,20 +128,18 @@ with st.sidebar:
     )
 selected = st.session_state["hotspot"]
 
-query = {"metric": st.session_state["metric"], "period": str(period)}
-if town != ALL_TOWNS:
-    query["town"] = town
-if selected != NO_HOTSPOT:
-    query["hotspot"] = selected
-if keep_flagged:
-    query[KEEP_PARAM] = "keep"
-if dict(params) != query:
-    params.from_dict(query)
+view = View(
+    st.session_state["metric"], town, tuple(st.session_state["period"]), selected, keep_flagged
+)  # fmt: skip
+if view != url_view:
+    params.from_dict(query_for(view))  # a deliberate change: a new history entry
+st.session_state["url_view"] = view
 
 st.title("Hotspot patrol map")
 st.caption(
     f"{period.label()} compared with {period.before.label()} · data up to "
-    f"{dataset.last_month.strftime('%B %Y')} · {len(table)} hotspots"
+    f"{dataset.last_month.strftime('%B %Y')} · {len(table)} hotspot"
+    + ("" if len(table) == 1 else "s")
     + ("" if town == ALL_TOWNS else f" in {plain(town)}")
 )
 sample_notice(dataset)
@@ -179,7 +162,7 @@ else:
     for column, label in zip(cols[:3], ("Officer patrol hours", "Arrests", "People spoken to")):
         column.metric(label, NO_PATROL_LOG, help="The dataset has no patrols.csv.")
 cols[3].metric(
-    "ASB change, mean of hotspots",
+    "Mean ASB change",
     format_change(figures.asb_mean_change_pct),
     help=(
         f"Mean of {figures.asb_mean_over} hotspots' own changes (too-few left out). Pooled: "
@@ -215,7 +198,7 @@ if not table.empty:
 
 scales = {
     "asb": asb_change_scale,
-    "hours": lambda: hours_scale(table["officer_hours"]),
+    "hours": hours_scale,
     "both": lambda: bivariate_scale(table["officer_hours"]),
 }
 scale = scales[st.session_state["metric"]]()
@@ -224,24 +207,35 @@ hotspots = dataset.hotspots[dataset.hotspots["hotspot_id"].isin(shown_ids)]
 if table.empty:
     st.warning("No hotspots to show for this town.")
 else:
-    fmap = build_map(hotspots, table, scale, tiles)
-    clicked = st_folium(
-        fmap,
-        key="map",
-        height=620,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-        feature_group_to_add=selection_outline(hotspots, selected),
-    )
+    map_column, detail_column = st.container(key="map-row").columns([5, 3], gap="medium")
+    with map_column:
+        clicked = st_folium(
+            build_map(hotspots, table, scale, tiles),
+            key="map",
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            returned_objects=["last_active_drawing"],
+            feature_group_to_add=selection_outline(hotspots, selected),
+        )
     drawing = (clicked or {}).get("last_active_drawing") or {}
     key = (drawing.get("properties") or {}).get("key")
     if key is not None and st.session_state.get("last_click") != drawing:
         st.session_state["last_click"] = drawing
-        st.session_state["pending_hotspot"] = shown_ids[int(key)]
+        st.session_state["pending_hotspot"] = map_order(hotspots, table)[int(key)]
         st.rerun()
-
-if selected != NO_HOTSPOT:
-    hotspot_detail(dataset, table.set_index("hotspot_id").loc[selected], period)
+    with detail_column:
+        if selected == NO_HOTSPOT:
+            st.info(
+                "Click a hotspot on the map, or choose one under **Hotspot** in the sidebar, to "
+                "see its ASB month by month against last year and its patrol hours week by week.",
+                icon=":material/touch_app:",
+            )
+        else:
+            hotspot_detail(dataset, table.set_index("hotspot_id").loc[selected], period)
+    if selected != st.session_state.get("detail_shown"):
+        st.session_state["detail_shown"] = selected
+        if selected != NO_HOTSPOT:
+            st.html(scroll_into_view_js("map-row", selected), unsafe_allow_javascript=True)
 
 if not table.empty:
     dose_response(table)
@@ -252,7 +246,7 @@ downloads = st.columns(4)
 stem = f"hotspots-{period.start}-{period.end}" + ("" if town == ALL_TOWNS else f"-{town}")
 downloads[0].download_button(
     "Download table (CSV)",
-    lambda: table_csv(table.drop(columns=["asb_monthly"])),
+    lambda: table_csv(plain_table(table.drop(columns=["asb_monthly"]), period)),
     file_name=f"{stem}.csv",
     mime="text/csv",
     on_click="ignore",

@@ -27,7 +27,7 @@ def test_page_shows_programme_figures_and_says_sample(monkeypatch, sample_dir):
     metrics = _metrics(at)
     assert metrics["Arrests"] == "111"
     assert 9000 <= int(metrics["Officer patrol hours"].replace(",", "")) <= 9500
-    assert metrics["ASB change, mean of hotspots"].startswith("−2")
+    assert metrics["Mean ASB change"].startswith("−2")
     assert any("Sample data" in info.value for info in at.info)
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) >= 20
 

@@ -133,8 +133,10 @@ def test_downloads_are_made_on_click(browser, server):
     with page.expect_download(timeout=30_000) as download:
         page.get_by_role("button", name="Download table (CSV)").click()
     lines = Path(download.value.path()).read_text().splitlines()
-    assert lines[0].startswith("hotspot_id,name,town,asb_before,asb_after,asb_change_pct")
+    assert lines[0].startswith("Period,Compared with,Hotspot id,Hotspot,Town,ASB reports")
+    assert "asb_" not in lines[0] and '"' not in lines[0]
     assert len(lines) == 1 + 3 and all(",Heanor," in line for line in lines[1:])
+    assert all(line.startswith("Oct 2025 – Sep 2026,Oct 2024 – Sep 2025,") for line in lines[1:])
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Briefing (PDF)").click()
     assert Path(download.value.path()).read_bytes()[:4] == b"%PDF"
@@ -154,4 +156,314 @@ def test_monthly_return_downloads_as_a_workbook(browser, server):
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[1][:2] == ["Month", "September 2026"]
     assert any(r and r[1] == "All hotspots" for r in rows)
+
+
+def _map_frame(page):
+    return next(f for f in page.frames if "streamlit_folium" in f.url)
+
+
+def _layers_js() -> str:
+    """In the map frame: each drawn hotspot layer's name (from its tooltip), fill and kind."""
+    return """() => Object.values(window.map._layers)
+      .filter(l => l.feature && l.options && l.options.fillColor && l.getTooltip())
+      .map(l => {
+        const div = document.createElement('div');
+        div.innerHTML = l.getTooltip().getContent();
+        return {name: div.querySelector('.tt-name').textContent, fill: l.options.fillColor,
+                dot: l instanceof L.CircleMarker};
+      })"""
+
+
+def _in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= height
+
+
+def test_a_click_on_a_dot_at_the_default_zoom_selects_it(browser, server):
+    page, frame, _ = _open(browser, server, 1440, 900)
+    container = frame.locator(".leaflet-container")
+    assert "zoom-far" in container.get_attribute("class")  # hotspots are dots here
+    dot = frame.locator("path.hotspot-dot").nth(5)
+    dot.scroll_into_view_if_needed()
+    box = dot.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = frame.locator(".leaflet-tooltip .tt-name")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    name = tooltip.inner_text()
+    page.mouse.down()
+    page.mouse.up()
+    page.wait_for_function(
+        "() => new URL(location.href).searchParams.has('hotspot')", timeout=30_000
+    )
+    page.wait_for_selector(IDLE)
+    heading = page.get_by_role("heading", name=name)
+    heading.wait_for(state="visible", timeout=30_000)
+    page.wait_for_timeout(800)  # the page scrolls the map and its detail into view
+    assert _in_view(page, heading)
+    for title in ("ASB per month", "Officer patrol hours per week"):
+        assert _in_view(page, page.locator("strong").filter(has_text=title).first), title
+    assert _in_view(page, page.locator(MAP_FRAME))
+    ring = frame.locator("path.selected-ring")
+    assert ring.count() == 2 and ring.last.is_visible()
+    ring_box = ring.last.bounding_box()
+    assert ring_box["width"] > box["width"]  # a ring round the dot, larger than the dot
+    page.screenshot(path=str(ARTIFACTS / "click-dot-default-zoom-1440x900.png"))
+    page.close()
+
+
+def _radio(page, label: str):
+    page.locator("[data-testid=stSidebar] label").filter(has_text=label).first.click()
+
+
+def _choose_town(page, town: str) -> None:
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
+    page.get_by_role("option", name=town, exact=True).click()
+
+
+def _query(page) -> dict[str, str]:
+    from urllib.parse import parse_qsl
+
+    return dict(parse_qsl(urlparse(page.url).query))
+
+
+def test_back_and_forward_step_through_deliberate_changes(browser, server):
+    page, frame, _ = _open(browser, server, 1440, 900)
+    assert _query(page) == {}
+    _radio(page, "Officer patrol hours")
+    page.wait_for_function("() => location.search.includes('metric=hours')", timeout=30_000)
+    page.wait_for_selector(IDLE)
+    _choose_town(page, "Heanor")
+    page.wait_for_function("() => location.search.includes('town=Heanor')", timeout=30_000)
+    page.wait_for_selector(IDLE)
+    frame.locator(".hotspot-label").first.wait_for(state="visible", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "history-1-hours-heanor.png"))
+
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('town=')", timeout=30_000)
+    page.wait_for_timeout(1500)  # a rewrite of the address would come here
+    page.wait_for_selector(IDLE)
+    assert _query(page).get("metric") == "hours" and "town" not in _query(page)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    assert sidebar.get_by_role("combobox", name="Town").input_value() == "All towns"
+    assert "Officer patrol hours" in frame.locator(".hotspot-legend").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "history-2-back-to-all-towns.png"))
+
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('metric=hours')", timeout=30_000)
+    page.wait_for_timeout(1500)
+    page.wait_for_selector(IDLE)
+    assert "metric" not in _query(page) or _query(page)["metric"] == "asb"
+    frame.locator(".hotspot-legend", has_text="ASB change").wait_for(timeout=30_000)
+    assert sidebar.get_by_role("radio", name="ASB change %").is_checked()
+
+    page.go_forward()
+    page.wait_for_function("() => location.search.includes('metric=hours')", timeout=30_000)
+    page.go_forward()
+    page.wait_for_function("() => location.search.includes('town=Heanor')", timeout=30_000)
+    page.wait_for_timeout(1500)
+    page.wait_for_selector(IDLE)
+    assert _query(page)["town"] == "Heanor"
+    assert sidebar.get_by_role("combobox", name="Town").input_value() == "Heanor"
+    frame.locator(".hotspot-legend", has_text="per week").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "history-3-forward-again.png"))
+    page.close()
+
+
+_FOCUSED_JS = """() => {
+  let el = document.activeElement;
+  while (el && el.tagName === 'IFRAME' && el.contentDocument) {
+    el = el.contentDocument.activeElement;
+  }
+  let ring = false;
+  for (let up = el, n = 0; up && n < 6 && !ring; up = up.parentElement, n++) {
+    const style = getComputedStyle(up);  // a ring on the control or the box round it
+    ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  }
+  return {tag: el.tagName, cls: String(el.getAttribute('class') || ''),
+          label: el.getAttribute('aria-label') || el.textContent.trim().slice(0, 40), ring};
+}"""
+
+
+def test_keyboard_reaches_the_controls_and_skips_the_map_outlines(browser, server):
+    page, _, _ = _open(browser, server, 1440, 900)
+    stops = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(_FOCUSED_JS))
+    labels = [s["label"] for s in stops]
+    assert not [s for s in stops if s["tag"].lower() == "path"], "a map outline is a tab stop"
+    for wanted in ("Town", "Hotspot", "Zoom in", "Zoom out"):
+        assert any(wanted in label for label in labels), (wanted, labels)
+    town, zoom = labels.index("Town"), labels.index("Zoom in")
+    assert town < labels.index("Hotspot") < zoom  # sidebar first, then the map
+    no_ring = [s["label"] for s in stops[: zoom + 1] if not s["ring"] and s["tag"] != "MAIN"]
+    assert not no_ring, f"no visible focus ring on {no_ring}"
+    for _ in range(len(stops) - zoom - 1):
+        page.keyboard.press("Shift+Tab")
+    page.screenshot(path=str(ARTIFACTS / "keyboard-focus-zoom-in.png"))
+    page.close()
+
+
+_GEOMETRY_JS = """() => {
+  const r = el => {
+    const b = el.getBoundingClientRect();
+    return [b.left, b.top, b.right, b.bottom];
+  };
+  const shown = el => el.getClientRects().length && getComputedStyle(el).display !== 'none'
+    && getComputedStyle(el).visibility !== 'hidden';
+  const near = document.querySelector('.leaflet-container').classList.contains('zoom-near');
+  const hotspots = Array.from(document.querySelectorAll(
+      near ? 'path.leaflet-interactive:not(.hotspot-dot)' : 'path.hotspot-dot'))
+    .filter(shown).map(r);
+  const labels = Array.from(document.querySelectorAll('.label span')).filter(shown)
+    .map(el => ({text: el.textContent, box: r(el)}));
+  const blockers = Array.from(document.querySelectorAll(
+      '.hotspot-legend, .leaflet-control-zoom, .leaflet-control-scale, '
+      + '.leaflet-control-attribution'))
+    .filter(shown).map(el => ({what: el.className, box: r(el)}));
+  return {frame: r(document.querySelector('.leaflet-container')), hotspots, labels, blockers,
+          near};
+}"""
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (1920, 1080)])
+def test_no_hotspot_under_the_legend_and_no_label_overlaps_or_is_cut(
+    browser, server, width, height
+):
+    for town in ("", "Heanor", "Shirebrook", "Chesterfield"):
+        page, _, _ = _open(browser, f"{server}/?town={town}" if town else server, width, height)
+        page.wait_for_timeout(800)  # the fit after the frame takes its size
+        found = _map_frame(page).evaluate(_GEOMETRY_JS)
+        name = f"legibility-{town or 'all'}-{width}x{height}.png"
+        page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / name))
+        assert found["hotspots"], town
+        left, top, right, bottom = found["frame"]
+        for blocker in found["blockers"]:
+            for box in found["hotspots"]:
+                assert not _overlap(box, blocker["box"]), (town, width, blocker["what"], box)
+        labels = found["labels"]
+        assert labels, town
+        if found["near"]:  # a town: every hotspot named
+            assert len(labels) == len(found["hotspots"]), (town, [x["text"] for x in labels])
+        for i, label in enumerate(labels):
+            box = label["box"]
+            assert left <= box[0] and box[2] <= right and top <= box[1] and box[3] <= bottom, (
+                town, label["text"], "cut at the edge",
+            )  # fmt: skip
+            for other in labels[i + 1 :]:
+                assert not _overlap(box, other["box"]), (town, label["text"], other["text"])
+        page.close()
+
+
+def test_the_same_hours_get_the_same_colour_in_two_town_views(browser, server):
+    fills = {}
+    for town in ("", "Heanor"):
+        url = f"{server}/?metric=hours" + (f"&town={town}" if town else "")
+        page, frame, _ = _open(browser, url, 1440, 900)
+        frame.locator(".hotspot-legend", has_text="per week").wait_for(timeout=30_000)
+        layers = _map_frame(page).evaluate(_layers_js())
+        fills[town] = {layer["name"]: layer["fill"] for layer in layers if not layer["dot"]}
+        page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / f"hours-{town or 'all'}.png"))
+        page.close()
+    heanor = fills["Heanor"]
+    assert heanor and set(heanor) < set(fills[""])
+    assert {name: fills[""][name] for name in heanor} == heanor
+
+
+@pytest.fixture(scope="module")
+def empty_server(tmp_path_factory) -> Iterator[str]:
+    """The app on an empty dataset folder (a first run before any import)."""
+    yield from serve(tmp_path_factory.mktemp("empty"))
+
+
+def test_an_empty_folder_says_what_is_wrong_what_it_needs_and_where_to_go(browser, empty_server):
+    page, _ = open_page(browser, empty_server, 1440, 900)
+    error = page.locator("[data-testid=stAlertContentError]")
+    error.wait_for(state="visible", timeout=30_000)
+    assert "cannot be shown" in error.inner_text()
+    main = page.locator("[data-testid=stMain]")
+    text = main.inner_text()
+    assert "hotspots.geojson" in text and "crimes/" in text and "patrols.csv" in text
+    link = main.get_by_role("link", name="Import data and check quality")
+    assert link.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "empty-folder-1440x900.png"))
+    link.click()
+    page.wait_for_url("**/data", timeout=30_000)
+    page.wait_for_selector(IDLE)
+    page.close()
+
+
+def test_the_table_offers_only_the_safe_download(browser, server):
+    page, _, _ = _open(browser, server, 1440, 900)
+    grid = page.locator(".st-key-hotspot-table [data-testid=stDataFrame]")
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    toolbar = page.locator(".st-key-hotspot-table [data-testid=stElementToolbar]")
+    toolbar.get_by_role("button", name="Search").wait_for(state="visible", timeout=10_000)
+    assert not toolbar.get_by_role("button", name="Download as CSV").is_visible()
+    assert page.get_by_role("button", name="Download table (CSV)").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "table-toolbar.png"))
+    page.close()
+
+
+_WALL_SIZES_JS = """() => {
+  const box = s => document.querySelector(s).getBoundingClientRect();
+  const frame = document.querySelector('.leaflet-container').getBoundingClientRect();
+  return {scale: box('.leaflet-control-scale').height,
+          credit: box('.leaflet-control-attribution').height,
+          map: [frame.width, frame.height], view: [innerWidth, innerHeight],
+          zoom: window.map.getZoom()};
+}"""
+
+
+def test_the_wall_map_scales_whole_with_the_screen(browser, server):
+    sizes = {}
+    for width, height in ((1920, 1080), (3840, 2160)):
+        page, _ = open_page(browser, f"{server}/briefing", width, height)
+        frame = page.frame_locator(MAP_FRAME)
+        frame.locator("path.hotspot-dot").first.wait_for(state="attached", timeout=30_000)
+        page.wait_for_timeout(800)
+        sizes[width] = _map_frame(page).evaluate(_WALL_SIZES_JS.replace("\n", " "))
+        page.close()
+    small, big = sizes[1920], sizes[3840]
+    for part in ("scale", "credit"):  # scale bar and attribution grow with the screen
+        assert big[part] == pytest.approx(2 * small[part], rel=0.1), (part, small, big)
+    assert big["map"][1] == pytest.approx(big["view"][1], abs=2)  # the map fills its frame
+    assert big["zoom"] == small["zoom"]  # the same view, drawn larger
+
+
+def test_the_data_page_preview_zooms_to_the_hotspots(browser, empty_server, sample_dir):
+    page, _ = open_page(browser, f"{empty_server}/data", 1440, 900)
+    page.locator(".st-key-up_hotspots input[type=file]").set_input_files(
+        str(sample_dir / "hotspots.geojson")
+    )
+    page.wait_for_selector(IDLE)
+    page.get_by_role("button", name="Check files").click()
+    preview = page.frame_locator(MAP_FRAME)
+    preview.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
+    page.wait_for_timeout(1000)
+    frame = _map_frame(page)
+    spread = frame.evaluate(
+        """() => {
+          const boxes = Array.from(document.querySelectorAll('path.leaflet-interactive'))
+            .filter(p => getComputedStyle(p).display !== 'none')
+            .map(p => p.getBoundingClientRect());
+          const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+          const w = Math.max(...boxes.map(b => b.right)) - Math.min(...boxes.map(b => b.left));
+          const h = Math.max(...boxes.map(b => b.bottom)) - Math.min(...boxes.map(b => b.top));
+          const inside = boxes.every(b => b.top >= map.top && b.left >= map.left
+            && b.bottom <= map.bottom && b.right <= map.right);
+          return {w: w / map.width, h: h / map.height, inside,
+                  dots: boxes.filter(b => b.width >= 12).length};
+        }"""
+    )
+    assert max(spread["w"], spread["h"]) > 0.6  # the hotspots fill the map, not a corner of it
+    assert spread["dots"] >= 20  # each hotspot visible as a dot, not a 1-2 px speck
+    assert spread["inside"]  # none cut at the map's edge
+    page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "data-preview.png"))
     page.close()

@@ -21,7 +21,7 @@ from geo.io.crimes import read_crimes
 from geo.io.hotspots import read_hotspots
 from geo.io.patrols import empty_patrols
 from geo.period import Period
-from geo.view.charts import dose_response_chart
+from geo.view.charts import dose_response_chart, labels_that_fit
 from geo.view.scales import BIVARIATE_3X3, MISSING_COLOUR, BivariateScale, bivariate_scale
 from tests.helpers import square_hotspots, write_street_csv
 
@@ -150,5 +150,22 @@ def test_dose_response_chart_labels_every_hotspot():
     spec = dose_response_chart(table).to_dict()
     values = next(v for v in spec["datasets"].values() if "name" in v[0])
     assert [v["name"] for v in values] == ["<b>A</b>", "B"]  # Vega draws text, never HTML
-    marks = [layer["mark"]["type"] for layer in spec["layer"]]
-    assert marks == ["rule", "circle", "text"]
+    marks = [layer["mark"]["type"] for layer in spec["layer"][:2]]
+    assert marks == ["rule", "circle"]
+    assert {layer["mark"]["type"] for layer in spec["layer"][2]["layer"]} == {"text"}
+    assert [v["label"] for v in values] == ["<b>A</b>", "B"]  # far apart: both named
+
+
+def test_dose_response_names_only_what_fits():
+    x = np.array([5.0, 5.0, 5.1, 0.5, 9.0])
+    y = np.array([-20.0, -20.0, -20.5, 30.0, -40.0])
+    names = [
+        "Heanor Market Place",
+        "Heanor Derby Road",
+        "Heanor Loscoe Road",
+        "Glossop",
+        "Ilkeston",
+    ]
+    fits = labels_that_fit(x, y, names)
+    assert fits[3] and fits[4]  # alone: named
+    assert fits[:3].sum() == 1  # three on one spot: one name, the others on hover

@@ -128,9 +128,10 @@ def test_a_new_dataset_folder_is_created_on_commit(tmp_path):
 def test_the_sample_dataset_is_not_changed(sample_dir, tmp_path):
     crimes = write_street_csv(tmp_path / "2024-01-test-street.csv", month_rows("2024-01", 1))
     before = tree(sample_dir)
-    with pytest.raises(HotspotDataError, match="generated sample dataset"):
+    with pytest.raises(HotspotDataError, match="generated sample dataset") as refused:
         import_files(sample_dir, "crimes", [crimes])
     assert tree(sample_dir) == before
+    assert "delete SAMPLE.md from the copy" in str(refused.value)  # says how to adopt a copy
 
 
 def test_files_over_the_size_cap_are_refused(dataset, tmp_path):

@@ -1,7 +1,9 @@
 """The map rendered to HTML, without a browser: local assets only, escaping, legend, colours."""
 
 import re
+from html import escape
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -10,9 +12,22 @@ import shapely
 from shapely.geometry import box
 
 from geo.analysis.figures import SUMMARY_COLUMNS
-from geo.view.mapping import build_map, hotspot_data, legend_html, tooltip_fields
+from geo.view.mapping import (
+    build_map,
+    hotspot_data,
+    legend_html,
+    map_order,
+    selection_outline,
+    tooltip_fields,
+)
 from geo.view.outline_codec import decode_outline
-from geo.view.scales import MISSING_COLOUR, RDBU_7, asb_change_scale, hours_scale
+from geo.view.scales import (
+    HOURS_PER_WEEK_BREAKS,
+    MISSING_COLOUR,
+    RDBU_7,
+    asb_change_scale,
+    hours_scale,
+)
 from geo.view.tiles import OSM_URL, tile_source
 
 HOSTILE = "<b>Bold</b> & <img src=x onerror=alert(1)>"
@@ -95,8 +110,9 @@ def test_legend_has_title_units_breaks_and_counts():
     assert "ASB change on the same months last year" in legend
     assert "fell more than 40% (1)" in legend and "rose 5% to 20% (1)" in legend
     assert "no ASB last year (no % change) (1)" in legend
-    hours = legend_html(hours_scale(table["officer_hours"]), table)
-    assert "Officer patrol hours" in hours and " h (" in hours
+    table["hours_per_week"] = table["officer_hours"] / 52
+    hours = legend_html(hours_scale(), table)
+    assert "Officer patrol hours per week" in hours and "over 10 h a week (0)" in hours
 
 
 def test_map_fits_the_hotspots():
@@ -104,7 +120,7 @@ def test_map_fits_the_hotspots():
     fmap = build_map(hotspots, table, asb_change_scale(), tile_source("none"))
     html = fmap.get_root().render()
     bounds = re.search(
-        r"fitBounds\(\s*\[\[([\d.\-]+), ([\d.\-]+)\], \[([\d.\-]+), ([\d.\-]+)\]\]", html
+        r"var bounds = \[\[([\d.\-]+), ([\d.\-]+)\], \[([\d.\-]+), ([\d.\-]+)\]\]", html
     )
     assert bounds is not None
     assert [float(v) for v in bounds.groups()] == pytest.approx([53.01, -1.36, 53.21, -1.21])
@@ -116,11 +132,6 @@ def test_diverging_scale_is_centred_on_zero():
     assert classes.tolist() == [0, 1, 1, 3, 3, 3, 3, 4, 5, 5, 6, 6]
     assert scale.colours[3] == "#f7f7f7"
     assert scale.classify([np.nan]).tolist() == [-1]
-
-
-def test_hours_scale_with_no_hours_says_so():
-    scale = hours_scale([0.0, 0.0])
-    assert scale.labels == ("no patrol hours recorded",)
 
 
 def test_tooltip_carries_the_primary_reading_and_its_verdict():
@@ -135,3 +146,39 @@ def test_tooltip_carries_the_primary_reading_and_its_verdict():
     assert fields["bc"] is False
     assert tooltip_fields(row | {"adjusted_p": 0.049})["bc"] is True
     assert tooltip_fields(row | {"adjusted_p": np.nan})["bc"] is False
+
+
+def test_same_hours_per_week_get_the_same_colour_in_any_view():
+    scale = hours_scale()
+    quiet_town = scale.colours_for([0.5, 2.0, 6.0])
+    busy_force = scale.colours_for([6.0, 40.0, 80.0, 120.0, 2.0, 0.5])
+    assert quiet_town == [busy_force[5], busy_force[4], busy_force[0]]
+    assert scale.breaks == HOURS_PER_WEEK_BREAKS
+    assert all(f"{b:g}" in " ".join(scale.labels) for b in HOURS_PER_WEEK_BREAKS)
+
+
+def test_dots_are_in_a_group_so_a_click_names_the_hotspot():
+    html = _render()
+    assert "var dots = L.featureGroup().addTo(owner)" in html and "dot.addTo(dots)" in html
+
+
+def test_map_order_is_the_order_of_the_keys():
+    hotspots, table = _inputs()
+    order = map_order(hotspots, table.iloc[::-1])
+    shown = hotspots.merge(table.iloc[::-1], on=["hotspot_id", "name", "town"])
+    data = hotspot_data(shown, asb_change_scale())
+    names = dict(zip(hotspots["hotspot_id"], hotspots["name"]))
+    assert [escape(names[i]) for i in order] == [f["p"]["n"] for f in data["features"]]
+
+
+def test_selection_is_ringed_for_far_zooms_and_outlined_for_near():
+    hotspots, _ = _inputs()
+    html = _render_group(selection_outline(hotspots, "c"))
+    assert html.count('"className": "selected-ring"') == 2
+    assert "selected-ring" not in _render_group(selection_outline(hotspots, "nothing"))
+
+
+def _render_group(group) -> str:
+    fmap = folium.Map()
+    group.add_to(fmap)
+    return fmap.get_root().render()

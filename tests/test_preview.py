@@ -24,3 +24,5 @@ def test_preview_map_escapes_names_and_serves_leaflet_itself():
     assert "&lt;img src=x onerror=alert(1)&gt;" in html.replace("\\u0026", "&")  # JSON-encoded
     sources = re.findall(r"<(?:script|link)[^>]+(?:src|href)=\"([^\"]+)\"", html)
     assert sources and all(s.startswith("/app/static/") for s in sources), sources
+    assert html.count('"className": "hotspot-dot"') == len(frame)  # dots at far zooms
+    assert "fitClear(map, bounds" in html  # fitted once the page has sized the map

@@ -106,6 +106,8 @@ def test_summary_has_one_row_per_check_with_counts(report):
     assert summary["Hotspots with no crime in the before or the after period"] == 1
     assert summary["Overlapping hotspot pairs"] == 1
     assert summary["Patrol visits outside their hotspot's programme dates"] == 2
+    detail = report.summary().set_index("check")["detail"]
+    assert "Context, not a fault" in detail["Crime rows more than 1,000 m from every hotspot"]
 
 
 def test_touching_hotspots_do_not_overlap():

@@ -373,8 +373,9 @@ def check_target(folder: Path) -> None:
         raise HotspotDataError("is not a folder; give the dataset folder", path=folder)
     if (folder / SAMPLE_MARKER).is_file():
         raise HotspotDataError(
-            "is the generated sample dataset, which imports do not change; set HOTSPOT_DATA "
-            "(or --data) to your own dataset folder",
+            f"is the generated sample dataset (it holds {SAMPLE_MARKER}), which imports do not "
+            f"change; to use a copy of it as your own, delete {SAMPLE_MARKER} from the copy, or "
+            "set HOTSPOT_DATA (or --data) to your own dataset folder",
             path=folder,
         )
     parent = folder.resolve().parent

@@ -100,7 +100,10 @@ class QualityReport:
             (
                 f"Crime rows more than {self.far_m:,} m from every hotspot",
                 self.far_rows,
-                f"{_share(self.far_rows, located)} of {located:,} rows with a location",
+                f"{_share(self.far_rows, located)} of {located:,} rows with a location. Context, "
+                "not a fault: hotspots cover a small part of a force, so most rows of a "
+                "force-wide file lie far from them; only if nearly all rows do, check the file "
+                "is this force's and its coordinates are not swapped",
             ),
             (
                 "Hotspots with no crime in the before or the after period",

@@ -5,6 +5,41 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from geo.period import Period
+
+PLAIN_COLUMNS = {
+    "hotspot_id": "Hotspot id",
+    "name": "Hotspot",
+    "town": "Town",
+    "asb_before": "ASB reports a year earlier",
+    "asb_after": "ASB reports in the period",
+    "asb_change_pct": "ASB change %",
+    "asb_too_few": "Too few ASB reports to tell",
+    "crime_before": "All crime a year earlier",
+    "crime_after": "All crime in the period",
+    "crime_change_pct": "All crime change %",
+    "officer_hours": "Officer patrol hours",
+    "visits": "Patrol visits",
+    "arrests": "Arrests",
+    "engagements": "People spoken to",
+    "asb_z": "ASB change Poisson z",
+    "asb_rr": "ASB rate ratio (period / year earlier)",
+    "asb_rr_low": "ASB rate ratio 95% interval from",
+    "asb_rr_high": "ASB rate ratio 95% interval to",
+    "ring_asb_before": "ASB in the surrounding ring a year earlier",
+    "ring_asb_after": "ASB in the surrounding ring in the period",
+    "wdd_estimate": "Weighted displacement difference (WDD)",
+    "wdd_z": "WDD z",
+    "wdd_p": "WDD p-value",
+    "hours_per_week": "Officer patrol hours per week",
+    "visits_per_day": "Patrol visits per day",
+    "minutes_per_visit": "Minutes per visit",
+    "share_15_min": "Share of visits of 15 minutes or more",
+    "trend": "Trend",
+}
+"""Column headings of the downloaded table, in words a manager reads (code names otherwise); no
+commas, so no heading needs quoting."""
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -22,6 +57,15 @@ def table_csv(table: pd.DataFrame) -> bytes:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise_formula)
     return safe.to_csv(index=False, float_format="%.2f", lineterminator="\n").encode("utf-8")
+
+
+def plain_table(table: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The table for people: the period and its baseline in the first columns, then the figures
+    under plain headings."""
+    out = table.rename(columns=PLAIN_COLUMNS)
+    out.insert(0, "Compared with", period.before.label())
+    out.insert(0, "Period", period.label())
+    return out
 
 
 def hotspots_geojson(hotspots: gpd.GeoDataFrame, table: pd.DataFrame) -> bytes:

@@ -61,9 +61,14 @@ class MapStyle:
 
 
 WALL_STYLE = MapStyle(
-    label_size="2.4vh", town_label_size="3vh", legend_size="2.2vh", dot_radius=13,
+    label_size="20px", town_label_size="25px", legend_size="18px", dot_radius=13,
     outline_weight=2.5,
 )  # fmt: skip
+"""Sizes for a wall map frame `WALL_REFERENCE_HEIGHT` pixels high; a taller frame (a 4K screen)
+shows the same map scaled up whole, so tiles, names, outlines, scale bar and attribution keep
+their proportions and the map fills the frame as it does at 1080p."""
+WALL_REFERENCE_HEIGHT = 842
+"""The wall map's frame height on a 1920×1080 screen (78% of the height)."""
 
 
 def build_map(
@@ -75,13 +80,28 @@ def build_map(
     asset_base: str = DEFAULT_ASSET_BASE,
 ) -> folium.Map:
     """The map of `hotspots` (WGS84) coloured by `table[scale.metric]`, fitted to them."""
-    shown = hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
+    shown = _merged(hotspots, table)
     m = base_map(tiles, style, asset_base)
     add_hotspots(m, shown, scale, style)
     m.get_root().html.add_child(Element(legend_html(scale, shown, style)))
     if len(shown):
-        m.fit_bounds(_bounds(shown), padding=(30, 30), max_zoom=16)
+        m.add_child(_FitBounds(_bounds(shown)))
     return m
+
+
+def fit_to(m: folium.Map, frame: gpd.GeoDataFrame) -> None:
+    """Fit `m` to `frame` (WGS84) once the page has sized it, clear of legend and controls."""
+    if len(frame):
+        m.add_child(_FitBounds(_bounds(frame)))
+
+
+def _merged(hotspots: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.GeoDataFrame:
+    return hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
+
+
+def map_order(hotspots: gpd.GeoDataFrame, table: pd.DataFrame) -> list[str]:
+    """Hotspot ids in the order `build_map` draws them: a clicked feature's `key` indexes this."""
+    return list(_merged(hotspots, table)["hotspot_id"])
 
 
 def base_map(
@@ -103,6 +123,8 @@ def base_map(
         folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=19).add_to(m)
     m.get_root().header.add_child(Element(_css(style, tiles, fill_frame)))
     m.add_child(_ZoomClasses(LABEL_ZOOM))
+    if fill_frame:
+        m.add_child(_ScaleWithFrame(WALL_REFERENCE_HEIGHT))
     return m
 
 
@@ -122,7 +144,7 @@ def hotspot_layer(
     focus: gpd.GeoDataFrame | None = None,
 ) -> folium.FeatureGroup:
     """All hotspots as one layer that also moves the map to `focus` (default: all of them)."""
-    shown = hotspots.merge(table, on=["hotspot_id", "name", "town"], how="inner")
+    shown = _merged(hotspots, table)
     group = folium.FeatureGroup(name="Hotspots")
     add_hotspots(group, shown, scale, style)
     target = shown if focus is None or focus.empty else focus
@@ -252,7 +274,7 @@ def legend_html(
         f"style='font-size:{style.legend_size}'>"
         f"<div class='legend-title'>{escape(scale.title)}</div>"
         f"<div class='legend-note'>{escape(scale.note)}</div>"
-        f"{''.join(reversed(rows)) if scale.metric == 'officer_hours' else ''.join(rows)}"
+        f"{''.join(reversed(rows)) if scale.metric == 'hours_per_week' else ''.join(rows)}"
         "<div class='legend-note'>Number of hotspots in brackets.</div></div>"
     )
 
@@ -302,15 +324,18 @@ def _css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
 {fill}
 {background}
 .label {{pointer-events:none;}}
+.leaflet-interactive:focus {{outline:none;}}
+.leaflet-container a:focus-visible {{outline:3px solid #1a5fb4; outline-offset:2px;}}
 .label span {{white-space:nowrap; font-family:system-ui,sans-serif; color:#111; text-shadow:{halo};
   display:inline-block; transform:translate(-50%, 0.5em);}}
 .hotspot-label {{font-size:{style.label_size}; font-weight:600;}}
 .town-label {{font-size:{style.town_label_size}; font-weight:700; letter-spacing:0.02em;}}
-.zoom-far .hotspot-label, .zoom-near .town-label, .zoom-near .hotspot-dot {{display:none;}}
+.zoom-far .hotspot-label, .zoom-near .town-label, .zoom-near .hotspot-dot,
+  .zoom-near .selected-ring {{display:none;}}
 .hotspot-tip {{font-family:system-ui,sans-serif; font-size:13px;}}
 .hotspot-tip .tt-name {{font-weight:700; font-size:14px;}}
 .hotspot-tip .tt-warn {{color:#a63603;}}
-.hotspot-legend {{position:fixed; bottom:28px; right:10px; z-index:1000;
+.hotspot-legend {{position:absolute; bottom:28px; right:10px; z-index:1000;
   background:rgba(255,255,255,0.95); border:1px solid #888; border-radius:4px; padding:8px 10px;
   font-family:system-ui,sans-serif;
   color:#111; line-height:1.35; max-width:22em;}}
@@ -325,6 +350,34 @@ def _css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
 .hotspot-legend .swatch {{display:inline-block; width:1.1em; height:0.9em; border:1px solid #555;
   margin-right:0.4em; vertical-align:middle;}}
 </style>"""
+
+
+class _ScaleWithFrame(MacroElement):
+    """Draws the map at the reference height and scales it up to fill a taller frame (a screen,
+    not a pointer, looks at it: the wall map takes no clicks)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (map) {
+  function fit() {
+    var scale = Math.max(1, window.innerHeight / {{ this.reference }});
+    var el = map.getContainer();
+    el.style.setProperty("transform-origin", "0 0");
+    el.style.setProperty("transform", scale > 1 ? "scale(" + scale + ")" : "none");
+    el.style.setProperty("width", (window.innerWidth / scale) + "px", "important");
+    el.style.setProperty("height", (window.innerHeight / scale) + "px", "important");
+    map.invalidateSize();
+  }
+  window.addEventListener("resize", fit);
+  fit();
+})({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, reference: int) -> None:
+        super().__init__()
+        self._name = "ScaleWithFrame"
+        self.reference = reference
 
 
 class _ZoomClasses(MacroElement):
@@ -350,22 +403,35 @@ class _ZoomClasses(MacroElement):
         self.threshold = threshold
 
 
-def selection_outline(hotspots: gpd.GeoDataFrame, hotspot_id: str | None) -> folium.FeatureGroup:
-    """A thick outline round the selected hotspot, added without redrawing the whole map."""
+SELECTED_RING = ("#ffffff", "#000000")
+"""The selected hotspot's ring at far zooms: a wide white ring under a black one, which stands out
+on every fill colour and on the tiles."""
+
+
+def selection_outline(
+    hotspots: gpd.GeoDataFrame, hotspot_id: str | None, style: MapStyle = MapStyle()
+) -> folium.FeatureGroup:
+    """The selected hotspot marked, added without redrawing the whole map: a thick outline at
+    close zooms, and a ring round its dot at far zooms (where the outline is a speck)."""
     group = folium.FeatureGroup(name="Selected")
     chosen = hotspots[hotspots["hotspot_id"] == hotspot_id]
     if len(chosen):
-        geometry = json.loads(shapely.to_geojson(chosen.geometry.iloc[0]))
-        folium.GeoJson(
-            {"type": "Feature", "geometry": geometry, "properties": {}},
-            style_function=lambda f: {
-                "color": "#000000",
-                "weight": 5,
-                "fill": False,
-                "dashArray": "6 4",
-            },
-            interactive=False,
-        ).add_to(group)
+        outline = map_geometries(chosen.geometry)[0]
+        geometry = json.loads(shapely.to_geojson(outline))
+        for colour, weight in zip(SELECTED_RING, (9, 4)):
+            folium.GeoJson(
+                {"type": "Feature", "geometry": geometry, "properties": {}},
+                style_function=lambda f, colour=colour, weight=weight: {
+                    "color": colour, "weight": weight, "fill": False, "opacity": 1,
+                },
+                interactive=False,
+            ).add_to(group)  # fmt: skip
+        dot = shapely.point_on_surface(outline)
+        for colour, weight in zip(SELECTED_RING, (8, 4)):
+            folium.CircleMarker(
+                [dot.y, dot.x], radius=style.dot_radius + 7, color=colour, weight=weight,
+                fill=False, opacity=1, interactive=False, class_name="selected-ring",
+            ).add_to(group)  # fmt: skip
     return group
 
 
@@ -389,24 +455,59 @@ class _Labels(MacroElement):
     markers.push(L.marker([label[0], label[1]], {icon: icon, interactive: false, keyboard: false})
       .addTo(owner));
   });
-  function declutter() {
-    var taken = [];
+  function declutter(map) {
+    // A name is moved inside the map's edges, and hidden where it would cover an earlier name,
+    // the legend or a control.
+    var frame = map.getContainer().getBoundingClientRect();
+    var taken = Array.prototype.map.call(map.getContainer().ownerDocument.querySelectorAll(
+      ".hotspot-legend, .leaflet-control"), function (el) { return el.getBoundingClientRect(); }
+    ).filter(function (r) { return r.width > 0; });
+    var controls = taken.length;
+    function place(span, dx, dy) {
+      span.style.marginLeft = dx + "px";
+      span.style.marginTop = dy + "px";
+      return span.getBoundingClientRect();
+    }
+    function clashOf(box) {  // -1: the map's edge; an index into `taken`; null: none
+      if (box.left < frame.left || box.right > frame.right || box.top < frame.top
+          || box.bottom > frame.bottom) { return -1; }
+      for (var i = 0; i < taken.length; i++) {
+        var t = taken[i];
+        if (box.left < t.right && t.left < box.right && box.top < t.bottom && t.top < box.bottom) {
+          return i;
+        }
+      }
+      return null;
+    }
     markers.forEach(function (marker) {
       var span = marker.getElement() && marker.getElement().firstChild;
       if (!span) { return; }
       span.style.visibility = "visible";
-      var box = span.getBoundingClientRect();
+      var box = place(span, 0, 0);
       if (box.width === 0) { return; }
-      var clash = taken.some(function (t) {
-        return box.left < t.right && t.left < box.right && box.top < t.bottom && t.top < box.bottom;
-      });
-      if (clash) { span.style.visibility = "hidden"; } else { taken.push(box); }
+      var dx = Math.max(0, frame.left + 2 - box.left) - Math.max(0, box.right - frame.right + 2);
+      box = place(span, dx, 0);
+      var clash = clashOf(box);
+      if (clash !== null && clash >= 0 && clash < controls) {  // beside, below or above it
+        var c = taken[clash], h = box.height;
+        var tries = [[dx + c.right + 2 - box.left, 0], [dx - (box.right - c.left + 2), 0],
+                     [dx, c.bottom + 2 - box.top], [dx, -2.2 * h]];
+        for (var i = 0; i < tries.length && clash !== null; i++) {
+          box = place(span, tries[i][0], tries[i][1]);
+          clash = clashOf(box);
+        }
+      }
+      if (clash === null) { taken.push(box); } else {
+        place(span, 0, 0);
+        span.style.visibility = "hidden";
+      }
     });
   }
   onMap(owner, function (map) {
-    map.on("zoomend moveend resize", declutter);
-    owner.on("remove", function () { map.off("zoomend moveend resize", declutter); });
-    setTimeout(declutter, 0);
+    function update() { declutter(map); }
+    map.on("zoomend moveend resize", update);
+    owner.on("remove", function () { map.off("zoomend moveend resize", update); });
+    setTimeout(update, 0);
   });
 })({{ this._parent.get_name() }});
 {% endmacro %}"""
@@ -418,16 +519,34 @@ class _Labels(MacroElement):
         self.labels = labels
 
 
+_FIT_CLEAR_JS = (Path(__file__).parent / "js" / "fit_clear.js").read_text()
+"""JavaScript: fit the map to bounds, keeping hotspots clear of the legend and the controls."""
+
+
 class _FitBounds(MacroElement):
-    """Moves the map to the bounds when its layer group is added (no remount of the map)."""
+    """Moves the map to the bounds, clear of legend and controls, when it (or its layer group)
+    is added (no remount of the map)."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
 (function (owner) {"""
         + _ON_MAP_JS
+        + _FIT_CLEAR_JS
         + """
   onMap(owner, function (map) {
-    map.fitBounds({{ this.bounds | tojson }}, {padding: [40, 40], maxZoom: 16});
+    // Again when the frame takes its final size, unless the user has moved the map since.
+    var bounds = {{ this.bounds | tojson }}, moved = false, container = map.getContainer();
+    function refit() { if (!moved) { fitClear(map, bounds, 16); } }
+    ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (name) {
+      container.addEventListener(name, function () { moved = true; }, {passive: true});
+    });
+    map.on("resize", refit);
+    owner.on("remove", function () { map.off("resize", refit); });
+    Array.prototype.forEach.call(
+      container.ownerDocument.querySelectorAll("link[rel=stylesheet]"), function (link) {
+        if (!link.sheet) { link.addEventListener("load", refit); }  // controls drawn to size
+      });
+    refit();
   });
 })({{ this._parent.get_name() }});
 {% endmacro %}"""
@@ -455,7 +574,8 @@ class _Hotspots(MacroElement):
     """Hotspot polygons and their far-zoom dots, decoded in the browser from `hotspot_data`.
 
     Each polygon and dot carries `key` (its row) as a GeoJSON property, which streamlit-folium
-    returns when it is clicked.
+    returns when it is clicked. It reads the clicked layer from the event a layer group passes
+    on, so polygons (a GeoJSON group) and dots (a feature group) both sit inside groups.
     """
 
     _template = Template(
@@ -482,6 +602,7 @@ class _Hotspots(MacroElement):
       layer.on("mouseout", function () { polygons.resetStyle(layer); });
     }
   }).addTo(owner);
+  var dots = L.featureGroup().addTo(owner);  // a group, so a click on a dot names its hotspot
   data.features.forEach(function (f) {
     var dot = L.circleMarker([f.d[1] / q, f.d[0] / q], {
       radius: style.dot_radius, fill: true, fillColor: f.fill, fillOpacity: 0.95,
@@ -489,8 +610,19 @@ class _Hotspots(MacroElement):
     });
     dot.feature = {type: "Feature", properties: {key: f.key}};
     dot.bindTooltip(hotspotTooltip(f.p), {sticky: true, className: "hotspot-tip"});
-    dot.addTo(owner);
+    dot.addTo(dots);
   });
+  // Out of the tab order: Chromium makes each clickable outline a tab stop, 50 and more of them.
+  // Keyboard users choose a hotspot in the sidebar's Hotspot list.
+  function untab() {
+    [polygons, dots].forEach(function (group) {
+      group.eachLayer(function (layer) {
+        var el = layer.getElement && layer.getElement();
+        if (el) { el.setAttribute("tabindex", "-1"); el.setAttribute("focusable", "false"); }
+      });
+    });
+  }
+  if (owner instanceof L.Map) { untab(); } else { owner.on("add", untab); }
 })({{ this._parent.get_name() }});
 {% endmacro %}"""
     )

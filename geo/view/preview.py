@@ -11,14 +11,15 @@ import folium
 import geopandas as gpd
 import shapely.geometry
 
-from geo.view.mapping import DEFAULT_ASSET_BASE, base_map
+from geo.view.mapping import DEFAULT_ASSET_BASE, MapStyle, base_map, fit_to
 from geo.view.tiles import TileSource
 
 
 def preview_map(
     hotspots: gpd.GeoDataFrame, tiles: TileSource, asset_base: str | None = None
 ) -> folium.Map:
-    """A plain folium map of hotspots being imported: outlines and an escaped id · name tooltip."""
+    """A plain folium map of hotspots being imported: outlines, dots where outlines would be
+    specks (far zooms), and an escaped id · name tooltip; zoomed to the hotspots."""
     m = base_map(tiles, asset_base=asset_base or DEFAULT_ASSET_BASE)
     features = [
         {
@@ -43,7 +44,13 @@ def preview_map(
         },
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
     ).add_to(m)
-    if len(hotspots):
-        minx, miny, maxx, maxy = hotspots.total_bounds
-        m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]], padding=(20, 20))
+    for hotspot_id, name, point in zip(
+        hotspots["hotspot_id"], hotspots["name"], hotspots.geometry.representative_point()
+    ):
+        folium.CircleMarker(
+            [point.y, point.x], radius=MapStyle().dot_radius, color="#2166ac", weight=2,
+            fill=True, fill_color="#67a9cf", fill_opacity=0.9, class_name="hotspot-dot",
+            tooltip=folium.Tooltip(escape(f"{hotspot_id} · {name}")),
+        ).add_to(m)  # fmt: skip
+    fit_to(m, hotspots)
     return m

@@ -7,7 +7,6 @@ end classes and missing values get their own grey class, never black.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -70,39 +69,26 @@ def asb_change_scale() -> Scale:
     )
 
 
-def hours_scale(values: Sequence[float] | np.ndarray) -> Scale:
-    """Sequential scale for officer patrol hours, with rounded quantile breaks."""
-    breaks = nice_breaks(values, len(YLGNBU_5))
-    edges = (0.0, *breaks)
-    labels = [f"{_fmt(lo)}–{_fmt(hi)} h" for lo, hi in pairwise(edges)]
-    labels.append(f"over {_fmt(edges[-1])} h" if breaks else "no patrol hours recorded")
-    spread = np.linspace(0, len(YLGNBU_5) - 1, len(labels)).round().astype(int)
-    colours = tuple(YLGNBU_5[i] for i in spread) if breaks else YLGNBU_5[:1]
+HOURS_PER_WEEK_BREAKS = (1.0, 2.5, 5.0, 10.0)
+"""Officer patrol hours per week (the unit of the dose chart): fixed, rounded, each class about
+twice the last, so the same hours get the same colour in every town, period and screen."""
+
+
+def hours_scale() -> Scale:
+    """Sequential scale for officer patrol hours per week, on the fixed `HOURS_PER_WEEK_BREAKS`."""
+    edges = HOURS_PER_WEEK_BREAKS
+    labels = [f"up to {_fmt(edges[0])} h a week"]
+    labels += [f"{_fmt(lo)}–{_fmt(hi)} h a week" for lo, hi in pairwise(edges)]
+    labels.append(f"over {_fmt(edges[-1])} h a week")
     return Scale(
-        metric="officer_hours",
-        title="Officer patrol hours in the period",
+        metric="hours_per_week",
+        title="Officer patrol hours per week",
         note="Darker: more hours (officers × time on patrol).",
-        breaks=tuple(breaks),
-        colours=colours,
+        breaks=edges,
+        colours=YLGNBU_5,
         labels=tuple(labels),
         missing_label="no patrol data",
     )
-
-
-def nice_breaks(values: Sequence[float] | np.ndarray, classes: int) -> list[float]:
-    """Up to `classes − 1` quantile breaks rounded to two significant figures, distinct, > 0."""
-    array = np.asarray(values, dtype=float)
-    array = array[~np.isnan(array)]
-    if array.size == 0 or array.max() <= 0:
-        return []
-    quantiles = np.quantile(array, np.linspace(0, 1, classes + 1)[1:-1])
-    rounded = sorted({_round_sig(q) for q in quantiles if q > 0})
-    return [b for b in rounded if b < array.max()]
-
-
-def _round_sig(value: float, figures: int = 2) -> float:
-    digits = figures - 1 - math.floor(math.log10(abs(value)))
-    return float(round(value, digits))
 
 
 def _fmt(value: float) -> str:

@@ -1,0 +1,54 @@
+// Fit the map to `bounds` so that no hotspot, and no name under one, lies under the legend or
+// a map control: the padding is measured from the controls as drawn, and the legend's side
+// (right of the hotspots, or below them) is whichever leaves the larger zoom.
+function fitClear(map, bounds, maxZoom) {
+  var frame = map.getContainer().getBoundingClientRect();
+  var doc = map.getContainer().ownerDocument;
+  var NAME_ROOM = 26, SIDE_ROOM = 80, GAP = 8, MIN_FREE = 120, SCALE_BAR = 40, DOT = 14;  // px:
+  // a name under a dot; half a hotspot name; the least room left for hotspots; the scale bar's
+  // height; the largest dot's radius
+  var top = GAP + DOT, left = SIDE_ROOM, right = SIDE_ROOM, bottom = NAME_ROOM + SCALE_BAR;
+  var legendBox = doc.querySelector(".hotspot-legend");
+  if (legendBox && legendBox.parentNode !== map.getContainer()) {
+    // Inside the map, so it is placed against the map, not the frame (sized later by the page).
+    map.getContainer().appendChild(legendBox);
+    L.DomEvent.disableClickPropagation(legendBox);
+    L.DomEvent.disableScrollPropagation(legendBox);
+  }
+  function rect(selector, widest) {
+    var el = doc.querySelector(selector);
+    if (!el || !el.getClientRects().length) { return null; }
+    var r = el.getBoundingClientRect();  // not yet styled (Leaflet's CSS still loading): none
+    return r.width && r.width < widest && r.top >= frame.top && r.bottom <= frame.bottom ? r : null;
+  }
+  var zoom = rect(".leaflet-control-zoom", frame.width / 2);
+  if (zoom) { left = Math.max(left, zoom.right - frame.left + GAP); }
+  ["leaflet-control-scale", "leaflet-control-attribution"].forEach(function (name) {
+    var r = rect("." + name, frame.width / 2);
+    if (r) { bottom = Math.max(bottom, frame.bottom - r.top + NAME_ROOM); }
+  });
+  var k = frame.width / map.getSize().x || 1;  // a map drawn scaled up: page px per map px
+  left = Math.max(SIDE_ROOM, left / k);
+  bottom = Math.max(NAME_ROOM + SCALE_BAR, bottom / k);
+  var topLeft = L.point(left, top);
+  var options = [L.point(right, bottom)];
+  var legend = rect(".hotspot-legend", frame.width);
+  if (legend) {
+    options = [
+      L.point(Math.max(right, (frame.right - legend.left) / k + GAP), bottom),
+      L.point(right, Math.max(bottom, (frame.bottom - legend.top) / k + NAME_ROOM)),
+    ];
+  }
+  var size = map.getSize(), best = null, bestZoom = -Infinity;
+  options.forEach(function (bottomRight) {
+    var free = size.subtract(topLeft.add(bottomRight));
+    if (free.x < MIN_FREE || free.y < MIN_FREE) { return; }
+    var z = map.getBoundsZoom(bounds, false, topLeft.add(bottomRight));
+    if (z > bestZoom) { best = bottomRight; bestZoom = z; }
+  });
+  if (best === null) {  // a map too small to keep clear of its controls: plain margins
+    topLeft = L.point(GAP, GAP);
+    best = L.point(GAP, GAP);
+  }
+  map.fitBounds(bounds, {paddingTopLeft: topLeft, paddingBottomRight: best, maxZoom: maxZoom});
+}
