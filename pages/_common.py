@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -12,7 +11,7 @@ from geo.analysis.evaluation import evaluation_table
 from geo.analysis.figures import hotspot_table
 from geo.errors import HotspotDataError
 from geo.period import Period
-from geo.store.dataset import Dataset, data_folder, dataset_version, load_dataset
+from geo.store.dataset import Dataset, data_location, dataset_version, load_dataset, location
 from geo.view.briefing import briefing_page, render
 
 OGL_ATTRIBUTION = (
@@ -23,7 +22,7 @@ OGL_ATTRIBUTION = (
 @st.cache_resource(show_spinner="Reading and counting the dataset…", max_entries=3)
 def _load(folder: str, version: str) -> Dataset:
     """One read and aggregation per dataset version (files, sizes, modification times)."""
-    return load_dataset(Path(folder))
+    return load_dataset(location(folder))
 
 
 def plain(text: object) -> str:
@@ -34,7 +33,7 @@ def plain(text: object) -> str:
 
 def current_dataset() -> Dataset:
     """The dataset of `HOTSPOT_DATA`; a plain message and a stop when it cannot be read."""
-    folder = data_folder()
+    folder = data_location()
     try:
         return _load(str(folder.resolve()), dataset_version(folder))
     except HotspotDataError as exc:
@@ -45,7 +44,7 @@ def current_dataset() -> Dataset:
 
 def last_good_dataset() -> tuple[Dataset | None, str]:
     """The dataset for an unattended screen: on a read problem, the last good one and a note."""
-    folder = data_folder()
+    folder = data_location()
     try:
         dataset = _load(str(folder.resolve()), dataset_version(folder))
     except HotspotDataError as exc:

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import HotspotDataError
-from geo.store.dataset import Dataset, data_folder
+from geo.store.dataset import Dataset, data_folder, data_location
 from geo.store.importer import (
     MAX_UPLOAD_BYTES,
     Staged,
@@ -18,11 +18,19 @@ from geo.store.importer import (
     commit,
     plan_table,
 )
+from geo.store.postgres import is_database_url
 from geo.store.quality import FAR_M, QualityReport, quality_report
 from geo.view.preview import preview_map
 from geo.view.tiles import tile_source
 from pages._common import current_dataset, plain
 
+if is_database_url(data_location()):
+    st.info(
+        "This dataset is kept in a PostgreSQL database: import files with "
+        "`python -m geo import --data URL hotspots|crimes|patrols FILE…` "
+        '(the README\'s "Using a PostgreSQL store").'
+    )
+    st.stop()
 folder = data_folder()
 
 

@@ -8,6 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
+pytest_plugins = ["tests.postgres_support"]  # pg_server, pg_url: a throw-away PostgreSQL cluster
 
 
 @pytest.fixture(scope="session")

@@ -59,8 +59,12 @@ def area_counts(
     hotspots: gpd.GeoDataFrame,
     ring_m: int = RING_M,
     control: gpd.GeoDataFrame | None = None,
+    located: pd.DataFrame | None = None,
 ) -> AreaCounts:
-    """Count crimes in the rings, in hotspots ∪ rings, and in the control area, by month."""
+    """Count crimes in the rings, in hotspots ∪ rings, and in the control area, by month.
+
+    `located` (see located_by_month) is given when `crimes` holds only the rows near the areas.
+    """
     ring_frame = rings(hotspots, ring_m)
     ring_counts = count_crimes(crimes, ring_frame)
     together = pd.concat(
@@ -74,7 +78,8 @@ def area_counts(
         control_counts = count_crimes(crimes, control).programme()
         source = "the control areas supplied"
     else:
-        control_counts = located_by_month(crimes).sub(covered.programme(), fill_value=0)
+        located = located_by_month(crimes) if located is None else located
+        control_counts = located.sub(covered.programme(), fill_value=0)
         source = f"the rest of the force outside hotspots and their {ring_m} m rings"
     return AreaCounts(ring_m, ring_counts, covered, control_counts, source)
 

@@ -1,0 +1,148 @@
+"""A `Dataset` read from the PostgreSQL store: outlines, patrols and counts, never crime rows.
+
+The store keeps, per month, every distinct police.uk map point within reach of a hotspot, its
+displacement ring or a control area, with its crime and ASB counts, and per month and force the
+totals. The app tests those points against the polygons with the same code as for a folder
+(geo.analysis.aggregate), so both stores give the same figures to the last digit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.analysis.aggregate import count_crimes
+from geo.analysis.areas import area_counts
+from geo.crs import WGS84
+from geo.errors import HotspotDataError
+from geo.io.patrols import empty_patrols
+from geo.store.postgres import DatabaseUrl, check_schema, connect, redacted
+
+_MONTH_ORDINAL = (
+    "((extract(year FROM month)::int - 1970) * 12 + extract(month FROM month)::int - 1)"
+)
+"""A month as a pandas monthly Period ordinal (months since 1970-01), as the folder store has it."""
+
+
+def load_dataset_pg(url: str, ring_m: int) -> object:
+    """Read a Dataset from the store in one consistent snapshot; HotspotDataError when unusable."""
+    from geo.store.dataset import Dataset
+
+    with connect(url, snapshot=True) as connection:
+        check_schema(connection, url)
+        version, stored_ring = connection.execute(
+            "SELECT version, ring_m FROM store_state"
+        ).fetchone()
+        if ring_m > stored_ring:
+            raise HotspotDataError(
+                f"the database counts crimes within {stored_ring} m rings, and "
+                f"HOTSPOT_RING_M is {ring_m}; run `python -m geo db upgrade --data URL "
+                f"--ring-m {ring_m}` to recount",
+                path=redacted(url),
+            )
+        hotspots = _areas(connection, "hotspots")
+        if hotspots.empty:
+            raise HotspotDataError(
+                "holds no hotspots; import them with `python -m geo import --data URL "
+                "hotspots FILE`",
+                path=redacted(url),
+            )
+        control = _areas(connection, "control_areas")
+        patrols = _patrols(connection)
+        force, located = _month_counts(connection)
+        near = _near_rows(connection)
+    counts = dataclasses.replace(count_crimes(near, hotspots), force=force)
+    areas = area_counts(
+        near, hotspots, ring_m, control if not control.empty else None, located=located
+    )
+    return Dataset(
+        folder=DatabaseUrl(url),
+        hotspots=hotspots,
+        patrols=patrols,
+        counts=counts,
+        areas=areas,
+        is_sample=False,
+        version=f"pg-{version}-{stored_ring}",
+    )
+
+
+def _areas(connection, table: str) -> gpd.GeoDataFrame:
+    """Outlines as read_hotspots gives them: hotspot_id, name, town, started, WGS84 geometry."""
+    rows = connection.execute(
+        f"SELECT hotspot_id, name, town, started, ST_AsBinary(geom_wgs84) FROM {table}"
+        " ORDER BY position"
+    ).fetchall()
+    ids, names, towns, started, wkb = zip(*rows) if rows else ((), (), (), (), ())
+    frame = pd.DataFrame(
+        {
+            "hotspot_id": pd.Series(ids, dtype=object),
+            "name": pd.Series(names, dtype=object),
+            "town": pd.Series(towns, dtype=object),
+            "started": pd.Series(pd.to_datetime(list(started)), dtype="datetime64[us]"),
+        }
+    )
+    geometry = shapely.from_wkb([bytes(w) for w in wkb]) if wkb else []
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=WGS84), crs=WGS84)
+
+
+def _patrols(connection) -> pd.DataFrame:
+    """The patrol visits as read_patrols gives them (hours as computed at import)."""
+    rows = connection.execute(
+        "SELECT hotspot_id, start_time, end_time, officers, arrests, engagements, hours"
+        " FROM patrols ORDER BY row_no"
+    ).fetchall()
+    if not rows:
+        return empty_patrols()
+    ids, start, end, officers, arrests, engagements, hours = zip(*rows)
+    frame = pd.DataFrame(
+        {
+            "hotspot_id": pd.Series(ids, dtype="str"),
+            "start": pd.Series(start, dtype="datetime64[ns]"),
+            "end": pd.Series(end, dtype="datetime64[ns]"),
+            "officers": np.array(officers, dtype=np.int64),
+            "arrests": np.array(arrests, dtype=np.int64),
+            "engagements": np.array(engagements, dtype=np.int64),
+            "hours": np.array(hours, dtype=float),
+        }
+    )
+    frame["month"] = frame["start"].dt.to_period("M").array.asi8.astype(np.int32)
+    return frame
+
+
+def _month_counts(connection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every row by month (crime, asb, no_location), and the located rows by month (crime, asb)."""
+    rows = connection.execute(
+        f"SELECT {_MONTH_ORDINAL}, sum(crime), sum(asb), sum(no_location), sum(located_asb)"
+        " FROM month_counts GROUP BY month ORDER BY month"
+    ).fetchall()
+    table = np.array(rows, dtype=np.int64).reshape(-1, 5)
+    index = pd.Index(table[:, 0].astype(np.int32), name="month")
+    force = pd.DataFrame(
+        {"crime": table[:, 1], "asb": table[:, 2], "no_location": table[:, 3]}, index=index
+    )
+    located = pd.DataFrame({"crime": table[:, 1] - table[:, 3], "asb": table[:, 4]}, index=index)
+    return force[force["crime"] > 0], located[located["crime"] > 0]
+
+
+def _near_rows(connection) -> pd.DataFrame:
+    """One row per crime near the areas (month, lon, lat, asb), rebuilt from the point counts."""
+    rows = connection.execute(
+        f"SELECT {_MONTH_ORDINAL}, lon, lat, crime, asb FROM near_point_counts"
+        " ORDER BY month, lon, lat"
+    ).fetchall()
+    table = np.array(rows, dtype=float).reshape(-1, 5)
+    crime, asb = table[:, 3].astype(np.int64), table[:, 4].astype(np.int64)
+    repeats = np.concatenate([asb, crime - asb])
+    both = np.concatenate([table, table])
+    return pd.DataFrame(
+        {
+            "month": np.repeat(both[:, 0], repeats).astype(np.int32),
+            "lon": np.repeat(both[:, 1], repeats),
+            "lat": np.repeat(both[:, 2], repeats),
+            "asb": np.repeat(np.arange(len(both)) < len(table), repeats),
+        }
+    )
