@@ -3,7 +3,13 @@ that replace and never double, and app instances that see each other's imports."
 
 from __future__ import annotations
 
+import os
+import random
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -201,3 +207,124 @@ def test_real_derbyshire_figures_are_the_same_from_both_stores(
         assert from_pg == from_folder and from_folder.count("\n") == len(wards) + 1
     assert_same_figures(load_dataset(folder), load_dataset(pg_url))
     shutil.rmtree(folder / ".cache", ignore_errors=True)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _start_import(url: str, kind: str, files: list[Path]) -> subprocess.Popen:
+    """`python -m geo import` in a process of its own (as a second analyst would run it)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "geo", "import", "--data", url, kind, *map(str, files)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _held(url: str) -> dict[str, int]:
+    """Rows per month held, after checking each month+force is held once and the catalogue
+    agrees with the rows."""
+    with psycopg.connect(url) as connection:
+        disagree = connection.execute(
+            "SELECT count(*) FROM crime_files f FULL JOIN ("
+            " SELECT month, reported_by, count(*) AS n FROM crimes GROUP BY 1, 2) c"
+            " USING (month, reported_by) WHERE f.rows IS DISTINCT FROM c.n"
+        ).fetchone()[0]
+        held = connection.execute(
+            "SELECT to_char(month, 'YYYY-MM'), count(*), sum(rows) FROM crime_files GROUP BY 1"
+        ).fetchall()
+    assert disagree == 0
+    assert all(forces == 1 for _, forces, _ in held)
+    return {month: int(rows) for month, _, rows in held}
+
+
+def test_two_imports_at_once_are_serialised_and_lose_nothing(capsys, sample_dir, pg_url):
+    _import(capsys, pg_url, "hotspots", sample_dir / "hotspots.geojson")
+    _import(capsys, pg_url, "patrols", sample_dir / "patrols.csv")
+    months = _month_files(sample_dir)
+    first = _start_import(pg_url, "crimes", months[:16])
+    second = _start_import(pg_url, "crimes", months[8:])
+    for process in (first, second):
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+    assert len(_held(pg_url)) == len(months)
+    with psycopg.connect(pg_url) as connection:
+        spans = connection.execute(
+            "SELECT started_at, finished_at FROM import_log WHERE kind = 'crimes'"
+            " ORDER BY started_at"
+        ).fetchall()
+    assert len(spans) == 2 and spans[0][1] <= spans[1][0]  # one after the other
+    assert_same_figures(load_dataset(sample_dir), load_dataset(pg_url))
+
+
+def _wait_for_import_lock(url: str, process: subprocess.Popen) -> None:
+    """Return once some session holds the import lock (or the process has ended)."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        while process.poll() is None:
+            held = connection.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            ).fetchone()[0]
+            if held:
+                return
+            time.sleep(0.01)
+
+
+def _halved(files: list[Path], out: Path) -> list[Path]:
+    """The same months with only their first half of rows: a visibly different import."""
+    halves = []
+    for path in files:
+        lines = path.read_text().splitlines(keepends=True)
+        half = out / path.parent.name / path.name
+        half.parent.mkdir(parents=True, exist_ok=True)
+        half.write_text("".join(lines[: 1 + (len(lines) - 1) // 2]))
+        halves.append(half)
+    return halves
+
+
+def test_imports_killed_at_random_moments_leave_the_previous_state(
+    capsys, sample_dir, pg_url, tmp_path
+):
+    cli(capsys, "db", "copy", "--from", str(sample_dir), "--to", pg_url)
+    months = _month_files(sample_dir)[-6:]
+    half_folder = tmp_path / "half"
+    shutil.copytree(sample_dir, half_folder, ignore=shutil.ignore_patterns(".cache"))
+    halves = _halved(months, half_folder / "crimes")
+    references = {"full": load_dataset(sample_dir), "half": load_dataset(half_folder)}
+    full_rows = {p.parent.name: len(p.read_text().splitlines()) - 1 for p in months}
+    started = time.monotonic()
+    _start_import(pg_url, "crimes", halves).communicate(timeout=300)
+    duration = time.monotonic() - started  # how long an import of these months takes here
+    with psycopg.connect(pg_url) as connection:
+        writing = connection.execute(
+            "SELECT extract(epoch FROM finished_at - started_at) FROM import_log"
+            " ORDER BY import_id DESC LIMIT 1"
+        ).fetchone()[0]  # ... and how long its transaction
+    state, outcomes, rng = "half", [], random.Random(14)
+    for attempt in range(20):
+        files, other = (months, "full") if state == "half" else (halves, "half")
+        process = _start_import(pg_url, "crimes", files)
+        if attempt % 2:  # a moment while it writes: once it holds the import lock
+            _wait_for_import_lock(pg_url, process)
+            time.sleep(rng.uniform(0.0, float(writing) * 1.1))
+        else:  # any moment of its run, reading files included
+            time.sleep(rng.uniform(0.0, duration * 1.1))
+        os.kill(process.pid, signal.SIGKILL)
+        process.communicate()
+        held = _held(pg_url)
+        wanted = {m: n if other == "full" else n // 2 for m, n in full_rows.items()}
+        now_new = all(held[m] == wanted[m] for m in full_rows)
+        now_old = all(held[m] != wanted[m] for m in full_rows)
+        assert now_new or now_old, held  # all of the import or none of it
+        state = other if now_new else state
+        outcomes.append(now_new)
+        assert_same_figures(references[state], load_dataset(pg_url))
+    with psycopg.connect(pg_url) as connection:
+        begun = connection.execute("SELECT last_value FROM import_log_import_id_seq").fetchone()
+        logged = connection.execute("SELECT count(*) FROM import_log").fetchone()
+    print(
+        f"20 kills: {sum(outcomes)} after commit, {begun[0] - logged[0]} inside the transaction,"
+        f" the rest before it began"
+    )
+    assert 0 < sum(outcomes) < 20 or begun[0] > logged[0]
