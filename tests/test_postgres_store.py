@@ -328,3 +328,40 @@ def test_imports_killed_at_random_moments_leave_the_previous_state(
         f" the rest before it began"
     )
     assert 0 < sum(outcomes) < 20 or begun[0] > logged[0]
+
+
+def _pages(monkeypatch, location: str) -> dict[str, list]:
+    """What the map and explore pages show for a dataset: metrics, tables, text."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("HOTSPOT_DATA", location)
+    monkeypatch.setenv("HOTSPOT_TILES", "none")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    shown = {}
+    for page in ("app.py", "pages/explore.py"):
+        if page != "app.py":
+            at.switch_page(page).run()
+        assert not at.exception, page
+        shown[page] = (
+            [(m.label, m.value) for m in at.metric]
+            + [d.value.to_csv() for d in at.dataframe]
+            + [m.value for m in at.markdown]
+        )
+    return shown
+
+
+def test_pages_show_the_same_figures_from_a_database(capsys, monkeypatch, sample_dir, pg_url):
+    cli(capsys, "db", "copy", "--from", str(sample_dir), "--to", pg_url)
+    from_folder = _pages(monkeypatch, str(sample_dir))
+    from_pg = _pages(monkeypatch, pg_url)
+    assert from_pg == from_folder
+    assert all(from_folder.values())
+
+
+def test_data_page_sends_database_imports_to_the_command_line(monkeypatch, pg_url):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("HOTSPOT_DATA", pg_url)
+    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=120).run()
+    assert not at.exception
+    assert any("python -m geo import --data URL" in info.value for info in at.info)
