@@ -365,3 +365,46 @@ def test_data_page_sends_database_imports_to_the_command_line(monkeypatch, pg_ur
     at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=120).run()
     assert not at.exception
     assert any("python -m geo import --data URL" in info.value for info in at.info)
+
+
+def test_replaced_hotspots_are_kept_in_history_and_patrolled_ones_cannot_vanish(
+    capsys, sample_dir, pg_url, tmp_path
+):
+    import geopandas as gpd
+
+    cli(capsys, "db", "copy", "--from", str(sample_dir), "--to", pg_url)
+    hotspots = gpd.read_file(sample_dir / "hotspots.geojson")
+    renamed = hotspots.copy()
+    renamed.loc[0, "name"] = "Renamed"
+    renamed.to_file(tmp_path / "renamed.geojson")
+    _import(capsys, pg_url, "hotspots", tmp_path / "renamed.geojson")
+    with psycopg.connect(pg_url) as connection:
+        history = connection.execute("SELECT hotspot_id, name FROM hotspot_history").fetchall()
+    assert history == [(hotspots.loc[0, "hotspot_id"], hotspots.loc[0, "name"])]
+    assert load_dataset(pg_url).hotspots.loc[0, "name"] == "Renamed"
+    version = dataset_version(pg_url)
+    hotspots.iloc[1:].to_file(tmp_path / "fewer.geojson")
+    status, _, err = cli(
+        capsys, "import", "--data", pg_url, "hotspots", str(tmp_path / "fewer.geojson")
+    )
+    assert status == 2 and hotspots.loc[0, "hotspot_id"] in err and "patrol" in err
+    assert dataset_version(pg_url) == version
+
+
+def test_a_read_only_role_can_show_but_not_import(capsys, sample_dir, pg_url):
+    cli(capsys, "db", "copy", "--from", str(sample_dir), "--to", pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute("DROP ROLE IF EXISTS hotspot_reader_test")
+        admin.execute("CREATE ROLE hotspot_reader_test LOGIN")
+        admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO hotspot_reader_test")
+    reader = pg_url.replace("postgres@", "hotspot_reader_test@")
+    try:
+        assert_same_figures(load_dataset(sample_dir), load_dataset(reader))
+        status, _, err = cli(
+            capsys, "import", "--data", reader, "crimes", str(_month_files(sample_dir)[0])
+        )
+        assert status == 2 and "permission denied" in err and "Traceback" not in err
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM hotspot_reader_test")
+            admin.execute("DROP ROLE hotspot_reader_test")

@@ -78,7 +78,13 @@ def connect(
         connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         connection.read_only = True
     with connection:
-        yield connection
+        try:
+            yield connection
+        except psycopg.Error as exc:
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise HotspotDataError(
+                f"the database refused the request ({detail})", path=redacted(url)
+            ) from exc
 
 
 def migrations() -> list[tuple[int, str, str]]:
