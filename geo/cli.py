@@ -192,10 +192,10 @@ def _json_default(value: object) -> object:
 def run_briefing(args: argparse.Namespace) -> None:
     """Write the briefing of a dataset folder as PDF or PNG."""
     from geo.period import Period
-    from geo.store.dataset import data_folder, load_dataset
+    from geo.store.dataset import data_location, load_dataset
     from geo.view.briefing import briefing_page, write
 
-    dataset = load_dataset(args.data or data_folder())
+    dataset = load_dataset(args.data or data_location())
     period = Period.parse(args.period) if args.period else dataset.default_period
     write(briefing_page(dataset, period, args.town), args.out)
     print(f"briefing written to {args.out}", file=sys.stderr)

@@ -26,6 +26,14 @@ pytestmark = pytest.mark.postgres
 PERIOD = "2025-10:2026-09"
 
 
+@pytest.fixture(scope="session")
+def own_data(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's files as a user's own dataset (no SAMPLE.md): imports may change it."""
+    folder = tmp_path_factory.mktemp("own") / "own"
+    shutil.copytree(sample_dir, folder, ignore=shutil.ignore_patterns(".cache", "SAMPLE.md"))
+    return folder
+
+
 def cli(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
     """Run `python -m geo` in this process: status, stdout, stderr."""
     status = main(list(argv))
@@ -75,10 +83,22 @@ def test_copy_back_gives_the_same_files(capsys, sample_dir, pg_url, tmp_path):
     assert [p.relative_to(sample_dir) for p in originals] == [p.relative_to(back) for p in copies]
     for original, copy in zip(originals, copies):
         assert copy.read_bytes() == original.read_bytes(), copy
-    assert (back / "patrols.csv").read_bytes() == (sample_dir / "patrols.csv").read_bytes()
+    for name in ("patrols.csv", "SAMPLE.md"):
+        assert (back / name).read_bytes() == (sample_dir / name).read_bytes()
     _, from_folder, _ = cli(capsys, "summary", "--data", str(sample_dir), "--period", PERIOD)
     _, from_back, _ = cli(capsys, "summary", "--data", str(back), "--period", PERIOD)
     assert from_back == from_folder
+
+
+def test_a_copy_of_the_sample_is_marked_and_refuses_imports(capsys, sample_dir, pg_url):
+    cli(capsys, "db", "copy", "--from", str(sample_dir), "--to", pg_url)
+    assert load_dataset(pg_url).is_sample
+    version = dataset_version(pg_url)
+    status, _, err = cli(
+        capsys, "import", "--data", pg_url, "crimes", str(_month_files(sample_dir)[0])
+    )
+    assert status == 2 and "generated sample" in err
+    assert dataset_version(pg_url) == version
 
 
 def test_copy_refuses_a_database_that_holds_data(capsys, sample_dir, pg_url):
@@ -120,11 +140,11 @@ def test_imports_build_the_same_dataset_and_a_month_is_replaced_not_doubled(
     assert_same_figures(load_dataset(sample_dir), load_dataset(pg_url))
 
 
-def test_a_bad_file_leaves_the_store_as_it_was(capsys, sample_dir, pg_url, tmp_path):
-    cli(capsys, "db", "copy", "--from", str(sample_dir), "--to", pg_url)
+def test_a_bad_file_leaves_the_store_as_it_was(capsys, own_data, pg_url, tmp_path):
+    cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
     version = dataset_version(pg_url)
     bad = tmp_path / "2026-09-derbyshire-street.csv"
-    lines = _month_files(sample_dir)[-1].read_text().splitlines()
+    lines = _month_files(own_data)[-1].read_text().splitlines()
     at = next(i for i, line in enumerate(lines) if ",-1." in line)
     lines[at] = lines[at].replace(",-1.", ",east of -1.", 1)
     bad.write_text("\n".join(lines) + "\n")
@@ -284,14 +304,14 @@ def _halved(files: list[Path], out: Path) -> list[Path]:
 
 
 def test_imports_killed_at_random_moments_leave_the_previous_state(
-    capsys, sample_dir, pg_url, tmp_path
+    capsys, own_data, pg_url, tmp_path
 ):
-    cli(capsys, "db", "copy", "--from", str(sample_dir), "--to", pg_url)
-    months = _month_files(sample_dir)[-6:]
+    cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
+    months = _month_files(own_data)[-6:]
     half_folder = tmp_path / "half"
-    shutil.copytree(sample_dir, half_folder, ignore=shutil.ignore_patterns(".cache"))
+    shutil.copytree(own_data, half_folder, ignore=shutil.ignore_patterns(".cache"))
     halves = _halved(months, half_folder / "crimes")
-    references = {"full": load_dataset(sample_dir), "half": load_dataset(half_folder)}
+    references = {"full": load_dataset(own_data), "half": load_dataset(half_folder)}
     full_rows = {p.parent.name: len(p.read_text().splitlines()) - 1 for p in months}
     started = time.monotonic()
     _start_import(pg_url, "crimes", halves).communicate(timeout=300)
@@ -368,12 +388,12 @@ def test_data_page_sends_database_imports_to_the_command_line(monkeypatch, pg_ur
 
 
 def test_replaced_hotspots_are_kept_in_history_and_patrolled_ones_cannot_vanish(
-    capsys, sample_dir, pg_url, tmp_path
+    capsys, own_data, pg_url, tmp_path
 ):
     import geopandas as gpd
 
-    cli(capsys, "db", "copy", "--from", str(sample_dir), "--to", pg_url)
-    hotspots = gpd.read_file(sample_dir / "hotspots.geojson")
+    cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
+    hotspots = gpd.read_file(own_data / "hotspots.geojson")
     renamed = hotspots.copy()
     renamed.loc[0, "name"] = "Renamed"
     renamed.to_file(tmp_path / "renamed.geojson")
@@ -391,20 +411,37 @@ def test_replaced_hotspots_are_kept_in_history_and_patrolled_ones_cannot_vanish(
     assert dataset_version(pg_url) == version
 
 
-def test_a_read_only_role_can_show_but_not_import(capsys, sample_dir, pg_url):
-    cli(capsys, "db", "copy", "--from", str(sample_dir), "--to", pg_url)
+def test_a_read_only_role_can_show_but_not_import(capsys, own_data, pg_url):
+    cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
     with psycopg.connect(pg_url, autocommit=True) as admin:
         admin.execute("DROP ROLE IF EXISTS hotspot_reader_test")
         admin.execute("CREATE ROLE hotspot_reader_test LOGIN")
         admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO hotspot_reader_test")
     reader = pg_url.replace("postgres@", "hotspot_reader_test@")
     try:
-        assert_same_figures(load_dataset(sample_dir), load_dataset(reader))
+        assert_same_figures(load_dataset(own_data), load_dataset(reader))
         status, _, err = cli(
-            capsys, "import", "--data", reader, "crimes", str(_month_files(sample_dir)[0])
+            capsys, "import", "--data", reader, "crimes", str(_month_files(own_data)[0])
         )
         assert status == 2 and "permission denied" in err and "Traceback" not in err
     finally:
         with psycopg.connect(pg_url, autocommit=True) as admin:
             admin.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM hotspot_reader_test")
             admin.execute("DROP ROLE hotspot_reader_test")
+
+
+def test_briefing_from_a_database_says_what_the_folders_says(
+    capsys, monkeypatch, sample_dir, pg_url, tmp_path
+):
+    from pypdf import PdfReader
+
+    cli(capsys, "db", "copy", "--from", str(sample_dir), "--to", pg_url)
+    monkeypatch.chdir(tmp_path)
+    cli(capsys, "briefing", "--data", str(sample_dir), "--out", "folder.pdf")
+    monkeypatch.setenv("HOTSPOT_DATA", pg_url)  # the default location, as the pages use it
+    status, _, err = cli(capsys, "briefing", "--out", "database.pdf")
+    assert status == 0, err
+    texts = [
+        PdfReader(tmp_path / n).pages[0].extract_text() for n in ("folder.pdf", "database.pdf")
+    ]
+    assert texts[0] == texts[1] and "Shirebrook" in texts[0]

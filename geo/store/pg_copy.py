@@ -17,7 +17,7 @@ from geo.errors import HotspotDataError
 from geo.io.crimes import POLICE_UK_HEADER
 from geo.io.hotspots import read_hotspots
 from geo.store.crime_months import CRIME_FOLDER
-from geo.store.dataset import CONTROL_FILE, find_hotspot_file
+from geo.store.dataset import CONTROL_FILE, SAMPLE_MARKER, find_hotspot_file
 from geo.store.importer import (
     HOTSPOT_FILE,
     PATROL_FILE,
@@ -55,7 +55,9 @@ def folder_to_database(folder: Path, url: str) -> list[str]:
     patrol_path = folder / PATROL_FILE
     if patrol_path.is_file():
         staged.patrols = check_patrols(InputFile.of(patrol_path), list(hotspots["hotspot_id"]))
-    return commit_pg(staged, url, control=control, hotspots=hotspots)
+    marker = folder / SAMPLE_MARKER
+    note = marker.read_text(encoding="utf-8") if marker.is_file() else None
+    return commit_pg(staged, url, control=control, hotspots=hotspots, sample_note=note)
 
 
 def database_to_folder(url: str, folder: Path) -> list[str]:
@@ -88,6 +90,10 @@ def _write_folder(url: str, work: Path) -> list[str]:
         if not control.empty:
             (work / CONTROL_FILE).write_bytes(_geojson_bytes(control))
             lines.append(f"wrote {CONTROL_FILE}: {len(control)} areas")
+        note = connection.execute("SELECT sample_note FROM store_state").fetchone()[0]
+        if note is not None:
+            (work / SAMPLE_MARKER).write_text(note, encoding="utf-8")
+            lines.append(f"wrote {SAMPLE_MARKER}: a copy of the generated sample")
         patrol = connection.execute("SELECT data FROM patrol_file").fetchone()
         if patrol is not None:
             (work / PATROL_FILE).write_bytes(bytes(patrol[0]))

@@ -34,8 +34,8 @@ def load_dataset_pg(url: str, ring_m: int) -> object:
 
     with connect(url, snapshot=True) as connection:
         check_schema(connection, url)
-        version, stored_ring = connection.execute(
-            "SELECT version, ring_m FROM store_state"
+        version, stored_ring, sample_note = connection.execute(
+            "SELECT version, ring_m, sample_note FROM store_state"
         ).fetchone()
         if ring_m > stored_ring:
             raise HotspotDataError(
@@ -65,7 +65,7 @@ def load_dataset_pg(url: str, ring_m: int) -> object:
         patrols=patrols,
         counts=counts,
         areas=areas,
-        is_sample=False,
+        is_sample=sample_note is not None,
         version=f"pg-{version}-{stored_ring}",
     )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import getpass
 import io
 import os
+import re
 import socket
 import tempfile
 from collections.abc import Sequence
@@ -36,7 +37,7 @@ from geo.store.importer import (
     check_hotspots,
     check_patrols,
 )
-from geo.store.postgres import IMPORT_LOCK, check_schema, connect
+from geo.store.postgres import IMPORT_LOCK, check_schema, connect, redacted
 
 REACH_MARGIN_M = 100
 """Extra metres round each hotspot's ring within which points are kept: the app and PostGIS may
@@ -75,11 +76,16 @@ def import_files_pg(url: str, kind: str, paths: Sequence[str | Path]) -> tuple[S
 
 
 def commit_pg(
-    staged: Staged, url: str, control: gpd.GeoDataFrame | None = None, hotspots=None
+    staged: Staged,
+    url: str,
+    control: gpd.GeoDataFrame | None = None,
+    hotspots: gpd.GeoDataFrame | None = None,
+    sample_note: str | None = None,
 ) -> list[str]:
     """Write checked content in one transaction under the import lock; return what changed.
 
-    `hotspots` (a frame as read_hotspots gives) and `control` are for copying a folder whole.
+    `hotspots` (a frame as read_hotspots gives), `control` and `sample_note` (the SAMPLE.md of
+    the generated sample) are for copying a folder whole.
     """
     staged.raise_first()
     frame = hotspots if hotspots is not None else _stored_hotspots(staged)
@@ -105,6 +111,14 @@ def commit_pg(
         check_schema(connection, url)
         with connection.transaction(), connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
+            if cursor.execute("SELECT sample_note FROM store_state").fetchone()[0] is not None:
+                raise HotspotDataError(
+                    "is a copy of the generated sample dataset, which imports do not change; "
+                    "set HOTSPOT_DATA (or --data) to your own dataset",
+                    path=redacted(url),
+                )
+            if sample_note is not None:
+                cursor.execute("UPDATE store_state SET sample_note = %s", (sample_note,))
             import_id = cursor.execute(
                 "INSERT INTO import_log (kind, client, sources) VALUES (%s, %s, %s)"
                 " RETURNING import_id",
@@ -316,6 +330,8 @@ def _write_crime_part(cursor, part: CrimePart, import_id: int) -> bool:
 
 def _ensure_partition(cursor, month: str) -> None:
     """The month's partition of `crimes`, made by the first import of that month."""
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise HotspotDataError(f"'{month}' is not a month (YYYY-MM)", column="Month")
     year, number = int(month[:4]), int(month[5:7])
     following = f"{year + number // 12:04d}-{number % 12 + 1:02d}-01"
     cursor.execute(

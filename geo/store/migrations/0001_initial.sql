@@ -2,12 +2,13 @@
 -- instances read, and the log of imports. Applied by `python -m geo db upgrade --data URL`.
 CREATE EXTENSION IF NOT EXISTS postgis;
 
--- One row: the version app instances key their caches on (one step per import), and the widest
--- displacement ring the counts cover.
+-- One row: the version app instances key their caches on (one step per import), the widest
+-- displacement ring the counts cover, and, for a copy of the generated sample, its SAMPLE.md.
 CREATE TABLE store_state (
     one boolean PRIMARY KEY DEFAULT true CHECK (one),
     version bigint NOT NULL DEFAULT 0,
-    ring_m integer NOT NULL DEFAULT 200 CHECK (ring_m BETWEEN 10 AND 5000)
+    ring_m integer NOT NULL DEFAULT 200 CHECK (ring_m BETWEEN 10 AND 5000),
+    sample_note text
 );
 INSERT INTO store_state DEFAULT VALUES;
 
