@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench = verbs.add_parser("bench", help="time the pipeline on generated data, print a table")
     bench.add_argument("--quick", action="store_true", help="small sizes: a run of a minute")
     bench.add_argument("--work", type=Path, help="folder for the generated data (default: temp)")
+    bench.add_argument(
+        "--postgres", help="also import into this empty, upgraded postgresql:// database"
+    )
 
     _add_db_verbs(verbs)
 
@@ -224,6 +227,10 @@ def run_bench(args: argparse.Namespace) -> None:
     from tools.bench import run
 
     run(quick=args.quick, work=args.work, out=sys.stdout)
+    if args.postgres:
+        from tools.pg_bench import run as run_postgres
+
+        run_postgres(args.postgres, quick=args.quick, out=sys.stdout)
 
 
 def run_sample(args: argparse.Namespace) -> None:

@@ -20,8 +20,10 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 import psycopg
@@ -34,7 +36,7 @@ from geo.store.crime_months import CRIME_FOLDER
 from geo.store.dataset import load_dataset
 from geo.store.pg_copy import folder_to_database
 from geo.store.pg_writes import import_files_pg, refresh_counts
-from tools.bench import Row, format_table
+from tools.bench import FULL, QUICK, BenchSize, Row, format_table, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 LOAD_CODE = (
@@ -162,15 +164,57 @@ def measure(folder: Path, url: str, rounds: int = 3) -> list[Row]:
     ]
 
 
+def measure_scale(work: Path, url: str, size: BenchSize, rounds: int = 3) -> list[Row]:
+    """Generated data of `size` imported month by month, then an app instance's load from the
+    database beside the folder's."""
+    data = generate(work / "scale", size, seed=14)
+    months = sorted(data.crimes.rglob("*-street.csv"))
+    hotspots_s, _ = _timed(lambda: import_files_pg(url, "hotspots", [data.hotspot_file]))
+    per_month = [_timed(lambda m=m: import_files_pg(url, "crimes", [m]))[0] for m in months]
+    warm = _load_seconds(str(data.folder), 1) and _load_seconds(str(data.folder), rounds)
+    from_pg = _load_seconds(url, rounds)
+    return [
+        Row(f"import month by month, {size.label()}", f"{sum(per_month):.1f} s",
+            f"{len(months)} imports, median {statistics.median(per_month):.2f} s each"),
+        Row("  hotspots imported first", f"{hotspots_s:.2f} s"),
+        Row("app instance load at that size", f"{from_pg:.2f} s",
+            f"folder with its cache {warm:.2f} s", f"{from_pg / warm:.2f}×"),
+    ]  # fmt: skip
+
+
+def run(url: str, quick: bool = False, out: TextIO = sys.stdout) -> list[Row]:
+    """`geo bench --postgres URL`: the bench's timed size imported month by month into `url`
+    (an empty, upgraded database), and an app instance's load from it beside the folder's."""
+    size = (QUICK if quick else FULL).timed
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="pg-bench-") as work:
+        rows = measure_scale(Path(work), url, size, rounds=1 if quick else 3)
+    heading = f"PostgreSQL store (load average {load:.1f} at start)"
+    out.write(format_table(rows, heading) + "\n")
+    return rows
+
+
 def main() -> None:
     """Measure and print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", required=True, type=Path, help="dataset folder")
+    parser.add_argument("--data", type=Path, help="dataset folder (its copy is measured)")
     parser.add_argument("--url", required=True, help="an empty, upgraded postgresql:// database")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--scale", help="ROWS,MONTHS,HOTSPOTS: generate data and import it month by month instead"
+    )
     args = parser.parse_args()
     load = os.getloadavg()[0]
-    rows = measure(args.data, args.url, args.rounds)
+    if args.scale:
+        rows_, months, hotspots = (int(v) for v in args.scale.split(","))
+        with tempfile.TemporaryDirectory(prefix="pg-bench-") as work:
+            rows = measure_scale(
+                Path(work), args.url, BenchSize(rows_, months, hotspots), args.rounds
+            )
+    elif args.data:
+        rows = measure(args.data, args.url, args.rounds)
+    else:
+        parser.error("give --data FOLDER or --scale ROWS,MONTHS,HOTSPOTS")
     heading = f"PostgreSQL store beside the folder store (load average {load:.1f} at start)"
     print(format_table(rows, heading))
 

@@ -91,7 +91,7 @@ def _files_below(folder: Path) -> list[Path]:
 class Dataset:
     """Everything the app shows, read and aggregated once."""
 
-    folder: Path
+    folder: Path  # a geo.store.postgres.DatabaseUrl for a database store
     hotspots: gpd.GeoDataFrame
     patrols: pd.DataFrame
     counts: CrimeCounts

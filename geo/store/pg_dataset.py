@@ -9,6 +9,7 @@ totals. The app tests those points against the polygons with the same code as fo
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -22,15 +23,18 @@ from geo.errors import HotspotDataError
 from geo.io.patrols import empty_patrols
 from geo.store.postgres import DatabaseUrl, check_schema, connect, redacted
 
+if TYPE_CHECKING:
+    from geo.store.dataset import Dataset
+
 _MONTH_ORDINAL = (
     "((extract(year FROM month)::int - 1970) * 12 + extract(month FROM month)::int - 1)"
 )
 """A month as a pandas monthly Period ordinal (months since 1970-01), as the folder store has it."""
 
 
-def load_dataset_pg(url: str, ring_m: int) -> object:
+def load_dataset_pg(url: str, ring_m: int) -> Dataset:
     """Read a Dataset from the store in one consistent snapshot; HotspotDataError when unusable."""
-    from geo.store.dataset import Dataset
+    from geo.store.dataset import Dataset  # here: geo.store.dataset imports this module lazily
 
     with connect(url, snapshot=True) as connection:
         check_schema(connection, url)
