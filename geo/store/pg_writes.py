@@ -127,7 +127,7 @@ def commit_pg(
             rows = 0
             if frame is not None:
                 _write_hotspots(cursor, frame, import_id, staged.patrols is None)
-                lines.append(f"hotspots: {len(frame)} outlines (previous ones kept in history)")
+                lines.append(f"hotspots: {len(frame)} outlines (replaced ones kept in history)")
             if control is not None:
                 _write_areas(cursor, "control_areas", control, import_id)
                 lines.append(f"control areas: {len(control)}")
