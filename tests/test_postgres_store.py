@@ -226,7 +226,14 @@ def test_real_derbyshire_figures_are_the_same_from_both_stores(
         _, from_pg, _ = cli(capsys, "summary", "--data", pg_url, "--period", period)
         assert from_pg == from_folder and from_folder.count("\n") == len(wards) + 1
     assert_same_figures(load_dataset(folder), load_dataset(pg_url))
-    shutil.rmtree(folder / ".cache", ignore_errors=True)
+    back = tmp_path / "back"
+    status, _, err = cli(capsys, "db", "copy", "--from", pg_url, "--to", str(back))
+    assert status == 0, err
+    originals = sorted((shared_data / "police-uk" / "derbyshire").glob("*-street.csv"))
+    for original in originals:  # police.uk's own files, byte for byte
+        copy = back / "crimes" / original.name[:7] / original.name
+        assert copy.read_bytes() == original.read_bytes(), original.name
+    assert len(list((back / "crimes").rglob("*.csv"))) == len(originals)
 
 
 ROOT = Path(__file__).resolve().parent.parent
