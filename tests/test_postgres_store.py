@@ -472,3 +472,29 @@ def test_generated_multi_force_months_imported_one_by_one_match_the_folder(pg_ur
         forces = connection.execute("SELECT count(DISTINCT reported_by) FROM crime_files")
         assert forces.fetchone()[0] > 1
     assert_same_figures(load_dataset(data.folder), load_dataset(pg_url))
+
+
+def test_no_crimes_is_a_message_and_crimes_far_from_every_hotspot_count_as_in_a_folder(
+    capsys, sample_dir, pg_url, tmp_path
+):
+    _import(capsys, pg_url, "hotspots", sample_dir / "hotspots.geojson")
+    status, _, err = cli(capsys, "summary", "--data", pg_url, "--period", "2025-01:2025-12")
+    assert status == 2 and "holds no crime rows" in err
+    far = tmp_path / "folder" / "crimes" / "2025-06" / "2025-06-metropolitan-street.csv"
+    far.parent.mkdir(parents=True)
+    far.write_text(
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+        "LSOA name,Crime type,Last outcome category,Context\n"
+        ",2025-06,Metropolitan Police Service,Metropolitan Police Service,-0.127758,51.507351,"
+        "On or near Trafalgar Square,E01004736,Westminster 018A,Anti-social behaviour,,\n"
+    )
+    shutil.copy(sample_dir / "hotspots.geojson", tmp_path / "folder")
+    _import(capsys, pg_url, "crimes", far)
+    period = "2025-06:2025-06"
+    _, from_folder, _ = cli(
+        capsys, "summary", "--data", str(tmp_path / "folder"), "--period", period
+    )
+    status, from_pg, err = cli(capsys, "summary", "--data", pg_url, "--period", period)
+    assert status == 0, err
+    assert from_pg == from_folder
+    assert_same_figures(load_dataset(tmp_path / "folder"), load_dataset(pg_url))

@@ -9,11 +9,14 @@ totals. The app tests those points against the polygons with the same code as fo
 from __future__ import annotations
 
 import dataclasses
+import io
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import shapely
 
 from geo.analysis.aggregate import count_crimes
@@ -58,6 +61,12 @@ def load_dataset_pg(url: str, ring_m: int) -> Dataset:
         control = _areas(connection, "control_areas")
         patrols = _patrols(connection)
         force, located = _month_counts(connection)
+        if force.empty:
+            raise HotspotDataError(
+                "holds no crime rows; import police.uk street files with "
+                "`python -m geo import --data URL crimes FILE…`",
+                path=redacted(url),
+            )
         near = _near_rows(connection)
     counts = dataclasses.replace(count_crimes(near, hotspots), force=force)
     areas = area_counts(
@@ -133,20 +142,32 @@ def _month_counts(connection) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _near_rows(connection) -> pd.DataFrame:
-    """One row per crime near the areas (month, lon, lat, asb), rebuilt from the point counts."""
-    rows = connection.execute(
-        f"SELECT {_MONTH_ORDINAL}, lon, lat, crime, asb FROM near_point_counts"
-        " ORDER BY month, lon, lat"
-    ).fetchall()
-    table = np.array(rows, dtype=float).reshape(-1, 5)
-    crime, asb = table[:, 3].astype(np.int64), table[:, 4].astype(np.int64)
-    repeats = np.concatenate([asb, crime - asb])
-    both = np.concatenate([table, table])
+    """One row per crime near the areas (month, lon, lat, asb), rebuilt from the point counts
+    (streamed with COPY and parsed by pyarrow: a national store holds millions of points)."""
+    buffer = io.BytesIO()
+    query = (
+        f"COPY (SELECT {_MONTH_ORDINAL}, lon, lat, crime, asb FROM near_point_counts)"
+        " TO STDOUT (FORMAT csv)"
+    )
+    with connection.cursor().copy(query) as copy:
+        for block in copy:
+            buffer.write(block)
+    if not buffer.getbuffer().nbytes:
+        buffer.write(b"0,0,0,0,0\n")  # no point near any area: one point of no crimes
+    names = ["month", "lon", "lat", "crime", "asb"]
+    types = [pa.int32(), pa.float64(), pa.float64(), pa.int64(), pa.int64()]
+    table = pacsv.read_csv(
+        pa.BufferReader(buffer.getvalue()),
+        read_options=pacsv.ReadOptions(column_names=names),
+        convert_options=pacsv.ConvertOptions(column_types=dict(zip(names, types))),
+    )
+    month, lon, lat, crime, asb = (table.column(n).to_numpy() for n in names)
+    repeats = np.concatenate([asb, crime - asb])  # the ASB rows of each point, then the others
     return pd.DataFrame(
         {
-            "month": np.repeat(both[:, 0], repeats).astype(np.int32),
-            "lon": np.repeat(both[:, 1], repeats),
-            "lat": np.repeat(both[:, 2], repeats),
-            "asb": np.repeat(np.arange(len(both)) < len(table), repeats),
+            "month": np.repeat(np.concatenate([month, month]), repeats),
+            "lon": np.repeat(np.concatenate([lon, lon]), repeats),
+            "lat": np.repeat(np.concatenate([lat, lat]), repeats),
+            "asb": np.repeat(np.arange(2 * len(month)) < len(month), repeats),
         }
     )
