@@ -361,14 +361,14 @@ def test_imports_killed_at_random_moments_leave_the_previous_state(
 
 
 def _pages(monkeypatch, location: str) -> dict[str, list]:
-    """What the map and explore pages show for a dataset: metrics, tables, text."""
+    """What the map, explore and briefing pages show for a dataset: metrics, tables, text."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("HOTSPOT_DATA", location)
     monkeypatch.setenv("HOTSPOT_TILES", "none")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     shown = {}
-    for page in ("app.py", "pages/explore.py"):
+    for page in ("app.py", "pages/explore.py", "pages/briefing.py"):
         if page != "app.py":
             at.switch_page(page).run()
         assert not at.exception, page
@@ -376,6 +376,7 @@ def _pages(monkeypatch, location: str) -> dict[str, list]:
             [(m.label, m.value) for m in at.metric]
             + [d.value.to_csv() for d in at.dataframe]
             + [m.value for m in at.markdown]
+            + [h.proto.body for h in at.get("html")]
         )
     return shown
 
