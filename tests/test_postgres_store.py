@@ -499,3 +499,23 @@ def test_no_crimes_is_a_message_and_crimes_far_from_every_hotspot_count_as_in_a_
     assert status == 0, err
     assert from_pg == from_folder
     assert_same_figures(load_dataset(tmp_path / "folder"), load_dataset(pg_url))
+
+
+def test_control_areas_are_copied_and_counted_as_in_a_folder(capsys, own_data, pg_url, tmp_path):
+    import geopandas as gpd
+
+    folder = tmp_path / "with-control"
+    shutil.copytree(own_data, folder)
+    hotspots = gpd.read_file(folder / "hotspots.geojson")
+    control = hotspots.iloc[:4].copy()
+    control["geometry"] = control.geometry.translate(0.02, 0.01).envelope.scale(4, 4)
+    control.to_file(folder / "control.geojson")
+    status, _, err = cli(capsys, "db", "copy", "--from", str(folder), "--to", pg_url)
+    assert status == 0, err
+    from_folder, from_pg = load_dataset(folder), load_dataset(pg_url)
+    assert from_pg.areas.control_source == "the control areas supplied"
+    assert from_folder.areas.control["crime"].sum() > 0
+    assert_same_figures(from_folder, from_pg)
+    back = tmp_path / "back"
+    cli(capsys, "db", "copy", "--from", pg_url, "--to", str(back))
+    assert_same_figures(from_folder, load_dataset(back))
