@@ -36,15 +36,6 @@ def folder_to_database(folder: Path, url: str) -> list[str]:
     """Copy a dataset folder into an empty, upgraded database (all or nothing)."""
     if not folder.is_dir():
         raise HotspotDataError("dataset folder not found", path=folder)
-    with connect(url) as connection:
-        check_schema(connection, url)
-        held = connection.execute(
-            "SELECT (SELECT count(*) FROM hotspots) + (SELECT count(*) FROM crime_files)"
-        ).fetchone()[0]
-    if held:
-        raise HotspotDataError(
-            "already holds a dataset; copy into a new, empty database", path=redacted(url)
-        )
     hotspots = read_hotspots(find_hotspot_file(folder))
     control_path = folder / CONTROL_FILE
     control = read_hotspots(control_path) if control_path.is_file() else None
@@ -57,7 +48,9 @@ def folder_to_database(folder: Path, url: str) -> list[str]:
         staged.patrols = check_patrols(InputFile.of(patrol_path), list(hotspots["hotspot_id"]))
     marker = folder / SAMPLE_MARKER
     note = marker.read_text(encoding="utf-8") if marker.is_file() else None
-    return commit_pg(staged, url, control=control, hotspots=hotspots, sample_note=note)
+    return commit_pg(
+        staged, url, control=control, hotspots=hotspots, sample_note=note, into_empty=True
+    )
 
 
 def database_to_folder(url: str, folder: Path) -> list[str]:

@@ -81,11 +81,13 @@ def commit_pg(
     control: gpd.GeoDataFrame | None = None,
     hotspots: gpd.GeoDataFrame | None = None,
     sample_note: str | None = None,
+    into_empty: bool = False,
 ) -> list[str]:
     """Write checked content in one transaction under the import lock; return what changed.
 
     `hotspots` (a frame as read_hotspots gives), `control` and `sample_note` (the SAMPLE.md of
-    the generated sample) are for copying a folder whole.
+    the generated sample) are for copying a folder whole, `into_empty` to refuse a store that
+    already holds a dataset (checked under the lock).
     """
     staged.raise_first()
     frame = hotspots if hotspots is not None else _stored_hotspots(staged)
@@ -111,6 +113,15 @@ def commit_pg(
         check_schema(connection, url)
         with connection.transaction(), connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
+            if (
+                into_empty
+                and cursor.execute(
+                    "SELECT EXISTS (SELECT FROM hotspots) OR EXISTS (SELECT FROM crime_files)"
+                ).fetchone()[0]
+            ):
+                raise HotspotDataError(
+                    "already holds a dataset; copy into a new, empty database", path=redacted(url)
+                )
             if cursor.execute("SELECT sample_note FROM store_state").fetchone()[0] is not None:
                 raise HotspotDataError(
                     "is a copy of the generated sample dataset, which imports do not change; "
