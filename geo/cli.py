@@ -132,6 +132,8 @@ def run_summary(args: argparse.Namespace) -> None:
     from geo.io.crimes import read_crimes
 
     if args.data is not None:
+        if args.hotspots or args.crimes or args.patrols:
+            raise HotspotDataError("give --data, or --hotspots and --crimes, not both")
         _summary_of_dataset(args)
         return
     if args.hotspots is None or args.crimes is None:

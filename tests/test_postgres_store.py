@@ -64,6 +64,14 @@ def test_url_is_recognised_and_password_hidden():
     )
 
 
+def test_summary_takes_a_dataset_or_files_not_both(capsys, sample_dir):
+    status, _, err = cli(capsys, "summary", "--period", PERIOD)
+    assert status == 2 and "give --data, or --hotspots and --crimes" in err
+    both = ["--data", str(sample_dir), "--hotspots", str(sample_dir / "hotspots.geojson")]
+    status, _, err = cli(capsys, "summary", *both, "--period", PERIOD)
+    assert status == 2 and "not both" in err
+
+
 def test_copy_into_database_gives_the_folders_figures(capsys, sample_dir, pg_url):
     status, _, err = cli(capsys, "db", "copy", "--from", str(sample_dir), "--to", pg_url)
     assert status == 0, err
