@@ -6,7 +6,7 @@ SAMPLE := data/sample
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint sample chromium bench
+.PHONY: run test lint sample chromium postgres bench
 
 $(VENV)/app.stamp: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,11 +31,15 @@ run: $(VENV)/app.stamp $(SAMPLE)/SAMPLE.md
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
+# The PostgreSQL store's tests start their own throw-away cluster (tests/postgres_support.py).
+postgres:
+	@test -x /usr/lib/postgresql/15/bin/initdb && test -f /usr/share/postgresql/15/extension/postgis.control || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql-15 postgresql-15-postgis-3; }
+
 lint: $(VENV)/dev.stamp
 	$(PY) -m ruff check app.py geo pages tools tests
 	$(PY) -m ruff format --check app.py geo pages tools tests
 
-test: $(VENV)/dev.stamp chromium lint
+test: $(VENV)/dev.stamp chromium postgres lint
 	$(PY) -m pytest
 
 bench: $(VENV)/app.stamp

@@ -26,10 +26,14 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", required=True)
 
     summary = verbs.add_parser("summary", help="figures per hotspot for a period")
-    summary.add_argument("--hotspots", required=True, type=Path, help="hotspot polygon file")
+    summary.add_argument("--hotspots", type=Path, help="hotspot polygon file")
+    summary.add_argument(
+        "--data",
+        type=_location,
+        help="a dataset folder or postgresql:// URL, instead of --hotspots/--crimes/--patrols",
+    )
     summary.add_argument(
         "--crimes",
-        required=True,
         nargs="+",
         type=Path,
         help="police.uk street CSVs, folders of them, or the police.uk archive zip",
@@ -66,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     briefing = verbs.add_parser("briefing", help="write the briefing as a one-page PDF or PNG")
     briefing.add_argument("--out", required=True, type=Path, help="file to write (.pdf or .png)")
     briefing.add_argument(
-        "--data", type=Path, help="dataset folder (default: HOTSPOT_DATA, else data/sample)"
+        "--data",
+        type=_location,
+        help="dataset folder or postgresql:// URL (default: HOTSPOT_DATA, else data/sample)",
     )
     briefing.add_argument("--period", help="whole months START:END (default: latest 12 months)")
     briefing.add_argument("--town", help="only the hotspots of this town")
@@ -79,7 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     importing = verbs.add_parser(
         "import", help="check files and add them to a dataset folder (all or nothing)"
     )
-    importing.add_argument("--data", required=True, type=Path, help="dataset folder to change")
+    importing.add_argument(
+        "--data", required=True, type=_location, help="dataset folder or postgresql:// URL"
+    )
     importing.add_argument("kind", choices=["hotspots", "crimes", "patrols", "pings"])
     importing.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
@@ -103,10 +111,64 @@ def build_parser() -> argparse.ArgumentParser:
     bench = verbs.add_parser("bench", help="time the pipeline on generated data, print a table")
     bench.add_argument("--quick", action="store_true", help="small sizes: a run of a minute")
     bench.add_argument("--work", type=Path, help="folder for the generated data (default: temp)")
+    bench.add_argument(
+        "--postgres", help="also import into this empty, upgraded postgresql:// database"
+    )
+
+    _add_db_verbs(verbs)
 
     sample = verbs.add_parser("sample", help="write the generated sample dataset")
     sample.add_argument("--out", type=Path, default=Path("data/sample"), help="folder to write")
     return parser
+
+
+def _location(text: str) -> Path | str:
+    """A `--data` value: a folder, or a postgresql:// URL kept as written."""
+    from geo.store.dataset import location
+
+    return location(text)
+
+
+def _add_db_verbs(verbs: argparse._SubParsersAction) -> None:
+    """`db upgrade`, `db copy`, `db status`: the PostgreSQL store's set-up and moves."""
+    db = verbs.add_parser("db", help="PostgreSQL store: upgrade its schema, copy datasets")
+    actions = db.add_subparsers(dest="db_verb", required=True)
+    upgrade = actions.add_parser("upgrade", help="apply the schema migrations the database lacks")
+    upgrade.add_argument("--data", required=True, help="postgresql:// URL")
+    upgrade.add_argument("--ring-m", type=int, help="widest displacement ring to count (metres)")
+    copy = actions.add_parser("copy", help="copy a dataset folder into an empty database, or back")
+    copy.add_argument("--from", dest="source", required=True, type=_location)
+    copy.add_argument("--to", dest="target", required=True, type=_location)
+    status = actions.add_parser("status", help="schema, version, months held and recent imports")
+    status.add_argument("--data", required=True, help="postgresql:// URL")
+
+
+def run_db(args: argparse.Namespace) -> None:
+    """Run a `db` sub-verb (geo.store.pg_*)."""
+    from geo.store.postgres import is_database_url
+
+    urls = [getattr(args, n) for n in ("data", "source", "target") if hasattr(args, n)]
+    if args.db_verb != "copy" and not is_database_url(urls[0]):
+        raise HotspotDataError("--data must be a postgresql:// URL")
+    if args.db_verb == "upgrade":
+        from geo.store.postgres import upgrade
+
+        applied = upgrade(args.data, args.ring_m)
+        print("\n".join(f"applied {name}" for name in applied) or "schema up to date")
+    elif args.db_verb == "copy":
+        from geo.store.pg_copy import database_to_folder, folder_to_database
+
+        if is_database_url(args.target) and not is_database_url(args.source):
+            lines = folder_to_database(Path(args.source), args.target)
+        elif is_database_url(args.source) and not is_database_url(args.target):
+            lines = database_to_folder(args.source, Path(args.target))
+        else:
+            raise HotspotDataError("copy from a folder to a postgresql:// URL, or back")
+        print("\n".join(lines))
+    else:
+        from geo.store.pg_status import status_lines
+
+        print("\n".join(status_lines(args.data)))
 
 
 def run_summary(args: argparse.Namespace) -> None:
@@ -118,10 +180,15 @@ def run_summary(args: argparse.Namespace) -> None:
     """
     from geo.io.crimes import read_crimes
 
+    if args.data is not None:
+        if args.hotspots or args.crimes or args.patrols:
+            raise HotspotDataError("give --data, or --hotspots and --crimes, not both")
+        _summary_of_dataset(args)
+        return
+    if args.hotspots is None or args.crimes is None:
+        raise HotspotDataError("give --data, or --hotspots and --crimes")
     with ThreadPoolExecutor(max_workers=1) as pool:
         crimes = pool.submit(read_crimes, args.crimes)
-        import numpy as np
-
         from geo.analysis.aggregate import count_crimes
         from geo.analysis.anomalies import Exclusions, find_anomalies, type_month_counts
         from geo.analysis.coverage import check_period
@@ -141,7 +208,34 @@ def run_summary(args: argparse.Namespace) -> None:
     table = hotspot_table(hotspots, counts, patrols, period, exclusions)
     _print_notes(programme_figures(table, counts, period, exclusions=exclusions, hotspots=hotspots),
                  anomalies, patrols is None)  # fmt: skip
-    if args.format == "json":
+    _print_table(table, args.format)
+
+
+def _summary_of_dataset(args: argparse.Namespace) -> None:
+    """The summary of a stored dataset (folder or database), as the pages compute it."""
+    from geo.analysis.figures import hotspot_table, programme_figures
+    from geo.period import Period
+    from geo.store.dataset import load_dataset
+
+    dataset = load_dataset(args.data)
+    period = Period.parse(args.period)
+    dataset.check_period(period)
+    exclusions = dataset.exclusions(args.keep_flagged)
+    table = hotspot_table(
+        dataset.hotspots, dataset.counts, dataset.patrols_or_none, period, exclusions
+    )
+    figures = programme_figures(
+        table, dataset.counts, period, exclusions=exclusions, hotspots=dataset.hotspots
+    )
+    _print_notes(figures, dataset.anomalies, not dataset.patrol_log)
+    _print_table(table, args.format)
+
+
+def _print_table(table, table_format: str) -> None:
+    """The per-hotspot table on stdout as CSV or JSON."""
+    import numpy as np
+
+    if table_format == "json":
         records = table.replace({np.nan: None}).to_dict(orient="records")
         json.dump(records, sys.stdout, indent=1, default=_json_default)
         sys.stdout.write("\n")
@@ -330,10 +424,10 @@ def run_return(args: argparse.Namespace) -> None:
 def run_briefing(args: argparse.Namespace) -> None:
     """Write the briefing of a dataset folder as PDF or PNG."""
     from geo.period import Period
-    from geo.store.dataset import data_folder, load_dataset
+    from geo.store.dataset import data_location, load_dataset
     from geo.view.briefing import briefing_page, write
 
-    dataset = load_dataset(args.data or data_folder())
+    dataset = load_dataset(args.data or data_location())
     period = Period.parse(args.period) if args.period else dataset.default_period
     write(briefing_page(dataset, period, args.town, keep_flagged=args.keep_flagged), args.out)
     print(f"briefing written to {args.out}", file=sys.stderr)
@@ -342,11 +436,18 @@ def run_briefing(args: argparse.Namespace) -> None:
 def run_import(args: argparse.Namespace) -> None:
     """Check the files, then commit them; on bad input the dataset folder is left as it was."""
     from geo.store.importer import import_files
+    from geo.store.postgres import is_database_url
 
-    staged, result = import_files(args.data, args.kind, args.files)
+    if is_database_url(args.data):
+        from geo.store.pg_writes import import_files_pg
+
+        staged, lines = import_files_pg(args.data, args.kind, args.files)
+    else:
+        staged, result = import_files(args.data, args.kind, args.files)
+        lines = result.lines
     for finding in staged.warnings:
         print(f"warning: {finding.line()}", file=sys.stderr)
-    for line in result.lines:
+    for line in lines:
         print(line)
 
 
@@ -384,6 +485,10 @@ def run_bench(args: argparse.Namespace) -> None:
     from tools.bench import run
 
     run(quick=args.quick, work=args.work, out=sys.stdout)
+    if args.postgres:
+        from tools.pg_bench import run as run_postgres
+
+        run_postgres(args.postgres, quick=args.quick, out=sys.stdout)
 
 
 def run_sample(args: argparse.Namespace) -> None:
@@ -407,6 +512,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bench": run_bench,
         "dosage": run_dosage,
         "return": run_return,
+        "db": run_db,
     }
     try:
         handlers[args.verb](args)

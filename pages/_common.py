@@ -16,9 +16,10 @@ from geo.period import Period
 from geo.store.dataset import (
     HOTSPOT_FILES,
     Dataset,
-    data_folder,
+    data_location,
     dataset_version,
     load_dataset,
+    location,
 )
 from geo.view.briefing import briefing_page, left_out_note, render
 from geo.view.links import FLAGGED_PARAM
@@ -31,7 +32,7 @@ OGL_ATTRIBUTION = (
 @st.cache_resource(show_spinner="Reading and counting the dataset…", max_entries=3)
 def _load(folder: str, version: str) -> Dataset:
     """One read and aggregation per dataset version (files, sizes, modification times)."""
-    return load_dataset(Path(folder))
+    return load_dataset(location(folder))
 
 
 FOCUS_CSS = """<style>
@@ -51,7 +52,7 @@ def plain(text: object) -> str:
 
 def current_dataset() -> Dataset:
     """The dataset of `HOTSPOT_DATA`; a plain message and a stop when it cannot be read."""
-    folder = data_folder()
+    folder = data_location()
     try:
         return _load(str(folder.resolve()), dataset_version(folder))
     except HotspotDataError as exc:
@@ -80,7 +81,7 @@ def folder_help(folder: Path) -> None:
 
 def last_good_dataset() -> tuple[Dataset | None, str]:
     """The dataset for an unattended screen: on a read problem, the last good one and a note."""
-    folder = data_folder()
+    folder = data_location()
     try:
         dataset = _load(str(folder.resolve()), dataset_version(folder))
     except HotspotDataError as exc:

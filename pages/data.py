@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 
 from geo.errors import HotspotDataError
 from geo.store.audit import audit_table, read_entries
-from geo.store.dataset import Dataset, data_folder
+from geo.store.dataset import Dataset, data_folder, data_location
 from geo.store.importer import (
     MAX_UPLOAD_BYTES,
     Staged,
@@ -19,6 +19,7 @@ from geo.store.importer import (
     commit,
     plan_table,
 )
+from geo.store.postgres import is_database_url
 from geo.store.quality import FAR_M, QualityReport, quality_report
 from geo.view.preview import preview_map
 from geo.view.tiles import tile_source
@@ -26,6 +27,13 @@ from pages._access import change_refusal, current_visitor, gate
 from pages._common import current_dataset, plain
 
 gate()
+if is_database_url(data_location()):
+    st.info(
+        "This dataset is kept in a PostgreSQL database: import files with "
+        "`python -m geo import --data URL hotspots|crimes|patrols FILE…` "
+        '(the README\'s "Using a PostgreSQL store").'
+    )
+    st.stop()
 folder = data_folder()
 visitor = current_visitor()
 refusal = change_refusal(visitor)  # None: this visitor may import

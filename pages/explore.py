@@ -131,8 +131,9 @@ selected = st.session_state["hotspot"]
 view = View(
     st.session_state["metric"], town, tuple(st.session_state["period"]), selected, keep_flagged
 )  # fmt: skip
-if view != url_view:
-    params.from_dict(query_for(view))  # a deliberate change: a new history entry
+if view != url_view or url_notes:
+    # a deliberate change (a new history entry), or an address naming what cannot be shown
+    params.from_dict(query_for(view))
 st.session_state["url_view"] = view
 
 st.title("Hotspot patrol map")

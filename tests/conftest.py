@@ -10,6 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("HOTSPOT_SHARED_DATA") or ROOT.parent / "shared" / "data")
 """The real data beside the clone; HOTSPOT_SHARED_DATA points elsewhere (e.g. from a worktree)."""
+pytest_plugins = ["tests.postgres_support"]  # pg_server, pg_url: a throw-away PostgreSQL cluster
 
 
 @pytest.fixture(scope="session")

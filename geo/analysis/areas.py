@@ -64,8 +64,14 @@ def area_counts(
     hotspots: gpd.GeoDataFrame,
     ring_m: int = RING_M,
     control: gpd.GeoDataFrame | None = None,
+    located: pd.DataFrame | None = None,
+    asb_rows: pd.DataFrame | None = None,
 ) -> AreaCounts:
-    """Count crimes in the rings, in hotspots ∪ rings, and in the control area, by month."""
+    """Count crimes in the rings, in hotspots ∪ rings, and in the control area, by month.
+
+    `located` (see located_by_month) and `asb_rows` (every located ASB row: month, lon, lat,
+    asb, for the comparison squares) are given when `crimes` holds only the rows near the areas.
+    """
     ring_frame = rings(hotspots, ring_m)
     ring_counts = count_crimes(crimes, ring_frame)
     together = pd.concat(
@@ -80,9 +86,10 @@ def area_counts(
         control_counts = count_crimes(crimes, control).programme()
         source = "the control areas supplied"
     else:
-        control_counts = located_by_month(crimes).sub(covered.programme(), fill_value=0)
+        located = located_by_month(crimes) if located is None else located
+        control_counts = located.sub(covered.programme(), fill_value=0)
         source = f"the rest of the force outside hotspots and their {ring_m} m rings"
-    squares = comparison_squares(crimes, together.geometry)
+    squares = comparison_squares(crimes if asb_rows is None else asb_rows, together.geometry)
     return AreaCounts(ring_m, ring_counts, covered, control_counts, source, squares)
 
 

@@ -50,6 +50,19 @@ def data_folder() -> Path:
     return Path(os.environ.get("HOTSPOT_DATA") or DEFAULT_FOLDER)
 
 
+def data_location() -> Path | str:
+    """Where the dataset is: a `postgresql://` URL in `HOTSPOT_DATA`, else `data_folder()`."""
+    text = os.environ.get("HOTSPOT_DATA") or ""
+    return location(text) if text else data_folder()
+
+
+def location(text: str | Path) -> Path | str:
+    """A dataset location as given on the command line or in settings: a URL or a folder."""
+    from geo.store.postgres import DatabaseUrl, is_database_url
+
+    return DatabaseUrl(text) if is_database_url(text) else Path(text)
+
+
 def find_hotspot_file(folder: Path) -> Path:
     """The folder's hotspot file, whichever of the accepted formats it is in."""
     for name in HOTSPOT_FILES:
@@ -60,8 +73,14 @@ def find_hotspot_file(folder: Path) -> Path:
     )
 
 
-def dataset_version(folder: Path) -> str:
-    """A key that changes whenever any file of the dataset changes (path, size, mtime)."""
+def dataset_version(folder: Path | str) -> str:
+    """A key that changes whenever any file of the dataset changes (path, size, mtime), or, for a
+    database, whenever an import commits."""
+    from geo.store.postgres import is_database_url, store_version
+
+    if is_database_url(folder):
+        return store_version(str(folder))
+    folder = Path(folder)
     digest = hashlib.sha256()
     if folder.is_dir():
         for path in sorted(_files_below(folder)):
@@ -86,7 +105,7 @@ def _files_below(folder: Path) -> list[Path]:
 class Dataset:
     """Everything the app shows, read and aggregated once."""
 
-    folder: Path
+    folder: Path  # a geo.store.postgres.DatabaseUrl for a database store
     hotspots: gpd.GeoDataFrame
     patrols: pd.DataFrame
     counts: CrimeCounts
@@ -162,8 +181,16 @@ class Dataset:
         return sorted(t for t in self.hotspots["town"].unique() if t)
 
 
-def load_dataset(folder: Path) -> Dataset:
-    """Read, validate and aggregate a dataset folder; raise HotspotDataError on bad input."""
+def load_dataset(folder: Path | str) -> Dataset:
+    """Read, validate and aggregate a dataset folder (or database URL); HotspotDataError on bad
+    input."""
+    from geo.store.postgres import is_database_url
+
+    if is_database_url(folder):
+        from geo.store.pg_dataset import load_dataset_pg
+
+        return load_dataset_pg(str(folder), ring_width())
+    folder = Path(folder)
     if not folder.is_dir():
         raise HotspotDataError(
             "dataset folder not found (set HOTSPOT_DATA, or run `python -m geo sample`)",

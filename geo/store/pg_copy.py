@@ -1,0 +1,122 @@
+"""`python -m geo db copy`: a whole dataset from a folder into an empty database, or back.
+
+Into the database, the folder's files go through the same checks as any import, in one
+transaction. Out of it, a new folder is written aside and renamed into place: hotspots (and
+control areas) as GeoJSON, the patrol log as the file that was imported, and one police.uk
+street file per month and force, rows in their original order.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from geo.errors import HotspotDataError
+from geo.io.crimes import POLICE_UK_HEADER
+from geo.io.hotspots import read_hotspots
+from geo.store.crime_months import CRIME_FOLDER
+from geo.store.dataset import CONTROL_FILE, SAMPLE_MARKER, find_hotspot_file
+from geo.store.importer import (
+    HOTSPOT_FILE,
+    PATROL_FILE,
+    InputFile,
+    Staged,
+    _geojson_bytes,
+    check_crimes,
+    check_patrols,
+)
+from geo.store.pg_dataset import _areas
+from geo.store.pg_writes import commit_pg
+from geo.store.postgres import check_schema, connect, redacted
+
+
+def folder_to_database(folder: Path, url: str) -> list[str]:
+    """Copy a dataset folder into an empty, upgraded database (all or nothing)."""
+    if not folder.is_dir():
+        raise HotspotDataError("dataset folder not found", path=folder)
+    hotspots = read_hotspots(find_hotspot_file(folder))
+    control_path = folder / CONTROL_FILE
+    control = read_hotspots(control_path) if control_path.is_file() else None
+    staged = Staged()
+    crimes = folder / CRIME_FOLDER
+    if crimes.is_dir():
+        staged.crimes, staged.findings = check_crimes([InputFile.of(crimes)])
+    patrol_path = folder / PATROL_FILE
+    if patrol_path.is_file():
+        staged.patrols = check_patrols(InputFile.of(patrol_path), list(hotspots["hotspot_id"]))
+    marker = folder / SAMPLE_MARKER
+    note = marker.read_text(encoding="utf-8") if marker.is_file() else None
+    return commit_pg(
+        staged, url, control=control, hotspots=hotspots, sample_note=note, into_empty=True
+    )
+
+
+def database_to_folder(url: str, folder: Path) -> list[str]:
+    """Write the database's dataset as a new folder (refused if the folder holds anything)."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise HotspotDataError("exists and is not empty; give a new folder", path=folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-copy-", dir=folder.parent))
+    try:
+        lines = _write_folder(url, work)
+        if folder.exists():
+            folder.rmdir()
+        os.replace(work, folder)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return lines
+
+
+def _write_folder(url: str, work: Path) -> list[str]:
+    """Every table of the store as dataset files under `work`, read in one snapshot."""
+    lines = []
+    with connect(url, snapshot=True) as connection:
+        check_schema(connection, url)
+        hotspots = _areas(connection, "hotspots")
+        if hotspots.empty:
+            raise HotspotDataError("holds no hotspots to copy", path=redacted(url))
+        (work / HOTSPOT_FILE).write_bytes(_geojson_bytes(hotspots))
+        lines.append(f"wrote {HOTSPOT_FILE}: {len(hotspots)} hotspots")
+        control = _areas(connection, "control_areas")
+        if not control.empty:
+            (work / CONTROL_FILE).write_bytes(_geojson_bytes(control))
+            lines.append(f"wrote {CONTROL_FILE}: {len(control)} areas")
+        note = connection.execute("SELECT sample_note FROM store_state").fetchone()[0]
+        if note is not None:
+            (work / SAMPLE_MARKER).write_text(note, encoding="utf-8")
+            lines.append(f"wrote {SAMPLE_MARKER}: a copy of the generated sample")
+        patrol = connection.execute("SELECT data FROM patrol_file").fetchone()
+        if patrol is not None:
+            (work / PATROL_FILE).write_bytes(bytes(patrol[0]))
+            lines.append(f"wrote {PATROL_FILE}")
+        files = connection.execute(
+            "SELECT to_char(month, 'YYYY-MM'), month, reported_by, slug, rows"
+            " FROM crime_files ORDER BY month, reported_by"
+        ).fetchall()
+        for label, month, force, slug, rows in files:
+            path = work / CRIME_FOLDER / label / f"{label}-{slug}-street.csv"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_crime_file(connection, path, month, force)
+            lines.append(f"wrote {path.relative_to(work)}: {rows} rows")
+    return lines
+
+
+def _write_crime_file(connection, path: Path, month, force: str) -> None:
+    """One month of one force as a police.uk street file, rows in their original order (empty
+    values unquoted, as police.uk writes them)."""
+    query = (
+        "COPY (SELECT NULLIF(crime_id, ''), to_char(month, 'YYYY-MM'), reported_by,"
+        " NULLIF(falls_within, ''), NULLIF(longitude, ''), NULLIF(latitude, ''),"
+        " NULLIF(location, ''), NULLIF(lsoa_code, ''), NULLIF(lsoa_name, ''), crime_type,"
+        " NULLIF(last_outcome, ''), NULLIF(context, '') FROM crimes"
+        " WHERE month = {} AND reported_by = {} ORDER BY row_no) TO STDOUT (FORMAT csv)"
+    )
+    from psycopg import sql
+
+    statement = sql.SQL(query).format(sql.Literal(month), sql.Literal(force))
+    with path.open("wb") as out, connection.cursor().copy(statement) as copy:
+        out.write((",".join(POLICE_UK_HEADER) + "\n").encode())
+        for block in copy:
+            out.write(block)

@@ -1,0 +1,217 @@
+"""A `Dataset` read from the PostgreSQL store: outlines, patrols and counts, never crime rows.
+
+The store keeps, per month, every distinct police.uk map point within reach of a hotspot, its
+displacement ring or a control area, with its crime and ASB counts, and per month and force the
+totals. The app tests those points against the polygons with the same code as for a folder
+(geo.analysis.aggregate), so both stores give the same figures to the last digit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import shapely
+
+from geo.analysis.aggregate import count_crimes
+from geo.analysis.anomalies import find_anomalies
+from geo.analysis.areas import area_counts
+from geo.crs import WGS84
+from geo.errors import HotspotDataError
+from geo.io.crimes import ASB
+from geo.io.patrols import empty_patrols
+from geo.store.postgres import DatabaseUrl, check_schema, connect, redacted
+
+if TYPE_CHECKING:
+    from geo.store.dataset import Dataset
+
+_MONTH_ORDINAL = (
+    "((extract(year FROM month)::int - 1970) * 12 + extract(month FROM month)::int - 1)"
+)
+"""A month as a pandas monthly Period ordinal (months since 1970-01), as the folder store has it."""
+
+
+def load_dataset_pg(url: str, ring_m: int) -> Dataset:
+    """Read a Dataset from the store in one consistent snapshot; HotspotDataError when unusable."""
+    from geo.store.dataset import Dataset  # here: geo.store.dataset imports this module lazily
+
+    with connect(url, snapshot=True) as connection:
+        check_schema(connection, url)
+        version, stored_ring, sample_note = connection.execute(
+            "SELECT version, ring_m, sample_note FROM store_state"
+        ).fetchone()
+        if ring_m > stored_ring:
+            raise HotspotDataError(
+                f"the database counts crimes within {stored_ring} m rings, and "
+                f"HOTSPOT_RING_M is {ring_m}; run `python -m geo db upgrade --data URL "
+                f"--ring-m {ring_m}` to recount",
+                path=redacted(url),
+            )
+        hotspots = _areas(connection, "hotspots")
+        if hotspots.empty:
+            raise HotspotDataError(
+                "holds no hotspots; import them with `python -m geo import --data URL "
+                "hotspots FILE`",
+                path=redacted(url),
+            )
+        control = _areas(connection, "control_areas")
+        patrols = _patrols(connection)
+        force, located = _month_counts(connection)
+        if force.empty:
+            raise HotspotDataError(
+                "holds no crime rows; import police.uk street files with "
+                "`python -m geo import --data URL crimes FILE…`",
+                path=redacted(url),
+            )
+        near = _near_rows(connection)
+        type_counts = _type_month_counts(connection)
+        asb_rows = _asb_rows(connection)
+    counts = dataclasses.replace(count_crimes(near, hotspots), force=force)
+    areas = area_counts(
+        near, hotspots, ring_m, control if not control.empty else None, located=located,
+        asb_rows=asb_rows,
+    )  # fmt: skip
+    return Dataset(
+        folder=DatabaseUrl(url),
+        hotspots=hotspots,
+        patrols=patrols,
+        counts=counts,
+        areas=areas,
+        is_sample=sample_note is not None,
+        version=f"pg-{version}-{stored_ring}",
+        patrol_log=patrols is not None and len(patrols) > 0,
+        type_counts=type_counts,
+        anomalies=tuple(find_anomalies(type_counts)),
+        patrol_rows=patrols if len(patrols) else None,
+    )
+
+
+def _areas(connection, table: str) -> gpd.GeoDataFrame:
+    """Outlines as read_hotspots gives them: hotspot_id, name, town, started, WGS84 geometry."""
+    rows = connection.execute(
+        f"SELECT hotspot_id, name, town, started, ST_AsBinary(geom_wgs84) FROM {table}"
+        " ORDER BY position"
+    ).fetchall()
+    ids, names, towns, started, wkb = zip(*rows) if rows else ((), (), (), (), ())
+    frame = pd.DataFrame(
+        {
+            "hotspot_id": pd.Series(ids, dtype=object),
+            "name": pd.Series(names, dtype=object),
+            "town": pd.Series(towns, dtype=object),
+            "started": pd.Series(pd.to_datetime(list(started)), dtype="datetime64[us]"),
+        }
+    )
+    geometry = shapely.from_wkb([bytes(w) for w in wkb]) if wkb else []
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=WGS84), crs=WGS84)
+
+
+def _patrols(connection) -> pd.DataFrame:
+    """The patrol visits as read_patrols gives them (hours as computed at import)."""
+    rows = connection.execute(
+        "SELECT hotspot_id, start_time, end_time, officers, arrests, engagements, hours"
+        " FROM patrols ORDER BY row_no"
+    ).fetchall()
+    if not rows:
+        return empty_patrols()
+    ids, start, end, officers, arrests, engagements, hours = zip(*rows)
+    frame = pd.DataFrame(
+        {
+            "hotspot_id": pd.Series(ids, dtype="str"),
+            "start": pd.Series(start, dtype="datetime64[ns]"),
+            "end": pd.Series(end, dtype="datetime64[ns]"),
+            "officers": np.array(officers, dtype=np.int64),
+            "arrests": np.array(arrests, dtype=np.int64),
+            "engagements": np.array(engagements, dtype=np.int64),
+            "hours": np.array(hours, dtype=float),
+        }
+    )
+    frame["month"] = frame["start"].dt.to_period("M").array.asi8.astype(np.int32)
+    return frame
+
+
+def _month_counts(connection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every row by month (crime, asb, no_location), and the located rows by month (crime, asb)."""
+    rows = connection.execute(
+        f"SELECT {_MONTH_ORDINAL}, sum(crime), sum(asb), sum(no_location), sum(located_asb)"
+        " FROM month_counts GROUP BY month ORDER BY month"
+    ).fetchall()
+    table = np.array(rows, dtype=np.int64).reshape(-1, 5)
+    index = pd.Index(table[:, 0].astype(np.int32), name="month")
+    force = pd.DataFrame(
+        {"crime": table[:, 1], "asb": table[:, 2], "no_location": table[:, 3]}, index=index
+    )
+    located = pd.DataFrame({"crime": table[:, 1] - table[:, 3], "asb": table[:, 4]}, index=index)
+    return force[force["crime"] > 0], located[located["crime"] > 0]
+
+
+def _asb_rows(connection) -> pd.DataFrame:
+    """Every located ASB row (month, lon, lat, asb) across the force, for the untreated
+    comparison squares: counted per map point in the database, one row per report here."""
+    rows = connection.execute(
+        f"SELECT {_MONTH_ORDINAL}, lon, lat, count(*) FROM crimes"
+        f" WHERE crime_type = '{ASB}' AND geom IS NOT NULL GROUP BY month, lon, lat"
+    ).fetchall()
+    table = np.array(rows, dtype=float).reshape(-1, 4)
+    times = table[:, 3].astype(np.int64)
+    return pd.DataFrame(
+        {
+            "month": np.repeat(table[:, 0].astype(np.int32), times),
+            "lon": np.repeat(table[:, 1], times),
+            "lat": np.repeat(table[:, 2], times),
+            "asb": np.ones(int(times.sum()), dtype=bool),
+        }
+    )
+
+
+def _type_month_counts(connection) -> pd.DataFrame:
+    """Rows and exact duplicate rows per month and crime type, as anomalies.type_month_counts
+    gives them for a folder: a duplicate repeats every column of an earlier row of the same
+    month and force (one police.uk file). Worked out from the crime rows at each load."""
+    rows = connection.execute(
+        f"SELECT {_MONTH_ORDINAL}, crime_type, sum(n), sum(n - distinct_n) FROM ("
+        " SELECT month, reported_by, crime_type, count(*) AS n, count(DISTINCT ("
+        "  crime_id, falls_within, longitude, latitude, location, lsoa_code, lsoa_name,"
+        "  last_outcome, context)) AS distinct_n"
+        " FROM crimes GROUP BY month, reported_by, crime_type) AS per_file"
+        " GROUP BY month, crime_type ORDER BY month, crime_type"
+    ).fetchall()
+    frame = pd.DataFrame(rows, columns=["month", "crime_type", "rows", "duplicates"])
+    return frame.astype({"month": np.int32, "rows": np.int64, "duplicates": np.int64})
+
+
+def _near_rows(connection) -> pd.DataFrame:
+    """One row per crime near the areas (month, lon, lat, asb), rebuilt from the point counts
+    (streamed with COPY and parsed by pyarrow: a national store holds millions of points)."""
+    buffer = io.BytesIO()
+    query = (
+        f"COPY (SELECT {_MONTH_ORDINAL}, lon, lat, crime, asb FROM near_point_counts)"
+        " TO STDOUT (FORMAT csv)"
+    )
+    with connection.cursor().copy(query) as copy:
+        for block in copy:
+            buffer.write(block)
+    if not buffer.getbuffer().nbytes:
+        buffer.write(b"0,0,0,0,0\n")  # no point near any area: one point of no crimes
+    names = ["month", "lon", "lat", "crime", "asb"]
+    types = [pa.int32(), pa.float64(), pa.float64(), pa.int64(), pa.int64()]
+    table = pacsv.read_csv(
+        pa.BufferReader(buffer.getvalue()),
+        read_options=pacsv.ReadOptions(column_names=names),
+        convert_options=pacsv.ConvertOptions(column_types=dict(zip(names, types))),
+    )
+    month, lon, lat, crime, asb = (table.column(n).to_numpy() for n in names)
+    repeats = np.concatenate([asb, crime - asb])  # the ASB rows of each point, then the others
+    return pd.DataFrame(
+        {
+            "month": np.repeat(np.concatenate([month, month]), repeats),
+            "lon": np.repeat(np.concatenate([lon, lon]), repeats),
+            "lat": np.repeat(np.concatenate([lat, lat]), repeats),
+            "asb": np.repeat(np.arange(2 * len(month)) < len(month), repeats),
+        }
+    )

@@ -1,0 +1,30 @@
+"""`python -m geo db status`: what a PostgreSQL store holds, for the person running imports."""
+
+from __future__ import annotations
+
+from geo.store.postgres import check_schema, connect, schema_version
+
+
+def status_lines(url: str) -> list[str]:
+    """Schema and store version, hotspots, months held per force, and the last imports."""
+    with connect(url) as connection:
+        check_schema(connection, url)
+        version, ring_m = connection.execute("SELECT version, ring_m FROM store_state").fetchone()
+        hotspots = connection.execute("SELECT count(*) FROM hotspots").fetchone()[0]
+        lines = [
+            f"schema version {schema_version(connection)}, store version {version}, "
+            f"rings up to {ring_m} m, {hotspots} hotspots"
+        ]
+        for force, first, last, months, rows in connection.execute(
+            "SELECT reported_by, to_char(min(month), 'YYYY-MM'), to_char(max(month), 'YYYY-MM'),"
+            " count(*), sum(rows) FROM crime_files GROUP BY reported_by ORDER BY reported_by"
+        ):
+            lines.append(f"{force}: {months} months {first} to {last}, {rows:,} rows")
+        for import_id, kind, who, client, started, rows in connection.execute(
+            "SELECT import_id, kind, imported_by, client, started_at, rows FROM import_log"
+            " ORDER BY import_id DESC LIMIT 5"
+        ):
+            lines.append(
+                f"import {import_id}: {kind}, {rows:,} rows, by {who} ({client}) at {started:%c}"
+            )
+    return lines

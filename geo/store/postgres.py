@@ -1,0 +1,162 @@
+"""The PostgreSQL + PostGIS store: connecting, the schema's versions, and the store's version.
+
+A dataset can live in a database instead of a folder: `HOTSPOT_DATA` (or `--data`) is then a
+`postgresql://` URL. Migrations (`geo/store/migrations/NNNN_name.sql`) are applied in order by
+`python -m geo db upgrade`, each in its own transaction, and recorded in `schema_migrations`.
+Every import bumps `store_state.version`, which app instances use as their cache key, so an import
+made through one instance is seen by the others at their next refresh.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
+
+from geo.errors import HotspotDataError
+
+if TYPE_CHECKING:
+    import psycopg
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+IMPORT_LOCK = 0x486F7473706F74
+"""The advisory lock key every import takes first: imports into one database run one at a time."""
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class DatabaseUrl(str):
+    """A `postgresql://` dataset location, usable where the pages expect a folder's path."""
+
+    def resolve(self) -> DatabaseUrl:
+        """The location itself (a database has no relative form)."""
+        return self
+
+    def is_dir(self) -> bool:
+        """A database is not a folder."""
+        return False
+
+    @property
+    def shown(self) -> str:
+        """The URL without any password, for messages."""
+        return redacted(self)
+
+
+def is_database_url(location: object) -> bool:
+    """Whether a dataset location names a PostgreSQL database rather than a folder."""
+    return isinstance(location, str) and location.startswith(URL_SCHEMES)
+
+
+def redacted(url: str) -> str:
+    """The URL with any password replaced by `***` (passwords belong in ~/.pgpass)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+@contextmanager
+def connect(
+    url: str, autocommit: bool = False, snapshot: bool = False
+) -> Iterator[psycopg.Connection]:
+    """A connection to the store; an unreachable server is a plain HotspotDataError. With
+    `snapshot`, its transaction is read-only and sees one consistent state throughout."""
+    import psycopg
+
+    try:
+        connection = psycopg.connect(url, autocommit=autocommit, connect_timeout=10)
+    except psycopg.Error as exc:
+        detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise HotspotDataError(
+            f"cannot connect to the database ({detail})", path=redacted(url)
+        ) from exc
+    if snapshot:
+        connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        connection.read_only = True
+    with connection:
+        try:
+            yield connection
+        except psycopg.Error as exc:
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise HotspotDataError(
+                f"the database refused the request ({detail})", path=redacted(url)
+            ) from exc
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(number, file name, SQL) of every migration shipped with the library, in order."""
+    folder = resources.files("geo.store") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def upgrade(url: str, ring_m: int | None = None) -> list[str]:
+    """Apply the migrations the database lacks (each in one transaction); return their names."""
+    applied = []
+    with connect(url, autocommit=True) as connection:
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version integer PRIMARY KEY, name text NOT NULL,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        for number, name, sql in migrations():
+            with connection.transaction():
+                connection.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
+                done = connection.execute(
+                    "SELECT 1 FROM schema_migrations WHERE version = %s", (number,)
+                ).fetchone()
+                if done:
+                    continue
+                connection.execute(sql)
+                connection.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
+                    (number, name),
+                )
+                applied.append(name)
+    if ring_m is not None:
+        from geo.store.pg_writes import set_ring_width
+
+        set_ring_width(url, ring_m)
+    return applied
+
+
+def schema_version(connection: psycopg.Connection) -> int:
+    """The newest migration applied, or 0 for a database never upgraded."""
+    exists = connection.execute("SELECT to_regclass('schema_migrations')").fetchone()[0]
+    if exists is None:
+        return 0
+    row = connection.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def check_schema(connection: psycopg.Connection, url: str) -> None:
+    """Refuse a database whose schema is older or newer than this library's."""
+    have, want = schema_version(connection), migrations()[-1][0]
+    if have < want:
+        raise HotspotDataError(
+            f"the database's schema is at version {have}, this program needs {want}; "
+            f"run `python -m geo db upgrade --data URL`",
+            path=redacted(url),
+        )
+    if have > want:
+        raise HotspotDataError(
+            f"the database's schema (version {have}) is newer than this program's ({want}); "
+            "update the program",
+            path=redacted(url),
+        )
+
+
+def store_version(url: str) -> str:
+    """The cache key of a database store: its import counter and ring width, read in one query."""
+    with connect(url) as connection:
+        check_schema(connection, url)
+        version, ring_m = connection.execute("SELECT version, ring_m FROM store_state").fetchone()
+    return f"pg-{version}-{ring_m}"
