@@ -212,8 +212,8 @@ def run_summary(args: argparse.Namespace) -> None:
 
 
 def _summary_of_dataset(args: argparse.Namespace) -> None:
-    """The summary of a stored dataset (folder or database), as the pages compute it."""
-    from geo.analysis.figures import hotspot_table, programme_figures
+    """The summary of a stored dataset (folder or database): the pages' table, its columns."""
+    from geo.analysis.figures import SUMMARY_COLUMNS, programme_figures
     from geo.period import Period
     from geo.store.dataset import load_dataset
 
@@ -221,9 +221,7 @@ def _summary_of_dataset(args: argparse.Namespace) -> None:
     period = Period.parse(args.period)
     dataset.check_period(period)
     exclusions = dataset.exclusions(args.keep_flagged)
-    table = hotspot_table(
-        dataset.hotspots, dataset.counts, dataset.patrols_or_none, period, exclusions
-    )
+    table = dataset.table(period, args.keep_flagged)[SUMMARY_COLUMNS]
     figures = programme_figures(
         table, dataset.counts, period, exclusions=exclusions, hotspots=dataset.hotspots
     )

@@ -9,8 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.analysis.anomalies import RULES
-from geo.analysis.evaluation import evaluation_table
-from geo.analysis.figures import ProgrammeFigures, hotspot_table
+from geo.analysis.figures import ProgrammeFigures
 from geo.errors import HotspotDataError
 from geo.period import Period
 from geo.store.dataset import (
@@ -116,13 +115,7 @@ def evaluation_table_cached(
     folder: str, version: str, period: str, keep_flagged: bool = False
 ) -> pd.DataFrame:
     """Per-hotspot figures with significance, WDD, dosage and trend, once per version and period."""
-    dataset = _load(folder, version)
-    parsed = Period.parse(period)
-    exclusions = dataset.exclusions(keep_flagged)
-    patrols = dataset.patrols_or_none
-    table = hotspot_table(dataset.hotspots, dataset.counts, patrols, parsed, exclusions)
-    counted = exclusions.period(parsed, "asb")
-    return evaluation_table(table, dataset.counts, dataset.areas, patrols, counted)
+    return _load(folder, version).table(Period.parse(period), keep_flagged)
 
 
 def evaluation_for(dataset: Dataset, period: Period, keep_flagged: bool = False) -> pd.DataFrame:

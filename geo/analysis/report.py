@@ -33,6 +33,21 @@ HOTSPOT_KEYS = {
 """Record key → evaluation_table column, in the order of the CSV's columns."""
 
 
+def period_table(
+    hotspots: gpd.GeoDataFrame,
+    counts: CrimeCounts,
+    areas: AreaCounts,
+    patrols: pd.DataFrame | None,
+    period: Period,
+    exclusions: Exclusions | None = None,
+) -> pd.DataFrame:
+    """The evaluated per-hotspot table of a period: the one table the pages, the briefing and
+    every command show (flagged months left out of both years as `exclusions` says)."""
+    exclusions = exclusions or Exclusions()
+    table = hotspot_table(hotspots, counts, patrols, period, exclusions)
+    return evaluation_table(table, counts, areas, patrols, exclusions.period(period, "asb"))
+
+
 def evaluation_record(
     hotspots: gpd.GeoDataFrame,
     counts: CrimeCounts,
@@ -48,8 +63,7 @@ def evaluation_record(
     """
     exclusions = exclusions or Exclusions()
     asb_period, crime_period = exclusions.period(period, "asb"), exclusions.period(period, "crime")
-    table = hotspot_table(hotspots, counts, patrols, period, exclusions)
-    table = evaluation_table(table, counts, areas, patrols, asb_period)
+    table = period_table(hotspots, counts, areas, patrols, period, exclusions)
     programme = programme_evaluation(table, counts, areas, asb_period)
     force = counts.force.reset_index()
     asb_after, asb_before = (

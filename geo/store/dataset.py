@@ -28,6 +28,7 @@ from geo.analysis.patrol_source import (
     source_label,
     source_sentence,
 )
+from geo.analysis.report import period_table
 from geo.analysis.visits import VisitResult, VisitRules, visits_from_files
 from geo.errors import HotspotDataError
 from geo.io.crime_cache import read_crimes_cached
@@ -169,6 +170,13 @@ class Dataset:
     def exclusions(self, keep_flagged: bool = False) -> Exclusions:
         """Months the figures leave out: flagged ones by default, only gaps when kept."""
         return Exclusions(self.anomalies, keep_flagged)
+
+    def table(self, period: Period, keep_flagged: bool = False) -> pd.DataFrame:
+        """The evaluated per-hotspot table of `period` (geo.analysis.report.period_table)."""
+        return period_table(
+            self.hotspots, self.counts, self.areas, self.patrols_or_none, period,
+            self.exclusions(keep_flagged),
+        )  # fmt: skip
 
     @property
     def patrols_or_none(self) -> pd.DataFrame | None:

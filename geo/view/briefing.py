@@ -20,11 +20,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from geo.analysis.anomalies import Anomaly
-from geo.analysis.evaluation import evaluation_table, with_q
+from geo.analysis.evaluation import with_q
 from geo.analysis.figures import (
     NO_PATROL_LOG,
     ProgrammeFigures,
-    hotspot_table,
     programme_figures,
 )
 from geo.analysis.programme import ProgrammeEvaluation, programme_evaluation
@@ -193,9 +192,7 @@ def briefing_page(
     dataset.check_period(period)
     exclusions = dataset.exclusions(keep_flagged)
     if table is None:
-        table = hotspot_table(
-            dataset.hotspots, dataset.counts, dataset.patrols_or_none, period, exclusions
-        )
+        table = dataset.table(period, keep_flagged)
     hotspots = dataset.hotspots
     if town:
         if town not in dataset.towns:
@@ -203,12 +200,7 @@ def briefing_page(
         table = table[table["town"] == town]
         hotspots = hotspots[hotspots["town"] == town]
     asb_period = exclusions.period(period, "asb")  # flagged months out of both years
-    evaluated = table
-    if "adjusted_p" not in table.columns:
-        evaluated = evaluation_table(
-            table, dataset.counts, dataset.areas, dataset.patrols_or_none, asb_period
-        )
-    evaluated = with_q(evaluated)
+    evaluated = with_q(table)
     where = f" — {town}" if town else ""
     figures = programme_figures(
         table, dataset.counts, period, exclusions=exclusions, hotspots=dataset.hotspots,
