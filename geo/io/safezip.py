@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 import stat
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from geo.errors import HotspotDataError
 
@@ -41,18 +44,58 @@ class SafeZip:
 
     def read(self, name: str) -> bytes:
         """One entry's bytes, stopping as soon as the archive's expanded total passes the cap."""
-        chunks = []
+        chunks: list[bytes] = []
+        self._stream(name, chunks.append)
+        return b"".join(chunks)
+
+    def count(self, name: str) -> int:
+        """How many bytes an entry expands to, counted as it streams past (nothing is kept)."""
+        total = 0
+
+        def add(chunk: bytes) -> None:
+            nonlocal total
+            total += len(chunk)
+
+        self._stream(name, add)
+        return total
+
+    def head(self, name: str, size: int = 1024) -> bytes:
+        """The first `size` bytes of an entry (to check what kind of file it is)."""
+        with self._opened(name) as handle:
+            return handle.read(size)
+
+    def _stream(self, name: str, take: Callable[[bytes], None]) -> None:
+        """Pass an entry's chunks to `take`, refusing the archive once its expanded total passes
+        the cap."""
+        with self._opened(name) as handle:
+            while chunk := self._guarded(name, lambda: handle.read(_CHUNK)):
+                self.expanded += len(chunk)
+                if self.expanded > self.max_expanded:
+                    raise HotspotDataError(
+                        f"expands to more than {_size(self.max_expanded)}; "
+                        "archives larger than that are refused",
+                        path=f"{self.label}!{name}",
+                    )
+                take(chunk)
+
+    @contextmanager
+    def _opened(self, name: str) -> Iterator[IO[bytes]]:
+        """An entry opened for reading; damage and encryption become refusals naming it."""
+        with (
+            self._guarded_context(name),
+            zipfile.ZipFile(self.path) as archive,
+            archive.open(name) as handle,
+        ):
+            yield handle
+
+    def _guarded(self, name: str, step: Callable[[], bytes]) -> bytes:
+        with self._guarded_context(name):
+            return step()
+
+    @contextmanager
+    def _guarded_context(self, name: str) -> Iterator[None]:
         try:
-            with zipfile.ZipFile(self.path) as archive, archive.open(name) as handle:
-                while chunk := handle.read(_CHUNK):
-                    self.expanded += len(chunk)
-                    if self.expanded > self.max_expanded:
-                        raise HotspotDataError(
-                            f"expands to more than {_size(self.max_expanded)}; "
-                            "archives larger than that are refused",
-                            path=f"{self.label}!{name}",
-                        )
-                    chunks.append(chunk)
+            yield
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
             raise HotspotDataError(
                 f"is damaged and cannot be read ({_first_line(exc)})", path=f"{self.label}!{name}"
@@ -62,7 +105,6 @@ class SafeZip:
                 f"cannot be read ({_first_line(exc)}); zip it again without a password",
                 path=f"{self.label}!{name}",
             ) from exc
-        return b"".join(chunks)
 
 
 def open_zip(

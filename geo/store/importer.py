@@ -31,7 +31,6 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,7 +38,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 import pyproj
 
 from geo.errors import HotspotDataError
@@ -353,12 +351,8 @@ def check_hotspots(
     """Read and validate a hotspot file; return it as the GeoJSON to store, and findings."""
     check_size(file, max_bytes)
     with _relabelled(file):
-        source = str(file.path)
-        if file.path.suffix.lower() == ".zip":
-            source = _checked_shapefile_zip(file)
-        crs = _one_layer(source, file)
-        frame, repaired = read_hotspots_checked(file.path)
-        data = _geojson_bytes(frame)
+        read = read_hotspots_checked(file.path)
+        data = _geojson_bytes(read.frame)
     findings = [
         Finding(
             "warning",
@@ -368,46 +362,9 @@ def check_hotspots(
             row=row,
             column="geometry",
         )
-        for row in repaired
+        for row in read.repaired
     ]
-    return StagedHotspots(frame, data, file.name, crs), findings
-
-
-def _checked_shapefile_zip(file: InputFile) -> str:
-    """A zipped Shapefile, checked like any zip from outside, as a GDAL path to its .shp."""
-    archive = open_zip(file.path, file.name)
-    shapefiles = [n for n in archive.names if n.lower().endswith(".shp")]
-    if not shapefiles:
-        raise HotspotDataError(
-            "the zip holds no .shp file (a zipped Shapefile is expected)", path=file.name
-        )
-    if len(shapefiles) > 1:
-        raise HotspotDataError(
-            f"the zip holds {len(shapefiles)} Shapefiles ({', '.join(shapefiles[:3])}); "
-            "zip the one with the hotspots on its own",
-            path=file.name,
-        )
-    for name in archive.names:  # count what the archive really expands to, before GDAL reads it
-        archive.read(name)
-    return f"/vsizip/{file.path}/{shapefiles[0]}"
-
-
-def _one_layer(source: str, file: InputFile) -> str:
-    """Refuse files with several map layers (only the first would be read); return the CRS."""
-    try:
-        layers = [str(n) for n, kind in pyogrio.list_layers(source) if kind is not None]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "more than one layer": said below, plainly
-            info = pyogrio.read_info(source)
-    except Exception:  # GDAL raises many types; the reader then gives the proper message
-        return ""
-    if len(layers) > 1:
-        raise HotspotDataError(
-            f"holds {len(layers)} map layers ({', '.join(layers[:4])}); keep the hotspots in "
-            "one layer (only one can be read)",
-            path=file.name,
-        )
-    return _crs_label(info.get("crs"))
+    return StagedHotspots(read.frame, data, file.name, _crs_label(read.declared_crs)), findings
 
 
 def _crs_label(code: str | None) -> str:
