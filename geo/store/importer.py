@@ -42,9 +42,11 @@ import pyproj
 
 from geo.errors import HotspotDataError
 from geo.io.crimes import STREET_FILE, street_files_in
-from geo.io.hotspots import read_hotspots, read_hotspots_checked
+from geo.io.hotspots import HotspotRead, read_hotspots, read_hotspots_checked
+from geo.io.layer_guard import driver_for
 from geo.io.patrols import read_patrols
 from geo.io.safezip import MAX_EXPANDED_BYTES, MAX_MEMBERS, SafeZip, open_zip
+from geo.io.sandbox import run_isolated
 from geo.store.crime_months import (
     CRIME_FOLDER,
     CrimePart,
@@ -351,8 +353,12 @@ def check_hotspots(
     """Read and validate a hotspot file; return it as the GeoJSON to store, and findings."""
     check_size(file, max_bytes)
     with _relabelled(file):
-        read = read_hotspots_checked(file.path)
-        data = _geojson_bytes(read.frame)
+        read, data = run_isolated(
+            "geo.store.importer:hotspot_content",
+            file.path,
+            label=file.name,
+            driver=driver_for(file.path),
+        )
     findings = [
         Finding(
             "warning",
@@ -365,6 +371,12 @@ def check_hotspots(
         for row in read.repaired
     ]
     return StagedHotspots(read.frame, data, file.name, _crs_label(read.declared_crs)), findings
+
+
+def hotspot_content(path: Path) -> tuple[HotspotRead, bytes]:
+    """A hotspot file read and validated, and the GeoJSON to store (run in a limited child)."""
+    read = read_hotspots_checked(path)
+    return read, _geojson_bytes(read.frame)
 
 
 def _crs_label(code: str | None) -> str:
