@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from geo.errors import HotspotDataError
+from geo.io.safezip import open_zip
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,12 +88,10 @@ def street_files_in(folder: Path) -> list[Path]:
 
 
 def _zip_members(path: Path) -> Iterator[CrimeSource]:
-    """The street files inside a police.uk archive (outcomes and stop-and-search are not used)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = sorted(n for n in archive.namelist() if STREET_FILE.search(n))
-    except zipfile.BadZipFile as exc:
-        raise HotspotDataError("is not a readable zip file", path=path) from exc
+    """The street files inside a police.uk archive (outcomes and stop-and-search are not used),
+    after the archive's table of contents passed the checks of any zip from outside."""
+    archive = open_zip(path, read=lambda name: bool(STREET_FILE.search(name)))
+    names = sorted(n for n in archive.names if STREET_FILE.search(n))
     if not names:
         raise HotspotDataError("the zip holds no police.uk *-street.csv files", path=path)
     for name in names:

@@ -45,7 +45,7 @@ from geo.io.crimes import STREET_FILE, street_files_in
 from geo.io.hotspots import HotspotRead, read_hotspots, read_hotspots_checked
 from geo.io.layer_guard import driver_for
 from geo.io.patrols import read_patrols
-from geo.io.safezip import MAX_EXPANDED_BYTES, MAX_MEMBERS, SafeZip, open_zip
+from geo.io.safezip import MAX_ENTRY_BYTES, MAX_EXPANDED_BYTES, MAX_MEMBERS, SafeZip, open_zip
 from geo.io.sandbox import run_isolated
 from geo.store.crime_months import (
     CRIME_FOLDER,
@@ -66,7 +66,7 @@ from geo.store.folder_writes import (
     recover,
 )
 
-MAX_UPLOAD_BYTES = 200 * 1024**2
+MAX_UPLOAD_BYTES = MAX_ENTRY_BYTES
 """The largest single file accepted (the page's `server.maxUploadSize` is the same 200 MB)."""
 HOTSPOT_FILE = "hotspots.geojson"
 PATROL_FILE = "patrols.csv"
@@ -531,7 +531,13 @@ def _crime_sources(
         return
     check_size(file, max_bytes)
     if file.path.suffix.lower() == ".zip" or _looks_like_zip(file.path):
-        archive = open_zip(file.path, file.name, max_members, max_expanded)
+        archive = open_zip(
+            file.path,
+            file.name,
+            max_members,
+            max_expanded,
+            read=lambda n: bool(STREET_FILE.search(n)),
+        )
         names = [n for n in archive.names if STREET_FILE.search(n)]
         if not names:
             raise HotspotDataError(
