@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +13,7 @@ from geo.errors import HotspotDataError
 from geo.period import Period
 from geo.store.dataset import Dataset, data_folder, dataset_version, load_dataset
 from geo.view.briefing import briefing_page, render
+from geo.view.shown import markdown_text, without_server_paths
 
 OGL_ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -28,8 +28,16 @@ def _load(folder: str, version: str) -> Dataset:
 
 def plain(text: object) -> str:
     """File-derived text for elements that render Markdown: every markup character escaped,
-    so a name such as `*Heanor*` or a path with underscores shows as written."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:])", r"\\\1", str(text))
+    so a name such as `*Heanor*` shows as written, and server paths hidden."""
+    return markdown_text(text, data_folder())
+
+
+def plain_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A table for the browser with server paths hidden in its text `columns`."""
+    shown = frame.copy()
+    for column in columns:
+        shown[column] = shown[column].map(lambda t: without_server_paths(t, data_folder()))
+    return shown
 
 
 def current_dataset() -> Dataset:

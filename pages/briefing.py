@@ -17,10 +17,11 @@ from streamlit_folium import st_folium
 
 from geo.errors import HotspotDataError
 from geo.period import Period
-from geo.store.dataset import Dataset
+from geo.store.dataset import Dataset, data_folder
 from geo.view.briefing import briefing_page, headlines, headlines_html, legend_strip_html
 from geo.view.mapping import WALL_STYLE, base_map, hotspot_layer
 from geo.view.scales import asb_change_scale
+from geo.view.shown import html_text
 from geo.view.tiles import tile_source
 from pages._common import evaluation_for, last_good_dataset
 
@@ -59,6 +60,7 @@ def _period(dataset: Dataset) -> Period:
 
 
 st.html(f"<style>{WALL_CSS}</style>")
+dataset_folder = data_folder()
 rotate = _seconds("rotate")
 refresh = _seconds("refresh") or REFRESH_SECONDS
 
@@ -69,7 +71,8 @@ def wall() -> None:
     dataset, problem = last_good_dataset()
     if dataset is None:
         st.html(
-            f"<div class='wall-title'>Hotspot patrols</div><div class='wall-sub'>{problem}</div>"
+            "<div class='wall-title'>Hotspot patrols</div>"
+            f"<div class='wall-sub'>{html_text(problem, dataset_folder)}</div>"
         )
         return
     town, rotation = _town(dataset, rotate)
@@ -77,7 +80,7 @@ def wall() -> None:
     table = evaluation_for(dataset, period)  # cached: a refresh with no new data computes nothing
     page = briefing_page(dataset, period, town, table)
     badge = "<span class='wall-badge'>SAMPLE DATA</span>" if dataset.is_sample else ""
-    notes = " · ".join(escape(n) for n in (rotation, problem) if n)
+    notes = " · ".join(html_text(n, dataset_folder) for n in (rotation, problem) if n)
     st.html(
         f"<div class='wall-head'><span class='wall-title'>{escape(page.title)}</span>"
         f"<span class='wall-sub'>{escape(page.subtitle)}</span>"

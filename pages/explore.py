@@ -47,7 +47,7 @@ def _period_from_url() -> Period:
         try:
             return Period.parse(text)
         except HotspotDataError as exc:
-            st.warning(f"Ignoring the period in the link: {exc}")
+            st.warning(f"Ignoring the period in the link: {plain(exc)}")
     return dataset.default_period
 
 

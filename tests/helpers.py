@@ -67,4 +67,4 @@ def write_patrols(path: Path, rows: Iterable[tuple]) -> Path:
 
 def shown(markdown: str) -> str:
     """Markdown source as a person reads it: backslash escapes of punctuation removed."""
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>|~$:])", r"\1", markdown)
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>|~$:=^&])", r"\1", markdown)
