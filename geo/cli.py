@@ -115,6 +115,8 @@ def run_briefing(args: argparse.Namespace) -> None:
     from geo.view.briefing import briefing_page, write
 
     dataset = load_dataset(args.data or data_folder())
+    for note in dataset.notes:
+        print(f"note: {note}", file=sys.stderr)
     period = Period.parse(args.period) if args.period else dataset.default_period
     write(briefing_page(dataset, period, args.town), args.out)
     print(f"briefing written to {args.out}", file=sys.stderr)

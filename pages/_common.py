@@ -44,11 +44,14 @@ def current_dataset() -> Dataset:
     """The dataset of `HOTSPOT_DATA`; a plain message and a stop when it cannot be read."""
     folder = data_folder()
     try:
-        return _load(str(folder.resolve()), dataset_version(folder))
+        dataset = _load(str(folder.resolve()), dataset_version(folder))
     except HotspotDataError as exc:
         st.error(f"The dataset cannot be shown. {plain(exc)}")
         st.stop()
         raise
+    for note in dataset.notes:
+        st.warning(plain(note.capitalize()), icon=":material/history:")
+    return dataset
 
 
 def last_good_dataset() -> tuple[Dataset | None, str]:
@@ -61,7 +64,7 @@ def last_good_dataset() -> tuple[Dataset | None, str]:
         note = f"New data could not be read ({exc}); showing the last good data."
         return previous, note if previous is not None else str(exc)
     st.session_state["last_good_dataset"] = dataset
-    return dataset, ""
+    return dataset, " ".join(note.capitalize() + "." for note in dataset.notes)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

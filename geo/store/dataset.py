@@ -23,6 +23,7 @@ from geo.io.crimes import street_files_in
 from geo.io.hotspots import read_hotspots
 from geo.io.patrols import empty_patrols, read_patrols
 from geo.period import Period
+from geo.store.folder_writes import recover_before_reading, recovery_notes
 
 DEFAULT_FOLDER = Path("data/sample")
 HOTSPOT_FILES = ("hotspots.geojson", "hotspots.gpkg", "hotspots.zip", "hotspots.kml")
@@ -79,6 +80,8 @@ class Dataset:
     areas: AreaCounts
     is_sample: bool
     version: str
+    notes: tuple[str, ...] = ()
+    """Things a reader should know about how the data came to be (an undone import)."""
 
     @property
     def last_month(self) -> pd.Period:
@@ -106,6 +109,7 @@ def load_dataset(folder: Path) -> Dataset:
             "dataset folder not found (set HOTSPOT_DATA, or run `python -m geo sample`)",
             path=folder,
         )
+    recover_before_reading(folder)
     version = dataset_version(folder)
     hotspots = read_hotspots(find_hotspot_file(folder))
     patrol_file = folder / "patrols.csv"
@@ -125,6 +129,7 @@ def load_dataset(folder: Path) -> Dataset:
         areas=area_counts(crimes, hotspots, ring_width(), control),
         is_sample=(folder / SAMPLE_MARKER).is_file(),
         version=version,
+        notes=tuple(recovery_notes(folder)),
     )
 
 

@@ -323,11 +323,12 @@ def check_target(folder: Path) -> None:
             "(or --data) to your own dataset folder",
             path=folder,
         )
-    parent = folder.resolve().parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK):
+    place = folder if folder.exists() else folder.resolve().parent
+    if not place.is_dir() or not os.access(place, os.W_OK):
+        where = "it" if place == folder else f"its parent folder {place.name}"
         raise HotspotDataError(
-            f"cannot be changed: its parent folder {parent} is missing or not writable "
-            "(an import writes next to the dataset folder first)",
+            f"cannot be changed: {where} is missing or not writable (an import writes its files "
+            "into the dataset folder first, hidden, then moves them into place)",
             path=folder,
         )
 
@@ -724,7 +725,7 @@ def commit(
     check_target(folder)
     real = folder.resolve()
     with lock(real, lock_timeout):
-        recover(real)
+        undone = recover(real)
         if staged.hotspots is not None and staged.patrols is None:
             problems = _existing_patrols_against(real, staged.hotspots)
             if any(p.level == "error" for p in problems):
@@ -741,7 +742,9 @@ def commit(
         actions = plan(staged, real)
         apply_actions(actions, real)
     return CommitResult(
-        folder, [f"{'removed' if a.data is None else 'wrote'} {a.path}: {a.what}" for a in actions]
+        folder,
+        undone
+        + [f"{'removed' if a.data is None else 'wrote'} {a.path}: {a.what}" for a in actions],
     )
 
 
