@@ -86,6 +86,7 @@ def run_summary(args: argparse.Namespace) -> None:
             read_patrols(args.patrols, hotspots["hotspot_id"]) if args.patrols else empty_patrols()
         )
         counts = count_crimes(crimes.result(), hotspots)
+    period.covered_by(counts.months)
     table = hotspot_table(hotspots, counts, patrols, period)
     if args.format == "json":
         records = table.replace({np.nan: None}).to_dict(orient="records")

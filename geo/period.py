@@ -10,6 +10,8 @@ import pandas as pd
 from geo.errors import HotspotDataError
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+YEARS = (1990, 2100)
+"""The years a month may be in: police.uk data starts in 2010; anything outside is a typo."""
 
 
 def parse_month(text: str) -> pd.Period:
@@ -17,6 +19,8 @@ def parse_month(text: str) -> pd.Period:
     text = text.strip()
     if not _MONTH.match(text):
         raise HotspotDataError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2024-01")
+    if not YEARS[0] <= int(text[:4]) <= YEARS[1]:
+        raise HotspotDataError(f"'{text}' is not a month between {YEARS[0]} and {YEARS[1]}")
     return pd.Period(text, freq="M")
 
 
@@ -39,6 +43,16 @@ class Period:
         if end < start:
             raise HotspotDataError(f"period '{text}' ends before it starts")
         return cls(start, end)
+
+    def covered_by(self, months: list[pd.Period], where: object = None) -> Period:
+        """This period when it holds at least one of the data's `months`; a period wholly outside
+        them is refused (its figures would all be missing, never zeros)."""
+        if months and (self.end < months[0] or self.start > months[-1]):
+            raise HotspotDataError(
+                f"period {self} has no crime data: the data covers {months[0]} to {months[-1]}",
+                path=str(where) if where is not None else None,
+            )
+        return self
 
     @classmethod
     def latest_year(cls, last_month: pd.Period) -> Period:

@@ -52,11 +52,15 @@ def _town(dataset: Dataset, rotate: int | None) -> tuple[str | None, str]:
     return dataset.towns[index], f"{index + 1} of {len(dataset.towns)} towns, every {rotate} s"
 
 
-def _period(dataset: Dataset) -> Period:
+def _period(dataset: Dataset) -> tuple[Period, str]:
+    """The period of the link, or the latest year with a note saying why the link's was not used."""
+    text = st.query_params.get("period")
+    if not text:
+        return dataset.default_period, ""
     try:
-        return Period.parse(st.query_params["period"])
-    except (KeyError, HotspotDataError):
-        return dataset.default_period
+        return dataset.checked_period(Period.parse(text)), ""
+    except HotspotDataError as exc:
+        return dataset.default_period, f"Ignoring the period in the link: {exc.problem}"
 
 
 st.html(f"<style>{WALL_CSS}</style>")
@@ -76,11 +80,11 @@ def wall() -> None:
         )
         return
     town, rotation = _town(dataset, rotate)
-    period = _period(dataset)
+    period, period_note = _period(dataset)
     table = evaluation_for(dataset, period)  # cached: a refresh with no new data computes nothing
     page = briefing_page(dataset, period, town, table)
     badge = "<span class='wall-badge'>SAMPLE DATA</span>" if dataset.is_sample else ""
-    notes = " · ".join(html_text(n, dataset_folder) for n in (rotation, problem) if n)
+    notes = " · ".join(html_text(n, dataset_folder) for n in (rotation, problem, period_note) if n)
     st.html(
         f"<div class='wall-head'><span class='wall-title'>{escape(page.title)}</span>"
         f"<span class='wall-sub'>{escape(page.subtitle)}</span>"

@@ -45,7 +45,7 @@ def _period_from_url() -> Period:
     text = params.get("period")
     if text:
         try:
-            return Period.parse(text)
+            return dataset.checked_period(Period.parse(text))
         except HotspotDataError as exc:
             st.warning(f"Ignoring the period in the link: {plain(exc)}")
     return dataset.default_period

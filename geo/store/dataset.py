@@ -96,6 +96,11 @@ class Dataset:
         """The latest twelve months of data: compared with the twelve before them."""
         return Period.latest_year(self.last_month)
 
+    def checked_period(self, period: Period) -> Period:
+        """`period` when it holds at least one month of crime data; a period wholly outside the
+        data is refused (its figures would all be missing, never zeros)."""
+        return period.covered_by(self.counts.months, self.folder)
+
     @property
     def towns(self) -> list[str]:
         """The towns named by hotspots, sorted."""

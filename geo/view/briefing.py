@@ -116,6 +116,7 @@ def briefing_page(
 
     `table` is the period's hotspot table when the caller already has it (the app caches it).
     """
+    dataset.checked_period(period)
     if table is None:
         table = hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, period)
     hotspots = dataset.hotspots

@@ -36,7 +36,7 @@ def _bad_dataset(tmp_path):
 
 
 def _html(at: AppTest) -> str:
-    return " ".join(str(element.proto) for element in at.get("html"))
+    return " ".join(element.proto.body for element in at.get("html"))
 
 
 def test_briefing_error_from_a_file_is_escaped_html(monkeypatch, tmp_path):
