@@ -29,6 +29,11 @@ from geo.io.safezip import open_zip
 
 HOTSPOT_SUFFIXES = tuple(DRIVERS)
 COLUMNS = ["hotspot_id", "name", "town", "started", "geometry"]
+MAX_HOTSPOTS = 5_000
+"""The most hotspots a file may hold: the map draws each one in the browser, and far more than a
+programme patrols make it unusable (100,000 took minutes to draw)."""
+MAX_TEXT_CHARS = 120
+"""The longest hotspot_id, name or town: longer text squashes the map labels, charts and tables."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ def _read_layer(path: Path) -> tuple[gpd.GeoDataFrame, str]:
         raise HotspotDataError("the file is empty", path=path)
     source = shapefile_in_zip(path) if path.suffix.lower() == ".zip" else check_file(path)
     info = check_opened_driver(source, driver, path)
+    _check_count(int(info.get("features") or 0), path)
     try:
         layers = [str(n) for n, kind in pyogrio.list_layers(source) if kind is not None]
         frame = gpd.read_file(source, engine="pyogrio")
@@ -83,7 +89,18 @@ def _read_layer(path: Path) -> tuple[gpd.GeoDataFrame, str]:
         )
     if len(frame) == 0:
         raise HotspotDataError("holds no features", path=path)
+    _check_count(len(frame), path)
     return frame, str(info.get("crs") or "")
+
+
+def _check_count(count: int, path: Path) -> None:
+    """Refuse files of more hotspots than the map can draw (before reading them, when known)."""
+    if count > MAX_HOTSPOTS:
+        raise HotspotDataError(
+            f"holds {count:,} features; at most {MAX_HOTSPOTS:,} hotspots are read (the map "
+            "draws every one in the browser, and more make it unusable)",
+            path=path,
+        )
 
 
 def shapefile_in_zip(path: Path, label: str | Path | None = None) -> str:
@@ -193,9 +210,25 @@ def _normalise_columns(frame: gpd.GeoDataFrame, path: Path) -> pd.DataFrame:
             )
         out[column] = _as_text(frame[lower[column]])
     out["town"] = _as_text(frame[lower["town"]]) if "town" in lower else ""
+    for column in ("hotspot_id", "name", "town"):
+        _check_length(out[column], column, path)
     out["started"] = _as_dates(frame, lower.get("started"), path)
     out["geometry"] = frame.geometry.values
     return out
+
+
+def _check_length(values: pd.Series, column: str, path: Path) -> None:
+    """Refuse text longer than the charts and tables can show."""
+    long = values.astype(str).str.len() > MAX_TEXT_CHARS
+    if long.any():
+        row = int(np.flatnonzero(long.to_numpy())[0])
+        raise HotspotDataError(
+            f"is {len(str(values.iloc[row])):,} characters long; at most {MAX_TEXT_CHARS} are "
+            "allowed (longer text squashes the map labels, charts and tables): shorten it",
+            path=path,
+            row=row + 1,
+            column=column,
+        )
 
 
 def _as_text(values: pd.Series) -> pd.Series:
