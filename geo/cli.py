@@ -6,6 +6,7 @@ import argparse
 import gc
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +15,13 @@ from pathlib import Path
 from geo.errors import HotspotDataError
 
 EXIT_BAD_INPUT = 2
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def for_terminal(text: object) -> str:
+    """Text from files shown on a terminal: control characters (escape sequences, new lines,
+    bidirectional overrides) written as visible escapes such as \\x1b, never obeyed."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,10 +125,10 @@ def run_briefing(args: argparse.Namespace) -> None:
 
     dataset = load_dataset(args.data or data_folder())
     for note in dataset.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {for_terminal(note)}", file=sys.stderr)
     period = Period.parse(args.period) if args.period else dataset.default_period
     write(briefing_page(dataset, period, args.town), args.out)
-    print(f"briefing written to {args.out}", file=sys.stderr)
+    print(f"briefing written to {for_terminal(args.out)}", file=sys.stderr)
 
 
 def run_import(args: argparse.Namespace) -> None:
@@ -129,9 +137,9 @@ def run_import(args: argparse.Namespace) -> None:
 
     staged, result = import_files(args.data, args.kind, args.files)
     for finding in staged.warnings:
-        print(f"warning: {finding.line()}", file=sys.stderr)
+        print(f"warning: {for_terminal(finding.line())}", file=sys.stderr)
     for line in result.lines:
-        print(line)
+        print(for_terminal(line))
 
 
 def run_bench(args: argparse.Namespace) -> None:
@@ -146,7 +154,7 @@ def run_sample(args: argparse.Namespace) -> None:
     from tools.sample import write_sample
 
     write_sample(args.out)
-    print(f"sample dataset written to {args.out}", file=sys.stderr)
+    print(f"sample dataset written to {for_terminal(args.out)}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -162,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handlers[args.verb](args)
     except HotspotDataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {for_terminal(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0
