@@ -78,13 +78,45 @@ def find_crime_files(paths: Iterable[str | Path]) -> list[CrimeSource]:
 
 def street_files_in(folder: Path) -> list[Path]:
     """Every `*-street.csv` below `folder`, following linked folders, in name order."""
-    found = [
-        Path(root) / name
-        for root, _dirs, names in os.walk(folder, followlinks=True)
-        for name in names
-        if STREET_FILE.search(name)
-    ]
+    return [path for path in files_below(folder) if STREET_FILE.search(path.name)]
+
+
+def files_below(folder: Path, skip_hidden: bool = False) -> list[Path]:
+    """Every file below `folder`, in name order, following linked folders once each: a link
+    that loops back, or a second link to a folder (or file) already seen, adds nothing, so no
+    month is counted twice. A broken link or a folder that cannot be read is refused."""
+
+    def refuse(exc: OSError) -> None:
+        raise HotspotDataError(
+            f"cannot be read ({exc.strerror or exc}); fix or remove it", path=exc.filename
+        )
+
+    seen: set[tuple[int, int]] = set()
+    found = []
+    for root, dirs, names in os.walk(folder, followlinks=True, onerror=refuse):
+        if _first_visit(Path(root), seen, refuse):
+            dirs[:] = sorted(d for d in dirs if not (skip_hidden and d.startswith(".")))
+        else:
+            dirs[:] = []
+            continue
+        for name in names:
+            if _first_visit(Path(root) / name, seen, refuse):
+                found.append(Path(root) / name)
     return sorted(found)
+
+
+def _first_visit(path: Path, seen: set[tuple[int, int]], refuse) -> bool:
+    """Whether the file or folder `path` leads to was not met before (by device and inode)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        refuse(OSError(exc.errno, "a link to nothing, or unreadable", str(path)))
+        return False
+    key = (stat.st_dev, stat.st_ino)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def _zip_members(path: Path) -> Iterator[CrimeSource]:

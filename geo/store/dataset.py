@@ -19,7 +19,7 @@ from geo.analysis.aggregate import CrimeCounts, count_crimes
 from geo.analysis.areas import RING_M, AreaCounts, area_counts
 from geo.errors import HotspotDataError
 from geo.io.crime_cache import read_crimes_cached
-from geo.io.crimes import street_files_in
+from geo.io.crimes import files_below, street_files_in
 from geo.io.hotspots import read_hotspots
 from geo.io.patrols import empty_patrols, read_patrols
 from geo.period import Period
@@ -61,12 +61,8 @@ def dataset_version(folder: Path) -> str:
 
 
 def _files_below(folder: Path) -> list[Path]:
-    """Every file below `folder`, following linked folders, outside hidden ones (the cache)."""
-    found = []
-    for root, dirs, names in os.walk(folder, followlinks=True):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(Path(root) / n for n in names)
-    return found
+    """Every file below `folder`, following linked folders once each, outside hidden ones."""
+    return files_below(folder, skip_hidden=True)
 
 
 @dataclass(frozen=True)
