@@ -8,7 +8,6 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.view.shown import html_text, markdown_text, without_server_paths
 from tests.conftest import ROOT
 from tests.test_importer import small_dataset
 
@@ -59,6 +58,10 @@ def test_briefing_error_shows_no_server_path(monkeypatch, tmp_path):
     "period", ["![x](//evil.example/t.png)", "[Sign in](https://evil.example)", ":material/lock:"]
 )
 def test_period_in_the_link_is_shown_as_text(monkeypatch, sample_dir, period):
+    from geo.view.shown import (
+        markdown_text,
+    )
+
     at = _page(monkeypatch, "app.py", sample_dir, period=period)
     warning = next(w.value for w in at.warning if "Ignoring the period" in w.value)
     if not period.startswith(":"):  # the part before the first ':' is quoted, escaped
@@ -83,6 +86,12 @@ def test_data_page_shows_no_server_path(monkeypatch, tmp_path):
 
 def test_text_helpers_hide_paths_and_escape():
     from pathlib import Path
+
+    from geo.view.shown import (
+        html_text,
+        markdown_text,
+        without_server_paths,
+    )
 
     folder = Path("/srv/hotspots/data")
     message = "/srv/hotspots/data/crimes/2024-01/x.csv: bad; lock /srv/hotspots/.data.lock"

@@ -14,7 +14,6 @@ import pytest
 
 import geo.store.folder_writes as folder_writes
 from geo.store.dataset import load_dataset
-from geo.store.folder_writes import LOCK_FILE, RECOVERY_NOTE
 from geo.store.importer import InputFile, check, commit, import_files
 from tests.conftest import ROOT
 from tests.helpers import write_street_csv
@@ -53,6 +52,8 @@ def test_import_into_a_folder_that_is_a_mount_point(tmp_path):
 
 def test_every_rename_stays_inside_the_dataset_folder(tmp_path, monkeypatch):
     """The same, anywhere: a rename that crosses the folder's edge fails as across devices."""
+    from geo.store.folder_writes import LOCK_FILE
+
     dataset = small_dataset(tmp_path / "data")
     inside = str(dataset.resolve())
     real_rename = os.rename
@@ -97,6 +98,8 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_an_interrupted_import_is_undone_on_load_and_said(tmp_path, monkeypatch):
+    from geo.store.folder_writes import RECOVERY_NOTE
+
     dataset = small_dataset(tmp_path / "data")
     before, counts = _files(dataset), force_counts(dataset)
     _killed_half_way(dataset, tmp_path, monkeypatch)

@@ -12,7 +12,6 @@ import pytest
 
 from geo.errors import HotspotDataError
 from geo.io.hotspots import read_hotspots
-from geo.io.sandbox import run_isolated
 from geo.store.importer import check_uploads
 from tests.conftest import ROOT
 from tests.security.attacks import geopackage_with_endless_view
@@ -76,6 +75,8 @@ def test_geopackage_with_virtual_tables_or_any_view_is_refused(tmp_path, sql, me
 
 
 def test_a_check_that_never_ends_is_stopped_at_the_time_limit():
+    from geo.io.sandbox import run_isolated
+
     started = time.monotonic()
     with pytest.raises(HotspotDataError, match=r"spin.gpkg: took more than 5 s") as caught:
         run_isolated("tests.security.hostile:spin", label="spin.gpkg", time_limit=5)
@@ -84,6 +85,8 @@ def test_a_check_that_never_ends_is_stopped_at_the_time_limit():
 
 
 def test_a_check_that_wants_all_the_memory_is_stopped_at_the_memory_limit():
+    from geo.io.sandbox import run_isolated
+
     with pytest.raises(HotspotDataError, match=r"hog.gpkg: needs more than 1.5 GB of memory"):
         run_isolated("tests.security.hostile:hog", label="hog.gpkg", time_limit=60)
 

@@ -11,9 +11,8 @@ from shapely.geometry import box
 
 from geo.cli import main
 from geo.errors import HotspotDataError
-from geo.io.hotspots import MAX_HOTSPOTS, MAX_TEXT_CHARS, read_hotspots
+from geo.io.hotspots import read_hotspots
 from geo.store.dataset import load_dataset
-from geo.view.briefing import briefing_page, draw
 
 
 def _renamed(sample_dir, tmp_path, name: str):
@@ -35,6 +34,8 @@ def test_a_name_with_a_broken_formula_does_not_stop_the_briefing(sample_dir, tmp
 
 
 def test_names_are_drawn_as_written_never_as_formulas(sample_dir, tmp_path):
+    from geo.view.briefing import briefing_page, draw
+
     name = r"$\frac{1}{0}$"
     folder = _renamed(sample_dir, tmp_path, name)
     dataset = load_dataset(folder)
@@ -60,6 +61,8 @@ def _squares(path, count: int, name_length: int = 5):
 
 
 def test_more_hotspots_than_the_map_can_draw_are_refused(tmp_path):
+    from geo.io.hotspots import MAX_HOTSPOTS
+
     with pytest.raises(HotspotDataError, match=f"at most {MAX_HOTSPOTS:,} hotspots") as caught:
         read_hotspots(_squares(tmp_path / "many.gpkg", MAX_HOTSPOTS + 1))
     assert "the map draws every one" in str(caught.value)
@@ -67,6 +70,8 @@ def test_more_hotspots_than_the_map_can_draw_are_refused(tmp_path):
 
 
 def test_a_name_longer_than_the_charts_can_show_is_refused_with_its_row(tmp_path):
+    from geo.io.hotspots import MAX_TEXT_CHARS
+
     path = _squares(tmp_path / "long.gpkg", 2, name_length=3000)
     with pytest.raises(HotspotDataError, match=r"row 1, column 'name'.*3,000 characters") as caught:
         read_hotspots(path)

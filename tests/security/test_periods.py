@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.cli import main
 from geo.errors import HotspotDataError
-from geo.period import YEARS, Period
+from geo.period import Period
 from geo.store.dataset import load_dataset
 from geo.view.briefing import briefing_page, headlines, headlines_html
 from tests.conftest import ROOT
@@ -27,6 +27,8 @@ def _html(at: AppTest) -> str:
 
 @pytest.mark.parametrize("text", ["0000-01:0001-12", "9999-01:9999-12"])
 def test_years_out_of_range_are_plain_refusals(text):
+    from geo.period import YEARS
+
     with pytest.raises(HotspotDataError, match=f"between {YEARS[0]} and {YEARS[1]}"):
         Period.parse(text)
 

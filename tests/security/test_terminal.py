@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.cli import for_terminal, main
+from geo.cli import main
 from tests.helpers import write_patrols
 from tests.test_importer import small_dataset
 
@@ -36,4 +36,6 @@ def test_an_id_from_a_file_is_shown_escaped(tmp_path, capsys):
 
 
 def test_letters_outside_ascii_stay_as_they_are():
+    from geo.cli import for_terminal
+
     assert for_terminal("Café Ölçek \u202e") == "Café Ölçek \\u202e"

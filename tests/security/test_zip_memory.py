@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from geo.io.crimes import POLICE_UK_HEADER
-from geo.io.safezip import MAX_ENTRY_BYTES, MAX_EXPANDED_BYTES, open_zip
 from tests.conftest import ROOT
 from tests.test_importer import small_dataset
 
@@ -94,6 +93,12 @@ def test_valid_rows_packed_tightly_are_refused_under_a_gigabyte(tmp_path):
 
 
 def test_many_entries_each_under_the_caps_are_refused_by_their_total(tmp_path):
+    from geo.io.safezip import (
+        MAX_ENTRY_BYTES,
+        MAX_EXPANDED_BYTES,
+        open_zip,
+    )
+
     header = (",".join(POLICE_UK_HEADER) + "\n").encode()
     entry = MAX_ENTRY_BYTES // 2
     times = entry // len(_rows_block())
