@@ -50,7 +50,7 @@ def current_dataset() -> Dataset:
         st.stop()
         raise
     for note in dataset.notes:
-        st.warning(plain(note.capitalize()), icon=":material/history:")
+        st.warning(plain(note[:1].upper() + note[1:]), icon=":material/history:")
     return dataset
 
 
@@ -64,7 +64,7 @@ def last_good_dataset() -> tuple[Dataset | None, str]:
         note = f"New data could not be read ({exc}); showing the last good data."
         return previous, note if previous is not None else str(exc)
     st.session_state["last_good_dataset"] = dataset
-    return dataset, " ".join(note.capitalize() + "." for note in dataset.notes)
+    return dataset, " ".join(note[:1].upper() + note[1:] + "." for note in dataset.notes)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -131,3 +131,16 @@ def test_an_import_reports_what_it_undid_first(tmp_path, monkeypatch):
     new = write_street_csv(tmp_path / "in2" / "2024-02-test-street.csv", month_rows("2024-02", 1))
     _staged, result = import_files(dataset, "crimes", [new])
     assert result.lines[0].startswith("an import was interrupted; it was undone")
+
+
+def test_the_map_page_says_an_interrupted_import_was_undone(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    dataset = small_dataset(tmp_path / "data")
+    _killed_half_way(dataset, tmp_path, monkeypatch)
+    monkeypatch.setenv("HOTSPOT_DATA", str(dataset))
+    monkeypatch.setenv("HOTSPOT_TILES", "none")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    assert any("An import was interrupted" in w.value for w in at.warning)
+    assert any("last complete data" in w.value for w in at.warning)
