@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from tests.helpers import shown
 from tests.test_importer import small_dataset
 
 PHISHING = "<a href='https://evil.example/login' style='position:fixed;inset:0'>Sign in again</a>"
@@ -72,7 +73,7 @@ def test_period_in_the_link_is_shown_as_text(monkeypatch, sample_dir, period):
 
 def test_map_page_error_shows_no_server_path(monkeypatch, tmp_path):
     at = _page(monkeypatch, "app.py", tmp_path / "nowhere")
-    assert at.error and all(str(tmp_path) not in e.value for e in at.error)
+    assert at.error and all(str(tmp_path) not in shown(e.value) for e in at.error)
 
 
 def test_data_page_shows_no_server_path(monkeypatch, tmp_path):
@@ -80,7 +81,7 @@ def test_data_page_shows_no_server_path(monkeypatch, tmp_path):
     at = _page(monkeypatch, "app.py", folder)
     at.switch_page("pages/data.py").run()
     assert not at.exception
-    texts = [c.value for c in at.caption] + [e.value for e in at.error]
+    texts = [shown(c.value) for c in at.caption] + [shown(e.value) for e in at.error]
     assert texts and all(str(tmp_path) not in t for t in texts)
 
 

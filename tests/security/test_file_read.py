@@ -118,7 +118,11 @@ def test_kml_with_entities_is_refused(tmp_path):
     path = tmp_path / "h.kml"
     path.write_text(
         f'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY x SYSTEM "file://{secret_file(tmp_path)}">]>'
-        "<kml><Document><name>&x;</name></Document></kml>"
+        '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>&x;</name>'
+        '<ExtendedData><Data name="hotspot_id"><value>A</value></Data></ExtendedData>'
+        "<Polygon><outerBoundaryIs><LinearRing><coordinates>-1.356,53.012 -1.352,53.012 "
+        "-1.352,53.015 -1.356,53.012</coordinates></LinearRing></outerBoundaryIs></Polygon>"
+        "</Placemark></Document></kml>"
     )
     with pytest.raises(HotspotDataError, match="entities"):
         read_hotspots(path)
