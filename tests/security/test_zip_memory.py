@@ -47,9 +47,11 @@ def _checked(kind: str, data: Path, upload: Path) -> dict:
     return json.loads(done.stdout)
 
 
-def _streamed_zip(path: Path, entries: dict[str, tuple[bytes, int]]) -> Path:
+def _streamed_zip(
+    path: Path, entries: dict[str, tuple[bytes, int]], method: int = zipfile.ZIP_DEFLATED
+) -> Path:
     """A zip whose entries are `block` repeated `times` times, written without holding them."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(path, "w", method, compresslevel=9) as archive:
         for name, (block, times) in entries.items():
             with archive.open(name, "w", force_zip64=True) as entry:
                 for _ in range(times):
@@ -137,3 +139,22 @@ def test_shapefile_zip_with_a_large_junk_entry_is_counted_without_keeping_it(tmp
     (data / "patrols.csv").unlink()
     result = _checked("hotspots", data, path)
     assert result["peak"] < PEAK_LIMIT_BYTES, f"peak {result['peak'] / 1024**2:.0f} MB"
+
+
+def test_counting_an_entry_keeps_none_of_it(tmp_path):
+    """What a Shapefile zip's other members expand to is counted as it streams past."""
+    import tracemalloc
+
+    from geo.io.safezip import open_zip
+
+    entries = {"junk.bin": (bytes(range(256)) * 4096, 150)}
+    path = _streamed_zip(tmp_path / "junk.zip", entries, zipfile.ZIP_STORED)
+    archive = open_zip(path)
+    tracemalloc.start()
+    try:
+        counted = archive.count("junk.bin")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert counted == 150 * 2**20
+    assert peak < 16 * 2**20, f"counting held {peak / 2**20:.0f} MB"
