@@ -149,3 +149,52 @@ def test_good_hotspot_files_of_every_kind_still_import(tmp_path):
     for name, driver in (("h.gpkg", "GPKG"), ("h.kml", "KML"), ("h.geojson", "GeoJSON")):
         frame.to_file(folder / name, driver=driver)
         assert list(read_hotspots(folder / name)["hotspot_id"]) == ["A", "B"]
+
+
+def test_links_inside_kml_geopackage_and_shapefile_are_never_fetched(tmp_path):
+    """A KML network link, style and icon, a GeoPackage CRS given as a URL and a .prj that is a
+    URL: reading them makes no request (the layer is read, or refused, from the file alone)."""
+    import sqlite3
+
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    frame = gpd.GeoDataFrame(
+        {"hotspot_id": ["A"], "name": ["A"]},
+        geometry=[box(-1.356, 53.012, -1.352, 53.015)],
+        crs=4326,
+    )
+    with internal_server() as (address, requests):
+        kml = tmp_path / "h.kml"
+        kml.write_text(
+            '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+            f"<NetworkLink><Link><href>{address}/net.kml</href></Link></NetworkLink>"
+            f'<Style id="s"><IconStyle><Icon><href>{address}/i.png</href></Icon></IconStyle>'
+            f"</Style><Placemark><name>A</name><styleUrl>{address}/s.kml#s</styleUrl>"
+            '<ExtendedData><Data name="hotspot_id"><value>A</value></Data></ExtendedData>'
+            "<Polygon><outerBoundaryIs><LinearRing><coordinates>-1.356,53.012 -1.352,53.012 "
+            "-1.352,53.015 -1.356,53.012</coordinates></LinearRing></outerBoundaryIs></Polygon>"
+            "</Placemark></Document></kml>"
+        )
+        read_hotspots(kml)
+        gpkg = tmp_path / "h.gpkg"
+        frame.to_file(gpkg, driver="GPKG")
+        with sqlite3.connect(gpkg) as db:
+            db.execute(
+                "UPDATE gpkg_spatial_ref_sys SET definition = ?, organization = 'NONE' "
+                "WHERE srs_id = 4326",
+                (f"{address}/crs.wkt",),
+            )
+        with pytest.raises(HotspotDataError):
+            read_hotspots(gpkg)
+        folder = tmp_path / "shp"
+        folder.mkdir()
+        frame.to_file(folder / "h.shp")
+        (folder / "h.prj").write_text(f"{address}/prj.wkt")
+        archive = tmp_path / "h.zip"
+        with zipfile.ZipFile(archive, "w") as zipped:
+            for part in folder.iterdir():
+                zipped.write(part, part.name)
+        with pytest.raises(HotspotDataError):
+            read_hotspots(archive)
+    assert requests == []
