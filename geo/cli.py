@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import re
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,13 @@ if TYPE_CHECKING:  # imported lazily at run time: start-up is much of a short co
     from geo.analysis.figures import ProgrammeFigures
 
 EXIT_BAD_INPUT = 2
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def for_terminal(text: object) -> str:
+    """Text from files shown on a terminal: control characters (escape sequences, new lines,
+    bidirectional overrides) written as visible escapes such as \\x1b, never obeyed."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -426,9 +434,11 @@ def run_briefing(args: argparse.Namespace) -> None:
     from geo.view.briefing import briefing_page, write
 
     dataset = load_dataset(args.data or data_location())
+    for note in dataset.notes:
+        print(f"note: {for_terminal(note)}", file=sys.stderr)
     period = Period.parse(args.period) if args.period else dataset.default_period
     write(briefing_page(dataset, period, args.town, keep_flagged=args.keep_flagged), args.out)
-    print(f"briefing written to {args.out}", file=sys.stderr)
+    print(f"briefing written to {for_terminal(args.out)}", file=sys.stderr)
 
 
 def run_import(args: argparse.Namespace) -> None:
@@ -444,9 +454,9 @@ def run_import(args: argparse.Namespace) -> None:
         staged, result = import_files(args.data, args.kind, args.files)
         lines = result.lines
     for finding in staged.warnings:
-        print(f"warning: {finding.line()}", file=sys.stderr)
+        print(f"warning: {for_terminal(finding.line())}", file=sys.stderr)
     for line in lines:
-        print(line)
+        print(for_terminal(line))
 
 
 def run_screen_token(args: argparse.Namespace) -> None:
@@ -494,7 +504,7 @@ def run_sample(args: argparse.Namespace) -> None:
     from tools.sample import write_sample
 
     write_sample(args.out)
-    print(f"sample dataset written to {args.out}", file=sys.stderr)
+    print(f"sample dataset written to {for_terminal(args.out)}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -515,7 +525,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handlers[args.verb](args)
     except HotspotDataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {for_terminal(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0

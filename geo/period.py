@@ -15,6 +15,8 @@ BASELINE_LAG = 12
 """A period is compared with the same months this many months earlier."""
 MAX_MONTHS = BASELINE_LAG
 """A longer period would overlap its own baseline, the same months a year earlier."""
+YEARS = (1990, 2100)
+"""The years a month may be in: police.uk data starts in 2010; anything outside is a typo."""
 
 
 def parse_month(text: str) -> pd.Period:
@@ -22,6 +24,8 @@ def parse_month(text: str) -> pd.Period:
     text = text.strip()
     if not _MONTH.match(text):
         raise HotspotDataError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2024-01")
+    if not YEARS[0] <= int(text[:4]) <= YEARS[1]:
+        raise HotspotDataError(f"'{text}' is not a month between {YEARS[0]} and {YEARS[1]}")
     return pd.Period(text, freq="M")
 
 

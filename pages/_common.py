@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +14,7 @@ from geo.period import Period
 from geo.store.dataset import (
     HOTSPOT_FILES,
     Dataset,
+    data_folder,
     data_location,
     dataset_version,
     load_dataset,
@@ -22,6 +22,7 @@ from geo.store.dataset import (
 )
 from geo.view.briefing import briefing_page, left_out_note, render
 from geo.view.links import FLAGGED_PARAM
+from geo.view.shown import markdown_text, without_server_paths
 
 OGL_ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -45,20 +46,31 @@ a:focus-visible, button:focus-visible, div[data-focus-visible="true"],
 
 def plain(text: object) -> str:
     """File-derived text for elements that render Markdown: every markup character escaped,
-    so a name such as `*Heanor*` or a path with underscores shows as written."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$:])", r"\\\1", str(text))
+    so a name such as `*Heanor*` shows as written, and server paths hidden."""
+    return markdown_text(text, data_folder())
+
+
+def plain_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A table for the browser with server paths hidden in its text `columns`."""
+    shown = frame.copy()
+    for column in columns:
+        shown[column] = shown[column].map(lambda t: without_server_paths(t, data_folder()))
+    return shown
 
 
 def current_dataset() -> Dataset:
     """The dataset of `HOTSPOT_DATA`; a plain message and a stop when it cannot be read."""
     folder = data_location()
     try:
-        return _load(str(folder.resolve()), dataset_version(folder))
+        dataset = _load(str(folder.resolve()), dataset_version(folder))
     except HotspotDataError as exc:
         st.error(f"The dataset cannot be shown. {plain(exc)}")
         folder_help(folder)
         st.stop()
         raise
+    for note in dataset.notes:
+        st.warning(plain(note[:1].upper() + note[1:]), icon=":material/history:")
+    return dataset
 
 
 def folder_help(folder: Path) -> None:
@@ -88,7 +100,7 @@ def last_good_dataset() -> tuple[Dataset | None, str]:
         note = f"New data could not be read ({exc}); showing the last good data."
         return previous, note if previous is not None else str(exc)
     st.session_state["last_good_dataset"] = dataset
-    return dataset, ""
+    return dataset, " ".join(note[:1].upper() + note[1:] + "." for note in dataset.notes)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 
 from geo.errors import HotspotDataError
 from geo.period import Period
-from geo.store.dataset import Dataset
+from geo.store.dataset import Dataset, data_folder
 from geo.view.briefing import (
     briefing_page,
     flags_line,
@@ -28,6 +28,7 @@ from geo.view.briefing import (
 )
 from geo.view.mapping import WALL_STYLE, base_map, hotspot_layer
 from geo.view.scales import asb_change_scale
+from geo.view.shown import html_text
 from geo.view.tiles import tile_source
 from pages._access import gate, screen_still_open
 from pages._common import (
@@ -73,12 +74,13 @@ def _period(dataset: Dataset) -> tuple[Period, str]:
         period = Period.parse(text)
         dataset.check_period(period)
     except HotspotDataError as exc:
-        return dataset.default_period, f"Ignoring the period in the link: {exc}"
+        return dataset.default_period, f"Ignoring the period in the link: {exc.problem}"
     return period, ""
 
 
 gate(wall=True)
 st.html(f"<style>{WALL_CSS}</style>")
+dataset_folder = data_folder()
 rotate = _seconds("rotate")
 refresh = _seconds("refresh") or REFRESH_SECONDS
 
@@ -91,7 +93,8 @@ def wall() -> None:
     dataset, problem = last_good_dataset()
     if dataset is None:
         st.html(
-            f"<div class='wall-title'>Hotspot patrols</div><div class='wall-sub'>{problem}</div>"
+            "<div class='wall-title'>Hotspot patrols</div>"
+            f"<div class='wall-sub'>{html_text(problem, dataset_folder)}</div>"
         )
         return
     town, rotation = _town(dataset, rotate)
@@ -107,7 +110,7 @@ def wall() -> None:
     page = briefing_page(dataset, period, town, table, keep_flagged=keep)
     badge = "<span class='wall-badge'>SAMPLE DATA</span>" if dataset.is_sample else ""
     flags = flags_line(dataset.anomalies, page.figures, keep)
-    notes = " · ".join(escape(n) for n in (rotation, problem, refused) if n)
+    notes = " · ".join(html_text(n, dataset_folder) for n in (rotation, problem, refused) if n)
     st.html(
         f"<div class='wall-head'><span class='wall-title'>{escape(page.title)}</span>"
         f"<span class='wall-sub'>{escape(page.subtitle)}</span>"

@@ -24,7 +24,7 @@ from geo.store.quality import FAR_M, QualityReport, quality_report
 from geo.view.preview import preview_map
 from geo.view.tiles import tile_source
 from pages._access import change_refusal, current_visitor, gate
-from pages._common import current_dataset, plain
+from pages._common import current_dataset, plain, plain_table
 
 gate()
 if is_database_url(data_location()):
@@ -84,11 +84,19 @@ def _show(staged: Staged) -> None:
             f"**{len(staged.errors)} problem(s).** Nothing is imported until every file is "
             "fixed; the dataset folder is unchanged."
         )
-        st.dataframe(staged.findings_table(), hide_index=True, width="stretch")
+        st.dataframe(
+            plain_table(staged.findings_table(), ["file", "problem"]),
+            hide_index=True,
+            width="stretch",
+        )
         return
     if staged.warnings:
         st.warning(f"{len(staged.warnings)} warning(s): the import can go ahead; read them first.")
-        st.dataframe(staged.findings_table(), hide_index=True, width="stretch")
+        st.dataframe(
+            plain_table(staged.findings_table(), ["file", "problem"]),
+            hide_index=True,
+            width="stretch",
+        )
     if staged.hotspots is not None:
         frame = staged.hotspots.frame
         st.subheader(f"Hotspots: {len(frame):,} from {plain(staged.hotspots.source)}")
@@ -145,7 +153,8 @@ def _quality(folder_key: str, version: str, _dataset: Dataset) -> QualityReport:
 
 st.title("Data")
 st.caption(
-    f"Dataset folder: `{folder}` · files up to {MAX_UPLOAD_BYTES // 1024**2} MB each · "
+    f"Dataset folder: {plain(folder.resolve().name)} · "
+    f"files up to {MAX_UPLOAD_BYTES // 1024**2} MB each · "
     "hotspots as GeoJSON, GeoPackage, KML or a zipped Shapefile (any declared CRS); police.uk "
     "street CSVs or the police.uk zip; a patrol log CSV. Text files must be UTF-8."
 )

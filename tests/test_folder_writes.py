@@ -10,7 +10,7 @@ import pytest
 
 from geo.errors import HotspotDataError
 from geo.store import importer
-from geo.store.folder_writes import lock, recover
+from geo.store.folder_writes import LOCK_FILE, lock, recover
 from geo.store.importer import InputFile, check, commit, import_files
 from tests.helpers import (
     force_counts,
@@ -51,7 +51,7 @@ def test_a_failure_half_way_through_a_commit_is_undone(dataset, tmp_path, monkey
         commit(staged, dataset)
     monkeypatch.setattr(importer.os, "rename", real_rename)
     assert tree(dataset) == before
-    assert not list(tmp_path.glob(".data.import-*"))
+    assert not list(dataset.glob(".import-*"))
 
 
 def test_an_import_killed_half_way_is_rolled_back_by_the_next_one(dataset, tmp_path, monkeypatch):
@@ -85,7 +85,7 @@ def test_a_second_import_waits_for_the_lock_then_gives_up_with_a_message(dataset
     with lock(dataset.resolve()), busy:
         commit(staged, dataset, lock_timeout=0.3)
     assert tree(dataset) == before
-    assert not (dataset / ".data.import.lock").exists()  # the lock lives next to the folder
+    assert (dataset / LOCK_FILE).is_file()  # inside the folder: every host sharing it sees it
 
 
 def test_concurrent_imports_of_the_same_month_leave_it_once(dataset, tmp_path):

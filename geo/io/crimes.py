@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from geo.errors import HotspotDataError
+from geo.io.safezip import open_zip
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,22 +78,52 @@ def find_crime_files(paths: Iterable[str | Path]) -> list[CrimeSource]:
 
 def street_files_in(folder: Path) -> list[Path]:
     """Every `*-street.csv` below `folder`, following linked folders, in name order."""
-    found = [
-        Path(root) / name
-        for root, _dirs, names in os.walk(folder, followlinks=True)
-        for name in names
-        if STREET_FILE.search(name)
-    ]
+    return [path for path in files_below(folder) if STREET_FILE.search(path.name)]
+
+
+def files_below(folder: Path, skip_hidden: bool = False) -> list[Path]:
+    """Every file below `folder`, in name order, following linked folders once each: a link
+    that loops back, or a second link to a folder (or file) already seen, adds nothing, so no
+    month is counted twice. A broken link or a folder that cannot be read is refused."""
+
+    def refuse(exc: OSError) -> None:
+        raise HotspotDataError(
+            f"cannot be read ({exc.strerror or exc}); fix or remove it", path=exc.filename
+        )
+
+    seen: set[tuple[int, int]] = set()
+    found = []
+    for root, dirs, names in os.walk(folder, followlinks=True, onerror=refuse):
+        if _first_visit(Path(root), seen, refuse):
+            dirs[:] = sorted(d for d in dirs if not (skip_hidden and d.startswith(".")))
+        else:
+            dirs[:] = []
+            continue
+        for name in names:
+            if _first_visit(Path(root) / name, seen, refuse):
+                found.append(Path(root) / name)
     return sorted(found)
 
 
-def _zip_members(path: Path) -> Iterator[CrimeSource]:
-    """The street files inside a police.uk archive (outcomes and stop-and-search are not used)."""
+def _first_visit(path: Path, seen: set[tuple[int, int]], refuse) -> bool:
+    """Whether the file or folder `path` leads to was not met before (by device and inode)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = sorted(n for n in archive.namelist() if STREET_FILE.search(n))
-    except zipfile.BadZipFile as exc:
-        raise HotspotDataError("is not a readable zip file", path=path) from exc
+        stat = path.stat()
+    except OSError as exc:
+        refuse(OSError(exc.errno, "a link to nothing, or unreadable", str(path)))
+        return False
+    key = (stat.st_dev, stat.st_ino)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _zip_members(path: Path) -> Iterator[CrimeSource]:
+    """The street files inside a police.uk archive (outcomes and stop-and-search are not used),
+    after the archive's table of contents passed the checks of any zip from outside."""
+    archive = open_zip(path, read=lambda name: bool(STREET_FILE.search(name)))
+    names = sorted(n for n in archive.names if STREET_FILE.search(n))
     if not names:
         raise HotspotDataError("the zip holds no police.uk *-street.csv files", path=path)
     for name in names:

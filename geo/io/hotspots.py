@@ -6,72 +6,121 @@ Polygon/MultiPolygon `geometry` in WGS84 (EPSG:4326), the CRS police.uk coordina
 
 from __future__ import annotations
 
-import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import pyproj
 import shapely
 
 from geo.crs import WGS84
 from geo.errors import HotspotDataError
+from geo.io.layer_guard import (
+    DRIVERS,
+    check_file,
+    check_opened_driver,
+    check_shapefile_head,
+    driver_for,
+)
+from geo.io.safezip import open_zip
 
-HOTSPOT_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".shp", ".kml")
+HOTSPOT_SUFFIXES = tuple(DRIVERS)
 COLUMNS = ["hotspot_id", "name", "town", "started", "geometry"]
+MAX_HOTSPOTS = 5_000
+"""The most hotspots a file may hold: the map draws each one in the browser, and far more than a
+programme patrols make it unusable (100,000 took minutes to draw)."""
+MAX_TEXT_CHARS = 120
+"""The longest hotspot_id, name or town: longer text squashes the map labels, charts and tables."""
+
+
+@dataclass(frozen=True)
+class HotspotRead:
+    """A validated hotspot file: the frame, the rows (1-based) whose invalid polygons were
+    repaired, and the CRS the file declared (e.g. 'EPSG:27700')."""
+
+    frame: gpd.GeoDataFrame
+    repaired: list[int]
+    declared_crs: str
 
 
 def read_hotspots(path: str | Path) -> gpd.GeoDataFrame:
     """Read and validate a hotspot file; raise HotspotDataError naming what is wrong."""
-    return read_hotspots_checked(path)[0]
+    return read_hotspots_checked(path).frame
 
 
-def read_hotspots_checked(path: str | Path) -> tuple[gpd.GeoDataFrame, list[int]]:
-    """`read_hotspots`, also giving the rows (1-based) whose invalid polygons were repaired."""
+def read_hotspots_checked(path: str | Path) -> HotspotRead:
+    """`read_hotspots`, also giving the repaired rows and the declared CRS."""
     path = Path(path)
-    raw = _read_layer(path)
+    raw, declared = _read_layer(path)
     raw = _normalise_crs(raw, path)
     frame = _normalise_columns(raw, path)
     _check_ids(frame, path)
     frame["geometry"], repaired = _check_geometries(frame, path)
-    return gpd.GeoDataFrame(frame[COLUMNS], geometry="geometry", crs=WGS84), repaired
+    return HotspotRead(
+        gpd.GeoDataFrame(frame[COLUMNS], geometry="geometry", crs=WGS84), repaired, declared
+    )
 
 
-def _read_layer(path: Path) -> gpd.GeoDataFrame:
-    """Open the file with GDAL (pyogrio), refusing unknown kinds and unreadable files."""
+def _read_layer(path: Path) -> tuple[gpd.GeoDataFrame, str]:
+    """Open the file with its one allowed GDAL driver, after checking its content is that kind;
+    refuse files with several map layers (only one would be read). Returns the declared CRS."""
     if not path.is_file():
         raise HotspotDataError("file not found", path=path)
-    suffix = path.suffix.lower()
-    if suffix not in HOTSPOT_SUFFIXES:
-        kinds = ", ".join(HOTSPOT_SUFFIXES)
-        raise HotspotDataError(f"not a hotspot file; expected one of {kinds}", path=path)
+    driver = driver_for(path)
     if path.stat().st_size == 0:
         raise HotspotDataError("the file is empty", path=path)
-    source = str(path)
-    if suffix == ".zip":
-        source = _shapefile_in_zip(path)
+    source = shapefile_in_zip(path) if path.suffix.lower() == ".zip" else check_file(path)
+    info = check_opened_driver(source, driver, path)
+    _check_count(int(info.get("features") or 0), path)
     try:
+        layers = [str(n) for n, kind in pyogrio.list_layers(source) if kind is not None]
         frame = gpd.read_file(source, engine="pyogrio")
     except Exception as exc:  # GDAL raises many types; all mean the same to the user
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise HotspotDataError(f"cannot be read as a map layer ({detail})", path=path) from exc
+    if len(layers) > 1:
+        raise HotspotDataError(
+            f"holds {len(layers)} map layers ({', '.join(layers[:4])}); keep the hotspots in "
+            "one layer (only one can be read)",
+            path=path,
+        )
     if len(frame) == 0:
         raise HotspotDataError("holds no features", path=path)
-    return frame
+    _check_count(len(frame), path)
+    return frame, str(info.get("crs") or "")
 
 
-def _shapefile_in_zip(path: Path) -> str:
-    """The GDAL path of the one Shapefile inside a zip."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            shapefiles = [n for n in archive.namelist() if n.lower().endswith(".shp")]
-    except zipfile.BadZipFile as exc:
-        raise HotspotDataError("is not a readable zip file", path=path) from exc
+def _check_count(count: int, path: Path) -> None:
+    """Refuse files of more hotspots than the map can draw (before reading them, when known)."""
+    if count > MAX_HOTSPOTS:
+        raise HotspotDataError(
+            f"holds {count:,} features; at most {MAX_HOTSPOTS:,} hotspots are read (the map "
+            "draws every one in the browser, and more make it unusable)",
+            path=path,
+        )
+
+
+def shapefile_in_zip(path: Path, label: str | Path | None = None) -> str:
+    """The GDAL path of the one Shapefile inside a zip, checked like any zip from outside."""
+    label = label or path
+    archive = open_zip(path, str(label))
+    shapefiles = [n for n in archive.names if n.lower().endswith(".shp")]
     if not shapefiles:
         raise HotspotDataError(
-            "the zip holds no .shp file (a zipped Shapefile is expected)", path=path
+            "the zip holds no .shp file (a zipped Shapefile is expected)", path=label
         )
+    if len(shapefiles) > 1:
+        raise HotspotDataError(
+            f"the zip holds {len(shapefiles)} Shapefiles ({', '.join(shapefiles[:3])}); "
+            "zip the one with the hotspots on its own",
+            path=label,
+        )
+    for name in archive.names:  # what the archive really expands to, before GDAL reads it
+        archive.count(name)
+    check_shapefile_head(archive.head(shapefiles[0]), f"{label}!{shapefiles[0]}")
     return f"/vsizip/{path}/{shapefiles[0]}"
 
 
@@ -161,9 +210,25 @@ def _normalise_columns(frame: gpd.GeoDataFrame, path: Path) -> pd.DataFrame:
             )
         out[column] = _as_text(frame[lower[column]])
     out["town"] = _as_text(frame[lower["town"]]) if "town" in lower else ""
+    for column in ("hotspot_id", "name", "town"):
+        _check_length(out[column], column, path)
     out["started"] = _as_dates(frame, lower.get("started"), path)
     out["geometry"] = frame.geometry.values
     return out
+
+
+def _check_length(values: pd.Series, column: str, path: Path) -> None:
+    """Refuse text longer than the charts and tables can show."""
+    long = values.astype(str).str.len() > MAX_TEXT_CHARS
+    if long.any():
+        row = int(np.flatnonzero(long.to_numpy())[0])
+        raise HotspotDataError(
+            f"is {len(str(values.iloc[row])):,} characters long; at most {MAX_TEXT_CHARS} are "
+            "allowed (longer text squashes the map labels, charts and tables): shorten it",
+            path=path,
+            row=row + 1,
+            column=column,
+        )
 
 
 def _as_text(values: pd.Series) -> pd.Series:

@@ -32,10 +32,11 @@ from geo.analysis.report import period_table
 from geo.analysis.visits import VisitResult, VisitRules, visits_from_files
 from geo.errors import HotspotDataError
 from geo.io.crime_cache import read_crimes_cached
-from geo.io.crimes import street_files_in
+from geo.io.crimes import files_below, street_files_in
 from geo.io.hotspots import read_hotspots
 from geo.io.patrols import empty_patrols, read_patrols
 from geo.period import Period
+from geo.store.folder_writes import recover_before_reading, recovery_notes
 from geo.store.ping_cache import PingCache
 from geo.store.pings_store import stored_ping_files
 
@@ -94,12 +95,8 @@ def dataset_version(folder: Path | str) -> str:
 
 
 def _files_below(folder: Path) -> list[Path]:
-    """Every file below `folder`, following linked folders, outside hidden ones (the cache)."""
-    found = []
-    for root, dirs, names in os.walk(folder, followlinks=True):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(Path(root) / n for n in names)
-    return found
+    """Every file below `folder`, following linked folders once each, outside hidden ones."""
+    return files_below(folder, skip_hidden=True)
 
 
 @dataclass(frozen=True)
@@ -116,7 +113,6 @@ class Dataset:
     patrol_log: bool = True
     """False when the folder has neither patrols.csv nor GPS pings: patrol figures are unknown,
     not zero."""
-    """False when the folder has no patrols.csv: patrol figures are unknown, not zero."""
     type_counts: pd.DataFrame | None = None
     """Rows and exact duplicate rows per month and crime type (anomalies.type_month_counts)."""
     anomalies: tuple[Anomaly, ...] = ()
@@ -124,6 +120,8 @@ class Dataset:
     patrol_rows: pd.DataFrame | None = None
     """The patrol log as read (None without patrols.csv): outcomes, and hours without GPS."""
     gps: VisitResult | None = None
+    notes: tuple[str, ...] = ()
+    """Things a reader should know about how the data came to be (an undone import)."""
 
     @property
     def patrol_source(self) -> str:
@@ -204,6 +202,7 @@ def load_dataset(folder: Path | str) -> Dataset:
             "dataset folder not found (set HOTSPOT_DATA, or run `python -m geo sample`)",
             path=folder,
         )
+    recover_before_reading(folder)
     version = dataset_version(folder)
     hotspots = read_hotspots(find_hotspot_file(folder))
     patrol_file = folder / "patrols.csv"
@@ -236,6 +235,7 @@ def load_dataset(folder: Path | str) -> Dataset:
         anomalies=tuple(find_anomalies(type_counts)),
         patrol_rows=log if patrol_file.is_file() else None,
         gps=gps,
+        notes=tuple(recovery_notes(folder)),
     )
 
 

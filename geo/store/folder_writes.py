@@ -1,9 +1,15 @@
 """Changing the dataset folder safely: one import at a time, all of it or none of it.
 
-An import's changes are written to a staging folder beside the dataset (same filesystem), with a
-journal of the renames to make; the renames follow, and a failure part-way puts every old file
-back. A process killed half-way leaves its journal, and the next import rolls it back first. A
-lock file next to the folder (never inside it) keeps a second import waiting.
+An import's changes are written to a hidden staging folder inside the dataset folder (so on the
+same file system even when the dataset folder is itself a mount point, such as a network share),
+with a journal of the renames to make; the renames follow, and a failure part-way puts every old
+file back. A process killed half-way leaves its journal: loading the dataset or the next import
+rolls it back first, and says so. A hidden lock file inside the folder keeps a second import
+waiting, on this host and on any other host that has the share mounted (the lock is taken with
+flock, which Linux passes to NFS servers as a POSIX lock); imports from threads of one process
+also wait for each other.
+
+Hidden names (starting with '.') are never dataset files: the dataset's readers skip them.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import fcntl
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -33,58 +40,132 @@ class Action:
     what: str
 
 
+LOCK_FILE = ".import.lock"
+STAGING_PREFIX = ".import-"
+RECOVERY_NOTE = ".import.recovered"
+"""Says that an interrupted import was undone, until the next import completes."""
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+
+
 def lock_path(folder: Path) -> Path:
-    """The lock file: next to the dataset folder, so the folder itself is never touched by it."""
-    return folder.parent / f".{folder.name}.import.lock"
+    """The lock file: hidden inside the dataset folder, so every host sharing it sees the lock."""
+    return folder / LOCK_FILE
 
 
 @contextmanager
 def lock(folder: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """Hold the dataset's import lock; wait up to `timeout` seconds for another import."""
-    path = lock_path(folder)
+    """Hold the dataset's import lock; wait up to `timeout` seconds for another import. A folder
+    that does not exist yet is created for the lock, and removed again if nothing was imported."""
+    created = not folder.exists()
     try:
-        handle = path.open("a")
+        folder.mkdir(exist_ok=True)
+        handle = lock_path(folder).open("a")
     except OSError as exc:
         raise HotspotDataError(
-            f"cannot create the import lock {path} ({exc})", path=folder
+            f"cannot create the import lock in the dataset folder ({exc})", path=folder
         ) from exc
-    with handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise HotspotDataError(
-                        f"another import into this dataset is running (waited {timeout:.0f} s); "
-                        "try again when it has finished",
-                        path=folder,
-                    ) from None
-                time.sleep(0.1)
+    deadline = time.monotonic() + timeout
+    with _THREAD_LOCKS_GUARD:
+        in_process = _THREAD_LOCKS.setdefault(str(folder.resolve()), threading.Lock())
+    try:
+        if not in_process.acquire(timeout=max(timeout, 0)):
+            _busy(folder, timeout)
         try:
-            yield
+            _flock(handle, folder, deadline, timeout)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            in_process.release()
+    finally:
+        handle.close()
+        if created and [p.name for p in folder.iterdir()] == [LOCK_FILE]:
+            lock_path(folder).unlink()
+            folder.rmdir()
+
+
+def _flock(handle, folder: Path, deadline: float, timeout: float) -> None:
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                _busy(folder, timeout)
+            time.sleep(0.1)
+
+
+def _busy(folder: Path, timeout: float) -> None:
+    raise HotspotDataError(
+        f"another import into this dataset is running (waited {timeout:.0f} s); "
+        "try again when it has finished",
+        path=folder,
+    )
 
 
 def _staging_dirs(folder: Path) -> list[Path]:
-    return sorted(folder.parent.glob(f".{folder.name}.import-*"))
+    """Staging folders inside the dataset folder, and beside it (where older versions put them)."""
+    inside = folder.glob(f"{STAGING_PREFIX}*") if folder.is_dir() else []
+    return sorted([*inside, *folder.parent.glob(f".{folder.name}.import-*")])
 
 
-def recover(folder: Path) -> list[Path]:
-    """Finish or undo imports that were interrupted (call holding the lock); returns their dirs."""
-    found = _staging_dirs(folder)
-    for staging in found:
-        if (staging / "journal.json").is_file() and not (staging / "done").exists():
-            _roll_back(staging, folder)
+def interrupted(folder: Path) -> bool:
+    """Whether an import was stopped half-way: a journal without its 'done' mark."""
+    return any(_unfinished(staging) for staging in _staging_dirs(folder))
+
+
+def _unfinished(staging: Path) -> bool:
+    return (staging / "journal.json").is_file() and not (staging / "done").exists()
+
+
+def recover(folder: Path) -> list[str]:
+    """Undo imports that were interrupted (call holding the lock); one line for each undone,
+    also kept in the folder (hidden) until the next import completes."""
+    undone = []
+    for staging in _staging_dirs(folder):
+        if _unfinished(staging):
+            count = _roll_back(staging, folder)
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime())
+            undone.append(
+                f"an import was interrupted; it was undone at {when} ({count} file(s) put back), "
+                "so the last complete data is shown"
+            )
         shutil.rmtree(staging, ignore_errors=True)
-    return found
+    if undone:
+        with (folder / RECOVERY_NOTE).open("a") as note:
+            note.write("".join(line + "\n" for line in undone))
+    return undone
+
+
+def recovery_notes(folder: Path) -> list[str]:
+    """What `recover` undid since the last completed import (empty when nothing was)."""
+    try:
+        return (folder / RECOVERY_NOTE).read_text().splitlines()
+    except OSError:
+        return []
+
+
+def recover_before_reading(folder: Path, timeout: float = LOCK_TIMEOUT_S) -> None:
+    """Undo an interrupted import before the folder is read (it would mix old and new files);
+    wait for an import that is still running. Refuse to read when it cannot be undone."""
+    if not interrupted(folder):
+        return
+    try:
+        with lock(folder.resolve(), timeout):
+            recover(folder.resolve())
+    except (HotspotDataError, OSError) as exc:
+        raise HotspotDataError(
+            "an import into this folder was interrupted and cannot be undone here "
+            f"({exc}); the next import (python -m geo import, or the data page) undoes it",
+            path=folder,
+        ) from exc
 
 
 def apply_actions(actions: list[Action], folder: Path) -> None:
     """Write everything aside, journal it, then rename into place; undo on any failure."""
-    staging = folder.parent / f".{folder.name}.import-{uuid.uuid4().hex[:12]}"
+    staging = folder / f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
     try:
         (staging / "new").mkdir(parents=True)
         (staging / "old").mkdir()
@@ -102,8 +183,7 @@ def apply_actions(actions: list[Action], folder: Path) -> None:
             },
             key=len,
         )
-        journal = {"folder": str(folder), "create": folder.exists() is False, "dirs": dirs}
-        journal["actions"] = entries
+        journal = {"folder": str(folder), "dirs": dirs, "actions": entries}
         _write_synced(staging / "journal.json", json.dumps(journal).encode())
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -122,6 +202,7 @@ def apply_actions(actions: list[Action], folder: Path) -> None:
                 os.rename(staging / "new" / str(index), target)
         _fsync_dir(folder)
         (staging / "done").touch()
+        (folder / RECOVERY_NOTE).unlink(missing_ok=True)
     except OSError as exc:
         _roll_back(staging, folder)
         shutil.rmtree(staging, ignore_errors=True)
@@ -132,23 +213,25 @@ def apply_actions(actions: list[Action], folder: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _roll_back(staging: Path, folder: Path) -> None:
-    """Put back what an interrupted import had moved, in reverse order."""
+def _roll_back(staging: Path, folder: Path) -> int:
+    """Put back what an interrupted import had moved, in reverse order; how many files changed."""
     journal = json.loads((staging / "journal.json").read_text())
+    changed = 0
     for index in reversed(range(len(journal["actions"]))):
         entry = journal["actions"][index]
         target = folder / entry["path"]
         old, new = staging / "old" / str(index), staging / "new" / str(index)
         if entry["write"] and not new.exists() and target.exists():
             target.unlink()
+            changed += 1
         if old.exists():
             os.rename(old, target)
+            changed += 1
     for d in reversed(journal["dirs"]):
         path = folder / d
         if path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    if journal.get("create") and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
+    return changed
 
 
 def _write_synced(path: Path, data: bytes) -> None:

@@ -32,7 +32,6 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,15 +39,16 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 import pyproj
 
 from geo.access import Actor, os_user
 from geo.errors import HotspotDataError
 from geo.io.crimes import STREET_FILE, street_files_in
-from geo.io.hotspots import read_hotspots, read_hotspots_checked
+from geo.io.hotspots import HotspotRead, read_hotspots, read_hotspots_checked
+from geo.io.layer_guard import driver_for
 from geo.io.patrols import log_problems, read_patrols
-from geo.io.safezip import MAX_EXPANDED_BYTES, MAX_MEMBERS, SafeZip, open_zip
+from geo.io.safezip import MAX_ENTRY_BYTES, MAX_EXPANDED_BYTES, MAX_MEMBERS, SafeZip, open_zip
+from geo.io.sandbox import run_isolated
 from geo.store.audit import IMPORTED, REFUSED, AuditLog, FileRecord, entry, file_record
 from geo.store.crime_months import (
     CRIME_FOLDER,
@@ -77,7 +77,7 @@ from geo.store.pings_store import (
     same_targets,
 )
 
-MAX_UPLOAD_BYTES = 200 * 1024**2
+MAX_UPLOAD_BYTES = MAX_ENTRY_BYTES
 """The largest single file accepted (the page's `server.maxUploadSize` is the same 200 MB)."""
 HOTSPOT_FILE = "hotspots.geojson"
 PATROL_FILE = "patrols.csv"
@@ -378,11 +378,12 @@ def check_target(folder: Path) -> None:
             "set HOTSPOT_DATA (or --data) to your own dataset folder",
             path=folder,
         )
-    parent = folder.resolve().parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK):
+    place = folder if folder.exists() else folder.resolve().parent
+    if not place.is_dir() or not os.access(place, os.W_OK):
+        where = "it" if place == folder else f"its parent folder {place.name}"
         raise HotspotDataError(
-            f"cannot be changed: its parent folder {parent} is missing or not writable "
-            "(an import writes next to the dataset folder first)",
+            f"cannot be changed: {where} is missing or not writable (an import writes its files "
+            "into the dataset folder first, hidden, then moves them into place)",
             path=folder,
         )
 
@@ -408,12 +409,12 @@ def check_hotspots(
     """Read and validate a hotspot file; return it as the GeoJSON to store, and findings."""
     check_size(file, max_bytes)
     with _relabelled(file):
-        source = str(file.path)
-        if file.path.suffix.lower() == ".zip":
-            source = _checked_shapefile_zip(file)
-        crs = _one_layer(source, file)
-        frame, repaired = read_hotspots_checked(file.path)
-        data = _geojson_bytes(frame)
+        read, data = run_isolated(
+            "geo.store.importer:hotspot_content",
+            file.path,
+            label=file.name,
+            driver=driver_for(file.path),
+        )
     findings = [
         Finding(
             "warning",
@@ -423,46 +424,15 @@ def check_hotspots(
             row=row,
             column="geometry",
         )
-        for row in repaired
+        for row in read.repaired
     ]
-    return StagedHotspots(frame, data, file.name, crs), findings
+    return StagedHotspots(read.frame, data, file.name, _crs_label(read.declared_crs)), findings
 
 
-def _checked_shapefile_zip(file: InputFile) -> str:
-    """A zipped Shapefile, checked like any zip from outside, as a GDAL path to its .shp."""
-    archive = open_zip(file.path, file.name)
-    shapefiles = [n for n in archive.names if n.lower().endswith(".shp")]
-    if not shapefiles:
-        raise HotspotDataError(
-            "the zip holds no .shp file (a zipped Shapefile is expected)", path=file.name
-        )
-    if len(shapefiles) > 1:
-        raise HotspotDataError(
-            f"the zip holds {len(shapefiles)} Shapefiles ({', '.join(shapefiles[:3])}); "
-            "zip the one with the hotspots on its own",
-            path=file.name,
-        )
-    for name in archive.names:  # count what the archive really expands to, before GDAL reads it
-        archive.read(name)
-    return f"/vsizip/{file.path}/{shapefiles[0]}"
-
-
-def _one_layer(source: str, file: InputFile) -> str:
-    """Refuse files with several map layers (only the first would be read); return the CRS."""
-    try:
-        layers = [str(n) for n, kind in pyogrio.list_layers(source) if kind is not None]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "more than one layer": said below, plainly
-            info = pyogrio.read_info(source)
-    except Exception:  # GDAL raises many types; the reader then gives the proper message
-        return ""
-    if len(layers) > 1:
-        raise HotspotDataError(
-            f"holds {len(layers)} map layers ({', '.join(layers[:4])}); keep the hotspots in "
-            "one layer (only one can be read)",
-            path=file.name,
-        )
-    return _crs_label(info.get("crs"))
+def hotspot_content(path: Path) -> tuple[HotspotRead, bytes]:
+    """A hotspot file read and validated, and the GeoJSON to store (run in a limited child)."""
+    read = read_hotspots_checked(path)
+    return read, _geojson_bytes(read.frame)
 
 
 def _crs_label(code: str | None) -> str:
@@ -617,7 +587,13 @@ def _crime_sources(
         return
     check_size(file, max_bytes)
     if file.path.suffix.lower() == ".zip" or _looks_like_zip(file.path):
-        archive = open_zip(file.path, file.name, max_members, max_expanded)
+        archive = open_zip(
+            file.path,
+            file.name,
+            max_members,
+            max_expanded,
+            read=lambda n: bool(STREET_FILE.search(n)),
+        )
         names = [n for n in archive.names if STREET_FILE.search(n)]
         if not names:
             raise HotspotDataError(
@@ -843,7 +819,7 @@ def _commit(staged: Staged, folder: str | Path, lock_timeout: float) -> CommitRe
     check_target(folder)
     real = folder.resolve()
     with lock(real, lock_timeout):
-        recover(real)
+        undone = recover(real)
         if staged.hotspots is not None and staged.patrols is None:
             problems = _existing_patrols_against(real, staged.hotspots)
             if any(p.level == "error" for p in problems):
@@ -871,7 +847,9 @@ def _commit(staged: Staged, folder: str | Path, lock_timeout: float) -> CommitRe
         apply_actions(actions, real)
         key_mode(real / KEY_FILE)
     return CommitResult(
-        folder, [f"{'removed' if a.data is None else 'wrote'} {a.path}: {a.what}" for a in actions]
+        folder,
+        undone
+        + [f"{'removed' if a.data is None else 'wrote'} {a.path}: {a.what}" for a in actions],
     )
 
 

@@ -225,15 +225,22 @@ def render(page: BriefingPage, kind: str) -> bytes:
     """The briefing as PDF or PNG bytes (`kind` is 'pdf' or 'png'), one 16:9 page."""
     if f".{kind}" not in FORMATS:
         raise HotspotDataError(f"a briefing is a .pdf or a .png, not .{kind}")
+    fig = draw(page)
+    buffer = io.BytesIO()
+    metadata = {"Title": page.title} if kind == "pdf" else None
+    fig.savefig(buffer, format=kind, facecolor=BACKGROUND, metadata=metadata)
+    return buffer.getvalue()
+
+
+def draw(page: BriefingPage) -> Figure:
+    """The briefing as a matplotlib figure. Every text is drawn as written (`parse_math=False`):
+    a name such as `X $\\foo$` is text, never a formula to parse (or to fail on)."""
     # A bare Figure (no pyplot): no global state, so it is safe in the app's threads.
     fig = Figure(figsize=PAGE_INCHES, dpi=100, facecolor=BACKGROUND)
     _draw_header(fig, page)
     _draw_headlines(fig, headlines(page.figures, page.evaluation))
     _draw_map(fig.add_axes((0.47, 0.06, 0.51, 0.8)), page)
-    buffer = io.BytesIO()
-    metadata = {"Title": page.title} if kind == "pdf" else None
-    fig.savefig(buffer, format=kind, facecolor=BACKGROUND, metadata=metadata)
-    return buffer.getvalue()
+    return fig
 
 
 def write(page: BriefingPage, out: Path) -> None:
@@ -248,10 +255,16 @@ def write(page: BriefingPage, out: Path) -> None:
 
 
 def _draw_header(fig: Figure, page: BriefingPage) -> None:
-    fig.text(0.02, 0.94, page.title, color=TEXT, fontsize=34, fontweight="bold", va="center")
-    fig.text(0.02, 0.895, page.subtitle, color=MUTED, fontsize=18, va="center")
+    fig.text(
+        0.02, 0.94, page.title, color=TEXT, fontsize=34, fontweight="bold", va="center",
+        parse_math=False,
+    )  # fmt: skip
+    fig.text(0.02, 0.895, page.subtitle, color=MUTED, fontsize=18, va="center", parse_math=False)
     if page.note:
-        fig.text(0.02, 0.035, _fit(page.note, 110), color=MUTED, fontsize=14, va="center")
+        fig.text(
+            0.02, 0.035, _fit(page.note, 110), color=MUTED, fontsize=14, va="center",
+            parse_math=False,
+        )  # fmt: skip
     if page.is_sample:
         fig.text(
             0.98, 0.94, "SAMPLE DATA — not real police figures", color="#111111", fontsize=16,
@@ -269,12 +282,12 @@ def _draw_headlines(fig: Figure, items: list[Headline]) -> None:
             Rectangle((x, y), 0.21, 0.25, transform=fig.transFigure, facecolor=PANEL,
                       edgecolor="#30363d", figure=fig)
         )  # fmt: skip
-        fig.text(x + 0.012, y + 0.205, item.label, color=MUTED, fontsize=17)
+        fig.text(x + 0.012, y + 0.205, item.label, color=MUTED, fontsize=17, parse_math=False)
         fig.text(x + 0.012, y + 0.085, item.value, color=colours[item.tone], fontsize=54,
-                 fontweight="bold")  # fmt: skip
+                 fontweight="bold", parse_math=False)  # fmt: skip
         for line, text in enumerate(item.detail.split("\n")[:2]):
             fig.text(x + 0.012, y + 0.03 - 0.024 * line + (0.012 if "\n" in item.detail else 0),
-                     _fit(text, 38), color=MUTED, fontsize=14)  # fmt: skip
+                     _fit(text, 38), color=MUTED, fontsize=14, parse_math=False)  # fmt: skip
 
 
 def _fit(text: str, width: int) -> str:
@@ -327,7 +340,7 @@ def _place_labels(ax: Axes, texts: list[str], points: list) -> None:
         for dx, dy, ha, va in _OFFSETS:
             label = ax.annotate(
                 text, (point.x, point.y), xytext=(dx, dy), textcoords="offset points", ha=ha,
-                va=va, color=TEXT, fontsize=15, fontweight="bold",
+                va=va, color=TEXT, fontsize=15, fontweight="bold", parse_math=False,
             )  # fmt: skip
             box = label.get_window_extent(renderer)
             if not any(box.overlaps(other) for other in taken):
@@ -350,6 +363,8 @@ def _draw_legend(ax: Axes, scale: Scale, values: pd.Series) -> None:
         facecolor=BACKGROUND, edgecolor="#30363d", labelcolor=TEXT, framealpha=0.92,
     )  # fmt: skip
     legend.get_title().set_color(TEXT)
+    for text in [legend.get_title(), *legend.get_texts()]:
+        text.set_parse_math(False)
 
 
 def headlines_html(items: list[Headline]) -> str:

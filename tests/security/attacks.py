@@ -1,0 +1,109 @@
+"""Small attack files, generated: each one a way a hostile "hotspot" or crime file was used."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import sqlite3
+import threading
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import geopandas as gpd
+from shapely.geometry import box
+
+from tests.helpers import square_hotspots
+
+SECRET = "secret-line-that-must-never-be-shown"
+
+
+def secret_file(folder: Path) -> Path:
+    """A server file the attacker wants to read (stands in for /etc/passwd or the patrol log)."""
+    path = folder / "server-secret.csv"
+    path.write_text(f"account\n{SECRET}\n")
+    return path
+
+
+def vrt_xml(target: str, column: str = "account") -> bytes:
+    """A GDAL virtual dataset that turns the rows of `target` (a local CSV, or a /vsicurl/ URL)
+    into valid hotspots named by their `column`: what the attack on /data used."""
+    square = "POLYGON ((-1.356 53.012,-1.352 53.012,-1.352 53.015,-1.356 53.015,-1.356 53.012))"
+    return (
+        "<OGRVRTDataSource><OGRVRTLayer name='x'>"
+        f"<SrcDataSource>CSV:{target}</SrcDataSource>"
+        f'<SrcSQL>SELECT "{column}" AS hotspot_id, "{column}" AS name, \'{square}\' AS wkt '
+        f'FROM "{Path(target).stem}"</SrcSQL>'
+        "<GeometryType>wkbPolygon</GeometryType><LayerSRS>EPSG:4326</LayerSRS>"
+        "<GeometryField encoding='WKT' field='wkt'/>"
+        "</OGRVRTLayer></OGRVRTDataSource>"
+    ).encode()
+
+
+def vrt_in_zip(path: Path, target: str, column: str = "account") -> Path:
+    """The virtual dataset named `hotspots.shp` inside a zip."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hotspots.shp", vrt_xml(target, column))
+    return path
+
+
+def geojson_with_crs(path: Path, crs: dict) -> Path:
+    """A valid hotspot GeoJSON whose `crs` member is `crs` (GDAL fetches a `link` one)."""
+    square_hotspots(path, {"A": (-1.356, 53.012, -1.352, 53.015)})
+    data = json.loads(path.read_text())
+    data["crs"] = crs
+    path.write_text(json.dumps(data))
+    return path
+
+
+def geopackage_with_endless_view(path: Path) -> Path:
+    """A GeoPackage whose one layer is a view over a recursive query that never ends."""
+    gpd.GeoDataFrame(
+        {"hotspot_id": ["A"], "name": ["A"]}, geometry=[box(0, 50, 0.001, 50.001)], crs=4326
+    ).to_file(path, driver="GPKG", layer="real")
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE VIEW hotspots AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+            "FROM n) SELECT r.fid AS fid, r.geom AS geom, r.hotspot_id AS hotspot_id, "
+            "r.name AS name FROM real r, n"
+        )
+        db.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+            "VALUES ('hotspots', 'features', 'hotspots', 4326)"
+        )
+        db.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES ('hotspots', 'geom', 'POLYGON', 4326, 0, 0)"
+        )
+        db.execute("DELETE FROM gpkg_contents WHERE table_name = 'real'")
+        db.execute("DELETE FROM gpkg_geometry_columns WHERE table_name = 'real'")
+    return path
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    requests: list[str]
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        self.send_response(404)
+        self.end_headers()
+
+    do_HEAD = do_GET  # noqa: N815
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def internal_server() -> Iterator[tuple[str, list[str]]]:
+    """An "internal" HTTP server on localhost: (its address, the paths requested from it)."""
+    requests: list[str] = []
+    handler = type("Recorder", (_Recorder,), {"requests": requests})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
