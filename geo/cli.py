@@ -28,6 +28,19 @@ def for_terminal(text: object) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
+KEEP_FLAGGED_HELP = "count months flagged as anomalous (left out of both years by default)"
+
+
+def _add_period_options(parser: argparse.ArgumentParser, formats: tuple[str, str]) -> None:
+    """--period, --format (the first is the default) and --keep-flagged, as every figure verb
+    takes them."""
+    parser.add_argument(
+        "--period", required=True, help="whole months START:END, e.g. 2024-01:2024-12"
+    )
+    parser.add_argument("--format", choices=list(formats), default=formats[0])
+    parser.add_argument("--keep-flagged", action="store_true", help=KEEP_FLAGGED_HELP)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per verb."""
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
@@ -47,33 +60,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="police.uk street CSVs, folders of them, or the police.uk archive zip",
     )
     summary.add_argument("--patrols", type=Path, help="patrol log CSV")
-    summary.add_argument(
-        "--period", required=True, help="whole months START:END, e.g. 2024-01:2024-12"
-    )
-    summary.add_argument("--format", choices=["csv", "json"], default="csv")
-    summary.add_argument(
-        "--keep-flagged",
-        action="store_true",
-        help="count months flagged as anomalous (left out of both years by default)",
-    )
+    _add_period_options(summary, formats=("csv", "json"))
 
     evaluate = verbs.add_parser(
         "evaluate", help="the evaluation of a period: tests, intervals, chance (README)"
     )
-    evaluate.add_argument("--data", type=Path, help="dataset folder (instead of the files)")
+    evaluate.add_argument(
+        "--data", type=_location, help="dataset folder or postgresql:// URL (instead of files)"
+    )
     evaluate.add_argument("--hotspots", type=Path, help="hotspot polygon file")
     evaluate.add_argument(
         "--crimes", nargs="+", type=Path, help="police.uk street CSVs, folders, or archive zip"
     )
     evaluate.add_argument("--patrols", type=Path, help="patrol log CSV")
     evaluate.add_argument("--control", type=Path, help="control polygons (default: the rest)")
-    evaluate.add_argument(
-        "--period", required=True, help="whole months START:END, e.g. 2024-01:2024-12"
-    )
-    evaluate.add_argument("--format", choices=["json", "csv"], default="json")
-    evaluate.add_argument(
-        "--keep-flagged", action="store_true", help="count months flagged as anomalous"
-    )
+    _add_period_options(evaluate, formats=("json", "csv"))
 
     briefing = verbs.add_parser("briefing", help="write the briefing as a one-page PDF or PNG")
     briefing.add_argument("--out", required=True, type=Path, help="file to write (.pdf or .png)")
@@ -84,11 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     briefing.add_argument("--period", help="whole months START:END (default: latest 12 months)")
     briefing.add_argument("--town", help="only the hotspots of this town")
-    briefing.add_argument(
-        "--keep-flagged",
-        action="store_true",
-        help="count months flagged as anomalous (left out of both years by default)",
-    )
+    briefing.add_argument("--keep-flagged", action="store_true", help=KEEP_FLAGGED_HELP)
 
     importing = verbs.add_parser(
         "import", help="check files and add them to a dataset folder (all or nothing)"
@@ -294,7 +291,7 @@ def run_evaluate(args: argparse.Namespace) -> None:
     """
     from geo.analysis.anomalies import Exclusions
     from geo.analysis.coverage import check_period
-    from geo.analysis.report import evaluation_record, hotspot_frame
+    from geo.analysis.report import evaluation_record, hotspot_frame, period_table
     from geo.period import Period
 
     period = Period.parse(args.period)
@@ -312,7 +309,8 @@ def run_evaluate(args: argparse.Namespace) -> None:
         hotspots, counts, areas, patrols, anomalies = _evaluation_inputs(args)
     check_period(period, counts.months)
     exclusions = Exclusions(anomalies, keep_flagged=args.keep_flagged)
-    record = evaluation_record(hotspots, counts, areas, patrols, period, exclusions)
+    table = period_table(hotspots, counts, areas, patrols, period, exclusions)
+    record = evaluation_record(table, counts, areas, period, exclusions)
     if args.format == "json":
         json.dump(record, sys.stdout, indent=1, ensure_ascii=False, allow_nan=False)
         sys.stdout.write("\n")

@@ -65,3 +65,11 @@ def no_developer_secrets(tmp_path_factory: pytest.TempPathFactory) -> None:
     empty = tmp_path_factory.mktemp("secrets") / "secrets.toml"
     empty.write_text("")
     config.set_option("secrets.files", [str(empty)])
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Path:
+    """A small valid dataset folder (tests.helpers.small_dataset); modules may define their own."""
+    from tests.helpers import small_dataset
+
+    return small_dataset(tmp_path / "data")

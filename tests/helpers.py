@@ -155,3 +155,62 @@ def zip_bytes(entries: dict[str, bytes]) -> bytes:
         for name, data in entries.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def run_map_page(monkeypatch, folder: Path, **query: str):
+    """The map page (app.py) run by AppTest on `folder`, with the given address parameters."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("HOTSPOT_DATA", str(folder))
+    monkeypatch.setenv("HOTSPOT_TILES", "none")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def random_edit(draw, data: bytearray, at: int, tokens: list[bytes], longest_cut: int) -> None:
+    """One random edit of `data` at `at` for the hypothesis fuzz tests: a byte replaced, bytes
+    or a CSV token inserted, a run deleted, or the rest cut off."""
+    from hypothesis import strategies as st
+
+    edit = draw(st.sampled_from(["replace", "insert", "token", "delete", "cut"]))
+    if edit == "replace" and data:
+        data[at] = draw(st.integers(0, 255))
+    elif edit == "insert":
+        data[at:at] = draw(st.binary(min_size=1, max_size=8))
+    elif edit == "token":
+        data[at:at] = draw(st.sampled_from(tokens))
+    elif edit == "delete":
+        del data[at : at + draw(st.integers(1, longest_cut))]
+    else:
+        del data[at:]
+
+
+def kill_a_commit_half_way(dataset: Path, tmp_path: Path, monkeypatch):
+    """Stage January 2024 again and commit it, the process "dying" right after the old file was
+    moved aside (the second rename); return what was staged, to commit again."""
+    import os
+
+    import pytest
+
+    from geo.store import folder_writes
+    from geo.store.importer import InputFile, check, commit
+
+    new = write_street_csv(tmp_path / "in" / "2024-01-test-street.csv", month_rows("2024-01", 9))
+    staged = check(dataset, crimes=[InputFile.of(new)])
+    real_rename, calls = os.rename, []
+
+    def dying_rename(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise SystemExit("killed")
+        real_rename(src, dst)
+
+    monkeypatch.setattr(folder_writes.os, "rename", dying_rename)
+    with pytest.raises(SystemExit):
+        commit(staged, dataset)
+    monkeypatch.setattr(folder_writes.os, "rename", real_rename)
+    return staged

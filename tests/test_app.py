@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
-from tests.helpers import shown
+from tests.helpers import run_map_page, shown
 
-
-def _app(monkeypatch, folder, **query) -> AppTest:
-    monkeypatch.setenv("HOTSPOT_DATA", str(folder))
-    monkeypatch.setenv("HOTSPOT_TILES", "none")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+_app = run_map_page
 
 
 def _metrics(at: AppTest) -> dict[str, str]:

@@ -4,24 +4,15 @@ primary per-hotspot reading, and q worked out across the hotspots shown."""
 from __future__ import annotations
 
 import numpy as np
-from streamlit.testing.v1 import AppTest
 
 from geo.analysis.evaluation import evaluation_table, primary_reading
 from geo.analysis.figures import hotspot_table
 from geo.analysis.programme import programme_evaluation
 from geo.analysis.stats import benjamini_hochberg
 from geo.store.dataset import load_dataset
-from tests.conftest import ROOT
-from tests.helpers import shown
+from tests.helpers import run_map_page, shown
 
-
-def _app(monkeypatch, folder, **query) -> AppTest:
-    monkeypatch.setenv("HOTSPOT_DATA", str(folder))
-    monkeypatch.setenv("HOTSPOT_TILES", "none")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+_app = run_map_page
 
 
 def _evaluated(sample_dir):

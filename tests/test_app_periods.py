@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
 from tests.flagged_data import ASB, ASB_PER_MONTH, NO_ASB_MONTH, three_year_dataset
-from tests.helpers import shown
+from tests.helpers import run_map_page, shown
 
-
-def _app(monkeypatch, folder, **query) -> AppTest:
-    monkeypatch.setenv("HOTSPOT_DATA", str(folder))
-    monkeypatch.setenv("HOTSPOT_TILES", "none")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+_app = run_map_page
 
 
 @pytest.fixture(scope="module")

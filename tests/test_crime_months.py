@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -14,18 +13,11 @@ from tests.helpers import (
     FORCE,
     force_counts,
     month_rows,
-    small_dataset,
     street_rows,
     tree,
     write_street_csv,
     zipped_shapefile,
 )
-
-
-@pytest.fixture
-def dataset(tmp_path) -> Path:
-    return small_dataset(tmp_path / "data")
-
 
 # checks outputs: crimes
 

@@ -18,7 +18,7 @@ from geo.io.crimes import POLICE_UK_HEADER, CrimeSource, read_crime_data
 from geo.io.patrols import read_patrols
 from geo.store.crime_months import crime_parts
 from geo.store.importer import InputFile, check_hotspots
-from tests.helpers import street_rows
+from tests.helpers import random_edit, street_rows
 
 FUZZ = settings(
     max_examples=150,
@@ -58,17 +58,7 @@ def mutated(draw) -> bytes:
         end = max(len(data) - 1, 0)
         # half the edits land in the header line, where a file is first judged
         at = draw(st.integers(0, min(header_end, end)) | st.integers(0, end))
-        edit = draw(st.sampled_from(["replace", "insert", "token", "delete", "cut"]))
-        if edit == "replace" and data:
-            data[at] = draw(st.integers(0, 255))
-        elif edit == "insert":
-            data[at:at] = draw(st.binary(min_size=1, max_size=8))
-        elif edit == "token":
-            data[at:at] = draw(st.sampled_from(TOKENS))
-        elif edit == "delete":
-            del data[at : at + draw(st.integers(1, 40))]
-        else:
-            del data[at:]
+        random_edit(draw, data, at, TOKENS, longest_cut=40)
     return bytes(data)
 
 

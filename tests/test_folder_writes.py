@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -14,17 +13,11 @@ from geo.store.folder_writes import LOCK_FILE, lock, recover
 from geo.store.importer import InputFile, check, commit, import_files
 from tests.helpers import (
     force_counts,
+    kill_a_commit_half_way,
     month_rows,
-    small_dataset,
     tree,
     write_street_csv,
 )
-
-
-@pytest.fixture
-def dataset(tmp_path) -> Path:
-    return small_dataset(tmp_path / "data")
-
 
 # atomic commits and locks
 
@@ -55,21 +48,8 @@ def test_a_failure_half_way_through_a_commit_is_undone(dataset, tmp_path, monkey
 
 
 def test_an_import_killed_half_way_is_rolled_back_by_the_next_one(dataset, tmp_path, monkeypatch):
-    new = write_street_csv(tmp_path / "in" / "2024-01-test-street.csv", month_rows("2024-01", 9))
-    staged = check(dataset, crimes=[InputFile.of(new)], patrols=None)
     before = tree(dataset)
-    real_rename, calls = os.rename, []
-
-    def dying_rename(src, dst):  # the old file is moved aside, then the process "dies"
-        calls.append(dst)
-        if len(calls) == 2:
-            raise SystemExit("killed")
-        real_rename(src, dst)
-
-    monkeypatch.setattr(importer.os, "rename", dying_rename)
-    with pytest.raises(SystemExit):
-        commit(staged, dataset)
-    monkeypatch.setattr(importer.os, "rename", real_rename)
+    staged = kill_a_commit_half_way(dataset, tmp_path, monkeypatch)
     assert tree(dataset) != before  # the month is missing: the journal is what brings it back
     assert recover(dataset.resolve())
     assert tree(dataset) == before

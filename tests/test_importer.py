@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from shapely.geometry import Polygon, box
@@ -18,7 +17,6 @@ from tests.helpers import (
     B,
     hotspot_frame,
     month_rows,
-    small_dataset,
     square_hotspots,
     tree,
     write_patrols,
@@ -26,11 +24,6 @@ from tests.helpers import (
     zip_bytes,
     zipped_shapefile,
 )
-
-
-@pytest.fixture
-def dataset(tmp_path) -> Path:
-    return small_dataset(tmp_path / "data")
 
 
 @pytest.mark.parametrize("kind", ["geojson", "gpkg-bng", "kml", "zip-bng"])

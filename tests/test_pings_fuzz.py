@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from geo.errors import HotspotDataError
 from geo.io.pings import ROLES, Officers, read_pings
+from tests.helpers import random_edit
 from tests.test_crimes_fuzz import FUZZ
 
 VALID = (
@@ -34,17 +35,7 @@ def mutated(draw) -> bytes:
     data = bytearray(VALID)
     for _ in range(draw(st.integers(1, 6))):
         at = draw(st.integers(0, max(len(data) - 1, 0)))
-        edit = draw(st.sampled_from(["replace", "insert", "token", "delete", "cut"]))
-        if edit == "replace" and data:
-            data[at] = draw(st.integers(0, 255))
-        elif edit == "insert":
-            data[at:at] = draw(st.binary(min_size=1, max_size=8))
-        elif edit == "token":
-            data[at:at] = draw(st.sampled_from(TOKENS))
-        elif edit == "delete":
-            del data[at : at + draw(st.integers(1, 30))]
-        else:
-            del data[at:]
+        random_edit(draw, data, at, TOKENS, longest_cut=30)
     return bytes(data)
 
 

@@ -49,21 +49,16 @@ def period_table(
 
 
 def evaluation_record(
-    hotspots: gpd.GeoDataFrame,
-    counts: CrimeCounts,
-    areas: AreaCounts,
-    patrols: pd.DataFrame | None,
-    period: Period,
-    exclusions: Exclusions | None = None,
-) -> dict:
-    """The period's evaluation: period, anomalies, forcewide, programme and per-hotspot figures.
+    table: pd.DataFrame, counts: CrimeCounts, areas: AreaCounts, period: Period,
+    exclusions: Exclusions,
+) -> dict:  # fmt: skip
+    """The period's evaluation: period, anomalies, forcewide, programme and per-hotspot figures,
+    for the period's table (period_table, made with the same `exclusions`).
 
-    Flagged months (`exclusions`) are left out of both years, ASB figures for ASB flags and
-    all-crime figures for any flag, as on the pages; the record lists the months left out.
+    Flagged months are left out of both years, ASB figures for ASB flags and all-crime figures
+    for any flag, as on the pages; the record lists the months left out.
     """
-    exclusions = exclusions or Exclusions()
     asb_period, crime_period = exclusions.period(period, "asb"), exclusions.period(period, "crime")
-    table = period_table(hotspots, counts, areas, patrols, period, exclusions)
     programme = programme_evaluation(table, counts, areas, asb_period)
     force = counts.force.reset_index()
     asb_after, asb_before = (

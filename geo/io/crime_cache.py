@@ -13,8 +13,6 @@ files whose CSV has gone are removed.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from geo.io.crimes import CrimeSource, crimes_frame, find_crime_files, read_crime_file
+from geo.io.parquet_files import write_atomically
 
 CACHE_DIR = ".cache"
 FORMAT = "2"
@@ -84,19 +83,8 @@ def _read_current(target: Path, stamp: dict[bytes, bytes]) -> pa.Table | None:
 
 
 def _write(target: Path, table: pa.Table, stamp: dict[bytes, bytes]) -> None:
-    """Write atomically (temporary file, then rename); a folder we cannot write is left alone."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
-    except OSError:
-        return
-    os.close(handle)
-    try:
-        stamped = table.replace_schema_metadata({**stamp, _FORMAT: FORMAT.encode()})
-        pq.write_table(stamped, temporary, compression="zstd")
-        os.replace(temporary, target)
-    except (OSError, pa.ArrowException):
-        Path(temporary).unlink(missing_ok=True)
+    """Write atomically; a folder we cannot write is left alone (the cache is only a cache)."""
+    write_atomically(target, table.replace_schema_metadata({**stamp, _FORMAT: FORMAT.encode()}))
 
 
 def _remove_orphans(folder: Path, sources: list[CrimeSource]) -> None:

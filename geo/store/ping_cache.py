@@ -12,8 +12,6 @@ Written to a temporary name and renamed; a folder that cannot be written is read
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,6 +20,7 @@ import pyarrow.parquet as pq
 import shapely
 
 from geo.analysis.visits import CountingPings, FileCounting, VisitRules
+from geo.io.parquet_files import write_atomically
 from geo.io.pings import PingStats
 
 CACHE_DIR = ".cache"
@@ -96,14 +95,4 @@ class PingCache:
             _KEY: self._key(path),
             **{k.encode(): str(getattr(stats, k)).encode() for k in _STATS},
         }
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
-        except OSError:
-            return
-        os.close(handle)
-        try:
-            pq.write_table(table.replace_schema_metadata(metadata), temporary, compression="zstd")
-            os.replace(temporary, target)
-        except (OSError, pa.ArrowException):
-            Path(temporary).unlink(missing_ok=True)
+        write_atomically(target, table.replace_schema_metadata(metadata))

@@ -14,9 +14,15 @@ import pytest
 
 import geo.store.folder_writes as folder_writes
 from geo.store.dataset import load_dataset
-from geo.store.importer import InputFile, check, commit, import_files
+from geo.store.importer import import_files
 from tests.conftest import ROOT
-from tests.helpers import force_counts, month_rows, small_dataset, write_street_csv
+from tests.helpers import (
+    force_counts,
+    kill_a_commit_half_way,
+    month_rows,
+    small_dataset,
+    write_street_csv,
+)
 
 
 def _can_mount() -> bool:
@@ -71,20 +77,7 @@ def test_every_rename_stays_inside_the_dataset_folder(tmp_path, monkeypatch):
 
 
 def _killed_half_way(dataset: Path, tmp_path: Path, monkeypatch) -> None:
-    new = write_street_csv(tmp_path / "in" / "2024-01-test-street.csv", month_rows("2024-01", 9))
-    staged = check(dataset, crimes=[InputFile.of(new)])
-    real_rename, calls = os.rename, []
-
-    def dying_rename(src, dst):  # the old file is moved aside, then the process "dies"
-        calls.append(dst)
-        if len(calls) == 2:
-            raise SystemExit("killed")
-        real_rename(src, dst)
-
-    monkeypatch.setattr(folder_writes.os, "rename", dying_rename)
-    with pytest.raises(SystemExit):
-        commit(staged, dataset)
-    monkeypatch.setattr(folder_writes.os, "rename", real_rename)
+    kill_a_commit_half_way(dataset, tmp_path, monkeypatch)
 
 
 def _files(folder: Path) -> dict[str, bytes]:
