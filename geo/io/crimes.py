@@ -13,7 +13,6 @@ import csv
 import io
 import os
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,11 +52,11 @@ class CrimeSource:
         return f"{self.path}!{self.member}" if self.member else str(self.path)
 
     def read_bytes(self) -> bytes:
-        """The file's raw bytes."""
+        """The file's raw bytes; a zip entry is read through safezip, its expansion counted."""
         if self.member is None:
             return self.path.read_bytes()
-        with zipfile.ZipFile(self.path) as archive:
-            return archive.read(self.member)
+        archive = open_zip(self.path, read=lambda name: name == self.member)
+        return bytes(archive.read(self.member))
 
 
 def find_crime_files(paths: Iterable[str | Path]) -> list[CrimeSource]:
