@@ -24,6 +24,7 @@ import pyarrow.csv as pacsv
 
 from geo.errors import HotspotDataError
 from geo.io.safezip import open_zip
+from geo.io.text_checks import check_csv_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -232,26 +233,7 @@ def _finish(table: pa.Table, source: CrimeSource) -> pa.Table:
 
 def _check_encoding(data: bytes, source: CrimeSource) -> None:
     """UTF-8 text (a byte-order mark is fine); other encodings are refused, naming the row."""
-    if not data or data.isspace():
-        raise HotspotDataError("the file is empty", path=source.label)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise HotspotDataError(
-            "is UTF-16 text; police.uk files are UTF-8: re-save it as 'CSV UTF-8'",
-            path=source.label,
-        )
-    if b"\x00" in data:
-        raise HotspotDataError("is not a text CSV file (it holds binary data)", path=source.label)
-    try:
-        if not data.isascii():  # ASCII is UTF-8 already: only other text needs decoding
-            data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        row = data.count(b"\n", 0, exc.start) + 1
-        raise HotspotDataError(
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02x}; Windows-1252 from Excel?); "
-            "police.uk files are UTF-8: re-save it as 'CSV UTF-8'",
-            path=source.label,
-            row=row,
-        ) from exc
+    check_csv_text(data, source.label, hint="police.uk files are UTF-8: ")
 
 
 def _check_header(data: bytes, source: CrimeSource) -> None:

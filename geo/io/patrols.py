@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import HotspotDataError
+from geo.io.text_checks import check_csv_text
 
 PATROL_COLUMNS = ["hotspot_id", "start", "end", "officers", "arrests", "engagements"]
 OUTCOME_COLUMNS = ["stop_searches", "asb_powers", "missing_found", "drugs_seized"]
@@ -160,22 +161,7 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     """The CSV as text cells, after checking it exists, is text and has the columns."""
     if not path.is_file():
         raise HotspotDataError("file not found", path=path)
-    data = path.read_bytes()
-    if not data.strip():
-        raise HotspotDataError("the file is empty", path=path)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise HotspotDataError("is UTF-16 text; re-save it as 'CSV UTF-8'", path=path)
-    if b"\x00" in data[:4096]:
-        raise HotspotDataError("is not a text CSV file (it holds binary data)", path=path)
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise HotspotDataError(
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02x}; Windows-1252 from Excel?); "
-            "re-save it as 'CSV UTF-8'",
-            path=path,
-            row=data.count(b"\n", 0, exc.start) + 1,
-        ) from exc
+    check_csv_text(path.read_bytes(), path)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:

@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from geo.errors import HotspotDataError
+from geo.io.text_checks import check_csv_text
 
 PING_COLUMNS = ["officer_id", "timestamp", "longitude", "latitude"]
 OPTIONAL_COLUMNS = ["accuracy_m", "unit", "role"]
@@ -237,24 +238,7 @@ def _check_text(
 
     `partial`: the data may end inside a character; `first_row`: the row its first line is.
     """
-    if first_row == 1 and (not data or data.isspace()):
-        raise HotspotDataError("the file is empty", path=name)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise HotspotDataError("is UTF-16 text; re-save it as 'CSV UTF-8'", path=name)
-    if b"\x00" in data:
-        raise HotspotDataError("is not a text CSV file (it holds binary data)", path=name)
-    if data.isascii():
-        return
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if partial and exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
-            return  # a multi-byte character cut by the end of the first block read
-        raise HotspotDataError(
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); re-save it as 'CSV UTF-8'",
-            path=name,
-            row=data.count(b"\n", 0, exc.start) + first_row,
-        ) from exc
+    check_csv_text(data, name, partial=partial, first_row=first_row)
 
 
 def _check_header(head: bytes, name: str) -> list[str]:
