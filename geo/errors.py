@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+
+import numpy as np
+
+CSV_FIRST_ROW = 2
+"""The row of a CSV's first data line: rows are file lines as a spreadsheet shows them, the
+header being row 1."""
+LAYER_FIRST_ROW = 1
+"""The row of a layer's first feature: a hotspot file (GeoJSON, GeoPackage, Shapefile, KML) has
+no header row, so row N is its Nth feature, as GIS tools number them."""
 
 
 class HotspotDataError(ValueError):
     """Input that cannot be used, with a message a manager can act on.
 
-    The message names the file and, where there is one, the row (1-based, counting the header as
-    row 1, as a spreadsheet shows it) and the column.
+    The message names the file and, where there is one, the row (CSV_FIRST_ROW and
+    LAYER_FIRST_ROW say how rows are counted) and the column.
     """
 
     def __init__(
@@ -35,3 +45,21 @@ class HotspotDataError(ValueError):
         if self.column:
             where.append(f"column '{self.column}'")
         return f"{', '.join(where)}: {self.problem}" if where else self.problem
+
+
+def refuse_first(
+    bad: object,
+    message: Callable[[int], str],
+    *,
+    path: str | Path | None,
+    first_row: int,
+    column: str | None = None,
+) -> None:
+    """Raise HotspotDataError for the first position where `bad` (booleans, one per data row)
+    holds; `message` gets that 0-based position, and the row named is position + `first_row`."""
+    positions = np.flatnonzero(np.asarray(bad, dtype=bool))
+    if len(positions):
+        position = int(positions[0])
+        raise HotspotDataError(
+            message(position), path=path, row=position + first_row, column=column
+        )

@@ -17,7 +17,7 @@ import pyproj
 import shapely
 
 from geo.crs import WGS84
-from geo.errors import HotspotDataError
+from geo.errors import LAYER_FIRST_ROW, HotspotDataError, refuse_first
 from geo.io.layer_guard import (
     DRIVERS,
     check_file,
@@ -160,15 +160,12 @@ def _check_area_of_use(frame: gpd.GeoDataFrame, crs: pyproj.CRS, path: Path) -> 
         margin = 2.0  # degrees: data a little outside the official area is still fine
         inside &= (bounds["minx"] >= area.west - margin) & (bounds["maxx"] <= area.east + margin)
         inside &= (bounds["miny"] >= area.south - margin) & (bounds["maxy"] <= area.north + margin)
-    if not inside.all():
-        row = int(np.flatnonzero(~inside.to_numpy())[0])
-        raise HotspotDataError(
-            f"the polygon lies outside the area {_crs_name(crs)} covers; are its coordinates "
-            "really in that CRS?",
-            path=path,
-            row=row + 1,
-            column="geometry",
-        )
+    refuse_first(
+        ~inside.to_numpy(),
+        lambda _: f"the polygon lies outside the area {_crs_name(crs)} covers; are its "
+        "coordinates really in that CRS?",
+        path=path, first_row=LAYER_FIRST_ROW, column="geometry",
+    )  # fmt: skip
     return frame
 
 
@@ -182,8 +179,8 @@ def _check_lonlat_range(frame: gpd.GeoDataFrame, path: Path) -> None:
     bounds = frame.geometry.bounds
     bad = (bounds["minx"] < -180) | (bounds["maxx"] > 180)
     bad |= (bounds["miny"] < -90) | (bounds["maxy"] > 90)
-    if bad.any():
-        row = int(bad.to_numpy().nonzero()[0][0])
+
+    def message(row: int) -> str:
         x, y = bounds.iloc[row]["minx"], bounds.iloc[row]["miny"]
         hint = ""
         if 0 <= x <= 700_000 and 0 <= y <= 1_300_000:
@@ -191,11 +188,9 @@ def _check_lonlat_range(frame: gpd.GeoDataFrame, path: Path) -> None:
                 "; they look like British National Grid metres: declare EPSG:27700 in the file "
                 "or convert it to WGS84 longitude/latitude"
             )
-        raise HotspotDataError(
-            f"coordinates ({x:.0f}, {y:.0f}) are outside longitude/latitude range{hint}",
-            path=path,
-            row=row + 1,
-        )
+        return f"coordinates ({x:.0f}, {y:.0f}) are outside longitude/latitude range{hint}"
+
+    refuse_first(bad.to_numpy(), message, path=path, first_row=LAYER_FIRST_ROW)
 
 
 def _normalise_columns(frame: gpd.GeoDataFrame, path: Path) -> pd.DataFrame:
@@ -219,16 +214,13 @@ def _normalise_columns(frame: gpd.GeoDataFrame, path: Path) -> pd.DataFrame:
 
 def _check_length(values: pd.Series, column: str, path: Path) -> None:
     """Refuse text longer than the charts and tables can show."""
-    long = values.astype(str).str.len() > MAX_TEXT_CHARS
-    if long.any():
-        row = int(np.flatnonzero(long.to_numpy())[0])
-        raise HotspotDataError(
-            f"is {len(str(values.iloc[row])):,} characters long; at most {MAX_TEXT_CHARS} are "
-            "allowed (longer text squashes the map labels, charts and tables): shorten it",
-            path=path,
-            row=row + 1,
-            column=column,
-        )
+    refuse_first(
+        (values.astype(str).str.len() > MAX_TEXT_CHARS).to_numpy(),
+        lambda row: f"is {len(str(values.iloc[row])):,} characters long; at most "
+        f"{MAX_TEXT_CHARS} are allowed (longer text squashes the map labels, charts and "
+        "tables): shorten it",
+        path=path, first_row=LAYER_FIRST_ROW, column=column,
+    )  # fmt: skip
 
 
 def _as_text(values: pd.Series) -> pd.Series:
@@ -243,33 +235,24 @@ def _as_dates(frame: pd.DataFrame, column: str | None, path: Path) -> pd.Series:
     raw = frame[column]
     parsed = pd.to_datetime(raw.astype("string"), errors="coerce", format="ISO8601")
     bad = parsed.isna() & raw.notna() & (raw.astype("string").str.strip() != "")
-    if bad.any():
-        row = int(bad.to_numpy().nonzero()[0][0])
-        raise HotspotDataError(
-            f"'{raw.iloc[row]}' is not a date; write it as YYYY-MM-DD",
-            path=path,
-            row=row + 1,
-            column="started",
-        )
+    refuse_first(
+        bad.to_numpy(),
+        lambda row: f"'{raw.iloc[row]}' is not a date; write it as YYYY-MM-DD",
+        path=path, first_row=LAYER_FIRST_ROW, column="started",
+    )  # fmt: skip
     return parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
 
 
 def _check_ids(frame: pd.DataFrame, path: Path) -> None:
     """Every hotspot needs a unique, non-empty id."""
-    empty = frame["hotspot_id"] == ""
-    if empty.any():
-        row = int(empty.to_numpy().nonzero()[0][0])
-        raise HotspotDataError("hotspot_id is empty", path=path, row=row + 1, column="hotspot_id")
-    duplicated = frame["hotspot_id"].duplicated()
-    if duplicated.any():
-        row = int(duplicated.to_numpy().nonzero()[0][0])
-        value = frame["hotspot_id"].iloc[row]
-        raise HotspotDataError(
-            f"hotspot_id '{value}' is used more than once",
-            path=path,
-            row=row + 1,
-            column="hotspot_id",
-        )
+    ids = frame["hotspot_id"]
+    where = {"path": path, "first_row": LAYER_FIRST_ROW, "column": "hotspot_id"}
+    refuse_first((ids == "").to_numpy(), lambda _: "hotspot_id is empty", **where)
+    refuse_first(
+        ids.duplicated().to_numpy(),
+        lambda row: f"hotspot_id '{ids.iloc[row]}' is used more than once",
+        **where,
+    )
 
 
 def _check_geometries(frame: pd.DataFrame, path: Path) -> tuple[gpd.GeoSeries, list[int]]:
@@ -278,12 +261,14 @@ def _check_geometries(frame: pd.DataFrame, path: Path) -> tuple[gpd.GeoSeries, l
     geoms = gpd.GeoSeries(frame["geometry"].values, index=frame.index)
     for row, geom in enumerate(geoms):
         if geom is None or geom.is_empty:
-            raise HotspotDataError("has no geometry", path=path, row=row + 1, column="geometry")
+            raise HotspotDataError(
+                "has no geometry", path=path, row=row + LAYER_FIRST_ROW, column="geometry"
+            )
         if geom.geom_type not in ("Polygon", "MultiPolygon"):
             raise HotspotDataError(
                 f"is a {geom.geom_type}; hotspots must be polygons",
                 path=path,
-                row=row + 1,
+                row=row + LAYER_FIRST_ROW,
                 column="geometry",
             )
     geoms = gpd.GeoSeries(shapely.force_2d(geoms.values), index=frame.index)
@@ -291,13 +276,12 @@ def _check_geometries(frame: pd.DataFrame, path: Path) -> tuple[gpd.GeoSeries, l
     if invalid.any():
         geoms[invalid] = geoms[invalid].make_valid().apply(_polygonal_part)
     lost = invalid & (geoms.is_empty | (geoms.area == 0))
-    if lost.any():
-        raise HotspotDataError(
-            "the polygon is invalid and has no area once repaired (are its points in order?)",
-            path=path,
-            row=int(np.flatnonzero(lost.to_numpy())[0]) + 1,
-            column="geometry",
-        )
+    refuse_first(
+        lost.to_numpy(),
+        lambda _: "the polygon is invalid and has no area once repaired (are its points in "
+        "order?)",
+        path=path, first_row=LAYER_FIRST_ROW, column="geometry",
+    )  # fmt: skip
     return geoms, [int(i) + 1 for i in np.flatnonzero(invalid.to_numpy())]
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.errors import HotspotDataError
+from geo.errors import CSV_FIRST_ROW, HotspotDataError, refuse_first
 from geo.io.text_checks import check_csv_text
 
 PATROL_COLUMNS = ["hotspot_id", "start", "end", "officers", "arrests", "engagements"]
@@ -180,13 +180,8 @@ def _read_text_table(path: Path) -> pd.DataFrame:
 
 
 def _refuse_first(bad: pd.Series, path: Path, column: str, message: Callable[[int], str]) -> None:
-    """Raise for the first row where `bad` holds; `message` gets that row's position.
-
-    Rows are named as a spreadsheet shows them: the header is row 1.
-    """
-    if bad.any():
-        position = int(np.flatnonzero(bad.to_numpy())[0])
-        raise HotspotDataError(message(position), path=path, row=position + 2, column=column)
+    """Raise for the first row where `bad` holds (rows as a spreadsheet shows them)."""
+    refuse_first(bad.to_numpy(), message, path=path, first_row=CSV_FIRST_ROW, column=column)
 
 
 def _check_ids(ids: pd.Series, known: Collection[str] | None, path: Path) -> None:
