@@ -355,30 +355,14 @@ def _add_dosage(verbs: argparse._SubParsersAction) -> None:
     dosage.add_argument(
         "--by-month", action="store_true", help="one row per hotspot and month of the period"
     )
-    dosage.add_argument(
-        "--tolerance-m",
-        type=float,
-        default=TOLERANCE_M,
-        help=f"distance outside a hotspot's edge that still counts (default {TOLERANCE_M:g})",
+    rules = (
+        ("--tolerance-m", TOLERANCE_M, "distance outside a hotspot's edge that still counts"),
+        ("--max-gap-min", MAX_GAP_MIN, "longest gap between one officer's pings in one visit"),
+        ("--min-visit-min", MIN_VISIT_MIN, "shorter visits are pass-throughs"),
+        ("--max-accuracy-m", MAX_ACCURACY_M, "pings with a worse stated accuracy are ignored"),
     )
-    dosage.add_argument(
-        "--max-gap-min",
-        type=float,
-        default=MAX_GAP_MIN,
-        help=f"longest gap between one officer's pings within one visit (default {MAX_GAP_MIN:g})",
-    )
-    dosage.add_argument(
-        "--min-visit-min",
-        type=float,
-        default=MIN_VISIT_MIN,
-        help=f"shorter visits are pass-throughs (default {MIN_VISIT_MIN:g})",
-    )
-    dosage.add_argument(
-        "--max-accuracy-m",
-        type=float,
-        default=MAX_ACCURACY_M,
-        help=f"pings with a worse stated accuracy are ignored (default {MAX_ACCURACY_M:g})",
-    )
+    for flag, default, meaning in rules:
+        dosage.add_argument(flag, type=float, default=default, help=f"{meaning} ({default:g})")
 
 
 def run_dosage(args: argparse.Namespace) -> None:
