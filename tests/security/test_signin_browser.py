@@ -152,7 +152,7 @@ def test_a_viewer_cannot_commit_and_a_user_without_a_role_sees_nothing(browser, 
     _idle(page)
     expect(page.get_by_text("needs the importer role")).to_be_visible()
     uploads = page.locator("[data-testid=stFileUploader] input[type=file]")
-    assert uploads.count() == 3
+    expect(uploads).to_have_count(3, timeout=30_000)  # the page draws on after the warning
     for index in range(3):
         expect(uploads.nth(index)).to_be_disabled()
     expect(page.get_by_role("button", name="Check files")).to_be_disabled()
