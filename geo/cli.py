@@ -341,7 +341,7 @@ def _evaluation_inputs(args: argparse.Namespace) -> tuple:
 
 def _add_dosage(verbs: argparse._SubParsersAction) -> None:
     """`dosage`: GPS pings to per-hotspot patrol dosage (rules from geo.analysis.visits)."""
-    from geo.analysis.visits import MAX_ACCURACY_M, MAX_GAP_MIN, MIN_VISIT_MIN, TOLERANCE_M
+    from geo.analysis.visit_rules import MAX_ACCURACY_M, MAX_GAP_MIN, MIN_VISIT_MIN, TOLERANCE_M
 
     dosage = verbs.add_parser("dosage", help="patrol dosage per hotspot from GPS pings")
     dosage.add_argument("--hotspots", required=True, type=Path, help="hotspot polygon file")

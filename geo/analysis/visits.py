@@ -28,18 +28,10 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
+from geo.analysis.visit_rules import MAX_ACCURACY_M, MAX_GAP_MIN, MIN_VISIT_MIN, TOLERANCE_M
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.errors import HotspotDataError
 from geo.io.pings import Officers, PingBlock, PingStats, ping_files_in, read_pings
-
-TOLERANCE_M = 20.0
-"""A ping within this distance of a hotspot's edge counts for it (GPS error)."""
-MAX_ACCURACY_M = 50.0
-"""Pings whose stated accuracy is worse than this are ignored."""
-MAX_GAP_MIN = 5.0
-"""One officer's counting pings at most this far apart join into one visit."""
-MIN_VISIT_MIN = 2.0
-"""A visit shorter than this is a pass-through (driving or walking through), not dosage."""
 
 _COARSE_MAX_CELLS = 4_000_000
 """Upper bound on the coarse prefilter grid (an int32 each)."""
