@@ -14,7 +14,8 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import box
 
-from geo.io.crimes import ASB, POLICE_UK_HEADER
+from geo.io.crimes import ASB, POLICE_UK_HEADER, read_crimes
+from geo.io.hotspots import read_hotspots
 from geo.store.audit import AUDIT_FILE
 from geo.store.dataset import load_dataset
 from geo.store.folder_writes import LOCK_FILE, RECOVERY_NOTE
@@ -113,6 +114,32 @@ def small_dataset(folder: Path) -> Path:
     )
     write_patrols(folder / "patrols.csv", [("A", "2024-01-02T10:00", "2024-01-02T11:00", 2, 1, 7)])
     return folder
+
+
+# two small squares far apart with crimes in and round them, for the evaluation's areas
+
+RING_SQUARES = {
+    "A": (-1.3550, 53.0130, -1.3535, 53.0140),
+    "B": (-1.3000, 53.0130, -1.2985, 53.0140),
+}
+"""Hotspots A and B: ~110 m squares near Heanor, about 3.6 km apart."""
+IN_RING_A, FAR_OFF = (-1.3560, 53.0135), (-1.20, 53.10)
+"""A point in A's 200 m ring (about 70 m west of A), and one far from both hotspots."""
+
+
+def squares_with_rings(folder: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Hotspots RING_SQUARES and police.uk ASB rows, January 2023 then January 2024: 30 then 10
+    in A, 4 then 6 in A's 200 m ring, 100 then 90 far off, and 7 without a location in 2024."""
+    in_a = (-1.3542, 53.0135)
+    rows = (
+        [("2023-01", *in_a, ASB)] * 30 + [("2024-01", *in_a, ASB)] * 10
+        + [("2023-01", *IN_RING_A, ASB)] * 4 + [("2024-01", *IN_RING_A, ASB)] * 6
+        + [("2023-01", *FAR_OFF, ASB)] * 100 + [("2024-01", *FAR_OFF, ASB)] * 90
+        + [("2024-01", None, None, ASB)] * 7
+    )  # fmt: skip
+    write_street_csv(folder / "c" / "x-street.csv", rows)
+    hotspots = read_hotspots(square_hotspots(folder / "h.geojson", RING_SQUARES))
+    return hotspots, read_crimes([folder / "c"])
 
 
 def force_counts(folder: Path) -> dict[str, tuple[int, int]]:

@@ -1,4 +1,4 @@
-"""Significance, displacement rings, control, WDD per hotspot and programme, bivariate classes."""
+"""Significance, control readings, WDD per hotspot and programme, bivariate classes."""
 
 import math
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from geo.analysis.aggregate import count_crimes
-from geo.analysis.areas import area_counts, rings
+from geo.analysis.areas import area_counts
 from geo.analysis.evaluation import (
     evaluation_table,
     hotspot_wdd,
@@ -16,51 +16,19 @@ from geo.analysis.evaluation import (
 )
 from geo.analysis.figures import hotspot_table, programme_figures
 from geo.analysis.stats import exact_p, wdd
-from geo.crs import BRITISH_NATIONAL_GRID
-from geo.io.crimes import read_crimes
-from geo.io.hotspots import read_hotspots
 from geo.io.patrols import empty_patrols
 from geo.period import Period
 from geo.view.charts import dose_response_chart, labels_that_fit
 from geo.view.scales import BIVARIATE_3X3, MISSING_COLOUR, BivariateScale, bivariate_scale
-from tests.helpers import square_hotspots, write_street_csv
+from tests.helpers import squares_with_rings
 
-ASB = "Anti-social behaviour"
 PERIOD = Period.parse("2024-01:2024-01")
-# Two ~110 m squares near Heanor, far apart; a 200 m ring round each.
-SQUARES = {"A": (-1.3550, 53.0130, -1.3535, 53.0140), "B": (-1.3000, 53.0130, -1.2985, 53.0140)}
-IN_A, RING_A, FAR = (-1.3542, 53.0135), (-1.3560, 53.0135), (-1.20, 53.10)
 
 
 @pytest.fixture
 def case(tmp_path):
-    hotspots = read_hotspots(square_hotspots(tmp_path / "h.geojson", SQUARES))
-    rows = (
-        [("2023-01", *IN_A, ASB)] * 30 + [("2024-01", *IN_A, ASB)] * 10
-        + [("2023-01", *RING_A, ASB)] * 4 + [("2024-01", *RING_A, ASB)] * 6
-        + [("2023-01", *FAR, ASB)] * 100 + [("2024-01", *FAR, ASB)] * 90
-        + [("2024-01", None, None, ASB)] * 7
-    )  # fmt: skip
-    write_street_csv(tmp_path / "c" / "x-street.csv", rows)
-    crimes = read_crimes([tmp_path / "c"])
+    hotspots, crimes = squares_with_rings(tmp_path)
     return hotspots, count_crimes(crimes, hotspots), area_counts(crimes, hotspots, ring_m=200)
-
-
-def test_ring_surrounds_but_excludes_every_hotspot(case):
-    hotspots, _, _ = case
-    ring = rings(hotspots, 200).to_crs(BRITISH_NATIONAL_GRID)
-    metres = hotspots.to_crs(BRITISH_NATIONAL_GRID)
-    assert ring.intersection(metres.union_all()).area.max() < 0.5  # m², reprojection noise
-    expected = metres.buffer(200).area - metres.area
-    assert np.allclose(ring.area, expected, rtol=1e-3)
-
-
-def test_ring_and_control_counts(case):
-    _hotspots, _counts, areas = case
-    ring_counts = areas.rings.hotspot.set_index(["hotspot_id", "month"])["asb"]
-    assert ring_counts.groupby("hotspot_id").sum().to_dict() == {"A": 10}
-    control = areas.control["asb"].tolist()
-    assert control == [100, 90]  # located rows outside hotspots and rings; 7 unlocated left out
 
 
 def test_hotspot_tests_and_no_control_reading_without_comparison_areas(case):
