@@ -1,9 +1,6 @@
-"""Who may do what (geo.access) and wall-screen tokens (geo.store.screen_tokens)."""
+"""Who may do what (geo.access): roles, sign-in settings, and the default without sign-in."""
 
 from __future__ import annotations
-
-import json
-import stat
 
 import pytest
 
@@ -20,15 +17,7 @@ from geo.access import (
     view_refusal,
     visitor_without_signin,
 )
-from geo.cli import main
 from geo.errors import HotspotDataError
-from geo.store.screen_tokens import (
-    TOKEN_FILE,
-    create_token,
-    list_tokens,
-    revoke_token,
-    token_valid,
-)
 
 AUTH = {
     "redirect_uri": "https://patrols.example.org/oauth2callback",
@@ -175,77 +164,3 @@ def test_a_signed_in_viewer_may_not_change_the_data():
     assert "v@x.org" in message and "importer role" in message
     importer = signed_in_visitor({"email": "i@x.org", "roles": ["importer"]}, rules())
     assert commit_refusal(importer, signin=True) is None
-
-
-# screen tokens
-
-
-def test_a_token_opens_the_screen_until_revoked_and_only_its_hash_is_stored(tmp_path):
-    token = create_token(tmp_path, "briefing room")
-    other = create_token(tmp_path, "front desk")
-    stored = (tmp_path / TOKEN_FILE).read_text()
-    assert token not in stored and other not in stored
-    assert stat.S_IMODE((tmp_path / TOKEN_FILE).stat().st_mode) == 0o600
-    assert token_valid(tmp_path, token) and token_valid(tmp_path, other)
-    assert revoke_token(tmp_path, "briefing room") == 1
-    assert not token_valid(tmp_path, token)
-    assert token_valid(tmp_path, other)
-    assert [(t.name, t.revoked is None) for t in list_tokens(tmp_path)] == [
-        ("briefing room", False),
-        ("front desk", True),
-    ]
-
-
-def test_wrong_tokens_are_refused(tmp_path):
-    token = create_token(tmp_path, "lobby")
-    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
-    for wrong in (flipped, token + "x", token[:20], "", None, ["x"], "é" * 43, token + "\n"):
-        assert not token_valid(tmp_path, wrong)
-    assert not token_valid(tmp_path / "elsewhere", token)
-
-
-def test_token_names_are_checked_and_unique_while_active(tmp_path):
-    create_token(tmp_path, "lobby")
-    with pytest.raises(HotspotDataError, match="exists already"):
-        create_token(tmp_path, "lobby")
-    for bad in ("", "x" * 61, "a\x1b[2J", "../up", " lead"):
-        with pytest.raises(HotspotDataError, match="name must be"):
-            create_token(tmp_path, bad)
-    with pytest.raises(HotspotDataError, match="no active screen token is named 'hall'"):
-        revoke_token(tmp_path, "hall")
-    revoke_token(tmp_path, "lobby")
-    create_token(tmp_path, "lobby")  # a revoked name can be used again
-
-
-@pytest.mark.parametrize(
-    "content",
-    [
-        "not json",
-        '{"tokens": [{"name": "x"}]}',
-        '{"tokens": [{"name": "x", "sha256": "zz", "created": "t", "revoked": null}]}',
-        "[]",
-    ],
-)
-def test_an_unreadable_token_file_opens_nothing_and_says_so(tmp_path, content):
-    token = create_token(tmp_path, "lobby")
-    (tmp_path / TOKEN_FILE).write_text(content)
-    assert not token_valid(tmp_path, token)
-    with pytest.raises(HotspotDataError, match="cannot be read"):
-        list_tokens(tmp_path)
-
-
-def test_the_command_line_makes_lists_and_revokes_tokens(tmp_path, capsys):
-    assert main(["screen-token", "add", "lobby", "--data", str(tmp_path)]) == 0
-    link = capsys.readouterr().out.strip()
-    assert link.startswith("/briefing?screen=")
-    token = link.split("=", 1)[1]
-    assert token_valid(tmp_path, token)
-    assert main(["screen-token", "list", "--data", str(tmp_path)]) == 0
-    listed = capsys.readouterr().out
-    assert "lobby" in listed and "active" in listed and token not in listed
-    assert main(["screen-token", "revoke", "lobby", "--data", str(tmp_path)]) == 0
-    assert not token_valid(tmp_path, token)
-    assert main(["screen-token", "revoke", "lobby", "--data", str(tmp_path)]) == 2
-    assert "no active screen token" in capsys.readouterr().err
-    stored = json.loads((tmp_path / TOKEN_FILE).read_text())["tokens"]
-    assert stored[0]["revoked"] is not None
