@@ -1,0 +1,100 @@
+"""geo.io.sandbox: a check of an untrusted file runs in a child process with time and memory
+limits; its answer, its refusal or its failure comes back as a result or a HotspotDataError.
+
+The functions below are the targets the child runs (by the name `tests.test_sandbox:NAME`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from geo.errors import HotspotDataError
+from geo.io.sandbox import run_isolated
+
+HERE = "tests.test_sandbox"
+
+
+def spin() -> None:
+    """A loop that never ends (a GDAL query over an endless recursive view, in effect)."""
+    while True:
+        pass
+
+
+def hog() -> bytes:
+    """Memory without end (a geometry of billions of points, in effect)."""
+    chunks = []
+    while True:
+        chunks.append(bytearray(256 * 1024**2))
+
+
+def chatty(count: int) -> list[int]:
+    """A result, after printing as some libraries do."""
+    print("GDAL says hello")
+    return list(range(count))
+
+
+def refuse() -> None:
+    raise HotspotDataError("has no hotspot_id column", path="h.gpkg", row=3, column="name")
+
+
+def trip() -> None:
+    raise ValueError("a library's own error\nwith a second line")
+
+
+def crash() -> None:
+    os.abort()
+
+
+def environment() -> dict[str, str]:
+    keys = ("GDAL_SKIP", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
+    return {key: os.environ.get(key, "") for key in keys}
+
+
+def test_a_check_that_never_ends_is_stopped_at_the_time_limit():
+    started = time.monotonic()
+    with pytest.raises(HotspotDataError, match=r"spin.gpkg: took more than 5 s") as caught:
+        run_isolated("tests.test_sandbox:spin", label="spin.gpkg", time_limit=5)
+    assert time.monotonic() - started < 30
+    assert "refused" in str(caught.value)
+
+
+def test_a_check_that_wants_all_the_memory_is_stopped_at_the_memory_limit():
+    with pytest.raises(HotspotDataError, match=r"hog.gpkg: needs more than 1.5 GB of memory"):
+        run_isolated("tests.test_sandbox:hog", label="hog.gpkg", time_limit=60)
+
+
+def test_the_result_comes_back_and_what_the_child_prints_does_not_mix_with_it():
+    assert run_isolated(f"{HERE}:chatty", 3, label="h.gpkg") == [0, 1, 2]
+
+
+def test_a_refusal_in_the_child_is_raised_here_with_its_file_row_and_column():
+    with pytest.raises(HotspotDataError) as caught:
+        run_isolated(f"{HERE}:refuse", label="upload.gpkg")
+    refusal = caught.value
+    assert (refusal.problem, refusal.path, refusal.row, refusal.column) == (
+        "has no hotspot_id column", "h.gpkg", 3, "name",
+    )  # fmt: skip
+
+
+def test_a_library_error_is_a_refusal_naming_the_file_and_the_first_line_only():
+    with pytest.raises(HotspotDataError) as caught:
+        run_isolated(f"{HERE}:trip", label="upload.kml")
+    assert caught.value.path == "upload.kml"
+    assert caught.value.problem == "cannot be read (ValueError: a library's own error)"
+
+
+def test_a_child_that_crashes_is_a_refusal_giving_its_status():
+    with pytest.raises(HotspotDataError, match=r"upload.gpkg: could not be checked .*status -6"):
+        run_isolated(f"{HERE}:crash", label="upload.gpkg")
+
+
+def test_the_child_loads_only_the_drivers_it_needs_and_runs_one_thread():
+    seen = run_isolated(f"{HERE}:environment", label="h.gpkg", driver="GPKG")
+    skipped = seen["GDAL_SKIP"].split(",")
+    assert "GPKG" not in skipped and "GeoJSON" not in skipped
+    assert {"KML", "GML", "CSV", "OGR_VRT"} <= set(skipped)
+    assert seen["OPENBLAS_NUM_THREADS"] == seen["OMP_NUM_THREADS"] == "1"
+    assert run_isolated(f"{HERE}:environment", label="h.gpkg")["GDAL_SKIP"] == ""
