@@ -208,7 +208,9 @@ def check_geopackage(path: Path, head: bytes, label: str | Path) -> None:
                         path=label,
                     )
             if "gpkg_contents" not in tables:
-                raise HotspotDataError("has no gpkg_contents table; it is not a GeoPackage", label)
+                raise HotspotDataError(
+                    "has no gpkg_contents table; it is not a GeoPackage", path=label
+                )
             contents = db.execute("SELECT table_name, data_type FROM gpkg_contents").fetchall()
     except sqlite3.Error as exc:
         raise HotspotDataError(f"is not a readable GeoPackage ({exc})", path=label) from exc
