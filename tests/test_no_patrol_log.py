@@ -29,11 +29,6 @@ def no_log(sample_dir, tmp_path_factory):
     return folder
 
 
-def test_the_dataset_knows_it_has_no_log(no_log, sample_dir):
-    assert load_dataset(no_log).patrol_log is False
-    assert load_dataset(sample_dir).patrol_log is True
-
-
 def test_briefing_headlines_and_pdf_say_no_patrol_log(no_log):
     dataset = load_dataset(no_log)
     page = briefing_page(dataset, dataset.default_period)
