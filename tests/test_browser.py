@@ -212,6 +212,44 @@ def test_a_click_on_a_dot_at_the_default_zoom_selects_it(browser, server):
     page.close()
 
 
+def _click_dot(page, frame, index: int) -> str:
+    """Hover and click the `index`th dot with the mouse; returns the name its tooltip shows."""
+    dot = frame.locator("path.hotspot-dot").nth(index)
+    dot.scroll_into_view_if_needed()
+    box = dot.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = frame.locator(".leaflet-tooltip .tt-name")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    name = tooltip.inner_text()
+    page.mouse.down()
+    page.mouse.up()
+    return name
+
+
+def test_a_second_click_on_the_same_hotspot_selects_it_again(browser, server):
+    page, frame, _ = _open(browser, server, 1440, 900)
+    name = _click_dot(page, frame, 3)
+    page.wait_for_function("() => location.search.includes('hotspot=')", timeout=30_000)
+    page.wait_for_selector(IDLE)
+    page.get_by_role("heading", name=name).wait_for(state="visible", timeout=30_000)
+    chosen = _query(page)["hotspot"]
+
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").nth(1).click()
+    page.get_by_role("option", name="— none selected —").click()
+    page.wait_for_function("() => !location.search.includes('hotspot=')", timeout=30_000)
+    page.wait_for_selector(IDLE)
+    page.wait_for_timeout(500)
+    assert page.get_by_role("heading", name=name).count() == 0
+
+    assert _click_dot(page, frame, 3) == name
+    page.wait_for_function("() => location.search.includes('hotspot=')", timeout=30_000)
+    page.wait_for_selector(IDLE)
+    assert _query(page)["hotspot"] == chosen
+    page.get_by_role("heading", name=name).wait_for(state="visible", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "click-again-after-clearing-1440x900.png"))
+    page.close()
+
+
 def _radio(page, label: str):
     page.locator("[data-testid=stSidebar] label").filter(has_text=label).first.click()
 

@@ -585,6 +585,14 @@ class _Hotspots(MacroElement):
         + _TOOLTIP_JS
         + """
   var data = {{ this.data_json }}, q = data.q, style = {{ this.style | tojson }};
+  // Each click carries its time: streamlit-folium sends a value only when it differs from the
+  // last one, so without it a second click on the same hotspot (after clearing it) is lost.
+  // Runs before the group passes the click on to streamlit-folium's handler. A new object: the
+  // last value sent holds the old one, which must keep the old time to differ.
+  function stamp(event) {
+    var feature = event.target.feature;
+    feature.properties = {key: feature.properties.key, clicked: Date.now()};
+  }
   var polygons = L.geoJSON({type: "FeatureCollection", features: data.features.map(function (f) {
     return {type: "Feature", geometry: decodeOutline(f.g, q), properties: {key: f.key}};
   })}, {
@@ -600,6 +608,7 @@ class _Hotspots(MacroElement):
         layer.setStyle({weight: style.weight * 2.5, color: "#000000"});
       });
       layer.on("mouseout", function () { polygons.resetStyle(layer); });
+      layer.on("click", stamp);
     }
   }).addTo(owner);
   var dots = L.featureGroup().addTo(owner);  // a group, so a click on a dot names its hotspot
@@ -610,6 +619,7 @@ class _Hotspots(MacroElement):
     });
     dot.feature = {type: "Feature", properties: {key: f.key}};
     dot.bindTooltip(hotspotTooltip(f.p), {sticky: true, className: "hotspot-tip"});
+    dot.on("click", stamp);
     dot.addTo(dots);
   });
   // Out of the tab order: Chromium makes each clickable outline a tab stop, 50 and more of them.
