@@ -398,15 +398,17 @@ def test_no_hotspot_under_the_legend_and_no_label_overlaps_or_is_cut(
         page.close()
 
 
-def test_the_same_hours_get_the_same_colour_in_two_town_views(browser, server):
+@pytest.mark.parametrize("metric", ["hours", "both"])
+def test_the_same_hours_get_the_same_colour_in_two_town_views(browser, server, metric):
     fills = {}
     for town in ("", "Heanor"):
-        url = f"{server}/?metric=hours" + (f"&town={town}" if town else "")
+        url = f"{server}/?metric={metric}" + (f"&town={town}" if town else "")
         page, frame, _ = _open(browser, url, 1440, 900)
         frame.locator(".hotspot-legend", has_text="per week").wait_for(timeout=30_000)
         layers = _map_frame(page).evaluate(_layers_js())
         fills[town] = {layer["name"]: layer["fill"] for layer in layers if not layer["dot"]}
-        page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / f"hours-{town or 'all'}.png"))
+        shot = ARTIFACTS / f"{metric}-{town or 'all'}-1440x900.png"
+        page.locator(MAP_FRAME).screenshot(path=str(shot))
         page.close()
     heanor = fills["Heanor"]
     assert heanor and set(heanor) < set(fills[""])

@@ -22,7 +22,6 @@ from geo.io.hotspots import read_hotspots
 from geo.io.patrols import empty_patrols
 from geo.period import Period
 from geo.view.charts import dose_response_chart, labels_that_fit
-from geo.view.scales import BIVARIATE_3X3, MISSING_COLOUR, BivariateScale, bivariate_scale
 from tests.helpers import square_hotspots, write_street_csv
 
 ASB = "Anti-social behaviour"
@@ -123,23 +122,6 @@ def test_too_few_is_not_ranked_as_largest_reduction():
     assert result.asb_mean_change_pct == pytest.approx(-30.0)  # too few: not averaged either
     assert result.asb_mean_over == 1
     assert result.too_few == 1
-
-
-def test_bivariate_classes_on_hand_made_values():
-    scale = BivariateScale(hours_breaks=(100.0, 200.0))
-    hours = np.array([50, 150, 250, 250, 50, 150, 10])
-    change = np.array([-45, -20, -19.9, 0, 12, -5, np.nan])
-    xs, ys = scale.classify(hours, change)
-    assert xs.tolist() == [0, 1, 2, 2, 0, 1, 0]
-    assert ys.tolist() == [0, 0, 1, 2, 2, 1, -1]
-    colours = scale.colours_for_rows(hours, change)
-    assert colours[3] == BIVARIATE_3X3[2][2]  # many hours, no fall: the dark corner
-    assert colours[-1] == MISSING_COLOUR
-
-
-def test_bivariate_breaks_are_tertiles():
-    scale = bivariate_scale([0, 10, 20, 30, 40, 50, 60, 70, 80])
-    assert scale.hours_breaks == pytest.approx((26.667, 53.333), abs=1e-3)
 
 
 def test_dose_response_chart_labels_every_hotspot():

@@ -167,7 +167,7 @@ def _serve_locally(m: folium.Map, asset_base: str) -> None:
 def fill_colours(shown: pd.DataFrame, scale: Scale | BivariateScale) -> list[str]:
     """The fill colour of each hotspot under a one- or two-variable scale."""
     if isinstance(scale, BivariateScale):
-        return scale.colours_for_rows(shown["officer_hours"], shown["asb_change_pct"])
+        return scale.colours_for_rows(shown["hours_per_week"], shown["asb_change_pct"])
     return scale.colours_for(shown[scale.metric].to_numpy(dtype=float))
 
 
@@ -281,7 +281,7 @@ def legend_html(
 
 def bivariate_legend_html(scale: BivariateScale, shown: pd.DataFrame, style: MapStyle) -> str:
     """The square 3×3 legend: hours across, ASB outcome down, a count in each cell."""
-    xs, ys = scale.classify(shown["officer_hours"].to_numpy(dtype=float), shown["asb_change_pct"])
+    xs, ys = scale.classify(shown["hours_per_week"].to_numpy(dtype=float), shown["asb_change_pct"])
     cells = []
     for y in reversed(range(3)):
         cells.append(f"<div class='bv-ylabel'>{escape(ASB_OUTCOMES[y])}</div>")
@@ -293,7 +293,7 @@ def bivariate_legend_html(scale: BivariateScale, shown: pd.DataFrame, style: Map
             )
     cells.append("<div></div>")
     cells += [f"<div class='bv-xlabel'>{escape(label)}</div>" for label in scale.hours_labels]
-    missing = int((ys == -1).sum())
+    missing = int(((xs == -1) | (ys == -1)).sum())
     extra = _legend_row(MISSING_COLOUR, scale.missing_label, missing) if missing else ""
     return (
         f"<div class='hotspot-legend bivariate-legend' role='figure' aria-label='Map legend' "
@@ -301,7 +301,8 @@ def bivariate_legend_html(scale: BivariateScale, shown: pd.DataFrame, style: Map
         f"<div class='legend-title'>{escape(scale.title)}</div>"
         f"<div class='legend-note'>{escape(scale.note)}</div>"
         f"<div class='bv-grid'>{''.join(cells)}</div>"
-        "<div class='legend-note'>Across: officer patrol hours. Down: ASB against last year. "
+        "<div class='legend-note'>Across: officer patrol hours per week, the classes of the "
+        "hours map. Down: ASB against last year. "
         "Number of hotspots in each square.</div>"
         f"{extra}</div>"
     )
