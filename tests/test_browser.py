@@ -371,8 +371,10 @@ def _overlap(a, b) -> bool:
 
 @pytest.mark.parametrize("width,height", [(1440, 900), (1920, 1080)])
 def test_no_hotspot_under_the_legend_and_no_label_overlaps_or_is_cut(
-    browser, server, width, height
+    browser, server, sample_dir, width, height
 ):
+    features = json.loads((sample_dir / "hotspots.geojson").read_text())["features"]
+    towns = {f["properties"]["town"] for f in features if f["properties"].get("town")}
     for town in ("", "Heanor", "Shirebrook", "Chesterfield"):
         page, _, _ = _open(browser, f"{server}/?town={town}" if town else server, width, height)
         page.wait_for_timeout(800)  # the fit after the frame takes its size
@@ -388,6 +390,8 @@ def test_no_hotspot_under_the_legend_and_no_label_overlaps_or_is_cut(
         assert labels, town
         if found["near"]:  # a town: every hotspot named
             assert len(labels) == len(found["hotspots"]), (town, [x["text"] for x in labels])
+        else:  # the force: every town named (moved beside its hotspots, not hidden)
+            assert sorted(x["text"] for x in labels) == sorted(towns), (width, labels)
         for i, label in enumerate(labels):
             box = label["box"]
             assert left <= box[0] and box[2] <= right and top <= box[1] and box[3] <= bottom, (

@@ -328,7 +328,10 @@ def _css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
 .leaflet-interactive:focus {{outline:none;}}
 .leaflet-container a:focus-visible {{outline:3px solid #1a5fb4; outline-offset:2px;}}
 .label span {{white-space:nowrap; font-family:system-ui,sans-serif; color:#111; text-shadow:{halo};
-  display:inline-block; transform:translate(-50%, 0.5em);}}
+  display:inline-block; position:absolute; left:0; top:0; transform:translate(-50%, 0.5em);}}
+.label span.placed {{transform:none;}}
+.label .leader {{display:none; position:absolute; left:0; top:0; height:1.5px; background:#333;
+  transform-origin:0 0; box-shadow:0 0 2px #fff;}}
 .hotspot-label {{font-size:{style.label_size}; font-weight:600;}}
 .town-label {{font-size:{style.town_label_size}; font-weight:700; letter-spacing:0.02em;}}
 .zoom-far .hotspot-label, .zoom-near .town-label, .zoom-near .hotspot-dot,
@@ -436,8 +439,13 @@ def selection_outline(
     return group
 
 
+_PLACE_LABELS_JS = (Path(__file__).parent / "js" / "place_labels.js").read_text()
+"""JavaScript: each name placed beside its point where it covers no other, or hidden."""
+
+
 class _Labels(MacroElement):
-    """Text labels as non-interactive Leaflet divIcons, earlier ones winning where two overlap.
+    """Text labels as non-interactive Leaflet divIcons, each placed beside its point clear of
+    earlier ones, the legend and the controls (see js/place_labels.js).
 
     The text is escaped before it gets here.
     """
@@ -446,66 +454,19 @@ class _Labels(MacroElement):
         """{% macro script(this, kwargs) %}
 (function (owner) {"""
         + _ON_MAP_JS
+        + _PLACE_LABELS_JS
         + """
   var markers = [];
   {{ this.labels | tojson }}.forEach(function (label) {
     var icon = L.divIcon({
-      html: "<span class='" + label[3] + "'>" + label[2] + "</span>",
+      html: "<div class='leader'></div><span class='" + label[3] + "'>" + label[2] + "</span>",
       className: "label", iconSize: [0, 0], iconAnchor: [0, 0]
     });
     markers.push(L.marker([label[0], label[1]], {icon: icon, interactive: false, keyboard: false})
       .addTo(owner));
   });
-  function declutter(map) {
-    // A name is moved inside the map's edges, and hidden where it would cover an earlier name,
-    // the legend or a control.
-    var frame = map.getContainer().getBoundingClientRect();
-    var taken = Array.prototype.map.call(map.getContainer().ownerDocument.querySelectorAll(
-      ".hotspot-legend, .leaflet-control"), function (el) { return el.getBoundingClientRect(); }
-    ).filter(function (r) { return r.width > 0; });
-    var controls = taken.length;
-    function place(span, dx, dy) {
-      span.style.marginLeft = dx + "px";
-      span.style.marginTop = dy + "px";
-      return span.getBoundingClientRect();
-    }
-    function clashOf(box) {  // -1: the map's edge; an index into `taken`; null: none
-      if (box.left < frame.left || box.right > frame.right || box.top < frame.top
-          || box.bottom > frame.bottom) { return -1; }
-      for (var i = 0; i < taken.length; i++) {
-        var t = taken[i];
-        if (box.left < t.right && t.left < box.right && box.top < t.bottom && t.top < box.bottom) {
-          return i;
-        }
-      }
-      return null;
-    }
-    markers.forEach(function (marker) {
-      var span = marker.getElement() && marker.getElement().firstChild;
-      if (!span) { return; }
-      span.style.visibility = "visible";
-      var box = place(span, 0, 0);
-      if (box.width === 0) { return; }
-      var dx = Math.max(0, frame.left + 2 - box.left) - Math.max(0, box.right - frame.right + 2);
-      box = place(span, dx, 0);
-      var clash = clashOf(box);
-      if (clash !== null && clash >= 0 && clash < controls) {  // beside, below or above it
-        var c = taken[clash], h = box.height;
-        var tries = [[dx + c.right + 2 - box.left, 0], [dx - (box.right - c.left + 2), 0],
-                     [dx, c.bottom + 2 - box.top], [dx, -2.2 * h]];
-        for (var i = 0; i < tries.length && clash !== null; i++) {
-          box = place(span, tries[i][0], tries[i][1]);
-          clash = clashOf(box);
-        }
-      }
-      if (clash === null) { taken.push(box); } else {
-        place(span, 0, 0);
-        span.style.visibility = "hidden";
-      }
-    });
-  }
   onMap(owner, function (map) {
-    function update() { declutter(map); }
+    function update() { placeLabels(map, markers); }
     map.on("zoomend moveend resize", update);
     owner.on("remove", function () { map.off("zoomend moveend resize", update); });
     setTimeout(update, 0);
