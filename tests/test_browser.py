@@ -13,7 +13,15 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser_support import ARTIFACTS, IDLE, MAP_FRAME, TILE_HOST, open_page, serve
+from tests.browser_support import (
+    ARTIFACTS,
+    IDLE,
+    MAP_FRAME,
+    TILE_HOST,
+    open_page,
+    serve,
+    tile_server,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -479,6 +487,78 @@ def test_the_wall_map_scales_whole_with_the_screen(browser, server):
         assert big[part] == pytest.approx(2 * small[part], rel=0.1), (part, small, big)
     assert big["map"][1] == pytest.approx(big["view"][1], abs=2)  # the map fills its frame
     assert big["zoom"] == small["zoom"]  # the same view, drawn larger
+
+
+@pytest.fixture(scope="module")
+def tiled_server(sample_dir) -> Iterator[tuple[str, list[str]]]:
+    """The app on the sample, its tiles from a local test tile server."""
+    from tools.app_server import app_server
+
+    with tile_server() as (template, requested), app_server(sample_dir, tiles=template) as url:
+        yield url, requested
+
+
+@pytest.fixture(scope="module")
+def plain_server(sample_dir) -> Iterator[str]:
+    """The app on the sample with no tiles at all (HOTSPOT_TILES=none)."""
+    from tools.app_server import app_server
+
+    with app_server(sample_dir, tiles="none") as url:
+        yield url
+
+
+_WALL_4K_JS = """() => {
+  const box = el => el.getBoundingClientRect();
+  const shown = el => el.getClientRects().length && getComputedStyle(el).display !== 'none'
+    && el.style.visibility !== 'hidden';
+  const tiles = Array.from(document.querySelectorAll('img.leaflet-tile-loaded')).map(t => ({
+    z: Number(new URL(t.src).pathname.split('/')[1]), natural: t.naturalWidth,
+    drawn: box(t).width}));
+  return {zoom: window.map.getZoom(), tiles, frame: [innerWidth, innerHeight],
+    polygons: Array.from(document.querySelectorAll('path.leaflet-interactive:not(.hotspot-dot)'))
+      .filter(shown).map(p => [box(p).width, box(p).height]).filter(([w]) => w > 0),
+    names: Array.from(document.querySelectorAll('.hotspot-label')).filter(shown)
+      .map(n => [n.textContent, box(n).height])};
+}"""
+
+
+@pytest.mark.parametrize("town", ["", "Heanor"])
+def test_the_wall_at_4k_draws_sharp_tiles_and_names_no_bigger_than_hotspots(
+    browser, tiled_server, plain_server, town
+):
+    url, requested = tiled_server
+    found = {}
+    for width, height in ((1920, 1080), (3840, 2160)):
+        page, _ = open_page(browser, f"{url}/briefing?town={town}", width, height)
+        frame = page.frame_locator(MAP_FRAME)
+        frame.locator("path.hotspot-dot").first.wait_for(state="attached", timeout=30_000)
+        frame.locator("img.leaflet-tile-loaded").first.wait_for(state="attached", timeout=30_000)
+        page.wait_for_timeout(1500)
+        found[width] = _map_frame(page).evaluate(_WALL_4K_JS.replace("\n", " "))
+        page.screenshot(path=str(ARTIFACTS / f"wall-{town or 'all'}-tiles-{width}x{height}.png"))
+        page.close()
+    assert requested, "no tiles were asked for"
+    for width, ahead in ((1920, 0), (3840, 1)):
+        got = found[width]
+        assert got["tiles"], width
+        assert {t["z"] for t in got["tiles"]} == {round(got["zoom"]) + ahead}, (width, got["zoom"])
+        for tile in got["tiles"]:  # about one image pixel per screen pixel: not stretched
+            assert 0.7 <= tile["drawn"] / tile["natural"] <= 1.45, (width, tile)
+    small, big = found[1920], found[3840]
+    if town:  # close enough for outlines and names: every name smaller than its hotspots
+        assert big["names"] and big["polygons"]
+        lowest = min(h for _, h in big["polygons"])
+        assert all(h <= lowest for _, h in big["names"]), (big["names"], big["polygons"])
+        widest = max(w for w, _ in big["polygons"])
+        assert widest == pytest.approx(2 * max(w for w, _ in small["polygons"]), rel=0.15)
+
+    page, _ = open_page(browser, f"{plain_server}/briefing?town={town}", 3840, 2160)
+    page.frame_locator(MAP_FRAME).locator("path.hotspot-dot").first.wait_for(
+        state="attached", timeout=30_000
+    )
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / f"wall-{town or 'all'}-no-tiles-3840x2160.png"))
+    page.close()
 
 
 def test_the_data_page_preview_zooms_to_the_hotspots(browser, empty_server, sample_dir):

@@ -38,6 +38,8 @@ LABEL_ZOOM = 13
 """At this zoom and closer, hotspot names and outlines show; further out, dots and town names."""
 
 PLAIN_BACKGROUND = "#eef0ec"
+TILE_MAX_ZOOM = 19
+"""The closest zoom of the tile servers (OpenStreetMap's standard tiles stop at 19)."""
 
 _ON_MAP_JS = """
 function onMap(owner, then) {
@@ -119,12 +121,12 @@ def base_map(
         zoom_control=not fill_frame, zoom_snap=0.25, zoom_delta=0.5,
     )  # fmt: skip
     _serve_locally(m, asset_base)
-    if tiles.url:
-        folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=19).add_to(m)
+    if tiles.url and not fill_frame:
+        folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=TILE_MAX_ZOOM).add_to(m)
     m.get_root().header.add_child(Element(_css(style, tiles, fill_frame)))
     m.add_child(_ZoomClasses(LABEL_ZOOM))
     if fill_frame:
-        m.add_child(_ScaleWithFrame(WALL_REFERENCE_HEIGHT))
+        m.add_child(_ScaleWithFrame(WALL_REFERENCE_HEIGHT, tiles))
     return m
 
 
@@ -358,11 +360,24 @@ def _css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
 
 class _ScaleWithFrame(MacroElement):
     """Draws the map at the reference height and scales it up to fill a taller frame (a screen,
-    not a pointer, looks at it: the wall map takes no clicks)."""
+    not a pointer, looks at it: the wall map takes no clicks). Its tiles come from the zoom that
+    matches the screen's pixels, as Leaflet's detectRetina does: scaled up 2×, each tile is drawn
+    128 map pixels wide from the next zoom's 256-pixel image, one image pixel per screen pixel."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
 (function (map) {
+  var tiles = {{ this.tiles | tojson }}, layer = null, offset = null;
+  function useTiles(scale) {
+    var n = Math.max(0, Math.round(Math.log2(scale)));  // zooms the screen is ahead of the map
+    if (!tiles.url || n === offset) { return; }
+    if (layer) { map.removeLayer(layer); }
+    offset = n;
+    layer = L.tileLayer(tiles.url, {
+      attribution: tiles.attribution, tileSize: 256 / Math.pow(2, n), zoomOffset: n,
+      maxZoom: tiles.max_zoom, maxNativeZoom: tiles.max_zoom - n
+    }).addTo(map);
+  }
   function fit() {
     var scale = Math.max(1, window.innerHeight / {{ this.reference }});
     var el = map.getContainer();
@@ -371,6 +386,7 @@ class _ScaleWithFrame(MacroElement):
     el.style.setProperty("width", (window.innerWidth / scale) + "px", "important");
     el.style.setProperty("height", (window.innerHeight / scale) + "px", "important");
     map.invalidateSize();
+    useTiles(scale);
   }
   window.addEventListener("resize", fit);
   fit();
@@ -378,10 +394,11 @@ class _ScaleWithFrame(MacroElement):
 {% endmacro %}"""
     )
 
-    def __init__(self, reference: int) -> None:
+    def __init__(self, reference: int, tiles: TileSource) -> None:
         super().__init__()
         self._name = "ScaleWithFrame"
         self.reference = reference
+        self.tiles = {"url": tiles.url, "attribution": tiles.attribution, "max_zoom": TILE_MAX_ZOOM}
 
 
 class _ZoomClasses(MacroElement):

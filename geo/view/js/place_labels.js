@@ -45,6 +45,10 @@ function placeLabels(map, markers) {
     var w = size.width, h = size.height;
     var anchor = el.getBoundingClientRect();  // a zero-size icon: the point itself
     var ax = anchor.left, ay = anchor.top, gap = 0.45 * h + 2;
+    if (ax < frame.left || ax > frame.right || ay < frame.top || ay > frame.bottom) {
+      span.style.visibility = "hidden";  // its place is off the map: no name at the edge
+      return;
+    }
     var places = [];  // [left, top] in page px, nearest first
     [1, 2.6, 4.2].forEach(function (reach) {
       var g = gap * reach;
