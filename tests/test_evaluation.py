@@ -21,7 +21,6 @@ from geo.io.crimes import read_crimes
 from geo.io.hotspots import read_hotspots
 from geo.io.patrols import empty_patrols
 from geo.period import Period
-from geo.view.charts import dose_response_chart, labels_that_fit
 from tests.helpers import square_hotspots, write_street_csv
 
 ASB = "Anti-social behaviour"
@@ -122,32 +121,3 @@ def test_too_few_is_not_ranked_as_largest_reduction():
     assert result.asb_mean_change_pct == pytest.approx(-30.0)  # too few: not averaged either
     assert result.asb_mean_over == 1
     assert result.too_few == 1
-
-
-def test_dose_response_chart_labels_every_hotspot():
-    table = pd.DataFrame(
-        {"name": ["<b>A</b>", "B"], "town": ["T", "T"], "hours_per_week": [2.0, 5.0],
-         "asb_change_pct": [-10.0, 5.0], "asb_too_few": [False, True]}
-    )  # fmt: skip
-    spec = dose_response_chart(table).to_dict()
-    values = next(v for v in spec["datasets"].values() if "name" in v[0])
-    assert [v["name"] for v in values] == ["<b>A</b>", "B"]  # Vega draws text, never HTML
-    marks = [layer["mark"]["type"] for layer in spec["layer"][:2]]
-    assert marks == ["rule", "circle"]
-    assert {layer["mark"]["type"] for layer in spec["layer"][2]["layer"]} == {"text"}
-    assert [v["label"] for v in values] == ["<b>A</b>", "B"]  # far apart: both named
-
-
-def test_dose_response_names_only_what_fits():
-    x = np.array([5.0, 5.0, 5.1, 0.5, 9.0])
-    y = np.array([-20.0, -20.0, -20.5, 30.0, -40.0])
-    names = [
-        "Heanor Market Place",
-        "Heanor Derby Road",
-        "Heanor Loscoe Road",
-        "Glossop",
-        "Ilkeston",
-    ]
-    fits = labels_that_fit(x, y, names)
-    assert fits[3] and fits[4]  # alone: named
-    assert fits[:3].sum() == 1  # three on one spot: one name, the others on hover
