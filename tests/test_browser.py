@@ -258,6 +258,27 @@ def test_a_second_click_on_the_same_hotspot_selects_it_again(browser, server):
     page.close()
 
 
+@pytest.mark.parametrize("width,height", [(1440, 900), (1920, 1080)])
+def test_a_tooltip_is_never_cut_at_the_maps_edge(browser, server, width, height):
+    page, frame, _ = _open(browser, server, width, height)
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    map_box = frame.locator(".leaflet-container").bounding_box()
+    dots = frame.locator("path.hotspot-dot")
+    centres = [(i, dots.nth(i).bounding_box()) for i in range(dots.count())]
+    centres.sort(key=lambda item: item[1]["x"])
+    for index, box in (centres[0], centres[len(centres) // 2], centres[-1]):
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        tip = frame.locator(".leaflet-tooltip")
+        tip.wait_for(state="visible", timeout=10_000)
+        page.wait_for_timeout(200)
+        tip_box = tip.bounding_box()
+        assert map_box["x"] <= tip_box["x"], (index, tip_box, map_box)
+        assert tip_box["x"] + tip_box["width"] <= map_box["x"] + map_box["width"], (index, tip_box)
+        page.mouse.move(map_box["x"] + 5, map_box["y"] + map_box["height"] - 5)
+        tip.wait_for(state="hidden", timeout=10_000)
+    page.close()
+
+
 def _radio(page, label: str):
     page.locator("[data-testid=stSidebar] label").filter(has_text=label).first.click()
 

@@ -338,7 +338,8 @@ def _css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
 .town-label {{font-size:{style.town_label_size}; font-weight:700; letter-spacing:0.02em;}}
 .zoom-far .hotspot-label, .zoom-near .town-label, .zoom-near .hotspot-dot,
   .zoom-near .selected-ring {{display:none;}}
-.hotspot-tip {{font-family:system-ui,sans-serif; font-size:13px;}}
+.hotspot-tip {{font-family:system-ui,sans-serif; font-size:13px; white-space:normal;
+  width:max-content; max-width:min(26em, 44vw);}}
 .hotspot-tip .tt-name {{font-weight:700; font-size:14px;}}
 .hotspot-tip .tt-warn {{color:#a63603;}}
 .hotspot-legend {{position:absolute; bottom:28px; right:10px; z-index:1000;
