@@ -188,8 +188,9 @@ def _in_view(page, locator) -> bool:
     return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= height
 
 
-def test_a_click_on_a_dot_at_the_default_zoom_selects_it(browser, server):
-    page, frame, _ = _open(browser, server, 1440, 900)
+@pytest.mark.parametrize("width,height", [(1440, 900), (1920, 1080)])
+def test_a_click_on_a_dot_at_the_default_zoom_selects_it(browser, server, width, height):
+    page, frame, _ = _open(browser, server, width, height)
     container = frame.locator(".leaflet-container")
     assert "zoom-far" in container.get_attribute("class")  # hotspots are dots here
     dot = frame.locator("path.hotspot-dot").nth(5)
@@ -216,7 +217,7 @@ def test_a_click_on_a_dot_at_the_default_zoom_selects_it(browser, server):
     assert ring.count() == 2 and ring.last.is_visible()
     ring_box = ring.last.bounding_box()
     assert ring_box["width"] > box["width"]  # a ring round the dot, larger than the dot
-    page.screenshot(path=str(ARTIFACTS / "click-dot-default-zoom-1440x900.png"))
+    page.screenshot(path=str(ARTIFACTS / f"click-dot-default-zoom-{width}x{height}.png"))
     page.close()
 
 
