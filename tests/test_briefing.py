@@ -137,3 +137,23 @@ def test_no_hotspot_or_name_lies_under_the_legend(sample_dir, town):
         assert sorted(t.get_text() for t in ax.texts) == sorted(
             dataset.hotspots.query("town == @town")["name"]
         )
+
+
+def test_drawn_extents_are_the_outlines_and_dots_in_pixels():
+    import geopandas as gpd
+    from matplotlib.figure import Figure
+    from shapely.geometry import box
+
+    from geo.view.briefing import drawn_hotspots
+
+    figure = Figure(figsize=(4, 4), dpi=100)
+    ax = figure.add_axes((0, 0, 1, 1))
+    gpd.GeoSeries([box(10, 10, 30, 20)]).plot(ax=ax)
+    ax.scatter([50], [50], s=400)  # a dot 20 points across
+    ax.set_aspect("auto")
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    outline, dot = drawn_hotspots(ax)
+    assert outline.bounds == pytest.approx((40, 40, 80, 40))  # 4 px a unit: x0, y0, width, height
+    radius = (10 + 1) * 100 / 72  # half of 20 points, one more for the edge, in pixels
+    assert dot.bounds == pytest.approx((200 - radius, 200 - radius, 2 * radius, 2 * radius))
