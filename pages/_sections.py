@@ -123,10 +123,11 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
     top = st.columns(2)
     change = row["asb_change_pct"]
     top[0].metric(
-        "ASB reports, last year → this period",
+        "ASB, last year → this",
         f"{row['asb_before']:,} → {row['asb_after']:,}",
         None if pd.isna(change) else f"{change:+.1f}%",  # ASCII sign: streamlit reads it
         delta_color="inverse",
+        help="ASB reports in the same months a year earlier → in this period.",
     )
     no_log = pd.isna(row["visits"])
     if no_log:

@@ -200,7 +200,7 @@ if not table.empty:
 scales = {
     "asb": asb_change_scale,
     "hours": hours_scale,
-    "both": lambda: bivariate_scale(table["officer_hours"]),
+    "both": bivariate_scale,
 }
 scale = scales[st.session_state["metric"]]()
 tiles = tile_source()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from tools.app_server import MAP_FRAME, ROOT, app_server
 
-__all__ = ["ARTIFACTS", "IDLE", "MAP_FRAME", "TILE_HOST", "open_page", "serve"]
+__all__ = ["ARTIFACTS", "IDLE", "MAP_FRAME", "TILE_HOST", "open_page", "serve", "tile_server"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 TILE_HOST = "tile.openstreetmap.org"
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
@@ -27,3 +31,49 @@ def open_page(browser, url: str, width: int = 1600, height: int = 1000):
     page.goto(url)
     page.wait_for_selector(IDLE, timeout=90_000)
     return page, requests
+
+
+def _tile_png(label: str) -> bytes:
+    """A 256-pixel test tile: one-pixel grid lines every 16 px and its z/x/y, so a screenshot
+    shows whether tiles are drawn one image pixel per screen pixel (sharp) or stretched."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (256, 256), "#e9efe4")
+    draw = ImageDraw.Draw(image)
+    for at in range(0, 256, 16):
+        draw.line([(at, 0), (at, 255)], fill="#b9c7b0")
+        draw.line([(0, at), (255, at)], fill="#b9c7b0")
+    draw.rectangle([0, 0, 255, 255], outline="#7a8a70")
+    draw.text((8, 8), label, fill="#334")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+@contextmanager
+def tile_server() -> Iterator[tuple[str, list[str]]]:
+    """Test tiles from 127.0.0.1 (the tests run offline); yields the URL template and the list of
+    tile paths requested so far."""
+    requested: list[str] = []
+
+    class Tiles(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requested.append(self.path)
+            body = _tile_png(self.path.strip("/").removesuffix(".png"))
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png", requested
+    finally:
+        server.shutdown()
+        server.server_close()

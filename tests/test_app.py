@@ -54,7 +54,7 @@ def test_link_opens_the_same_view_with_a_selected_hotspot(monkeypatch, sample_di
     assert at.sidebar.select_slider(key="period").value == ("2025-12", "2026-06")
     assert at.sidebar.selectbox(key="hotspot").value == hotspot
     detail = _metrics(at)
-    assert "People spoken to" in detail and "ASB reports, last year → this period" in detail
+    assert "People spoken to" in detail and "ASB, last year → this" in detail
     assert at.query_params["hotspot"] == hotspot
 
 

@@ -13,7 +13,15 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser_support import ARTIFACTS, IDLE, MAP_FRAME, TILE_HOST, open_page, serve
+from tests.browser_support import (
+    ARTIFACTS,
+    IDLE,
+    MAP_FRAME,
+    TILE_HOST,
+    open_page,
+    serve,
+    tile_server,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -180,8 +188,9 @@ def _in_view(page, locator) -> bool:
     return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= height
 
 
-def test_a_click_on_a_dot_at_the_default_zoom_selects_it(browser, server):
-    page, frame, _ = _open(browser, server, 1440, 900)
+@pytest.mark.parametrize("width,height", [(1440, 900), (1920, 1080)])
+def test_a_click_on_a_dot_at_the_default_zoom_selects_it(browser, server, width, height):
+    page, frame, _ = _open(browser, server, width, height)
     container = frame.locator(".leaflet-container")
     assert "zoom-far" in container.get_attribute("class")  # hotspots are dots here
     dot = frame.locator("path.hotspot-dot").nth(5)
@@ -208,7 +217,66 @@ def test_a_click_on_a_dot_at_the_default_zoom_selects_it(browser, server):
     assert ring.count() == 2 and ring.last.is_visible()
     ring_box = ring.last.bounding_box()
     assert ring_box["width"] > box["width"]  # a ring round the dot, larger than the dot
-    page.screenshot(path=str(ARTIFACTS / "click-dot-default-zoom-1440x900.png"))
+    page.screenshot(path=str(ARTIFACTS / f"click-dot-default-zoom-{width}x{height}.png"))
+    page.close()
+
+
+def _click_dot(page, frame, index: int) -> str:
+    """Hover and click the `index`th dot with the mouse; returns the name its tooltip shows."""
+    dot = frame.locator("path.hotspot-dot").nth(index)
+    dot.scroll_into_view_if_needed()
+    box = dot.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = frame.locator(".leaflet-tooltip .tt-name")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    name = tooltip.inner_text()
+    page.mouse.down()
+    page.mouse.up()
+    return name
+
+
+def test_a_second_click_on_the_same_hotspot_selects_it_again(browser, server):
+    page, frame, _ = _open(browser, server, 1440, 900)
+    name = _click_dot(page, frame, 3)
+    page.wait_for_function("() => location.search.includes('hotspot=')", timeout=30_000)
+    page.wait_for_selector(IDLE)
+    page.get_by_role("heading", name=name).wait_for(state="visible", timeout=30_000)
+    chosen = _query(page)["hotspot"]
+
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").nth(1).click()
+    page.get_by_role("option", name="— none selected —").click()
+    page.wait_for_function("() => !location.search.includes('hotspot=')", timeout=30_000)
+    page.wait_for_selector(IDLE)
+    page.wait_for_timeout(500)
+    assert page.get_by_role("heading", name=name).count() == 0
+
+    assert _click_dot(page, frame, 3) == name
+    page.wait_for_function("() => location.search.includes('hotspot=')", timeout=30_000)
+    page.wait_for_selector(IDLE)
+    assert _query(page)["hotspot"] == chosen
+    page.get_by_role("heading", name=name).wait_for(state="visible", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "click-again-after-clearing-1440x900.png"))
+    page.close()
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (1920, 1080)])
+def test_a_tooltip_is_never_cut_at_the_maps_edge(browser, server, width, height):
+    page, frame, _ = _open(browser, server, width, height)
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    map_box = frame.locator(".leaflet-container").bounding_box()
+    dots = frame.locator("path.hotspot-dot")
+    centres = [(i, dots.nth(i).bounding_box()) for i in range(dots.count())]
+    centres.sort(key=lambda item: item[1]["x"])
+    for index, box in (centres[0], centres[len(centres) // 2], centres[-1]):
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        tip = frame.locator(".leaflet-tooltip")
+        tip.wait_for(state="visible", timeout=10_000)
+        page.wait_for_timeout(200)
+        tip_box = tip.bounding_box()
+        assert map_box["x"] <= tip_box["x"], (index, tip_box, map_box)
+        assert tip_box["x"] + tip_box["width"] <= map_box["x"] + map_box["width"], (index, tip_box)
+        page.mouse.move(map_box["x"] + 5, map_box["y"] + map_box["height"] - 5)
+        tip.wait_for(state="hidden", timeout=10_000)
     page.close()
 
 
@@ -333,8 +401,10 @@ def _overlap(a, b) -> bool:
 
 @pytest.mark.parametrize("width,height", [(1440, 900), (1920, 1080)])
 def test_no_hotspot_under_the_legend_and_no_label_overlaps_or_is_cut(
-    browser, server, width, height
+    browser, server, sample_dir, width, height
 ):
+    features = json.loads((sample_dir / "hotspots.geojson").read_text())["features"]
+    towns = {f["properties"]["town"] for f in features if f["properties"].get("town")}
     for town in ("", "Heanor", "Shirebrook", "Chesterfield"):
         page, _, _ = _open(browser, f"{server}/?town={town}" if town else server, width, height)
         page.wait_for_timeout(800)  # the fit after the frame takes its size
@@ -350,6 +420,8 @@ def test_no_hotspot_under_the_legend_and_no_label_overlaps_or_is_cut(
         assert labels, town
         if found["near"]:  # a town: every hotspot named
             assert len(labels) == len(found["hotspots"]), (town, [x["text"] for x in labels])
+        else:  # the force: every town named (moved beside its hotspots, not hidden)
+            assert sorted(x["text"] for x in labels) == sorted(towns), (width, labels)
         for i, label in enumerate(labels):
             box = label["box"]
             assert left <= box[0] and box[2] <= right and top <= box[1] and box[3] <= bottom, (
@@ -360,15 +432,17 @@ def test_no_hotspot_under_the_legend_and_no_label_overlaps_or_is_cut(
         page.close()
 
 
-def test_the_same_hours_get_the_same_colour_in_two_town_views(browser, server):
+@pytest.mark.parametrize("metric", ["hours", "both"])
+def test_the_same_hours_get_the_same_colour_in_two_town_views(browser, server, metric):
     fills = {}
     for town in ("", "Heanor"):
-        url = f"{server}/?metric=hours" + (f"&town={town}" if town else "")
+        url = f"{server}/?metric={metric}" + (f"&town={town}" if town else "")
         page, frame, _ = _open(browser, url, 1440, 900)
         frame.locator(".hotspot-legend", has_text="per week").wait_for(timeout=30_000)
         layers = _map_frame(page).evaluate(_layers_js())
         fills[town] = {layer["name"]: layer["fill"] for layer in layers if not layer["dot"]}
-        page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / f"hours-{town or 'all'}.png"))
+        shot = ARTIFACTS / f"{metric}-{town or 'all'}-1440x900.png"
+        page.locator(MAP_FRAME).screenshot(path=str(shot))
         page.close()
     heanor = fills["Heanor"]
     assert heanor and set(heanor) < set(fills[""])
@@ -435,6 +509,78 @@ def test_the_wall_map_scales_whole_with_the_screen(browser, server):
         assert big[part] == pytest.approx(2 * small[part], rel=0.1), (part, small, big)
     assert big["map"][1] == pytest.approx(big["view"][1], abs=2)  # the map fills its frame
     assert big["zoom"] == small["zoom"]  # the same view, drawn larger
+
+
+@pytest.fixture(scope="module")
+def tiled_server(sample_dir) -> Iterator[tuple[str, list[str]]]:
+    """The app on the sample, its tiles from a local test tile server."""
+    from tools.app_server import app_server
+
+    with tile_server() as (template, requested), app_server(sample_dir, tiles=template) as url:
+        yield url, requested
+
+
+@pytest.fixture(scope="module")
+def plain_server(sample_dir) -> Iterator[str]:
+    """The app on the sample with no tiles at all (HOTSPOT_TILES=none)."""
+    from tools.app_server import app_server
+
+    with app_server(sample_dir, tiles="none") as url:
+        yield url
+
+
+_WALL_4K_JS = """() => {
+  const box = el => el.getBoundingClientRect();
+  const shown = el => el.getClientRects().length && getComputedStyle(el).display !== 'none'
+    && el.style.visibility !== 'hidden';
+  const tiles = Array.from(document.querySelectorAll('img.leaflet-tile-loaded')).map(t => ({
+    z: Number(new URL(t.src).pathname.split('/')[1]), natural: t.naturalWidth,
+    drawn: box(t).width}));
+  return {zoom: window.map.getZoom(), tiles, frame: [innerWidth, innerHeight],
+    polygons: Array.from(document.querySelectorAll('path.leaflet-interactive:not(.hotspot-dot)'))
+      .filter(shown).map(p => [box(p).width, box(p).height]).filter(([w]) => w > 0),
+    names: Array.from(document.querySelectorAll('.hotspot-label')).filter(shown)
+      .map(n => [n.textContent, box(n).height])};
+}"""
+
+
+@pytest.mark.parametrize("town", ["", "Heanor"])
+def test_the_wall_at_4k_draws_sharp_tiles_and_names_no_bigger_than_hotspots(
+    browser, tiled_server, plain_server, town
+):
+    url, requested = tiled_server
+    found = {}
+    for width, height in ((1920, 1080), (3840, 2160)):
+        page, _ = open_page(browser, f"{url}/briefing?town={town}", width, height)
+        frame = page.frame_locator(MAP_FRAME)
+        frame.locator("path.hotspot-dot").first.wait_for(state="attached", timeout=30_000)
+        frame.locator("img.leaflet-tile-loaded").first.wait_for(state="attached", timeout=30_000)
+        page.wait_for_timeout(1500)
+        found[width] = _map_frame(page).evaluate(_WALL_4K_JS.replace("\n", " "))
+        page.screenshot(path=str(ARTIFACTS / f"wall-{town or 'all'}-tiles-{width}x{height}.png"))
+        page.close()
+    assert requested, "no tiles were asked for"
+    for width, ahead in ((1920, 0), (3840, 1)):
+        got = found[width]
+        assert got["tiles"], width
+        assert {t["z"] for t in got["tiles"]} == {round(got["zoom"]) + ahead}, (width, got["zoom"])
+        for tile in got["tiles"]:  # about one image pixel per screen pixel: not stretched
+            assert 0.7 <= tile["drawn"] / tile["natural"] <= 1.45, (width, tile)
+    small, big = found[1920], found[3840]
+    if town:  # close enough for outlines and names: every name smaller than its hotspots
+        assert big["names"] and big["polygons"]
+        lowest = min(h for _, h in big["polygons"])
+        assert all(h <= lowest for _, h in big["names"]), (big["names"], big["polygons"])
+        widest = max(w for w, _ in big["polygons"])
+        assert widest == pytest.approx(2 * max(w for w, _ in small["polygons"]), rel=0.15)
+
+    page, _ = open_page(browser, f"{plain_server}/briefing?town={town}", 3840, 2160)
+    page.frame_locator(MAP_FRAME).locator("path.hotspot-dot").first.wait_for(
+        state="attached", timeout=30_000
+    )
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / f"wall-{town or 'all'}-no-tiles-3840x2160.png"))
+    page.close()
 
 
 def test_the_data_page_preview_zooms_to_the_hotspots(browser, empty_server, sample_dir):

@@ -1,8 +1,7 @@
-"""Significance, control readings, WDD per hotspot and programme, bivariate classes."""
+"""Significance, control readings and WDD per hotspot and programme."""
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -18,8 +17,6 @@ from geo.analysis.figures import hotspot_table, programme_figures
 from geo.analysis.stats import exact_p, wdd
 from geo.io.patrols import empty_patrols
 from geo.period import Period
-from geo.view.charts import dose_response_chart, labels_that_fit
-from geo.view.scales import BIVARIATE_3X3, MISSING_COLOUR, BivariateScale, bivariate_scale
 from tests.helpers import squares_with_rings
 
 PERIOD = Period.parse("2024-01:2024-01")
@@ -91,49 +88,3 @@ def test_too_few_is_not_ranked_as_largest_reduction():
     assert result.asb_mean_change_pct == pytest.approx(-30.0)  # too few: not averaged either
     assert result.asb_mean_over == 1
     assert result.too_few == 1
-
-
-def test_bivariate_classes_on_hand_made_values():
-    scale = BivariateScale(hours_breaks=(100.0, 200.0))
-    hours = np.array([50, 150, 250, 250, 50, 150, 10])
-    change = np.array([-45, -20, -19.9, 0, 12, -5, np.nan])
-    xs, ys = scale.classify(hours, change)
-    assert xs.tolist() == [0, 1, 2, 2, 0, 1, 0]
-    assert ys.tolist() == [0, 0, 1, 2, 2, 1, -1]
-    colours = scale.colours_for_rows(hours, change)
-    assert colours[3] == BIVARIATE_3X3[2][2]  # many hours, no fall: the dark corner
-    assert colours[-1] == MISSING_COLOUR
-
-
-def test_bivariate_breaks_are_tertiles():
-    scale = bivariate_scale([0, 10, 20, 30, 40, 50, 60, 70, 80])
-    assert scale.hours_breaks == pytest.approx((26.667, 53.333), abs=1e-3)
-
-
-def test_dose_response_chart_labels_every_hotspot():
-    table = pd.DataFrame(
-        {"name": ["<b>A</b>", "B"], "town": ["T", "T"], "hours_per_week": [2.0, 5.0],
-         "asb_change_pct": [-10.0, 5.0], "asb_too_few": [False, True]}
-    )  # fmt: skip
-    spec = dose_response_chart(table).to_dict()
-    values = next(v for v in spec["datasets"].values() if "name" in v[0])
-    assert [v["name"] for v in values] == ["<b>A</b>", "B"]  # Vega draws text, never HTML
-    marks = [layer["mark"]["type"] for layer in spec["layer"][:2]]
-    assert marks == ["rule", "circle"]
-    assert {layer["mark"]["type"] for layer in spec["layer"][2]["layer"]} == {"text"}
-    assert [v["label"] for v in values] == ["<b>A</b>", "B"]  # far apart: both named
-
-
-def test_dose_response_names_only_what_fits():
-    x = np.array([5.0, 5.0, 5.1, 0.5, 9.0])
-    y = np.array([-20.0, -20.0, -20.5, 30.0, -40.0])
-    names = [
-        "Heanor Market Place",
-        "Heanor Derby Road",
-        "Heanor Loscoe Road",
-        "Glossop",
-        "Ilkeston",
-    ]
-    fits = labels_that_fit(x, y, names)
-    assert fits[3] and fits[4]  # alone: named
-    assert fits[:3].sum() == 1  # three on one spot: one name, the others on hover

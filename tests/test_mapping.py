@@ -14,6 +14,7 @@ from shapely.geometry import box
 from geo.analysis.figures import SUMMARY_COLUMNS
 from geo.view.mapping import (
     build_map,
+    fill_colours,
     hotspot_data,
     legend_html,
     map_order,
@@ -22,10 +23,11 @@ from geo.view.mapping import (
 )
 from geo.view.outline_codec import decode_outline
 from geo.view.scales import (
-    HOURS_PER_WEEK_BREAKS,
+    BIVARIATE_3X3,
     MISSING_COLOUR,
     RDBU_7,
     asb_change_scale,
+    bivariate_scale,
     hours_scale,
 )
 from geo.view.tiles import OSM_URL, tile_source
@@ -126,14 +128,6 @@ def test_map_fits_the_hotspots():
     assert [float(v) for v in bounds.groups()] == pytest.approx([53.01, -1.36, 53.21, -1.21])
 
 
-def test_diverging_scale_is_centred_on_zero():
-    scale = asb_change_scale()
-    classes = scale.classify([-45, -40, -39.9, -5, -4, 0, 5, 5.1, 39.9, 40, 40.1, 300])
-    assert classes.tolist() == [0, 1, 1, 3, 3, 3, 3, 4, 5, 5, 6, 6]
-    assert scale.colours[3] == "#f7f7f7"
-    assert scale.classify([np.nan]).tolist() == [-1]
-
-
 def test_tooltip_carries_the_primary_reading_and_its_verdict():
     """The tooltip's 'beyond chance' follows the primary (control-adjusted) p, never a z."""
     row = _inputs()[1].iloc[0].to_dict() | {
@@ -146,15 +140,6 @@ def test_tooltip_carries_the_primary_reading_and_its_verdict():
     assert fields["bc"] is False
     assert tooltip_fields(row | {"adjusted_p": 0.049})["bc"] is True
     assert tooltip_fields(row | {"adjusted_p": np.nan})["bc"] is False
-
-
-def test_same_hours_per_week_get_the_same_colour_in_any_view():
-    scale = hours_scale()
-    quiet_town = scale.colours_for([0.5, 2.0, 6.0])
-    busy_force = scale.colours_for([6.0, 40.0, 80.0, 120.0, 2.0, 0.5])
-    assert quiet_town == [busy_force[5], busy_force[4], busy_force[0]]
-    assert scale.breaks == HOURS_PER_WEEK_BREAKS
-    assert all(f"{b:g}" in " ".join(scale.labels) for b in HOURS_PER_WEEK_BREAKS)
 
 
 def test_dots_are_in_a_group_so_a_click_names_the_hotspot():
@@ -182,3 +167,17 @@ def _render_group(group) -> str:
     fmap = folium.Map()
     group.add_to(fmap)
     return fmap.get_root().render()
+
+
+def test_bivariate_legend_counts_hours_per_week_in_the_hours_maps_classes():
+    hotspots, table = _inputs()
+    table["hours_per_week"] = [1.0, 7.5, np.nan]  # no patrol data for the last
+    table["asb_change_pct"] = [-30.0, 10.0, -5.0]
+    shown = hotspots.merge(table, on=["hotspot_id", "name", "town"])
+    scale = bivariate_scale()
+    legend = legend_html(scale, shown)
+    low, high = scale.hours_breaks
+    assert f"up to {low:g} h" in legend and f"over {high:g} h" in legend
+    assert "per week" in legend
+    assert f"{scale.missing_label} (1)" in legend
+    assert fill_colours(shown, scale) == [BIVARIATE_3X3[0][0], BIVARIATE_3X3[2][1], MISSING_COLOUR]

@@ -16,8 +16,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PatchCollection, PathCollection
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from geo.analysis.anomalies import Anomaly
 from geo.analysis.evaluation import with_q
@@ -294,8 +298,46 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+MIN_SPAN_M = 1500.0
+"""The least ground the map shows (metres): one small hotspot is not drawn a screen wide."""
+DOT_POINTS2 = 260
+"""The area of a hotspot's dot (points², matplotlib's scatter size) on a whole-force map."""
+CLEAR_PX = 48
+"""Room kept round the hotspots (pixels): a dot's radius and a name beside it."""
+
+
+def clear_view(
+    bounds: tuple[float, float, float, float], axes: Bbox, legend: Bbox, room: float = CLEAR_PX
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The x and y limits (equal scale) that put the hotspots' `bounds` (map units) in the part
+    of the axes beside or above the `legend` (both boxes in display pixels), whichever lets them
+    be drawn larger, with `room` pixels kept round them."""
+    minx, miny, maxx, maxy = bounds
+    width = max(maxx - minx, MIN_SPAN_M)
+    height = max(maxy - miny, MIN_SPAN_M)
+    free = [  # (left, bottom, right, top) in pixels from the axes' lower left corner
+        (legend.x1 - axes.x0, 0.0, axes.width, axes.height),  # right of the legend
+        (0.0, legend.y1 - axes.y0, axes.width, axes.height),  # above it
+    ]
+    best = None
+    for left, bottom, right, top in free:
+        room_x, room_y = right - left - 2 * room, top - bottom - 2 * room
+        if room_x <= 0 or room_y <= 0:
+            continue
+        scale = min(room_x / width, room_y / height)  # pixels per map unit
+        if best is None or scale > best[0]:
+            best = (scale, (left + right) / 2, (bottom + top) / 2)
+    if best is None:  # an axes too small for its legend: the whole of it
+        best = (min(axes.width / width, axes.height / height), axes.width / 2, axes.height / 2)
+    scale, centre_x, centre_y = best
+    x0 = (minx + maxx) / 2 - centre_x / scale
+    y0 = (miny + maxy) / 2 - centre_y / scale
+    return (x0, x0 + axes.width / scale), (y0, y0 + axes.height / scale)
+
+
 def _draw_map(ax: Axes, page: BriefingPage) -> None:
-    """Hotspots coloured by ASB change; dots where a polygon would be too small to see."""
+    """Hotspots coloured by ASB change, clear of the legend; dots where a polygon would be too
+    small to see."""
     ax.set_facecolor(PANEL)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -308,48 +350,99 @@ def _draw_map(ax: Axes, page: BriefingPage) -> None:
     metres = shown.to_crs(BRITISH_NATIONAL_GRID)
     colours = scale.colours_for(metres["asb_change_pct"].to_numpy(dtype=float))
     minx, miny, maxx, maxy = metres.total_bounds
-    span = max(maxx - minx, maxy - miny, 1500.0)
-    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
-    ax.set_xlim(cx - span * 0.62, cx + span * 0.62)
-    ax.set_ylim(cy - span * 0.55, cy + span * 0.55)
-    ax.set_aspect("equal")
+    span = max(maxx - minx, maxy - miny, MIN_SPAN_M)
+    legend = _draw_legend(ax, scale, metres["asb_change_pct"])
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    legend_box = legend.get_window_extent(renderer)
+    axes_box = ax.get_window_extent(renderer).frozen()
     metres.plot(ax=ax, color=colours, edgecolor="#f0f3f6", linewidth=1.2)
+    ax.set_aspect("auto")  # the limits below are at equal scale: the axes keep their box
     points = metres.geometry.representative_point()
     small = span > 6000
     if small:
-        ax.scatter(points.x, points.y, s=260, c=colours, edgecolors="#f0f3f6", linewidths=1.5)
+        ax.scatter(
+            points.x, points.y, s=DOT_POINTS2, c=colours, edgecolors="#f0f3f6", linewidths=1.5
+        )  # fmt: skip
+    xlim, ylim = clear_view((minx, miny, maxx, maxy), axes_box, legend_box)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
     ax.set_xlabel("")
     ax.set_ylabel("")
+    drawn = drawn_hotspots(ax)
     if small:
         towns = metres[metres["town"] != ""].dissolve(by="town").geometry.centroid
-        _place_labels(ax, list(towns.index), list(towns))
+        _place_labels(ax, list(towns.index), list(towns), legend_box, drawn)
     else:
-        _place_labels(ax, list(metres["name"]), list(points))
-    _draw_legend(ax, scale, metres["asb_change_pct"])
+        _place_labels(ax, list(metres["name"]), list(points), legend_box, drawn)
 
 
-_OFFSETS = ((0, 16, "center", "bottom"), (0, -16, "center", "top"), (14, 0, "left", "center"),
-            (-14, 0, "right", "center"))  # fmt: skip
+def drawn_hotspots(ax: Axes) -> list[Bbox]:
+    """The extent of each hotspot outline and dot as drawn on `ax`, in display pixels."""
+    boxes = []
+    for collection in ax.collections:
+        if isinstance(collection, PathCollection):  # dots: centres and sizes in points²
+            radius = (np.sqrt(collection.get_sizes()[0]) / 2 + 1) * ax.figure.dpi / 72
+            for x, y in ax.transData.transform(collection.get_offsets()):
+                boxes.append(Bbox.from_extents(x - radius, y - radius, x + radius, y + radius))
+        elif isinstance(collection, PatchCollection):
+            boxes += [
+                path.transformed(ax.transData).get_extents() for path in collection.get_paths()
+            ]
+    return boxes
 
 
-def _place_labels(ax: Axes, texts: list[str], points: list) -> None:
-    """Put each label above, below, right or left of its point, wherever it overlaps no other."""
+_OFFSETS = (
+    (0, 16, "center", "bottom"),
+    (0, -16, "center", "top"),
+    (14, 0, "left", "center"),
+    (-14, 0, "right", "center"),
+    (12, 12, "left", "bottom"),
+    (12, -12, "left", "top"),
+    (-12, 12, "right", "bottom"),
+    (-12, -12, "right", "top"),
+    (0, 40, "center", "bottom"),
+    (0, -40, "center", "top"),
+    (36, 0, "left", "center"),
+    (-36, 0, "right", "center"),
+)
+"""Places of a name round its point (offset in points, alignment), nearest first; the last four
+are far enough to need a line back to the point."""  # fmt: skip
+_NEAR = 8
+
+
+def _place_labels(
+    ax: Axes, texts: list[str], points: list, legend: Bbox, hotspots: list[Bbox]
+) -> None:
+    """Put each label at the first of `_OFFSETS` round its point where it is inside the map and
+    overlaps neither the legend nor another label, preferring places clear of the `hotspots` too;
+    a label with no such place is left out."""
     renderer = FigureCanvasAgg(ax.figure).get_renderer()
-    taken = []
+    inside = ax.get_window_extent(renderer)
+    taken = [legend]
     for text, point in zip(texts, points):
-        for dx, dy, ha, va in _OFFSETS:
+        places = [(clear, *offset) for clear in (True, False) for offset in _OFFSETS]
+        for clear, dx, dy, ha, va in places:
+            place = _OFFSETS.index((dx, dy, ha, va))
+            leader = {"arrowstyle": "-", "color": MUTED, "shrinkA": 2, "shrinkB": 4}
             label = ax.annotate(
                 text, (point.x, point.y), xytext=(dx, dy), textcoords="offset points", ha=ha,
                 va=va, color=TEXT, fontsize=15, fontweight="bold", parse_math=False,
+                arrowprops=leader if place >= _NEAR else None,
             )  # fmt: skip
-            box = label.get_window_extent(renderer)
-            if not any(box.overlaps(other) for other in taken):
+            label.update_positions(renderer)
+            box = Text.get_window_extent(label, renderer)  # the name, not its leader
+            fits = (
+                inside.x0 <= box.x0 and box.x1 <= inside.x1
+                and inside.y0 <= box.y0 and box.y1 <= inside.y1
+            )  # fmt: skip
+            blocked = taken + hotspots if clear else taken
+            if fits and not any(box.overlaps(other) for other in blocked):
                 taken.append(box)
                 break
             label.remove()
 
 
-def _draw_legend(ax: Axes, scale: Scale, values: pd.Series) -> None:
+def _draw_legend(ax: Axes, scale: Scale, values: pd.Series) -> Legend:
     classes = scale.classify(values.to_numpy(dtype=float))
     handles = [
         Patch(facecolor=colour, edgecolor="#f0f3f6", label=f"{label} ({(classes == i).sum()})")
@@ -365,6 +458,7 @@ def _draw_legend(ax: Axes, scale: Scale, values: pd.Series) -> None:
     legend.get_title().set_color(TEXT)
     for text in [legend.get_title(), *legend.get_texts()]:
         text.set_parse_math(False)
+    return legend
 
 
 def headlines_html(items: list[Headline]) -> str:

@@ -38,6 +38,8 @@ LABEL_ZOOM = 13
 """At this zoom and closer, hotspot names and outlines show; further out, dots and town names."""
 
 PLAIN_BACKGROUND = "#eef0ec"
+TILE_MAX_ZOOM = 19
+"""The closest zoom of the tile servers (OpenStreetMap's standard tiles stop at 19)."""
 
 _ON_MAP_JS = """
 function onMap(owner, then) {
@@ -119,12 +121,12 @@ def base_map(
         zoom_control=not fill_frame, zoom_snap=0.25, zoom_delta=0.5,
     )  # fmt: skip
     _serve_locally(m, asset_base)
-    if tiles.url:
-        folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=19).add_to(m)
+    if tiles.url and not fill_frame:
+        folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=TILE_MAX_ZOOM).add_to(m)
     m.get_root().header.add_child(Element(_css(style, tiles, fill_frame)))
     m.add_child(_ZoomClasses(LABEL_ZOOM))
     if fill_frame:
-        m.add_child(_ScaleWithFrame(WALL_REFERENCE_HEIGHT))
+        m.add_child(_ScaleWithFrame(WALL_REFERENCE_HEIGHT, tiles))
     return m
 
 
@@ -167,7 +169,7 @@ def _serve_locally(m: folium.Map, asset_base: str) -> None:
 def fill_colours(shown: pd.DataFrame, scale: Scale | BivariateScale) -> list[str]:
     """The fill colour of each hotspot under a one- or two-variable scale."""
     if isinstance(scale, BivariateScale):
-        return scale.colours_for_rows(shown["officer_hours"], shown["asb_change_pct"])
+        return scale.colours_for_rows(shown["hours_per_week"], shown["asb_change_pct"])
     return scale.colours_for(shown[scale.metric].to_numpy(dtype=float))
 
 
@@ -281,7 +283,7 @@ def legend_html(
 
 def bivariate_legend_html(scale: BivariateScale, shown: pd.DataFrame, style: MapStyle) -> str:
     """The square 3×3 legend: hours across, ASB outcome down, a count in each cell."""
-    xs, ys = scale.classify(shown["officer_hours"].to_numpy(dtype=float), shown["asb_change_pct"])
+    xs, ys = scale.classify(shown["hours_per_week"].to_numpy(dtype=float), shown["asb_change_pct"])
     cells = []
     for y in reversed(range(3)):
         cells.append(f"<div class='bv-ylabel'>{escape(ASB_OUTCOMES[y])}</div>")
@@ -293,7 +295,7 @@ def bivariate_legend_html(scale: BivariateScale, shown: pd.DataFrame, style: Map
             )
     cells.append("<div></div>")
     cells += [f"<div class='bv-xlabel'>{escape(label)}</div>" for label in scale.hours_labels]
-    missing = int((ys == -1).sum())
+    missing = int(((xs == -1) | (ys == -1)).sum())
     extra = _legend_row(MISSING_COLOUR, scale.missing_label, missing) if missing else ""
     return (
         f"<div class='hotspot-legend bivariate-legend' role='figure' aria-label='Map legend' "
@@ -301,7 +303,8 @@ def bivariate_legend_html(scale: BivariateScale, shown: pd.DataFrame, style: Map
         f"<div class='legend-title'>{escape(scale.title)}</div>"
         f"<div class='legend-note'>{escape(scale.note)}</div>"
         f"<div class='bv-grid'>{''.join(cells)}</div>"
-        "<div class='legend-note'>Across: officer patrol hours. Down: ASB against last year. "
+        "<div class='legend-note'>Across: officer patrol hours per week, the classes of the "
+        "hours map. Down: ASB against last year. "
         "Number of hotspots in each square.</div>"
         f"{extra}</div>"
     )
@@ -327,12 +330,16 @@ def _css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
 .leaflet-interactive:focus {{outline:none;}}
 .leaflet-container a:focus-visible {{outline:3px solid #1a5fb4; outline-offset:2px;}}
 .label span {{white-space:nowrap; font-family:system-ui,sans-serif; color:#111; text-shadow:{halo};
-  display:inline-block; transform:translate(-50%, 0.5em);}}
+  display:inline-block; position:absolute; left:0; top:0; transform:translate(-50%, 0.5em);}}
+.label span.placed {{transform:none;}}
+.label .leader {{display:none; position:absolute; left:0; top:0; height:1.5px; background:#333;
+  transform-origin:0 0; box-shadow:0 0 2px #fff;}}
 .hotspot-label {{font-size:{style.label_size}; font-weight:600;}}
 .town-label {{font-size:{style.town_label_size}; font-weight:700; letter-spacing:0.02em;}}
 .zoom-far .hotspot-label, .zoom-near .town-label, .zoom-near .hotspot-dot,
   .zoom-near .selected-ring {{display:none;}}
-.hotspot-tip {{font-family:system-ui,sans-serif; font-size:13px;}}
+.hotspot-tip {{font-family:system-ui,sans-serif; font-size:13px; white-space:normal;
+  width:max-content; max-width:min(26em, 44vw);}}
 .hotspot-tip .tt-name {{font-weight:700; font-size:14px;}}
 .hotspot-tip .tt-warn {{color:#a63603;}}
 .hotspot-legend {{position:absolute; bottom:28px; right:10px; z-index:1000;
@@ -354,11 +361,24 @@ def _css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
 
 class _ScaleWithFrame(MacroElement):
     """Draws the map at the reference height and scales it up to fill a taller frame (a screen,
-    not a pointer, looks at it: the wall map takes no clicks)."""
+    not a pointer, looks at it: the wall map takes no clicks). Its tiles come from the zoom that
+    matches the screen's pixels, as Leaflet's detectRetina does: scaled up 2×, each tile is drawn
+    128 map pixels wide from the next zoom's 256-pixel image, one image pixel per screen pixel."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
 (function (map) {
+  var tiles = {{ this.tiles | tojson }}, layer = null, offset = null;
+  function useTiles(scale) {
+    var n = Math.max(0, Math.round(Math.log2(scale)));  // zooms the screen is ahead of the map
+    if (!tiles.url || n === offset) { return; }
+    if (layer) { map.removeLayer(layer); }
+    offset = n;
+    layer = L.tileLayer(tiles.url, {
+      attribution: tiles.attribution, tileSize: 256 / Math.pow(2, n), zoomOffset: n,
+      maxZoom: tiles.max_zoom, maxNativeZoom: tiles.max_zoom - n
+    }).addTo(map);
+  }
   function fit() {
     var scale = Math.max(1, window.innerHeight / {{ this.reference }});
     var el = map.getContainer();
@@ -367,6 +387,7 @@ class _ScaleWithFrame(MacroElement):
     el.style.setProperty("width", (window.innerWidth / scale) + "px", "important");
     el.style.setProperty("height", (window.innerHeight / scale) + "px", "important");
     map.invalidateSize();
+    useTiles(scale);
   }
   window.addEventListener("resize", fit);
   fit();
@@ -374,10 +395,11 @@ class _ScaleWithFrame(MacroElement):
 {% endmacro %}"""
     )
 
-    def __init__(self, reference: int) -> None:
+    def __init__(self, reference: int, tiles: TileSource) -> None:
         super().__init__()
         self._name = "ScaleWithFrame"
         self.reference = reference
+        self.tiles = {"url": tiles.url, "attribution": tiles.attribution, "max_zoom": TILE_MAX_ZOOM}
 
 
 class _ZoomClasses(MacroElement):
@@ -435,8 +457,13 @@ def selection_outline(
     return group
 
 
+_PLACE_LABELS_JS = (Path(__file__).parent / "js" / "place_labels.js").read_text()
+"""JavaScript: each name placed beside its point where it covers no other, or hidden."""
+
+
 class _Labels(MacroElement):
-    """Text labels as non-interactive Leaflet divIcons, earlier ones winning where two overlap.
+    """Text labels as non-interactive Leaflet divIcons, each placed beside its point clear of
+    earlier ones, the legend and the controls (see js/place_labels.js).
 
     The text is escaped before it gets here.
     """
@@ -445,66 +472,19 @@ class _Labels(MacroElement):
         """{% macro script(this, kwargs) %}
 (function (owner) {"""
         + _ON_MAP_JS
+        + _PLACE_LABELS_JS
         + """
   var markers = [];
   {{ this.labels | tojson }}.forEach(function (label) {
     var icon = L.divIcon({
-      html: "<span class='" + label[3] + "'>" + label[2] + "</span>",
+      html: "<div class='leader'></div><span class='" + label[3] + "'>" + label[2] + "</span>",
       className: "label", iconSize: [0, 0], iconAnchor: [0, 0]
     });
     markers.push(L.marker([label[0], label[1]], {icon: icon, interactive: false, keyboard: false})
       .addTo(owner));
   });
-  function declutter(map) {
-    // A name is moved inside the map's edges, and hidden where it would cover an earlier name,
-    // the legend or a control.
-    var frame = map.getContainer().getBoundingClientRect();
-    var taken = Array.prototype.map.call(map.getContainer().ownerDocument.querySelectorAll(
-      ".hotspot-legend, .leaflet-control"), function (el) { return el.getBoundingClientRect(); }
-    ).filter(function (r) { return r.width > 0; });
-    var controls = taken.length;
-    function place(span, dx, dy) {
-      span.style.marginLeft = dx + "px";
-      span.style.marginTop = dy + "px";
-      return span.getBoundingClientRect();
-    }
-    function clashOf(box) {  // -1: the map's edge; an index into `taken`; null: none
-      if (box.left < frame.left || box.right > frame.right || box.top < frame.top
-          || box.bottom > frame.bottom) { return -1; }
-      for (var i = 0; i < taken.length; i++) {
-        var t = taken[i];
-        if (box.left < t.right && t.left < box.right && box.top < t.bottom && t.top < box.bottom) {
-          return i;
-        }
-      }
-      return null;
-    }
-    markers.forEach(function (marker) {
-      var span = marker.getElement() && marker.getElement().firstChild;
-      if (!span) { return; }
-      span.style.visibility = "visible";
-      var box = place(span, 0, 0);
-      if (box.width === 0) { return; }
-      var dx = Math.max(0, frame.left + 2 - box.left) - Math.max(0, box.right - frame.right + 2);
-      box = place(span, dx, 0);
-      var clash = clashOf(box);
-      if (clash !== null && clash >= 0 && clash < controls) {  // beside, below or above it
-        var c = taken[clash], h = box.height;
-        var tries = [[dx + c.right + 2 - box.left, 0], [dx - (box.right - c.left + 2), 0],
-                     [dx, c.bottom + 2 - box.top], [dx, -2.2 * h]];
-        for (var i = 0; i < tries.length && clash !== null; i++) {
-          box = place(span, tries[i][0], tries[i][1]);
-          clash = clashOf(box);
-        }
-      }
-      if (clash === null) { taken.push(box); } else {
-        place(span, 0, 0);
-        span.style.visibility = "hidden";
-      }
-    });
-  }
   onMap(owner, function (map) {
-    function update() { declutter(map); }
+    function update() { placeLabels(map, markers); }
     map.on("zoomend moveend resize", update);
     owner.on("remove", function () { map.off("zoomend moveend resize", update); });
     setTimeout(update, 0);
@@ -585,6 +565,14 @@ class _Hotspots(MacroElement):
         + _TOOLTIP_JS
         + """
   var data = {{ this.data_json }}, q = data.q, style = {{ this.style | tojson }};
+  // Each click carries its time: streamlit-folium sends a value only when it differs from the
+  // last one, so without it a second click on the same hotspot (after clearing it) is lost.
+  // Runs before the group passes the click on to streamlit-folium's handler. A new object: the
+  // last value sent holds the old one, which must keep the old time to differ.
+  function stamp(event) {
+    var feature = event.target.feature;
+    feature.properties = {key: feature.properties.key, clicked: Date.now()};
+  }
   var polygons = L.geoJSON({type: "FeatureCollection", features: data.features.map(function (f) {
     return {type: "Feature", geometry: decodeOutline(f.g, q), properties: {key: f.key}};
   })}, {
@@ -600,6 +588,7 @@ class _Hotspots(MacroElement):
         layer.setStyle({weight: style.weight * 2.5, color: "#000000"});
       });
       layer.on("mouseout", function () { polygons.resetStyle(layer); });
+      layer.on("click", stamp);
     }
   }).addTo(owner);
   var dots = L.featureGroup().addTo(owner);  // a group, so a click on a dot names its hotspot
@@ -610,6 +599,7 @@ class _Hotspots(MacroElement):
     });
     dot.feature = {type: "Feature", properties: {key: f.key}};
     dot.bindTooltip(hotspotTooltip(f.p), {sticky: true, className: "hotspot-tip"});
+    dot.on("click", stamp);
     dot.addTo(dots);
   });
   // Out of the tab order: Chromium makes each clickable outline a tab stop, 50 and more of them.

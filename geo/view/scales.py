@@ -106,41 +106,49 @@ deficiencies; the dark corner is "many hours, no fall"."""
 ASB_OUTCOMES = ("fell 20% or more", "fell less than 20%", "did not fall")
 
 
+BIVARIATE_HOURS_BREAKS = HOURS_PER_WEEK_BREAKS[-2:]
+"""The hours columns of the bivariate map: the hours map's own last two breaks, so its three lower
+classes make the first column and a hotspot's hours fall in the same place on both maps."""
+
+
 @dataclass(frozen=True)
 class BivariateScale:
-    """Classes of patrol hours (tertiles of the hotspots shown) × ASB change (three outcomes)."""
+    """Classes of patrol hours per week (fixed breaks) × ASB change (three outcomes)."""
 
-    hours_breaks: tuple[float, float]
+    hours_breaks: tuple[float, float] = BIVARIATE_HOURS_BREAKS
     change_breaks: tuple[float, float] = (-20.0, 0.0)
     metric: str = "bivariate"
-    title: str = "Patrol hours × ASB change"
+    title: str = "Patrol hours per week × ASB change"
     note: str = "Dark brown: many hours and no fall in ASB."
-    missing_label: str = "no ASB last year (no % change)"
+    missing_label: str = "no ASB last year or no patrol data"
 
     def classify(self, hours: np.ndarray, change: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(hours class 0–2, ASB class 0–2) per hotspot; ASB class −1 when change is missing."""
+        """(hours class 0–2, ASB class 0–2) per hotspot, −1 where that figure is missing. Hours
+        on a break go to the lower class, as on the hours map."""
+        hours = np.asarray(hours, dtype=float)
         hours_class = np.searchsorted(np.asarray(self.hours_breaks), hours, side="left")
         change = np.asarray(change, dtype=float)
         asb_class = np.where(change <= self.change_breaks[0], 0, np.where(change < 0, 1, 2))
-        return hours_class, np.where(np.isnan(change), -1, asb_class)
+        return (
+            np.where(np.isnan(hours), -1, hours_class),
+            np.where(np.isnan(change), -1, asb_class),
+        )
 
     def colours_for_rows(self, hours: np.ndarray, change: np.ndarray) -> list[str]:
-        """The fill colour of each hotspot."""
+        """The fill colour of each hotspot (grey where either figure is missing)."""
         xs, ys = self.classify(np.asarray(hours, dtype=float), change)
-        return [BIVARIATE_3X3[y][x] if y >= 0 else MISSING_COLOUR for x, y in zip(xs, ys)]
+        return [
+            BIVARIATE_3X3[y][x] if x >= 0 and y >= 0 else MISSING_COLOUR for x, y in zip(xs, ys)
+        ]
 
     @property
     def hours_labels(self) -> tuple[str, str, str]:
-        """The three hours classes in words."""
+        """The three hours-per-week classes in words, with their breaks."""
         low, high = self.hours_breaks
         return (f"up to {_fmt(low)} h", f"{_fmt(low)}–{_fmt(high)} h", f"over {_fmt(high)} h")
 
 
-def bivariate_scale(hours: Sequence[float] | np.ndarray) -> BivariateScale:
-    """Tertile breaks of patrol hours over the hotspots shown (equal when all are equal)."""
-    array = np.asarray(hours, dtype=float)
-    array = array[~np.isnan(array)]
-    if array.size == 0:
-        return BivariateScale((0.0, 0.0))
-    low, high = np.quantile(array, [1 / 3, 2 / 3])
-    return BivariateScale((float(low), float(high)))
+def bivariate_scale() -> BivariateScale:
+    """Patrol hours per week on `BIVARIATE_HOURS_BREAKS` × ASB change: the same hours get the
+    same colour in every town, period and screen."""
+    return BivariateScale()

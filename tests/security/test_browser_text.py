@@ -82,21 +82,3 @@ def test_data_page_shows_no_server_path(monkeypatch, tmp_path):
     assert not at.exception
     texts = [shown(c.value) for c in at.caption] + [shown(e.value) for e in at.error]
     assert texts and all(str(tmp_path) not in t for t in texts)
-
-
-def test_text_helpers_hide_paths_and_escape():
-    from pathlib import Path
-
-    from geo.view.shown import (
-        html_text,
-        markdown_text,
-        without_server_paths,
-    )
-
-    folder = Path("/srv/hotspots/data")
-    message = "/srv/hotspots/data/crimes/2024-01/x.csv: bad; lock /srv/hotspots/.data.lock"
-    assert without_server_paths(message, folder) == "crimes/2024-01/x.csv: bad; lock .data.lock"
-    assert "/tmp" not in without_server_paths("/tmp/hotspot-upload-x1/hotspots/0/h.kml: bad")
-    assert without_server_paths("see https://example.org/a/b") == "see https://example.org/a/b"
-    assert html_text(PHISHING).startswith("&lt;a href=")
-    assert "\\:material/lock\\:" in markdown_text(":material/lock:")

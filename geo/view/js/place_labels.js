@@ -1,0 +1,91 @@
+// Place names beside their points: each name tries places around its point (below, above,
+// right, left, the corners, then further out with a leader line back to the point) and takes the
+// first that is inside the map and covers no earlier name, the legend or a control, preferring
+// places that cover no hotspot dot. A name with no such place is hidden, never drawn cut or
+// overlapping. `markers` are Leaflet markers whose element holds the name's <span> and a leader
+// <div>, in priority order.
+function placeLabels(map, markers) {
+  var container = map.getContainer();
+  var frame = container.getBoundingClientRect();
+  var k = frame.width / map.getSize().x || 1;  // a map drawn scaled up: page px per map px
+  var doc = container.ownerDocument;
+  function visible(el) {
+    return el.getClientRects().length && getComputedStyle(el).display !== "none";
+  }
+  function boxes(selector) {
+    return Array.prototype.filter.call(doc.querySelectorAll(selector), visible)
+      .map(function (el) { return el.getBoundingClientRect(); })
+      .filter(function (r) { return r.width > 0; });
+  }
+  var taken = boxes(".hotspot-legend, .leaflet-control");
+  var dots = boxes("path.hotspot-dot");
+  function hits(box, list) {
+    for (var i = 0; i < list.length; i++) {
+      var t = list[i];
+      if (box.left < t.right && t.left < box.right && box.top < t.bottom && t.top < box.bottom) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function inside(box) {
+    return box.left >= frame.left + 1 && box.right <= frame.right - 1
+      && box.top >= frame.top + 1 && box.bottom <= frame.bottom - 1;
+  }
+  markers.forEach(function (marker) {
+    var el = marker.getElement();
+    var span = el && el.querySelector("span"), leader = el && el.querySelector(".leader");
+    if (!span) { return; }
+    leader.style.display = "none";
+    if (!visible(span)) { return; }
+    span.style.visibility = "visible";
+    span.classList.add("placed");
+    var size = span.getBoundingClientRect();
+    if (size.width === 0) { return; }
+    var w = size.width, h = size.height;
+    var anchor = el.getBoundingClientRect();  // a zero-size icon: the point itself
+    var ax = anchor.left, ay = anchor.top, gap = 0.45 * h + 2;
+    if (ax < frame.left || ax > frame.right || ay < frame.top || ay > frame.bottom) {
+      span.style.visibility = "hidden";  // its place is off the map: no name at the edge
+      return;
+    }
+    var places = [];  // [left, top] in page px, nearest first
+    [1, 2.6, 4.2].forEach(function (reach) {
+      var g = gap * reach;
+      places.push([ax - w / 2, ay + g], [ax - w / 2, ay - g - h], [ax + g, ay - h / 2],
+                  [ax - g - w, ay - h / 2], [ax + 0.7 * g, ay + 0.7 * g],
+                  [ax + 0.7 * g, ay - 0.7 * g - h], [ax - 0.7 * g - w, ay + 0.7 * g],
+                  [ax - 0.7 * g - w, ay - 0.7 * g - h]);
+    });
+    function boxAt(place) {
+      var left = Math.min(Math.max(place[0], frame.left + 2), frame.right - 2 - w);
+      var top = Math.min(Math.max(place[1], frame.top + 2), frame.bottom - 2 - h);
+      return {left: left, top: top, right: left + w, bottom: top + h};
+    }
+    var chosen = null, index = -1;
+    for (var pass = 0; pass < 2 && chosen === null; pass++) {  // first clear of dots too
+      for (var i = 0; i < places.length; i++) {
+        var box = boxAt(places[i]);
+        if (inside(box) && !hits(box, taken) && (pass === 1 || !hits(box, dots))) {
+          chosen = box;
+          index = i;
+          break;
+        }
+      }
+    }
+    if (chosen === null) {
+      span.style.visibility = "hidden";
+      return;
+    }
+    taken.push(chosen);
+    span.style.left = (chosen.left - ax) / k + "px";
+    span.style.top = (chosen.top - ay) / k + "px";
+    if (index >= 8) {  // away from its point: a line from the point to the name's nearest edge
+      var tx = Math.min(Math.max(ax, chosen.left), chosen.right) - ax;
+      var ty = Math.min(Math.max(ay, chosen.top), chosen.bottom) - ay;
+      leader.style.display = "block";
+      leader.style.width = Math.sqrt(tx * tx + ty * ty) / k + "px";
+      leader.style.transform = "rotate(" + Math.atan2(ty, tx) + "rad)";
+    }
+  });
+}
