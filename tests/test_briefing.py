@@ -103,3 +103,12 @@ def test_command_line_refuses_other_formats(sample_dir, tmp_path):
     )  # fmt: skip
     assert run.returncode == 2 and ".pdf or .png" in run.stderr
     assert not (tmp_path / "b.docx").exists()
+
+
+def test_pages_reading_the_figures_do_not_import_matplotlib():
+    # matplotlib takes about half a second to import: only drawing a briefing file needs it
+    run = subprocess.run(
+        [sys.executable, "-c", "import sys, geo.view.briefing; print('matplotlib' in sys.modules)"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert run.stdout.strip() == "False"

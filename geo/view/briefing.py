@@ -10,14 +10,11 @@ import io
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
 
 from geo.analysis.anomalies import Anomaly
 from geo.analysis.evaluation import with_q
@@ -33,6 +30,10 @@ from geo.io.crimes import ASB
 from geo.period import Period
 from geo.store.dataset import Dataset
 from geo.view.scales import MISSING_COLOUR, Scale, asb_change_scale
+
+if TYPE_CHECKING:  # matplotlib is imported where drawing starts, not by pages that only read
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 BACKGROUND = "#0d1117"
 PANEL = "#161b22"
@@ -235,6 +236,8 @@ def render(page: BriefingPage, kind: str) -> bytes:
 def draw(page: BriefingPage) -> Figure:
     """The briefing as a matplotlib figure. Every text is drawn as written (`parse_math=False`):
     a name such as `X $\\foo$` is text, never a formula to parse (or to fail on)."""
+    from matplotlib.figure import Figure
+
     # A bare Figure (no pyplot): no global state, so it is safe in the app's threads.
     fig = Figure(figsize=PAGE_INCHES, dpi=100, facecolor=BACKGROUND)
     _draw_header(fig, page)
@@ -274,6 +277,8 @@ def _draw_header(fig: Figure, page: BriefingPage) -> None:
 
 
 def _draw_headlines(fig: Figure, items: list[Headline]) -> None:
+    from matplotlib.patches import Rectangle
+
     colours = {"good": GOOD, "bad": BAD, "neutral": TEXT}
     for index, item in enumerate(items):
         column, row = index % 2, index // 2
@@ -334,6 +339,8 @@ _OFFSETS = ((0, 16, "center", "bottom"), (0, -16, "center", "top"), (14, 0, "lef
 
 def _place_labels(ax: Axes, texts: list[str], points: list) -> None:
     """Put each label above, below, right or left of its point, wherever it overlaps no other."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     renderer = FigureCanvasAgg(ax.figure).get_renderer()
     taken = []
     for text, point in zip(texts, points):
@@ -350,6 +357,8 @@ def _place_labels(ax: Axes, texts: list[str], points: list) -> None:
 
 
 def _draw_legend(ax: Axes, scale: Scale, values: pd.Series) -> None:
+    from matplotlib.patches import Patch
+
     classes = scale.classify(values.to_numpy(dtype=float))
     handles = [
         Patch(facecolor=colour, edgecolor="#f0f3f6", label=f"{label} ({(classes == i).sum()})")
