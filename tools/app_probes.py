@@ -103,26 +103,51 @@ def paint(folder: Path, starts: int) -> dict:
     return visits
 
 
+PAINT_WATCH = """
+if (window === window.top) {
+  window.WebSocket = class extends window.WebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("open", () => { window.__socketOpen ??= performance.now(); });
+    }
+  };
+  const look = () => {
+    const frame = [...document.querySelectorAll("iframe")].find(f => f.src.includes("st_folium"));
+    const inside = frame && frame.contentDocument;
+    if (inside && inside.querySelector("%s")) {
+      setTimeout(() => { window.__firstPolygonPainted = performance.now(); });
+    } else {
+      requestAnimationFrame(look);
+    }
+  };
+  requestAnimationFrame(look);
+}
+""" % POLYGON
+"""Runs in the page before its own scripts: notes (ms after navigation start) when the
+websocket opened, and, looking into the map's frame at every animation frame, the end of the
+first frame painted with a polygon in it."""
+
+
 def paint_visit(context, url: str) -> dict[str, float]:
-    """Open the map page in `context`: seconds from opening to the websocket, to the map's
-    frame, and to the first polygon visible and painted (after the next animation frame)."""
+    """Open the map page in `context`: seconds from opening it (navigation start) to the
+    websocket opening, the map's frame starting, and the first polygon painted."""
     page = context.new_page()
-    marks: dict[str, float] = {}
-    start = time.perf_counter()
-
-    def mark(what: str) -> None:
-        marks.setdefault(what, time.perf_counter() - start)
-
-    page.on("websocket", lambda _: mark("websocket"))
-    page.on("framenavigated", lambda frame: "st_folium" in frame.url and mark("map_frame"))
+    page.add_init_script(PAINT_WATCH)
     try:
-        start = time.perf_counter()
         page.goto(url)
         polygon = page.frame_locator(MAP_FRAME).locator(POLYGON).first
         polygon.wait_for(state="visible", timeout=120_000)
-        polygon.evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")
-        mark("painted")
-        return marks
+        page.wait_for_function("() => window.__firstPolygonPainted !== undefined")
+        marks = page.evaluate(
+            """() => ({
+              websocket: window.__socketOpen,
+              map_frame: [...document.querySelectorAll("iframe")]
+                .find(f => f.src.includes("st_folium"))
+                .contentWindow.performance.timeOrigin - performance.timeOrigin,
+              painted: window.__firstPolygonPainted,
+            })"""
+        )
+        return {name: ms / 1000 for name, ms in marks.items() if ms is not None}
     finally:
         page.close()
 
