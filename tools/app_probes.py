@@ -112,9 +112,9 @@ if (window === window.top) {
     }
   };
   const look = () => {
-    const frame = [...document.querySelectorAll("iframe")].find(f => f.src.includes("st_folium"));
-    const inside = frame && frame.contentDocument;
-    if (inside && inside.querySelector("%s")) {
+    const frames = [...document.querySelectorAll("iframe")];
+    const inside = frames.find(f => f.src.includes("st_folium"))?.contentDocument;
+    if (inside?.querySelector(POLYGON)) {
       setTimeout(() => { window.__firstPolygonPainted = performance.now(); });
     } else {
       requestAnimationFrame(look);
@@ -122,7 +122,7 @@ if (window === window.top) {
   };
   requestAnimationFrame(look);
 }
-""" % POLYGON
+""".replace("POLYGON", json.dumps(POLYGON))
 """Runs in the page before its own scripts: notes (ms after navigation start) when the
 websocket opened, and, looking into the map's frame at every animation frame, the end of the
 first frame painted with a polygon in it."""
