@@ -65,3 +65,20 @@ def test_without_the_warm_up_the_first_visit_reads_and_evaluates(monkeypatch, tm
 def test_a_dataset_that_cannot_be_read_is_left_for_the_page(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("HOTSPOT_DATA", str(tmp_path / "missing"))
     warm()  # no exception: the page says what is wrong
+
+
+def test_a_component_module_is_left_to_the_page_but_what_it_imports_is_loaded():
+    # streamlit_folium declares its component on import, which registers only inside a page
+    # run: imported earlier, the map would never be served
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tools.serve import FIRST_PAGE, import_page_modules; "
+        "import_page_modules(FIRST_PAGE); "
+        "print('streamlit_folium' in sys.modules, 'folium.plugins' in sys.modules)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert run.stdout.split() == ["False", "True"]
