@@ -12,7 +12,8 @@ prints JSON: for each of STARTS freshly started apps (`python -m tools.serve`, a
 the seconds from opening the map page to its first painted polygon in chromium on the first visit
 (opened as soon as the server answers), on a later visit from another browser (nothing cached),
 and on a return visit from the first browser (its cache holds the app's scripts); with when the
-websocket opened and the map's frame was created, and the load average at each start.
+websocket opened and the map's frame was created, the seconds from starting the app to its
+first answer, and the load average at each start.
 """
 
 from __future__ import annotations
@@ -84,12 +85,14 @@ def paint(folder: Path, starts: int) -> dict:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
         return {"skipped": f"Playwright is not installed ({exc})"}
-    visits: dict[str, list] = {"first": [], "later": [], "return": [], "load": []}
+    visits: dict[str, list] = {"first": [], "later": [], "return": [], "load": [], "start": []}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             for _ in range(starts):
+                started = time.perf_counter()
                 with app_server(folder, tiles="none") as url:
+                    visits["start"].append(time.perf_counter() - started)
                     visits["load"].append(os.getloadavg()[0])
                     first = browser.new_context(viewport=VIEWPORT)
                     visits["first"].append(paint_visit(first, url))

@@ -683,6 +683,8 @@ class Paint:
     """A later visit from another browser (nothing cached), the app warm."""
     returning: list[float]
     """A return visit from the first browser (its cache holds the app's scripts)."""
+    start: list[float]
+    """Seconds from starting the app to its first answer."""
     load: list[float]
 
 
@@ -697,7 +699,7 @@ def first_paint_seconds(sample: Path, starts: int) -> Paint | str:
     if "skipped" in result:
         return f"skipped: {result['skipped']}"
     return Paint(*([v["painted"] for v in result[k]] for k in ("first", "later", "return")),
-                 result["load"])  # fmt: skip
+                 result["start"], result["load"])  # fmt: skip
 
 
 # --- the table ----------------------------------------------------------------------------------
@@ -875,7 +877,8 @@ def app_rows(rerun: Rerun | str, paint: Paint | str) -> list[Row]:
     first, later = statistics.median(paint.first), statistics.median(paint.later)
     spread = (
         f"{len(paint.first)} starts, first {_span(paint.first)}, later {_span(paint.later)}; "
-        f"return visit {_s(statistics.median(paint.returning))}; load {_span(paint.load, '')}"
+        f"return visit {_s(statistics.median(paint.returning))}; the app answers "
+        f"{_s(statistics.median(paint.start))} after it is started; load {_span(paint.load, '')}"
     )
     return [*rows, Row(paint_what, f"{_s(first)} first visit, {_s(later)} later", spread,
                        target=f"≤ {PAINT_FIRST_S:g} s first visit, ≤ {PAINT_LATER_S:g} s later",
