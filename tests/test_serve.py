@@ -59,7 +59,8 @@ def test_without_the_warm_up_the_first_visit_reads_and_evaluates(monkeypatch, tm
 
     folder = tmp_path / "cold"
     write_sample(folder)
-    assert _first_visit(monkeypatch, folder) == (1, 1)
+    reads, tables = _first_visit(monkeypatch, folder)
+    assert reads == 1 and tables >= 1
 
 
 def test_a_dataset_that_cannot_be_read_is_left_for_the_page(monkeypatch, tmp_path: Path):
