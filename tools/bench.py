@@ -881,7 +881,7 @@ def app_rows(rerun: Rerun | str, paint: Paint | str) -> list[Row]:
         f"{_s(statistics.median(paint.start))} after it is started; load {_span(paint.load, '')}"
     )
     return [*rows, Row(paint_what, f"{_s(first)} first visit, {_s(later)} later", spread,
-                       target=f"≤ {PAINT_FIRST_S:g} s first visit, ≤ {PAINT_LATER_S:g} s later",
+                       target=f"≤ {PAINT_FIRST_S:.1f} s first visit, ≤ {PAINT_LATER_S:.1f} s later",
                        met=first <= PAINT_FIRST_S and later <= PAINT_LATER_S)]  # fmt: skip
 
 
