@@ -58,11 +58,17 @@ def plain_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return shown
 
 
+def cached_dataset() -> Dataset:
+    """The dataset of `HOTSPOT_DATA` from the cache (read on the first call of its version)."""
+    folder = data_location()
+    return _load(str(folder.resolve()), dataset_version(folder))
+
+
 def current_dataset() -> Dataset:
     """The dataset of `HOTSPOT_DATA`; a plain message and a stop when it cannot be read."""
     folder = data_location()
     try:
-        dataset = _load(str(folder.resolve()), dataset_version(folder))
+        dataset = cached_dataset()
     except HotspotDataError as exc:
         st.error(f"The dataset cannot be shown. {plain(exc)}")
         folder_help(folder)

@@ -194,8 +194,7 @@ st.caption(
         else ""
     )
 )
-if not table.empty:
-    programme_evaluation(dataset, table, dataset.exclusions(keep_flagged).period(period, "asb"))
+evaluation_slot = st.container()  # filled after the map, so the map is sent first
 
 scales = {
     "asb": asb_change_scale,
@@ -239,6 +238,8 @@ else:
             st.html(scroll_into_view_js("map-row", selected), unsafe_allow_javascript=True)
 
 if not table.empty:
+    with evaluation_slot:
+        programme_evaluation(dataset, table, dataset.exclusions(keep_flagged).period(period, "asb"))
     dose_response(table)
 
 st.subheader("Hotspots shown")

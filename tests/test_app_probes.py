@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -15,3 +17,19 @@ def test_metric_change_reads_and_counts_nothing_again(sample_dir):
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["reads"] == 0 and result["counts"] == 0
     assert 0 < result["seconds"] < 30
+
+
+@pytest.mark.browser
+def test_paint_probe_times_each_visit_from_navigation_to_the_painted_polygon(sample_dir):
+    from tools.app_server import CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.app_probes", "paint", str(sample_dir), "1"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    for visit in ("first", "later", "return"):
+        (marks,) = result[visit]
+        assert 0 < marks["websocket"] < marks["map_frame"] < marks["painted"] < 120

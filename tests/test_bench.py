@@ -143,3 +143,19 @@ def test_generated_pings_read_and_some_fall_in_hotspots(tmp_path):
     assert result.stats.rows == size.rows
     table = gps_dosage(result, Period.parse(size.period))
     assert table["visits"].sum() > 0 and (table["officer_minutes"] > 0).mean() > 0.3
+
+
+def test_paint_row_judges_the_medians_of_first_and_later_visits():
+    from tools.bench import PAINT_FIRST_S, PAINT_LATER_S, Paint, Rerun, app_rows
+
+    def row(first: list[float], later: list[float]):
+        paint = Paint(first, later, [0.9, 1.0, 1.1], start=[3.0, 3.1, 3.2], load=[0.5, 0.7, 0.6])
+        return app_rows(Rerun(0.2, 0, 0), paint)[-1]
+
+    inside_first, inside_later = PAINT_FIRST_S - 0.1, PAINT_LATER_S - 0.1
+    met = row([inside_first, 9.0, 0.5], [inside_later, 9.0, 0.5])
+    assert met.met is True
+    assert f"{inside_first:.2f} s first visit, {inside_later:.2f} s later" in met.value
+    assert "3 starts" in met.compared and "0.50–9.00 s" in met.compared
+    assert row([PAINT_FIRST_S + 0.1] * 3, [inside_later] * 3).met is False
+    assert row([inside_first] * 3, [PAINT_LATER_S + 0.1] * 3).met is False

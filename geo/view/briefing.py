@@ -1,5 +1,5 @@
 """The briefing: headline figures in words a room can read, and a one-page PDF or PNG of them
-beside the map, drawn on the server with matplotlib (no browser, no tiles, no network).
+beside the map (drawn by `geo.view.briefing_drawing`: no browser, no tiles, no network).
 
 Only aggregated figures appear: hotspot outlines and names, never incidents or street locations.
 """
@@ -14,14 +14,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PatchCollection, PathCollection
-from matplotlib.figure import Figure
-from matplotlib.legend import Legend
-from matplotlib.patches import Patch, Rectangle
-from matplotlib.text import Text
-from matplotlib.transforms import Bbox
 
 from geo.analysis.anomalies import Anomaly
 from geo.analysis.evaluation import with_q
@@ -31,12 +23,11 @@ from geo.analysis.figures import (
     programme_figures,
 )
 from geo.analysis.programme import ProgrammeEvaluation, programme_evaluation
-from geo.crs import BRITISH_NATIONAL_GRID
 from geo.errors import HotspotDataError
 from geo.io.crimes import ASB
 from geo.period import Period
 from geo.store.dataset import Dataset
-from geo.view.scales import MISSING_COLOUR, Scale, asb_change_scale
+from geo.view.scales import MISSING_COLOUR, Scale
 
 BACKGROUND = "#0d1117"
 PANEL = "#161b22"
@@ -229,22 +220,13 @@ def render(page: BriefingPage, kind: str) -> bytes:
     """The briefing as PDF or PNG bytes (`kind` is 'pdf' or 'png'), one 16:9 page."""
     if f".{kind}" not in FORMATS:
         raise HotspotDataError(f"a briefing is a .pdf or a .png, not .{kind}")
+    from geo.view.briefing_drawing import draw  # matplotlib loads only when a file is drawn
+
     fig = draw(page)
     buffer = io.BytesIO()
     metadata = {"Title": page.title} if kind == "pdf" else None
     fig.savefig(buffer, format=kind, facecolor=BACKGROUND, metadata=metadata)
     return buffer.getvalue()
-
-
-def draw(page: BriefingPage) -> Figure:
-    """The briefing as a matplotlib figure. Every text is drawn as written (`parse_math=False`):
-    a name such as `X $\\foo$` is text, never a formula to parse (or to fail on)."""
-    # A bare Figure (no pyplot): no global state, so it is safe in the app's threads.
-    fig = Figure(figsize=PAGE_INCHES, dpi=100, facecolor=BACKGROUND)
-    _draw_header(fig, page)
-    _draw_headlines(fig, headlines(page.figures, page.evaluation))
-    _draw_map(fig.add_axes((0.47, 0.06, 0.51, 0.8)), page)
-    return fig
 
 
 def write(page: BriefingPage, out: Path) -> None:
@@ -256,209 +238,6 @@ def write(page: BriefingPage, out: Path) -> None:
     partial = out.with_name(f".{out.name}.partial")
     partial.write_bytes(data)
     partial.replace(out)
-
-
-def _draw_header(fig: Figure, page: BriefingPage) -> None:
-    fig.text(
-        0.02, 0.94, page.title, color=TEXT, fontsize=34, fontweight="bold", va="center",
-        parse_math=False,
-    )  # fmt: skip
-    fig.text(0.02, 0.895, page.subtitle, color=MUTED, fontsize=18, va="center", parse_math=False)
-    if page.note:
-        fig.text(
-            0.02, 0.035, _fit(page.note, 110), color=MUTED, fontsize=14, va="center",
-            parse_math=False,
-        )  # fmt: skip
-    if page.is_sample:
-        fig.text(
-            0.98, 0.94, "SAMPLE DATA — not real police figures", color="#111111", fontsize=16,
-            fontweight="bold", ha="right", va="center",
-            bbox={"boxstyle": "round,pad=0.4", "facecolor": "#f2cc60", "edgecolor": "none"},
-        )  # fmt: skip
-
-
-def _draw_headlines(fig: Figure, items: list[Headline]) -> None:
-    colours = {"good": GOOD, "bad": BAD, "neutral": TEXT}
-    for index, item in enumerate(items):
-        column, row = index % 2, index // 2
-        x, y = 0.02 + column * 0.225, 0.62 - row * 0.27
-        fig.patches.append(
-            Rectangle((x, y), 0.21, 0.25, transform=fig.transFigure, facecolor=PANEL,
-                      edgecolor="#30363d", figure=fig)
-        )  # fmt: skip
-        fig.text(x + 0.012, y + 0.205, item.label, color=MUTED, fontsize=17, parse_math=False)
-        fig.text(x + 0.012, y + 0.085, item.value, color=colours[item.tone], fontsize=54,
-                 fontweight="bold", parse_math=False)  # fmt: skip
-        for line, text in enumerate(item.detail.split("\n")[:2]):
-            fig.text(x + 0.012, y + 0.03 - 0.024 * line + (0.012 if "\n" in item.detail else 0),
-                     _fit(text, 38), color=MUTED, fontsize=14, parse_math=False)  # fmt: skip
-
-
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-MIN_SPAN_M = 1500.0
-"""The least ground the map shows (metres): one small hotspot is not drawn a screen wide."""
-DOT_POINTS2 = 260
-"""The area of a hotspot's dot (points², matplotlib's scatter size) on a whole-force map."""
-CLEAR_PX = 48
-"""Room kept round the hotspots (pixels): a dot's radius and a name beside it."""
-
-
-def clear_view(
-    bounds: tuple[float, float, float, float], axes: Bbox, legend: Bbox, room: float = CLEAR_PX
-) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The x and y limits (equal scale) that put the hotspots' `bounds` (map units) in the part
-    of the axes beside or above the `legend` (both boxes in display pixels), whichever lets them
-    be drawn larger, with `room` pixels kept round them."""
-    minx, miny, maxx, maxy = bounds
-    width = max(maxx - minx, MIN_SPAN_M)
-    height = max(maxy - miny, MIN_SPAN_M)
-    free = [  # (left, bottom, right, top) in pixels from the axes' lower left corner
-        (legend.x1 - axes.x0, 0.0, axes.width, axes.height),  # right of the legend
-        (0.0, legend.y1 - axes.y0, axes.width, axes.height),  # above it
-    ]
-    best = None
-    for left, bottom, right, top in free:
-        room_x, room_y = right - left - 2 * room, top - bottom - 2 * room
-        if room_x <= 0 or room_y <= 0:
-            continue
-        scale = min(room_x / width, room_y / height)  # pixels per map unit
-        if best is None or scale > best[0]:
-            best = (scale, (left + right) / 2, (bottom + top) / 2)
-    if best is None:  # an axes too small for its legend: the whole of it
-        best = (min(axes.width / width, axes.height / height), axes.width / 2, axes.height / 2)
-    scale, centre_x, centre_y = best
-    x0 = (minx + maxx) / 2 - centre_x / scale
-    y0 = (miny + maxy) / 2 - centre_y / scale
-    return (x0, x0 + axes.width / scale), (y0, y0 + axes.height / scale)
-
-
-def _draw_map(ax: Axes, page: BriefingPage) -> None:
-    """Hotspots coloured by ASB change, clear of the legend; dots where a polygon would be too
-    small to see."""
-    ax.set_facecolor(PANEL)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_color("#30363d")
-    scale = asb_change_scale()
-    shown = page.hotspots.merge(page.table[["hotspot_id", "asb_change_pct"]], on="hotspot_id")
-    if shown.empty:
-        return
-    metres = shown.to_crs(BRITISH_NATIONAL_GRID)
-    colours = scale.colours_for(metres["asb_change_pct"].to_numpy(dtype=float))
-    minx, miny, maxx, maxy = metres.total_bounds
-    span = max(maxx - minx, maxy - miny, MIN_SPAN_M)
-    legend = _draw_legend(ax, scale, metres["asb_change_pct"])
-    renderer = FigureCanvasAgg(ax.figure).get_renderer()
-    legend_box = legend.get_window_extent(renderer)
-    axes_box = ax.get_window_extent(renderer).frozen()
-    metres.plot(ax=ax, color=colours, edgecolor="#f0f3f6", linewidth=1.2)
-    ax.set_aspect("auto")  # the limits below are at equal scale: the axes keep their box
-    points = metres.geometry.representative_point()
-    small = span > 6000
-    if small:
-        ax.scatter(
-            points.x, points.y, s=DOT_POINTS2, c=colours, edgecolors="#f0f3f6", linewidths=1.5
-        )  # fmt: skip
-    xlim, ylim = clear_view((minx, miny, maxx, maxy), axes_box, legend_box)
-    ax.set_xlim(xlim)
-    ax.set_ylim(ylim)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    drawn = drawn_hotspots(ax)
-    if small:
-        towns = metres[metres["town"] != ""].dissolve(by="town").geometry.centroid
-        _place_labels(ax, list(towns.index), list(towns), legend_box, drawn)
-    else:
-        _place_labels(ax, list(metres["name"]), list(points), legend_box, drawn)
-
-
-def drawn_hotspots(ax: Axes) -> list[Bbox]:
-    """The extent of each hotspot outline and dot as drawn on `ax`, in display pixels."""
-    boxes = []
-    for collection in ax.collections:
-        if isinstance(collection, PathCollection):  # dots: centres and sizes in points²
-            radius = (np.sqrt(collection.get_sizes()[0]) / 2 + 1) * ax.figure.dpi / 72
-            for x, y in ax.transData.transform(collection.get_offsets()):
-                boxes.append(Bbox.from_extents(x - radius, y - radius, x + radius, y + radius))
-        elif isinstance(collection, PatchCollection):
-            boxes += [
-                path.transformed(ax.transData).get_extents() for path in collection.get_paths()
-            ]
-    return boxes
-
-
-_OFFSETS = (
-    (0, 16, "center", "bottom"),
-    (0, -16, "center", "top"),
-    (14, 0, "left", "center"),
-    (-14, 0, "right", "center"),
-    (12, 12, "left", "bottom"),
-    (12, -12, "left", "top"),
-    (-12, 12, "right", "bottom"),
-    (-12, -12, "right", "top"),
-    (0, 40, "center", "bottom"),
-    (0, -40, "center", "top"),
-    (36, 0, "left", "center"),
-    (-36, 0, "right", "center"),
-)
-"""Places of a name round its point (offset in points, alignment), nearest first; the last four
-are far enough to need a line back to the point."""  # fmt: skip
-_NEAR = 8
-
-
-def _place_labels(
-    ax: Axes, texts: list[str], points: list, legend: Bbox, hotspots: list[Bbox]
-) -> None:
-    """Put each label at the first of `_OFFSETS` round its point where it is inside the map and
-    overlaps neither the legend nor another label, preferring places clear of the `hotspots` too;
-    a label with no such place is left out."""
-    renderer = FigureCanvasAgg(ax.figure).get_renderer()
-    inside = ax.get_window_extent(renderer)
-    taken = [legend]
-    for text, point in zip(texts, points):
-        places = [(clear, *offset) for clear in (True, False) for offset in _OFFSETS]
-        for clear, dx, dy, ha, va in places:
-            place = _OFFSETS.index((dx, dy, ha, va))
-            leader = {"arrowstyle": "-", "color": MUTED, "shrinkA": 2, "shrinkB": 4}
-            label = ax.annotate(
-                text, (point.x, point.y), xytext=(dx, dy), textcoords="offset points", ha=ha,
-                va=va, color=TEXT, fontsize=15, fontweight="bold", parse_math=False,
-                arrowprops=leader if place >= _NEAR else None,
-            )  # fmt: skip
-            label.update_positions(renderer)
-            box = Text.get_window_extent(label, renderer)  # the name, not its leader
-            fits = (
-                inside.x0 <= box.x0 and box.x1 <= inside.x1
-                and inside.y0 <= box.y0 and box.y1 <= inside.y1
-            )  # fmt: skip
-            blocked = taken + hotspots if clear else taken
-            if fits and not any(box.overlaps(other) for other in blocked):
-                taken.append(box)
-                break
-            label.remove()
-
-
-def _draw_legend(ax: Axes, scale: Scale, values: pd.Series) -> Legend:
-    classes = scale.classify(values.to_numpy(dtype=float))
-    handles = [
-        Patch(facecolor=colour, edgecolor="#f0f3f6", label=f"{label} ({(classes == i).sum()})")
-        for i, (colour, label) in enumerate(zip(scale.colours, scale.labels))
-    ]
-    if (classes == -1).any():
-        handles.append(Patch(facecolor=MISSING_COLOUR, label=scale.missing_label))
-    legend = ax.legend(
-        handles=handles, title=f"{scale.title}\n{scale.note}", loc="lower left", fontsize=13,
-        title_fontsize=14,
-        facecolor=BACKGROUND, edgecolor="#30363d", labelcolor=TEXT, framealpha=0.92,
-    )  # fmt: skip
-    legend.get_title().set_color(TEXT)
-    for text in [legend.get_title(), *legend.get_texts()]:
-        text.set_parse_math(False)
-    return legend
 
 
 def headlines_html(items: list[Headline]) -> str:

@@ -37,7 +37,8 @@ def test_a_name_with_a_broken_formula_does_not_stop_the_briefing(sample_dir, tmp
 
 
 def test_names_are_drawn_as_written_never_as_formulas(sample_dir, tmp_path):
-    from geo.view.briefing import briefing_page, draw
+    from geo.view.briefing import briefing_page
+    from geo.view.briefing_drawing import draw
 
     name = r"$\frac{1}{0}$"
     folder = _renamed(sample_dir, tmp_path, name)

@@ -1,0 +1,60 @@
+"""The briefing's drawing: the map fitted clear of its legend, names placed clear of both."""
+
+import pytest
+
+from geo.store.dataset import load_dataset
+from geo.view.briefing import briefing_page
+from tests.browser_support import ARTIFACTS
+
+
+@pytest.mark.parametrize("town", [None, "Heanor", "Shirebrook", "Chesterfield"])
+def test_no_hotspot_or_name_lies_under_the_legend(sample_dir, town):
+    from matplotlib.text import Text
+
+    from geo.view.briefing_drawing import draw, drawn_hotspots
+
+    dataset = load_dataset(sample_dir)
+    figure = draw(briefing_page(dataset, dataset.default_period, town))
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    ax = next(a for a in figure.axes if a.get_legend() is not None)
+    legend = ax.get_legend().get_window_extent(renderer)
+    frame = ax.get_window_extent(renderer)
+    hotspots = drawn_hotspots(ax)
+    expected = len(dataset.hotspots if town is None else dataset.hotspots.query("town == @town"))
+    assert len(hotspots) >= expected
+    for box in hotspots:
+        assert not box.overlaps(legend), (town, box, legend)
+        assert frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1), (town, box)
+    names = [Text.get_window_extent(text, renderer) for text in ax.texts]  # without leaders
+    assert names
+    for i, box in enumerate(names):
+        assert not box.overlaps(legend) and frame.contains(box.x0, box.y0), ax.texts[i]
+        assert frame.contains(box.x1, box.y1), ax.texts[i].get_text()
+        assert not any(box.overlaps(other) for other in names[i + 1 :]), ax.texts[i].get_text()
+    ARTIFACTS.mkdir(exist_ok=True)  # for a person to look at
+    figure.savefig(ARTIFACTS / f"briefing-{town or 'all'}.png", facecolor=figure.get_facecolor())
+    if town:  # a town: every hotspot named
+        assert sorted(t.get_text() for t in ax.texts) == sorted(
+            dataset.hotspots.query("town == @town")["name"]
+        )
+
+
+def test_drawn_extents_are_the_outlines_and_dots_in_pixels():
+    import geopandas as gpd
+    from matplotlib.figure import Figure
+    from shapely.geometry import box
+
+    from geo.view.briefing_drawing import drawn_hotspots
+
+    figure = Figure(figsize=(4, 4), dpi=100)
+    ax = figure.add_axes((0, 0, 1, 1))
+    gpd.GeoSeries([box(10, 10, 30, 20)]).plot(ax=ax)
+    ax.scatter([50], [50], s=400)  # a dot 20 points across
+    ax.set_aspect("auto")
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    outline, dot = drawn_hotspots(ax)
+    assert outline.bounds == pytest.approx((40, 40, 80, 40))  # 4 px a unit: x0, y0, width, height
+    radius = (10 + 1) * 100 / 72  # half of 20 points, one more for the edge, in pixels
+    assert dot.bounds == pytest.approx((200 - radius, 200 - radius, 2 * radius, 2 * radius))

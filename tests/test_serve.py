@@ -1,0 +1,85 @@
+"""The warm start: the map page's imports and caches filled before the first visitor comes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+import pages._common
+from geo.store.dataset import Dataset
+from tests.conftest import ROOT
+from tools.app_probes import counting
+from tools.serve import FIRST_PAGE, page_imports, warm
+
+
+def test_page_imports_are_read_from_the_top_level_of_the_source(tmp_path: Path):
+    page = tmp_path / "page.py"
+    page.write_text(
+        "from __future__ import annotations\n"
+        "import json, os.path\n"
+        "from geo.period import Period\n"
+        "from . import sibling\n"
+        "def later():\n"
+        "    import sqlite3\n"
+    )
+    assert page_imports(page) == ["json", "os.path", "geo.period"]
+
+
+def test_the_map_page_imports_are_the_pages_own():
+    modules = page_imports(FIRST_PAGE)
+    assert "streamlit_folium" in modules and "pages._common" in modules
+
+
+def _first_visit(monkeypatch, folder: Path) -> tuple[int, int]:
+    """Run the map page once; how often it read the dataset and evaluated a period."""
+    monkeypatch.setenv("HOTSPOT_DATA", str(folder))
+    with (
+        counting(pages._common, "load_dataset") as reads,
+        counting(Dataset, "table") as tables,
+    ):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    assert at.title[0].value == "Hotspot patrol map"
+    return len(reads), len(tables)
+
+
+def test_warm_up_fills_the_caches_the_first_visit_reads(monkeypatch, tmp_path: Path):
+    from tools.sample import write_sample
+
+    folder = tmp_path / "warmed"
+    write_sample(folder)
+    monkeypatch.setenv("HOTSPOT_DATA", str(folder))
+    warm()
+    assert _first_visit(monkeypatch, folder) == (0, 0)
+
+
+def test_without_the_warm_up_the_first_visit_reads_and_evaluates(monkeypatch, tmp_path: Path):
+    from tools.sample import write_sample
+
+    folder = tmp_path / "cold"
+    write_sample(folder)
+    reads, tables = _first_visit(monkeypatch, folder)
+    assert reads == 1 and tables >= 1
+
+
+def test_a_dataset_that_cannot_be_read_is_left_for_the_page(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("HOTSPOT_DATA", str(tmp_path / "missing"))
+    warm()  # no exception: the page says what is wrong
+
+
+def test_a_component_module_is_left_to_the_page_but_what_it_imports_is_loaded():
+    # streamlit_folium declares its component on import, which registers only inside a page
+    # run: imported earlier, the map would never be served
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tools.serve import FIRST_PAGE, import_page_modules; "
+        "import_page_modules(FIRST_PAGE); "
+        "print('streamlit_folium' in sys.modules, 'folium.plugins' in sys.modules)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert run.stdout.split() == ["False", "True"]
