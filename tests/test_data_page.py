@@ -187,3 +187,13 @@ def test_in_a_browser_a_bad_file_is_listed_then_a_good_one_committed(
     }
     assert not outside, outside
     page.close()
+
+
+@pytest.mark.postgres
+def test_data_page_sends_database_imports_to_the_command_line(monkeypatch, pg_url):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("HOTSPOT_DATA", pg_url)
+    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=120).run()
+    assert not at.exception
+    assert any("python -m geo import --data URL" in info.value for info in at.info)

@@ -246,17 +246,23 @@ def check(
                 for detail, rows in log_problems(result.frame)[["detail", "rows"]].values
             )
     if pings:
-        _check_pings(staged, folder, pings, say, max_bytes)
+        check_pings(staged, folder, pings, say, max_bytes)
     if staged.empty and not staged.errors:
         staged.findings.append(Finding("error", str(folder), "no files were given to import"))
     return staged
 
 
-def _check_pings(
-    staged: Staged, folder: Path, files: Sequence[InputFile], say: Progress, max_bytes: int
+def check_pings(
+    staged: Staged,
+    folder: Path | str,
+    files: Sequence[InputFile],
+    say: Progress,
+    max_bytes: int,
+    key: tuple[bytes, bool] | None = None,
 ) -> None:
-    """Check GPS ping files; each becomes a pseudonymised file to store, or an error finding."""
-    key = _collect(staged, lambda: pseudonym_key(folder), str(folder))
+    """Check GPS ping files; each becomes a pseudonymised file to store, or an error finding.
+    The pseudonym key is the folder's (pseudonym_key) unless given (a database's)."""
+    key = key or _collect(staged, lambda: pseudonym_key(Path(folder)), str(folder))
     if key is None:
         return
     staged.ping_key = key

@@ -5,7 +5,8 @@ runs in one transaction that first takes the store's advisory lock, so imports i
 run one at a time and one killed half-way leaves the previous state. A month and force the store
 already holds is replaced, never doubled (`crime_files` has one row per month and force). The
 counts app instances read are recomputed for the months an import touched only; a hotspot import
-recomputes them for every month, as a new outline changes every month's counts.
+recomputes the counts near the areas for every month, as a new outline changes every month's
+counts (the per-month tables that do not depend on outlines are left as they are).
 """
 
 from __future__ import annotations
@@ -28,15 +29,20 @@ from geo.errors import HotspotDataError
 from geo.io.crimes import ASB, POLICE_UK_HEADER
 from geo.io.hotspots import read_hotspots
 from geo.store.crime_months import CrimePart
+from geo.store.dataset import visit_rules
 from geo.store.importer import (
     HOTSPOT_FILE,
+    MAX_UPLOAD_BYTES,
     InputFile,
     Staged,
     StagedPatrols,
     check_crimes,
     check_hotspots,
     check_patrols,
+    check_pings,
 )
+from geo.store.pg_dataset import _areas
+from geo.store.pg_pings import database_key, keep_key, refresh_counting, write_ping_files
 from geo.store.postgres import IMPORT_LOCK, check_schema, connect, redacted
 
 REACH_MARGIN_M = 100
@@ -58,7 +64,8 @@ _STAGE_COLUMNS = ["row_no", *_TEXT_COLUMNS.values()]
 
 
 def import_files_pg(url: str, kind: str, paths: Sequence[str | Path]) -> tuple[Staged, list[str]]:
-    """Check files of one kind (`hotspots`, `crimes`, `patrols`) and write them to the store."""
+    """Check files of one kind (`hotspots`, `crimes`, `patrols`, `pings`) and write them to the
+    store."""
     files = [InputFile.of(p) for p in paths]
     if kind in ("hotspots", "patrols") and len(files) != 1:
         raise HotspotDataError(f"give exactly one {kind} file (got {len(files)})")
@@ -69,8 +76,15 @@ def import_files_pg(url: str, kind: str, paths: Sequence[str | Path]) -> tuple[S
         staged.crimes, staged.findings = check_crimes(files)
     elif kind == "patrols":
         staged.patrols = check_patrols(files[0], None)
+    elif kind == "pings":
+        with connect(url) as connection:
+            check_schema(connection, url)
+            key = database_key(connection)
+        check_pings(staged, redacted(url), files, lambda _f, _t: None, MAX_UPLOAD_BYTES, key)
     else:
-        raise HotspotDataError(f"'{kind}' is not something to import: hotspots, crimes or patrols")
+        raise HotspotDataError(
+            f"'{kind}' is not something to import: hotspots, crimes, patrols or pings"
+        )
     staged.raise_first()
     return staged, commit_pg(staged, url)
 
@@ -91,7 +105,13 @@ def commit_pg(
     """
     staged.raise_first()
     frame = hotspots if hotspots is not None else _stored_hotspots(staged)
-    if frame is None and not staged.crimes and staged.patrols is None and control is None:
+    if (
+        frame is None
+        and not staged.crimes
+        and staged.patrols is None
+        and control is None
+        and not staged.pings
+    ):
         raise HotspotDataError("nothing to import")
     kind = "+".join(
         k
@@ -100,6 +120,7 @@ def commit_pg(
             ("crimes", bool(staged.crimes)),
             ("patrols", staged.patrols is not None),
             ("control", control is not None),
+            ("pings", bool(staged.pings)),
         )
         if present
     )
@@ -107,6 +128,7 @@ def commit_pg(
         {p.source for p in staged.crimes}
         | ({staged.hotspots.source} if staged.hotspots else set())
         | ({staged.patrols.source} if staged.patrols else set())
+        | {p.source for p in staged.pings}
     )
     lines: list[str] = []
     with connect(url) as connection:
@@ -153,10 +175,23 @@ def commit_pg(
                 rows += part.rows
                 verb = "replaced" if replaced else "added"
                 lines.append(f"crimes {part.month} {part.force}: {verb}, {part.rows} rows")
+            ping_ids: list[int] | None = []
+            if staged.pings:
+                keep_key(cursor, staged.ping_key)
+                written, ping_ids = write_ping_files(cursor, staged.pings, import_id)
+                lines.extend(written)
+                rows += sum(p.rows for p in staged.pings)
+            if frame is not None or staged.pings:
+                outlines = _areas(cursor, "hotspots")
+                refresh_counting(
+                    cursor, outlines, visit_rules(), None if frame is not None else ping_ids
+                )
             if frame is not None or control is not None:
                 refresh_counts(cursor, None)
             elif months:
                 refresh_counts(cursor, sorted(set(months)))
+            if months:
+                refresh_month_tables(cursor, sorted(set(months)))
             cursor.execute(
                 "UPDATE import_log SET finished_at = clock_timestamp(), months = %s::date[],"
                 " rows = %s WHERE import_id = %s",
@@ -405,3 +440,28 @@ def refresh_counts(cursor, months: list[str] | None) -> None:
     cursor.execute(_MONTH_ROWS.format(months=where.format("")), values)
     cursor.execute(f"DELETE FROM near_point_counts WHERE {where.format('')}", values)
     cursor.execute(_NEAR_ROWS.format(months=where.format("c.")), values)
+
+
+_TYPE_ROWS = """
+INSERT INTO type_month_counts (month, reported_by, crime_type, rows, duplicates)
+SELECT month, reported_by, crime_type, count(*), count(*) - count(DISTINCT (
+    crime_id, falls_within, longitude, latitude, location, lsoa_code, lsoa_name, last_outcome,
+    context))
+FROM crimes WHERE month = ANY(%(months)s::date[]) GROUP BY month, reported_by, crime_type
+"""
+_ASB_POINTS = """
+INSERT INTO asb_point_counts (month, lon, lat, asb)
+SELECT month, lon, lat, count(*) FROM crimes
+WHERE month = ANY(%(months)s::date[]) AND crime_type = %(asb)s AND geom IS NOT NULL
+GROUP BY month, lon, lat
+"""
+
+
+def refresh_month_tables(cursor, months: list[str]) -> None:
+    """Recount, for the months given, what loads read in place of crime rows: rows and exact
+    duplicates per month, force and crime type (a duplicate repeats every column of an earlier
+    row of its month and force), and the located ASB per map point."""
+    values = {"months": months, "asb": ASB}
+    for table, insert in (("type_month_counts", _TYPE_ROWS), ("asb_point_counts", _ASB_POINTS)):
+        cursor.execute(f"DELETE FROM {table} WHERE month = ANY(%(months)s::date[])", values)
+        cursor.execute(insert, values)
