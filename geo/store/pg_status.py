@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from geo.store.postgres import check_schema, connect, schema_version
 
 
@@ -28,3 +30,17 @@ def status_lines(url: str) -> list[str]:
                 f"import {import_id}: {kind}, {rows:,} rows, by {who} ({client}) at {started:%c}"
             )
     return lines
+
+
+def import_log_table(url: str, limit: int = 200) -> pd.DataFrame:
+    """The store's imports, newest first: when, kind, who (role and client), rows, months."""
+    with connect(url) as connection:
+        check_schema(connection, url)
+        rows = connection.execute(
+            "SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), kind, imported_by, client,"
+            " rows, array_to_string(array(SELECT to_char(m, 'YYYY-MM') FROM unnest(months) m),"
+            " ', ') FROM import_log ORDER BY import_id DESC LIMIT %s",
+            (limit,),
+        ).fetchall()
+    columns = ["when", "what", "database role", "by", "rows", "months"]
+    return pd.DataFrame(rows, columns=columns)

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import shapely
 
+from geo.access import Actor
 from geo.errors import HotspotDataError
 from geo.io.crimes import ASB, POLICE_UK_HEADER
 from geo.io.hotspots import read_hotspots
@@ -96,12 +97,14 @@ def commit_pg(
     hotspots: gpd.GeoDataFrame | None = None,
     sample_note: str | None = None,
     into_empty: bool = False,
+    who: Actor | None = None,
 ) -> list[str]:
     """Write checked content in one transaction under the import lock; return what changed.
 
     `hotspots` (a frame as read_hotspots gives), `control` and `sample_note` (the SAMPLE.md of
     the generated sample) are for copying a folder whole, `into_empty` to refuse a store that
-    already holds a dataset (checked under the lock).
+    already holds a dataset (checked under the lock); `who` is the app's signed-in user, logged
+    beside the database role and this process.
     """
     staged.raise_first()
     frame = hotspots if hotspots is not None else _stored_hotspots(staged)
@@ -155,7 +158,11 @@ def commit_pg(
             import_id = cursor.execute(
                 "INSERT INTO import_log (kind, client, sources) VALUES (%s, %s, %s)"
                 " RETURNING import_id",
-                (kind, _client(), sources),
+                (
+                    kind,
+                    _client() if who is None else f"{who.name} ({who.how}) via {_client()}",
+                    sources,
+                ),
             ).fetchone()[0]
             rows = 0
             if frame is not None:
@@ -199,6 +206,47 @@ def commit_pg(
             )
             cursor.execute("UPDATE store_state SET version = version + 1")
     return lines
+
+
+def plan_rows_pg(staged: Staged, url: str) -> list[dict[str, str]]:
+    """What committing `staged` to the store would do as it is now: action, what, rows."""
+    with connect(url, snapshot=True) as connection:
+        check_schema(connection, url)
+        held = {
+            (f"{month:%Y-%m}", force)
+            for month, force in connection.execute("SELECT month, reported_by FROM crime_files")
+        }
+        hotspots, visits = connection.execute(
+            "SELECT (SELECT count(*) FROM hotspots), (SELECT count(*) FROM patrols)"
+        ).fetchone()
+    rows = []
+    if staged.hotspots is not None:
+        rows.append(
+            {
+                "action": "replace" if hotspots else "add",
+                "file": "hotspots",
+                "what": f"{len(staged.hotspots.frame):,} hotspots"
+                + (f"; the {hotspots:,} held go to the history" if hotspots else ""),
+            }
+        )
+    for part in sorted(staged.crimes, key=lambda p: p.key):
+        rows.append(
+            {
+                "action": "replace" if (part.month, part.force) in held else "add",
+                "file": f"crimes {part.month} {part.force}",
+                "what": f"{part.rows:,} rows from {part.source}",
+            }
+        )
+    if staged.patrols is not None:
+        note = f"; replaces the whole patrol log of {visits:,} visits" if visits else ""
+        rows.append(
+            {
+                "action": "replace" if visits else "add",
+                "file": "patrols",
+                "what": f"{len(staged.patrols.frame):,} visits{note}",
+            }
+        )
+    return rows
 
 
 def set_ring_width(url: str, ring_m: int) -> None:
