@@ -154,3 +154,30 @@ def test_the_stored_key_keeps_pseudonyms_and_app_roles_need_neither_key_nor_ping
         with psycopg.connect(pg_url, autocommit=True) as admin:
             admin.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM hotspot_no_pings_test")
             admin.execute("DROP ROLE hotspot_no_pings_test")
+
+
+def test_a_folder_with_pings_is_copied_into_a_database_and_back_byte_for_byte(
+    capsys, monkeypatch, own_data, pg_url, ping_files, tmp_path
+):
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    folder = tmp_path / "own"
+    shutil.copytree(own_data, folder, ignore=shutil.ignore_patterns(".cache"))
+    import_ok(capsys, str(folder), "pings", *ping_files)
+    status, _, err = cli(capsys, "db", "copy", "--from", str(folder), "--to", pg_url)
+    assert status == 0, err
+    from_folder, from_pg = load_dataset(folder), load_dataset(pg_url)
+    _same_visits(from_folder, from_pg)
+    assert_same_figures(from_folder, from_pg)
+    back = tmp_path / "back"
+    status, _, err = cli(capsys, "db", "copy", "--from", pg_url, "--to", str(back))
+    assert status == 0, err
+    stored = sorted(p.relative_to(folder) for p in (folder / "pings").rglob("*.csv"))
+    assert stored == sorted(p.relative_to(back) for p in (back / "pings").rglob("*.csv"))
+    for name in [*stored, Path(".pseudonym-key")]:
+        assert (back / name).read_bytes() == (folder / name).read_bytes(), name
+    assert len(stored) == len(ping_files)
+    extra = tmp_path / "later.csv"  # a later import through the database ...
+    shutil.copy(ping_files[0], extra)
+    import_ok(capsys, pg_url, "pings", extra)
+    import_ok(capsys, str(folder), "pings", extra)  # ... gives the pseudonyms the folder's key does
+    _same_visits(load_dataset(folder), load_dataset(pg_url))

@@ -184,7 +184,8 @@ def commit_pg(
                 lines.append(f"crimes {part.month} {part.force}: {verb}, {part.rows} rows")
             ping_ids: list[int] | None = []
             if staged.pings:
-                keep_key(cursor, staged.ping_key)
+                if staged.ping_key is not None:
+                    keep_key(cursor, staged.ping_key)
                 written, ping_ids = write_ping_files(cursor, staged.pings, import_id)
                 lines.extend(written)
                 rows += sum(p.rows for p in staged.pings)
