@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     monthly = verbs.add_parser("return", help="write the monthly return (CSV or Excel)")
     monthly.add_argument(
-        "--data", type=Path, help="dataset folder (default: HOTSPOT_DATA, else data/sample)"
+        "--data",
+        type=_location,
+        help="dataset folder or postgresql:// URL (default: HOTSPOT_DATA, else data/sample)",
     )
     monthly.add_argument("--month", required=True, help="the month, YYYY-MM")
     monthly.add_argument("--out", required=True, type=Path, help="file to write (.csv or .xlsx)")
@@ -344,9 +346,12 @@ def _add_dosage(verbs: argparse._SubParsersAction) -> None:
     from geo.analysis.visit_rules import MAX_ACCURACY_M, MAX_GAP_MIN, MIN_VISIT_MIN, TOLERANCE_M
 
     dosage = verbs.add_parser("dosage", help="patrol dosage per hotspot from GPS pings")
-    dosage.add_argument("--hotspots", required=True, type=Path, help="hotspot polygon file")
+    dosage.add_argument("--hotspots", type=Path, help="hotspot polygon file")
+    dosage.add_argument("--pings", nargs="+", type=Path, help="ping CSVs or folders of them")
     dosage.add_argument(
-        "--pings", required=True, nargs="+", type=Path, help="ping CSVs or folders of them"
+        "--data",
+        type=_location,
+        help="a dataset folder or postgresql:// URL with imported pings (instead of files)",
     )
     dosage.add_argument(
         "--period", required=True, help="whole months START:END, e.g. 2025-01:2025-12"
@@ -381,8 +386,16 @@ def run_dosage(args: argparse.Namespace) -> None:
         max_gap_min=args.max_gap_min,
         min_visit_min=args.min_visit_min,
     )
-    hotspots = read_hotspots(args.hotspots)
-    result = visits_from_files(args.pings, hotspots, rules)
+    if args.data is not None:
+        if args.hotspots or args.pings:
+            raise HotspotDataError("give either --data or --hotspots and --pings, not both")
+        from geo.store.dataset import dataset_visits
+
+        result = dataset_visits(args.data, rules)
+    elif args.hotspots is None or not args.pings:
+        raise HotspotDataError("give --data DIR, or --hotspots FILE and --pings PATH...")
+    else:
+        result = visits_from_files(args.pings, read_hotspots(args.hotspots), rules)
     table = (gps_dosage_by_month if args.by_month else gps_dosage)(result, period)
     for note in result.stats.notes():
         print(f"note: {note}", file=sys.stderr)
@@ -395,16 +408,16 @@ def run_dosage(args: argparse.Namespace) -> None:
 
 
 def run_return(args: argparse.Namespace) -> None:
-    """Write the monthly return of a dataset folder as CSV or Excel."""
+    """Write the monthly return of a dataset (folder or database) as CSV or Excel."""
     from geo.analysis.monthly_return import monthly_return
     from geo.period import parse_month
-    from geo.store.dataset import data_folder, load_dataset
+    from geo.store.dataset import data_location, load_dataset
     from geo.view.return_file import SUFFIXES, write_return
 
     month = parse_month(args.month)
     if args.out.suffix.lower() not in SUFFIXES:
         raise HotspotDataError("give a file name ending in .csv or .xlsx", path=args.out)
-    dataset = load_dataset(args.data or data_folder())
+    dataset = load_dataset(args.data or data_location())
     write_return(monthly_return(dataset, month), args.out)
     print(f"monthly return for {month} written to {args.out}", file=sys.stderr)
 

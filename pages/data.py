@@ -19,6 +19,7 @@ from geo.store.importer import (
     commit,
     plan_table,
 )
+from geo.store.pg_status import import_log_table, status_lines
 from geo.store.postgres import is_database_url
 from geo.store.quality import FAR_M, QualityReport, quality_report
 from geo.view.preview import preview_map
@@ -27,14 +28,8 @@ from pages._access import change_refusal, current_visitor, gate
 from pages._common import current_dataset, plain, plain_table
 
 gate()
-if is_database_url(data_location()):
-    st.info(
-        "This dataset is kept in a PostgreSQL database: import files with "
-        "`python -m geo import --data URL hotspots|crimes|patrols FILE…` "
-        '(the README\'s "Using a PostgreSQL store").'
-    )
-    st.stop()
-folder = data_folder()
+database = is_database_url(data_location())  # then imports go to the database, in one transaction
+folder = data_location() if database else data_folder()
 visitor = current_visitor()
 refusal = change_refusal(visitor)  # None: this visitor may import
 PATROL_TIMINGS = ["first_visit", "last_visit"]  # importers only: when officers were where
@@ -201,7 +196,12 @@ if not refusal and staged is not None and st.session_state.get("staged_for") == 
     _show(staged)
 
 st.header("Changes to the data")
-if visitor.is_importer:
+if visitor.is_importer and database:
+    st.caption(
+        "Every import, newest first: who (the database role, and the app's user), when, what."
+    )
+    st.dataframe(import_log_table(folder), hide_index=True, width="stretch")
+elif visitor.is_importer:
     st.caption(
         "Every commit, newest first: who, when, which files (with their SHA-256 checksums), how "
         "many rows, and the result. Kept in the dataset folder's audit log, only ever added to."
@@ -226,6 +226,9 @@ st.caption(
     f"{FAR_M:,} m from the nearest one."
 )
 dataset = current_dataset()  # last on the page: on an unreadable dataset it says so and stops
+if database:
+    st.caption("For a database: " + plain("; ".join(status_lines(folder)[:1])))
+    st.stop()  # the quality report reads crime rows, which app instances of a database do not
 report = _quality(str(dataset.folder.resolve()), dataset.version, dataset)
 st.dataframe(report.summary(), hide_index=True, width="stretch")
 patrols_outside = report.patrols_outside

@@ -4,7 +4,8 @@
 Otherwise initdb makes a cluster in a temporary folder, started on a free port with its socket
 there too, and stopped at the end of the session. As root, the server runs as `postgres` (initdb
 refuses root). Without PostgreSQL's binaries or PostGIS the tests are skipped, naming what to
-install (`make test` installs both).
+install (`make test` installs both). Below the fixtures, the helpers the PostgreSQL tests share:
+running commands, comparing a folder's figures with a database's, and what a store holds.
 """
 
 from __future__ import annotations
@@ -13,12 +14,17 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
+import psycopg
 import pytest
+
+from geo.cli import main
 
 PG_BIN = Path(os.environ.get("HOTSPOT_PG_BIN", "/usr/lib/postgresql/15/bin"))
 POSTGIS_CONTROL = Path("/usr/share/postgresql/15/extension/postgis.control")
@@ -91,3 +97,88 @@ def pg_url(pg_server: str) -> Iterator[str]:
     finally:
         with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+PERIOD = "2025-10:2026-09"
+
+
+@pytest.fixture(scope="session")
+def own_data(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's files as a user's own dataset (no SAMPLE.md): imports may change it."""
+    folder = tmp_path_factory.mktemp("own") / "own"
+    shutil.copytree(sample_dir, folder, ignore=shutil.ignore_patterns(".cache", "SAMPLE.md"))
+    return folder
+
+
+def cli(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
+    """Run `python -m geo` in this process: status, stdout, stderr."""
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_same_figures(folder_data, pg_data) -> None:
+    """Every frame the pages compute figures from is equal in both datasets."""
+    pd.testing.assert_frame_equal(folder_data.counts.force, pg_data.counts.force)
+    for name in ("counts", "rings", "covered"):
+        a = folder_data.counts if name == "counts" else getattr(folder_data.areas, name)
+        b = pg_data.counts if name == "counts" else getattr(pg_data.areas, name)
+        pd.testing.assert_frame_equal(a.hotspot, b.hotspot)
+        pd.testing.assert_frame_equal(a.programme(), b.programme())
+    pd.testing.assert_frame_equal(folder_data.areas.control, pg_data.areas.control)
+    kept = list(pg_data.patrols.columns)  # the store keeps the log's six columns and hours
+    pd.testing.assert_frame_equal(folder_data.patrols[kept], pg_data.patrols)
+    assert folder_data.anomalies == pg_data.anomalies
+    a, b = (
+        d.type_counts.sort_values(["month", "crime_type"], ignore_index=True)
+        for d in (folder_data, pg_data)
+    )
+    pd.testing.assert_frame_equal(a, b)  # rows and duplicates per month and crime type
+    assert list(folder_data.hotspots["hotspot_id"]) == list(pg_data.hotspots["hotspot_id"])
+    assert folder_data.hotspots.geometry.geom_equals_exact(pg_data.hotspots.geometry, 0).all()
+
+
+def month_files(sample_dir: Path) -> list[Path]:
+    """The dataset folder's police.uk street files, in month order."""
+    return sorted((sample_dir / "crimes").rglob("*-street.csv"))
+
+
+def import_ok(capsys, url: str, kind: str, *files: Path) -> str:
+    """`geo import --data URL KIND FILES`, which must succeed; its output."""
+    status, out, err = cli(capsys, "import", "--data", url, kind, *map(str, files))
+    assert status == 0, err
+    return out
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_import(url: str, kind: str, files: list[Path]) -> subprocess.Popen:
+    """`python -m geo import` in a process of its own (as a second analyst would run it)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "geo", "import", "--data", url, kind, *map(str, files)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def held(url: str) -> dict[str, int]:
+    """Rows per month held, after checking that each month+force is held once and that the
+    catalogue of months agrees with the crime rows."""
+    with psycopg.connect(url) as connection:
+        disagree = connection.execute(
+            "SELECT count(*) FROM crime_files f FULL JOIN ("
+            " SELECT month, reported_by, count(*) AS n FROM crimes GROUP BY 1, 2) c"
+            " USING (month, reported_by) WHERE f.rows IS DISTINCT FROM c.n"
+        ).fetchone()[0]
+        twice = connection.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM crime_files GROUP BY month, reported_by"
+            " HAVING count(*) > 1) d"
+        ).fetchone()[0]
+        held = connection.execute(
+            "SELECT to_char(month, 'YYYY-MM'), sum(rows) FROM crime_files GROUP BY 1"
+        ).fetchall()
+    assert disagree == 0 and twice == 0
+    return {month: int(rows) for month, rows in held}

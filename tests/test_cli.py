@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.helpers import square_hotspots, write_patrols, write_street_csv
+from tests.postgres_support import PERIOD, cli
 
 
 def _geo(*args):
@@ -111,3 +112,11 @@ def test_bad_period_is_refused(inputs):
     hotspots, crimes, _ = inputs
     run = _geo("summary", "--hotspots", hotspots, "--crimes", crimes, "--period", "2024")
     assert run.returncode == 2 and "START:END" in run.stderr
+
+
+def test_summary_takes_a_dataset_or_files_not_both(capsys, sample_dir):
+    status, _, err = cli(capsys, "summary", "--period", PERIOD)
+    assert status == 2 and "give --data, or --hotspots and --crimes" in err
+    both = ["--data", str(sample_dir), "--hotspots", str(sample_dir / "hotspots.geojson")]
+    status, _, err = cli(capsys, "summary", *both, "--period", PERIOD)
+    assert status == 2 and "not both" in err

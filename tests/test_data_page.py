@@ -187,3 +187,41 @@ def test_in_a_browser_a_bad_file_is_listed_then_a_good_one_committed(
     }
     assert not outside, outside
     page.close()
+
+
+@pytest.mark.postgres
+def test_uploads_are_committed_to_a_database_in_one_import(
+    capsys, monkeypatch, own_data, pg_url, tmp_path
+):
+    import shutil
+
+    import psycopg
+
+    from geo.store.dataset import load_dataset
+    from tests.postgres_support import cli, month_files
+
+    months = month_files(own_data)
+    held = tmp_path / "held"  # the dataset without its last month
+    shutil.copytree(own_data, held, ignore=shutil.ignore_patterns(".cache", months[-1].name))
+    cli(capsys, "db", "copy", "--from", str(held), "--to", pg_url)
+    before = load_dataset(pg_url)
+    at = _page(monkeypatch, pg_url)
+    uploads = [(p.name, p.read_bytes(), "text/csv") for p in (months[-2], months[-1])]
+    at.file_uploader(key="up_crimes").set_value(uploads).run()
+    at.button(key="check").click().run()
+    assert not at.exception and not at.error
+    (plan,) = _tables(at, "action")
+    assert list(plan["action"]) == ["replace", "add"]
+    at.button(key="commit").click().run()
+    assert not at.exception and not at.error
+    assert any("Imported." in s for s in _texts(at.success))
+    after = load_dataset(pg_url)
+    assert after.counts.months == [*before.counts.months, before.counts.months[-1] + 1]
+    with psycopg.connect(pg_url) as connection:
+        kind, client, rows = connection.execute(
+            "SELECT kind, client, rows FROM import_log ORDER BY import_id DESC LIMIT 1"
+        ).fetchone()
+    assert kind == "crimes" and "via" in client
+    assert rows == sum(len(p.read_text().splitlines()) - 1 for p in months[-2:])
+    (log,) = _tables(at, "when")  # the page lists the database's imports
+    assert list(log["what"][:2]) == ["crimes", "hotspots+crimes+patrols"]

@@ -44,16 +44,25 @@ LOAD_CODE = (
     "d.load_dataset(d.location(sys.argv[1])); print(time.perf_counter() - t)"
 )
 
+PAGE_CODE = (
+    "import os, sys; os.environ.update(HOTSPOT_DATA=sys.argv[1], HOTSPOT_TILES='none'); "
+    "from streamlit.testing.v1 import AppTest; "
+    "at = AppTest.from_file('app.py', default_timeout=900).run(); "
+    "sys.exit(1 if at.exception or not at.metric else 0)"
+)
+"""An app instance's start and first page (the map page, drawn once) in a fresh process."""
 
-def _load_seconds(location: str, rounds: int, before=None) -> float:
-    """Median seconds for a fresh process to import the library and load the dataset."""
+
+def _load_seconds(location: str, rounds: int, before=None, code: str = LOAD_CODE) -> float:
+    """Median seconds for a fresh process to import the library and load the dataset (or, with
+    PAGE_CODE, to start the app and draw its first page)."""
     times = []
     for _ in range(rounds):
         if before is not None:
             before()
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-c", LOAD_CODE, location], check=True, cwd=ROOT, capture_output=True
+            [sys.executable, "-c", code, location], check=True, cwd=ROOT, capture_output=True
         )
         times.append(time.perf_counter() - started)
     return statistics.median(times)
@@ -173,12 +182,24 @@ def measure_scale(work: Path, url: str, size: BenchSize, rounds: int = 3) -> lis
     per_month = [_timed(lambda m=m: import_files_pg(url, "crimes", [m]))[0] for m in months]
     warm = _load_seconds(str(data.folder), 1) and _load_seconds(str(data.folder), rounds)
     from_pg = _load_seconds(url, rounds)
+    page_folder = _load_seconds(str(data.folder), rounds, code=PAGE_CODE)
+    page_pg = _load_seconds(url, rounds, code=PAGE_CODE)
+    with psycopg.connect(url) as connection:
+        size_db = connection.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+        points = connection.execute(
+            "SELECT (SELECT count(*) FROM near_point_counts),"
+            " (SELECT count(*) FROM asb_point_counts)"
+        ).fetchone()
     return [
         Row(f"import month by month, {size.label()}", f"{sum(per_month):.1f} s",
             f"{len(months)} imports, median {statistics.median(per_month):.2f} s each"),
         Row("  hotspots imported first", f"{hotspots_s:.2f} s"),
+        Row("  the database then", f"{size_db / 1024**3:.1f} GB",
+            f"{points[0]:,} near point-months, {points[1]:,} ASB point-months"),
         Row("app instance load at that size", f"{from_pg:.2f} s",
             f"folder with its cache {warm:.2f} s", f"{from_pg / warm:.2f}×"),
+        Row("app start and first page (map) at that size", f"{page_pg:.2f} s",
+            f"folder with its cache {page_folder:.2f} s", f"{page_pg / page_folder:.2f}×"),
     ]  # fmt: skip
 
 

@@ -239,6 +239,32 @@ def load_dataset(folder: Path | str) -> Dataset:
     )
 
 
+def dataset_visits(location: Path | str, rules: VisitRules) -> VisitResult:
+    """The visits the dataset's stored GPS pings give under `rules` (for `geo dosage --data`)."""
+    from geo.store.postgres import is_database_url
+
+    if is_database_url(location):
+        from geo.store.pg_pings import visits_pg
+
+        result = visits_pg(str(location), rules)
+    else:
+        folder = Path(location)
+        if not folder.is_dir():
+            raise HotspotDataError("dataset folder not found", path=folder)
+        recover_before_reading(folder)
+        hotspots = read_hotspots(find_hotspot_file(folder))
+        files = stored_ping_files(folder)
+        cache = PingCache(folder, hotspots, rules)
+        result = visits_from_files(files, hotspots, rules, cache=cache) if files else None
+    if result is None:
+        raise HotspotDataError(
+            "holds no GPS pings; import them with `python -m geo import --data "
+            "DATASET pings FILE…`",
+            path=getattr(location, "shown", location),
+        )
+    return result
+
+
 RULE_SETTINGS = {
     "tolerance_m": "HOTSPOT_PING_TOLERANCE_M",
     "max_accuracy_m": "HOTSPOT_PING_MAX_ACCURACY_M",

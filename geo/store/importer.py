@@ -76,6 +76,7 @@ from geo.store.pings_store import (
     pseudonym_key,
     same_targets,
 )
+from geo.store.postgres import is_database_url
 
 MAX_UPLOAD_BYTES = MAX_ENTRY_BYTES
 """The largest single file accepted (the page's `server.maxUploadSize` is the same 200 MB)."""
@@ -216,20 +217,23 @@ def check(
     max_bytes: int = MAX_UPLOAD_BYTES,
     pings: Sequence[InputFile] = (),
 ) -> Staged:
-    """Check files for import into `folder`; every problem becomes a finding, nothing is raised."""
-    folder = Path(folder)
+    """Check files for import into `folder` (or a database: the checks against what it holds
+    are made when committing); every problem becomes a finding, nothing is raised."""
+    database = is_database_url(folder)
+    folder = folder if database else Path(folder)
     staged = Staged()
     given = [f for f in (hotspots, *crimes, patrols) if f is not None]
     staged.inputs = [file_record(f.name, f.path) for f in given]
     say = progress or (lambda _fraction, _text: None)
-    _collect(staged, lambda: check_target(folder), str(folder))
+    if not database:
+        _collect(staged, lambda: check_target(folder), str(folder))
     if hotspots is not None:
         say(0.0, f"Reading {hotspots.name}")
         result = _collect(staged, lambda: check_hotspots(hotspots, max_bytes), hotspots.name)
         if result is not None:
             staged.hotspots, found = result
             staged.findings.extend(found)
-            if patrols is None:
+            if patrols is None and not database:
                 staged.findings.extend(_existing_patrols_against(folder, staged.hotspots))
     if crimes:
         parts, found = check_crimes(crimes, progress=say, max_bytes=max_bytes)
@@ -237,7 +241,11 @@ def check(
         staged.findings.extend(found)
     if patrols is not None:
         say(1.0, f"Reading {patrols.name}")
-        ids = _hotspot_ids_for_patrols(folder, hotspots, staged, patrols)
+        ids = (
+            None
+            if database and hotspots is None
+            else _hotspot_ids_for_patrols(folder, hotspots, staged, patrols)
+        )
         result = _collect(staged, lambda: check_patrols(patrols, ids, max_bytes), patrols.name)
         if result is not None:
             staged.patrols = result
@@ -246,17 +254,23 @@ def check(
                 for detail, rows in log_problems(result.frame)[["detail", "rows"]].values
             )
     if pings:
-        _check_pings(staged, folder, pings, say, max_bytes)
+        check_pings(staged, folder, pings, say, max_bytes)
     if staged.empty and not staged.errors:
         staged.findings.append(Finding("error", str(folder), "no files were given to import"))
     return staged
 
 
-def _check_pings(
-    staged: Staged, folder: Path, files: Sequence[InputFile], say: Progress, max_bytes: int
+def check_pings(
+    staged: Staged,
+    folder: Path | str,
+    files: Sequence[InputFile],
+    say: Progress,
+    max_bytes: int,
+    key: tuple[bytes, bool] | None = None,
 ) -> None:
-    """Check GPS ping files; each becomes a pseudonymised file to store, or an error finding."""
-    key = _collect(staged, lambda: pseudonym_key(folder), str(folder))
+    """Check GPS ping files; each becomes a pseudonymised file to store, or an error finding.
+    The pseudonym key is the folder's (pseudonym_key) unless given (a database's)."""
+    key = key or _collect(staged, lambda: pseudonym_key(Path(folder)), str(folder))
     if key is None:
         return
     staged.ping_key = key
@@ -681,6 +695,10 @@ def plan(staged: Staged, folder: Path) -> list[Action]:
 
 def plan_table(staged: Staged, folder: Path) -> pd.DataFrame:
     """What committing would do, one row per file: action, file, what."""
+    if is_database_url(folder):
+        from geo.store.pg_writes import plan_rows_pg
+
+        return pd.DataFrame(plan_rows_pg(staged, str(folder)), columns=["action", "file", "what"])
     folder = Path(folder)
     rows = [
         {
@@ -785,8 +803,12 @@ def commit(
     staged.raise_first()
     if staged.empty:
         raise HotspotDataError("nothing to import")
-    check_target(Path(folder))
     actor = who or Actor(os_user(), "python")
+    if is_database_url(folder):
+        from geo.store.pg_writes import commit_pg
+
+        return CommitResult(folder, commit_pg(staged, str(folder), who=actor))
+    check_target(Path(folder))
     rows = staged_rows(staged)
     with AuditLog(Path(folder)) as log:
         try:

@@ -2,12 +2,14 @@
 
 Into the database, the folder's files go through the same checks as any import, in one
 transaction. Out of it, a new folder is written aside and renamed into place: hotspots (and
-control areas) as GeoJSON, the patrol log as the file that was imported, and one police.uk
-street file per month and force, rows in their original order.
+control areas) as GeoJSON, the patrol log as the file that was imported, one police.uk street
+file per month and force, rows in their original order, and the GPS ping files as stored
+(pseudonymised) with the key of the pseudonyms.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -29,6 +31,14 @@ from geo.store.importer import (
 )
 from geo.store.pg_dataset import _areas
 from geo.store.pg_writes import commit_pg
+from geo.store.pings_store import (
+    KEY_FILE,
+    PING_FOLDER,
+    StagedPings,
+    check_ping_file,
+    key_mode,
+    stored_ping_files,
+)
 from geo.store.postgres import check_schema, connect, redacted
 
 
@@ -46,11 +56,26 @@ def folder_to_database(folder: Path, url: str) -> list[str]:
     patrol_path = folder / PATROL_FILE
     if patrol_path.is_file():
         staged.patrols = check_patrols(InputFile.of(patrol_path), list(hotspots["hotspot_id"]))
+    staged.pings, staged.ping_key = _stored_pings(folder)
     marker = folder / SAMPLE_MARKER
     note = marker.read_text(encoding="utf-8") if marker.is_file() else None
     return commit_pg(
         staged, url, control=control, hotspots=hotspots, sample_note=note, into_empty=True
     )
+
+
+def _stored_pings(folder: Path) -> tuple[list[StagedPings], tuple[bytes, bool] | None]:
+    """The folder's ping files as stored (already pseudonymised: kept byte for byte, checked by the
+    reader the app uses), and its pseudonym key file, to be kept by the database."""
+    files = stored_ping_files(folder)
+    key_path = folder / KEY_FILE
+    key = (key_path.read_bytes(), True) if key_path.is_file() else None
+    staged = []
+    for path in files:
+        name = path.relative_to(folder).as_posix()
+        checked = check_ping_file(path, name, b"only the totals are kept of this check")
+        staged.append(dataclasses.replace(checked, target=name, data=path.read_bytes()))
+    return staged, key
 
 
 def database_to_folder(url: str, folder: Path) -> list[str]:
@@ -91,6 +116,19 @@ def _write_folder(url: str, work: Path) -> list[str]:
         if patrol is not None:
             (work / PATROL_FILE).write_bytes(bytes(patrol[0]))
             lines.append(f"wrote {PATROL_FILE}")
+        for label, name, data in connection.execute(
+            "SELECT to_char(month, 'YYYY-MM'), name, data FROM ping_files"
+            ' ORDER BY month, name COLLATE "C"'
+        ):
+            path = work / PING_FOLDER / label / f"{name}.csv"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(bytes(data))
+            lines.append(f"wrote {path.relative_to(work)}")
+        key = connection.execute("SELECT key FROM pseudonym_key").fetchone()
+        if key is not None:
+            (work / KEY_FILE).write_bytes(bytes(key[0]))
+            key_mode(work / KEY_FILE)
+            lines.append(f"wrote {KEY_FILE}: the key for officer pseudonyms (owner only)")
         files = connection.execute(
             "SELECT to_char(month, 'YYYY-MM'), month, reported_by, slug, rows"
             " FROM crime_files ORDER BY month, reported_by"

@@ -1,9 +1,12 @@
 """A `Dataset` read from the PostgreSQL store: outlines, patrols and counts, never crime rows.
 
 The store keeps, per month, every distinct police.uk map point within reach of a hotspot, its
-displacement ring or a control area, with its crime and ASB counts, and per month and force the
-totals. The app tests those points against the polygons with the same code as for a folder
-(geo.analysis.aggregate), so both stores give the same figures to the last digit.
+displacement ring or a control area, with its crime and ASB counts; per month and force the
+totals and the rows and exact duplicates of each crime type (for flagged months); and per month
+every map point of located ASB (for the untreated comparison squares). Imports keep these for the
+months they touch, so a load reads no crime row. The app tests the points against the polygons
+with the same code as for a folder (geo.analysis.aggregate), so both stores give the same figures
+to the last digit.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ import shapely
 from geo.analysis.aggregate import count_crimes
 from geo.analysis.anomalies import find_anomalies
 from geo.analysis.areas import area_counts
+from geo.analysis.patrol_source import gps_patrols, log_patrols
 from geo.crs import WGS84
 from geo.errors import HotspotDataError
-from geo.io.crimes import ASB
 from geo.io.patrols import empty_patrols
+from geo.store.pg_pings import load_visits
 from geo.store.postgres import DatabaseUrl, check_schema, connect, redacted
 
 if TYPE_CHECKING:
@@ -39,7 +43,7 @@ _MONTH_ORDINAL = (
 
 def load_dataset_pg(url: str, ring_m: int) -> Dataset:
     """Read a Dataset from the store in one consistent snapshot; HotspotDataError when unusable."""
-    from geo.store.dataset import Dataset  # here: geo.store.dataset imports this module lazily
+    from geo.store.dataset import Dataset, visit_rules  # here: it imports this module lazily
 
     with connect(url, snapshot=True) as connection:
         check_schema(connection, url)
@@ -61,7 +65,8 @@ def load_dataset_pg(url: str, ring_m: int) -> Dataset:
                 path=redacted(url),
             )
         control = _areas(connection, "control_areas")
-        patrols = _patrols(connection)
+        log = _patrols(connection)
+        gps = load_visits(connection, hotspots, visit_rules())
         force, located = _month_counts(connection)
         if force.empty:
             raise HotspotDataError(
@@ -77,6 +82,7 @@ def load_dataset_pg(url: str, ring_m: int) -> Dataset:
         near, hotspots, ring_m, control if not control.empty else None, located=located,
         asb_rows=asb_rows,
     )  # fmt: skip
+    patrols = gps_patrols(gps, log) if gps is not None else log_patrols(log)
     return Dataset(
         folder=DatabaseUrl(url),
         hotspots=hotspots,
@@ -85,10 +91,11 @@ def load_dataset_pg(url: str, ring_m: int) -> Dataset:
         areas=areas,
         is_sample=sample_note is not None,
         version=f"pg-{version}-{stored_ring}",
-        patrol_log=patrols is not None and len(patrols) > 0,
+        patrol_log=len(log) > 0 or gps is not None,
         type_counts=type_counts,
         anomalies=tuple(find_anomalies(type_counts)),
-        patrol_rows=patrols if len(patrols) else None,
+        patrol_rows=log if len(log) else None,
+        gps=gps,
     )
 
 
@@ -152,19 +159,18 @@ def _month_counts(connection) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _asb_rows(connection) -> pd.DataFrame:
     """Every located ASB row (month, lon, lat, asb) across the force, for the untreated
-    comparison squares: counted per map point in the database, one row per report here."""
-    rows = connection.execute(
-        f"SELECT {_MONTH_ORDINAL}, lon, lat, count(*) FROM crimes"
-        f" WHERE crime_type = '{ASB}' AND geom IS NOT NULL GROUP BY month, lon, lat"
-    ).fetchall()
-    table = np.array(rows, dtype=float).reshape(-1, 4)
-    times = table[:, 3].astype(np.int64)
+    comparison squares: counted per map point at import, one row per report here."""
+    month, lon, lat, asb = _copied(
+        connection,
+        f"SELECT {_MONTH_ORDINAL}, lon, lat, asb FROM asb_point_counts",
+        [pa.int32(), pa.float64(), pa.float64(), pa.int64()],
+    )
     return pd.DataFrame(
         {
-            "month": np.repeat(table[:, 0].astype(np.int32), times),
-            "lon": np.repeat(table[:, 1], times),
-            "lat": np.repeat(table[:, 2], times),
-            "asb": np.ones(int(times.sum()), dtype=bool),
+            "month": np.repeat(month, asb),
+            "lon": np.repeat(lon, asb),
+            "lat": np.repeat(lat, asb),
+            "asb": np.ones(int(asb.sum()), dtype=bool),
         }
     )
 
@@ -172,40 +178,22 @@ def _asb_rows(connection) -> pd.DataFrame:
 def _type_month_counts(connection) -> pd.DataFrame:
     """Rows and exact duplicate rows per month and crime type, as anomalies.type_month_counts
     gives them for a folder: a duplicate repeats every column of an earlier row of the same
-    month and force (one police.uk file). Worked out from the crime rows at each load."""
+    month and force (one police.uk file). Counted per force at import, added up here."""
     rows = connection.execute(
-        f"SELECT {_MONTH_ORDINAL}, crime_type, sum(n), sum(n - distinct_n) FROM ("
-        " SELECT month, reported_by, crime_type, count(*) AS n, count(DISTINCT ("
-        "  crime_id, falls_within, longitude, latitude, location, lsoa_code, lsoa_name,"
-        "  last_outcome, context)) AS distinct_n"
-        " FROM crimes GROUP BY month, reported_by, crime_type) AS per_file"
-        " GROUP BY month, crime_type ORDER BY month, crime_type"
+        f"SELECT {_MONTH_ORDINAL}, crime_type, sum(rows), sum(duplicates)"
+        " FROM type_month_counts GROUP BY month, crime_type ORDER BY month, crime_type"
     ).fetchall()
     frame = pd.DataFrame(rows, columns=["month", "crime_type", "rows", "duplicates"])
     return frame.astype({"month": np.int32, "rows": np.int64, "duplicates": np.int64})
 
 
 def _near_rows(connection) -> pd.DataFrame:
-    """One row per crime near the areas (month, lon, lat, asb), rebuilt from the point counts
-    (streamed with COPY and parsed by pyarrow: a national store holds millions of points)."""
-    buffer = io.BytesIO()
-    query = (
-        f"COPY (SELECT {_MONTH_ORDINAL}, lon, lat, crime, asb FROM near_point_counts)"
-        " TO STDOUT (FORMAT csv)"
+    """One row per crime near the areas (month, lon, lat, asb), rebuilt from the point counts."""
+    month, lon, lat, crime, asb = _copied(
+        connection,
+        f"SELECT {_MONTH_ORDINAL}, lon, lat, crime, asb FROM near_point_counts",
+        [pa.int32(), pa.float64(), pa.float64(), pa.int64(), pa.int64()],
     )
-    with connection.cursor().copy(query) as copy:
-        for block in copy:
-            buffer.write(block)
-    if not buffer.getbuffer().nbytes:
-        buffer.write(b"0,0,0,0,0\n")  # no point near any area: one point of no crimes
-    names = ["month", "lon", "lat", "crime", "asb"]
-    types = [pa.int32(), pa.float64(), pa.float64(), pa.int64(), pa.int64()]
-    table = pacsv.read_csv(
-        pa.BufferReader(buffer.getvalue()),
-        read_options=pacsv.ReadOptions(column_names=names),
-        convert_options=pacsv.ConvertOptions(column_types=dict(zip(names, types))),
-    )
-    month, lon, lat, crime, asb = (table.column(n).to_numpy() for n in names)
     repeats = np.concatenate([asb, crime - asb])  # the ASB rows of each point, then the others
     return pd.DataFrame(
         {
@@ -215,3 +203,21 @@ def _near_rows(connection) -> pd.DataFrame:
             "asb": np.repeat(np.arange(2 * len(month)) < len(month), repeats),
         }
     )
+
+
+def _copied(connection, query: str, types: list[pa.DataType]) -> list[np.ndarray]:
+    """The columns of a query's result as arrays, streamed with COPY and parsed by pyarrow (a
+    national store holds millions of points)."""
+    buffer = io.BytesIO()
+    with connection.cursor().copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
+        for block in copy:
+            buffer.write(block)
+    names = [f"c{i}" for i in range(len(types))]
+    if not buffer.getbuffer().nbytes:
+        return [np.array([], dtype=t.to_pandas_dtype()) for t in types]
+    table = pacsv.read_csv(
+        pa.BufferReader(buffer.getvalue()),
+        read_options=pacsv.ReadOptions(column_names=names),
+        convert_options=pacsv.ConvertOptions(column_types=dict(zip(names, types))),
+    )
+    return [table.column(n).to_numpy() for n in names]

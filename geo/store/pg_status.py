@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from geo.store.postgres import check_schema, connect, schema_version
 
 
 def status_lines(url: str) -> list[str]:
-    """Schema and store version, hotspots, months held per force, and the last imports."""
+    """Schema and store version, hotspots, months held per force, GPS pings, the last imports."""
     with connect(url) as connection:
         check_schema(connection, url)
         version, ring_m = connection.execute("SELECT version, ring_m FROM store_state").fetchone()
@@ -20,6 +22,14 @@ def status_lines(url: str) -> list[str]:
             " count(*), sum(rows) FROM crime_files GROUP BY reported_by ORDER BY reported_by"
         ):
             lines.append(f"{force}: {months} months {first} to {last}, {rows:,} rows")
+        files, pings, first, last = connection.execute(
+            "SELECT count(*), coalesce(sum(rows - no_fix), 0), to_char(min(month), 'YYYY-MM'),"
+            " to_char(max(month), 'YYYY-MM') FROM ping_files"
+        ).fetchone()
+        if files:
+            lines.append(
+                f"GPS pings: {files} file{'s' * (files != 1)} {first} to {last}, {pings:,} pings"
+            )
         for import_id, kind, who, client, started, rows in connection.execute(
             "SELECT import_id, kind, imported_by, client, started_at, rows FROM import_log"
             " ORDER BY import_id DESC LIMIT 5"
@@ -28,3 +38,17 @@ def status_lines(url: str) -> list[str]:
                 f"import {import_id}: {kind}, {rows:,} rows, by {who} ({client}) at {started:%c}"
             )
     return lines
+
+
+def import_log_table(url: str, limit: int = 200) -> pd.DataFrame:
+    """The store's imports, newest first: when, kind, who (role and client), rows, months."""
+    with connect(url) as connection:
+        check_schema(connection, url)
+        rows = connection.execute(
+            "SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), kind, imported_by, client,"
+            " rows, array_to_string(array(SELECT to_char(m, 'YYYY-MM') FROM unnest(months) m),"
+            " ', ') FROM import_log ORDER BY import_id DESC LIMIT %s",
+            (limit,),
+        ).fetchall()
+    columns = ["when", "what", "database role", "by", "rows", "months"]
+    return pd.DataFrame(rows, columns=columns)

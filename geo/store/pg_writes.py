@@ -5,7 +5,8 @@ runs in one transaction that first takes the store's advisory lock, so imports i
 run one at a time and one killed half-way leaves the previous state. A month and force the store
 already holds is replaced, never doubled (`crime_files` has one row per month and force). The
 counts app instances read are recomputed for the months an import touched only; a hotspot import
-recomputes them for every month, as a new outline changes every month's counts.
+recomputes the counts near the areas for every month, as a new outline changes every month's
+counts (the per-month tables that do not depend on outlines are left as they are).
 """
 
 from __future__ import annotations
@@ -24,19 +25,25 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import shapely
 
+from geo.access import Actor
 from geo.errors import HotspotDataError
 from geo.io.crimes import ASB, POLICE_UK_HEADER
 from geo.io.hotspots import read_hotspots
 from geo.store.crime_months import CrimePart
+from geo.store.dataset import visit_rules
 from geo.store.importer import (
     HOTSPOT_FILE,
+    MAX_UPLOAD_BYTES,
     InputFile,
     Staged,
     StagedPatrols,
     check_crimes,
     check_hotspots,
     check_patrols,
+    check_pings,
 )
+from geo.store.pg_dataset import _areas
+from geo.store.pg_pings import database_key, keep_key, refresh_counting, write_ping_files
 from geo.store.postgres import IMPORT_LOCK, check_schema, connect, redacted
 
 REACH_MARGIN_M = 100
@@ -58,7 +65,8 @@ _STAGE_COLUMNS = ["row_no", *_TEXT_COLUMNS.values()]
 
 
 def import_files_pg(url: str, kind: str, paths: Sequence[str | Path]) -> tuple[Staged, list[str]]:
-    """Check files of one kind (`hotspots`, `crimes`, `patrols`) and write them to the store."""
+    """Check files of one kind (`hotspots`, `crimes`, `patrols`, `pings`) and write them to the
+    store."""
     files = [InputFile.of(p) for p in paths]
     if kind in ("hotspots", "patrols") and len(files) != 1:
         raise HotspotDataError(f"give exactly one {kind} file (got {len(files)})")
@@ -69,8 +77,15 @@ def import_files_pg(url: str, kind: str, paths: Sequence[str | Path]) -> tuple[S
         staged.crimes, staged.findings = check_crimes(files)
     elif kind == "patrols":
         staged.patrols = check_patrols(files[0], None)
+    elif kind == "pings":
+        with connect(url) as connection:
+            check_schema(connection, url)
+            key = database_key(connection)
+        check_pings(staged, redacted(url), files, lambda _f, _t: None, MAX_UPLOAD_BYTES, key)
     else:
-        raise HotspotDataError(f"'{kind}' is not something to import: hotspots, crimes or patrols")
+        raise HotspotDataError(
+            f"'{kind}' is not something to import: hotspots, crimes, patrols or pings"
+        )
     staged.raise_first()
     return staged, commit_pg(staged, url)
 
@@ -82,16 +97,24 @@ def commit_pg(
     hotspots: gpd.GeoDataFrame | None = None,
     sample_note: str | None = None,
     into_empty: bool = False,
+    who: Actor | None = None,
 ) -> list[str]:
     """Write checked content in one transaction under the import lock; return what changed.
 
     `hotspots` (a frame as read_hotspots gives), `control` and `sample_note` (the SAMPLE.md of
     the generated sample) are for copying a folder whole, `into_empty` to refuse a store that
-    already holds a dataset (checked under the lock).
+    already holds a dataset (checked under the lock); `who` is the app's signed-in user, logged
+    beside the database role and this process.
     """
     staged.raise_first()
     frame = hotspots if hotspots is not None else _stored_hotspots(staged)
-    if frame is None and not staged.crimes and staged.patrols is None and control is None:
+    if (
+        frame is None
+        and not staged.crimes
+        and staged.patrols is None
+        and control is None
+        and not staged.pings
+    ):
         raise HotspotDataError("nothing to import")
     kind = "+".join(
         k
@@ -100,6 +123,7 @@ def commit_pg(
             ("crimes", bool(staged.crimes)),
             ("patrols", staged.patrols is not None),
             ("control", control is not None),
+            ("pings", bool(staged.pings)),
         )
         if present
     )
@@ -107,6 +131,7 @@ def commit_pg(
         {p.source for p in staged.crimes}
         | ({staged.hotspots.source} if staged.hotspots else set())
         | ({staged.patrols.source} if staged.patrols else set())
+        | {p.source for p in staged.pings}
     )
     lines: list[str] = []
     with connect(url) as connection:
@@ -133,7 +158,11 @@ def commit_pg(
             import_id = cursor.execute(
                 "INSERT INTO import_log (kind, client, sources) VALUES (%s, %s, %s)"
                 " RETURNING import_id",
-                (kind, _client(), sources),
+                (
+                    kind,
+                    _client() if who is None else f"{who.name} ({who.how}) via {_client()}",
+                    sources,
+                ),
             ).fetchone()[0]
             rows = 0
             if frame is not None:
@@ -153,10 +182,24 @@ def commit_pg(
                 rows += part.rows
                 verb = "replaced" if replaced else "added"
                 lines.append(f"crimes {part.month} {part.force}: {verb}, {part.rows} rows")
+            ping_ids: list[int] | None = []
+            if staged.pings:
+                if staged.ping_key is not None:
+                    keep_key(cursor, staged.ping_key)
+                written, ping_ids = write_ping_files(cursor, staged.pings, import_id)
+                lines.extend(written)
+                rows += sum(p.rows for p in staged.pings)
+            if frame is not None or staged.pings:
+                outlines = _areas(cursor, "hotspots")
+                refresh_counting(
+                    cursor, outlines, visit_rules(), None if frame is not None else ping_ids
+                )
             if frame is not None or control is not None:
                 refresh_counts(cursor, None)
             elif months:
                 refresh_counts(cursor, sorted(set(months)))
+            if months:
+                refresh_month_tables(cursor, sorted(set(months)))
             cursor.execute(
                 "UPDATE import_log SET finished_at = clock_timestamp(), months = %s::date[],"
                 " rows = %s WHERE import_id = %s",
@@ -164,6 +207,47 @@ def commit_pg(
             )
             cursor.execute("UPDATE store_state SET version = version + 1")
     return lines
+
+
+def plan_rows_pg(staged: Staged, url: str) -> list[dict[str, str]]:
+    """What committing `staged` to the store would do as it is now: action, what, rows."""
+    with connect(url, snapshot=True) as connection:
+        check_schema(connection, url)
+        held = {
+            (f"{month:%Y-%m}", force)
+            for month, force in connection.execute("SELECT month, reported_by FROM crime_files")
+        }
+        hotspots, visits = connection.execute(
+            "SELECT (SELECT count(*) FROM hotspots), (SELECT count(*) FROM patrols)"
+        ).fetchone()
+    rows = []
+    if staged.hotspots is not None:
+        rows.append(
+            {
+                "action": "replace" if hotspots else "add",
+                "file": "hotspots",
+                "what": f"{len(staged.hotspots.frame):,} hotspots"
+                + (f"; the {hotspots:,} held go to the history" if hotspots else ""),
+            }
+        )
+    for part in sorted(staged.crimes, key=lambda p: p.key):
+        rows.append(
+            {
+                "action": "replace" if (part.month, part.force) in held else "add",
+                "file": f"crimes {part.month} {part.force}",
+                "what": f"{part.rows:,} rows from {part.source}",
+            }
+        )
+    if staged.patrols is not None:
+        note = f"; replaces the whole patrol log of {visits:,} visits" if visits else ""
+        rows.append(
+            {
+                "action": "replace" if visits else "add",
+                "file": "patrols",
+                "what": f"{len(staged.patrols.frame):,} visits{note}",
+            }
+        )
+    return rows
 
 
 def set_ring_width(url: str, ring_m: int) -> None:
@@ -405,3 +489,28 @@ def refresh_counts(cursor, months: list[str] | None) -> None:
     cursor.execute(_MONTH_ROWS.format(months=where.format("")), values)
     cursor.execute(f"DELETE FROM near_point_counts WHERE {where.format('')}", values)
     cursor.execute(_NEAR_ROWS.format(months=where.format("c.")), values)
+
+
+_TYPE_ROWS = """
+INSERT INTO type_month_counts (month, reported_by, crime_type, rows, duplicates)
+SELECT month, reported_by, crime_type, count(*), count(*) - count(DISTINCT (
+    crime_id, falls_within, longitude, latitude, location, lsoa_code, lsoa_name, last_outcome,
+    context))
+FROM crimes WHERE month = ANY(%(months)s::date[]) GROUP BY month, reported_by, crime_type
+"""
+_ASB_POINTS = """
+INSERT INTO asb_point_counts (month, lon, lat, asb)
+SELECT month, lon, lat, count(*) FROM crimes
+WHERE month = ANY(%(months)s::date[]) AND crime_type = %(asb)s AND geom IS NOT NULL
+GROUP BY month, lon, lat
+"""
+
+
+def refresh_month_tables(cursor, months: list[str]) -> None:
+    """Recount, for the months given, what loads read in place of crime rows: rows and exact
+    duplicates per month, force and crime type (a duplicate repeats every column of an earlier
+    row of its month and force), and the located ASB per map point."""
+    values = {"months": months, "asb": ASB}
+    for table, insert in (("type_month_counts", _TYPE_ROWS), ("asb_point_counts", _ASB_POINTS)):
+        cursor.execute(f"DELETE FROM {table} WHERE month = ANY(%(months)s::date[])", values)
+        cursor.execute(insert, values)

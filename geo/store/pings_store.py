@@ -52,11 +52,9 @@ class StagedPings:
 
 def pseudonym_key(folder: Path) -> tuple[bytes, bool]:
     """The key for officer pseudonyms, and whether it is new (to be stored with the import)."""
-    text = os.environ.get(KEY_ENV, "")
-    if text:
-        if len(text) < 16:
-            raise HotspotDataError(f"{KEY_ENV} is too short; give at least 16 characters")
-        return text.encode(), False
+    given = key_from_environment()
+    if given is not None:
+        return given, False
     path = folder / KEY_FILE
     if path.is_file():
         key = path.read_bytes()
@@ -64,6 +62,16 @@ def pseudonym_key(folder: Path) -> tuple[bytes, bool]:
             raise HotspotDataError("the pseudonym key file is damaged (too short)", path=path)
         return key, False
     return secrets.token_bytes(KEY_BYTES), True
+
+
+def key_from_environment() -> bytes | None:
+    """The key given in HOTSPOT_PSEUDONYM_KEY, or None when unset."""
+    text = os.environ.get(KEY_ENV, "")
+    if not text:
+        return None
+    if len(text) < 16:
+        raise HotspotDataError(f"{KEY_ENV} is too short; give at least 16 characters")
+    return text.encode()
 
 
 def check_ping_file(path: Path, name: str, key: bytes) -> StagedPings:

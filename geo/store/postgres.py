@@ -39,6 +39,12 @@ class DatabaseUrl(str):
         return False
 
     @property
+    def name(self) -> str:
+        """The database's name, as a folder's name is shown (the host's without one)."""
+        parts = urlsplit(self)
+        return parts.path.strip("/") or parts.hostname or "database"
+
+    @property
     def shown(self) -> str:
         """The URL without any password, for messages."""
         return redacted(self)

@@ -1,0 +1,54 @@
+"""geo.store.postgres: database URLs, connecting, the schema's versions and `db upgrade`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from geo.errors import HotspotDataError
+from geo.store.dataset import load_dataset, location
+from geo.store.postgres import DatabaseUrl, is_database_url, redacted
+from tests.postgres_support import (
+    PERIOD,
+    assert_same_figures,
+    cli,
+)
+
+pytestmark = pytest.mark.postgres
+
+
+def test_url_is_recognised_and_password_hidden():
+    assert is_database_url("postgresql://u@h/db") and not is_database_url(Path("data"))
+    assert isinstance(location("postgres://h/db"), DatabaseUrl)
+    assert location("data/sample") == Path("data/sample")
+    assert redacted("postgresql://ann:secret@db.example:5433/x") == (
+        "postgresql://ann:***@db.example:5433/x"
+    )
+
+
+def test_an_unreachable_or_old_database_is_a_plain_message(capsys, pg_server):
+    status, _, err = cli(
+        capsys, "summary", "--data", "postgresql://nobody:pw@127.0.0.1:1/none", "--period", PERIOD
+    )
+    assert status == 2 and "cannot connect to the database" in err and "pw" not in err
+    with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS hotspot_never_upgraded")
+        admin.execute("CREATE DATABASE hotspot_never_upgraded")
+    status, _, err = cli(
+        capsys, "summary", "--data", f"{pg_server}/hotspot_never_upgraded", "--period", PERIOD
+    )
+    assert status == 2 and "db upgrade" in err
+
+
+def test_wider_rings_than_the_database_counts_are_refused_until_recounted(
+    capsys, sample_dir, pg_url, monkeypatch
+):
+    cli(capsys, "db", "copy", "--from", str(sample_dir), "--to", pg_url)
+    monkeypatch.setenv("HOTSPOT_RING_M", "400")
+    with pytest.raises(HotspotDataError, match="--ring-m 400"):
+        load_dataset(pg_url)
+    status, _, err = cli(capsys, "db", "upgrade", "--data", pg_url, "--ring-m", "400")
+    assert status == 0, err
+    assert_same_figures(load_dataset(sample_dir), load_dataset(pg_url))
