@@ -194,8 +194,6 @@ st.caption(
         else ""
     )
 )
-evaluation_slot = st.container()  # filled after the map, so the map is sent first
-
 scales = {
     "asb": asb_change_scale,
     "hours": hours_scale,
@@ -237,9 +235,8 @@ else:
         if selected != NO_HOTSPOT:
             st.html(scroll_into_view_js("map-row", selected), unsafe_allow_javascript=True)
 
-if not table.empty:
-    with evaluation_slot:
-        programme_evaluation(dataset, table, dataset.exclusions(keep_flagged).period(period, "asb"))
+if not table.empty:  # below the map: the map is the first thing seen, and the first sent
+    programme_evaluation(dataset, table, dataset.exclusions(keep_flagged).period(period, "asb"))
     dose_response(table)
 
 st.subheader("Hotspots shown")

@@ -189,6 +189,16 @@ def _in_view(page, locator) -> bool:
 
 
 @pytest.mark.parametrize("width,height", [(1440, 900), (1920, 1080)])
+def test_the_map_is_seen_without_scrolling(browser, server, width, height):
+    page, frame, _ = _open(browser, server, width, height)
+    assert page.evaluate("() => window.scrollY") == 0
+    box = page.locator(MAP_FRAME).bounding_box()
+    seen = min(box["y"] + box["height"], height) - max(box["y"], 0)
+    assert seen >= box["height"] / 2, (box, height)  # at least half the map on the first screen
+    page.screenshot(path=str(ARTIFACTS / f"first-screen-{width}x{height}.png"))
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (1920, 1080)])
 def test_a_click_on_a_dot_at_the_default_zoom_selects_it(browser, server, width, height):
     page, frame, _ = _open(browser, server, width, height)
     container = frame.locator(".leaflet-container")
