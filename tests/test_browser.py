@@ -190,7 +190,7 @@ def _in_view(page, locator) -> bool:
 
 @pytest.mark.parametrize("width,height", [(1440, 900), (1920, 1080)])
 def test_the_map_is_seen_without_scrolling(browser, server, width, height):
-    page, frame, _ = _open(browser, server, width, height)
+    page, _, _ = _open(browser, server, width, height)
     assert page.evaluate("() => window.scrollY") == 0
     box = page.locator(MAP_FRAME).bounding_box()
     seen = min(box["y"] + box["height"], height) - max(box["y"], 0)
