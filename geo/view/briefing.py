@@ -26,6 +26,7 @@ from geo.analysis.figures import (
     ProgrammeFigures,
     programme_figures,
 )
+from geo.analysis.outcomes import OPTIONAL_OUTCOMES, Outcome, programme_outcomes
 from geo.analysis.programme import ProgrammeEvaluation, programme_evaluation
 from geo.crs import BRITISH_NATIONAL_GRID
 from geo.errors import HotspotDataError
@@ -175,6 +176,8 @@ class BriefingPage:
     is_sample: bool
     note: str = ""
     evaluation: ProgrammeEvaluation | None = None
+    outcomes: tuple[Outcome, ...] = ()
+    """Outcomes the patrol log records beyond arrests and people spoken to (none when absent)."""
 
 
 def briefing_page(
@@ -218,7 +221,33 @@ def briefing_page(
         is_sample=dataset.is_sample,
         note=left_out_note(figures),
         evaluation=programme_evaluation(evaluated, dataset.counts, dataset.areas, asb_period),
+        outcomes=tuple(
+            programme_outcomes(dataset.patrol_rows, period, table["hotspot_id"], OPTIONAL_OUTCOMES)
+        ),
     )
+
+
+OUTCOME_LINE_CHARS = 80
+"""Characters of an outcome line on the briefing page: the width of the headline tiles."""
+
+
+def outcome_parts(outcomes: tuple[Outcome, ...]) -> list[str]:
+    """The recorded outcomes as 'During patrols:' then 'Label total' items; [] when none."""
+    if not outcomes:
+        return []
+    return ["During patrols:", *(f"{item.label} {item.value()}" for item in outcomes)]
+
+
+def _wrapped(parts: list[str], width: int) -> list[str]:
+    """Parts joined with ' · ' into lines of at most `width` characters where they fit."""
+    lines: list[str] = []
+    for part in parts:
+        joiner = " " if lines and lines[-1].endswith(":") else " · "
+        if lines and len(lines[-1]) + len(joiner) + len(part) <= width:
+            lines[-1] += joiner + part
+        else:
+            lines.append(part)
+    return lines
 
 
 def render(page: BriefingPage, kind: str) -> bytes:
@@ -238,7 +267,10 @@ def draw(page: BriefingPage) -> Figure:
     # A bare Figure (no pyplot): no global state, so it is safe in the app's threads.
     fig = Figure(figsize=PAGE_INCHES, dpi=100, facecolor=BACKGROUND)
     _draw_header(fig, page)
-    _draw_headlines(fig, headlines(page.figures, page.evaluation))
+    _draw_headlines(fig, headlines(page.figures, page.evaluation), bool(page.outcomes))
+    for line, text in enumerate(_wrapped(outcome_parts(page.outcomes), OUTCOME_LINE_CHARS)[:2]):
+        fig.text(0.02, 0.095 - 0.03 * line, text, color=TEXT, fontsize=14, va="center",
+                 parse_math=False)  # fmt: skip
     _draw_map(fig.add_axes((0.47, 0.06, 0.51, 0.8)), page)
     return fig
 
@@ -273,13 +305,15 @@ def _draw_header(fig: Figure, page: BriefingPage) -> None:
         )  # fmt: skip
 
 
-def _draw_headlines(fig: Figure, items: list[Headline]) -> None:
+def _draw_headlines(fig: Figure, items: list[Headline], outcomes: bool = False) -> None:
+    """Two columns of tiles; raised a little to leave a line for the outcomes below them."""
     colours = {"good": GOOD, "bad": BAD, "neutral": TEXT}
+    height, step = (0.24, 0.255) if outcomes else (0.25, 0.27)
     for index, item in enumerate(items):
         column, row = index % 2, index // 2
-        x, y = 0.02 + column * 0.225, 0.62 - row * 0.27
+        x, y = 0.02 + column * 0.225, 0.87 - height - row * step
         fig.patches.append(
-            Rectangle((x, y), 0.21, 0.25, transform=fig.transFigure, facecolor=PANEL,
+            Rectangle((x, y), 0.21, height, transform=fig.transFigure, facecolor=PANEL,
                       edgecolor="#30363d", figure=fig)
         )  # fmt: skip
         fig.text(x + 0.012, y + 0.205, item.label, color=MUTED, fontsize=17, parse_math=False)
@@ -367,15 +401,32 @@ def _draw_legend(ax: Axes, scale: Scale, values: pd.Series) -> None:
         text.set_parse_math(False)
 
 
-def headlines_html(items: list[Headline]) -> str:
-    """The headline tiles for the wall screen; every text is escaped."""
+def headlines_html(items: list[Headline], outcomes: bool = False) -> str:
+    """The headline tiles for the wall screen, a little shorter when an outcome strip goes
+    below them (`outcomes`); every text is escaped."""
     tiles = "".join(
         f"<div class='wall-tile'><div class='wall-label'>{escape(item.label)}</div>"
         f"<div class='wall-value {item.tone}'>{escape(item.value)}</div>"
         f"<div class='wall-detail'>{escape(item.detail).replace(chr(10), '<br>')}</div></div>"
         for item in items
     )
-    return f"<div class='wall-grid' data-testid='wall-headlines'>{tiles}</div>"
+    kind = "wall-grid with-outcomes" if outcomes else "wall-grid"
+    return f"<div class='{kind}' data-testid='wall-headlines'>{tiles}</div>"
+
+
+def outcomes_html(outcomes: tuple[Outcome, ...]) -> str:
+    """The recorded outcomes as one strip for the wall screen ('' when none); text escaped."""
+    if not outcomes:
+        return ""
+    items = "".join(
+        f"<span><span class='label'>{escape(item.label)}</span> "
+        f"<span class='value'>{escape(item.value())}</span></span>"
+        for item in outcomes
+    )
+    return (
+        "<div class='wall-outcomes' data-testid='wall-outcomes'>"
+        f"<span class='title'>During patrols:</span>{items}</div>"
+    )
 
 
 def legend_strip_html(scale: Scale, values: pd.Series) -> str:
