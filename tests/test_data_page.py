@@ -8,7 +8,7 @@ from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.helpers import A, B, month_rows, shown, small_dataset, tree, write_street_csv
+from tests.helpers import IN_A, A, B, month_rows, shown, small_dataset, tree, write_street_csv
 
 BAD_FILES = ROOT / "tests" / "bad_files"
 
@@ -129,7 +129,7 @@ def test_quality_report_is_shown_for_the_current_dataset(monkeypatch, dataset):
 
 def test_a_new_empty_folder_still_offers_the_import(monkeypatch, tmp_path):
     at = _page(monkeypatch, tmp_path / "nowhere")
-    assert len(at.file_uploader) == 3
+    assert len(at.file_uploader) == 4
     assert any("HOTSPOT_DATA" in e for e in _texts(at.error))  # the quality report says why
 
 
@@ -187,3 +187,55 @@ def test_in_a_browser_a_bad_file_is_listed_then_a_good_one_committed(
     }
     assert not outside, outside
     page.close()
+
+
+def _ping_rows(officer: str = "PC 4411", bad_row: int | None = None) -> bytes:
+    """Pings of one officer in hotspot A on 2 January 2024 (row `bad_row` with latitude 95)."""
+    lines = ["officer_id,timestamp,longitude,latitude"]
+    for minute in range(20):
+        latitude = 95 if minute + 2 == bad_row else IN_A[1]
+        lines.append(f"{officer},2024-01-02T10:{minute:02d}:00Z,{IN_A[0]},{latitude}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_ping_upload_is_checked_pseudonymised_and_committed(monkeypatch, dataset):
+    from geo.analysis.patrol_source import GPS
+    from geo.store.dataset import load_dataset
+
+    at = _page(monkeypatch, dataset)
+    at.file_uploader(key="up_pings").set_value([("jan pings.csv", _ping_rows(), "text/csv")])
+    at.run()
+    at.button(key="check").click().run()
+    assert not at.exception and not at.error
+    assert "GPS pings: 20 in 1 file(s)" in _texts(at.subheader)
+    (listed,) = _tables(at, "file")
+    assert listed.to_dict(orient="records") == [
+        {"file": "jan pings.csv", "stored as": "pings/2024-01/jan_pings.csv", "pings": 20,
+         "officers": 1, "first": "2024-01-02", "last": "2024-01-02"}
+    ]  # fmt: skip
+    assert "PC 4411" not in " ".join(str(d.value) for d in at.dataframe)
+    at.button(key="commit").click().run()
+    assert not at.exception
+    assert any("Imported." in s for s in _texts(at.success))
+    stored = (dataset / "pings/2024-01/jan_pings.csv").read_bytes()
+    assert b"PC 4411" not in stored and stored.count(b"\n") == 21
+    assert load_dataset(dataset).patrol_source == GPS
+
+
+def test_a_bad_ping_upload_names_file_row_and_column_and_changes_nothing(monkeypatch, dataset):
+    at = _page(monkeypatch, dataset)
+    before = tree(dataset.parent)
+    good, bad = _ping_rows(), _ping_rows(bad_row=7)
+    at.file_uploader(key="up_pings").set_value(
+        [("good.csv", good, "text/csv"), ("bad.csv", bad, "text/csv")]
+    )
+    at.run()
+    at.button(key="check").click().run()
+    assert not at.exception
+    assert any("1 problem(s)" in e for e in _texts(at.error))
+    (problems,) = _tables(at, "level")
+    assert problems[["file", "row", "column"]].astype(str).values.tolist() == [
+        ["bad.csv", "7", "latitude"]
+    ]
+    assert not [b for b in at.button if b.key == "commit"]  # all or nothing: good.csv waits
+    assert tree(dataset.parent) == before

@@ -158,16 +158,19 @@ def read_pings(
     officers: Officers,
     label: str | None = None,
     block_bytes: int = BLOCK_BYTES,
+    progress: Callable[[float], None] | None = None,
 ) -> Iterator[PingBlock]:
     """Checked blocks of one ping file; a bad value raises, naming the file, row and column.
 
     The file is read in pieces of about `block_bytes`, each parsed by pyarrow on every core while
-    the piece before it is checked: memory stays bounded however large the file.
+    the piece before it is checked: memory stays bounded however large the file. `progress` is
+    told the share of the file's bytes checked after each piece.
     """
     path = Path(path)
     name = label or str(path)
     if not path.is_file():
         raise HotspotDataError("file not found", path=name)
+    size = max(path.stat().st_size, 1)
     with path.open("rb") as handle:
         head = handle.read(min(block_bytes, 1 << 16))
         _check_text(head, name, partial=True)
@@ -179,8 +182,10 @@ def read_pings(
             upcoming = pool.submit(pieces.next)
             while (piece := upcoming.result()) is not None:
                 upcoming = pool.submit(pieces.next)
-                offset, batch = piece
+                offset, batch, end = piece
                 yield _check_block(batch, officers, name, offset)
+                if progress is not None:
+                    progress(min(end / size, 1.0))
 
 
 class _Pieces:
@@ -191,8 +196,9 @@ class _Pieces:
         self.handle, self.header, self.name, self.block_bytes = handle, header, name, block_bytes
         self.offset = 0
 
-    def next(self) -> tuple[int, pa.RecordBatch] | None:
-        """The next piece (row offset, parsed batch), or None at the end of the file."""
+    def next(self) -> tuple[int, pa.RecordBatch, int] | None:
+        """The next piece (row offset, parsed batch, byte position after it), or None at the end
+        of the file."""
         while True:
             data = bytearray(self.block_bytes)  # read straight into it: no second copy
             del data[self.handle.readinto(data) or 0 :]
@@ -201,11 +207,11 @@ class _Pieces:
             data += self.handle.readline()  # up to the end of the line: no line is cut in two
             if not data.isspace():
                 break
-        offset = self.offset
+        offset, end = self.offset, self.handle.tell()
         _check_text(data, self.name, first_row=offset + 2)
         batch = _parsed(data, self.header, self.name, offset)
         self.offset += batch.num_rows
-        return offset, batch
+        return offset, batch, end
 
 
 def _parsed(data: bytes | bytearray, header: list[str], name: str, offset: int) -> pa.RecordBatch:

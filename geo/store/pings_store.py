@@ -14,14 +14,15 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from geo.errors import HotspotDataError
 from geo.io.pings import LOCAL_TZ, Officers, PingStats, ping_files_in, pseudonymised_csv, read_pings
+from geo.io.sandbox import report_progress
 
 PING_FOLDER = "pings"
 KEY_FILE = ".pseudonym-key"
@@ -66,12 +67,23 @@ def pseudonym_key(folder: Path) -> tuple[bytes, bool]:
     return secrets.token_bytes(KEY_BYTES), True
 
 
-def check_ping_file(path: Path, name: str, key: bytes) -> StagedPings:
-    """Read and check one ping file; return it pseudonymised, with its target and totals."""
+CHECK_SHARE = 0.8
+"""Share of a ping file's check spent reading it (the rest pseudonymises it), for progress."""
+
+
+def check_ping_file(
+    path: Path, name: str, key: bytes, progress: Callable[[float, str], None] | None = None
+) -> StagedPings:
+    """Read and check one ping file; return it pseudonymised, with its target and totals.
+    `progress` is told how far the check is (fraction, text)."""
+    say = progress or (lambda _fraction, _text: None)
     officers = Officers()
     stats = PingStats()
     first = last = None
-    for block in read_pings(path, officers, label=name):
+    reading = f"Checking {name}"
+    for block in read_pings(
+        path, officers, label=name, progress=lambda done: say(done * CHECK_SHARE, reading)
+    ):
         stats.add(block)
         if len(block):
             low, high = int(block.seconds.min()), int(block.seconds.max())
@@ -79,6 +91,7 @@ def check_ping_file(path: Path, name: str, key: bytes) -> StagedPings:
             last = high if last is None else max(last, high)
     if first is None or last is None:
         raise HotspotDataError("holds no pings with a position, only a header", path=name)
+    say(CHECK_SHARE, f"Pseudonymising the officer ids of {name}")
     data = pseudonymised_csv(path.read_bytes(), key, name)
     start = pd.Timestamp(first, unit="s", tz="UTC").tz_convert(LOCAL_TZ)
     end = pd.Timestamp(last, unit="s", tz="UTC").tz_convert(LOCAL_TZ)
@@ -92,6 +105,14 @@ def check_ping_file(path: Path, name: str, key: bytes) -> StagedPings:
         last=end,
         notes=tuple(stats.notes()),
     )
+
+
+def check_ping_file_into(path: str, name: str, key: bytes, out: str) -> StagedPings:
+    """`check_ping_file` as run in the sandbox's child process: progress goes to the parent and
+    the pseudonymised file to `out` (returned without its bytes, which the parent reads)."""
+    staged = check_ping_file(Path(path), name, key, report_progress)
+    Path(out).write_bytes(staged.data)
+    return replace(staged, data=b"")
 
 
 def same_targets(staged: Sequence[StagedPings]) -> list[tuple[StagedPings, StagedPings]]:
