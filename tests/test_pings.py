@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -129,11 +130,36 @@ def test_pseudonyms_are_keyed_and_stable():
 
 
 def test_pseudonymised_file_keeps_everything_else(tmp_path):
-    data = (HEADER + "PC 123,2025-01-01T10:00Z,-1.4,53.2,5,SNT,police\n").encode()
-    out = pseudonymised_csv(data, b"k" * 32, "p.csv").decode()
+    source = tmp_path / "p.csv"
+    source.write_bytes((HEADER + "PC 123,2025-01-01T10:00Z,-1.4,53.2,5,SNT,police\n").encode())
+    buffer = io.BytesIO()
+    assert pseudonymised_csv(source, buffer, b"k" * 32, "p.csv") == 1
+    out = buffer.getvalue().decode()
     assert "PC 123" not in out
     assert pseudonymise(["PC 123"], b"k" * 32)[0] in out
     assert "2025-01-01T10:00Z" in out and "SNT" in out
+
+
+def test_pseudonymising_a_block_at_a_time_keeps_every_row_and_one_name_each(tmp_path, monkeypatch):
+    import csv
+
+    from geo.io import pings
+
+    monkeypatch.setattr(pings, "PSEUDONYMISE_BLOCK_BYTES", 4096)
+    officers = [f"PC {n}" for n in (1, 22, 333)]
+    lines = [
+        f"{officers[i % 3]},2025-01-01T10:{i % 60:02d}Z,-1.4,53.2,5,SNT,police" for i in range(2000)
+    ]
+    source = tmp_path / "p.csv"
+    source.write_text(HEADER + "\n".join(lines) + "\n")
+    buffer = io.BytesIO()
+    told = []
+    assert pseudonymised_csv(source, buffer, b"k" * 32, "p.csv", told.append) == 2000
+    assert len(told) > 5 and told[-1] == 2000  # written in many blocks
+    rows = list(csv.reader(io.StringIO(buffer.getvalue().decode())))
+    assert len(rows) == 2001 and rows[0][0] == "officer_id"
+    names = dict(zip(officers, pseudonymise(officers, b"k" * 32)))
+    assert [r[0] for r in rows[1:]] == [names[officers[i % 3]] for i in range(2000)]
 
 
 def test_a_short_row_is_named(tmp_path):

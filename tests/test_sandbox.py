@@ -22,7 +22,9 @@ def test_a_ping_check_reports_its_progress_from_the_child(tmp_path):
     )  # fmt: skip
     assert staged.rows == 61 and staged.data == b"" and out.read_bytes().count(b"\n") == 62
     assert (CHECK_SHARE, "Checking p.csv") in reports
-    assert reports[-1] == (CHECK_SHARE, "Pseudonymising the officer ids of p.csv")
+    assert (CHECK_SHARE, "Pseudonymising the officer ids of p.csv") in reports
+    assert reports[-1] == (1.0, "Pseudonymising the officer ids of p.csv")
+    assert [f for f, _ in reports] == sorted(f for f, _ in reports)
 
 
 def test_a_refusal_in_the_child_names_file_row_and_column_with_progress_on(tmp_path):

@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
-import io
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -536,23 +535,52 @@ def pseudonymise(ids: Iterable[str], key: bytes) -> list[str]:
     ]
 
 
-def pseudonymised_csv(data: bytes, key: bytes, label: str) -> bytes:
-    """The ping file with each officer_id replaced by its keyed hash; other columns as given."""
-    _check_text(data, label)
-    header = _check_header(data[: 1 << 16], label)
-    if not data.split(b"\n", 1)[-1].strip() or b"\n" not in data:
-        raise HotspotDataError("holds no pings, only a header", path=label)
-    table = pacsv.read_csv(
-        pa.BufferReader(data),
-        read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
+PSEUDONYMISE_BLOCK_BYTES = 16 * 1024**2
+"""Bytes of a ping file pseudonymised at a time: memory stays bounded however large the file."""
+
+
+def pseudonymised_csv(
+    source: str | Path,
+    out: BinaryIO,
+    key: bytes,
+    label: str,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the ping file to `out` with each officer_id replaced by its keyed hash, other columns
+    as given, a block at a time; `progress` is told the rows written so far. Returns the rows."""
+    with Path(source).open("rb") as handle:
+        head = handle.read(1 << 16)
+    _check_text(head, label, partial=True)
+    header = _check_header(head, label)
+    position = header.index("officer_id")
+    reader = pacsv.open_csv(
+        source,
+        read_options=pacsv.ReadOptions(
+            column_names=header, skip_rows=1, block_size=PSEUDONYMISE_BLOCK_BYTES
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types={c: pa.string() for c in header if c}, strings_can_be_null=False
         ),
     )
-    position = header.index("officer_id")
-    ids = table.column(position).combine_chunks().dictionary_encode()
-    hashed = pa.array(pseudonymise(ids.dictionary.to_pylist(), key))
-    table = table.set_column(position, "officer_id", pc.take(hashed, ids.indices))
-    out = io.BytesIO()
-    pacsv.write_csv(table, out)
-    return out.getvalue()
+    known: dict[str, str] = {}
+    rows = 0
+    writer = None
+    for batch in reader:
+        ids = batch.column(position).dictionary_encode()
+        names = ids.dictionary.to_pylist()
+        fresh = [name for name in names if name not in known]
+        known.update(zip(fresh, pseudonymise(fresh, key)))
+        hashed = pa.array([known[name] for name in names], pa.string())
+        columns = list(batch.columns)
+        columns[position] = pc.take(hashed, ids.indices)
+        batch = pa.RecordBatch.from_arrays(columns, schema=batch.schema)
+        if writer is None:
+            writer = pacsv.CSVWriter(out, batch.schema)
+        writer.write_batch(batch)
+        rows += batch.num_rows
+        if progress is not None:
+            progress(rows)
+    if writer is None or rows == 0:
+        raise HotspotDataError("holds no pings, only a header", path=label)
+    writer.close()
+    return rows

@@ -82,7 +82,7 @@ HOTSPOT_FILE = "hotspots.geojson"
 PATROL_FILE = "patrols.csv"
 PING_CHECK_SECONDS_PER_MB = 1.0
 """Time a ping file's check may take per MB, beyond the sandbox's TIME_LIMIT_S (a 200 MB file
-gets 260 s; it takes about a tenth of that on a busy two-core machine)."""
+gets 260 s; measured: 10 s for 200 MB, 3.5 million pings, on two cores at load 10)."""
 
 Progress = Callable[[float, str], None]
 """Told (fraction done, what is being read) while files are read."""

@@ -11,11 +11,12 @@ month's file.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -72,10 +73,15 @@ CHECK_SHARE = 0.8
 
 
 def check_ping_file(
-    path: Path, name: str, key: bytes, progress: Callable[[float, str], None] | None = None
+    path: Path,
+    name: str,
+    key: bytes,
+    progress: Callable[[float, str], None] | None = None,
+    out: Path | None = None,
 ) -> StagedPings:
     """Read and check one ping file; return it pseudonymised, with its target and totals.
-    `progress` is told how far the check is (fraction, text)."""
+    `progress` is told how far the check is (fraction, text); with `out`, the pseudonymised
+    file is written there and `data` is left empty."""
     say = progress or (lambda _fraction, _text: None)
     officers = Officers()
     stats = PingStats()
@@ -91,8 +97,20 @@ def check_ping_file(
             last = high if last is None else max(last, high)
     if first is None or last is None:
         raise HotspotDataError("holds no pings with a position, only a header", path=name)
-    say(CHECK_SHARE, f"Pseudonymising the officer ids of {name}")
-    data = pseudonymised_csv(path.read_bytes(), key, name)
+    pseudonymising = f"Pseudonymising the officer ids of {name}"
+    say(CHECK_SHARE, pseudonymising)
+
+    def written(rows: int) -> None:
+        say(CHECK_SHARE + (1 - CHECK_SHARE) * min(rows / max(stats.rows, 1), 1.0), pseudonymising)
+
+    if out is None:
+        buffer = io.BytesIO()
+        pseudonymised_csv(path, buffer, key, name, written)
+        data = buffer.getvalue()
+    else:
+        with out.open("wb") as handle:
+            pseudonymised_csv(path, handle, key, name, written)
+        data = b""
     start = pd.Timestamp(first, unit="s", tz="UTC").tz_convert(LOCAL_TZ)
     end = pd.Timestamp(last, unit="s", tz="UTC").tz_convert(LOCAL_TZ)
     return StagedPings(
@@ -110,9 +128,7 @@ def check_ping_file(
 def check_ping_file_into(path: str, name: str, key: bytes, out: str) -> StagedPings:
     """`check_ping_file` as run in the sandbox's child process: progress goes to the parent and
     the pseudonymised file to `out` (returned without its bytes, which the parent reads)."""
-    staged = check_ping_file(Path(path), name, key, report_progress)
-    Path(out).write_bytes(staged.data)
-    return replace(staged, data=b"")
+    return check_ping_file(Path(path), name, key, report_progress, out=Path(out))
 
 
 def same_targets(staged: Sequence[StagedPings]) -> list[tuple[StagedPings, StagedPings]]:
