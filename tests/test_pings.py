@@ -169,3 +169,23 @@ def test_a_short_row_is_named(tmp_path):
     with pytest.raises(HotspotDataError) as caught:
         _read(tmp_path, HEADER + rows, block_bytes=70)
     assert caught.value.row == 7
+
+
+def test_pieces_reuse_their_buffer_unless_something_still_holds_it(tmp_path):
+    from geo.io.pings import _Pieces
+
+    rows = "".join(f"PC {i},2025-01-01T10:00Z,-1.4,53.2,5,SNT,police\n" for i in range(300))
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + rows)
+    header = HEADER.strip().split(",")
+    with path.open("rb") as handle:
+        handle.readline()
+        pieces = _Pieces(handle, header, "p.csv", block_bytes=2048)
+        first = pieces.next()
+        buffer = pieces.buffer
+        assert pieces.next() is not None and pieces.buffer is buffer  # the same memory again
+        held = memoryview(pieces.buffer)  # as a batch holding the bytes would
+        before = bytes(held)
+        assert pieces.next() is not None and pieces.buffer is not buffer
+        assert bytes(held) == before  # what is held is never overwritten
+    assert first[0] == 0 and first[1].num_rows > 0

@@ -194,16 +194,37 @@ class _Pieces:
     def __init__(self, handle: BinaryIO, header: list[str], name: str, block_bytes: int) -> None:
         self.handle, self.header, self.name, self.block_bytes = handle, header, name, block_bytes
         self.offset = 0
+        self.buffer = bytearray()
+
+    def _read(self) -> bytearray:
+        """The next `block_bytes` of the file and the rest of their last line, read into one
+        buffer kept from piece to piece: its memory is touched once, not once a piece (the
+        parsed batch holds no reference to it; when something still does, Python says so by
+        refusing to resize it, and a new buffer is taken)."""
+        data = self.buffer
+        try:
+            data.append(0)  # any resize is refused while something still holds the buffer
+            del data[-1]
+            if len(data) > self.block_bytes:
+                del data[self.block_bytes :]  # a smaller size within the same memory
+            elif len(data) < self.block_bytes:
+                data.extend(bytes(self.block_bytes - len(data)))
+        except BufferError:
+            data = self.buffer = bytearray(self.block_bytes)
+        with memoryview(data) as view:
+            read = self.handle.readinto(view) or 0
+        rest = self.handle.readline()  # up to the end of the line: no line is cut in two
+        del data[read:]
+        data += rest
+        return data
 
     def next(self) -> tuple[int, pa.RecordBatch, int] | None:
         """The next piece (row offset, parsed batch, byte position after it), or None at the end
         of the file."""
         while True:
-            data = bytearray(self.block_bytes)  # read straight into it: no second copy
-            del data[self.handle.readinto(data) or 0 :]
+            data = self._read()
             if not data:
                 return None
-            data += self.handle.readline()  # up to the end of the line: no line is cut in two
             if not data.isspace():
                 break
         offset, end = self.offset, self.handle.tell()
@@ -347,6 +368,54 @@ def _check_block(batch: pa.RecordBatch, officers: Officers, name: str, offset: i
     )
     lon = _numbers(columns["longitude"], "longitude", refuse)
     lat = _numbers(columns["latitude"], "latitude", refuse)
+    if (np.abs(lon) <= 180.0).all() and (np.abs(lat) <= 90.0).all():  # the usual block: no
+        no_fix = None  # empty or bad coordinate (NaN fails the test), so nothing more to look at
+    else:
+        no_fix = _coordinates_or_refuse(lon, lat, refuse)
+    if pa.types.is_timestamp(columns["timestamp"].type):
+        seconds, ambiguous = _to_seconds(columns["timestamp"]), np.zeros(batch.num_rows, bool)
+    else:
+        seconds, ambiguous = _utc_seconds(pc.utf8_trim_whitespace(columns["timestamp"]), refuse)
+    accuracy = np.full(batch.num_rows, np.nan)
+    if "accuracy_m" in columns:
+        accuracy = _numbers(columns["accuracy_m"], "accuracy_m", refuse)
+        if not ((accuracy >= 0) & (accuracy < 1e6)).all():  # NaN (not given) is looked at here
+            refuse(
+                ~np.isnan(accuracy) & ~((accuracy >= 0) & (accuracy < 1e6)),
+                "accuracy_m",
+                lambda i: f"{accuracy[i]} is not an accuracy in metres (0 or more)",
+            )
+    role = np.zeros(batch.num_rows, dtype=np.int8)
+    if "role" in columns:
+        role = _roles(columns["role"], refuse)
+    if "unit" in columns:
+        units = columns["unit"].dictionary.to_pylist()
+        long_unit = np.array([len(u) > MAX_TEXT for u in units] or [False])
+        codes = columns["unit"].indices.to_numpy(zero_copy_only=False)
+        refuse(
+            long_unit[codes] if units else np.zeros(0, bool), "unit", lambda _i: "unit is too long"
+        )
+    officer = officers.encode(ids_column)
+    if no_fix is not None and no_fix.any():
+        keep = ~no_fix
+        officer, seconds, lon, lat = officer[keep], seconds[keep], lon[keep], lat[keep]
+        accuracy, role, ambiguous = accuracy[keep], role[keep], ambiguous[keep]
+    return PingBlock(
+        officer=officer,
+        seconds=seconds,
+        lon=lon,
+        lat=lat,
+        accuracy=accuracy,
+        role=role,
+        no_fix=0 if no_fix is None else int(no_fix.sum()),
+        ambiguous=int(ambiguous.sum()),
+        rows_read=batch.num_rows,
+    )
+
+
+def _coordinates_or_refuse(lon: np.ndarray, lat: np.ndarray, refuse) -> np.ndarray:
+    """Which rows have no fix (both coordinates empty); a row with one coordinate empty, or
+    one outside its range, is refused."""
     no_fix = np.isnan(lon) & np.isnan(lat)
     for values, column, limit in ((lon, "longitude", 180.0), (lat, "latitude", 90.0)):
         refuse(
@@ -361,40 +430,7 @@ def _check_block(batch: pa.RecordBatch, officers: Officers, name: str, offset: i
                 f"{values[i]} is outside the {column} range (±{limit:.0f} degrees)"
             ),
         )
-    if pa.types.is_timestamp(columns["timestamp"].type):
-        seconds, ambiguous = _to_seconds(columns["timestamp"]), np.zeros(batch.num_rows, bool)
-    else:
-        seconds, ambiguous = _utc_seconds(pc.utf8_trim_whitespace(columns["timestamp"]), refuse)
-    accuracy = np.full(batch.num_rows, np.nan)
-    if "accuracy_m" in columns:
-        accuracy = _numbers(columns["accuracy_m"], "accuracy_m", refuse)
-        refuse(
-            ~np.isnan(accuracy) & ~((accuracy >= 0) & (accuracy < 1e6)),
-            "accuracy_m",
-            lambda i: f"{accuracy[i]} is not an accuracy in metres (0 or more)",
-        )
-    role = np.zeros(batch.num_rows, dtype=np.int8)
-    if "role" in columns:
-        role = _roles(columns["role"], refuse)
-    if "unit" in columns:
-        units = columns["unit"].dictionary.to_pylist()
-        long_unit = np.array([len(u) > MAX_TEXT for u in units] or [False])
-        codes = columns["unit"].indices.to_numpy(zero_copy_only=False)
-        refuse(
-            long_unit[codes] if units else np.zeros(0, bool), "unit", lambda _i: "unit is too long"
-        )
-    keep = ~no_fix
-    return PingBlock(
-        officer=officers.encode(ids_column)[keep],
-        seconds=seconds[keep],
-        lon=lon[keep],
-        lat=lat[keep],
-        accuracy=accuracy[keep],
-        role=role[keep],
-        no_fix=int(no_fix.sum()),
-        ambiguous=int(ambiguous[keep].sum()),
-        rows_read=batch.num_rows,
-    )
+    return no_fix
 
 
 def _numbers(values: pa.Array, column: str, refuse) -> np.ndarray:
