@@ -258,6 +258,7 @@ details = [
     ("Hotspots with no crime in a period", report.quiet_hotspots),
     ("Overlapping hotspots", report.overlaps),
     ("Patrol visits outside programme dates", patrols_outside),
+    ("Patrol log rows to look at", report.patrol_problems[["problem", "detail"]]),
     ("Months flagged as anomalous", report.anomaly_table()),
 ]
 for title, table in details:

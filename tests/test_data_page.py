@@ -239,3 +239,32 @@ def test_a_bad_ping_upload_names_file_row_and_column_and_changes_nothing(monkeyp
     ]
     assert not [b for b in at.button if b.key == "commit"]  # all or nothing: good.csv waits
     assert tree(dataset.parent) == before
+
+
+def test_patrol_log_duplicates_overlaps_and_repeated_hour_times_are_listed(monkeypatch, dataset):
+    from geo.io.patrols import log_problems, read_patrols
+
+    log = dataset / "patrols.csv"
+    log.write_text(
+        "hotspot_id,start,end,officers,arrests,engagements,officer_id\n"
+        "A,2024-01-02T10:00,2024-01-02T11:00,2,1,7,PC1\n"
+        "A,2024-01-02T10:00,2024-01-02T11:00,2,1,7,PC1\n"
+        "B,2024-01-02T10:30,2024-01-02T11:30,1,0,1,PC2\n"
+        "A,2024-01-02T11:00,2024-01-02T12:00,1,0,1,PC2\n"
+        "B,2023-10-29T01:30,2023-10-29T01:50,1,0,0,PC3\n"
+    )
+    expected = log_problems(read_patrols(log))
+    assert set(expected["problem"]) == {
+        "entered twice", "one officer's visits overlap", "time in the repeated hour",
+    }  # fmt: skip
+    at = _page(monkeypatch, dataset)
+    (summary,) = _tables(at, "check")
+    counts = summary.set_index("check")["count"]
+    assert counts["Patrol log visits entered twice (both count until one is removed)"] == 1
+    assert counts["One officer's patrol visits overlapping in time"] == 1
+    assert counts["Patrol times in the hour repeated when the clocks go back"] == 1
+    (listed,) = _tables(at, "problem")
+    assert listed.to_dict(orient="records") == expected[["problem", "detail"]].to_dict(
+        orient="records"
+    )
+    assert any("rows 2, 3 are the same visit" in d for d in listed["detail"])
