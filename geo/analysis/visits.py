@@ -235,8 +235,9 @@ class HotspotIndex:
         gy = lat - self.origin[1]
         gy *= scale
         off = ~((gx >= 0) & (gx < rows * _FINE) & (gy >= 0) & (gy < cols * _FINE))  # NaN: off
-        fx = gx.astype(np.int32)
-        fy = gy.astype(np.int32)
+        with np.errstate(invalid="ignore"):  # NaN: off the grid, its cell number unused
+            fx = gx.astype(np.int32)
+            fy = gy.astype(np.int32)
         if off.any():
             fx[off] = 0
             fy[off] = 0
