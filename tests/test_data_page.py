@@ -136,14 +136,15 @@ def test_a_new_empty_folder_still_offers_the_import(monkeypatch, tmp_path):
 # what a person sees, in Debian's chromium
 
 
-def _upload_and_check(page, crime_file, outcome: str) -> None:
-    """Put one crime file in the crimes uploader, press Check, and wait for `outcome`."""
+def _upload_and_check(page, crime_file, outcome: str, uploader: int = 1) -> None:
+    """Put one file in an uploader (the crimes one unless told), press Check, and wait for
+    `outcome`."""
     from playwright.sync_api import expect
 
     from tests.browser_support import IDLE
 
     uploads = page.locator("[data-testid=stFileUploader] input[type=file]")
-    uploads.nth(1).set_input_files(str(crime_file))
+    uploads.nth(uploader).set_input_files(str(crime_file))
     expect(page.get_by_role("button", name="Check files")).to_be_enabled()
     page.wait_for_selector(IDLE)
     page.get_by_role("button", name="Check files").click()
@@ -268,3 +269,23 @@ def test_patrol_log_duplicates_overlaps_and_repeated_hour_times_are_listed(monke
         orient="records"
     )
     assert any("rows 2, 3 are the same visit" in d for d in listed["detail"])
+
+
+@pytest.mark.browser
+def test_in_a_browser_ping_files_are_checked_then_committed(browser, data_server, tmp_path):
+    from tests.browser_support import ARTIFACTS, IDLE, open_page
+
+    bad, good = tmp_path / "bad pings.csv", tmp_path / "jan-pings.csv"
+    bad.write_bytes(_ping_rows(bad_row=9))
+    good.write_bytes(_ping_rows())
+    page, _requests = open_page(browser, f"{data_server}/data")
+    _upload_and_check(page, bad, "1 problem(s).", uploader=3)
+    assert page.get_by_role("button", name="Commit to the dataset").count() == 0
+    page.close()
+    page, _requests = open_page(browser, f"{data_server}/data")
+    _upload_and_check(page, good, "GPS pings: 20 in 1 file(s)", uploader=3)
+    page.get_by_role("button", name="Commit to the dataset").click()
+    page.get_by_text("Imported. The map now shows the new data.").wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE)
+    page.screenshot(path=str(ARTIFACTS / "data-page-pings.png"), full_page=True)
+    page.close()
