@@ -139,10 +139,11 @@ def _pass_on(line: bytes, progress: Callable[[float, str], None]) -> None:
     """One report of the child ('0.42 text'), passed on when it is well formed."""
     number, _, text = line.decode("utf-8", "replace").partition(" ")
     try:
-        fraction = min(max(float(number), 0.0), 1.0)
+        fraction = float(number)
     except ValueError:
         return
-    progress(fraction, text[:200])
+    if 0.0 <= fraction <= 1.0:  # NaN and anything outside are dropped
+        progress(fraction, text[:200])
 
 
 def report_progress(fraction: float, text: str) -> None:
