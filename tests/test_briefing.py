@@ -108,21 +108,10 @@ def test_command_line_refuses_other_formats(sample_dir, tmp_path):
 @pytest.fixture(scope="module")
 def with_outcomes(sample_dir, tmp_path_factory):
     """The sample with stop and searches, drug seizures (some blank) and notes in its log."""
-    import shutil
-
-    import numpy as np
-    import pandas as pd
+    from tests.helpers import with_outcome_columns
 
     folder = tmp_path_factory.mktemp("outcomes") / "data"
-    shutil.copytree(sample_dir, folder)
-    log = pd.read_csv(folder / "patrols.csv", dtype=str)
-    draws = np.random.default_rng(11)
-    log["stop_searches"] = draws.integers(0, 3, len(log)).astype(str)
-    seized = draws.integers(0, 2, len(log)).astype(str)
-    log["drugs_seized"] = np.where(draws.random(len(log)) < 0.3, "", seized)
-    log["notes"] = "NOTE-NEVER-ON-THE-WALL"
-    log.to_csv(folder / "patrols.csv", index=False)
-    return folder
+    return with_outcome_columns(sample_dir, folder, ("stop_searches", "drugs_seized"))
 
 
 def test_the_briefing_shows_the_outcomes_the_log_records(with_outcomes):
