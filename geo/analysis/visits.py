@@ -210,15 +210,11 @@ class HotspotIndex:
             hotspots.append(members[slot[sure_]])
             test = np.concatenate([test, rows_[~sure_]])
             test_hotspot = np.concatenate([test_hotspot, members[slot[~sure_]]])
-        order = np.argsort(test_hotspot, kind="stable")
-        test, test_hotspot = test[order], test_hotspot[order]
-        values, starts = np.unique(test_hotspot, return_index=True)
-        ends = np.append(starts[1:], len(test))[: len(starts)]
-        for hotspot, start, end in zip(values, starts, ends, strict=True):
-            group = on[test[start:end]]
-            hit = group[shapely.intersects_xy(self.grown[hotspot], lon[group], lat[group])]
-            points.append(hit)
-            hotspots.append(np.full(len(hit), hotspot, dtype=np.int64))
+        order = np.argsort(test_hotspot, kind="stable")  # by hotspot, in point order within
+        test, test_hotspot = on[test[order]], test_hotspot[order]
+        hit = shapely.intersects_xy(self.grown[test_hotspot], lon[test], lat[test])  # one call
+        points.append(test[hit])
+        hotspots.append(test_hotspot[hit])
         return np.concatenate(points), np.concatenate(hotspots).astype(np.int64)
 
     def _cell_codes(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
