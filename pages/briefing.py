@@ -25,6 +25,7 @@ from geo.view.briefing import (
     headlines,
     headlines_html,
     legend_strip_html,
+    outcomes_html,
 )
 from geo.view.mapping import WALL_STYLE, base_map, hotspot_layer
 from geo.view.scales import asb_change_scale
@@ -118,7 +119,9 @@ def wall() -> None:
         f"{badge}</div>"
     )
     left, right = st.columns([5, 6], gap="medium")
-    left.html(headlines_html(headlines(page.figures, page.evaluation)))
+    left.html(headlines_html(headlines(page.figures, page.evaluation), bool(page.outcomes)))
+    if page.outcomes:
+        left.html(outcomes_html(page.outcomes))
     scale = asb_change_scale()
     everything = briefing_page(dataset, period, table=table, keep_flagged=keep)
     with right:

@@ -45,12 +45,12 @@ def _signature() -> tuple:
     """Which uploads a check was made for: a new upload makes the old check stale."""
     return tuple(
         (key, f.file_id, f.name, f.size)
-        for key in ("up_hotspots", "up_crimes", "up_patrols")
+        for key in ("up_hotspots", "up_crimes", "up_patrols", "up_pings")
         for f in _uploads(st.session_state.get(key))
     )
 
 
-def _run_check(hotspots, crimes, patrols) -> None:
+def _run_check(hotspots, crimes, patrols, pings) -> None:
     with st.status("Checking files…", expanded=True) as status:
         bar = st.progress(0.0, text="Starting")
         staged = check_uploads(
@@ -58,7 +58,10 @@ def _run_check(hotspots, crimes, patrols) -> None:
             hotspots=(hotspots.name, hotspots.getvalue()) if hotspots else None,
             crimes=[(f.name, f.getvalue()) for f in crimes],
             patrols=(patrols.name, patrols.getvalue()) if patrols else None,
-            progress=lambda fraction, text: bar.progress(min(max(fraction, 0.0), 1.0), text=text),
+            pings=[(f.name, f.getvalue()) for f in pings],
+            progress=lambda fraction, text: bar.progress(
+                min(max(fraction, 0.0), 1.0), text=plain(text)
+            ),
         )
         bar.progress(1.0, text="Done")
         problems = len(staged.errors)
@@ -121,6 +124,12 @@ def _show(staged: Staged) -> None:
         st.caption("Importing a patrol log replaces the whole log in the dataset.")
         shown = visits[["hotspot_id", "start", "end", "officers", "arrests", "engagements"]]
         st.dataframe(shown.head(200), hide_index=True, width="stretch")
+    if staged.pings:
+        pings = staged.pings_table()
+        st.subheader(f"GPS pings: {pings['pings'].sum():,} in {len(pings)} file(s)")
+        st.caption("Officer ids are stored as keyed pseudonyms; a file of the same name in the "
+                   "same month is replaced.")  # fmt: skip
+        st.dataframe(pings, hide_index=True, width="stretch")
     st.subheader("What committing will do")
     try:
         st.dataframe(plan_table(staged, folder), hide_index=True, width="stretch")
@@ -151,7 +160,7 @@ st.caption(
     f"Dataset folder: {plain(folder.resolve().name)} · "
     f"files up to {MAX_UPLOAD_BYTES // 1024**2} MB each · "
     "hotspots as GeoJSON, GeoPackage, KML or a zipped Shapefile (any declared CRS); police.uk "
-    "street CSVs or the police.uk zip; a patrol log CSV. Text files must be UTF-8."
+    "street CSVs or the police.uk zip; a patrol log CSV; GPS ping CSVs. Text files must be UTF-8."
 )
 st.page_link("pages/explore.py", label="Back to the map", icon=":material/map:")
 
@@ -188,9 +197,18 @@ patrol_upload = right.file_uploader(
     disabled=bool(refusal),
     help="hotspot_id,start,end,officers,arrests,engagements. Replaces the whole patrol log.",
 )
-anything = bool(hotspot_upload or crime_uploads or patrol_upload) and not refusal
+ping_uploads = st.file_uploader(
+    "GPS pings",
+    type=["csv"],
+    accept_multiple_files=True,
+    key="up_pings",
+    disabled=bool(refusal),
+    help="officer_id,timestamp,longitude,latitude (optional accuracy_m, unit, role). Officer ids "
+    "are replaced by keyed pseudonyms; a file of the same name and month is replaced.",
+)
+anything = bool(hotspot_upload or crime_uploads or patrol_upload or ping_uploads) and not refusal
 if st.button("Check files", key="check", disabled=not anything) and anything:
-    _run_check(hotspot_upload, crime_uploads or [], patrol_upload)
+    _run_check(hotspot_upload, crime_uploads or [], patrol_upload, ping_uploads or [])
 staged = st.session_state.get("staged")
 if not refusal and staged is not None and st.session_state.get("staged_for") == _signature():
     _show(staged)
@@ -243,6 +261,7 @@ details = [
     ("Hotspots with no crime in a period", report.quiet_hotspots),
     ("Overlapping hotspots", report.overlaps),
     ("Patrol visits outside programme dates", patrols_outside),
+    ("Patrol log rows to look at", report.patrol_problems[["problem", "detail"]]),
     ("Months flagged as anomalous", report.anomaly_table()),
 ]
 for title, table in details:

@@ -73,3 +73,11 @@ def dataset(tmp_path: Path) -> Path:
     from tests.helpers import small_dataset
 
     return small_dataset(tmp_path / "data")
+
+
+@pytest.fixture
+def ping_folder(tmp_path: Path) -> Path:
+    """A dataset folder for GPS tests (tests.pings_helpers.ping_dataset), without pings yet."""
+    from tests.pings_helpers import ping_dataset
+
+    return ping_dataset(tmp_path / "data")

@@ -241,3 +241,22 @@ def kill_a_commit_half_way(dataset: Path, tmp_path: Path, monkeypatch):
         commit(staged, dataset)
     monkeypatch.setattr(folder_writes.os, "rename", real_rename)
     return staged
+
+
+def with_outcome_columns(sample: Path, folder: Path, columns: tuple[str, ...]) -> Path:
+    """A copy of the sample dataset whose patrol log has the given outcome columns (random whole
+    numbers, about a third of drugs_seized cells left blank) and a note on every row."""
+    import shutil
+
+    import numpy as np
+
+    shutil.copytree(sample, folder)
+    log = pd.read_csv(folder / "patrols.csv", dtype=str)
+    draws = np.random.default_rng(11)
+    for column in columns:
+        values = draws.integers(0, 3, len(log)).astype(str)
+        blank = draws.random(len(log)) < (0.3 if column == "drugs_seized" else 0.0)
+        log[column] = np.where(blank, "", values)
+    log["notes"] = "NOTE-NEVER-ON-THE-WALL"
+    log.to_csv(folder / "patrols.csv", index=False)
+    return folder

@@ -80,3 +80,38 @@ def write_pings(path: Path, rows: list[dict], columns: list[str] | None = None) 
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+PING_MONTH = "2025-10:2025-10"
+"""The month of `ping_dataset`'s crimes and patrols (its baseline, October 2024, has crimes)."""
+
+
+def ping_dataset(folder: Path) -> Path:
+    """Hotspots A and B, one ASB report in October 2025 and in October 2024, and a patrol log of
+    two visits (A: 2 officers for an hour, 3 arrests, 11 spoken to; B: half an hour, 1, 4)."""
+    from tests.helpers import write_patrols, write_street_csv
+
+    folder.mkdir()
+    hotspots(["A", "B"]).to_crs("EPSG:4326").to_file(folder / "hotspots.geojson", driver="GeoJSON")
+    for month in ("2024-10", "2025-10"):  # October and its baseline a year earlier
+        write_street_csv(
+            folder / "crimes" / month / f"{month}-test-street.csv",
+            [(month, *at(0), "Anti-social behaviour")],
+        )
+    write_patrols(
+        folder / "patrols.csv",
+        [
+            ("A", "2025-10-06T18:00", "2025-10-06T19:00", 2, 3, 11),
+            ("B", "2025-10-07T18:00", "2025-10-07T18:30", 1, 1, 4),
+        ],
+    )
+    return folder
+
+
+def ping_file(path: Path) -> Path:
+    """Pings of 6 October 2025: PC 123 in A 10:00-10:30, PC 456 in A 10:20-10:40 and 1 minute
+    in B at 12:00 (a pass-through)."""
+    rows = stay("PC 123", at(0), every("2025-10-06T10:00:00+01:00", "2025-10-06T10:30:00+01:00"))
+    rows += stay("PC 456", at(0), every("2025-10-06T10:20:00+01:00", "2025-10-06T10:40:00+01:00"))
+    rows += stay("PC 456", at(1), every("2025-10-06T12:00:00+01:00", "2025-10-06T12:01:00+01:00"))
+    return write_pings(path, rows)

@@ -112,3 +112,66 @@ def test_pages_reading_the_figures_do_not_import_matplotlib():
         cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert run.stdout.strip() == "False"
+
+
+@pytest.fixture(scope="module")
+def with_outcomes(sample_dir, tmp_path_factory):
+    """The sample with stop and searches, drug seizures (some blank) and notes in its log."""
+    from tests.helpers import with_outcome_columns
+
+    folder = tmp_path_factory.mktemp("outcomes") / "data"
+    return with_outcome_columns(sample_dir, folder, ("stop_searches", "drugs_seized"))
+
+
+def test_the_briefing_shows_the_outcomes_the_log_records(with_outcomes):
+    from geo.analysis.outcomes import OPTIONAL_OUTCOMES, programme_outcomes
+
+    dataset = load_dataset(with_outcomes)
+    period = dataset.default_period
+    page = briefing_page(dataset, period)
+    expected = programme_outcomes(dataset.patrol_rows, period, columns=OPTIONAL_OUTCOMES)
+    assert [o.column for o in page.outcomes] == ["stop_searches", "drugs_seized"]
+    assert page.outcomes == tuple(expected)
+    text = pypdf.PdfReader(io.BytesIO(render(page, "pdf"))).pages[0].extract_text()
+    for outcome in expected:
+        assert f"{outcome.label} {outcome.value()}" in text
+    assert "Missing people found" not in text and "NOTE-NEVER" not in text
+    heanor = briefing_page(dataset, period, "Heanor")
+    ids = heanor.table["hotspot_id"]
+    assert heanor.outcomes == tuple(
+        programme_outcomes(dataset.patrol_rows, period, ids, OPTIONAL_OUTCOMES)
+    )
+    assert heanor.outcomes != page.outcomes  # per programme: the town's own patrols
+
+
+def test_no_outcome_columns_no_outcome_strip(page):
+    assert page.outcomes == ()
+    text = pypdf.PdfReader(io.BytesIO(render(page, "pdf"))).pages[0].extract_text()
+    assert "During patrols" not in text and "Stop and searches" not in text
+
+
+def test_the_wall_shows_the_computed_outcomes_and_never_a_note(monkeypatch, with_outcomes):
+    from geo.analysis.outcomes import OPTIONAL_OUTCOMES, programme_outcomes
+    from tests.helpers import run_map_page
+
+    at = run_map_page(monkeypatch, with_outcomes)
+    at.switch_page("pages/briefing.py").run()
+    assert not at.exception
+    html = " ".join(e.proto.body for e in at.get("html"))
+    dataset = load_dataset(with_outcomes)
+    for outcome in programme_outcomes(
+        dataset.patrol_rows, dataset.default_period, columns=OPTIONAL_OUTCOMES
+    ):
+        assert f"{outcome.label}</span> <span class='value'>{outcome.value()}</span>" in html
+    assert "Missing people found" not in html and "Uses of ASB powers" not in html
+    assert "NOTE-NEVER-ON-THE-WALL" not in html
+
+
+def test_every_outcome_fits_the_two_lines_under_the_tiles():
+    from geo.analysis.outcomes import OPTIONAL_OUTCOMES, OUTCOME_LABELS, Outcome
+    from geo.view.briefing import OUTCOME_LINE_CHARS, outcome_parts, wrap_parts
+
+    largest = tuple(Outcome(c, OUTCOME_LABELS[c], 999_999_999.0) for c in OPTIONAL_OUTCOMES)
+    lines = wrap_parts(outcome_parts(largest), OUTCOME_LINE_CHARS)
+    assert len(lines) <= 2 and all(len(line) <= OUTCOME_LINE_CHARS for line in lines)
+    assert all(f"{o.label} {o.value()}" in " ".join(lines) for o in largest)

@@ -106,3 +106,44 @@ def test_new_data_appears_without_remounting_the_map(browser, changing_server):
     kept = page.frame_locator(MAP_FRAME).locator("body").evaluate("() => window.keptAlive === true")
     assert kept, "the map was remounted (it would flash on the wall)"
     page.close()
+
+
+@pytest.fixture(scope="module")
+def outcomes_server(sample_dir, tmp_path_factory) -> Iterator[tuple[str, object]]:
+    from tests.helpers import with_outcome_columns
+
+    folder = with_outcome_columns(
+        sample_dir, tmp_path_factory.mktemp("outcomes") / "data",
+        ("stop_searches", "asb_powers", "missing_found", "drugs_seized"),
+    )  # fmt: skip
+    for url in serve(folder):
+        yield url, folder
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (1440, 900)])
+def test_every_outcome_the_log_records_fits_on_the_screen(browser, outcomes_server, width, height):
+    from geo.analysis.outcomes import OPTIONAL_OUTCOMES, programme_outcomes
+
+    url, folder = outcomes_server
+    dataset = load_dataset(folder)
+    expected = programme_outcomes(
+        dataset.patrol_rows, dataset.default_period, None, OPTIONAL_OUTCOMES
+    )
+    page, _requests = _wall(browser, f"{url}/briefing", width, height)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.scrollingElement.scrollHeight") <= height
+    strip = page.locator("[data-testid=wall-outcomes]")
+    text = " ".join(strip.inner_text().split())
+    for outcome in expected:  # all four, as geo computes them
+        assert f"{outcome.label} {outcome.value()}" in text
+    tiles = page.locator("[data-testid=wall-headlines]").bounding_box()
+    for item in strip.locator(":scope > span").all():  # every item whole: below the tiles, on
+        box = item.bounding_box()  # the screen, and nothing that could clip it
+        assert box["y"] >= tiles["y"] + tiles["height"] and box["y"] + box["height"] <= height
+    assert strip.evaluate("e => getComputedStyle(e).overflow") == "visible"
+    for selector in ("[data-testid=wall-outcomes]", "[data-testid=wall-headlines] .wall-value"):
+        for box in [e.bounding_box() for e in page.locator(selector).all()]:
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= height, selector
+    assert "NOTE-NEVER" not in page.content()
+    page.screenshot(path=str(ARTIFACTS / f"briefing-outcomes-{width}x{height}.png"))
+    page.close()

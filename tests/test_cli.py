@@ -9,8 +9,10 @@ import sys
 
 import pytest
 
+from geo.cli import main
 from tests.conftest import ROOT
 from tests.helpers import square_hotspots, write_patrols, write_street_csv
+from tests.pings_helpers import PING_MONTH, ping_file
 from tests.postgres_support import PERIOD, cli
 
 
@@ -120,3 +122,31 @@ def test_summary_takes_a_dataset_or_files_not_both(capsys, sample_dir):
     both = ["--data", str(sample_dir), "--hotspots", str(sample_dir / "hotspots.geojson")]
     status, _, err = cli(capsys, "summary", *both, "--period", PERIOD)
     assert status == 2 and "not both" in err
+
+
+def test_dosage_command(tmp_path, capsys, ping_folder):
+    pings = ping_file(tmp_path / "in" / "october.csv")
+    args = ["dosage", "--hotspots", ping_folder / "hotspots.geojson", "--pings", pings.parent]
+    assert main([*map(str, args), "--period", PING_MONTH]) == 0
+    rows = {r["hotspot_id"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert float(rows["A"]["officer_minutes"]) == 50
+    assert float(rows["A"]["presence_minutes"]) == 40
+    assert (rows["B"]["visits"], rows["B"]["pass_throughs"]) == ("0", "1")
+    assert (
+        main([*map(str, args), "--period", PING_MONTH, "--format", "json", "--min-visit-min", "1"])
+        == 0
+    )
+    records = {r["hotspot_id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert records["B"]["visits"] == 1 and records["B"]["median_visit_minutes"] == 1.0
+    assert records["A"]["median_visit_minutes"] == 25.0
+
+
+def test_dosage_command_refuses_bad_input_plainly(tmp_path, capsys, ping_folder):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("officer_id,timestamp,longitude,latitude\na,2025-10-06T10:00Z,-1.4,95\n")
+    args = ["dosage", "--hotspots", str(ping_folder / "hotspots.geojson"), "--pings", str(bad)]
+    assert main([*args, "--period", PING_MONTH]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {bad}, row 2, column 'latitude'") and err.count("\n") == 1
+    assert main([*args, "--period", PING_MONTH, "--tolerance-m", "-3"]) == 2
+    assert "tolerance_m" in capsys.readouterr().err

@@ -8,7 +8,7 @@ from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.helpers import A, B, month_rows, shown, small_dataset, tree, write_street_csv
+from tests.helpers import IN_A, A, B, month_rows, shown, small_dataset, tree, write_street_csv
 
 BAD_FILES = ROOT / "tests" / "bad_files"
 
@@ -129,21 +129,22 @@ def test_quality_report_is_shown_for_the_current_dataset(monkeypatch, dataset):
 
 def test_a_new_empty_folder_still_offers_the_import(monkeypatch, tmp_path):
     at = _page(monkeypatch, tmp_path / "nowhere")
-    assert len(at.file_uploader) == 3
+    assert len(at.file_uploader) == 4
     assert any("HOTSPOT_DATA" in e for e in _texts(at.error))  # the quality report says why
 
 
 # what a person sees, in Debian's chromium
 
 
-def _upload_and_check(page, crime_file, outcome: str) -> None:
-    """Put one crime file in the crimes uploader, press Check, and wait for `outcome`."""
+def _upload_and_check(page, crime_file, outcome: str, uploader: int = 1) -> None:
+    """Put one file in an uploader (the crimes one unless told), press Check, and wait for
+    `outcome`."""
     from playwright.sync_api import expect
 
     from tests.browser_support import IDLE
 
     uploads = page.locator("[data-testid=stFileUploader] input[type=file]")
-    uploads.nth(1).set_input_files(str(crime_file))
+    uploads.nth(uploader).set_input_files(str(crime_file))
     expect(page.get_by_role("button", name="Check files")).to_be_enabled()
     page.wait_for_selector(IDLE)
     page.get_by_role("button", name="Check files").click()
@@ -225,3 +226,104 @@ def test_uploads_are_committed_to_a_database_in_one_import(
     assert rows == sum(len(p.read_text().splitlines()) - 1 for p in months[-2:])
     (log,) = _tables(at, "when")  # the page lists the database's imports
     assert list(log["what"][:2]) == ["crimes", "hotspots+crimes+patrols"]
+
+
+def _ping_rows(officer: str = "PC 4411", bad_row: int | None = None) -> bytes:
+    """Pings of one officer in hotspot A on 2 January 2024 (row `bad_row` with latitude 95)."""
+    lines = ["officer_id,timestamp,longitude,latitude"]
+    for minute in range(20):
+        latitude = 95 if minute + 2 == bad_row else IN_A[1]
+        lines.append(f"{officer},2024-01-02T10:{minute:02d}:00Z,{IN_A[0]},{latitude}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_ping_upload_is_checked_pseudonymised_and_committed(monkeypatch, dataset):
+    from geo.analysis.patrol_source import GPS
+    from geo.store.dataset import load_dataset
+
+    at = _page(monkeypatch, dataset)
+    at.file_uploader(key="up_pings").set_value([("jan pings.csv", _ping_rows(), "text/csv")])
+    at.run()
+    at.button(key="check").click().run()
+    assert not at.exception and not at.error
+    assert "GPS pings: 20 in 1 file(s)" in _texts(at.subheader)
+    (listed,) = _tables(at, "file")
+    assert listed.to_dict(orient="records") == [
+        {"file": "jan pings.csv", "stored as": "pings/2024-01/jan_pings.csv", "pings": 20,
+         "officers": 1, "first": "2024-01-02", "last": "2024-01-02"}
+    ]  # fmt: skip
+    assert "PC 4411" not in " ".join(str(d.value) for d in at.dataframe)
+    at.button(key="commit").click().run()
+    assert not at.exception
+    assert any("Imported." in s for s in _texts(at.success))
+    stored = (dataset / "pings/2024-01/jan_pings.csv").read_bytes()
+    assert b"PC 4411" not in stored and stored.count(b"\n") == 21
+    assert load_dataset(dataset).patrol_source == GPS
+
+
+def test_a_bad_ping_upload_names_file_row_and_column_and_changes_nothing(monkeypatch, dataset):
+    at = _page(monkeypatch, dataset)
+    before = tree(dataset.parent)
+    good, bad = _ping_rows(), _ping_rows(bad_row=7)
+    at.file_uploader(key="up_pings").set_value(
+        [("good.csv", good, "text/csv"), ("bad.csv", bad, "text/csv")]
+    )
+    at.run()
+    at.button(key="check").click().run()
+    assert not at.exception
+    assert any("1 problem(s)" in e for e in _texts(at.error))
+    (problems,) = _tables(at, "level")
+    assert problems[["file", "row", "column"]].astype(str).values.tolist() == [
+        ["bad.csv", "7", "latitude"]
+    ]
+    assert not [b for b in at.button if b.key == "commit"]  # all or nothing: good.csv waits
+    assert tree(dataset.parent) == before
+
+
+def test_patrol_log_duplicates_overlaps_and_repeated_hour_times_are_listed(monkeypatch, dataset):
+    from geo.io.patrols import log_problems, read_patrols
+
+    log = dataset / "patrols.csv"
+    log.write_text(
+        "hotspot_id,start,end,officers,arrests,engagements,officer_id\n"
+        "A,2024-01-02T10:00,2024-01-02T11:00,2,1,7,PC1\n"
+        "A,2024-01-02T10:00,2024-01-02T11:00,2,1,7,PC1\n"
+        "B,2024-01-02T10:30,2024-01-02T11:30,1,0,1,PC2\n"
+        "A,2024-01-02T11:00,2024-01-02T12:00,1,0,1,PC2\n"
+        "B,2023-10-29T01:30,2023-10-29T01:50,1,0,0,PC3\n"
+    )
+    expected = log_problems(read_patrols(log))
+    assert set(expected["problem"]) == {
+        "entered twice", "one officer's visits overlap", "time in the repeated hour",
+    }  # fmt: skip
+    at = _page(monkeypatch, dataset)
+    (summary,) = _tables(at, "check")
+    counts = summary.set_index("check")["count"]
+    assert counts["Patrol log visits entered twice (both count until one is removed)"] == 1
+    assert counts["One officer's patrol visits overlapping in time"] == 1
+    assert counts["Patrol times in the hour repeated when the clocks go back"] == 1
+    (listed,) = _tables(at, "problem")
+    assert listed.to_dict(orient="records") == expected[["problem", "detail"]].to_dict(
+        orient="records"
+    )
+    assert any("rows 2, 3 are the same visit" in d for d in listed["detail"])
+
+
+@pytest.mark.browser
+def test_in_a_browser_ping_files_are_checked_then_committed(browser, data_server, tmp_path):
+    from tests.browser_support import ARTIFACTS, IDLE, open_page
+
+    bad, good = tmp_path / "bad pings.csv", tmp_path / "jan-pings.csv"
+    bad.write_bytes(_ping_rows(bad_row=9))
+    good.write_bytes(_ping_rows())
+    page, _requests = open_page(browser, f"{data_server}/data")
+    _upload_and_check(page, bad, "1 problem(s).", uploader=3)
+    assert page.get_by_role("button", name="Commit to the dataset").count() == 0
+    page.close()
+    page, _requests = open_page(browser, f"{data_server}/data")
+    _upload_and_check(page, good, "GPS pings: 20 in 1 file(s)", uploader=3)
+    page.get_by_role("button", name="Commit to the dataset").click()
+    page.get_by_text("Imported. The map now shows the new data.").wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE)
+    page.screenshot(path=str(ARTIFACTS / "data-page-pings.png"), full_page=True)
+    page.close()

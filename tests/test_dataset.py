@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from geo.analysis.areas import RING_M
+from geo.analysis.figures import hotspot_table
 from geo.analysis.patrol_source import LOG, NONE
 from geo.errors import HotspotDataError
 from geo.period import Period
@@ -24,8 +25,11 @@ from geo.store.dataset import (
     load_dataset,
     ring_width,
 )
+from geo.store.importer import import_files
+from geo.store.pings_store import KEY_ENV
 from geo.store.postgres import DatabaseUrl
 from tests.helpers import A, B, small_dataset, square_hotspots
+from tests.pings_helpers import PING_MONTH, ping_file
 
 
 def test_the_folder_comes_from_hotspot_data_else_the_sample(monkeypatch, tmp_path):
@@ -128,3 +132,23 @@ def test_the_sample_marker_towns_and_the_default_period(tmp_path):
 
 def test_a_folder_path_given_as_text_loads_like_a_path(dataset):
     assert load_dataset(str(dataset)).folder == Path(dataset)
+
+
+def test_the_app_rules_come_from_the_environment(tmp_path, ping_folder, monkeypatch):
+    from geo.store.dataset import visit_rules
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    import_files(ping_folder, "pings", [ping_file(tmp_path / "in" / "october.csv")])
+    period = Period.parse(PING_MONTH)
+    monkeypatch.setenv("HOTSPOT_PING_MIN_VISIT_MIN", "0.5")
+    assert visit_rules().min_visit_min == 0.5
+    dataset = load_dataset(ping_folder)
+    table = hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, period)
+    assert table.set_index("hotspot_id").loc["B", "visits"] == 1  # the 1-minute stop counts now
+    assert "under 0.5 minutes" in dataset.patrol_source_sentence
+    monkeypatch.setenv("HOTSPOT_PING_MAX_GAP_MIN", "soon")
+    with pytest.raises(HotspotDataError, match="HOTSPOT_PING_MAX_GAP_MIN"):
+        visit_rules()
+    monkeypatch.setenv("HOTSPOT_PING_MAX_GAP_MIN", "-1")
+    with pytest.raises(HotspotDataError, match="HOTSPOT_PING_MAX_GAP_MIN"):
+        visit_rules()

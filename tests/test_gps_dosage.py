@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from geo.analysis.gps_dosage import GPS_DOSAGE_COLUMNS, gps_dosage
@@ -143,17 +142,6 @@ def test_spring_clock_change_in_local_time(tmp_path):
     assert row["officer_minutes"] == pytest.approx(20)  # 00:59 GMT to 02:00 BST is one minute
 
 
-def test_ambiguous_local_time_read_as_first_occurrence_and_counted(tmp_path):
-    times = every("2025-10-26T01:30:00", "2025-10-26T01:40:00")  # local, in the repeated hour
-    write_pings(tmp_path / "p.csv", stay("o1", at(0), times))
-    result = visits_from_files([tmp_path], hotspots(["A"]))
-    assert result.stats.ambiguous == len(times)
-    assert result.visits["start"].iloc[0] == int(
-        np.datetime64("2025-10-26T00:30:00", "s").astype(int)
-    )
-    assert any("repeated" in note for note in result.stats.notes())
-
-
 def test_rules_are_configurable(tmp_path):
     rows = stay("o1", at(0, -30, 50), every("2025-10-06T10:00:00Z", "2025-10-06T10:05:00Z"))
     rows += stay("o2", at(0), every("2025-10-06T11:00:00Z", "2025-10-06T11:01:00Z"))
@@ -175,64 +163,6 @@ def test_roles(tmp_path):
     assert row["officer_minutes_pcso"] == pytest.approx(10)
     assert row["officer_minutes_plain_clothes"] == pytest.approx(4)
     assert row["officer_minutes_police"] == 0
-
-
-def test_visits_join_across_files(tmp_path):
-    rows = stay("o1", at(0), every("2025-10-31T23:50:00Z", "2025-11-01T00:10:00Z"))
-    write_pings(tmp_path / "2025-10.csv", rows[:10])
-    write_pings(tmp_path / "2025-11.csv", rows[10:])
-    result = visits_from_files([tmp_path], hotspots(["A"]))
-    assert len(result.visits) == 1
-    assert gps_dosage(result, OCTOBER).iloc[0]["officer_minutes"] == pytest.approx(20)
-
-
-def test_the_fast_test_agrees_with_exact_distances_in_grid_metres():
-    """Random pings near overlapping and concave hotspots: counted exactly when their distance
-    in grid metres is within the tolerance (except within 1 cm of it)."""
-    import geopandas as gpd
-    import shapely
-    from pyproj import Transformer
-
-    from geo.analysis.visits import HotspotIndex
-
-    rng = np.random.default_rng(7)
-    x0, y0 = 430_000.0, 360_000.0
-    shapes = [
-        shapely.Point(x0, y0).buffer(150),
-        shapely.Point(x0 + 200, y0).buffer(120),  # overlaps the first
-        shapely.Polygon([(x0 - 400, y0 - 400), (x0 - 100, y0 - 400), (x0 - 100, y0 - 300),
-                         (x0 - 300, y0 - 300), (x0 - 300, y0 - 100), (x0 - 400, y0 - 100)]),
-    ]  # fmt: skip
-    frame = gpd.GeoDataFrame({"hotspot_id": ["a", "b", "c"]}, geometry=shapes, crs=27700)
-    x = rng.uniform(x0 - 500, x0 + 400, 60_000)
-    y = rng.uniform(y0 - 500, y0 + 250, 60_000)
-    lon, lat = Transformer.from_crs(27700, 4326, always_xy=True).transform(x, y)
-    index = HotspotIndex.build(frame, 20.0)
-    point, hotspot = index.match(np.asarray(lon), np.asarray(lat))
-    found = set(zip(point.tolist(), hotspot.tolist(), strict=True))
-    distance = np.stack([shapely.distance(s, shapely.points(x, y)) for s in shapes], axis=1)
-    clear = np.abs(distance - 20.0) > 0.01
-    expected = {(int(p), int(h)) for p, h in zip(*np.nonzero((distance <= 20.0) & clear))}
-    assert {pair for pair in found if clear[pair]} == expected
-    assert len(expected) > 10_000
-    assert len({p for p, _h in expected if (distance[p] <= 20).sum() == 2}) > 100  # overlaps
-
-
-def test_the_packed_sort_orders_as_a_three_key_sort():
-    from geo.analysis.visits import CountingPings, _visit_order
-
-    rng = np.random.default_rng(3)
-    n = 5_000
-    for span in (3_000, 2**61):  # fits the packed key; does not (the three-key sort is used)
-        seconds = rng.integers(0, span, n, dtype=np.int64)
-        pings = CountingPings(
-            hotspot=rng.integers(0, 3, n).astype(np.int32),
-            officer=rng.integers(0, 4, n).astype(np.int32),
-            role=np.zeros(n, np.int8),
-            seconds=seconds,
-        )
-        expected = np.lexsort((pings.seconds, pings.officer, pings.hotspot))
-        assert np.array_equal(_visit_order(pings), expected)
 
 
 def test_by_month_splits_the_period_by_the_month_visits_start(tmp_path):

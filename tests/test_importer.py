@@ -165,3 +165,15 @@ def test_read_back_after_import_matches_what_was_staged(dataset, tmp_path):
     (part,) = staged.crimes
     assert (part.rows, part.asb) == (4, 3)
     assert len(read_crimes([dataset / "crimes"])) == 5 + 4
+
+
+def test_import_warns_of_patrol_log_problems(tmp_path):
+    from geo.store.importer import InputFile, check
+    from tests.pings_helpers import ping_dataset
+
+    folder = ping_dataset(tmp_path / "data")
+    twice = ("A", "2025-10-06T18:00", "2025-10-06T19:00", 1, 0, 2)
+    path = write_patrols(tmp_path / "patrols.csv", [twice, twice])
+    staged = check(folder, patrols=InputFile.of(path))
+    assert not staged.errors
+    assert any("same visit" in w.message and w.row == 2 for w in staged.warnings)

@@ -8,8 +8,11 @@ import pytest
 from shapely.geometry import box
 
 from geo.store.dataset import load_dataset
+from geo.store.importer import import_files
+from geo.store.pings_store import KEY_ENV
 from geo.store.quality import overlapping_hotspots, quality_report
 from tests.helpers import write_patrols, write_street_csv
+from tests.pings_helpers import at, every, stay, write_pings
 
 # A and B overlap by a quarter of A; C is far to the east on its own.
 A = (-1.360, 53.010, -1.350, 53.020)
@@ -125,3 +128,37 @@ def test_the_sample_dataset_reports_cleanly(sample_dir: Path):
     report = quality_report(load_dataset(sample_dir))
     assert report.missing_months == [] and report.duplicate_months.empty
     assert report.patrols_outside.empty
+
+
+def test_the_quality_report_counts_pings_without_a_fix(tmp_path, ping_folder, monkeypatch):
+    from geo.store.quality import quality_report
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    rows = stay("PC 1", at(0), every("2025-10-06T10:00:00Z", "2025-10-06T10:05:00Z"))
+    rows += [
+        {"officer_id": "PC 1", "timestamp": "2025-10-06T10:06:00Z", "longitude": "", "latitude": ""}
+    ]
+    import_files(ping_folder, "pings", [write_pings(tmp_path / "in" / "p.csv", rows)])
+    summary = quality_report(load_dataset(ping_folder)).summary().set_index("check")
+    assert summary.loc["GPS ping files", "count"] == 1
+    assert summary.loc["GPS pings without a position (no fix), skipped", "count"] == 1
+
+
+def test_the_quality_report_lists_patrol_log_problems(tmp_path):
+    from geo.store.dataset import load_dataset
+    from geo.store.quality import quality_report
+    from tests.pings_helpers import ping_dataset
+
+    folder = ping_dataset(tmp_path / "data")
+    (folder / "patrols.csv").write_text(
+        "hotspot_id,start,end,officers,arrests,engagements,officer_id\n"
+        "A,2025-10-06T18:00,2025-10-06T19:00,1,0,2,PC1\n"
+        "A,2025-10-06T18:00,2025-10-06T19:00,1,0,2,PC1\n"
+        "B,2025-10-06T18:30,2025-10-06T18:45,1,0,0,PC1\n"
+        "B,2025-10-26T01:30,2025-10-26T01:50,1,0,0,PC2\n"
+    )
+    summary = quality_report(load_dataset(folder)).summary().set_index("check")
+    twice = summary.loc["Patrol log visits entered twice (both count until one is removed)"]
+    assert twice["count"] == 1 and "rows 2, 3" in twice["detail"]
+    assert summary.loc["One officer's patrol visits overlapping in time", "count"] == 1
+    assert summary.loc["Patrol times in the hour repeated when the clocks go back", "count"] == 1

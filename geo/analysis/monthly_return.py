@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.figures import change_pct, hotspot_table, sum_in_period
+from geo.analysis.outcomes import OUTCOME_LABELS
 from geo.analysis.patrol_source import GPS, LOG
 from geo.io.patrols import PATROL_TYPES
 from geo.period import Period
@@ -31,14 +32,7 @@ if TYPE_CHECKING:
 
 TOTAL_LABEL = "All hotspots"
 TYPE_NOT_GIVEN = "type not recorded"
-OUTCOMES = {
-    "arrests": "Arrests",
-    "stop_searches": "Stop and searches",
-    "asb_powers": "Uses of ASB powers",
-    "engagements": "People spoken to",
-    "missing_found": "Missing people found",
-    "drugs_seized": "Drug seizures",
-}
+OUTCOMES = OUTCOME_LABELS
 """Patrol log columns and their names in the return, in the order they appear."""
 COUNTS = {
     "asb_after": "ASB reports",

@@ -18,6 +18,7 @@ distance except within a centimetre of the 20 m line, and needs no projection of
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -37,7 +38,8 @@ _COARSE_MAX_CELLS = 4_000_000
 """Upper bound on the coarse prefilter grid (an int32 each)."""
 _COARSE_CELL_DEG = 0.004
 """Coarse prefilter cell (about 270 m by 440 m in Britain), unless the hotspots span too far."""
-_FINE = 8
+_FINE_BITS = 3
+_FINE = 1 << _FINE_BITS
 """Each coarse cell touched by a hotspot is cut into 8 × 8 fine cells (about 35 m by 55 m)."""
 _SEGMENT_M = 50.0
 """Grown outlines get a vertex at least every this many metres before going to degrees, so their
@@ -190,17 +192,7 @@ class HotspotIndex:
         empty = np.zeros(0, dtype=np.int64)
         if not self.coarse.size or not len(lon):
             return empty, empty
-        gx = (lon - self.origin[0]) * (_FINE / self.cell)
-        gy = (lat - self.origin[1]) * (_FINE / self.cell)
-        rows, cols = self.coarse.shape
-        on = np.flatnonzero((gx >= 0) & (gx < rows * _FINE) & (gy >= 0) & (gy < cols * _FINE))
-        fx, fy = gx[on].astype(np.int64), gy[on].astype(np.int64)
-        block = self.coarse[fx // _FINE, fy // _FINE]
-        near = block > 0
-        on, fx, fy, block = on[near], fx[near], fy[near], block[near]
-        code = self.fine[block, fx % _FINE, fy % _FINE].astype(np.int64)
-        touched = code > 0
-        on, code = on[touched], code[touched]
+        on, code = self._cell_codes(lon, lat)
         alone = code < 1 + 2 * len(self.grown)
         sure = alone & (code % 2 == 0)  # code 1 + 2h + 1: wholly inside hotspot h
         points, hotspots = [on[sure]], [(code[sure] - 2) // 2]
@@ -218,16 +210,48 @@ class HotspotIndex:
             hotspots.append(members[slot[sure_]])
             test = np.concatenate([test, rows_[~sure_]])
             test_hotspot = np.concatenate([test_hotspot, members[slot[~sure_]]])
-        order = np.argsort(test_hotspot, kind="stable")
-        test, test_hotspot = test[order], test_hotspot[order]
-        values, starts = np.unique(test_hotspot, return_index=True)
-        ends = np.append(starts[1:], len(test))[: len(starts)]
-        for hotspot, start, end in zip(values, starts, ends, strict=True):
-            group = on[test[start:end]]
-            hit = group[shapely.intersects_xy(self.grown[hotspot], lon[group], lat[group])]
-            points.append(hit)
-            hotspots.append(np.full(len(hit), hotspot, dtype=np.int64))
+        order = np.argsort(test_hotspot, kind="stable")  # by hotspot, in point order within
+        test, test_hotspot = on[test[order]], test_hotspot[order]
+        hit = shapely.intersects_xy(self.grown[test_hotspot], lon[test], lat[test])  # one call
+        points.append(test[hit])
+        hotspots.append(test_hotspot[hit])
         return np.concatenate(points), np.concatenate(hotspots).astype(np.int64)
+
+    def _cell_codes(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the points in a fine cell some hotspot touches, and those cells' codes.
+
+        One pass of 32-bit integer arithmetic over all points (|degrees| ≤ 180 keeps every cell
+        number far inside 32 bits): the coarse block of each point (block 0, whose fine cells
+        are all code 0, for points off the grid), then the fine cell's code.
+        """
+        scale = _FINE / self.cell
+        rows, cols = self.coarse.shape
+        gx = lon - self.origin[0]
+        gx *= scale
+        gy = lat - self.origin[1]
+        gy *= scale
+        off = ~((gx >= 0) & (gx < rows * _FINE) & (gy >= 0) & (gy < cols * _FINE))  # NaN: off
+        with np.errstate(invalid="ignore"):  # NaN: off the grid, its cell number unused
+            fx = gx.astype(np.int32)
+            fy = gy.astype(np.int32)
+        if off.any():
+            fx[off] = 0
+            fy[off] = 0
+        cell = fx >> _FINE_BITS
+        cell *= cols
+        cell += fy >> _FINE_BITS
+        block = self.coarse.ravel()[cell]
+        if off.any():
+            block[off] = 0
+        block <<= 2 * _FINE_BITS
+        fx &= _FINE - 1
+        fx <<= _FINE_BITS
+        block += fx
+        fy &= _FINE - 1
+        block += fy
+        code = self.fine.ravel()[block]
+        on = np.flatnonzero(code)
+        return on, code[on].astype(np.int64)
 
     def _combo_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The shared cells' hotspot sets as flat arrays: members, wholly inside, start, count
@@ -299,21 +323,22 @@ def visits_from_files(
     is read again only when it, the hotspots or the rules change.
     """
     rules = rules or VisitRules()
-    index: HotspotIndex | None = None  # built at the first file not in the cache
     officers = Officers()
     stats = PingStats()
     parts: list[CountingPings] = []
-    for path in ping_files_in(paths):
-        label = (labels or {}).get(path)
-        found = cache.get(path) if cache is not None else None
-        if found is None:
-            index = index or HotspotIndex.build(hotspots, rules.tolerance_m)
-            found = file_counting_pings(path, index, rules, label)
-            if cache is not None:
-                cache.put(path, found)
-        part, names, file_stats = found
-        parts.append(part.recoded(officers.encode(names)))
-        stats.merge(file_stats)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        index: Future[HotspotIndex] | None = None  # built at the first file not in the cache,
+        for path in ping_files_in(paths):  # while that file's first piece is parsed
+            label = (labels or {}).get(path)
+            found = cache.get(path) if cache is not None else None
+            if found is None:
+                index = index or pool.submit(HotspotIndex.build, hotspots, rules.tolerance_m)
+                found = file_counting_pings(path, index, rules, label)
+                if cache is not None:
+                    cache.put(path, found)
+            part, names, file_stats = found
+            parts.append(part.recoded(officers.encode(names)))
+            stats.merge(file_stats)
     visits = build_visits(CountingPings.join(parts), rules)
     return VisitResult(visits, stats, rules, hotspots["hotspot_id"].to_numpy(dtype=object))
 
@@ -331,14 +356,20 @@ class FileCache(Protocol):
 
 
 def file_counting_pings(
-    path: Path, index: HotspotIndex, rules: VisitRules, label: str | None = None
+    path: Path,
+    index: HotspotIndex | Future[HotspotIndex],
+    rules: VisitRules,
+    label: str | None = None,
 ) -> FileCounting:
-    """The counting pings of one file, with its officers' ids and what reading found."""
+    """The counting pings of one file, with its officers' ids and what reading found (`index`
+    may still be being built: it is waited for once the first block is read)."""
     officers = Officers()
     stats = PingStats(files=1)
     parts = []
     for block in read_pings(path, officers, label=label):
         stats.add(block)
+        if isinstance(index, Future):
+            index = index.result()
         parts.append(counting_pings(block, index, rules))
     joined = CountingPings.join(parts)
     names = pa.array(list(officers.codes), pa.string())

@@ -101,7 +101,8 @@ def log_problems(log: pd.DataFrame) -> pd.DataFrame:
     problem (problem, rows, detail), rows as a spreadsheet numbers them (header = row 1).
 
     - the same visit entered twice (every column equal);
-    - one officer (`officer_id`) in two visits at the same time;
+    - one officer (`officer_id`) in two visits at the same time (a visit entered twice counts
+      once here);
     - local times in the repeated autumn hour, read as the first occurrence.
     """
     found = []
@@ -112,7 +113,8 @@ def log_problems(log: pd.DataFrame) -> pd.DataFrame:
     for _key, group in twice.groupby(compared, dropna=False, sort=False):
         rows = group["row"].tolist()
         found.append(("entered twice", rows, f"rows {_rows(rows)} are the same visit"))
-    named = log[log["officer_id"] != ""].sort_values(["officer_id", "start"])
+    once = ~log.duplicated(compared, keep="first")  # a visit entered twice is reported above
+    named = log[(log["officer_id"] != "") & once].sort_values(["officer_id", "start"])
     for _officer, visits in named.groupby("officer_id", sort=False):
         latest_end = visits["end"].cummax().shift()
         overlapping = visits[visits["start"] < latest_end]

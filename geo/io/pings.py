@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
-import io
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -158,16 +157,19 @@ def read_pings(
     officers: Officers,
     label: str | None = None,
     block_bytes: int = BLOCK_BYTES,
+    progress: Callable[[float], None] | None = None,
 ) -> Iterator[PingBlock]:
     """Checked blocks of one ping file; a bad value raises, naming the file, row and column.
 
     The file is read in pieces of about `block_bytes`, each parsed by pyarrow on every core while
-    the piece before it is checked: memory stays bounded however large the file.
+    the piece before it is checked: memory stays bounded however large the file. `progress` is
+    told the share of the file's bytes checked after each piece.
     """
     path = Path(path)
     name = label or str(path)
     if not path.is_file():
         raise HotspotDataError("file not found", path=name)
+    size = max(path.stat().st_size, 1)
     with path.open("rb") as handle:
         head = handle.read(min(block_bytes, 1 << 16))
         _check_text(head, name, partial=True)
@@ -179,8 +181,10 @@ def read_pings(
             upcoming = pool.submit(pieces.next)
             while (piece := upcoming.result()) is not None:
                 upcoming = pool.submit(pieces.next)
-                offset, batch = piece
+                offset, batch, end = piece
                 yield _check_block(batch, officers, name, offset)
+                if progress is not None:
+                    progress(min(end / size, 1.0))
 
 
 class _Pieces:
@@ -190,22 +194,44 @@ class _Pieces:
     def __init__(self, handle: BinaryIO, header: list[str], name: str, block_bytes: int) -> None:
         self.handle, self.header, self.name, self.block_bytes = handle, header, name, block_bytes
         self.offset = 0
+        self.buffer = bytearray()
 
-    def next(self) -> tuple[int, pa.RecordBatch] | None:
-        """The next piece (row offset, parsed batch), or None at the end of the file."""
+    def _read(self) -> bytearray:
+        """The next `block_bytes` of the file and the rest of their last line, read into one
+        buffer kept from piece to piece: its memory is touched once, not once a piece (the
+        parsed batch holds no reference to it; when something still does, Python says so by
+        refusing to resize it, and a new buffer is taken)."""
+        data = self.buffer
+        try:
+            data.append(0)  # any resize is refused while something still holds the buffer
+            del data[-1]
+            if len(data) > self.block_bytes:
+                del data[self.block_bytes :]  # a smaller size within the same memory
+            elif len(data) < self.block_bytes:
+                data.extend(bytes(self.block_bytes - len(data)))
+        except BufferError:
+            data = self.buffer = bytearray(self.block_bytes)
+        with memoryview(data) as view:
+            read = self.handle.readinto(view) or 0
+        rest = self.handle.readline()  # up to the end of the line: no line is cut in two
+        del data[read:]
+        data += rest
+        return data
+
+    def next(self) -> tuple[int, pa.RecordBatch, int] | None:
+        """The next piece (row offset, parsed batch, byte position after it), or None at the end
+        of the file."""
         while True:
-            data = bytearray(self.block_bytes)  # read straight into it: no second copy
-            del data[self.handle.readinto(data) or 0 :]
+            data = self._read()
             if not data:
                 return None
-            data += self.handle.readline()  # up to the end of the line: no line is cut in two
             if not data.isspace():
                 break
-        offset = self.offset
+        offset, end = self.offset, self.handle.tell()
         _check_text(data, self.name, first_row=offset + 2)
         batch = _parsed(data, self.header, self.name, offset)
         self.offset += batch.num_rows
-        return offset, batch
+        return offset, batch, end
 
 
 def _parsed(data: bytes | bytearray, header: list[str], name: str, offset: int) -> pa.RecordBatch:
@@ -342,6 +368,54 @@ def _check_block(batch: pa.RecordBatch, officers: Officers, name: str, offset: i
     )
     lon = _numbers(columns["longitude"], "longitude", refuse)
     lat = _numbers(columns["latitude"], "latitude", refuse)
+    if (np.abs(lon) <= 180.0).all() and (np.abs(lat) <= 90.0).all():  # the usual block: no
+        no_fix = None  # empty or bad coordinate (NaN fails the test), so nothing more to look at
+    else:
+        no_fix = _coordinates_or_refuse(lon, lat, refuse)
+    if pa.types.is_timestamp(columns["timestamp"].type):
+        seconds, ambiguous = _to_seconds(columns["timestamp"]), np.zeros(batch.num_rows, bool)
+    else:
+        seconds, ambiguous = _utc_seconds(pc.utf8_trim_whitespace(columns["timestamp"]), refuse)
+    accuracy = np.full(batch.num_rows, np.nan)
+    if "accuracy_m" in columns:
+        accuracy = _numbers(columns["accuracy_m"], "accuracy_m", refuse)
+        if not ((accuracy >= 0) & (accuracy < 1e6)).all():  # NaN (not given) is looked at here
+            refuse(
+                ~np.isnan(accuracy) & ~((accuracy >= 0) & (accuracy < 1e6)),
+                "accuracy_m",
+                lambda i: f"{accuracy[i]} is not an accuracy in metres (0 or more)",
+            )
+    role = np.zeros(batch.num_rows, dtype=np.int8)
+    if "role" in columns:
+        role = _roles(columns["role"], refuse)
+    if "unit" in columns:
+        units = columns["unit"].dictionary.to_pylist()
+        long_unit = np.array([len(u) > MAX_TEXT for u in units] or [False])
+        codes = columns["unit"].indices.to_numpy(zero_copy_only=False)
+        refuse(
+            long_unit[codes] if units else np.zeros(0, bool), "unit", lambda _i: "unit is too long"
+        )
+    officer = officers.encode(ids_column)
+    if no_fix is not None and no_fix.any():
+        keep = ~no_fix
+        officer, seconds, lon, lat = officer[keep], seconds[keep], lon[keep], lat[keep]
+        accuracy, role, ambiguous = accuracy[keep], role[keep], ambiguous[keep]
+    return PingBlock(
+        officer=officer,
+        seconds=seconds,
+        lon=lon,
+        lat=lat,
+        accuracy=accuracy,
+        role=role,
+        no_fix=0 if no_fix is None else int(no_fix.sum()),
+        ambiguous=int(ambiguous.sum()),
+        rows_read=batch.num_rows,
+    )
+
+
+def _coordinates_or_refuse(lon: np.ndarray, lat: np.ndarray, refuse) -> np.ndarray:
+    """Which rows have no fix (both coordinates empty); a row with one coordinate empty, or
+    one outside its range, is refused."""
     no_fix = np.isnan(lon) & np.isnan(lat)
     for values, column, limit in ((lon, "longitude", 180.0), (lat, "latitude", 90.0)):
         refuse(
@@ -356,40 +430,7 @@ def _check_block(batch: pa.RecordBatch, officers: Officers, name: str, offset: i
                 f"{values[i]} is outside the {column} range (±{limit:.0f} degrees)"
             ),
         )
-    if pa.types.is_timestamp(columns["timestamp"].type):
-        seconds, ambiguous = _to_seconds(columns["timestamp"]), np.zeros(batch.num_rows, bool)
-    else:
-        seconds, ambiguous = _utc_seconds(pc.utf8_trim_whitespace(columns["timestamp"]), refuse)
-    accuracy = np.full(batch.num_rows, np.nan)
-    if "accuracy_m" in columns:
-        accuracy = _numbers(columns["accuracy_m"], "accuracy_m", refuse)
-        refuse(
-            ~np.isnan(accuracy) & ~((accuracy >= 0) & (accuracy < 1e6)),
-            "accuracy_m",
-            lambda i: f"{accuracy[i]} is not an accuracy in metres (0 or more)",
-        )
-    role = np.zeros(batch.num_rows, dtype=np.int8)
-    if "role" in columns:
-        role = _roles(columns["role"], refuse)
-    if "unit" in columns:
-        units = columns["unit"].dictionary.to_pylist()
-        long_unit = np.array([len(u) > MAX_TEXT for u in units] or [False])
-        codes = columns["unit"].indices.to_numpy(zero_copy_only=False)
-        refuse(
-            long_unit[codes] if units else np.zeros(0, bool), "unit", lambda _i: "unit is too long"
-        )
-    keep = ~no_fix
-    return PingBlock(
-        officer=officers.encode(ids_column)[keep],
-        seconds=seconds[keep],
-        lon=lon[keep],
-        lat=lat[keep],
-        accuracy=accuracy[keep],
-        role=role[keep],
-        no_fix=int(no_fix.sum()),
-        ambiguous=int(ambiguous[keep].sum()),
-        rows_read=batch.num_rows,
-    )
+    return no_fix
 
 
 def _numbers(values: pa.Array, column: str, refuse) -> np.ndarray:
@@ -530,23 +571,52 @@ def pseudonymise(ids: Iterable[str], key: bytes) -> list[str]:
     ]
 
 
-def pseudonymised_csv(data: bytes, key: bytes, label: str) -> bytes:
-    """The ping file with each officer_id replaced by its keyed hash; other columns as given."""
-    _check_text(data, label)
-    header = _check_header(data[: 1 << 16], label)
-    if not data.split(b"\n", 1)[-1].strip() or b"\n" not in data:
-        raise HotspotDataError("holds no pings, only a header", path=label)
-    table = pacsv.read_csv(
-        pa.BufferReader(data),
-        read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
+PSEUDONYMISE_BLOCK_BYTES = 16 * 1024**2
+"""Bytes of a ping file pseudonymised at a time: memory stays bounded however large the file."""
+
+
+def pseudonymised_csv(
+    source: str | Path,
+    out: BinaryIO,
+    key: bytes,
+    label: str,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the ping file to `out` with each officer_id replaced by its keyed hash, other columns
+    as given, a block at a time; `progress` is told the rows written so far. Returns the rows."""
+    with Path(source).open("rb") as handle:
+        head = handle.read(1 << 16)
+    _check_text(head, label, partial=True)
+    header = _check_header(head, label)
+    position = header.index("officer_id")
+    reader = pacsv.open_csv(
+        source,
+        read_options=pacsv.ReadOptions(
+            column_names=header, skip_rows=1, block_size=PSEUDONYMISE_BLOCK_BYTES
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types={c: pa.string() for c in header if c}, strings_can_be_null=False
         ),
     )
-    position = header.index("officer_id")
-    ids = table.column(position).combine_chunks().dictionary_encode()
-    hashed = pa.array(pseudonymise(ids.dictionary.to_pylist(), key))
-    table = table.set_column(position, "officer_id", pc.take(hashed, ids.indices))
-    out = io.BytesIO()
-    pacsv.write_csv(table, out)
-    return out.getvalue()
+    known: dict[str, str] = {}
+    rows = 0
+    writer = None
+    for batch in reader:
+        ids = batch.column(position).dictionary_encode()
+        names = ids.dictionary.to_pylist()
+        fresh = [name for name in names if name not in known]
+        known.update(zip(fresh, pseudonymise(fresh, key)))
+        hashed = pa.array([known[name] for name in names], pa.string())
+        columns = list(batch.columns)
+        columns[position] = pc.take(hashed, ids.indices)
+        batch = pa.RecordBatch.from_arrays(columns, schema=batch.schema)
+        if writer is None:
+            writer = pacsv.CSVWriter(out, batch.schema)
+        writer.write_batch(batch)
+        rows += batch.num_rows
+        if progress is not None:
+            progress(rows)
+    if writer is None or rows == 0:
+        raise HotspotDataError("holds no pings, only a header", path=label)
+    writer.close()
+    return rows

@@ -34,7 +34,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -48,7 +48,7 @@ from geo.io.hotspots import HotspotRead, read_hotspots, read_hotspots_checked
 from geo.io.layer_guard import driver_for
 from geo.io.patrols import log_problems, read_patrols
 from geo.io.safezip import MAX_ENTRY_BYTES, MAX_EXPANDED_BYTES, MAX_MEMBERS, SafeZip, open_zip
-from geo.io.sandbox import run_isolated
+from geo.io.sandbox import TIME_LIMIT_S, run_isolated
 from geo.store.audit import IMPORTED, REFUSED, AuditLog, FileRecord, entry, file_record
 from geo.store.crime_months import (
     CRIME_FOLDER,
@@ -71,7 +71,6 @@ from geo.store.folder_writes import (
 from geo.store.pings_store import (
     KEY_FILE,
     StagedPings,
-    check_ping_file,
     key_mode,
     pseudonym_key,
     same_targets,
@@ -82,6 +81,9 @@ MAX_UPLOAD_BYTES = MAX_ENTRY_BYTES
 """The largest single file accepted (the page's `server.maxUploadSize` is the same 200 MB)."""
 HOTSPOT_FILE = "hotspots.geojson"
 PATROL_FILE = "patrols.csv"
+PING_CHECK_SECONDS_PER_MB = 1.0
+"""Time a ping file's check may take per MB, beyond the sandbox's TIME_LIMIT_S (a 200 MB file
+gets 260 s; measured: 10 s for 200 MB, 3.5 million pings, on two cores at load 10)."""
 
 Progress = Callable[[float, str], None]
 """Told (fraction done, what is being read) while files are read."""
@@ -203,6 +205,18 @@ class Staged:
             columns=["month", "force", "rows", "asb", "no_location", "from"],
         )
 
+    def pings_table(self) -> pd.DataFrame:
+        """One row per ping file to be stored: how many pings and officers, and when (officer
+        ids are never listed)."""
+        return pd.DataFrame(
+            [
+                {"file": p.source, "stored as": p.target, "pings": p.rows, "officers": p.officers,
+                 "first": f"{p.first:%Y-%m-%d}", "last": f"{p.last:%Y-%m-%d}"}
+                for p in self.pings
+            ],
+            columns=["file", "stored as", "pings", "officers", "first", "last"],
+        )  # fmt: skip
+
 
 # ---------------------------------------------------------------------------------------------
 # Checking
@@ -222,7 +236,7 @@ def check(
     database = is_database_url(folder)
     folder = folder if database else Path(folder)
     staged = Staged()
-    given = [f for f in (hotspots, *crimes, patrols) if f is not None]
+    given = [f for f in (hotspots, *crimes, patrols, *pings) if f is not None]
     staged.inputs = [file_record(f.name, f.path) for f in given]
     say = progress or (lambda _fraction, _text: None)
     if not database:
@@ -277,10 +291,12 @@ def check_pings(
     for number, file in enumerate(files):
         say(number / len(files), f"Reading {file.name}")
 
-        def step(file: InputFile = file) -> StagedPings:
+        def step(file: InputFile = file, number: int = number) -> StagedPings:
             check_size(file, max_bytes)
             with _relabelled(file):
-                return check_ping_file(file.path, file.name, key[0])
+                return check_ping_file_isolated(
+                    file, key[0], lambda done, text: say((number + done) / len(files), text)
+                )
 
         result = _collect(staged, step, file.name)
         if result is not None:
@@ -294,6 +310,20 @@ def check_pings(
                 f"would be stored as {later.target}, like {earlier.source}; rename one of them",
             )
         )
+
+
+def check_ping_file_isolated(file: InputFile, key: bytes, progress: Progress) -> StagedPings:
+    """Check one ping file in the sandbox's child process (see geo.io.sandbox), with a time
+    limit that grows with the file (PING_CHECK_SECONDS_PER_MB)."""
+    size_mb = file.path.stat().st_size / 1024**2
+    with tempfile.TemporaryDirectory(prefix="hotspot-pings-") as tmp:
+        out = Path(tmp) / "pseudonymised.csv"
+        staged = run_isolated(
+            "geo.store.pings_store:check_ping_file_into", str(file.path), file.name, key,
+            str(out), label=file.name, progress=progress,
+            time_limit=TIME_LIMIT_S + size_mb * PING_CHECK_SECONDS_PER_MB,
+        )  # fmt: skip
+        return replace(staged, data=out.read_bytes())
 
 
 def _collect(staged: Staged, step: Callable, file: str):
@@ -332,13 +362,16 @@ def check_uploads(
     patrols: Upload | None = None,
     progress: Progress | None = None,
     max_bytes: int = MAX_UPLOAD_BYTES,
+    pings: Sequence[Upload] = (),
 ) -> Staged:
     """`check` for uploads: each is written to a private temporary folder under its own name
     (messages use the name the user knows), checked, and the temporary copies removed."""
     staged = Staged()
     with tempfile.TemporaryDirectory(prefix="hotspot-upload-") as tmp:
         saved: dict[str, InputFile | list[InputFile] | None] = {}
-        for key, uploads in (("hotspots", [hotspots]), ("crimes", crimes), ("patrols", [patrols])):
+        kinds = (("hotspots", [hotspots]), ("crimes", crimes), ("patrols", [patrols]),
+                 ("pings", pings))  # fmt: skip
+        for key, uploads in kinds:
             files = []
             for index, upload in enumerate(u for u in uploads if u is not None):
                 name, data = upload
@@ -357,7 +390,7 @@ def check_uploads(
                 path = place / _safe_name(name)
                 path.write_bytes(data)
                 files.append(InputFile(path, name))
-            saved[key] = files if key == "crimes" else (files[0] if files else None)
+            saved[key] = files if key in ("crimes", "pings") else (files[0] if files else None)
         checked = check(
             folder,
             hotspots=saved["hotspots"],
@@ -365,6 +398,7 @@ def check_uploads(
             patrols=saved["patrols"],
             progress=progress,
             max_bytes=max_bytes,
+            pings=saved["pings"],
         )
     checked.findings[:0] = staged.findings
     if staged.findings:  # a refused upload is a problem even if the rest is fine

@@ -11,10 +11,11 @@ month's file.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import pandas as pd
 
 from geo.errors import HotspotDataError
 from geo.io.pings import LOCAL_TZ, Officers, PingStats, ping_files_in, pseudonymised_csv, read_pings
+from geo.io.sandbox import report_progress
 
 PING_FOLDER = "pings"
 KEY_FILE = ".pseudonym-key"
@@ -74,12 +76,28 @@ def key_from_environment() -> bytes | None:
     return text.encode()
 
 
-def check_ping_file(path: Path, name: str, key: bytes) -> StagedPings:
-    """Read and check one ping file; return it pseudonymised, with its target and totals."""
+CHECK_SHARE = 0.8
+"""Share of a ping file's check spent reading it (the rest pseudonymises it), for progress."""
+
+
+def check_ping_file(
+    path: Path,
+    name: str,
+    key: bytes,
+    progress: Callable[[float, str], None] | None = None,
+    out: Path | None = None,
+) -> StagedPings:
+    """Read and check one ping file; return it pseudonymised, with its target and totals.
+    `progress` is told how far the check is (fraction, text); with `out`, the pseudonymised
+    file is written there and `data` is left empty."""
+    say = progress or (lambda _fraction, _text: None)
     officers = Officers()
     stats = PingStats()
     first = last = None
-    for block in read_pings(path, officers, label=name):
+    reading = f"Checking {name}"
+    for block in read_pings(
+        path, officers, label=name, progress=lambda done: say(done * CHECK_SHARE, reading)
+    ):
         stats.add(block)
         if len(block):
             low, high = int(block.seconds.min()), int(block.seconds.max())
@@ -87,7 +105,20 @@ def check_ping_file(path: Path, name: str, key: bytes) -> StagedPings:
             last = high if last is None else max(last, high)
     if first is None or last is None:
         raise HotspotDataError("holds no pings with a position, only a header", path=name)
-    data = pseudonymised_csv(path.read_bytes(), key, name)
+    pseudonymising = f"Pseudonymising the officer ids of {name}"
+    say(CHECK_SHARE, pseudonymising)
+
+    def written(rows: int) -> None:
+        say(CHECK_SHARE + (1 - CHECK_SHARE) * min(rows / max(stats.rows, 1), 1.0), pseudonymising)
+
+    if out is None:
+        buffer = io.BytesIO()
+        pseudonymised_csv(path, buffer, key, name, written)
+        data = buffer.getvalue()
+    else:
+        with out.open("wb") as handle:
+            pseudonymised_csv(path, handle, key, name, written)
+        data = b""
     start = pd.Timestamp(first, unit="s", tz="UTC").tz_convert(LOCAL_TZ)
     end = pd.Timestamp(last, unit="s", tz="UTC").tz_convert(LOCAL_TZ)
     return StagedPings(
@@ -100,6 +131,12 @@ def check_ping_file(path: Path, name: str, key: bytes) -> StagedPings:
         last=end,
         notes=tuple(stats.notes()),
     )
+
+
+def check_ping_file_into(path: str, name: str, key: bytes, out: str) -> StagedPings:
+    """`check_ping_file` as run in the sandbox's child process: progress goes to the parent and
+    the pseudonymised file to `out` (returned without its bytes, which the parent reads)."""
+    return check_ping_file(Path(path), name, key, report_progress, out=Path(out))
 
 
 def same_targets(staged: Sequence[StagedPings]) -> list[tuple[StagedPings, StagedPings]]:

@@ -38,12 +38,13 @@ from geo.store.crime_months import CRIME_FOLDER, duplicate_crime_months
 from geo.store.dataset import Dataset
 
 FAR_M = 1000
+"""Crime rows farther than this from every hotspot are counted as outside their surroundings."""
 PATROL_PROBLEMS = {
     "entered twice": "Patrol log visits entered twice (both count until one is removed)",
     "one officer's visits overlap": "One officer's patrol visits overlapping in time",
     "time in the repeated hour": "Patrol times in the hour repeated when the clocks go back",
 }
-"""Crime rows farther than this from every hotspot are counted as outside their surroundings."""
+"""Each kind of patrol log problem (geo.io.patrols.log_problems) and its line in the summary."""
 MIN_OVERLAP_M2 = 1.0
 
 

@@ -22,6 +22,7 @@ from geo.analysis.figures import (
     ProgrammeFigures,
     programme_figures,
 )
+from geo.analysis.outcomes import OPTIONAL_OUTCOMES, Outcome, programme_outcomes
 from geo.analysis.programme import ProgrammeEvaluation, programme_evaluation
 from geo.errors import HotspotDataError
 from geo.io.crimes import ASB
@@ -170,6 +171,8 @@ class BriefingPage:
     is_sample: bool
     note: str = ""
     evaluation: ProgrammeEvaluation | None = None
+    outcomes: tuple[Outcome, ...] = ()
+    """Outcomes the patrol log records beyond arrests and people spoken to (none when absent)."""
 
 
 def briefing_page(
@@ -213,7 +216,33 @@ def briefing_page(
         is_sample=dataset.is_sample,
         note=left_out_note(figures),
         evaluation=programme_evaluation(evaluated, dataset.counts, dataset.areas, asb_period),
+        outcomes=tuple(
+            programme_outcomes(dataset.patrol_rows, period, table["hotspot_id"], OPTIONAL_OUTCOMES)
+        ),
     )
+
+
+OUTCOME_LINE_CHARS = 80
+"""Characters of an outcome line on the briefing page: the width of the headline tiles."""
+
+
+def outcome_parts(outcomes: tuple[Outcome, ...]) -> list[str]:
+    """The recorded outcomes as 'During patrols:' then 'Label total' items; [] when none."""
+    if not outcomes:
+        return []
+    return ["During patrols:", *(f"{item.label} {item.value()}" for item in outcomes)]
+
+
+def wrap_parts(parts: list[str], width: int) -> list[str]:
+    """Parts joined with ' · ' into lines of at most `width` characters where they fit."""
+    lines: list[str] = []
+    for part in parts:
+        joiner = " " if lines and lines[-1].endswith(":") else " · "
+        if lines and len(lines[-1]) + len(joiner) + len(part) <= width:
+            lines[-1] += joiner + part
+        else:
+            lines.append(part)
+    return lines
 
 
 def render(page: BriefingPage, kind: str) -> bytes:
@@ -240,15 +269,32 @@ def write(page: BriefingPage, out: Path) -> None:
     partial.replace(out)
 
 
-def headlines_html(items: list[Headline]) -> str:
-    """The headline tiles for the wall screen; every text is escaped."""
+def headlines_html(items: list[Headline], outcomes: bool = False) -> str:
+    """The headline tiles for the wall screen, a little shorter when an outcome strip goes
+    below them (`outcomes`); every text is escaped."""
     tiles = "".join(
         f"<div class='wall-tile'><div class='wall-label'>{escape(item.label)}</div>"
         f"<div class='wall-value {item.tone}'>{escape(item.value)}</div>"
         f"<div class='wall-detail'>{escape(item.detail).replace(chr(10), '<br>')}</div></div>"
         for item in items
     )
-    return f"<div class='wall-grid' data-testid='wall-headlines'>{tiles}</div>"
+    kind = "wall-grid with-outcomes" if outcomes else "wall-grid"
+    return f"<div class='{kind}' data-testid='wall-headlines'>{tiles}</div>"
+
+
+def outcomes_html(outcomes: tuple[Outcome, ...]) -> str:
+    """The recorded outcomes as one strip for the wall screen ('' when none); text escaped."""
+    if not outcomes:
+        return ""
+    items = "".join(
+        f"<span><span class='label'>{escape(item.label)}</span> "
+        f"<span class='value'>{escape(item.value())}</span></span>"
+        for item in outcomes
+    )
+    return (
+        "<div class='wall-outcomes' data-testid='wall-outcomes'>"
+        f"<span class='title'>During patrols:</span>{items}</div>"
+    )
 
 
 def legend_strip_html(scale: Scale, values: pd.Series) -> str:

@@ -22,12 +22,15 @@ from geo.view.briefing import (
     BAD,
     GOOD,
     MUTED,
+    OUTCOME_LINE_CHARS,
     PAGE_INCHES,
     PANEL,
     TEXT,
     BriefingPage,
     Headline,
     headlines,
+    outcome_parts,
+    wrap_parts,
 )
 from geo.view.scales import MISSING_COLOUR, Scale, asb_change_scale
 
@@ -38,7 +41,10 @@ def draw(page: BriefingPage) -> Figure:
     # A bare Figure (no pyplot): no global state, so it is safe in the app's threads.
     fig = Figure(figsize=PAGE_INCHES, dpi=100, facecolor=BACKGROUND)
     _draw_header(fig, page)
-    _draw_headlines(fig, headlines(page.figures, page.evaluation))
+    _draw_headlines(fig, headlines(page.figures, page.evaluation), bool(page.outcomes))
+    for line, text in enumerate(wrap_parts(outcome_parts(page.outcomes), OUTCOME_LINE_CHARS)[:2]):
+        fig.text(0.02, 0.095 - 0.03 * line, text, color=TEXT, fontsize=14, va="center",
+                 parse_math=False)  # fmt: skip
     _draw_map(fig.add_axes((0.47, 0.06, 0.51, 0.8)), page)
     return fig
 
@@ -62,13 +68,15 @@ def _draw_header(fig: Figure, page: BriefingPage) -> None:
         )  # fmt: skip
 
 
-def _draw_headlines(fig: Figure, items: list[Headline]) -> None:
+def _draw_headlines(fig: Figure, items: list[Headline], outcomes: bool = False) -> None:
+    """Two columns of tiles; raised a little to leave a line for the outcomes below them."""
     colours = {"good": GOOD, "bad": BAD, "neutral": TEXT}
+    height, step = (0.24, 0.255) if outcomes else (0.25, 0.27)
     for index, item in enumerate(items):
         column, row = index % 2, index // 2
-        x, y = 0.02 + column * 0.225, 0.62 - row * 0.27
+        x, y = 0.02 + column * 0.225, 0.87 - height - row * step
         fig.patches.append(
-            Rectangle((x, y), 0.21, 0.25, transform=fig.transFigure, facecolor=PANEL,
+            Rectangle((x, y), 0.21, height, transform=fig.transFigure, facecolor=PANEL,
                       edgecolor="#30363d", figure=fig)
         )  # fmt: skip
         fig.text(x + 0.012, y + 0.205, item.label, color=MUTED, fontsize=17, parse_math=False)
