@@ -261,6 +261,41 @@ def test_ping_upload_is_checked_pseudonymised_and_committed(monkeypatch, dataset
     assert load_dataset(dataset).patrol_source == GPS
 
 
+@pytest.mark.postgres
+def test_a_ping_upload_into_a_database_uses_the_databases_key(
+    capsys, monkeypatch, dataset, pg_url, tmp_path
+):
+    import psycopg
+
+    from geo.analysis.patrol_source import GPS
+    from geo.store.dataset import load_dataset
+    from geo.store.pings_store import KEY_ENV
+    from tests.postgres_support import cli
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    cli(capsys, "db", "copy", "--from", str(dataset), "--to", pg_url)
+    earlier = tmp_path / "earlier.csv"
+    earlier.write_bytes(_ping_rows().replace(b"T10:", b"T14:"))
+    assert cli(capsys, "import", "--data", pg_url, "pings", str(earlier))[0] == 0  # a key is kept
+    at = _page(monkeypatch, pg_url)
+    at.file_uploader(key="up_pings").set_value([("jan pings.csv", _ping_rows(), "text/csv")])
+    at.run()
+    at.button(key="check").click().run()
+    assert not at.exception and not at.error
+    at.button(key="commit").click().run()
+    assert not at.exception and not at.error
+    assert any("Imported." in s for s in _texts(at.success))
+    with psycopg.connect(pg_url) as connection:
+        pings, officers, plain = connection.execute(
+            "SELECT count(*), count(DISTINCT officer), count(*) FILTER (WHERE officer = 'PC 4411')"
+            " FROM pings"
+        ).fetchone()
+        keys = connection.execute("SELECT count(*) FROM pseudonym_key").fetchone()[0]
+    assert (pings, officers, plain, keys) == (40, 1, 0, 1)  # one officer: the database's key
+    assert not list(ROOT.glob("postgresql*"))  # no folder made from the URL
+    assert load_dataset(pg_url).patrol_source == GPS
+
+
 def test_a_bad_ping_upload_names_file_row_and_column_and_changes_nothing(monkeypatch, dataset):
     at = _page(monkeypatch, dataset)
     before = tree(dataset.parent)

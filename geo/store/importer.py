@@ -268,10 +268,24 @@ def check(
                 for detail, rows in log_problems(result.frame)[["detail", "rows"]].values
             )
     if pings:
-        check_pings(staged, folder, pings, say, max_bytes)
+        key = None
+        if database:
+            key = _collect(staged, lambda: database_ping_key(str(folder)), "the database")
+        if key is not None or not database:
+            check_pings(staged, folder, pings, say, max_bytes, key)
     if staged.empty and not staged.errors:
         staged.findings.append(Finding("error", str(folder), "no files were given to import"))
     return staged
+
+
+def database_ping_key(url: str) -> tuple[bytes, bool]:
+    """A database store's pseudonym key (made on its first ping import), never a folder's."""
+    from geo.store.pg_pings import database_key
+    from geo.store.postgres import check_schema, connect
+
+    with connect(url) as connection:
+        check_schema(connection, url)
+        return database_key(connection)
 
 
 def check_pings(

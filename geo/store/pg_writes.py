@@ -41,9 +41,10 @@ from geo.store.importer import (
     check_hotspots,
     check_patrols,
     check_pings,
+    database_ping_key,
 )
 from geo.store.pg_dataset import _areas
-from geo.store.pg_pings import database_key, keep_key, refresh_counting, write_ping_files
+from geo.store.pg_pings import keep_key, refresh_counting, write_ping_files
 from geo.store.postgres import IMPORT_LOCK, check_schema, connect, redacted
 
 REACH_MARGIN_M = 100
@@ -78,9 +79,7 @@ def import_files_pg(url: str, kind: str, paths: Sequence[str | Path]) -> tuple[S
     elif kind == "patrols":
         staged.patrols = check_patrols(files[0], None)
     elif kind == "pings":
-        with connect(url) as connection:
-            check_schema(connection, url)
-            key = database_key(connection)
+        key = database_ping_key(url)
         check_pings(staged, redacted(url), files, lambda _f, _t: None, MAX_UPLOAD_BYTES, key)
     else:
         raise HotspotDataError(
