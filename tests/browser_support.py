@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+from tests.helpers import local_http_server
 from tools.app_server import MAP_FRAME, ROOT, app_server
 
 __all__ = ["ARTIFACTS", "IDLE", "MAP_FRAME", "TILE_HOST", "open_page", "serve", "tile_server"]
@@ -69,11 +69,5 @@ def tile_server() -> Iterator[tuple[str, list[str]]]:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png", requested
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_http_server(Tiles) as address:
+        yield f"{address}/{{z}}/{{x}}/{{y}}.png", requested

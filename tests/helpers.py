@@ -6,8 +6,11 @@ import csv
 import hashlib
 import io
 import re
+import threading
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import geopandas as gpd
@@ -260,3 +263,16 @@ def with_outcome_columns(sample: Path, folder: Path, columns: tuple[str, ...]) -
     log["notes"] = "NOTE-NEVER-ON-THE-WALL"
     log.to_csv(folder / "patrols.csv", index=False)
     return folder
+
+
+@contextmanager
+def local_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """`handler` serving on 127.0.0.1 at a free port from a thread; yields its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -37,6 +37,12 @@ def _tables(at: AppTest, first_column: str) -> list:
     return [d.value for d in at.dataframe if d.value.columns[0] == first_column]
 
 
+def _quality_counts(at: AppTest):
+    """The quality report's counts, by check."""
+    (summary,) = _tables(at, "check")
+    return summary.set_index("check")["count"]
+
+
 def test_upload_check_commit_and_the_map_shows_the_new_month(monkeypatch, dataset, tmp_path):
     feb = write_street_csv(
         tmp_path / "2024-02-test-street.csv", month_rows("2024-02", 4, missing=1)
@@ -120,8 +126,7 @@ def test_the_sample_dataset_cannot_be_changed_from_the_page(monkeypatch, sample_
 
 def test_quality_report_is_shown_for_the_current_dataset(monkeypatch, dataset):
     at = _page(monkeypatch, dataset)
-    (summary,) = _tables(at, "check")
-    summary = summary.set_index("check")["count"]
+    summary = _quality_counts(at)
     assert summary["Months of crime data"] == 1
     assert summary["Crime rows without a location"] == 0
     assert summary["Overlapping hotspot pairs"] == 0
@@ -332,8 +337,7 @@ def test_patrol_log_duplicates_overlaps_and_repeated_hour_times_are_listed(monke
         "entered twice", "one officer's visits overlap", "time in the repeated hour",
     }  # fmt: skip
     at = _page(monkeypatch, dataset)
-    (summary,) = _tables(at, "check")
-    counts = summary.set_index("check")["count"]
+    counts = _quality_counts(at)
     assert counts["Patrol log visits entered twice (both count until one is removed)"] == 1
     assert counts["One officer's patrol visits overlapping in time"] == 1
     assert counts["Patrol times in the hour repeated when the clocks go back"] == 1

@@ -88,10 +88,18 @@ def test_overlapping_officers_and_a_drive_through(october):
     assert a["longest_gap_hours"] != a["longest_gap_hours"]  # one block of presence: no gap
 
 
-def test_tolerance_counts_a_stop_within_20_m_only(october):
-    b = october.loc["B"]
-    assert b["visits"] == 1
-    assert b["officer_minutes"] == pytest.approx(5)
+@pytest.mark.parametrize(
+    "hotspot,minutes",
+    [
+        pytest.param("B", 5, id="a stop within 20 m counts, one outside does not"),
+        pytest.param("D", 12, id="across midnight, in the month it starts"),
+        pytest.param("E", 20, id="across the autumn clock change, real elapsed time"),
+    ],
+)
+def test_one_visit_of_known_length(october, hotspot, minutes):
+    row = october.loc[hotspot]
+    assert row["visits"] == 1
+    assert row["officer_minutes"] == pytest.approx(minutes)
 
 
 def test_gaps_join_and_split(october):
@@ -101,18 +109,6 @@ def test_gaps_join_and_split(october):
     assert c["median_visit_minutes"] == pytest.approx(5)
     assert c["share_15_min_plus"] == pytest.approx(1 / 3)
     assert c["longest_gap_hours"] == pytest.approx((16 * 60 - (14 * 60 + 16)) / 60)
-
-
-def test_midnight_and_month_of_start(october):
-    d = october.loc["D"]
-    assert d["visits"] == 1
-    assert d["officer_minutes"] == pytest.approx(12)
-
-
-def test_autumn_clock_change_is_real_elapsed_time(october):
-    e = october.loc["E"]
-    assert e["visits"] == 1
-    assert e["officer_minutes"] == pytest.approx(20)
 
 
 def test_inaccurate_pings_are_ignored(october):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.server
 import json
 import sqlite3
-import threading
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry import box
 
-from tests.helpers import square_hotspots
+from tests.helpers import local_http_server, square_hotspots
 
 SECRET = "secret-line-that-must-never-be-shown"
 
@@ -99,11 +98,5 @@ def internal_server() -> Iterator[tuple[str, list[str]]]:
     """An "internal" HTTP server on localhost: (its address, the paths requested from it)."""
     requests: list[str] = []
     handler = type("Recorder", (_Recorder,), {"requests": requests})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_http_server(handler) as address:
+        yield address, requests
