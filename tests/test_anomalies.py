@@ -19,7 +19,7 @@ from geo.analysis.anomalies import (
     type_month_counts,
 )
 from geo.analysis.figures import change_pct, hotspot_table, programme_figures
-from geo.io.crimes import ASB, duplicate_rows, read_crimes
+from geo.io.crimes import ASB, read_crimes
 from geo.io.hotspots import read_hotspots
 from geo.period import Period
 from geo.store.dataset import load_dataset
@@ -156,19 +156,6 @@ def test_a_month_without_any_rows_is_a_gap_and_never_counted(tmp_path):
         table = hotspot_table(hotspots, counts, None, period, Exclusions(tuple(found), keep))
         assert table.loc[0, ["asb_before", "asb_after"]].tolist() == [60, 60]
         assert table.loc[0, "asb_change_pct"] == change_pct(60, 60) == 0
-
-
-@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
-def test_duplicate_rows_are_exact_copies_of_an_earlier_row(newline):
-    header = b"Crime ID,Month,Reported by" + newline
-    rows = [b",2024-01,A", b",2024-01,B", b",2024-01,A", b"x1,2024-01,A", b",2024-01,A"]
-    data = header + newline.join(rows) + newline + newline  # a blank line at the end
-    assert duplicate_rows(data, len(rows)).tolist() == [False, False, True, False, True]
-
-
-def test_duplicate_rows_read_quoted_line_breaks_as_one_row():
-    data = b'Crime ID,Month,Location\n,2024-01,"On or\nnear"\n,2024-01,"On or\nnear"\n,2024-01,x\n'
-    assert duplicate_rows(data, 3).tolist() == [False, True, False]
 
 
 def test_duplicate_counts_survive_the_parquet_cache(tmp_path):
