@@ -169,3 +169,24 @@ def test_duplicate_counts_survive_the_parquet_cache(tmp_path):
     assert (counts.loc[asb, "duplicates"] == counts.loc[asb, "rows"] - 1).all()
     assert (counts.loc[~asb, "duplicates"] == 0).all() and (~asb).sum() == 36
     assert [(str(a.month), a.crime_type) for a in again.anomalies] == [("2024-03", ASB)]
+
+
+def test_type_month_counts_are_rows_and_copies_per_month_and_type():
+    rng = np.random.default_rng(3)
+    kinds = np.array([ASB, "Burglary", "Drugs", "Robbery"])
+    crimes = pd.DataFrame(
+        {
+            "month": rng.integers(648, 660, 2_000).astype(np.int32),
+            "crime_type": pd.Categorical(kinds[rng.integers(0, 3, 2_000)], categories=kinds),
+            "duplicate": rng.random(2_000) < 0.2,
+        }
+    )
+    rows = Counter(zip(crimes["month"], crimes["crime_type"]))
+    copies = Counter(
+        k for k, d in zip(zip(crimes["month"], crimes["crime_type"]), crimes["duplicate"]) if d
+    )
+    counts = type_month_counts(crimes)
+    keys = list(zip(counts["month"], counts["crime_type"]))
+    assert keys == sorted(rows)  # month, then type; no row for Robbery, which has none
+    assert counts["rows"].tolist() == [rows[k] for k in keys]
+    assert counts["duplicates"].tolist() == [copies[k] for k in keys]
