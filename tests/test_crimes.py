@@ -178,3 +178,16 @@ def test_duplicate_rows_across_view_windows_and_over_long_lines(monkeypatch):
 def test_a_row_equal_to_the_header_is_not_a_copy_of_it():
     data = b"Crime ID,Month,Location\nCrime ID,Month,Location\n,2024-01,x\n"
     assert duplicate_rows(data, 2).tolist() == [False, False]
+
+
+def test_files_read_into_one_buffer_each_come_back_whole(tmp_path):
+    files = [tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"]
+    for path, size in zip(files, (5000, 70, 3000)):
+        path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    spare = bytearray()
+    for path in files:
+        data = crimes.CrimeSource(path).read_reusing(spare)
+        assert data == path.read_bytes()
+    held = memoryview(spare)  # still looked at: the next file goes to a buffer of its own
+    data = crimes.CrimeSource(files[0]).read_reusing(spare)
+    assert data == files[0].read_bytes() and held.tobytes() == files[2].read_bytes()
