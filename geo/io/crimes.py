@@ -248,6 +248,8 @@ _VIEW_SPAN = 1 << 30
 _SAMPLES = 6
 """8-byte words sampled from each line (first, last, evenly between) for its key."""
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+_BITMAP_BITS = 22
+"""Top bits of the keys marked in the bitmap of repeated keys (4 MB, in cache)."""
 
 
 def _lines(data: bytes | bytearray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -295,11 +297,14 @@ def _ends_in_return(data: bytes | bytearray, starts: np.ndarray, ends: np.ndarra
 
 
 def _shared(keys: np.ndarray) -> np.ndarray:
-    """Which keys occur more than once: only those lines can be exact copies."""
-    if len(keys) < 2:
-        return np.zeros(len(keys), dtype=bool)
-    codes = pa.array(keys).dictionary_encode().indices.to_numpy()
-    return np.bincount(codes)[codes] > 1
+    """Lines whose key may occur more than once (all that do, and a few that do not): only
+    they can be exact copies. Sorted keys show the repeated ones; a bitmap of their top bits
+    then picks the lines, cheaper than a hash table of every key."""
+    ordered = np.sort(keys)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    bitmap = np.zeros(1 << _BITMAP_BITS, dtype=bool)
+    bitmap[repeated >> np.uint64(64 - _BITMAP_BITS)] = True
+    return bitmap[keys >> np.uint64(64 - _BITMAP_BITS)]
 
 
 def _line_view(data: bytes | bytearray, starts: np.ndarray, lengths: np.ndarray) -> pa.Array:
