@@ -19,12 +19,18 @@ from tools.bench import (
     TIMED_SEED,
     BenchSize,
     Plan,
+    Row,
+    Run,
+    Timings,
     agreement,
+    format_table,
     generate,
     measure,
     naive_command,
+    national_rows,
     run,
     summary_command,
+    summary_rows,
     write_scripts,
 )
 from tools.bench_pings import PingSize
@@ -107,8 +113,8 @@ def test_a_tiny_run_prints_the_table_with_every_comparison(tmp_path):
     table = out.getvalue()
     for words in ("naive script", "parse floor", "peak memory", "folium GeoJson",
                   "largest shift of a vertex", "shared edge", "held-out", "Parquet cache",
-                  "30,000 rows × 60 hotspots", "targets met", "geo dosage, 20,000 pings × 30 "
-                  "hotspots", "pyarrow parse"):  # fmt: skip
+                  "30,000 rows × 60 hotspots", "targets met", "every row its own point",
+                  "geo dosage, 20,000 pings × 30 hotspots", "pyarrow parse"):  # fmt: skip
         assert words in table, words
     verdicts = {row.measure.strip(): row.met for row in rows}
     assert verdicts["largest shift of a vertex"] is True
@@ -143,3 +149,41 @@ def test_generated_pings_read_and_some_fall_in_hotspots(tmp_path):
     assert result.stats.rows == size.rows
     table = gps_dosage(result, Period.parse(size.period))
     assert table["visits"].sum() > 0 and (table["officer_minutes"] > 0).mean() > 0.3
+
+
+def test_own_point_data_gives_every_row_a_point_of_its_own(tmp_path):
+    data = generate(tmp_path / "own", TINY, TIMED_SEED, own_points=True)
+    located = read_crimes([data.crimes]).dropna(subset=["lon", "lat"])
+    assert len(located) > 0.99 * TINY.rows
+    assert not located.duplicated(["lon", "lat"]).any()
+
+
+def test_the_table_names_every_goal_not_met():
+    rows = [
+        Row("geo summary, snap points", "0.70 s", "parse floor 0.25 s", "2.80×", "≤ 2×", False),
+        Row("peak memory", "400 MB", "", "", "< 1 GB", True),
+        Row("  first painted polygon", "1.50 s", "", "", "≤ 1.2 s", False),
+    ]
+    table = format_table(rows, "heading")
+    assert "targets met: 1 of 3" in table
+    assert "NOT MET: geo summary, snap points: 0.70 s, 2.80× where the goal is ≤ 2×" in table
+    assert "NOT MET: first painted polygon: 1.50 s where the goal is ≤ 1.2 s" in table
+    assert "NOT MET: peak memory" not in table
+
+
+def test_national_size_is_judged_against_its_time_and_memory_goals():
+    size = BenchSize(10_000_000, 18, 5_000)
+    fast = Timings([Run(2.4, 10**9, "")], [Run(1.2, 10**8, "")], [])
+    slow = Timings([Run(2.6, 10**9, "")], [Run(1.2, 10**8, "")], [])
+    heavy = Timings([Run(2.0, 2 * 10**9, "")], [Run(1.2, 10**8, "")], [])
+    assert [row.met for row in national_rows(size, fast)] == [True, True]
+    assert [row.met for row in national_rows(size, slow)] == [False, True]
+    assert [row.met for row in national_rows(size, heavy)] == [True, False]
+
+
+def test_summary_rows_judge_own_point_data_by_its_own_goal():
+    timings = Timings([Run(0.70, 1, "")], [Run(0.25, 1, "")], [])  # 2.8 times the floor
+    (snapped,) = summary_rows(TINY, timings)
+    (own,) = summary_rows(TINY, timings, own_points=True)
+    assert (snapped.met, own.met) == (False, True)
+    assert "every row its own point" in own.measure and own.target == "≤ 3×"
