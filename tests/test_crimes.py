@@ -191,3 +191,11 @@ def test_files_read_into_one_buffer_each_come_back_whole(tmp_path):
     held = memoryview(spare)  # still looked at: the next file goes to a buffer of its own
     data = crimes.CrimeSource(files[0]).read_reusing(spare)
     assert data == files[0].read_bytes() and held.tobytes() == files[2].read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [(b"", []), (b"h\n", []), (b"h\nab\nab", [False, True]), (b"h\nab\n\nab\n", [False, True])],
+)
+def test_duplicate_rows_of_files_shorter_than_a_sampled_word(data, expected):
+    assert duplicate_rows(data, len(expected)).tolist() == expected

@@ -302,12 +302,14 @@ def _lines(data: bytes | bytearray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 def _line_keys(words: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """A 64-bit key per line from its length and `_SAMPLES` 8-byte words inside it (lines
     shorter than 8 bytes: from the length alone)."""
-    long = (lengths >= 8) & (len(words) > 0)
+    key = lengths.astype(np.uint64) * _MIX
+    if len(words) == 0:  # a file of under 8 bytes
+        return key
+    long = lengths >= 8
     first = np.where(long, starts, 0)
     span = np.where(long, lengths - 8, 0)
     picked = words[first[:, None] + span[:, None] * np.arange(_SAMPLES) // (_SAMPLES - 1)]
     picked[~long] = 0
-    key = lengths.astype(np.uint64) * _MIX
     for column in picked.T:
         key ^= column
         key *= _MIX
