@@ -14,7 +14,6 @@ import io
 import os
 import re
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -172,42 +171,18 @@ def read_crimes(paths: Iterable[str | Path]) -> pd.DataFrame:
 def _parse_all(
     sources: list[CrimeSource],
 ) -> tuple[list[tuple[CrimeSource, pa.Table]], HotspotDataError | None]:
-    """Check and parse files in order up to the first bad one (pyarrow only: no pandas yet).
-
-    A file's duplicate rows are found in a second thread while the next file is parsed (both
-    mostly run without the interpreter lock); files are read into two buffers in turn, so the
-    one being searched for duplicates is never overwritten.
-    """
-    parsed: list[tuple[CrimeSource, pa.Table]] = []
-    buffers = [bytearray(), bytearray()]
-    marking: Future | None = None
-    with ThreadPoolExecutor(max_workers=1) as marker:
-        for turn, source in enumerate(sources):
-            try:
-                data = source.read_reusing(buffers[turn % 2])
-                _check_encoding(data, source)
-                _check_header(data, source)
-                table = _parse(data, source)
-            except HotspotDataError as exc:
-                if marking is not None:
-                    parsed.append(marking.result())
-                return parsed, exc
-            if marking is not None:
-                parsed.append(marking.result())
-            marking = marker.submit(_with_duplicates, source, table, data)
-            if isinstance(data, bytearray):
-                buffers[turn % 2] = data
-            del data, table
-        if marking is not None:
-            parsed.append(marking.result())
+    """Check and parse files in order up to the first bad one (pyarrow only: no pandas yet)."""
+    parsed = []
+    spare = bytearray()
+    for source in sources:
+        try:
+            data = source.read_reusing(spare)
+            parsed.append((source, _parse_checked(data, source)))
+        except HotspotDataError as exc:
+            return parsed, exc
+        spare = data if isinstance(data, bytearray) else spare
+        del data  # nothing may look at the buffer when the next file is read into it
     return parsed, None
-
-
-def _with_duplicates(
-    source: CrimeSource, table: pa.Table, data: bytes | bytearray
-) -> tuple[CrimeSource, pa.Table]:
-    """The parsed table with its `duplicate` column (see duplicate_rows)."""
-    return source, table.append_column("duplicate", pa.array(duplicate_rows(data, table.num_rows)))
 
 
 def crimes_frame(tables: list[pa.Table]) -> pd.DataFrame:
