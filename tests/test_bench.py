@@ -187,3 +187,9 @@ def test_summary_rows_judge_own_point_data_by_its_own_goal():
     (own,) = summary_rows(TINY, timings, own_points=True)
     assert (snapped.met, own.met) == (False, True)
     assert "every row its own point" in own.measure and own.target == "≤ 3×"
+
+
+def test_a_ratio_just_over_its_goal_is_not_shown_as_the_goal():
+    timings = Timings([Run(1.82, 1, "")], [Run(0.60, 1, "")], [Run(6.01, 1, "")])
+    naive, _ = summary_rows(BenchSize(1_000_000, 24, 1_000), timings)
+    assert naive.met is False and naive.ratio == "0.303×"  # 0.30× would read as met
