@@ -19,7 +19,7 @@ from geo.analysis.anomalies import (
     type_month_counts,
 )
 from geo.analysis.figures import change_pct, hotspot_table, programme_figures
-from geo.io.crimes import ASB, duplicate_rows, read_crimes
+from geo.io.crimes import ASB, read_crimes
 from geo.io.hotspots import read_hotspots
 from geo.period import Period
 from geo.store.dataset import load_dataset
@@ -158,19 +158,6 @@ def test_a_month_without_any_rows_is_a_gap_and_never_counted(tmp_path):
         assert table.loc[0, "asb_change_pct"] == change_pct(60, 60) == 0
 
 
-@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
-def test_duplicate_rows_are_exact_copies_of_an_earlier_row(newline):
-    header = b"Crime ID,Month,Reported by" + newline
-    rows = [b",2024-01,A", b",2024-01,B", b",2024-01,A", b"x1,2024-01,A", b",2024-01,A"]
-    data = header + newline.join(rows) + newline + newline  # a blank line at the end
-    assert duplicate_rows(data, len(rows)).tolist() == [False, False, True, False, True]
-
-
-def test_duplicate_rows_read_quoted_line_breaks_as_one_row():
-    data = b'Crime ID,Month,Location\n,2024-01,"On or\nnear"\n,2024-01,"On or\nnear"\n,2024-01,x\n'
-    assert duplicate_rows(data, 3).tolist() == [False, True, False]
-
-
 def test_duplicate_counts_survive_the_parquet_cache(tmp_path):
     folder = three_year_dataset(tmp_path / "data")
     first = load_dataset(folder)
@@ -182,3 +169,24 @@ def test_duplicate_counts_survive_the_parquet_cache(tmp_path):
     assert (counts.loc[asb, "duplicates"] == counts.loc[asb, "rows"] - 1).all()
     assert (counts.loc[~asb, "duplicates"] == 0).all() and (~asb).sum() == 36
     assert [(str(a.month), a.crime_type) for a in again.anomalies] == [("2024-03", ASB)]
+
+
+def test_type_month_counts_are_rows_and_copies_per_month_and_type():
+    rng = np.random.default_rng(3)
+    kinds = np.array([ASB, "Burglary", "Drugs", "Robbery"])
+    crimes = pd.DataFrame(
+        {
+            "month": rng.integers(648, 660, 2_000).astype(np.int32),
+            "crime_type": pd.Categorical(kinds[rng.integers(0, 3, 2_000)], categories=kinds),
+            "duplicate": rng.random(2_000) < 0.2,
+        }
+    )
+    rows = Counter(zip(crimes["month"], crimes["crime_type"]))
+    copies = Counter(
+        k for k, d in zip(zip(crimes["month"], crimes["crime_type"]), crimes["duplicate"]) if d
+    )
+    counts = type_month_counts(crimes)
+    keys = list(zip(counts["month"], counts["crime_type"]))
+    assert keys == sorted(rows)  # month, then type; no row for Robbery, which has none
+    assert counts["rows"].tolist() == [rows[k] for k in keys]
+    assert counts["duplicates"].tolist() == [copies[k] for k in keys]

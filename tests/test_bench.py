@@ -19,12 +19,18 @@ from tools.bench import (
     TIMED_SEED,
     BenchSize,
     Plan,
+    Row,
+    Run,
+    Timings,
     agreement,
+    format_table,
     generate,
     measure,
     naive_command,
+    national_rows,
     run,
     summary_command,
+    summary_rows,
     write_scripts,
 )
 from tools.bench_pings import PingSize
@@ -107,8 +113,8 @@ def test_a_tiny_run_prints_the_table_with_every_comparison(tmp_path):
     table = out.getvalue()
     for words in ("naive script", "parse floor", "peak memory", "folium GeoJson",
                   "largest shift of a vertex", "shared edge", "held-out", "Parquet cache",
-                  "30,000 rows × 60 hotspots", "targets met", "geo dosage, 20,000 pings × 30 "
-                  "hotspots", "pyarrow parse"):  # fmt: skip
+                  "30,000 rows × 60 hotspots", "targets met", "every row its own point",
+                  "geo dosage, 20,000 pings × 30 hotspots", "pyarrow parse"):  # fmt: skip
         assert words in table, words
     verdicts = {row.measure.strip(): row.met for row in rows}
     assert verdicts["largest shift of a vertex"] is True
@@ -146,16 +152,60 @@ def test_generated_pings_read_and_some_fall_in_hotspots(tmp_path):
 
 
 def test_paint_row_judges_the_medians_of_first_and_later_visits():
-    from tools.bench import PAINT_FIRST_S, PAINT_LATER_S, Paint, Rerun, app_rows
+    from tools.bench import PAINT_FIRST, PAINT_LATER, Paint, Rerun, app_rows
 
     def row(first: list[float], later: list[float]):
         paint = Paint(first, later, [0.9, 1.0, 1.1], start=[3.0, 3.1, 3.2], load=[0.5, 0.7, 0.6])
         return app_rows(Rerun(0.2, 0, 0), paint)[-1]
 
-    inside_first, inside_later = PAINT_FIRST_S - 0.1, PAINT_LATER_S - 0.1
+    inside_first, inside_later = PAINT_FIRST - 0.1, PAINT_LATER - 0.1
     met = row([inside_first, 9.0, 0.5], [inside_later, 9.0, 0.5])
     assert met.met is True
     assert f"{inside_first:.2f} s first visit, {inside_later:.2f} s later" in met.value
     assert "3 starts" in met.compared and "0.50–9.00 s" in met.compared
-    assert row([PAINT_FIRST_S + 0.1] * 3, [inside_later] * 3).met is False
-    assert row([inside_first] * 3, [PAINT_LATER_S + 0.1] * 3).met is False
+    assert row([PAINT_FIRST + 0.1] * 3, [inside_later] * 3).met is False
+    assert row([inside_first] * 3, [PAINT_LATER + 0.1] * 3).met is False
+
+
+def test_own_point_data_gives_every_row_a_point_of_its_own(tmp_path):
+    data = generate(tmp_path / "own", TINY, TIMED_SEED, own_points=True)
+    located = read_crimes([data.crimes]).dropna(subset=["lon", "lat"])
+    assert len(located) > 0.99 * TINY.rows
+    assert not located.duplicated(["lon", "lat"]).any()
+
+
+def test_the_table_names_every_goal_not_met():
+    rows = [
+        Row("geo summary, snap points", "0.70 s", "parse floor 0.25 s", "2.80×", "≤ 2×", False),
+        Row("peak memory", "400 MB", "", "", "< 1 GB", True),
+        Row("  first painted polygon", "1.50 s", "", "", "≤ 1.2 s", False),
+    ]
+    table = format_table(rows, "heading")
+    assert "targets met: 1 of 3" in table
+    assert "NOT MET: geo summary, snap points: 0.70 s, 2.80× where the goal is ≤ 2×" in table
+    assert "NOT MET: first painted polygon: 1.50 s where the goal is ≤ 1.2 s" in table
+    assert "NOT MET: peak memory" not in table
+
+
+def test_national_size_is_judged_against_its_time_and_memory_goals():
+    size = BenchSize(10_000_000, 18, 5_000)
+    fast = Timings([Run(2.4, 10**9, "")], [Run(1.2, 10**8, "")], [])
+    slow = Timings([Run(2.6, 10**9, "")], [Run(1.2, 10**8, "")], [])
+    heavy = Timings([Run(2.0, 2 * 10**9, "")], [Run(1.2, 10**8, "")], [])
+    assert [row.met for row in national_rows(size, fast)] == [True, True]
+    assert [row.met for row in national_rows(size, slow)] == [False, True]
+    assert [row.met for row in national_rows(size, heavy)] == [True, False]
+
+
+def test_summary_rows_judge_own_point_data_by_its_own_goal():
+    timings = Timings([Run(0.70, 1, "")], [Run(0.25, 1, "")], [])  # 2.8 times the floor
+    (snapped,) = summary_rows(TINY, timings)
+    (own,) = summary_rows(TINY, timings, own_points=True)
+    assert (snapped.met, own.met) == (False, True)
+    assert "every row its own point" in own.measure and own.target == "≤ 3×"
+
+
+def test_a_ratio_just_over_its_goal_is_not_shown_as_the_goal():
+    timings = Timings([Run(1.82, 1, "")], [Run(0.60, 1, "")], [Run(6.01, 1, "")])
+    naive, _ = summary_rows(BenchSize(1_000_000, 24, 1_000), timings)
+    assert naive.met is False and naive.ratio == "0.303×"  # 0.30× would read as met

@@ -38,9 +38,9 @@ def parsed(monkeypatch):
     seen: list[str] = []
     original = crime_cache.read_crime_file
 
-    def counting(source: CrimeSource):
+    def counting(source: CrimeSource, spare: bytearray | None = None):
         seen.append(source.path.name)
-        return original(source)
+        return original(source, spare)
 
     monkeypatch.setattr(crime_cache, "read_crime_file", counting)
     return seen

@@ -3,11 +3,13 @@
 import shutil
 import zipfile
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from geo.errors import HotspotDataError
-from geo.io.crimes import POLICE_UK_HEADER, read_crimes
+from geo.io import crimes
+from geo.io.crimes import POLICE_UK_HEADER, duplicate_rows, read_crimes
 from tests.helpers import write_street_csv
 
 ROWS = [
@@ -114,3 +116,86 @@ def test_copy_of_real_file_reads_same_as_original(shared_data, tmp_path):
     source = shared_data / "police-uk" / "derbyshire" / "2024-12-derbyshire-street.csv"
     shutil.copy(source, tmp_path / source.name)
     assert len(read_crimes([tmp_path])) == len(read_crimes([source]))
+
+
+# exact duplicate rows
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_duplicate_rows_are_exact_copies_of_an_earlier_row(newline):
+    header = b"Crime ID,Month,Reported by" + newline
+    rows = [b",2024-01,A", b",2024-01,B", b",2024-01,A", b"x1,2024-01,A", b",2024-01,A"]
+    data = header + newline.join(rows) + newline + newline  # a blank line at the end
+    assert duplicate_rows(data, len(rows)).tolist() == [False, False, True, False, True]
+
+
+def test_duplicate_rows_read_quoted_line_breaks_as_one_row():
+    data = b'Crime ID,Month,Location\n,2024-01,"On or\nnear"\n,2024-01,"On or\nnear"\n,2024-01,x\n'
+    assert duplicate_rows(data, 3).tolist() == [False, True, False]
+
+
+def _earlier_copies(lines: list[bytes]) -> list[bool]:
+    """The definition, spelt out: a row is a duplicate when the same bytes came before it."""
+    seen: set[bytes] = set()
+    found = []
+    for line in lines:
+        found.append(line in seen)
+        seen.add(line)
+    return found
+
+
+def _near_copies(rng: np.random.Generator, count: int) -> list[bytes]:
+    """Rows of one length that differ in a single byte somewhere, many of them exact copies."""
+    base = bytearray(b",2024-01,Force,Force,-1.350000,53.010000,On or near Mill Lane,E01,A,ASB,,")
+    rows = []
+    for _ in range(count):
+        row = bytearray(base)
+        row[rng.integers(0, len(row))] = rng.choice(list(b"xyz"))
+        rows.append(bytes(row))
+    return rows
+
+
+@pytest.mark.parametrize("ending", [b"\n", b""])
+def test_duplicate_rows_match_the_definition_when_rows_differ_in_one_byte(ending):
+    rng = np.random.default_rng(7)
+    rows = [*_near_copies(rng, 400), b"short", b"short", b"x" * 12, b"x" * 12, b"x" * 13]
+    rows = [rows[i] for i in rng.permutation(len(rows))]
+    data = b"Crime ID,Month\n" + b"\n".join(rows) + ending
+    found = duplicate_rows(data, len(rows))
+    assert found.tolist() == _earlier_copies(rows)
+    assert 0 < found.sum() < len(rows)
+
+
+def test_duplicate_rows_across_view_windows_and_over_long_lines(monkeypatch):
+    monkeypatch.setattr(crimes, "_VIEW_SPAN", 128)  # how a file of several GB is seen, small
+    rng = np.random.default_rng(8)
+    rows = [*_near_copies(rng, 200), b"L" * 130, b"L" * 130, b"M" * 130]  # over the span
+    rows = [rows[i] for i in rng.permutation(len(rows))]
+    data = b"Crime ID,Month\n" + b"\n".join(rows) + b"\n"
+    assert duplicate_rows(data, len(rows)).tolist() == _earlier_copies(rows)
+
+
+def test_a_row_equal_to_the_header_is_not_a_copy_of_it():
+    data = b"Crime ID,Month,Location\nCrime ID,Month,Location\n,2024-01,x\n"
+    assert duplicate_rows(data, 2).tolist() == [False, False]
+
+
+def test_files_read_into_one_buffer_each_come_back_whole(tmp_path):
+    files = [tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"]
+    for path, size in zip(files, (5000, 70, 3000)):
+        path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    spare = bytearray()
+    for path in files:
+        data = crimes.CrimeSource(path).read_reusing(spare)
+        assert data == path.read_bytes()
+    held = memoryview(spare)  # still looked at: the next file goes to a buffer of its own
+    data = crimes.CrimeSource(files[0]).read_reusing(spare)
+    assert data == files[0].read_bytes() and held.tobytes() == files[2].read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [(b"", []), (b"h\n", []), (b"h\nab\nab", [False, True]), (b"h\nab\n\nab\n", [False, True])],
+)
+def test_duplicate_rows_of_files_shorter_than_a_sampled_word(data, expected):
+    assert duplicate_rows(data, len(expected)).tolist() == expected

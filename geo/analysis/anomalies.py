@@ -69,12 +69,29 @@ class Anomaly:
 
 
 def type_month_counts(crimes: pd.DataFrame) -> pd.DataFrame:
-    """Rows and exact duplicate rows per month (ordinal) and crime type, from the crime rows."""
-    grouped = crimes.groupby(["month", "crime_type"], observed=True)["duplicate"]
-    out = grouped.agg(rows="size", duplicates="sum").reset_index()
-    out["crime_type"] = out["crime_type"].astype(str)
-    out["duplicates"] = out["duplicates"].astype(np.int64)
-    return out
+    """Rows and exact duplicate rows per month (ordinal) and crime type, from the crime rows:
+    one row per month and type that has rows, in month then type order (one counting pass)."""
+    kinds = pd.Categorical(crimes["crime_type"])
+    names = kinds.categories.astype(str).to_numpy(dtype=object)
+    month = crimes["month"].to_numpy()
+    first = int(month.min()) if len(month) else 0
+    span = int(month.max()) - first + 1 if len(month) else 0
+    slot = (month.astype(np.int64) - first) * len(names) + kinds.codes
+    typed = kinds.codes >= 0  # a row without a type is in no group
+    duplicate = crimes["duplicate"].to_numpy(dtype=bool)
+    if not typed.all():
+        slot, duplicate = slot[typed], duplicate[typed]
+    rows = np.bincount(slot, minlength=span * len(names))
+    duplicates = np.bincount(slot[duplicate], minlength=len(rows))
+    filled = np.flatnonzero(rows)
+    return pd.DataFrame(
+        {
+            "month": (filled // max(len(names), 1) + first).astype(month.dtype),
+            "crime_type": names[filled % max(len(names), 1)],
+            "rows": rows[filled].astype(np.int64),
+            "duplicates": duplicates[filled].astype(np.int64),
+        }
+    )
 
 
 def find_anomalies(type_counts: pd.DataFrame) -> list[Anomaly]:

@@ -33,7 +33,8 @@ _SIZE, _MTIME, _FORMAT = b"geo.source_size", b"geo.source_mtime_ns", b"geo.cache
 def read_crimes_cached(folder: Path, paths: Iterable[str | Path]) -> pd.DataFrame:
     """Like geo.io.crimes.read_crimes, through the Parquet cache of dataset `folder`."""
     sources = find_crime_files(paths)
-    tables = [_table(folder, source) for source in sources]
+    spare = bytearray()  # one buffer that every CSV read afresh is read into
+    tables = [_table(folder, source, spare) for source in sources]
     _remove_orphans(folder, sources)
     return crimes_frame(tables)
 
@@ -48,16 +49,16 @@ def cache_path(folder: Path, source: CrimeSource) -> Path | None:
     return None
 
 
-def _table(folder: Path, source: CrimeSource) -> pa.Table:
+def _table(folder: Path, source: CrimeSource, spare: bytearray) -> pa.Table:
     """The cached table when it is current, else the file read afresh (and cached)."""
     target = cache_path(folder, source)
     if target is None:
-        return read_crime_file(source)
+        return read_crime_file(source, spare)
     stamp = _stamp(source.path)
     cached = _read_current(target, stamp)
     if cached is not None:
         return cached
-    table = read_crime_file(source)
+    table = read_crime_file(source, spare)
     _write(target, table, stamp)
     return table
 
