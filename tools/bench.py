@@ -673,6 +673,18 @@ def _shared_edges(before: np.ndarray, after: np.ndarray) -> tuple[int, int]:
 # --- the app: rerun time and first paint --------------------------------------------------------
 
 
+def _probe(what: str, sample: Path, times: int, timeout: float) -> dict | str:
+    """The JSON answer of `python -m tools.app_probes WHAT SAMPLE TIMES`, or why it was skipped."""
+    command = [sys.executable, "-m", "tools.app_probes", what, str(sample), str(times)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        return f"skipped: the probe failed ({done.stderr.strip().splitlines()[-1:]})"
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if "skipped" in result:
+        return f"skipped: {result['skipped']}"
+    return result
+
+
 @dataclass(frozen=True)
 class Rerun:
     """The page's rerun after a metric change, and the reads and counts it repeated."""
@@ -688,13 +700,9 @@ def rerun_seconds(sample: Path, repetitions: int) -> Rerun | str:
 
     AppTest runs in its own process (tools.app_probes), so this library never imports streamlit.
     """
-    command = [sys.executable, "-m", "tools.app_probes", "rerun", str(sample), str(repetitions)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
-    if done.returncode != 0:
-        return f"skipped: the probe failed ({done.stderr.strip().splitlines()[-1:]})"
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    if "skipped" in result:
-        return f"skipped: {result['skipped']}"
+    result = _probe("rerun", sample, repetitions, timeout=900)
+    if isinstance(result, str):
+        return result
     return Rerun(result["seconds"], result["reads"], result["counts"])
 
 
@@ -716,13 +724,9 @@ class Paint:
 def first_paint_seconds(sample: Path, starts: int) -> Paint | str:
     """Seconds from opening the map page to its first painted polygon in chromium, over `starts`
     fresh app starts; or why it was skipped. Measured in its own process (tools.app_probes)."""
-    command = [sys.executable, "-m", "tools.app_probes", "paint", str(sample), str(starts)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
-    if done.returncode != 0:
-        return f"skipped: the probe failed ({done.stderr.strip().splitlines()[-1:]})"
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    if "skipped" in result:
-        return f"skipped: {result['skipped']}"
+    result = _probe("paint", sample, starts, timeout=1800)
+    if isinstance(result, str):
+        return result
     return Paint(*([v["painted"] for v in result[k]] for k in ("first", "later", "return")),
                  result["start"], result["load"])  # fmt: skip
 
