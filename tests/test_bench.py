@@ -132,25 +132,6 @@ def test_the_bench_runs_processes_with_this_python(tiny, tmp_path):
     assert naive_command(tiny, write_scripts(tmp_path))[0] == sys.executable
 
 
-def test_generated_pings_read_and_some_fall_in_hotspots(tmp_path):
-    from geo.analysis.gps_dosage import gps_dosage
-    from geo.analysis.visits import visits_from_files
-    from geo.period import Period
-    from tools.bench import _hotspot_frame, _hotspot_shapes, _town_centres
-    from tools.bench_pings import write_pings
-
-    rng = np.random.default_rng(1)
-    towns = _town_centres(rng, 3)
-    shapes = _hotspot_shapes(rng, towns, 30)
-    size = PingSize(30_000, 2, 10)
-    folder = write_pings(tmp_path / "pings", size, shapes, towns, 2)
-    assert len(list(folder.glob("*.csv"))) == 2
-    result = visits_from_files([folder], _hotspot_frame(shapes, towns))
-    assert result.stats.rows == size.rows
-    table = gps_dosage(result, Period.parse(size.period))
-    assert table["visits"].sum() > 0 and (table["officer_minutes"] > 0).mean() > 0.3
-
-
 def test_paint_row_judges_the_medians_of_first_and_later_visits():
     from tools.bench import PAINT_FIRST, PAINT_LATER, Paint, Rerun, app_rows
 
