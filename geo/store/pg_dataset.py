@@ -24,7 +24,7 @@ import shapely
 
 from geo.analysis.aggregate import count_crimes
 from geo.analysis.anomalies import find_anomalies
-from geo.analysis.areas import area_counts
+from geo.analysis.areas import area_counts, placed_area_counts
 from geo.analysis.patrol_source import gps_patrols, log_patrols
 from geo.crs import WGS84
 from geo.errors import HotspotDataError
@@ -47,8 +47,8 @@ def load_dataset_pg(url: str, ring_m: int) -> Dataset:
 
     with connect(url, snapshot=True) as connection:
         check_schema(connection, url)
-        version, stored_ring, sample_note = connection.execute(
-            "SELECT version, ring_m, sample_note FROM store_state"
+        version, stored_ring, sample_note, placed_ring = connection.execute(
+            "SELECT version, ring_m, sample_note, placed_ring_m FROM store_state"
         ).fetchone()
         if ring_m > stored_ring:
             raise HotspotDataError(
@@ -74,14 +74,25 @@ def load_dataset_pg(url: str, ring_m: int) -> Dataset:
                 "`python -m geo import --data URL crimes FILE…`",
                 path=redacted(url),
             )
-        near = _near_rows(connection)
         type_counts = _type_month_counts(connection)
-        asb_rows = _asb_rows(connection)
-    counts = dataclasses.replace(count_crimes(near, hotspots), force=force)
-    areas = area_counts(
-        near, hotspots, ring_m, control if not control.empty else None, located=located,
-        asb_rows=asb_rows,
-    )  # fmt: skip
+        if placed_ring == ring_m:  # placed at import with the app's code: no point to test
+            from geo.store.pg_places import load_places  # it imports this module
+
+            point_months, places, comparison = load_places(connection)
+        else:
+            near, asb_rows = _near_rows(connection), _asb_rows(connection)
+    if placed_ring == ring_m:
+        counts, areas = placed_area_counts(
+            point_months, places, hotspots, ring_m, located, comparison,
+            control if not control.empty else None,
+        )  # fmt: skip
+        counts = dataclasses.replace(counts, force=force)
+    else:
+        counts = dataclasses.replace(count_crimes(near, hotspots), force=force)
+        areas = area_counts(
+            near, hotspots, ring_m, control if not control.empty else None, located=located,
+            asb_rows=asb_rows,
+        )  # fmt: skip
     patrols = gps_patrols(gps, log) if gps is not None else log_patrols(log)
     return Dataset(
         folder=DatabaseUrl(url),
@@ -157,13 +168,16 @@ def _month_counts(connection) -> tuple[pd.DataFrame, pd.DataFrame]:
     return force[force["crime"] > 0], located[located["crime"] > 0]
 
 
-def _asb_rows(connection) -> pd.DataFrame:
-    """Every located ASB row (month, lon, lat, asb) across the force, for the untreated
-    comparison squares: counted per map point at import, one row per report here."""
+def _asb_rows(connection, months: list[str] | None = None) -> pd.DataFrame:
+    """Every located ASB row (month, lon, lat, asb) across the force, of the months given or all,
+    for the untreated comparison squares: counted per map point at import, one row per report
+    here."""
+    where = "month = ANY(%s::date[])" if months is not None else "true"
     month, lon, lat, asb = _copied(
         connection,
-        f"SELECT {_MONTH_ORDINAL}, lon, lat, asb FROM asb_point_counts",
+        f"SELECT {_MONTH_ORDINAL}, lon, lat, asb FROM asb_point_counts WHERE {where}",
         [pa.int32(), pa.float64(), pa.float64(), pa.int64()],
+        None if months is None else (months,),
     )
     return pd.DataFrame(
         {
@@ -205,11 +219,13 @@ def _near_rows(connection) -> pd.DataFrame:
     )
 
 
-def _copied(connection, query: str, types: list[pa.DataType]) -> list[np.ndarray]:
+def _copied(
+    connection, query: str, types: list[pa.DataType], params: tuple | None = None
+) -> list[np.ndarray]:
     """The columns of a query's result as arrays, streamed with COPY and parsed by pyarrow (a
     national store holds millions of points)."""
     buffer = io.BytesIO()
-    with connection.cursor().copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
+    with connection.cursor().copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", params) as copy:
         for block in copy:
             buffer.write(block)
     names = [f"c{i}" for i in range(len(types))]

@@ -127,6 +127,15 @@ def upgrade(url: str, ring_m: int | None = None) -> list[str]:
                     (number, name),
                 )
                 applied.append(name)
+        with connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
+            unplaced = connection.execute(
+                "SELECT placed_ring_m IS NULL AND EXISTS (SELECT FROM hotspots) FROM store_state"
+            ).fetchone()[0]
+            if unplaced and ring_m is None:  # a store made before points were placed at import
+                from geo.store.pg_places import refresh_places
+
+                refresh_places(connection.cursor(), None)
     if ring_m is not None:
         from geo.store.pg_writes import set_ring_width
 
