@@ -47,9 +47,10 @@ def load_dataset_pg(url: str, ring_m: int) -> Dataset:
 
     with connect(url, snapshot=True) as connection:
         check_schema(connection, url)
-        version, stored_ring, sample_note, placed_ring = connection.execute(
-            "SELECT version, ring_m, sample_note, placed_ring_m FROM store_state"
+        version, stored_ring, sample_note = connection.execute(
+            "SELECT version, ring_m, sample_note FROM store_state"
         ).fetchone()
+        placed_ring = _placed_ring(connection)
         if ring_m > stored_ring:
             raise HotspotDataError(
                 f"the database counts crimes within {stored_ring} m rings, and "
@@ -108,6 +109,11 @@ def load_dataset_pg(url: str, ring_m: int) -> Dataset:
         patrol_rows=log if len(log) else None,
         gps=gps,
     )
+
+
+def _placed_ring(connection) -> int | None:
+    """The ring width the store's point places are for (None before they are worked out)."""
+    return connection.execute("SELECT placed_ring_m FROM store_state").fetchone()[0]
 
 
 def _areas(connection, table: str) -> gpd.GeoDataFrame:
