@@ -9,16 +9,14 @@ counts from the places (geo.analysis.areas.placed_area_counts).
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from geo.analysis.areas import covered_areas, place_points, rings
 from geo.analysis.comparison import comparison_squares
 from geo.store.pg_dataset import _MONTH_ORDINAL, _areas, _asb_rows, _copied
+from geo.store.postgres import copy_rows
 
 
 def refresh_places(cursor, months: list[str] | None) -> None:
@@ -48,9 +46,9 @@ def refresh_places(cursor, months: list[str] | None) -> None:
     found = cursor.execute(query, values).fetchall()
     lon, lat = (np.array(c, dtype=float) for c in zip(*found)) if found else (np.zeros(0),) * 2
     places = place_points(lon + 1j * lat, hotspots, ring_frame, None if control.empty else control)
-    _copy_in(cursor, "placed_points", {"lon": lon, "lat": lat})
+    copy_rows(cursor, "placed_points", {"lon": lon, "lat": lat})
     point = places["point"].to_numpy()
-    _copy_in(
+    copy_rows(
         cursor,
         "point_places",
         {"lon": lon[point], "lat": lat[point], "kind": places["kind"], "area": places["area"]},
@@ -58,25 +56,13 @@ def refresh_places(cursor, months: list[str] | None) -> None:
     asb = _asb_rows(cursor.connection, months)
     squares = comparison_squares(asb, covered_areas(hotspots, ring_frame).geometry)
     month = squares["month"].to_numpy(np.int64).astype("datetime64[M]").astype("datetime64[D]")
-    _copy_in(
+    copy_rows(
         cursor,
         "comparison_counts",
         {"month": month, "square": squares["square"], "asb": squares["asb"]},
     )
     if months is None:
         cursor.execute("UPDATE store_state SET placed_ring_m = ring_m")
-
-
-def _copy_in(cursor, table: str, columns: dict) -> None:
-    """Rows into a table with one COPY of CSV written by pyarrow (millions of rows at national
-    size); floats are written in full, so they read back bit for bit."""
-    frame = pa.table({name: pa.array(np.asarray(values)) for name, values in columns.items()})
-    if not frame.num_rows:
-        return
-    sink = io.BytesIO()
-    pacsv.write_csv(frame, sink, pacsv.WriteOptions(include_header=False))
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy:
-        copy.write(sink.getvalue())
 
 
 def load_places(connection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
