@@ -225,3 +225,18 @@ def test_uploads_are_committed_to_a_database_in_one_import(
     assert rows == sum(len(p.read_text().splitlines()) - 1 for p in months[-2:])
     (log,) = _tables(at, "when")  # the page lists the database's imports
     assert list(log["what"][:2]) == ["crimes", "hotspots+crimes+patrols"]
+
+
+@pytest.mark.postgres
+def test_a_databases_quality_report_is_shown_and_says_what_it_cannot_count(
+    capsys, monkeypatch, own_data, pg_url
+):
+    from geo.store.quality import FAR_NOT_COUNTED
+    from tests.postgres_support import cli
+
+    cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
+    at = _page(monkeypatch, pg_url)
+    (summary,) = _tables(at, "check")
+    summary = summary.set_index("check")
+    assert summary.loc["Months of crime data", "count"] == len(list(own_data.rglob("*street.csv")))
+    assert FAR_NOT_COUNTED in list(summary["detail"])

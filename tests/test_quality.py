@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from shapely.geometry import box
 
@@ -125,3 +126,17 @@ def test_the_sample_dataset_reports_cleanly(sample_dir: Path):
     report = quality_report(load_dataset(sample_dir))
     assert report.missing_months == [] and report.duplicate_months.empty
     assert report.patrols_outside.empty
+
+
+@pytest.mark.postgres
+def test_a_database_is_checked_from_its_counts_all_but_the_far_rows(capsys, own_data, pg_url):
+    from geo.store.quality import FAR_NOT_COUNTED
+    from tests.postgres_support import cli
+
+    cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
+    folder = quality_report(load_dataset(own_data)).summary().set_index("check")
+    database = quality_report(load_dataset(pg_url)).summary().set_index("check")
+    far = next(check for check in folder.index if check.startswith("Crime rows more than"))
+    assert pd.isna(database.loc[far, "count"]) and database.loc[far, "detail"] == FAR_NOT_COUNTED
+    assert folder.loc[far, "count"] > 0
+    pd.testing.assert_frame_equal(folder.drop(index=far), database.drop(index=far))
