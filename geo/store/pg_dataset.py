@@ -4,9 +4,10 @@ The store keeps, per month, every distinct police.uk map point within reach of a
 displacement ring or a control area, with its crime and ASB counts; per month and force the
 totals and the rows and exact duplicates of each crime type (for flagged months); and per month
 every map point of located ASB (for the untreated comparison squares). Imports keep these for the
-months they touch, so a load reads no crime row. The app tests the points against the polygons
-with the same code as for a folder (geo.analysis.aggregate), so both stores give the same figures
-to the last digit.
+months they touch, so a load reads no crime row. Imports also keep where each point lies
+(geo.store.pg_places, worked out with the app's own test), so a load tests no point; one whose
+ring width differs from the places' tests the points with the same code as for a folder
+(geo.analysis.aggregate). Both stores give the same figures to the last digit.
 """
 
 from __future__ import annotations
