@@ -246,7 +246,6 @@ st.caption(
 dataset = current_dataset()  # last on the page: on an unreadable dataset it says so and stops
 if database:
     st.caption("For a database: " + plain("; ".join(status_lines(folder)[:1])))
-    st.stop()  # the quality report reads crime rows, which app instances of a database do not
 report = _quality(str(dataset.folder.resolve()), dataset.version, dataset)
 st.dataframe(report.summary(), hide_index=True, width="stretch")
 patrols_outside = report.patrols_outside

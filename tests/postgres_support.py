@@ -126,6 +126,8 @@ def assert_same_figures(folder_data, pg_data) -> None:
         pd.testing.assert_frame_equal(a.hotspot, b.hotspot)
         pd.testing.assert_frame_equal(a.programme(), b.programme())
     pd.testing.assert_frame_equal(folder_data.areas.control, pg_data.areas.control)
+    assert folder_data.areas.control_source == pg_data.areas.control_source
+    pd.testing.assert_frame_equal(folder_data.areas.comparison, pg_data.areas.comparison)
     kept = list(pg_data.patrols.columns)  # the store keeps the log's six columns and hours
     pd.testing.assert_frame_equal(folder_data.patrols[kept], pg_data.patrols)
     assert folder_data.anomalies == pg_data.anomalies
@@ -136,6 +138,23 @@ def assert_same_figures(folder_data, pg_data) -> None:
     pd.testing.assert_frame_equal(a, b)  # rows and duplicates per month and crime type
     assert list(folder_data.hotspots["hotspot_id"]) == list(pg_data.hotspots["hotspot_id"])
     assert folder_data.hotspots.geometry.geom_equals_exact(pg_data.hotspots.geometry, 0).all()
+
+
+def load_placed(url: str):
+    """The database's dataset loaded with every point test of the app made to fail: a load must
+    build its counts from the places the imports kept, testing no point against a polygon."""
+    from unittest import mock
+
+    from geo.store.dataset import load_dataset
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a load tested points against polygons")
+
+    with (
+        mock.patch("geo.analysis.aggregate.points_in_polygons", refuse),
+        mock.patch("geo.analysis.areas.comparison_squares", refuse),
+    ):
+        return load_dataset(url)
 
 
 def month_files(sample_dir: Path) -> list[Path]:

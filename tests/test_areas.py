@@ -2,10 +2,19 @@
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo.analysis.areas import area_counts, located_by_month, rings
+from geo.analysis.aggregate import count_crimes
+from geo.analysis.areas import (
+    area_counts,
+    covered_areas,
+    located_by_month,
+    place_points,
+    placed_area_counts,
+    rings,
+)
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.io.crimes import ASB, read_crimes
 from geo.io.hotspots import read_hotspots
@@ -112,3 +121,57 @@ def test_rows_near_the_areas_with_the_force_totals_given_count_as_all_rows(case)
     assert part.control.equals(whole.control)
     assert part.comparison.equals(whole.comparison)
     assert part.rings.hotspot.equals(whole.rings.hotspot)
+
+
+def _placed(crimes, hotspots, ring_m, control=None):
+    """The counts built the way a database load builds them: each distinct point placed once
+    (place_points), then only the points' month counts and places used."""
+    from geo.analysis.comparison import comparison_squares
+
+    located = crimes[crimes["lon"].notna() & crimes["lat"].notna()]
+    codes, points = pd.factorize(located["lon"].to_numpy() + 1j * located["lat"].to_numpy())
+    point_months = (
+        pd.DataFrame({"point": codes, "month": located["month"].to_numpy(), "crime": 1,
+                      "asb": located["asb"].to_numpy().astype(np.int64)})
+        .groupby(["point", "month"], as_index=False)[["crime", "asb"]].sum()
+    )  # fmt: skip
+    ring_frame = rings(hotspots, ring_m)
+    places = place_points(points, hotspots, ring_frame, control)
+    squares = comparison_squares(crimes, covered_areas(hotspots, ring_frame).geometry)
+    return placed_area_counts(
+        point_months, places, hotspots, ring_m, located_by_month(crimes), squares, control
+    )
+
+
+@pytest.mark.parametrize("with_control", [False, True])
+def test_points_placed_once_give_the_counts_of_every_row_tested(tmp_path, case, with_control):
+    hotspots, crimes = case
+    overlapping = read_hotspots(
+        square_hotspots(tmp_path / "o.geojson", {"W": WEST, "E": EAST, "P": APART})
+    )
+    hotspots = pd.concat([hotspots, overlapping], ignore_index=True)
+    lon, lat = IN_RING_A
+    control = (
+        gpd.GeoDataFrame(
+            {"hotspot_id": ["C"], "name": ["Control"]},
+            geometry=[box(lon - 0.0001, lat - 0.0001, lon + 0.0001, lat + 0.0001)],
+            crs=WGS84,
+        )
+        if with_control
+        else None
+    )
+    extra = tmp_path / "x"
+    write_street_csv(extra / "x-street.csv", [("2024-01", *BETWEEN, ASB)] * 3)
+    crimes = pd.concat([crimes, read_crimes([extra])], ignore_index=True)
+    whole = area_counts(crimes, hotspots, ring_m=200, control=control)
+    counts, placed = _placed(crimes, hotspots, 200, control)
+    reference = count_crimes(crimes, hotspots)
+    assert (reference.membership.groupby("point")["hotspot_id"].nunique() > 1).any()
+    for mine, theirs in ((counts, reference), (placed.rings, whole.rings),
+                         (placed.covered, whole.covered)):  # fmt: skip
+        pd.testing.assert_frame_equal(mine.hotspot, theirs.hotspot)
+        pd.testing.assert_frame_equal(mine.programme(), theirs.programme())
+        pd.testing.assert_frame_equal(mine.programme(["A"]), theirs.programme(["A"]))
+    pd.testing.assert_frame_equal(placed.control, whole.control)
+    pd.testing.assert_frame_equal(placed.comparison, whole.comparison)
+    assert placed.control_source == whole.control_source

@@ -366,3 +366,18 @@ def test_in_a_browser_ping_files_are_checked_then_committed(browser, data_server
     page.wait_for_selector(IDLE)
     page.screenshot(path=str(ARTIFACTS / "data-page-pings.png"), full_page=True)
     page.close()
+
+
+@pytest.mark.postgres
+def test_a_databases_quality_report_is_shown_and_says_what_it_cannot_count(
+    capsys, monkeypatch, own_data, pg_url
+):
+    from geo.store.quality import FAR_NOT_COUNTED
+    from tests.postgres_support import cli
+
+    cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
+    at = _page(monkeypatch, pg_url)
+    (summary,) = _tables(at, "check")
+    summary = summary.set_index("check")
+    assert summary.loc["Months of crime data", "count"] == len(list(own_data.rglob("*street.csv")))
+    assert FAR_NOT_COUNTED in list(summary["detail"])

@@ -11,6 +11,7 @@ from tests.postgres_support import (
     PERIOD,
     assert_same_figures,
     cli,
+    load_placed,
     month_files,
 )
 
@@ -23,7 +24,7 @@ def test_copy_into_database_gives_the_folders_figures(capsys, sample_dir, pg_url
     _, from_folder, _ = cli(capsys, "summary", "--data", str(sample_dir), "--period", PERIOD)
     _, from_pg, _ = cli(capsys, "summary", "--data", pg_url, "--period", PERIOD)
     assert from_pg == from_folder and from_folder.count("\n") > 10
-    assert_same_figures(load_dataset(sample_dir), load_dataset(pg_url))
+    assert_same_figures(load_dataset(sample_dir), load_placed(pg_url))
 
 
 def test_copy_back_gives_the_same_files(capsys, sample_dir, pg_url, tmp_path):
@@ -89,7 +90,7 @@ def test_real_derbyshire_figures_are_the_same_from_both_stores(
         status, from_pg, err = cli(capsys, "summary", "--data", pg_url, "--period", period)
         assert status == 0, err
         assert from_pg == from_folder and from_folder.count("\n") == len(wards) + 1
-    assert_same_figures(load_dataset(folder), load_dataset(pg_url))
+    assert_same_figures(load_dataset(folder), load_placed(pg_url))
     back = tmp_path / "back"
     status, _, err = cli(capsys, "db", "copy", "--from", pg_url, "--to", str(back))
     assert status == 0, err
@@ -111,7 +112,7 @@ def test_control_areas_are_copied_and_counted_as_in_a_folder(capsys, own_data, p
     control.to_file(folder / "control.geojson")
     status, _, err = cli(capsys, "db", "copy", "--from", str(folder), "--to", pg_url)
     assert status == 0, err
-    from_folder, from_pg = load_dataset(folder), load_dataset(pg_url)
+    from_folder, from_pg = load_dataset(folder), load_placed(pg_url)
     assert from_pg.areas.control_source == "the control areas supplied"
     assert from_folder.areas.control["crime"].sum() > 0
     assert_same_figures(from_folder, from_pg)

@@ -17,6 +17,7 @@ from tests.postgres_support import (
     assert_same_figures,
     cli,
     import_ok,
+    load_placed,
     month_files,
 )
 
@@ -61,7 +62,7 @@ def test_no_crimes_is_a_message_and_crimes_far_from_every_hotspot_count_as_in_a_
     status, from_pg, err = cli(capsys, "summary", "--data", pg_url, "--period", period)
     assert status == 0, err
     assert from_pg == from_folder
-    assert_same_figures(load_dataset(tmp_path / "folder"), load_dataset(pg_url))
+    assert_same_figures(load_dataset(tmp_path / "folder"), load_placed(pg_url))
 
 
 def _pages(monkeypatch, location: str) -> dict[str, list]:
@@ -154,19 +155,19 @@ def test_load_tables_equal_the_crime_row_scans_after_copy_import_and_replacement
     shutil.copy(first_copy, months[2])
     cli(capsys, "db", "copy", "--from", str(folder), "--to", pg_url)
     _assert_tables_equal_the_scans(pg_url)
-    assert_same_figures(load_dataset(folder), load_dataset(pg_url))
+    assert_same_figures(load_dataset(folder), load_placed(pg_url))
     assert load_dataset(pg_url).type_counts["duplicates"].sum() > 0
     replaced = _with_duplicates(months[-1], tmp_path / "more", every=3)  # a month replaced
     shutil.copy(replaced, months[-1])
     assert "replaced" in import_ok(capsys, pg_url, "crimes", months[-1])
     _assert_tables_equal_the_scans(pg_url)
-    assert_same_figures(load_dataset(folder), load_dataset(pg_url))
+    assert_same_figures(load_dataset(folder), load_placed(pg_url))
     for month in months[:2]:
         lines = month.read_text().splitlines(keepends=True)
         month.write_text("".join(lines[: 1 + (len(lines) - 1) // 2]))
     import_ok(capsys, pg_url, "crimes", *months[:2])  # fewer rows: stale counts would remain
     _assert_tables_equal_the_scans(pg_url)
-    assert_same_figures(load_dataset(folder), load_dataset(pg_url))
+    assert_same_figures(load_dataset(folder), load_placed(pg_url))
 
 
 def test_a_load_reads_no_crime_row(capsys, own_data, pg_url):
@@ -180,7 +181,7 @@ def test_a_load_reads_no_crime_row(capsys, own_data, pg_url):
     try:
         with psycopg.connect(reader) as connection, pytest.raises(psycopg.Error):
             connection.execute("SELECT count(*) FROM crimes")  # the role cannot read them ...
-        assert_same_figures(load_dataset(own_data), load_dataset(reader))  # ... nor need to
+        assert_same_figures(load_dataset(own_data), load_placed(reader))  # ... nor need to
     finally:
         with psycopg.connect(pg_url, autocommit=True) as admin:
             admin.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM hotspot_no_crimes_test")

@@ -20,6 +20,7 @@ from tests.postgres_support import (
     cli,
     held,
     import_ok,
+    load_placed,
     month_files,
     start_import,
 )
@@ -45,7 +46,7 @@ def test_imports_build_the_same_dataset_and_a_month_is_replaced_not_doubled(
     assert held == (len(months), len(months))
     assert rows == sum(len(p.read_text().splitlines()) - 1 for p in months)
     assert [k for k, _ in log] == ["hotspots", "patrols", "crimes", "crimes"]
-    assert_same_figures(load_dataset(sample_dir), load_dataset(pg_url))
+    assert_same_figures(load_dataset(sample_dir), load_placed(pg_url))
 
 
 def test_a_bad_file_leaves_the_store_as_it_was(capsys, own_data, pg_url, tmp_path):
@@ -84,7 +85,7 @@ def test_two_imports_at_once_are_serialised_and_lose_nothing(capsys, sample_dir,
             " ORDER BY started_at"
         ).fetchall()
     assert len(spans) == 2 and spans[0][1] <= spans[1][0]  # one after the other
-    assert_same_figures(load_dataset(sample_dir), load_dataset(pg_url))
+    assert_same_figures(load_dataset(sample_dir), load_placed(pg_url))
 
 
 def _wait_for_import_lock(url: str, process: subprocess.Popen) -> None:
@@ -147,7 +148,7 @@ def test_imports_killed_at_random_moments_leave_the_previous_state(
         assert now_new or now_old, now_held  # all of the import or none of it
         state = other if now_new else state
         outcomes.append(now_new)
-        assert_same_figures(references[state], load_dataset(pg_url))
+        assert_same_figures(references[state], load_placed(pg_url))
     with psycopg.connect(pg_url) as connection:
         begun = connection.execute("SELECT last_value FROM import_log_import_id_seq").fetchone()
         logged = connection.execute("SELECT count(*) FROM import_log").fetchone()
@@ -190,7 +191,7 @@ def test_a_read_only_role_can_show_but_not_import(capsys, own_data, pg_url):
         admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO hotspot_reader_test")
     reader = pg_url.replace("postgres@", "hotspot_reader_test@")
     try:
-        assert_same_figures(load_dataset(own_data), load_dataset(reader))
+        assert_same_figures(load_dataset(own_data), load_placed(reader))
         status, _, err = cli(
             capsys, "import", "--data", reader, "crimes", str(month_files(own_data)[0])
         )
@@ -215,4 +216,4 @@ def test_generated_multi_force_months_imported_one_by_one_match_the_folder(pg_ur
     with psycopg.connect(pg_url) as connection:
         forces = connection.execute("SELECT count(DISTINCT reported_by) FROM crime_files")
         assert forces.fetchone()[0] > 1
-    assert_same_figures(load_dataset(data.folder), load_dataset(pg_url))
+    assert_same_figures(load_dataset(data.folder), load_placed(pg_url))

@@ -52,6 +52,13 @@ PAGE_CODE = (
 )
 """An app instance's start and first page (the map page, drawn once) in a fresh process."""
 
+UNPLACED_CODE = (
+    "import sys, time; t = time.perf_counter(); import geo.store.dataset as d; "
+    "import geo.store.pg_dataset as p; p._placed_ring = lambda connection: None; "
+    "d.load_dataset(d.location(sys.argv[1])); print(time.perf_counter() - t)"
+)
+"""A load that tests the points itself, as before the store kept their places (read-only)."""
+
 
 def _load_seconds(location: str, rounds: int, before=None, code: str = LOAD_CODE) -> float:
     """Median seconds for a fresh process to import the library and load the dataset (or, with
@@ -182,22 +189,26 @@ def measure_scale(work: Path, url: str, size: BenchSize, rounds: int = 3) -> lis
     per_month = [_timed(lambda m=m: import_files_pg(url, "crimes", [m]))[0] for m in months]
     warm = _load_seconds(str(data.folder), 1) and _load_seconds(str(data.folder), rounds)
     from_pg = _load_seconds(url, rounds)
+    tested = _load_seconds(url, rounds, code=UNPLACED_CODE)
     page_folder = _load_seconds(str(data.folder), rounds, code=PAGE_CODE)
     page_pg = _load_seconds(url, rounds, code=PAGE_CODE)
     with psycopg.connect(url) as connection:
         size_db = connection.execute("SELECT pg_database_size(current_database())").fetchone()[0]
         points = connection.execute(
             "SELECT (SELECT count(*) FROM near_point_counts),"
-            " (SELECT count(*) FROM asb_point_counts)"
+            " (SELECT count(*) FROM asb_point_counts), (SELECT count(*) FROM point_places)"
         ).fetchone()
     return [
         Row(f"import month by month, {size.label()}", f"{sum(per_month):.1f} s",
             f"{len(months)} imports, median {statistics.median(per_month):.2f} s each"),
         Row("  hotspots imported first", f"{hotspots_s:.2f} s"),
         Row("  the database then", f"{size_db / 1024**3:.1f} GB",
-            f"{points[0]:,} near point-months, {points[1]:,} ASB point-months"),
+            f"{points[0]:,} near point-months, {points[1]:,} ASB point-months, "
+            f"{points[2]:,} point places"),
         Row("app instance load at that size", f"{from_pg:.2f} s",
             f"folder with its cache {warm:.2f} s", f"{from_pg / warm:.2f}×"),
+        Row("  the same, points tested at load (not placed)", f"{tested:.2f} s",
+            f"folder with its cache {warm:.2f} s", f"{tested / warm:.2f}×"),
         Row("app start and first page (map) at that size", f"{page_pg:.2f} s",
             f"folder with its cache {page_folder:.2f} s", f"{page_pg / page_folder:.2f}×"),
     ]  # fmt: skip

@@ -63,7 +63,7 @@ def count_crimes(crimes: pd.DataFrame, hotspots: gpd.GeoDataFrame) -> CrimeCount
     lat = crimes["lat"].to_numpy(dtype=float)
     near = _near_polygons(lon, lat, hotspots.geometry.values)
     codes, points = pd.factorize(lon[near] + 1j * lat[near])
-    point_idx, hotspot_idx = _points_in_polygons(points, hotspots.geometry.values)
+    point_idx, hotspot_idx = points_in_polygons(points, hotspots.geometry.values)
     membership = pd.DataFrame(
         {
             "point": point_idx.astype(np.int64),
@@ -79,6 +79,23 @@ def count_crimes(crimes: pd.DataFrame, hotspots: gpd.GeoDataFrame) -> CrimeCount
     )
     hotspot = _hotspot_counts(point_months, membership)
     return CrimeCounts(force, hotspot, point_months, membership)
+
+
+def placed_counts(
+    point_months: pd.DataFrame, places: pd.DataFrame, ids: np.ndarray, force: pd.DataFrame
+) -> CrimeCounts:
+    """CrimeCounts of points placed beforehand (by an import, with points_in_polygons), so a load
+    tests no point: `point_months` has columns point, month, crime, asb; `places` point and area
+    (an index into `ids`, the polygons' hotspot_ids)."""
+    membership = pd.DataFrame(
+        {
+            "point": places["point"].to_numpy(np.int64),
+            "hotspot_id": np.asarray(ids, dtype=object)[places["area"].to_numpy(np.int64)],
+        }
+    )
+    inside = point_months[point_months["point"].isin(membership["point"].unique())]
+    inside = inside.sort_values(["point", "month"], ignore_index=True)
+    return CrimeCounts(force, _hotspot_counts(inside, membership), inside, membership)
 
 
 def _blocks(length: int) -> range:
@@ -152,10 +169,11 @@ def _cell_size(bounds: np.ndarray, width: float, height: float) -> float:
     return size
 
 
-def _points_in_polygons(
+def points_in_polygons(
     points: np.ndarray, polygons: np.ndarray, workers: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (point index, polygon index) where the polygon covers the point, in point order."""
+    """Pairs (point index, polygon index) where the polygon covers the point (edge included), in
+    point order; `points` are lon + 1j·lat. The one membership test of every count."""
     if len(points) == 0 or len(polygons) == 0:
         return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
     geoms = shapely.points(points.real, points.imag)

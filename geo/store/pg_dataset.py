@@ -4,15 +4,18 @@ The store keeps, per month, every distinct police.uk map point within reach of a
 displacement ring or a control area, with its crime and ASB counts; per month and force the
 totals and the rows and exact duplicates of each crime type (for flagged months); and per month
 every map point of located ASB (for the untreated comparison squares). Imports keep these for the
-months they touch, so a load reads no crime row. The app tests the points against the polygons
-with the same code as for a folder (geo.analysis.aggregate), so both stores give the same figures
-to the last digit.
+months they touch, so a load reads no crime row. Imports also keep where each point lies
+(geo.store.pg_places, worked out with the app's own test), so a load tests no point; one whose
+ring width differs from the places' tests the points with the same code as for a folder
+(geo.analysis.aggregate). Both stores give the same figures to the last digit.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import io
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -24,11 +27,11 @@ import shapely
 
 from geo.analysis.aggregate import count_crimes
 from geo.analysis.anomalies import find_anomalies
-from geo.analysis.areas import area_counts
+from geo.analysis.areas import area_counts, placed_area_counts
 from geo.analysis.patrol_source import gps_patrols, log_patrols
 from geo.crs import WGS84
 from geo.errors import HotspotDataError
-from geo.io.patrols import empty_patrols
+from geo.io.patrols import empty_patrols, read_patrols
 from geo.store.pg_pings import load_visits
 from geo.store.postgres import DatabaseUrl, check_schema, connect, redacted
 
@@ -50,6 +53,7 @@ def load_dataset_pg(url: str, ring_m: int) -> Dataset:
         version, stored_ring, sample_note = connection.execute(
             "SELECT version, ring_m, sample_note FROM store_state"
         ).fetchone()
+        placed_ring = _placed_ring(connection)
         if ring_m > stored_ring:
             raise HotspotDataError(
                 f"the database counts crimes within {stored_ring} m rings, and "
@@ -74,14 +78,25 @@ def load_dataset_pg(url: str, ring_m: int) -> Dataset:
                 "`python -m geo import --data URL crimes FILE…`",
                 path=redacted(url),
             )
-        near = _near_rows(connection)
         type_counts = _type_month_counts(connection)
-        asb_rows = _asb_rows(connection)
-    counts = dataclasses.replace(count_crimes(near, hotspots), force=force)
-    areas = area_counts(
-        near, hotspots, ring_m, control if not control.empty else None, located=located,
-        asb_rows=asb_rows,
-    )  # fmt: skip
+        if placed_ring == ring_m:  # placed at import with the app's code: no point to test
+            from geo.store.pg_places import load_places  # it imports this module
+
+            point_months, places, comparison = load_places(connection)
+        else:
+            near, asb_rows = _near_rows(connection), _asb_rows(connection)
+    if placed_ring == ring_m:
+        counts, areas = placed_area_counts(
+            point_months, places, hotspots, ring_m, located, comparison,
+            control if not control.empty else None,
+        )  # fmt: skip
+        counts = dataclasses.replace(counts, force=force)
+    else:
+        counts = dataclasses.replace(count_crimes(near, hotspots), force=force)
+        areas = area_counts(
+            near, hotspots, ring_m, control if not control.empty else None, located=located,
+            asb_rows=asb_rows,
+        )  # fmt: skip
     patrols = gps_patrols(gps, log) if gps is not None else log_patrols(log)
     return Dataset(
         folder=DatabaseUrl(url),
@@ -97,6 +112,25 @@ def load_dataset_pg(url: str, ring_m: int) -> Dataset:
         patrol_rows=log if len(log) else None,
         gps=gps,
     )
+
+
+def stored_patrol_log(url: str, hotspot_ids: list[str]) -> pd.DataFrame | None:
+    """The patrol log as imported, read as a folder's is (row numbers, officers, repeated-hour
+    times), for the data-quality checks; None when the store holds none."""
+    with connect(url, snapshot=True) as connection:
+        check_schema(connection, url)
+        row = connection.execute("SELECT data FROM patrol_file").fetchone()
+    if row is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="hotspot-patrols-") as tmp:
+        path = Path(tmp) / "patrols.csv"
+        path.write_bytes(bytes(row[0]))
+        return read_patrols(path, hotspot_ids)
+
+
+def _placed_ring(connection) -> int | None:
+    """The ring width the store's point places are for (None before they are worked out)."""
+    return connection.execute("SELECT placed_ring_m FROM store_state").fetchone()[0]
 
 
 def _areas(connection, table: str) -> gpd.GeoDataFrame:
@@ -157,13 +191,16 @@ def _month_counts(connection) -> tuple[pd.DataFrame, pd.DataFrame]:
     return force[force["crime"] > 0], located[located["crime"] > 0]
 
 
-def _asb_rows(connection) -> pd.DataFrame:
-    """Every located ASB row (month, lon, lat, asb) across the force, for the untreated
-    comparison squares: counted per map point at import, one row per report here."""
+def _asb_rows(connection, months: list[str] | None = None) -> pd.DataFrame:
+    """Every located ASB row (month, lon, lat, asb) across the force, of the months given or all,
+    for the untreated comparison squares: counted per map point at import, one row per report
+    here."""
+    where = "month = ANY(%s::date[])" if months is not None else "true"
     month, lon, lat, asb = _copied(
         connection,
-        f"SELECT {_MONTH_ORDINAL}, lon, lat, asb FROM asb_point_counts",
+        f"SELECT {_MONTH_ORDINAL}, lon, lat, asb FROM asb_point_counts WHERE {where}",
         [pa.int32(), pa.float64(), pa.float64(), pa.int64()],
+        None if months is None else (months,),
     )
     return pd.DataFrame(
         {
@@ -205,11 +242,13 @@ def _near_rows(connection) -> pd.DataFrame:
     )
 
 
-def _copied(connection, query: str, types: list[pa.DataType]) -> list[np.ndarray]:
+def _copied(
+    connection, query: str, types: list[pa.DataType], params: tuple | None = None
+) -> list[np.ndarray]:
     """The columns of a query's result as arrays, streamed with COPY and parsed by pyarrow (a
     national store holds millions of points)."""
     buffer = io.BytesIO()
-    with connection.cursor().copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
+    with connection.cursor().copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", params) as copy:
         for block in copy:
             buffer.write(block)
     names = [f"c{i}" for i in range(len(types))]

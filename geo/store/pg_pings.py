@@ -21,7 +21,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from geo.analysis.visits import (
@@ -35,6 +34,7 @@ from geo.analysis.visits import (
 from geo.errors import HotspotDataError
 from geo.io.pings import Officers, PingBlock, PingStats, read_pings
 from geo.store.pings_store import KEY_BYTES, StagedPings, key_from_environment
+from geo.store.postgres import copy_rows
 
 _TARGET = re.compile(r"^pings/(\d{4})-(\d{2})/([A-Za-z0-9._-]+)\.csv$")
 
@@ -121,12 +121,26 @@ def refresh_counting(
         return
     index = HotspotIndex.build(hotspots, rules.tolerance_m)
     for file_id in file_ids:
-        part = counting_pings(_stored_block(cursor, file_id), index, rules)
-        with cursor.copy(
-            "COPY counting_pings (file_id, seq, hotspot, officer, role, seconds) FROM STDIN"
-        ) as copy:
-            for seq, row in enumerate(zip(part.hotspot, part.officer, part.role, part.seconds)):
-                copy.write_row((file_id, seq, *(int(v) for v in row)))
+        _copy_counting(
+            cursor, file_id, counting_pings(_stored_block(cursor, file_id), index, rules)
+        )
+
+
+def _copy_counting(cursor, file_id: int, part) -> None:
+    """A file's counting pings, numbered in their order (one COPY)."""
+    rows = len(part.seconds)
+    copy_rows(
+        cursor,
+        "counting_pings",
+        {
+            "file_id": np.full(rows, file_id, dtype=np.int64),
+            "seq": np.arange(rows, dtype=np.int64),
+            **{
+                name: np.asarray(getattr(part, name), dtype=np.int64)
+                for name in ("hotspot", "officer", "role", "seconds")
+            },
+        },
+    )
 
 
 def load_visits(connection, hotspots: gpd.GeoDataFrame, rules: VisitRules) -> VisitResult | None:
@@ -227,24 +241,30 @@ def _read(item: StagedPings) -> tuple[list[str], PingStats, list[PingBlock]]:
 
 
 def _copy_pings(cursor, month: str, file_id: int, officers: list[str], blocks) -> None:
-    """The file's pings into its month's partition, in file order."""
+    """The file's pings into its month's partition, in file order (one COPY)."""
     names = np.array(officers, dtype=object)
-    row_no = 0
-    with cursor.copy(
-        "COPY pings (month, file_id, row_no, officer, role, at, lon, lat, accuracy_m) FROM STDIN"
-    ) as copy:
-        for block in blocks:
-            times = pd.to_datetime(block.seconds, unit="s", utc=True)
-            for officer, role, at, lon, lat, accuracy in zip(
-                names[block.officer], block.role, times, block.lon, block.lat, block.accuracy
-            ):
-                copy.write_row(
-                    (
-                        month, file_id, row_no, officer, int(role), at.to_pydatetime(),
-                        float(lon), float(lat), None if np.isnan(accuracy) else float(accuracy),
-                    )
-                )  # fmt: skip
-                row_no += 1
+    parts = {
+        name: np.concatenate([getattr(b, name) for b in blocks]) if blocks else np.zeros(0)
+        for name in ("officer", "role", "seconds", "lon", "lat", "accuracy")
+    }
+    rows = len(parts["seconds"])
+    copy_rows(
+        cursor,
+        "pings",
+        {
+            "month": pa.array(np.full(rows, np.datetime64(month, "D"))),
+            "file_id": np.full(rows, file_id, dtype=np.int64),
+            "row_no": np.arange(rows, dtype=np.int64),
+            "officer": pa.array(names[parts["officer"].astype(np.int64)], pa.string()),
+            "role": parts["role"].astype(np.int64),
+            "at": pa.array(parts["seconds"].astype(np.int64), pa.timestamp("s", tz="UTC")),
+            "lon": parts["lon"].astype(float),
+            "lat": parts["lat"].astype(float),
+            "accuracy_m": pa.array(
+                parts["accuracy"].astype(float), mask=np.isnan(parts["accuracy"].astype(float))
+            ),
+        },
+    )
 
 
 def _ensure_partition(cursor, year: int, number: int) -> None:

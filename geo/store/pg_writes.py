@@ -45,6 +45,7 @@ from geo.store.importer import (
 )
 from geo.store.pg_dataset import _areas
 from geo.store.pg_pings import keep_key, refresh_counting, write_ping_files
+from geo.store.pg_places import refresh_places
 from geo.store.postgres import IMPORT_LOCK, check_schema, connect, redacted
 
 REACH_MARGIN_M = 100
@@ -199,6 +200,10 @@ def commit_pg(
                 refresh_counts(cursor, sorted(set(months)))
             if months:
                 refresh_month_tables(cursor, sorted(set(months)))
+            if frame is not None or control is not None:
+                refresh_places(cursor, None)
+            elif months:
+                refresh_places(cursor, sorted(set(months)))
             cursor.execute(
                 "UPDATE import_log SET finished_at = clock_timestamp(), months = %s::date[],"
                 " rows = %s WHERE import_id = %s",
@@ -259,6 +264,7 @@ def set_ring_width(url: str, ring_m: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
             cursor.execute("UPDATE store_state SET ring_m = %s", (ring_m,))
             refresh_counts(cursor, None)
+            refresh_places(cursor, None)
             cursor.execute("UPDATE store_state SET version = version + 1")
 
 

@@ -9,12 +9,15 @@ made through one instance is seen by the others at their next refresh.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
 
 from geo.errors import HotspotDataError
 
@@ -93,6 +96,27 @@ def connect(
             ) from exc
 
 
+def copy_rows(cursor, table: str, columns: dict) -> None:
+    """Rows into a table with one COPY of CSV written by pyarrow (millions of rows at national
+    size, no Python work per row): column name → array (NaN-free; pass masked arrays for NULL).
+    Floats are written in their shortest exact form, so they read back bit for bit."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    frame = pa.table(
+        {
+            name: values if isinstance(values, pa.Array) else pa.array(np.asarray(values))
+            for name, values in columns.items()
+        }
+    )
+    if not frame.num_rows:
+        return
+    sink = io.BytesIO()
+    pacsv.write_csv(frame, sink, pacsv.WriteOptions(include_header=False))
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy:
+        copy.write(sink.getvalue())
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """(number, file name, SQL) of every migration shipped with the library, in order."""
     folder = resources.files("geo.store") / "migrations"
@@ -127,6 +151,15 @@ def upgrade(url: str, ring_m: int | None = None) -> list[str]:
                     (number, name),
                 )
                 applied.append(name)
+        with connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
+            unplaced = connection.execute(
+                "SELECT placed_ring_m IS NULL AND EXISTS (SELECT FROM hotspots) FROM store_state"
+            ).fetchone()[0]
+            if unplaced and ring_m is None:  # a store made before points were placed at import
+                from geo.store.pg_places import refresh_places
+
+                refresh_places(connection.cursor(), None)
     if ring_m is not None:
         from geo.store.pg_writes import set_ring_width
 

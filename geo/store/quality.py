@@ -36,6 +36,7 @@ from geo.io.pings import PingStats
 from geo.period import Period
 from geo.store.crime_months import CRIME_FOLDER, duplicate_crime_months
 from geo.store.dataset import Dataset
+from geo.store.postgres import is_database_url
 
 FAR_M = 1000
 """Crime rows farther than this from every hotspot are counted as outside their surroundings."""
@@ -46,6 +47,10 @@ PATROL_PROBLEMS = {
 }
 """Each kind of patrol log problem (geo.io.patrols.log_problems) and its line in the summary."""
 MIN_OVERLAP_M2 = 1.0
+FAR_NOT_COUNTED = (
+    "not counted for a database store: it needs every crime row, which app instances do not "
+    "read (the store holds each month and force once, so no month is held twice)"
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,8 @@ class QualityReport:
     no_location: int
     no_location_by_month: pd.DataFrame
     far_m: int
-    far_rows: int
+    far_rows: int | None
+    """None for a database store, whose app instances read no crime rows to measure it."""
     period: Period | None
     quiet_hotspots: pd.DataFrame
     overlaps: pd.DataFrame
@@ -101,10 +107,12 @@ class QualityReport:
             (
                 f"Crime rows more than {self.far_m:,} m from every hotspot",
                 self.far_rows,
-                f"{_share(self.far_rows, located)} of {located:,} rows with a location. Context, "
-                "not a fault: hotspots cover a small part of a force, so most rows of a "
-                "force-wide file lie far from them; only if nearly all rows do, check the file "
-                "is this force's and its coordinates are not swapped",
+                FAR_NOT_COUNTED
+                if self.far_rows is None
+                else f"{_share(self.far_rows, located)} of {located:,} rows with a location. "
+                "Context, not a fault: hotspots cover a small part of a force, so most rows of "
+                "a force-wide file lie far from them; only if nearly all rows do, check the "
+                "file is this force's and its coordinates are not swapped",
             ),
             (
                 "Hotspots with no crime in the before or the after period",
@@ -162,8 +170,11 @@ class QualityReport:
 def quality_report(
     dataset: Dataset, crimes: pd.DataFrame | None = None, far_m: int = FAR_M
 ) -> QualityReport:
-    """Check a loaded dataset; `crimes` (geo.io.crimes rows) is read from its folder if None."""
-    if crimes is None:
+    """Check a loaded dataset; `crimes` (geo.io.crimes rows) is read from its folder if None.
+    A database store is checked from its counts (its app instances read no crime rows): every
+    check but the rows far from every hotspot, and no month is held twice there."""
+    database = is_database_url(dataset.folder)
+    if crimes is None and not database:
         crime_folder = dataset.folder / CRIME_FOLDER
         crimes = read_crimes([crime_folder]) if crime_folder.is_dir() else read_crimes([])
     months = [str(m) for m in dataset.counts.months]
@@ -172,7 +183,11 @@ def quality_report(
     return QualityReport(
         months=months,
         missing_months=missing_months(dataset.counts.months),
-        duplicate_months=duplicate_crime_months(dataset.folder),
+        duplicate_months=(
+            pd.DataFrame(columns=["month", "force", "files"])
+            if database
+            else duplicate_crime_months(dataset.folder)
+        ),
         rows=int(force["crime"].sum()),
         no_location=int(force["no_location"].sum()),
         no_location_by_month=pd.DataFrame(
@@ -183,7 +198,7 @@ def quality_report(
             }
         ),
         far_m=far_m,
-        far_rows=far_rows(crimes, dataset.hotspots, far_m),
+        far_rows=None if crimes is None else far_rows(crimes, dataset.hotspots, far_m),
         period=period,
         quiet_hotspots=quiet_hotspots(dataset, period),
         overlaps=overlapping_hotspots(dataset.hotspots),
@@ -191,10 +206,18 @@ def quality_report(
         patrol_log=dataset.patrol_log,
         anomalies=dataset.anomalies,
         ping_stats=dataset.gps.stats if dataset.gps is not None else None,
-        patrol_problems=log_problems(
-            dataset.patrol_rows if dataset.patrol_rows is not None else empty_patrols()
-        ),
+        patrol_problems=log_problems(_patrol_log(dataset, database)),
     )
+
+
+def _patrol_log(dataset: Dataset, database: bool) -> pd.DataFrame:
+    """The patrol log as read from its file (a database keeps the file as imported)."""
+    log = dataset.patrol_rows
+    if database and log is not None:
+        from geo.store.pg_dataset import stored_patrol_log
+
+        log = stored_patrol_log(dataset.folder, list(dataset.hotspots["hotspot_id"]))
+    return log if log is not None else empty_patrols()
 
 
 def missing_months(months: list[pd.Period]) -> list[str]:
