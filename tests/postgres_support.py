@@ -18,6 +18,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -201,3 +202,25 @@ def held(url: str) -> dict[str, int]:
         ).fetchall()
     assert disagree == 0 and twice == 0
     return {month: int(rows) for month, rows in held}
+
+
+@contextmanager
+def reading_role(url: str, name: str, without: tuple[str, ...] = ()) -> Iterator[str]:
+    """A login role `name` that may SELECT every table but those `without`; yields its URL and
+    drops the role afterwards."""
+    from psycopg import sql
+
+    role = sql.Identifier(name)
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(role))
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(role))
+        admin.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(role))
+        for table in without:
+            revoke = sql.SQL("REVOKE SELECT ON {} FROM {}")
+            admin.execute(revoke.format(sql.Identifier(table), role))
+    try:
+        yield url.replace("postgres@", f"{name}@")
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {}").format(role))
+            admin.execute(sql.SQL("DROP ROLE {}").format(role))

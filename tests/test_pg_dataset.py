@@ -19,6 +19,7 @@ from tests.postgres_support import (
     import_ok,
     load_placed,
     month_files,
+    reading_role,
 )
 
 pytestmark = pytest.mark.postgres
@@ -172,20 +173,10 @@ def test_load_tables_equal_the_crime_row_scans_after_copy_import_and_replacement
 
 def test_a_load_reads_no_crime_row(capsys, own_data, pg_url):
     cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
-    with psycopg.connect(pg_url, autocommit=True) as admin:
-        admin.execute("DROP ROLE IF EXISTS hotspot_no_crimes_test")
-        admin.execute("CREATE ROLE hotspot_no_crimes_test LOGIN")
-        admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO hotspot_no_crimes_test")
-        admin.execute("REVOKE SELECT ON crimes FROM hotspot_no_crimes_test")
-    reader = pg_url.replace("postgres@", "hotspot_no_crimes_test@")
-    try:
+    with reading_role(pg_url, "hotspot_no_crimes_test", without=("crimes",)) as reader:
         with psycopg.connect(reader) as connection, pytest.raises(psycopg.Error):
             connection.execute("SELECT count(*) FROM crimes")  # the role cannot read them ...
         assert_same_figures(load_dataset(own_data), load_placed(reader))  # ... nor need to
-    finally:
-        with psycopg.connect(pg_url, autocommit=True) as admin:
-            admin.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM hotspot_no_crimes_test")
-            admin.execute("DROP ROLE hotspot_no_crimes_test")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import pytest
 
 from geo.store.dataset import dataset_version, load_dataset
 from geo.store.pings_store import KEY_ENV
-from tests.postgres_support import assert_same_figures, cli, import_ok
+from tests.postgres_support import assert_same_figures, cli, import_ok, reading_role
 
 pytestmark = pytest.mark.postgres
 
@@ -139,21 +139,11 @@ def test_the_stored_key_keeps_pseudonyms_and_app_roles_need_neither_key_nor_ping
         ).fetchone()
     assert (files, officers) == (2, 8)  # one key for both months: the 8 officers, not more
     reference = load_dataset(pg_url)
-    with psycopg.connect(pg_url, autocommit=True) as admin:
-        admin.execute("DROP ROLE IF EXISTS hotspot_no_pings_test")
-        admin.execute("CREATE ROLE hotspot_no_pings_test LOGIN")
-        admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO hotspot_no_pings_test")
-        for table in ("pings", "pseudonym_key", "crimes"):
-            admin.execute(f"REVOKE SELECT ON {table} FROM hotspot_no_pings_test")
-    reader = pg_url.replace("postgres@", "hotspot_no_pings_test@")
-    try:
+    hidden = ("pings", "pseudonym_key", "crimes")
+    with reading_role(pg_url, "hotspot_no_pings_test", without=hidden) as reader:
         from_reader = load_dataset(reader)
         pd.testing.assert_frame_equal(reference.gps.visits, from_reader.gps.visits)
         assert_same_figures(reference, from_reader)
-    finally:
-        with psycopg.connect(pg_url, autocommit=True) as admin:
-            admin.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM hotspot_no_pings_test")
-            admin.execute("DROP ROLE hotspot_no_pings_test")
 
 
 def test_a_folder_with_pings_is_copied_into_a_database_and_back_byte_for_byte(

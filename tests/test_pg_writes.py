@@ -22,6 +22,7 @@ from tests.postgres_support import (
     import_ok,
     load_placed,
     month_files,
+    reading_role,
     start_import,
 )
 
@@ -185,21 +186,12 @@ def test_replaced_hotspots_are_kept_in_history_and_patrolled_ones_cannot_vanish(
 
 def test_a_read_only_role_can_show_but_not_import(capsys, own_data, pg_url):
     cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
-    with psycopg.connect(pg_url, autocommit=True) as admin:
-        admin.execute("DROP ROLE IF EXISTS hotspot_reader_test")
-        admin.execute("CREATE ROLE hotspot_reader_test LOGIN")
-        admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO hotspot_reader_test")
-    reader = pg_url.replace("postgres@", "hotspot_reader_test@")
-    try:
+    with reading_role(pg_url, "hotspot_reader_test") as reader:
         assert_same_figures(load_dataset(own_data), load_placed(reader))
         status, _, err = cli(
             capsys, "import", "--data", reader, "crimes", str(month_files(own_data)[0])
         )
         assert status == 2 and "permission denied" in err and "Traceback" not in err
-    finally:
-        with psycopg.connect(pg_url, autocommit=True) as admin:
-            admin.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM hotspot_reader_test")
-            admin.execute("DROP ROLE hotspot_reader_test")
 
 
 def test_generated_multi_force_months_imported_one_by_one_match_the_folder(pg_url, tmp_path):
