@@ -187,3 +187,20 @@ def sample_notice(dataset: Dataset) -> None:
             "data. Set `HOTSPOT_DATA` to a dataset folder to show your own.",
             icon=":material/science:",
         )
+
+
+MAP_DRAWN = "selected_tags"
+"""A value streamlit-folium's map sends once, when it has drawn (its tag filter's empty list
+against the default None), and never again for a pan or zoom: the signal that reruns the page
+with what is below the map."""
+_BELOW_MAP_SENT = "below_map_sent"
+
+
+def below_map_waits(one_shot_notes: list[str]) -> bool:
+    """True on a browser session's first run: the page stops after the map, so the browser loads
+    and draws it before the charts, table and downloads below it, whose scripts (about 2 MB)
+    otherwise load and run at the same time. The map's first value reruns the page with them.
+    Never when the run shows notes only a first run shows, nor without a browser to draw the map."""
+    first = _BELOW_MAP_SENT not in st.session_state
+    st.session_state[_BELOW_MAP_SENT] = True
+    return first and not one_shot_notes and bool(st.context.headers)

@@ -19,8 +19,10 @@ from geo.view.tiles import tile_source
 from pages._access import gate
 from pages._common import (
     FOCUS_CSS,
+    MAP_DRAWN,
     OGL_ATTRIBUTION,
     anomaly_notice,
+    below_map_waits,
     briefing_file,
     current_dataset,
     evaluation_for,
@@ -212,7 +214,7 @@ else:
             key="map",
             height=MAP_HEIGHT,
             use_container_width=True,
-            returned_objects=["last_active_drawing"],
+            returned_objects=["last_active_drawing", MAP_DRAWN],
             feature_group_to_add=selection_outline(hotspots, selected),
         )
     drawing = (clicked or {}).get("last_active_drawing") or {}
@@ -235,6 +237,8 @@ else:
         if selected != NO_HOTSPOT:
             st.html(scroll_into_view_js("map-row", selected), unsafe_allow_javascript=True)
 
+if not table.empty and below_map_waits(url_notes):
+    st.stop()  # the map's first value, sent once it is drawn, reruns the page with the rest
 if not table.empty:  # below the map: the map is the first thing seen, and the first sent
     programme_evaluation(dataset, table, dataset.exclusions(keep_flagged).period(period, "asb"))
     dose_response(table)

@@ -111,6 +111,36 @@ def test_bivariate_view_has_its_square_legend(browser, server, sample_dir):
     page.close()
 
 
+BELOW_AT_FIRST_POLYGON = """
+if (window === window.top) {
+  const look = () => {
+    const map = [...document.querySelectorAll("iframe")].find(f => f.src.includes("st_folium"));
+    if (map?.contentDocument?.querySelector("path.leaflet-interactive")) {
+      const below = ["Dose and response", "Hotspots shown"];
+      window.__belowAtFirstPolygon = [
+        ...[...document.querySelectorAll("h3")].filter(h => below.includes(h.textContent.trim())),
+        ...document.querySelectorAll("[data-testid=stDataFrame], [data-testid=stVegaLiteChart]"),
+      ].length;
+    } else {
+      requestAnimationFrame(look);
+    }
+  };
+  requestAnimationFrame(look);
+}
+"""
+"""Notes how many of the headings, chart and table below the map the page holds when the map's
+frame first holds a polygon."""
+
+
+def test_the_map_is_drawn_before_the_table_is_sent_which_then_follows(browser, server):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.add_init_script(BELOW_AT_FIRST_POLYGON)
+    page.goto(server)
+    page.locator("[data-testid=stDataFrame]").wait_for(state="visible", timeout=60_000)
+    assert page.evaluate("window.__belowAtFirstPolygon") == 0
+    page.close()
+
+
 def test_dose_response_chart_renders(browser, server):
     page, _, _ = _open(browser, server)
     heading = page.get_by_role("heading", name="Dose and response")
