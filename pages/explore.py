@@ -237,7 +237,7 @@ else:
         if selected != NO_HOTSPOT:
             st.html(scroll_into_view_js("map-row", selected), unsafe_allow_javascript=True)
 
-if not table.empty and below_map_waits(url_notes):
+if below_map_waits(url_notes) and not table.empty:
     st.stop()  # the map's first value, sent once it is drawn, reruns the page with the rest
 if not table.empty:  # below the map: the map is the first thing seen, and the first sent
     programme_evaluation(dataset, table, dataset.exclusions(keep_flagged).period(period, "asb"))
