@@ -113,7 +113,7 @@ def test_the_app_serves_the_folder_on_loopback_with_only_the_secrets_given(fake_
     with launcher.app_server(tmp_path, secrets="[auth]\n", port=8999) as url:
         (app,) = fake_app
         assert url == "http://127.0.0.1:8999"
-        assert app.command[:5] == [sys.executable, "-m", "streamlit", "run", "app.py"]
+        assert app.command[:3] == [sys.executable, "-m", "tools.serve"]  # streamlit run, warm
         assert app.command[app.command.index("--server.address") + 1] == "127.0.0.1"
         assert app.command[app.command.index("--server.port") + 1] == "8999"
         assert app.cwd == launcher.ROOT and app.env["HOTSPOT_DATA"] == str(tmp_path)
