@@ -203,4 +203,21 @@ def below_map_waits(one_shot_notes: list[str]) -> bool:
     Never when the run shows notes only a first run shows, nor without a browser to draw the map."""
     first = _BELOW_MAP_SENT not in st.session_state
     st.session_state[_BELOW_MAP_SENT] = True
-    return first and not one_shot_notes and bool(st.context.headers)
+    waits = first and not one_shot_notes and bool(st.context.headers)
+    if waits:
+        st.session_state[_BACKSTOP_ARMED] = True
+        _below_map_backstop()
+    return waits
+
+
+BELOW_MAP_BACKSTOP_S = 5
+"""Seconds after which the page reruns with what is below the map even if the map never says it
+has drawn (its frame failed): the browser ends the timer at the rerun the map starts."""
+_BACKSTOP_ARMED = "below_map_backstop_armed"
+
+
+@st.fragment(run_every=BELOW_MAP_BACKSTOP_S)
+def _below_map_backstop() -> None:
+    """Nothing in the run that arms it; run again by the browser's timer, the whole page."""
+    if not st.session_state.pop(_BACKSTOP_ARMED, False):
+        st.rerun()

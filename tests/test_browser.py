@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from pages._common import BELOW_MAP_BACKSTOP_S
 from tests.browser_support import (
     ARTIFACTS,
     IDLE,
@@ -141,6 +142,15 @@ def test_the_map_is_drawn_before_the_table_is_sent_which_then_follows(browser, s
     page.close()
 
 
+def test_what_is_below_the_map_comes_even_if_the_map_never_draws(browser, server):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.route("**/component/streamlit_folium.st_folium/static/js/**", lambda route: route.abort())
+    page.goto(server)
+    page.locator("[data-testid=stDataFrame]").wait_for(state="visible", timeout=60_000)
+    assert not page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").count()
+    page.close()
+
+
 def test_panning_and_zooming_the_map_run_nothing_on_the_server(browser, server):
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     page.goto(server)
@@ -162,7 +172,8 @@ def test_panning_and_zooming_the_map_run_nothing_on_the_server(browser, server):
     page.mouse.move(x - 150, y + 100, steps=8)
     page.mouse.up()
     page.mouse.wheel(0, -300)
-    page.wait_for_timeout(1_500)  # streamlit-folium sends a changed value 250 ms after a move
+    # streamlit-folium sends a changed value 250 ms after a move; the backstop's timer has ended
+    page.wait_for_timeout(1_000 * (BELOW_MAP_BACKSTOP_S + 1))
     assert page.evaluate("window.__runs") == 0
     page.close()
 
