@@ -191,19 +191,19 @@ def sample_notice(dataset: Dataset) -> None:
 
 MAP_DRAWN = "selected_tags"
 """A value streamlit-folium's map sends once, when it has drawn (its tag filter's empty list
-against the default None), and never again for a pan or zoom: the signal that reruns the page
-with what is below the map."""
+against the default None), and never again for a pan or zoom: it reruns the page with what is
+below the map. Asked for in every run: a change of what the map is asked for remakes its frame."""
 _BELOW_MAP_SENT = "below_map_sent"
 
 
-def below_map_waits(one_shot_notes: list[str]) -> bool:
+def below_map_waits(map_shown: bool) -> bool:
     """True on a browser session's first run: the page stops after the map, so the browser loads
     and draws it before the charts, table and downloads below it, whose scripts (about 2 MB)
-    otherwise load and run at the same time. The map's first value reruns the page with them.
-    Never when the run shows notes only a first run shows, nor without a browser to draw the map."""
+    otherwise load and run at the same time; the map's first value (`MAP_DRAWN`) reruns the page
+    with them once drawn. Never when there is no map, nor without a browser to draw it."""
     first = _BELOW_MAP_SENT not in st.session_state
     st.session_state[_BELOW_MAP_SENT] = True
-    waits = first and not one_shot_notes and bool(st.context.headers)
+    waits = first and map_shown and bool(st.context.headers)
     if waits:
         st.session_state[_BACKSTOP_ARMED] = True
         _below_map_backstop()

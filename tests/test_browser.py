@@ -44,6 +44,9 @@ def _open(browser, url: str, width: int = 1600, height: int = 1000):
     page, requests = open_page(browser, url, width, height)
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".hotspot-legend").wait_for(state="visible", timeout=30_000)
+    # the rest of the page follows the drawn map in a second run: the page is whole once it ends
+    page.locator("[data-testid=stDataFrame]").wait_for(state="visible", timeout=30_000)
+    page.wait_for_selector(IDLE)
     return page, frame, requests
 
 
