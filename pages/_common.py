@@ -187,3 +187,37 @@ def sample_notice(dataset: Dataset) -> None:
             "data. Set `HOTSPOT_DATA` to a dataset folder to show your own.",
             icon=":material/science:",
         )
+
+
+MAP_DRAWN = "selected_tags"
+"""A value streamlit-folium's map sends once, when it has drawn (its tag filter's empty list
+against the default None), and never again for a pan or zoom: it reruns the page with what is
+below the map. Asked for in every run: a change of what the map is asked for remakes its frame."""
+_BELOW_MAP_SENT = "below_map_sent"
+
+
+def below_map_waits(map_shown: bool) -> bool:
+    """True on a browser session's first run: the page stops after the map, so the browser loads
+    and draws it before the charts, table and downloads below it, whose scripts (about 2 MB)
+    otherwise load and run at the same time; the map's first value (`MAP_DRAWN`) reruns the page
+    with them once drawn. Never when there is no map, nor without a browser to draw it."""
+    first = _BELOW_MAP_SENT not in st.session_state
+    st.session_state[_BELOW_MAP_SENT] = True
+    waits = first and map_shown and bool(st.context.headers)
+    if waits:
+        st.session_state[_BACKSTOP_ARMED] = True
+        _below_map_backstop()
+    return waits
+
+
+BELOW_MAP_BACKSTOP_S = 5
+"""Seconds after which the page reruns with what is below the map even if the map never says it
+has drawn (its frame failed): the browser ends the timer at the rerun the map starts."""
+_BACKSTOP_ARMED = "below_map_backstop_armed"
+
+
+@st.fragment(run_every=BELOW_MAP_BACKSTOP_S)
+def _below_map_backstop() -> None:
+    """Nothing in the run that arms it; run again by the browser's timer, the whole page."""
+    if not st.session_state.pop(_BACKSTOP_ARMED, False):
+        st.rerun()

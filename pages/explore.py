@@ -19,8 +19,10 @@ from geo.view.tiles import tile_source
 from pages._access import gate
 from pages._common import (
     FOCUS_CSS,
+    MAP_DRAWN,
     OGL_ATTRIBUTION,
     anomaly_notice,
+    below_map_waits,
     briefing_file,
     current_dataset,
     evaluation_for,
@@ -74,9 +76,13 @@ if st.session_state.get("url_view") != url_view:
     # First run, a link, Back or Forward: the address names the view to show.
     for note in url_notes:
         st.warning(plain(note))
+    st.session_state["link_notes"] = url_notes  # again in the next run, which the map starts
     for field in ("metric", "town", "period", "hotspot", "keep_flagged"):
         st.session_state[field] = getattr(url_view, field)
     st.session_state["url_view"] = url_view
+else:
+    for note in st.session_state.pop("link_notes", []):
+        st.warning(plain(note))
 if not set(st.session_state["period"]) <= set(months):  # the data changed under the session
     st.session_state["period"] = url_view.period
 if st.session_state["town"] not in (ALL_TOWNS, *dataset.towns):
@@ -212,7 +218,7 @@ else:
             key="map",
             height=MAP_HEIGHT,
             use_container_width=True,
-            returned_objects=["last_active_drawing"],
+            returned_objects=["last_active_drawing", MAP_DRAWN],
             feature_group_to_add=selection_outline(hotspots, selected),
         )
     drawing = (clicked or {}).get("last_active_drawing") or {}
@@ -235,6 +241,8 @@ else:
         if selected != NO_HOTSPOT:
             st.html(scroll_into_view_js("map-row", selected), unsafe_allow_javascript=True)
 
+if below_map_waits(map_shown=not table.empty):
+    st.stop()  # the map's first value, sent once it is drawn, reruns the page with the rest
 if not table.empty:  # below the map: the map is the first thing seen, and the first sent
     programme_evaluation(dataset, table, dataset.exclusions(keep_flagged).period(period, "asb"))
     dose_response(table)

@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from pages._common import BELOW_MAP_BACKSTOP_S
 from tests.browser_support import (
     ARTIFACTS,
     IDLE,
@@ -43,6 +44,9 @@ def _open(browser, url: str, width: int = 1600, height: int = 1000):
     page, requests = open_page(browser, url, width, height)
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".hotspot-legend").wait_for(state="visible", timeout=30_000)
+    # the rest of the page follows the drawn map in a second run: the page is whole once it ends
+    page.locator("[data-testid=stDataFrame]").wait_for(state="visible", timeout=30_000)
+    page.wait_for_selector(IDLE)
     return page, frame, requests
 
 
@@ -108,6 +112,72 @@ def test_bivariate_view_has_its_square_legend(browser, server, sample_dir):
     counts = sum(int(text) for text in cells.all_inner_texts())
     assert counts == _hotspot_count(sample_dir)
     page.screenshot(path=str(ARTIFACTS / "map-bivariate.png"))
+    page.close()
+
+
+BELOW_AT_FIRST_POLYGON = """
+if (window === window.top) {
+  const look = () => {
+    const map = [...document.querySelectorAll("iframe")].find(f => f.src.includes("st_folium"));
+    if (map?.contentDocument?.querySelector("path.leaflet-interactive")) {
+      const below = ["Dose and response", "Hotspots shown"];
+      window.__belowAtFirstPolygon = [
+        ...[...document.querySelectorAll("h3")].filter(h => below.includes(h.textContent.trim())),
+        ...document.querySelectorAll("[data-testid=stDataFrame], [data-testid=stVegaLiteChart]"),
+      ].length;
+    } else {
+      requestAnimationFrame(look);
+    }
+  };
+  requestAnimationFrame(look);
+}
+"""
+"""Notes how many of the headings, chart and table below the map the page holds when the map's
+frame first holds a polygon."""
+
+
+def test_the_map_is_drawn_before_the_table_is_sent_which_then_follows(browser, server):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.add_init_script(BELOW_AT_FIRST_POLYGON)
+    page.goto(server)
+    page.locator("[data-testid=stDataFrame]").wait_for(state="visible", timeout=60_000)
+    assert page.evaluate("window.__belowAtFirstPolygon") == 0
+    page.close()
+
+
+def test_what_is_below_the_map_comes_even_if_the_map_never_draws(browser, server):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.route("**/component/streamlit_folium.st_folium/static/js/**", lambda route: route.abort())
+    page.goto(server)
+    page.locator("[data-testid=stDataFrame]").wait_for(state="visible", timeout=60_000)
+    assert not page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").count()
+    page.close()
+
+
+def test_panning_and_zooming_the_map_run_nothing_on_the_server(browser, server):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(server)
+    page.locator("[data-testid=stDataFrame]").wait_for(state="visible", timeout=60_000)
+    page.wait_for_selector(IDLE)
+    page.evaluate(
+        """() => {
+          window.__runs = 0;
+          const app = document.querySelector("[data-testid=stApp]");
+          new MutationObserver(() => {
+            if (app.dataset.testScriptState === "running") window.__runs += 1;
+          }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+        }"""
+    )
+    box = page.locator(MAP_FRAME).bounding_box()
+    x, y = box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2  # clear of hotspots
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 150, y + 100, steps=8)
+    page.mouse.up()
+    page.mouse.wheel(0, -300)
+    # streamlit-folium sends a changed value 250 ms after a move; the backstop's timer has ended
+    page.wait_for_timeout(1_000 * (BELOW_MAP_BACKSTOP_S + 1))
+    assert page.evaluate("window.__runs") == 0
     page.close()
 
 
