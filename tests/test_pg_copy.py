@@ -7,13 +7,7 @@ import shutil
 import pytest
 
 from geo.store.dataset import dataset_version, load_dataset
-from tests.postgres_support import (
-    PERIOD,
-    assert_same_figures,
-    cli,
-    load_placed,
-    month_files,
-)
+from tests.postgres_support import PERIOD, assert_same_figures, cli, load_placed, month_files
 
 pytestmark = pytest.mark.postgres
 
@@ -90,6 +84,11 @@ def test_real_derbyshire_figures_are_the_same_from_both_stores(
         status, from_pg, err = cli(capsys, "summary", "--data", pg_url, "--period", period)
         assert status == 0, err
         assert from_pg == from_folder and from_folder.count("\n") == len(wards) + 1
+        evaluated = [
+            cli(capsys, "evaluate", "--data", data, "--period", period)
+            for data in (str(folder), pg_url)
+        ]
+        assert evaluated[0][0] == 0 and evaluated[0] == evaluated[1]
     assert_same_figures(load_dataset(folder), load_placed(pg_url))
     back = tmp_path / "back"
     status, _, err = cli(capsys, "db", "copy", "--from", pg_url, "--to", str(back))

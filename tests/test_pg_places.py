@@ -12,13 +12,7 @@ import pytest
 import shapely.affinity
 
 from geo.store.dataset import load_dataset
-from tests.postgres_support import (
-    assert_same_figures,
-    cli,
-    import_ok,
-    load_placed,
-    month_files,
-)
+from tests.postgres_support import assert_same_figures, cli, import_ok, load_placed, month_files
 
 pytestmark = pytest.mark.postgres
 
