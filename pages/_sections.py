@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+
 import pandas as pd
 import streamlit as st
 
 from geo.analysis.evaluation import PRIMARY_LABEL, format_p, primary_reading, programme_wdd
 from geo.analysis.figures import NO_PATROL_LOG, monthly_asb, weekly_patrols
+from geo.analysis.outcomes import OPTIONAL_OUTCOMES, OUTCOME_LABELS, Outcome
 from geo.analysis.programme import programme_evaluation as evaluate_programme
 from geo.analysis.programme import signed
 from geo.analysis.stats import ALPHA, TOO_FEW_RULE, wdd_reading
 from geo.analysis.trends import TREND_RULES
 from geo.period import Period
 from geo.store.dataset import Dataset
+from geo.view.briefing import outcome_parts, wrap_parts
 from geo.view.charts import (
     DETAIL_CHART_HEIGHT,
     dose_response_chart,
@@ -57,7 +61,12 @@ TABLE_COLUMNS = {
     "share_15_min": st.column_config.NumberColumn("Visits ≥15 min", format="percent"),
     "arrests": st.column_config.NumberColumn("Arrests", format="localized"),
     "engagements": st.column_config.NumberColumn("People spoken to", format="localized"),
+    **{
+        column: st.column_config.NumberColumn(OUTCOME_LABELS[column], format="localized")
+        for column in OPTIONAL_OUTCOMES
+    },
 }
+"""Columns of the hotspot table; an optional outcome appears only when the patrol log records it."""
 
 
 def hotspot_table_view(table: pd.DataFrame) -> None:
@@ -74,9 +83,8 @@ def hotspot_table_view(table: pd.DataFrame) -> None:
         "<style>.st-key-hotspot-table [data-testid=stElementToolbar] "
         "button[aria-label='Download as CSV'] {display:none;}</style>"
     )
-    table_box.dataframe(
-        view[list(TABLE_COLUMNS)], hide_index=True, width="stretch", column_config=TABLE_COLUMNS
-    )
+    shown = [column for column in TABLE_COLUMNS if column in view.columns]
+    table_box.dataframe(view[shown], hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
     with st.expander("How trends and significance are worked out"):
         st.markdown(
             "**Trend** (over the 24 months of the period and the year before):\n\n"
@@ -165,6 +173,10 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
     ):  # fmt: skip
         shown = NO_PATROL_LOG if pd.isna(row[name]) else f"{row[name]:,.0f}"
         column.metric(label, shown)
+    recorded = [c for c in OPTIONAL_OUTCOMES if c in row.index]
+    if recorded:
+        outcomes = tuple(Outcome(c, OUTCOME_LABELS[c], float(row[c])) for c in recorded)
+        st.caption(plain(wrap_parts(outcome_parts(outcomes), sys.maxsize)[0]))
     st.markdown(plain(primary_reading(row)))
     if pd.notna(row["asb_rr"]):
         st.caption(

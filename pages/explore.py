@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -9,7 +11,9 @@ from streamlit_folium import st_folium
 from geo.analysis.coverage import no_comparison_reason
 from geo.analysis.evaluation import with_q
 from geo.analysis.figures import NO_PATROL_LOG, programme_figures
+from geo.analysis.outcomes import programme_outcomes, with_hotspot_outcomes
 from geo.period import MAX_MONTHS, Period
+from geo.view.briefing import outcome_parts, wrap_parts
 from geo.view.export import hotspots_geojson, plain_table, table_csv
 from geo.view.links import ALL_TOWNS, NO_HOTSPOT, View, query_for, view_from_query
 from geo.view.mapping import build_map, format_change, map_order, selection_outline
@@ -120,6 +124,7 @@ town = st.session_state["town"]
 table = evaluation_for(dataset, period, keep_flagged)
 if town != ALL_TOWNS:
     table = with_q(table[table["town"] == town])
+table, outcome_columns = with_hotspot_outcomes(table, dataset.patrol_rows, period)
 shown_ids = list(table["hotspot_id"])
 names = dict(zip(dataset.hotspots["hotspot_id"], dataset.hotspots["name"]))
 if st.session_state["hotspot"] not in shown_ids:
@@ -188,6 +193,9 @@ cols[4].metric(
         f"({format_change(figures.force_crime_change_pct)})."
     ),
 )
+if outcome_columns:
+    outcomes = programme_outcomes(dataset.patrol_rows, period, shown_ids, outcome_columns)
+    st.caption(plain(wrap_parts(outcome_parts(tuple(outcomes)), sys.maxsize)[0]))
 st.caption(
     f"Largest ASB reduction: {format_change(figures.asb_largest_reduction_pct)} at "
     f"{plain(figures.asb_largest_reduction_where or 'none')} · pooled ASB change "

@@ -102,3 +102,40 @@ def test_page_says_where_patrol_hours_come_from_and_offers_the_monthly_return(
     assert any("the patrol log" in caption.value for caption in at.caption)
     labels = [element.proto.label for element in at.get("download_button")]
     assert any(label.startswith("Monthly return for ") for label in labels), labels
+
+
+def test_recorded_outcomes_are_shown_per_hotspot_and_for_the_programme(
+    monkeypatch, sample_dir, tmp_path
+):
+    from geo.analysis.outcomes import OUTCOME_LABELS, outcome_totals, programme_outcomes
+    from tests.helpers import with_outcome_columns
+
+    columns = ("stop_searches", "drugs_seized")
+    folder = with_outcome_columns(sample_dir, tmp_path / "data", columns)
+    dataset = load_dataset(folder)
+    period = dataset.default_period
+    chosen = dataset.table(period)["hotspot_id"].iloc[0]
+    at = _app(monkeypatch, folder, hotspot=chosen)
+    assert not at.exception
+    captions = [shown(caption.value) for caption in at.caption]
+    programme = programme_outcomes(dataset.patrol_rows, period, columns=columns)
+    line = "During patrols: " + " · ".join(f"{o.label} {o.value()}" for o in programme)
+    assert line in captions
+    totals = outcome_totals(dataset.patrol_rows, period, [chosen], columns, by_hotspot=True)
+    own = " · ".join(
+        "{} {}".format(OUTCOME_LABELS[c], "—" if totals.isna().loc[chosen, c] else
+                       f"{totals.loc[chosen, c]:,.0f}") for c in columns
+    )  # fmt: skip
+    assert f"During patrols: {own}" in captions  # the chosen hotspot's, beside the map
+    grid = at.dataframe[0].value.set_index("hotspot_id")
+    assert "missing_found" not in grid.columns and "notes" not in grid.columns
+    every = outcome_totals(dataset.patrol_rows, period, list(grid.index), columns, by_hotspot=True)
+    for column in columns:
+        assert grid[column].equals(every[column].rename_axis(grid.index.name)), column
+    assert not any("NOTE-NEVER" in text for text in captions)
+
+
+def test_a_log_without_optional_outcomes_shows_no_outcome_line(monkeypatch, sample_dir):
+    at = _app(monkeypatch, sample_dir)
+    assert not any(caption.value.startswith("During patrols") for caption in at.caption)
+    assert "stop_searches" not in at.dataframe[0].value.columns

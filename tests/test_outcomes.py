@@ -12,6 +12,7 @@ from geo.analysis.outcomes import (
     outcome_totals,
     programme_outcomes,
     recorded_outcomes,
+    with_hotspot_outcomes,
 )
 from geo.io.patrols import read_patrols
 from geo.period import Period
@@ -71,3 +72,22 @@ def test_notes_are_never_an_outcome(log):
 def test_no_log_gives_no_outcomes():
     assert programme_outcomes(None, JAN) == []
     assert outcome_totals(pd.DataFrame(), JAN).empty
+
+
+def test_the_hotspot_table_gains_a_column_per_recorded_outcome(log):
+    table = pd.DataFrame({"hotspot_id": ["B", "C", "A"], "arrests": [2.0, np.nan, 1.0]})
+    out, added = with_hotspot_outcomes(table, log, JAN)
+    assert added == ["stop_searches", "asb_powers"]  # the log has neither missing_found nor drugs
+    assert list(out["hotspot_id"]) == ["B", "C", "A"]  # the table's order is kept
+    assert out["stop_searches"].iloc[2] == 5 and out["asb_powers"].iloc[2] == 1
+    assert np.isnan(out["stop_searches"].iloc[0])  # B recorded no stop and search: not 0
+    assert out.iloc[1][added].isna().all()  # C had no patrols at all
+    assert out["arrests"].equals(table["arrests"])  # the table's own columns are left alone
+
+
+def test_no_log_or_no_optional_column_adds_nothing(log):
+    table = pd.DataFrame({"hotspot_id": ["A"]})
+    out, added = with_hotspot_outcomes(table, None, JAN)
+    assert out is table and added == []
+    plain = log.drop(columns=["stop_searches", "asb_powers"])
+    assert with_hotspot_outcomes(table, plain, JAN)[1] == []

@@ -94,3 +94,18 @@ def programme_outcomes(
         Outcome(column, OUTCOME_LABELS[column], float(totals[column].iloc[0]))
         for column in totals.columns
     ]
+
+
+def with_hotspot_outcomes(
+    table: pd.DataFrame, log: pd.DataFrame | None, period: Period
+) -> tuple[pd.DataFrame, list[str]]:
+    """The per-hotspot table with a column for each optional outcome the log records (its
+    total over `period` for each hotspot, NaN where none is recorded), and those columns."""
+    totals = outcome_totals(
+        log, period, list(table["hotspot_id"]), OPTIONAL_OUTCOMES, by_hotspot=True
+    )
+    added = [column for column in totals.columns if column not in table.columns]
+    if not added:
+        return table, []
+    values = totals[added].reindex(table["hotspot_id"]).to_numpy()
+    return table.assign(**{c: values[:, i] for i, c in enumerate(added)}), added

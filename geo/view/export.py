@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from geo.analysis.outcomes import OPTIONAL_OUTCOMES, OUTCOME_LABELS
 from geo.period import Period
 
 PLAIN_COLUMNS = {
@@ -44,6 +45,7 @@ PLAIN_COLUMNS = {
     "minutes_per_visit": "Minutes per visit",
     "share_15_min": "Share of visits of 15 minutes or more",
     "trend": "Trend",
+    **{column: OUTCOME_LABELS[column] for column in OPTIONAL_OUTCOMES},
 }
 """Column headings of the downloaded table, in words a manager reads (code names otherwise); no
 commas, so no heading needs quoting."""
