@@ -309,3 +309,20 @@ def test_a_folder_with_pings_is_copied_into_a_database_and_back_byte_for_byte(
     import_ok(capsys, pg_url, "pings", extra)
     import_ok(capsys, str(folder), "pings", extra)  # ... gives the pseudonyms the folder's key does
     _same_visits(load_dataset(folder), load_dataset(pg_url))
+
+
+def test_a_second_instance_sees_a_ping_import_at_its_next_refresh(
+    capsys, own_data, pg_url, ping_files
+):
+    cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
+    import_ok(capsys, pg_url, "pings", ping_files[0])
+    with reading_role(pg_url, "hotspot_app_refresh_test", only=APP_TABLES) as reader:
+        first = load_dataset(reader)  # instance A's cached dataset, read with the app role
+        key = dataset_version(reader)
+        assert key == first.version
+        import_ok(capsys, pg_url, "pings", ping_files[1])  # through instance B
+        assert dataset_version(reader) != key  # instance A's refresh sees a new version ...
+        reloaded = load_dataset(reader)  # ... and reloads the visits B's import built
+    assert (first.gps.stats.files, reloaded.gps.stats.files) == (1, 2)
+    months = reloaded.patrols.loc[reloaded.patrols["is_visit"], "month"].nunique()
+    assert months == first.patrols.loc[first.patrols["is_visit"], "month"].nunique() + 1
