@@ -287,7 +287,9 @@ def _stored_counting(connection) -> dict[int, CountingPings]:
         "SELECT file_id, hotspot, officer, role, seconds FROM counting_pings ORDER BY file_id, seq",
         [pa.int64(), pa.int32(), pa.int32(), pa.int8(), pa.int64()],
     )
-    found = {}
+    found: dict[int, CountingPings] = {}
+    if not len(file_id):
+        return found
     ids, starts = np.unique(file_id, return_index=True)
     ends = np.append(starts[1:], len(file_id))
     for one, start, end in zip(ids, starts, ends, strict=True):
