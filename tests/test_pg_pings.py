@@ -17,7 +17,7 @@ from geo.store.dataset import dataset_version, load_dataset, visit_rules
 from geo.store.pings_store import KEY_ENV
 from geo.store.postgres import APP_TABLES
 from tests.pings_helpers import every, stay, write_pings
-from tests.postgres_support import PERIOD, assert_same_figures, cli, import_ok, reading_role
+from tests.postgres_support import PERIOD, ROOT, assert_same_figures, cli, import_ok, reading_role
 
 pytestmark = pytest.mark.postgres
 
@@ -326,3 +326,23 @@ def test_a_second_instance_sees_a_ping_import_at_its_next_refresh(
     assert (first.gps.stats.files, reloaded.gps.stats.files) == (1, 2)
     months = reloaded.patrols.loc[reloaded.patrols["is_visit"], "month"].nunique()
     assert months == first.patrols.loc[first.patrols["is_visit"], "month"].nunique() + 1
+
+
+def test_the_explore_page_says_whose_visit_rules_it_shows(
+    capsys, monkeypatch, own_data, pg_url, ping_files
+):
+    from streamlit.testing.v1 import AppTest
+
+    cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
+    import_ok(capsys, pg_url, "pings", *ping_files)
+    for variable, value in OTHER_RULES.items():
+        monkeypatch.setenv(variable, value)
+    monkeypatch.setenv("HOTSPOT_TILES", "none")
+    with reading_role(pg_url, "hotspot_app_page_test", only=APP_TABLES) as reader:
+        monkeypatch.setenv("HOTSPOT_DATA", reader)
+        page = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        page.switch_page("pages/explore.py").run()
+        assert not page.exception
+    said = " ".join(caption.value for caption in page.caption)
+    assert "within 20 m of its edge" in said and "whoever imports" in said
+    assert "HOTSPOT_PING_TOLERANCE_M is 60 here, 20 there" in said
