@@ -205,16 +205,23 @@ def held(url: str) -> dict[str, int]:
 
 
 @contextmanager
-def reading_role(url: str, name: str, without: tuple[str, ...] = ()) -> Iterator[str]:
-    """A login role `name` that may SELECT every table but those `without`; yields its URL and
-    drops the role afterwards."""
+def reading_role(
+    url: str, name: str, without: tuple[str, ...] = (), only: tuple[str, ...] | None = None
+) -> Iterator[str]:
+    """A login role `name` that may SELECT every table but those `without` (or only the tables
+    `only`, as README's app role); yields its URL and drops the role afterwards."""
     from psycopg import sql
 
     role = sql.Identifier(name)
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(role))
         admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(role))
-        admin.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(role))
+        if only is None:
+            grant = sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(role)
+        else:
+            tables = sql.SQL(", ").join(map(sql.Identifier, only))
+            grant = sql.SQL("GRANT SELECT ON {} TO {}").format(tables, role)
+        admin.execute(grant)
         for table in without:
             revoke = sql.SQL("REVOKE SELECT ON {} FROM {}")
             admin.execute(revoke.format(sql.Identifier(table), role))

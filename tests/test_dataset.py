@@ -152,3 +152,13 @@ def test_the_app_rules_come_from_the_environment(tmp_path, ping_folder, monkeypa
     monkeypatch.setenv("HOTSPOT_PING_MAX_GAP_MIN", "-1")
     with pytest.raises(HotspotDataError, match="HOTSPOT_PING_MAX_GAP_MIN"):
         visit_rules()
+
+
+def test_the_rules_sentence_names_each_setting_the_database_overrides():
+    from geo.analysis.visits import VisitRules
+    from geo.store.dataset import rules_set_by_imports
+
+    said = rules_set_by_imports(VisitRules(), VisitRules(tolerance_m=35, max_gap_min=7.5))
+    assert "HOTSPOT_PING_TOLERANCE_M is 35 here, 20 there" in said
+    assert "HOTSPOT_PING_MAX_GAP_MIN is 7.5 here, 5 there" in said
+    assert "ACCURACY" not in said and "whoever imports" in said

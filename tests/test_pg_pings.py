@@ -12,9 +12,12 @@ import pandas as pd
 import psycopg
 import pytest
 
-from geo.store.dataset import dataset_version, load_dataset
+from geo.analysis.visits import VisitRules
+from geo.store.dataset import dataset_version, load_dataset, visit_rules
 from geo.store.pings_store import KEY_ENV
-from tests.postgres_support import assert_same_figures, cli, import_ok, reading_role
+from geo.store.postgres import APP_TABLES
+from tests.pings_helpers import every, stay, write_pings
+from tests.postgres_support import PERIOD, ROOT, assert_same_figures, cli, import_ok, reading_role
 
 pytestmark = pytest.mark.postgres
 
@@ -56,11 +59,7 @@ def test_pings_in_a_database_give_the_folders_visits_dosage_and_figures(
     _same_visits(from_folder, from_pg)
     assert_same_figures(from_folder, from_pg)
     assert from_pg.patrol_source_sentence == from_folder.patrol_source_sentence
-    outputs = []
-    for location in (str(folder), pg_url):
-        status, table, err = cli(capsys, "dosage", "--data", location, "--period", DOSAGE_PERIOD)
-        assert status == 0, err
-        outputs.append(table)
+    outputs = [_dosage(capsys, location) for location in (str(folder), pg_url)]
     assert outputs[0] == outputs[1] and outputs[0].count("\n") == len(from_pg.hotspots) + 1
     with psycopg.connect(pg_url) as connection:
         partitions = connection.execute(
@@ -78,7 +77,30 @@ def test_pings_in_a_database_give_the_folders_visits_dosage_and_figures(
     _same_visits(from_folder, load_dataset(pg_url))
 
 
-def test_other_visit_rules_are_worked_out_from_the_stored_pings(
+def _dosage(capsys, location: str, *rules: str) -> str:
+    """`geo dosage --data LOCATION` for the test period (rules as flags), which must succeed."""
+    status, table, err = cli(
+        capsys, "dosage", "--data", location, "--period", DOSAGE_PERIOD, *rules
+    )
+    assert status == 0, err
+    return table
+
+
+def _built_rules(url: str) -> tuple:
+    with psycopg.connect(url) as connection:
+        return connection.execute(
+            "SELECT tolerance_m, max_accuracy_m, max_gap_min FROM ping_rules"
+        ).fetchone()
+
+
+OTHER_RULES = {
+    "HOTSPOT_PING_TOLERANCE_M": "60",
+    "HOTSPOT_PING_MAX_ACCURACY_M": "12",
+    "HOTSPOT_PING_MAX_GAP_MIN": "3",
+}
+
+
+def test_an_instance_with_other_rules_uses_the_databases_and_says_so(
     capsys, monkeypatch, own_data, pg_url, ping_files, tmp_path
 ):
     folder = tmp_path / "own"
@@ -86,12 +108,106 @@ def test_other_visit_rules_are_worked_out_from_the_stored_pings(
     cli(capsys, "db", "copy", "--from", str(folder), "--to", pg_url)
     import_ok(capsys, str(folder), "pings", *ping_files)
     import_ok(capsys, pg_url, "pings", *ping_files)
-    default = load_dataset(pg_url).gps.visits
-    monkeypatch.setenv("HOTSPOT_PING_TOLERANCE_M", "60")
-    monkeypatch.setenv("HOTSPOT_PING_MAX_ACCURACY_M", "12")
-    wider = load_dataset(pg_url)
-    assert len(wider.gps.visits) != len(default)
-    _same_visits(load_dataset(folder), wider)
+    assert _built_rules(pg_url) == (20.0, 50.0, 5.0)  # the importing process's (defaults)
+    by_default = load_dataset(folder)
+    for variable, value in OTHER_RULES.items():
+        monkeypatch.setenv(variable, value)
+    with reading_role(pg_url, "hotspot_app_rules_test", only=APP_TABLES) as reader:
+        instance = load_dataset(reader)  # reads no ping: it could not
+    _same_visits(by_default, instance)
+    assert instance.gps.rules == VisitRules() and instance.gps_asked == visit_rules()
+    sentence = instance.patrol_source_sentence
+    assert "within 20 m of its edge" in sentence and "worse than 50 m" in sentence
+    assert "at most 5 minutes apart" in sentence
+    for variable, value in OTHER_RULES.items():
+        assert f"{variable} is {value} here" in sentence
+    assert "whoever imports" in sentence
+    assert "database's" not in by_default.patrol_source_sentence
+    import_ok(capsys, pg_url, "pings", ping_files[0])  # an import under the other rules ...
+    assert _built_rules(pg_url) == (60.0, 12.0, 3.0)  # ... builds every visit under them
+    rebuilt, other = load_dataset(pg_url), load_dataset(folder)
+    assert rebuilt.gps_asked is None and "database's" not in rebuilt.patrol_source_sentence
+    assert len(rebuilt.gps.visits) != len(instance.gps.visits)
+    _same_visits(other, rebuilt)
+    assert_same_figures(other, rebuilt)
+
+
+def test_dosage_under_other_rules_reads_the_pings_with_an_import_role_only(
+    capsys, own_data, pg_url, ping_files, tmp_path
+):
+    folder = tmp_path / "own"
+    shutil.copytree(own_data, folder, ignore=shutil.ignore_patterns(".cache"))
+    cli(capsys, "db", "copy", "--from", str(folder), "--to", pg_url)
+    import_ok(capsys, str(folder), "pings", *ping_files)
+    import_ok(capsys, pg_url, "pings", *ping_files)
+    wider = ("--tolerance-m", "60", "--max-accuracy-m", "12", "--min-visit-min", "4")
+    from_pings = _dosage(capsys, pg_url, *wider)
+    assert from_pings == _dosage(capsys, str(folder), *wider)
+    assert from_pings != _dosage(capsys, pg_url)
+    with reading_role(pg_url, "hotspot_app_dosage_test", only=APP_TABLES) as reader:
+        assert _dosage(capsys, reader) == _dosage(capsys, str(folder))  # the stored visits
+        shorter = ("--min-visit-min", "4")  # applied to the stored visits as they are read
+        assert _dosage(capsys, reader, *shorter) == _dosage(capsys, str(folder), *shorter)
+        status, _, err = cli(capsys, "dosage", "--data", reader, "--period", DOSAGE_PERIOD, *wider)
+    assert status == 2 and "import role" in err and "--tolerance-m 20" in err
+    assert "Traceback" not in err
+
+
+def test_visits_running_from_one_file_into_the_next_are_joined_as_in_a_folder(
+    capsys, monkeypatch, own_data, pg_url, tmp_path
+):
+    monkeypatch.setenv(KEY_ENV, "a test key of enough length")
+    folder = tmp_path / "own"
+    shutil.copytree(own_data, folder, ignore=shutil.ignore_patterns(".cache"))
+    cli(capsys, "db", "copy", "--from", str(folder), "--to", pg_url)
+    hotspots = gpd.read_file(folder / "hotspots.geojson")
+    inside = hotspots.geometry.iloc[3].representative_point()
+    place = (round(inside.x, 7), round(inside.y, 7))
+    january = every("2025-01-31T23:40:00Z", "2025-01-31T23:59:30Z", 30)
+    february = every("2025-02-01T00:00:00Z", "2025-02-01T00:20:00Z", 30)
+    first = write_pings(
+        tmp_path / "in" / "january.csv",
+        stay("PC 7", place, january) + stay("PC 8", place, january[:10]),
+    )
+    second = write_pings(
+        tmp_path / "in" / "february.csv",
+        stay("PC 7", place, february) + stay("PC 9", place, february[5:]),
+    )
+    for location in (str(folder), pg_url):  # one import each: the second joins the first's
+        import_ok(capsys, location, "pings", first)
+        import_ok(capsys, location, "pings", second)
+    from_folder, from_pg = load_dataset(folder), load_dataset(pg_url)
+    _same_visits(from_folder, from_pg)
+    assert_same_figures(from_folder, from_pg)
+    visits = from_pg.gps.visits
+    joined = visits[visits["pings"] == len(january) + len(february)]
+    assert len(joined) == 1 and len(visits) == 3  # PC 7's one visit over both files and months
+    with psycopg.connect(pg_url) as connection:
+        columns = [
+            r[0]
+            for r in connection.execute(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_name = 'ping_visits'"
+            )
+        ]
+    assert not [c for c in columns if "officer" in c]  # visits are kept without officers
+
+
+def test_a_store_made_before_visits_were_kept_is_built_by_db_upgrade(
+    capsys, own_data, pg_url, ping_files
+):
+    cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
+    import_ok(capsys, pg_url, "pings", *ping_files)
+    reference = load_dataset(pg_url)
+    with psycopg.connect(pg_url) as connection:  # as 0005 leaves a store made before it
+        connection.execute("DELETE FROM ping_visits")
+        connection.execute("DELETE FROM ping_totals")
+        connection.execute("UPDATE ping_rules SET max_gap_min = NULL")
+    status, _, err = cli(capsys, "summary", "--data", pg_url, "--period", PERIOD)
+    assert status == 2 and "db upgrade" in err and "Traceback" not in err
+    status, _, err = cli(capsys, "db", "upgrade", "--data", pg_url)
+    assert status == 0, err
+    _same_visits(reference, load_dataset(pg_url))
 
 
 def test_a_new_set_of_hotspots_recounts_the_pings(
@@ -101,12 +217,17 @@ def test_a_new_set_of_hotspots_recounts_the_pings(
     shutil.copytree(own_data, folder, ignore=shutil.ignore_patterns(".cache"))
     cli(capsys, "db", "copy", "--from", str(folder), "--to", pg_url)
     import_ok(capsys, pg_url, "pings", *ping_files)
+    before = load_dataset(pg_url).gps.visits
     hotspots = gpd.read_file(folder / "hotspots.geojson")
     moved = hotspots.iloc[::-1].reset_index(drop=True)  # the same outlines in another order
     moved.to_file(folder / "hotspots.geojson")
     import_ok(capsys, pg_url, "hotspots", folder / "hotspots.geojson")
     import_ok(capsys, str(folder), "pings", *ping_files)
-    _same_visits(load_dataset(folder), load_dataset(pg_url))
+    after = load_dataset(pg_url)
+    _same_visits(load_dataset(folder), after)
+    assert not after.gps.visits["hotspot"].equals(before["hotspot"])  # built again
+    last = len(hotspots) - 1  # each visit now names its hotspot's new position
+    assert sorted(last - before["hotspot"]) == sorted(after.gps.visits["hotspot"])
 
 
 def test_a_bad_ping_file_leaves_the_store_as_it_was(capsys, own_data, pg_url, ping_files, tmp_path):
@@ -126,24 +247,41 @@ def test_a_bad_ping_file_leaves_the_store_as_it_was(capsys, own_data, pg_url, pi
     assert held == (0, 0)
 
 
-def test_the_stored_key_keeps_pseudonyms_and_app_roles_need_neither_key_nor_pings(
-    capsys, monkeypatch, own_data, pg_url, ping_files
+def test_the_stored_key_keeps_pseudonyms_and_the_app_role_reads_no_ping_nor_officer(
+    capsys, monkeypatch, own_data, pg_url, ping_files, tmp_path
 ):
     monkeypatch.delenv(KEY_ENV, raising=False)
-    cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
+    folder = tmp_path / "own"
+    shutil.copytree(own_data, folder, ignore=shutil.ignore_patterns(".cache"))
+    cli(capsys, "db", "copy", "--from", str(folder), "--to", pg_url)
     import_ok(capsys, pg_url, "pings", ping_files[0])
     import_ok(capsys, pg_url, "pings", ping_files[1])
     with psycopg.connect(pg_url) as connection:
         files, officers = connection.execute(
             "SELECT count(DISTINCT file_id), count(DISTINCT officer) FROM pings"
         ).fetchone()
+        partitions = [
+            r[0]
+            for r in connection.execute(
+                "SELECT inhrelid::regclass::text FROM pg_inherits"
+                " WHERE inhparent IN ('pings'::regclass, 'crimes'::regclass)"
+            )
+        ]
     assert (files, officers) == (2, 8)  # one key for both months: the 8 officers, not more
-    reference = load_dataset(pg_url)
-    hidden = ("pings", "pseudonym_key", "crimes")
-    with reading_role(pg_url, "hotspot_no_pings_test", without=hidden) as reader:
-        from_reader = load_dataset(reader)
-        pd.testing.assert_frame_equal(reference.gps.visits, from_reader.gps.visits)
-        assert_same_figures(reference, from_reader)
+    import_ok(capsys, str(folder), "pings", *ping_files)
+    from_folder = load_dataset(folder)
+    hidden = ["pings", "counting_pings", "ping_files", "pseudonym_key", "crimes", *partitions]
+    with reading_role(pg_url, "hotspot_app_test", only=APP_TABLES) as reader:
+        for table in hidden:
+            with psycopg.connect(reader) as connection, pytest.raises(psycopg.Error):
+                connection.execute(f"SELECT * FROM {table} LIMIT 1")  # the role cannot read it
+        from_reader = load_dataset(reader)  # ... nor needs to
+        _same_visits(from_folder, from_reader)
+        assert_same_figures(from_folder, from_reader)
+        assert _dosage(capsys, reader) == _dosage(capsys, str(folder))
+        status, out, err = cli(capsys, "db", "status", "--data", reader)
+    assert status == 0, err
+    assert "GPS pings: 2 files 2025-01 to 2025-02" in out
 
 
 def test_a_folder_with_pings_is_copied_into_a_database_and_back_byte_for_byte(
@@ -171,3 +309,40 @@ def test_a_folder_with_pings_is_copied_into_a_database_and_back_byte_for_byte(
     import_ok(capsys, pg_url, "pings", extra)
     import_ok(capsys, str(folder), "pings", extra)  # ... gives the pseudonyms the folder's key does
     _same_visits(load_dataset(folder), load_dataset(pg_url))
+
+
+def test_a_second_instance_sees_a_ping_import_at_its_next_refresh(
+    capsys, own_data, pg_url, ping_files
+):
+    cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
+    import_ok(capsys, pg_url, "pings", ping_files[0])
+    with reading_role(pg_url, "hotspot_app_refresh_test", only=APP_TABLES) as reader:
+        first = load_dataset(reader)  # instance A's cached dataset, read with the app role
+        key = dataset_version(reader)
+        assert key == first.version
+        import_ok(capsys, pg_url, "pings", ping_files[1])  # through instance B
+        assert dataset_version(reader) != key  # instance A's refresh sees a new version ...
+        reloaded = load_dataset(reader)  # ... and reloads the visits B's import built
+    assert (first.gps.stats.files, reloaded.gps.stats.files) == (1, 2)
+    months = reloaded.patrols.loc[reloaded.patrols["is_visit"], "month"].nunique()
+    assert months == first.patrols.loc[first.patrols["is_visit"], "month"].nunique() + 1
+
+
+def test_the_explore_page_says_whose_visit_rules_it_shows(
+    capsys, monkeypatch, own_data, pg_url, ping_files
+):
+    from streamlit.testing.v1 import AppTest
+
+    cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
+    import_ok(capsys, pg_url, "pings", *ping_files)
+    for variable, value in OTHER_RULES.items():
+        monkeypatch.setenv(variable, value)
+    monkeypatch.setenv("HOTSPOT_TILES", "none")
+    with reading_role(pg_url, "hotspot_app_page_test", only=APP_TABLES) as reader:
+        monkeypatch.setenv("HOTSPOT_DATA", reader)
+        page = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        page.switch_page("pages/explore.py").run()
+        assert not page.exception
+    said = " ".join(caption.value for caption in page.caption)
+    assert "within 20 m of its edge" in said and "whoever imports" in said
+    assert "HOTSPOT_PING_TOLERANCE_M is 60 here, 20 there" in said

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import psycopg
@@ -9,12 +10,14 @@ import pytest
 
 from geo.errors import HotspotDataError
 from geo.store.dataset import load_dataset, location
-from geo.store.postgres import DatabaseUrl, is_database_url, redacted
+from geo.store.postgres import APP_TABLES, DatabaseUrl, is_database_url, redacted
 from tests.postgres_support import (
     PERIOD,
+    ROOT,
     assert_same_figures,
     cli,
     load_placed,
+    reading_role,
 )
 
 pytestmark = pytest.mark.postgres
@@ -53,3 +56,19 @@ def test_wider_rings_than_the_database_counts_are_refused_until_recounted(
     status, _, err = cli(capsys, "db", "upgrade", "--data", pg_url, "--ring-m", "400")
     assert status == 0, err
     assert_same_figures(load_dataset(sample_dir), load_placed(pg_url))
+
+
+def test_readmes_app_role_is_granted_the_app_tables_by_name_not_all_but_some(
+    capsys, sample_dir, pg_url
+):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    granted = re.search(r"GRANT SELECT ON ([a-z_,\s]+?) TO hotspot_app", readme).group(1)
+    assert {name.strip() for name in granted.split(",")} == set(APP_TABLES)
+    cli(capsys, "db", "copy", "--from", str(sample_dir), "--to", pg_url)
+    partition = "crimes_2025_01"
+    all_but = reading_role(pg_url, "hotspot_all_but_test", without=("crimes",))
+    with all_but as reader, psycopg.connect(reader) as connection:  # why README names them:
+        assert connection.execute(f"SELECT count(*) FROM {partition}").fetchone()[0] > 0
+    named = reading_role(pg_url, "hotspot_named_test", only=APP_TABLES)
+    with named as reader, psycopg.connect(reader) as connection, pytest.raises(psycopg.Error):
+        connection.execute(f"SELECT count(*) FROM {partition}")

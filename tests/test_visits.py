@@ -109,3 +109,24 @@ def test_the_index_built_beside_the_first_file_gives_the_same_visits(tmp_path):
         failed: Future = Future()
         failed.set_exception(ValueError("hotspots unreadable"))
         file_counting_pings(path, failed, VisitRules())
+
+
+def test_shared_visits_name_no_officer_and_keep_one_order_whatever_the_codes(tmp_path):
+    from geo.analysis.visits import SHARED_VISIT_COLUMNS, shared_visits
+
+    rows = []
+    for officer, minute in (("o1", 0), ("o2", 3), ("o3", 30)):
+        start = f"2025-10-01T10:{minute:02d}:00Z"
+        rows += stay(officer, at(0), every(start, f"2025-10-01T10:{minute + 12:02d}:00Z"))
+    write_pings(tmp_path / "a.csv", rows)
+    write_pings(tmp_path / "b" / "a.csv", rows[::-1])  # officers met in another order
+    first = visits_from_files([tmp_path / "a.csv"], hotspots(["A"])).visits
+    other = visits_from_files([tmp_path / "b"], hotspots(["A"])).visits
+    assert not first.equals(other)  # the same visits, coded and so ordered otherwise ...
+    shared = shared_visits(first)
+    assert shared.equals(shared_visits(other))  # ... the shared visits do not
+    assert shared.equals(shared_visits(first.sample(frac=1.0, random_state=1)))
+    assert list(shared.columns) == list(SHARED_VISIT_COLUMNS)  # no officer
+    assert shared["start"].is_monotonic_increasing and len(shared) == 3
+    empty = shared_visits(visits_from_files([], hotspots(["A"])).visits)
+    assert empty.dtypes.equals(shared.dtypes)

@@ -426,3 +426,22 @@ def _visit_order(pings: CountingPings) -> np.ndarray:
     key = (pings.hotspot.astype(np.int64) * officers + pings.officer) * span
     key += pings.seconds - first
     return np.argsort(key, kind="stable")
+
+
+SHARED_VISIT_COLUMNS = {
+    "hotspot": np.int32,
+    "role": np.int8,
+    "start": np.int64,
+    "end": np.int64,
+    "pings": np.int64,
+}
+"""What the pages take from each visit (and all a database store keeps): no officer."""
+
+
+def shared_visits(visits: pd.DataFrame) -> pd.DataFrame:
+    """The visits as either store gives them to the pages: without the officer code, ordered by
+    hotspot, start, end, role and pings (an order that names no officer), so that every sum the
+    pages make adds the same numbers in the same order from a folder and from a database."""
+    frame = visits[list(SHARED_VISIT_COLUMNS)].astype(SHARED_VISIT_COLUMNS)
+    order = np.lexsort([frame[name].to_numpy() for name in reversed(SHARED_VISIT_COLUMNS)])
+    return frame.iloc[order].reset_index(drop=True)

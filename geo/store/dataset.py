@@ -7,6 +7,7 @@ added, removed or modified, so callers can key caches on it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from geo.analysis.patrol_source import (
     source_sentence,
 )
 from geo.analysis.report import period_table
-from geo.analysis.visits import VisitResult, VisitRules, visits_from_files
+from geo.analysis.visits import VisitResult, VisitRules, shared_visits, visits_from_files
 from geo.errors import HotspotDataError
 from geo.io.crime_cache import read_crimes_cached
 from geo.io.crimes import files_below, street_files_in
@@ -122,6 +123,8 @@ class Dataset:
     gps: VisitResult | None = None
     notes: tuple[str, ...] = ()
     """Things a reader should know about how the data came to be (an undone import)."""
+    gps_asked: VisitRules | None = None
+    """This app's own visit rules when a database's visits were built by others (and used)."""
 
     @property
     def patrol_source(self) -> str:
@@ -136,7 +139,10 @@ class Dataset:
         if self.gps is None:
             return source_sentence(self.patrol_source)
         rules = " ".join(self.gps.rules.describe())
-        return f"{source_sentence(self.patrol_source, self.gps.stats.files)} {rules}"
+        said = f"{source_sentence(self.patrol_source, self.gps.stats.files)} {rules}"
+        if self.gps_asked is None:
+            return said
+        return f"{said} {rules_set_by_imports(self.gps.rules, self.gps_asked)}"
 
     @property
     def patrol_source_label(self) -> str:
@@ -216,7 +222,7 @@ def load_dataset(folder: Path | str) -> Dataset:
     if ping_files:
         rules = visit_rules()
         cache = PingCache(folder, hotspots, rules)
-        gps = visits_from_files(ping_files, hotspots, rules, cache=cache)
+        gps = _shared(visits_from_files(ping_files, hotspots, rules, cache=cache))
     patrols = gps_patrols(gps, log) if gps is not None else log_patrols(log)
     crimes = read_crimes_cached(folder, _crime_paths(folder))
     type_counts = type_month_counts(crimes)
@@ -255,7 +261,7 @@ def dataset_visits(location: Path | str, rules: VisitRules) -> VisitResult:
         hotspots = read_hotspots(find_hotspot_file(folder))
         files = stored_ping_files(folder)
         cache = PingCache(folder, hotspots, rules)
-        result = visits_from_files(files, hotspots, rules, cache=cache) if files else None
+        result = _shared(visits_from_files(files, hotspots, rules, cache=cache)) if files else None
     if result is None:
         raise HotspotDataError(
             "holds no GPS pings; import them with `python -m geo import --data "
@@ -263,6 +269,11 @@ def dataset_visits(location: Path | str, rules: VisitRules) -> VisitResult:
             path=getattr(location, "shown", location),
         )
     return result
+
+
+def _shared(result: VisitResult) -> VisitResult:
+    """The visits as both stores give them (geo.analysis.visits.shared_visits: no officer)."""
+    return dataclasses.replace(result, visits=shared_visits(result.visits))
 
 
 RULE_SETTINGS = {
@@ -289,6 +300,26 @@ def visit_rules() -> VisitRules:
     except HotspotDataError as exc:
         variable = next((RULE_SETTINGS[n] for n in values if n in exc.problem), "")
         raise HotspotDataError(f"{variable}: {exc.problem}" if variable else exc.problem) from exc
+
+
+BUILT_RULES = ("tolerance_m", "max_accuracy_m", "max_gap_min")
+"""The visit rules a database's visits are built with at import (the shortest visit applies when
+they are read, so each app instance keeps its own)."""
+
+
+def rules_set_by_imports(used: VisitRules, asked: VisitRules) -> str:
+    """What the pages say when a database's visit rules are used in place of this app's own."""
+    differ = [
+        f"{RULE_SETTINGS[name]} is {getattr(asked, name):g} here, {getattr(used, name):g} there"
+        for name in BUILT_RULES
+        if getattr(used, name) != getattr(asked, name)
+    ]
+    return (
+        "These are the database's visit rules, not this app's settings ("
+        + "; ".join(differ)
+        + "): the visits are built when pings or hotspots are imported, under the settings of "
+        "whoever imports."
+    )
 
 
 def ring_width() -> int:

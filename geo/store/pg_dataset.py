@@ -1,10 +1,13 @@
-"""A `Dataset` read from the PostgreSQL store: outlines, patrols and counts, never crime rows.
+"""A `Dataset` read from the PostgreSQL store: outlines, patrols, counts and visits, never crime
+rows nor pings.
 
 The store keeps, per month, every distinct police.uk map point within reach of a hotspot, its
 displacement ring or a control area, with its crime and ASB counts; per month and force the
 totals and the rows and exact duplicates of each crime type (for flagged months); and per month
 every map point of located ASB (for the untreated comparison squares). Imports keep these for the
-months they touch, so a load reads no crime row. Imports also keep where each point lies
+months they touch, so a load reads no crime row, and the GPS visits (geo.store.pg_pings), so a
+load reads no ping: built under the importing process's visit rules, which an instance whose own
+rules differ uses too, saying so (`Dataset.gps_asked`). Imports also keep where each point lies
 (geo.store.pg_places, worked out with the app's own test), so a load tests no point; one whose
 ring width differs from the places' tests the points with the same code as for a folder
 (geo.analysis.aggregate). Both stores give the same figures to the last digit.
@@ -32,7 +35,7 @@ from geo.analysis.patrol_source import gps_patrols, log_patrols
 from geo.crs import WGS84
 from geo.errors import HotspotDataError
 from geo.io.patrols import empty_patrols, read_patrols
-from geo.store.pg_pings import load_visits
+from geo.store.pg_pings import stored_visits
 from geo.store.postgres import DatabaseUrl, check_schema, connect, redacted
 
 if TYPE_CHECKING:
@@ -70,7 +73,8 @@ def load_dataset_pg(url: str, ring_m: int) -> Dataset:
             )
         control = _areas(connection, "control_areas")
         log = _patrols(connection)
-        gps = load_visits(connection, hotspots, visit_rules())
+        asked = visit_rules()
+        gps = stored_visits(connection, hotspots, asked.min_visit_min)
         force, located = _month_counts(connection)
         if force.empty:
             raise HotspotDataError(
@@ -111,6 +115,7 @@ def load_dataset_pg(url: str, ring_m: int) -> Dataset:
         anomalies=tuple(find_anomalies(type_counts)),
         patrol_rows=log if len(log) else None,
         gps=gps,
+        gps_asked=asked if gps is not None and gps.rules != asked else None,
     )
 
 
@@ -246,9 +251,10 @@ def _copied(
     connection, query: str, types: list[pa.DataType], params: tuple | None = None
 ) -> list[np.ndarray]:
     """The columns of a query's result as arrays, streamed with COPY and parsed by pyarrow (a
-    national store holds millions of points)."""
+    national store holds millions of points). `connection` may be a cursor (in an import)."""
     buffer = io.BytesIO()
-    with connection.cursor().copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", params) as copy:
+    cursor = connection.cursor() if hasattr(connection, "cursor") else connection
+    with cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", params) as copy:
         for block in copy:
             buffer.write(block)
     names = [f"c{i}" for i in range(len(types))]

@@ -1,18 +1,19 @@
-"""GPS pings in the PostgreSQL store: imported files, their pings, and the pings that count.
+"""GPS pings in the PostgreSQL store: imported files, their pings, the pings that count, visits.
 
 A ping import checks each file with the reader the app uses and pseudonymises its officer ids
 (geo.store.pings_store), with HOTSPOT_PSEUDONYM_KEY when set, else the key kept in the database
 (made at the first ping import, readable by import roles only). Each file is kept under the month
 of its first ping (UK time), a file of the same name in that month being replaced, and its pings
 go to that month's partition of `pings`. The same transaction works out, with the app's own code
-(geo.analysis.visits), which pings count for which hotspot under the visit rules in use, and keeps
-them in `counting_pings`: an app instance joins those into visits at load, as the folder store does
-from its cache, and reads the raw pings only when its rules choose pings differently.
+(geo.analysis.visits) and under the importing process's visit rules, which pings count for which
+hotspot (`counting_pings`, by file), then joins every file's counting pings into visits as a
+folder's load does and keeps them without officers (`ping_visits`), with the rules
+(`ping_rules`) and what reading the files found (`ping_totals`). App instances read those three
+only: never a ping, a pseudonym or the key.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 import tempfile
@@ -21,15 +22,18 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from geo.analysis.visits import (
+    SHARED_VISIT_COLUMNS,
     CountingPings,
     HotspotIndex,
     VisitResult,
     VisitRules,
     build_visits,
     counting_pings,
+    shared_visits,
 )
 from geo.errors import HotspotDataError
 from geo.io.pings import Officers, PingBlock, PingStats, read_pings
@@ -102,28 +106,60 @@ def refresh_counting(
     cursor, hotspots: gpd.GeoDataFrame, rules: VisitRules, file_ids: list[int] | None
 ) -> None:
     """Work out the counting pings of the files given (of every file when None, or when the
-    stored ones were chosen by other rules) for the hotspots in their stored order."""
+    stored ones were chosen by other rules) for the hotspots in their stored order; then build
+    every visit again under `rules` (see `refresh_visits`)."""
     stored = cursor.execute("SELECT tolerance_m, max_accuracy_m FROM ping_rules").fetchone()
     if stored != (rules.tolerance_m, rules.max_accuracy_m):
         file_ids = None
-        cursor.execute(
-            "INSERT INTO ping_rules (tolerance_m, max_accuracy_m) VALUES (%s, %s)"
-            " ON CONFLICT (one) DO UPDATE SET tolerance_m = excluded.tolerance_m,"
-            " max_accuracy_m = excluded.max_accuracy_m",
-            (rules.tolerance_m, rules.max_accuracy_m),
-        )
+    cursor.execute(
+        "INSERT INTO ping_rules (tolerance_m, max_accuracy_m, max_gap_min) VALUES (%s, %s, %s)"
+        " ON CONFLICT (one) DO UPDATE SET tolerance_m = excluded.tolerance_m,"
+        " max_accuracy_m = excluded.max_accuracy_m, max_gap_min = excluded.max_gap_min",
+        (rules.tolerance_m, rules.max_accuracy_m, rules.max_gap_min),
+    )
     if file_ids is None:
         cursor.execute("DELETE FROM counting_pings")
         file_ids = [r[0] for r in cursor.execute("SELECT file_id FROM ping_files")]
     else:
         cursor.execute("DELETE FROM counting_pings WHERE file_id = ANY(%s)", (file_ids,))
-    if not file_ids or hotspots.empty:
+    if file_ids and not hotspots.empty:
+        index = HotspotIndex.build(hotspots, rules.tolerance_m)
+        for file_id in file_ids:
+            _copy_counting(
+                cursor, file_id, counting_pings(_stored_block(cursor, file_id), index, rules)
+            )
+    refresh_visits(cursor, rules)
+
+
+def refresh_visits(cursor, rules: VisitRules) -> None:
+    """Build every visit again from every file's counting pings, as a folder's load joins them
+    (one officer's pings join across files and months), and keep the visits without officers
+    and what reading the files found. All files, not only those imported: a visit may run from
+    one file into the next."""
+    cursor.execute("DELETE FROM ping_visits")
+    cursor.execute("DELETE FROM ping_totals")
+    files = _files(cursor)
+    if not files:
         return
-    index = HotspotIndex.build(hotspots, rules.tolerance_m)
-    for file_id in file_ids:
-        _copy_counting(
-            cursor, file_id, counting_pings(_stored_block(cursor, file_id), index, rules)
-        )
+    pings, stats = _joined(files, _stored_counting(cursor))
+    visits = shared_visits(build_visits(pings, rules))
+    copy_rows(
+        cursor,
+        "ping_visits",
+        {
+            "seq": np.arange(len(visits), dtype=np.int64),
+            "hotspot": visits["hotspot"].to_numpy(dtype=np.int64),
+            "role": visits["role"].to_numpy(dtype=np.int64),
+            "start_at": pa.array(visits["start"].to_numpy(), pa.timestamp("s", tz="UTC")),
+            "end_at": pa.array(visits["end"].to_numpy(), pa.timestamp("s", tz="UTC")),
+            "pings": visits["pings"].to_numpy(dtype=np.int64),
+        },
+    )
+    cursor.execute(
+        "INSERT INTO ping_totals (files, rows, no_fix, ambiguous, first_month, last_month)"
+        " SELECT %s, %s, %s, %s, min(month), max(month) FROM ping_files",
+        (stats.files, stats.rows, stats.no_fix, stats.ambiguous),
+    )
 
 
 def _copy_counting(cursor, file_id: int, part) -> None:
@@ -143,67 +179,125 @@ def _copy_counting(cursor, file_id: int, part) -> None:
     )
 
 
-def load_visits(connection, hotspots: gpd.GeoDataFrame, rules: VisitRules) -> VisitResult | None:
-    """The visits to each hotspot from the stored pings (None when the store holds none), from
-    the counting pings when they were chosen by these rules, else from the pings themselves."""
-    files = connection.execute(
+def stored_visits(
+    connection, hotspots: gpd.GeoDataFrame, min_visit_min: float
+) -> VisitResult | None:
+    """The visits the last import built, under the rules it built them with (and the shortest
+    visit given, which applies when visits are read); None when the store holds no pings. Reads
+    no ping and no officer."""
+    from geo.store.pg_dataset import _copied  # it imports this module
+
+    row = connection.execute(
+        "SELECT r.tolerance_m, r.max_accuracy_m, r.max_gap_min, t.files, t.rows, t.no_fix,"
+        " t.ambiguous FROM ping_rules r LEFT JOIN ping_totals t ON true"
+    ).fetchone()
+    if row is None:
+        return None
+    tolerance_m, max_accuracy_m, max_gap_min, files, rows, no_fix, ambiguous = row
+    if max_gap_min is None:
+        raise HotspotDataError(
+            "the database's GPS visits have not been built yet; run `python -m geo db upgrade "
+            "--data URL` as the tables' owner"
+        )
+    if files is None:
+        return None
+    rules = VisitRules(tolerance_m, max_accuracy_m, max_gap_min, min_visit_min)
+    columns = _copied(
+        connection,
+        "SELECT hotspot, role, extract(epoch FROM start_at)::bigint,"
+        " extract(epoch FROM end_at)::bigint, pings FROM ping_visits ORDER BY seq",
+        [pa.int32(), pa.int8(), pa.int64(), pa.int64(), pa.int64()],
+    )
+    visits = pd.DataFrame(dict(zip(SHARED_VISIT_COLUMNS, columns, strict=True)))
+    stats = PingStats(rows=rows, no_fix=no_fix, ambiguous=ambiguous, files=files)
+    return VisitResult(
+        visits.astype(SHARED_VISIT_COLUMNS), stats, rules,
+        hotspots["hotspot_id"].to_numpy(dtype=object),
+    )  # fmt: skip
+
+
+def visits_pg(url: str, rules: VisitRules) -> VisitResult | None:
+    """The visits of a database store's pings under `rules` (for `geo dosage --data`; None when
+    it holds none), read in one snapshot: the stored visits when they were built by these rules,
+    else worked out from the stored pings, which only a role that may read them can do."""
+    import psycopg
+
+    from geo.store.pg_dataset import _areas
+    from geo.store.postgres import check_schema, connect, redacted
+
+    with connect(url, snapshot=True) as connection:
+        check_schema(connection, url)
+        hotspots = _areas(connection, "hotspots")
+        found = stored_visits(connection, hotspots, rules.min_visit_min)
+        if found is None or found.rules == rules:
+            return found
+        try:
+            files = _files(connection)
+            index = HotspotIndex.build(hotspots, rules.tolerance_m)
+            by_file = {
+                f[0]: counting_pings(_stored_block(connection, f[0]), index, rules) for f in files
+            }
+        except psycopg.errors.InsufficientPrivilege as exc:
+            stored = found.rules
+            raise HotspotDataError(
+                "the stored GPS visits were built with other rules; working them out under "
+                "these reads the pings, which this database role may not: run it with an import "
+                f"role, or give the stored rules (--tolerance-m {stored.tolerance_m:g} "
+                f"--max-accuracy-m {stored.max_accuracy_m:g} --max-gap-min "
+                f"{stored.max_gap_min:g})",
+                path=redacted(url),
+            ) from exc
+    pings, stats = _joined(files, by_file)
+    return VisitResult(
+        shared_visits(build_visits(pings, rules)), stats, rules,
+        hotspots["hotspot_id"].to_numpy(dtype=object),
+    )  # fmt: skip
+
+
+def _files(connection) -> list[tuple]:
+    """Every stored file: id, officers (pseudonyms), rows, no_fix, ambiguous, in folder order."""
+    return connection.execute(
         "SELECT file_id, officers, rows, no_fix, ambiguous FROM ping_files"
         ' ORDER BY month, name COLLATE "C"'
     ).fetchall()
-    if not files:
-        return None
-    stored = connection.execute("SELECT tolerance_m, max_accuracy_m FROM ping_rules").fetchone()
-    kept = stored == (rules.tolerance_m, rules.max_accuracy_m)
-    index = None if kept else HotspotIndex.build(hotspots, rules.tolerance_m)
-    by_file = _stored_counting(connection) if kept else {}
+
+
+def _joined(
+    files: list[tuple], by_file: dict[int, CountingPings]
+) -> tuple[CountingPings, PingStats]:
+    """Every file's counting pings with officer codes shared across files (by pseudonym), in
+    file order as a folder reads them, and what reading the files found."""
     officers, stats, parts = Officers(), PingStats(), []
     for file_id, names, rows, no_fix, ambiguous in files:
-        if kept:
-            part = by_file.get(file_id, CountingPings.join([]))
-        else:
-            part = counting_pings(_stored_block(connection, file_id), index, rules)
+        part = by_file.get(file_id, CountingPings.join([]))
         codes = pa.DictionaryArray.from_arrays(
             pa.array(part.officer, pa.int32()), pa.array(list(names), pa.string())
         )
         parts.append(part.recoded(officers.encode(codes)))
         stats.merge(PingStats(rows=rows, no_fix=no_fix, ambiguous=ambiguous, files=1))
-    visits = build_visits(CountingPings.join(parts), rules)
-    return VisitResult(visits, stats, rules, hotspots["hotspot_id"].to_numpy(dtype=object))
-
-
-def visits_pg(url: str, rules: VisitRules) -> VisitResult | None:
-    """The visits of a database store's pings under `rules`, read in one snapshot."""
-    from geo.store.pg_dataset import _areas
-    from geo.store.postgres import check_schema, connect
-
-    with connect(url, snapshot=True) as connection:
-        check_schema(connection, url)
-        return load_visits(connection, _areas(connection, "hotspots"), rules)
+    return CountingPings.join(parts), stats
 
 
 def _stored_counting(connection) -> dict[int, CountingPings]:
     """Every file's counting pings, in the order they were found."""
-    buffer = io.BytesIO()
-    query = (
-        "COPY (SELECT file_id, hotspot, officer, role, seconds FROM counting_pings"
-        " ORDER BY file_id, seq) TO STDOUT (FORMAT csv)"
+    from geo.store.pg_dataset import _copied  # it imports this module
+
+    file_id, hotspot, officer, role, seconds = _copied(
+        connection,
+        "SELECT file_id, hotspot, officer, role, seconds FROM counting_pings ORDER BY file_id, seq",
+        [pa.int64(), pa.int32(), pa.int32(), pa.int8(), pa.int64()],
     )
-    with connection.cursor().copy(query) as copy:
-        for block in copy:
-            buffer.write(block)
-    if not buffer.getbuffer().nbytes:
-        return {}
-    table = np.loadtxt(io.BytesIO(buffer.getvalue()), delimiter=",", dtype=np.int64, ndmin=2)
-    found = {}
-    file_ids, starts = np.unique(table[:, 0], return_index=True)
-    ends = np.append(starts[1:], len(table))
-    for file_id, start, end in zip(file_ids, starts, ends, strict=True):
-        rows = table[start:end]
-        found[int(file_id)] = CountingPings(
-            hotspot=rows[:, 1].astype(np.int32),
-            officer=rows[:, 2].astype(np.int32),
-            role=rows[:, 3].astype(np.int8),
-            seconds=rows[:, 4].astype(np.int64),
+    found: dict[int, CountingPings] = {}
+    if not len(file_id):
+        return found
+    ids, starts = np.unique(file_id, return_index=True)
+    ends = np.append(starts[1:], len(file_id))
+    for one, start, end in zip(ids, starts, ends, strict=True):
+        found[int(one)] = CountingPings(
+            hotspot=hotspot[start:end],
+            officer=officer[start:end],
+            role=role[start:end],
+            seconds=seconds[start:end],
         )
     return found
 

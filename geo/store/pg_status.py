@@ -23,9 +23,9 @@ def status_lines(url: str) -> list[str]:
         ):
             lines.append(f"{force}: {months} months {first} to {last}, {rows:,} rows")
         files, pings, first, last = connection.execute(
-            "SELECT count(*), coalesce(sum(rows - no_fix), 0), to_char(min(month), 'YYYY-MM'),"
-            " to_char(max(month), 'YYYY-MM') FROM ping_files"
-        ).fetchone()
+            "SELECT files, rows - no_fix, to_char(first_month, 'YYYY-MM'),"
+            " to_char(last_month, 'YYYY-MM') FROM ping_totals"
+        ).fetchone() or (0, 0, None, None)
         if files:
             lines.append(
                 f"GPS pings: {files} file{'s' * (files != 1)} {first} to {last}, {pings:,} pings"

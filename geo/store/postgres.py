@@ -27,6 +27,13 @@ if TYPE_CHECKING:
 URL_SCHEMES = ("postgresql://", "postgres://")
 IMPORT_LOCK = 0x486F7473706F74
 """The advisory lock key every import takes first: imports into one database run one at a time."""
+APP_TABLES = (
+    "schema_migrations", "store_state", "import_log", "hotspots", "control_areas", "patrols",
+    "patrol_file", "crime_files", "month_counts", "near_point_counts", "type_month_counts",
+    "asb_point_counts", "placed_points", "point_places", "comparison_counts", "ping_rules",
+    "ping_totals", "ping_visits",
+)  # fmt: skip
+"""The tables an app instance (and `db status`) reads: no crime row, ping, pseudonym or key."""
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -160,6 +167,17 @@ def upgrade(url: str, ring_m: int | None = None) -> list[str]:
                 from geo.store.pg_places import refresh_places
 
                 refresh_places(connection.cursor(), None)
+            unbuilt = connection.execute(
+                "SELECT EXISTS (SELECT FROM ping_rules WHERE max_gap_min IS NULL)"
+            ).fetchone()[0]
+            if unbuilt:  # a store made before visits were built at import
+                from geo.store.dataset import visit_rules
+                from geo.store.pg_dataset import _areas
+                from geo.store.pg_pings import refresh_counting
+
+                cursor = connection.cursor()
+                refresh_counting(cursor, _areas(cursor, "hotspots"), visit_rules(), [])
+                cursor.execute("UPDATE store_state SET version = version + 1")
     if ring_m is not None:
         from geo.store.pg_writes import set_ring_width
 
