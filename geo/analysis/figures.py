@@ -59,7 +59,8 @@ def start_months(hotspots: pd.DataFrame) -> pd.Series:
     if "started" not in hotspots.columns:
         return pd.Series(np.nan, index=hotspots["hotspot_id"].to_numpy())
     started = pd.to_datetime(hotspots["started"], errors="coerce")
-    ordinals = [d.to_period("M").ordinal if pd.notna(d) else np.nan for d in started]
+    months = pd.PeriodIndex(started, freq="M")  # one pass, not a Timestamp per hotspot
+    ordinals = np.where(months.isna(), np.nan, months.asi8.astype(float))
     return pd.Series(ordinals, index=hotspots["hotspot_id"].to_numpy(), dtype=float)
 
 
@@ -255,8 +256,8 @@ def programme_sums(
     """
     members = counts.membership[counts.membership["hotspot_id"].isin(set(ids))]
     rows = counts.point_months[counts.point_months["point"].isin(members["point"].unique())]
-    known = members["hotspot_id"].map(starts).fillna(-np.inf)  # no date: counted throughout
-    first = known.groupby(members["point"]).min()
+    known = starts.reindex(members["hotspot_id"].to_numpy()).fillna(-np.inf)  # no date: always
+    first = pd.Series(known.to_numpy()).groupby(members["point"].to_numpy()).min()
     start = rows["point"].map(first).to_numpy(dtype=float)
     month = rows["month"].to_numpy(dtype=np.int64)
     after = _months_mask(month, period) & (month >= start)
