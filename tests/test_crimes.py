@@ -199,21 +199,3 @@ def test_files_read_into_one_buffer_each_come_back_whole(tmp_path):
 )
 def test_duplicate_rows_of_files_shorter_than_a_sampled_word(data, expected):
     assert duplicate_rows(data, len(expected)).tolist() == expected
-
-
-def test_files_parsed_side_by_side_keep_their_order_and_the_first_problem(tmp_path):
-    """Files are parsed two at a time: rows still come in file order, each file's duplicates are
-    its own, and of two bad files the first (in name order) is the one reported."""
-    months = [f"2024-{m:02d}" for m in range(1, 10)]
-    for month in months:
-        rows = [(month, -1.35, 53.0 + i / 1000, crimes.ASB) for i in range(50 * int(month[-1]))]
-        write_street_csv(tmp_path / f"{month}-test-street.csv", rows + rows[:3])
-    read = read_crimes([tmp_path])
-    sizes = [50 * int(m[-1]) + 3 for m in months]
-    expected = np.repeat([pd.Period(m, freq="M").ordinal for m in months], sizes)
-    assert read["month"].tolist() == expected.tolist()
-    assert int(read["duplicate"].sum()) == 3 * len(months)
-    (tmp_path / "2024-04-test-street.csv").write_text("not,a,police,file\n")
-    write_street_csv(tmp_path / "2024-07-test-street.csv", [("2024-07", 400.0, 53.0, "Drugs")])
-    with pytest.raises(HotspotDataError, match="2024-04-test-street.csv"):
-        read_crimes([tmp_path])

@@ -13,9 +13,7 @@ import csv
 import io
 import os
 import re
-import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -170,35 +168,20 @@ def read_crimes(paths: Iterable[str | Path]) -> pd.DataFrame:
     return crimes_frame(tables)
 
 
-_PARSERS = 2
-"""Files parsed side by side: pyarrow's parse and numpy's duplicate search run without the
-interpreter lock, so two files at once keep two cores busy (each thread reuses its own buffer)."""
-
-
 def _parse_all(
     sources: list[CrimeSource],
 ) -> tuple[list[tuple[CrimeSource, pa.Table]], HotspotDataError | None]:
     """Check and parse files in order up to the first bad one (pyarrow only: no pandas yet)."""
-    buffers = threading.local()
-
-    def parse(source: CrimeSource) -> pa.Table:
-        spare = getattr(buffers, "spare", bytearray())
-        data = source.read_reusing(spare)
-        try:
-            return _parse_checked(data, source)
-        finally:
-            buffers.spare = data if isinstance(data, bytearray) else spare
-            del data  # nothing may look at the buffer when the next file is read into it
-
     parsed = []
-    with ThreadPoolExecutor(max_workers=_PARSERS) as pool:
-        results = [pool.submit(parse, source) for source in sources]
-        for source, result in zip(sources, results):
-            try:
-                parsed.append((source, result.result()))
-            except HotspotDataError as exc:
-                pool.shutdown(cancel_futures=True)
-                return parsed, exc
+    spare = bytearray()
+    for source in sources:
+        try:
+            data = source.read_reusing(spare)
+            parsed.append((source, _parse_checked(data, source)))
+        except HotspotDataError as exc:
+            return parsed, exc
+        spare = data if isinstance(data, bytearray) else spare
+        del data  # nothing may look at the buffer when the next file is read into it
     return parsed, None
 
 
