@@ -7,8 +7,9 @@ import gc
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -178,6 +179,21 @@ def run_db(args: argparse.Namespace) -> None:
         print("\n".join(status_lines(args.data)))
 
 
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector off for a short command, whose objects reference counting frees:
+    its passes over what the imports and pandas make cost up to 0.13 s of CPU (1,000,000 rows
+    with a point each: 1.35 s against 1.21 s; with snap points no clear change). Back on after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_cycle_collection_paused()
 def run_summary(args: argparse.Namespace) -> None:
     """Print one row per hotspot for the period.
 

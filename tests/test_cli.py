@@ -1,6 +1,7 @@
 """`python -m geo summary`: output formats, and bad input as one plain line with exit status 2."""
 
 import csv
+import gc
 import hashlib
 import io
 import json
@@ -9,6 +10,7 @@ import sys
 
 import pytest
 
+import geo.io.crimes
 from geo.cli import main
 from tests.conftest import ROOT
 from tests.helpers import square_hotspots, write_patrols, write_street_csv
@@ -122,6 +124,24 @@ def test_summary_takes_a_dataset_or_files_not_both(capsys, sample_dir):
     both = ["--data", str(sample_dir), "--hotspots", str(sample_dir / "hotspots.geojson")]
     status, _, err = cli(capsys, "summary", *both, "--period", PERIOD)
     assert status == 2 and "not both" in err
+
+
+def test_summary_runs_without_the_cycle_collector_and_restores_it(inputs, capsys, monkeypatch):
+    """The cycle collector is off while a summary runs (its passes cost start-up time) and on
+    again afterwards, also when the run ends in an error."""
+    hotspots, crimes, _ = inputs
+    seen = []
+    real = geo.io.crimes.read_crimes
+
+    def read_crimes(paths):
+        seen.append(gc.isenabled())
+        return real(paths)
+
+    monkeypatch.setattr(geo.io.crimes, "read_crimes", read_crimes)
+    args = ["summary", "--hotspots", str(hotspots), "--crimes", str(crimes)]
+    assert main([*args, "--period", "2024-01:2024-01"]) == 0
+    assert main([*args, "--period", "2020-01:2020-01"]) == 2  # no data to compare
+    assert seen == [False, False] and gc.isenabled()
 
 
 def test_dosage_command(tmp_path, capsys, ping_folder):

@@ -69,6 +69,22 @@ def test_zero_before_gives_empty_change_not_infinity(figures):
     assert table.loc["C", "asb_too_few"]
 
 
+def test_table_of_some_hotspots_and_of_a_hotspot_without_crimes(figures, tmp_path):
+    """A table of some hotspots (a town's) has their rows of the whole table, in their order;
+    a hotspot no crime fell in has counts of 0 (whole numbers), not missing."""
+    hotspots, counts = figures
+    whole = hotspot_table(hotspots, counts, empty_patrols(), PERIOD).set_index("hotspot_id")
+    some = hotspots[hotspots["hotspot_id"].isin(["C", "A"])].iloc[::-1]
+    table = hotspot_table(some, counts, empty_patrols(), PERIOD).set_index("hotspot_id")
+    assert list(table.index) == ["C", "A"]
+    pd.testing.assert_frame_equal(table, whole.loc[["C", "A"]])
+    empty = square_hotspots(tmp_path / "d.geojson", {"D": (9.0, 50.0, 10.0, 51.0)})
+    alone = hotspot_table(read_hotspots(empty), counts, empty_patrols(), PERIOD)
+    counted = ["asb_before", "asb_after", "crime_before", "crime_after"]
+    assert alone[counted].to_numpy().tolist() == [[0, 0, 0, 0]]
+    assert all(alone[column].dtype == "int64" for column in counted)
+
+
 def test_programme_counts_each_crime_once_and_force_counts_every_row(figures):
     hotspots, counts = figures
     table = hotspot_table(hotspots, counts, empty_patrols(), PERIOD)

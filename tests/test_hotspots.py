@@ -4,6 +4,7 @@ import json
 import zipfile
 
 import geopandas as gpd
+import pyogrio
 import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
@@ -134,3 +135,25 @@ def test_broken_files_are_refused(tmp_path, content):
     path.write_bytes(content)
     with pytest.raises(HotspotDataError, match="broken.geojson"):
         read_hotspots(path)
+
+
+@pytest.mark.filterwarnings("ignore:More than one layer found")
+def test_one_layer_formats_are_read_without_listing_layers(tmp_path, monkeypatch):
+    """GeoJSON and Shapefiles hold one layer by their format: listing layers would parse the
+    file once more for nothing; a GeoPackage with two layers is still refused."""
+    geojson = tmp_path / "hotspots.geojson"
+    _frame().to_file(geojson)
+    shapefile = zipped_shapefile(tmp_path, _frame())
+    gpkg = tmp_path / "two.gpkg"
+    _frame().to_file(gpkg, layer="hotspots", driver="GPKG")
+    _frame().to_file(gpkg, layer="other", driver="GPKG")
+    listed = []
+    real_list_layers = pyogrio.list_layers
+    monkeypatch.setattr(pyogrio, "list_layers", lambda source: listed.append(source) or
+                        real_list_layers(source))  # fmt: skip
+    for path in (geojson, shapefile):
+        assert list(read_hotspots(path)["hotspot_id"]) == ["HS-1"]
+    assert listed == []
+    with pytest.raises(HotspotDataError, match="holds 2 map layers"):
+        read_hotspots(gpkg)
+    assert len(listed) == 1

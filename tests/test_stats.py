@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -20,6 +22,7 @@ from geo.analysis.stats import (
     rate_ratio,
     rate_ratios,
     scaled_wdd,
+    smallest_telling_baseline,
     too_few,
     too_few_flags,
     two_sided_p,
@@ -27,6 +30,7 @@ from geo.analysis.stats import (
     wdd_reading,
 )
 from geo.errors import HotspotDataError
+from tests.conftest import ROOT
 
 # Wheeler & Ratcliffe (2018) worked example, in (pre, post) order per area.
 PAPER = {
@@ -128,6 +132,32 @@ def test_too_few_is_where_a_halving_stops_being_beyond_chance():
     assert any(exact_p(b, round(b / 2)) >= ALPHA for b in range(max(below - 3, 1), below + 1))
     assert too_few(TOO_FEW_BEFORE - 1, 0) and not too_few(TOO_FEW_BEFORE, 1000)
     assert str(TOO_FEW_BEFORE) in TOO_FEW_RULE and f"{ALPHA:g}" in TOO_FEW_RULE
+
+
+@pytest.mark.parametrize("ratio", [0.3, 0.5, 0.7])
+@pytest.mark.parametrize("alpha", [0.01, ALPHA, 0.1])
+def test_threshold_in_whole_numbers_is_the_exact_tests(ratio, alpha):
+    """The threshold is searched with p-values in whole numbers (no scipy at start-up): it is
+    the one the floating-point exact test (exact_ps) gives, for other ratios and levels too."""
+
+    def by_exact_ps() -> int:
+        for before in range(1, 10_000):
+            span = np.arange(before, 10 * before + 1)
+            if (exact_ps(span, np.round(span * ratio)) < alpha).all():
+                return before
+        raise AssertionError("no threshold")
+
+    assert smallest_telling_baseline(ratio, alpha) == by_exact_ps()
+
+
+def test_stats_module_does_not_import_scipy():
+    """The threshold is computed at import without scipy, which a summary would load for nothing
+    (0.1 s of start-up); the tests that need scipy import it when called."""
+    code = "import sys, geo.analysis.stats as s; print(s.TOO_FEW_BEFORE, 'scipy' in sys.modules)"
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert run.stdout.split() == [str(TOO_FEW_BEFORE), "False"]
 
 
 def test_too_few_does_not_look_at_the_outcome():

@@ -59,7 +59,8 @@ def start_months(hotspots: pd.DataFrame) -> pd.Series:
     if "started" not in hotspots.columns:
         return pd.Series(np.nan, index=hotspots["hotspot_id"].to_numpy())
     started = pd.to_datetime(hotspots["started"], errors="coerce")
-    ordinals = [d.to_period("M").ordinal if pd.notna(d) else np.nan for d in started]
+    months = pd.PeriodIndex(started, freq="M")  # one pass, not a Timestamp per hotspot
+    ordinals = np.where(months.isna(), np.nan, months.asi8.astype(float))
     return pd.Series(ordinals, index=hotspots["hotspot_id"].to_numpy(), dtype=float)
 
 
@@ -87,7 +88,10 @@ def hotspot_table(
     exclusions = exclusions or Exclusions()
     ids = hotspots["hotspot_id"]
     rows = counts.hotspot
-    start = rows["hotspot_id"].map(start_months(hotspots)).fillna(-np.inf).to_numpy(dtype=float)
+    # hotspot ids (text) are matched once, then summed by number: not grouped four times
+    codes, found = pd.factorize(rows["hotspot_id"])
+    start = start_months(hotspots).reindex(found).fillna(-np.inf).to_numpy(dtype=float)[codes]
+    position = pd.Index(found).get_indexer(ids)  # -1: a hotspot without crimes
     month = rows["month"].to_numpy(dtype=np.int64)
     table = pd.DataFrame(
         {
@@ -102,8 +106,9 @@ def hotspot_table(
         after = _months_mask(month, counted) & (month >= start)
         before = _months_mask(month, counted.before) & (month + BASELINE_LAG >= start)
         for side, mask in (("after", after), ("before", before)):
-            sums = rows[kind][mask].groupby(rows["hotspot_id"][mask]).sum()
-            table[f"{kind}_{side}"] = sums.reindex(ids).fillna(0).astype(np.int64).to_numpy()
+            weights = rows[kind].to_numpy(dtype=float)[mask]
+            sums = np.bincount(codes[mask], weights=weights, minlength=len(found))
+            table[f"{kind}_{side}"] = np.append(sums, 0)[position].astype(np.int64)
         table[f"{kind}_change_pct"] = change_pct(table[f"{kind}_before"], table[f"{kind}_after"])
     table["asb_too_few"] = too_few_flags(table["asb_before"].to_numpy())
     if patrols is None:
@@ -198,8 +203,9 @@ def programme_figures(
     ids = list(table["hotspot_id"]) if hotspot_ids is None else list(hotspot_ids)
     starts = start_months(hotspots) if hotspots is not None else pd.Series(dtype=float)
     asb_period, crime_period = exclusions.period(period, "asb"), exclusions.period(period, "crime")
-    asb_before, asb_after = programme_sums(counts, ids, asb_period, starts, "asb")
-    crime_before, crime_after = programme_sums(counts, ids, crime_period, starts, "crime")
+    inside = _programme_rows(counts, ids, starts)
+    asb_before, asb_after = _sums_before_after(inside, asb_period, "asb")
+    crime_before, crime_after = _sums_before_after(inside, crime_period, "crime")
     force = counts.force.reset_index()
     force_after = int(sum_in_period(force, crime_period)["crime"])
     force_before = int(sum_in_period(force, crime_period.before)["crime"])
@@ -245,19 +251,28 @@ def programme_figures(
     )
 
 
-def programme_sums(
-    counts: CrimeCounts, ids: Collection[str], period: Period, starts: pd.Series, kind: str
+def _programme_rows(
+    counts: CrimeCounts, ids: Collection[str], starts: pd.Series
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The point-month rows inside any of the hotspots, and each row's start month (the
+    earliest start of its point's hotspots; -inf when none is known): found once for both kinds."""
+    members = counts.membership[counts.membership["hotspot_id"].isin(set(ids))]
+    rows = counts.point_months[counts.point_months["point"].isin(members["point"].unique())]
+    known = starts.reindex(members["hotspot_id"].to_numpy()).fillna(-np.inf)  # no date: always
+    first = pd.Series(known.to_numpy()).groupby(members["point"].to_numpy()).min()
+    at = np.searchsorted(first.index.to_numpy(), rows["point"].to_numpy())  # groupby sorted them
+    return rows, first.to_numpy(dtype=float)[at]
+
+
+def _sums_before_after(
+    found: tuple[pd.DataFrame, np.ndarray], period: Period, kind: str
 ) -> tuple[int, int]:
     """Before and after counts of `kind` in any of the hotspots, each crime counted once.
 
     A point counts from the month the earliest of its hotspots started; its months before that
     are not "after", and the same months a year earlier are not "before".
     """
-    members = counts.membership[counts.membership["hotspot_id"].isin(set(ids))]
-    rows = counts.point_months[counts.point_months["point"].isin(members["point"].unique())]
-    known = members["hotspot_id"].map(starts).fillna(-np.inf)  # no date: counted throughout
-    first = known.groupby(members["point"]).min()
-    start = rows["point"].map(first).to_numpy(dtype=float)
+    rows, start = found
     month = rows["month"].to_numpy(dtype=np.int64)
     after = _months_mask(month, period) & (month >= start)
     before = _months_mask(month, period.before) & (month + BASELINE_LAG >= start)

@@ -271,7 +271,7 @@ def _lines(data: bytes | bytearray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     if not parts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint64)
     starts, ends, keys = (np.concatenate(column) for column in zip(*parts))
-    return starts.astype(np.int64), ends.astype(np.int64), keys
+    return starts.astype(np.int64, copy=False), ends.astype(np.int64, copy=False), keys
 
 
 def _line_keys(words: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -294,6 +294,8 @@ def _line_keys(words: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np
 
 def _ends_in_return(data: bytes | bytearray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """1 where a line ends in a carriage return (a CRLF file), else 0."""
+    if data.find(b"\r") < 0:  # most files have none: one quick scan instead of a look per line
+        return np.zeros(len(starts), dtype=np.int64)
     raw = np.frombuffer(data, dtype=np.uint8)
     return ((ends > starts) & (raw[np.maximum(ends - 1, 0)] == ord("\r"))).astype(np.int64)
 
