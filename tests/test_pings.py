@@ -13,7 +13,15 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from geo.errors import HotspotDataError
-from geo.io.pings import ROLES, Officers, PingStats, pseudonymise, pseudonymised_csv, read_pings
+from geo.io.pings import (
+    ROLES,
+    Officers,
+    PingFilesReader,
+    PingStats,
+    pseudonymise,
+    pseudonymised_csv,
+    read_pings,
+)
 from tests.helpers import random_edit
 from tests.test_crimes_fuzz import FUZZ
 
@@ -269,3 +277,58 @@ def test_the_valid_file_itself_reads(scratch):
     scratch.write_bytes(VALID)
     (block,) = list(read_pings(scratch, Officers()))
     assert len(block) == 4 and block.no_fix == 1 and block.ambiguous == 1
+
+
+def _files(tmp_path: Path, count: int, rows: int = 300) -> list[Path]:
+    """`count` ping files of `rows` rows each, officers and times differing between them."""
+    paths = []
+    for number in range(count):
+        lines = [
+            f"PC {(number * 7 + row) % 13},2025-0{number + 1}-01T10:{row // 60:02}:{row % 60:02}Z,"
+            f"-1.{row:04},53.{number:04},5,,police\n"
+            for row in range(rows)
+        ]
+        path = tmp_path / f"p{number}.csv"
+        path.write_text(HEADER + "".join(lines))
+        paths.append(path)
+    return paths
+
+
+def _same(left: list, right: list) -> bool:
+    fields = ("officer", "seconds", "lon", "lat", "accuracy", "role")
+    return len(left) == len(right) and all(
+        np.array_equal(getattr(a, f), getattr(b, f), equal_nan=True)
+        for a, b in zip(left, right, strict=True)
+        for f in fields
+    )
+
+
+def test_the_files_reader_gives_what_read_pings_gives_file_by_file(tmp_path):
+    paths = _files(tmp_path, 3)
+    with PingFilesReader(paths, ahead=2, block_bytes=4096) as reader:
+        got = [list(reader.blocks(position)) for position in range(3)]
+    for path, blocks, officers in zip(paths, got, reader.officers, strict=True):
+        own = Officers()
+        expected = list(read_pings(path, own, block_bytes=4096))
+        assert len(expected) > 2 and _same(blocks, expected)  # several blocks per file
+        assert officers.codes == own.codes
+
+
+def test_the_files_reader_raises_a_bad_file_when_it_is_reached(tmp_path):
+    good, bad = _files(tmp_path, 2)
+    bad.write_text(HEADER + "PC 1,2025-01-01T10:00Z,-1.4,53.2,5,,sergeant\n")
+    with PingFilesReader([good, bad]) as reader:
+        assert sum(len(block) for block in reader.blocks(0)) == 300  # the good file in full
+        with pytest.raises(HotspotDataError, match="not a role") as caught:
+            list(reader.blocks(1))
+    assert str(caught.value).startswith(str(bad))
+
+
+def test_the_files_reader_takes_files_in_order_and_stops_when_closed(tmp_path):
+    paths = _files(tmp_path, 3)
+    reader = PingFilesReader(paths, ahead=1, block_bytes=4096)
+    with pytest.raises(ValueError, match="file 1 asked for while file 0 is next"):
+        next(reader.blocks(1))
+    next(reader.blocks(0))  # the reading thread is now waiting for room to put more blocks
+    reader.close()
+    assert not reader._thread.is_alive()

@@ -34,6 +34,20 @@ def test_visits_join_across_files(tmp_path):
     assert gps_dosage(result, OCTOBER).iloc[0]["officer_minutes"] == pytest.approx(20)
 
 
+def test_a_reading_begun_before_gives_the_same_visits_and_must_be_of_those_files(tmp_path):
+    from geo.io.pings import PingFilesReader, ping_files_in
+
+    rows = stay("o1", at(0), every("2025-10-31T23:50:00Z", "2025-11-01T00:10:00Z"))
+    write_pings(tmp_path / "2025-10.csv", rows[:10])
+    write_pings(tmp_path / "2025-11.csv", rows[10:])
+    files = ping_files_in([tmp_path])
+    begun = visits_from_files([tmp_path], hotspots(["A"]), reader=PingFilesReader(files))
+    assert begun.visits.equals(visits_from_files([tmp_path], hotspots(["A"])).visits)
+    assert begun.stats.files == 2 and len(begun.visits) == 1
+    with pytest.raises(ValueError, match="other files"):
+        visits_from_files([tmp_path], hotspots(["A"]), reader=PingFilesReader(files[:1]))
+
+
 def test_the_fast_test_agrees_with_exact_distances_in_grid_metres():
     """Random pings near overlapping and concave hotspots: counted exactly when their distance
     in grid metres is within the tolerance (except within 1 cm of it)."""

@@ -32,7 +32,14 @@ import shapely
 from geo.analysis.visit_rules import MAX_ACCURACY_M, MAX_GAP_MIN, MIN_VISIT_MIN, TOLERANCE_M
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.errors import HotspotDataError
-from geo.io.pings import Officers, PingBlock, PingStats, ping_files_in, read_pings
+from geo.io.pings import (
+    Officers,
+    PingBlock,
+    PingFilesReader,
+    PingStats,
+    ping_files_in,
+    read_pings,
+)
 
 _COARSE_MAX_CELLS = 4_000_000
 """Upper bound on the coarse prefilter grid (an int32 each)."""
@@ -316,27 +323,39 @@ def visits_from_files(
     rules: VisitRules | None = None,
     labels: dict[Path, str] | None = None,
     cache: FileCache | None = None,
+    reader: PingFilesReader | None = None,
 ) -> VisitResult:
     """Read every ping file (one at a time) and build the visits to each hotspot.
 
     `cache`, when given, keeps each file's counting pings (see geo.store.ping_cache), so a file
-    is read again only when it, the hotspots or the rules change.
+    is read again only when it, the hotspots or the rules change. `reader`, when given, is the
+    reading of the files not in the cache, already begun (the command line starts it before its
+    heavier imports); it is closed here.
     """
     rules = rules or VisitRules()
+    files = ping_files_in(paths)
+    found = [cache.get(path) if cache is not None else None for path in files]
+    unread = [path for path, kept in zip(files, found, strict=True) if kept is None]
     officers = Officers()
     stats = PingStats()
     parts: list[CountingPings] = []
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        index: Future[HotspotIndex] | None = None  # built at the first file not in the cache,
-        for path in ping_files_in(paths):  # while that file's first piece is parsed
-            label = (labels or {}).get(path)
-            found = cache.get(path) if cache is not None else None
-            if found is None:
-                index = index or pool.submit(HotspotIndex.build, hotspots, rules.tolerance_m)
-                found = file_counting_pings(path, index, rules, label)
+    with (
+        reader or PingFilesReader(unread, labels) as reading,
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
+        if reading.paths != unread:
+            raise ValueError("the reader was begun on other files than those to read")
+        index: Future[HotspotIndex] | None = None  # built while the first blocks are read
+        if unread:
+            index = pool.submit(HotspotIndex.build, hotspots, rules.tolerance_m)
+        taken = 0
+        for path, kept in zip(files, found, strict=True):
+            if kept is None:
+                kept = _counting(reading.blocks(taken), reading.officers[taken], index, rules)
+                taken += 1
                 if cache is not None:
-                    cache.put(path, found)
-            part, names, file_stats = found
+                    cache.put(path, kept)
+            part, names, file_stats = kept
             parts.append(part.recoded(officers.encode(names)))
             stats.merge(file_stats)
     visits = build_visits(CountingPings.join(parts), rules)
@@ -364,12 +383,24 @@ def file_counting_pings(
     """The counting pings of one file, with its officers' ids and what reading found (`index`
     may still be being built: it is waited for once the first block is read)."""
     officers = Officers()
+    return _counting(read_pings(path, officers, label=label), officers, index, rules)
+
+
+def _counting(
+    blocks: Iterable[PingBlock],
+    officers: Officers,
+    index: HotspotIndex | Future[HotspotIndex] | None,
+    rules: VisitRules,
+) -> FileCounting:
+    """The counting pings of one file's blocks (officer codes from `officers`, filled as the
+    blocks are read), its officers' ids and what reading found."""
     stats = PingStats(files=1)
     parts = []
-    for block in read_pings(path, officers, label=label):
+    for block in blocks:
         stats.add(block)
         if isinstance(index, Future):
             index = index.result()
+        assert index is not None  # a file is read only with the index being built
         parts.append(counting_pings(block, index, rules))
     joined = CountingPings.join(parts)
     names = pa.array(list(officers.codes), pa.string())

@@ -25,7 +25,9 @@ import csv
 import hashlib
 import hmac
 import os
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -52,6 +54,8 @@ BLOCK_BYTES = 64 * 1024**2
 """Files larger than this are parsed in blocks of about this size (bounded memory)."""
 MAX_TEXT = 200
 """Longest officer id, unit or role accepted (characters)."""
+READ_AHEAD = 3
+"""Checked blocks a `PingFilesReader` may hold before its user takes them (bounded memory)."""
 
 _OFFSET = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
 _CODES = pa.dictionary(pa.int32(), pa.string())
@@ -185,6 +189,86 @@ def read_pings(
                 yield _check_block(batch, officers, name, offset)
                 if progress is not None:
                     progress(min(end / size, 1.0))
+
+
+class PingFilesReader:
+    """Ping files read one after another in a background thread from the moment this is made,
+    each block checked there and held (at most `ahead` of them) until taken with `blocks`.
+
+    Reading goes on while its user does other work (imports, the hotspots, the blocks before),
+    and runs from one file into the next without a pause. Files are taken in order; a bad value
+    raises, as `read_pings` would, when the user reaches it. Close it (or use `with`) to stop.
+    """
+
+    def __init__(
+        self,
+        paths: Iterable[Path],
+        labels: dict[Path, str] | None = None,
+        ahead: int = READ_AHEAD,
+        block_bytes: int = BLOCK_BYTES,
+    ) -> None:
+        self.paths = list(paths)
+        self.officers = [Officers() for _ in self.paths]
+        """Each file's own officer codes (as `read_pings` gives them for a new `Officers`)."""
+        self._labels = labels or {}
+        self._block_bytes = block_bytes
+        self._queue: queue.Queue = queue.Queue(maxsize=max(ahead, 1))
+        self._stop = threading.Event()
+        self._taken = 0
+        self._thread = threading.Thread(target=self._read, name="ping reader", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        """Put each file's blocks, then None, on the queue; an error ends the reading."""
+        try:
+            for path, officers in zip(self.paths, self.officers, strict=True):
+                label = self._labels.get(path)
+                blocks = read_pings(path, officers, label=label, block_bytes=self._block_bytes)
+                try:
+                    for block in blocks:
+                        if not self._put(block):
+                            return
+                finally:
+                    blocks.close()
+                if not self._put(None):
+                    return
+        except BaseException as exc:  # handed to the user, who raises it where it was reached
+            self._put(exc)
+
+    def _put(self, item: PingBlock | BaseException | None) -> bool:
+        """Queue an item for the user; False once reading is to stop."""
+        if self._stop.is_set():
+            return False
+        self._queue.put(item)
+        return not self._stop.is_set()
+
+    def blocks(self, position: int) -> Iterator[PingBlock]:
+        """The checked blocks of file `position` (files are taken in order, each once)."""
+        if position != self._taken:
+            raise ValueError(f"file {position} asked for while file {self._taken} is next")
+        self._taken += 1
+        while (item := self._queue.get()) is not None:
+            if isinstance(item, BaseException):
+                self._stop.set()
+                raise item
+            yield item
+
+    def close(self) -> None:
+        """Stop reading and wait for the reading thread to end."""
+        self._stop.set()
+        while self._thread.is_alive():
+            try:
+                while True:
+                    self._queue.get_nowait()
+            except queue.Empty:
+                pass
+            self._thread.join(timeout=0.01)
+
+    def __enter__(self) -> PingFilesReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 class _Pieces:
