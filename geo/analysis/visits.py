@@ -149,6 +149,7 @@ class HotspotIndex:
         cell = _COARSE_CELL_DEG
         while ((x1 - x0) / cell + 1) * ((y1 - y0) / cell + 1) > _COARSE_MAX_CELLS:
             cell *= 2
+        x0, y0 = x0 - cell, y0 - cell  # a border of empty cells, where points off the grid go
         self.origin, self.cell = (float(x0), float(y0)), cell
         step = cell / _FINE
         low = np.floor((boxes[:, :2] - (x0, y0)) / step).astype(np.int64)
@@ -166,7 +167,7 @@ class HotspotIndex:
         inside = shapely.contains(self.grown[owner], cells)
         code = 1 + 2 * owner + inside
         self.coarse = np.zeros(
-            (int((x1 - x0) / cell) + 1, int((y1 - y0) / cell) + 1), dtype=np.int32
+            (int((x1 - x0) / cell) + 2, int((y1 - y0) / cell) + 2), dtype=np.int32
         )
         bx, by = fx // _FINE, fy // _FINE
         blocks = np.unique(bx * self.coarse.shape[1] + by)
@@ -228,8 +229,9 @@ class HotspotIndex:
         """Positions of the points in a fine cell some hotspot touches, and those cells' codes.
 
         One pass of 32-bit integer arithmetic over all points (|degrees| ≤ 180 keeps every cell
-        number far inside 32 bits): the coarse block of each point (block 0, whose fine cells
-        are all code 0, for points off the grid), then the fine cell's code.
+        number far inside 32 bits): points off the grid (or without a number) are first moved
+        onto its empty border, then the coarse block of each point is looked up, then the fine
+        cell's code.
         """
         scale = _FINE / self.cell
         rows, cols = self.coarse.shape
@@ -237,19 +239,15 @@ class HotspotIndex:
         gx *= scale
         gy = lat - self.origin[1]
         gy *= scale
-        off = ~((gx >= 0) & (gx < rows * _FINE) & (gy >= 0) & (gy < cols * _FINE))  # NaN: off
-        with np.errstate(invalid="ignore"):  # NaN: off the grid, its cell number unused
-            fx = gx.astype(np.int32)
-            fy = gy.astype(np.int32)
-        if off.any():
-            fx[off] = 0
-            fy[off] = 0
+        for values, cells in ((gx, rows), (gy, cols)):
+            np.fmax(values, 0.0, out=values)  # NaN too goes to 0: the border
+            np.fmin(values, cells * _FINE - 1, out=values)
+        fx = gx.astype(np.int32)
+        fy = gy.astype(np.int32)
         cell = fx >> _FINE_BITS
         cell *= cols
         cell += fy >> _FINE_BITS
         block = self.coarse.ravel()[cell]
-        if off.any():
-            block[off] = 0
         block <<= 2 * _FINE_BITS
         fx &= _FINE - 1
         fx <<= _FINE_BITS
@@ -296,9 +294,10 @@ class CountingPings:
 
 def counting_pings(block: PingBlock, index: HotspotIndex, rules: VisitRules) -> CountingPings:
     """The (ping, hotspot) pairs of one block that count under the rules."""
-    usable = np.flatnonzero(~(block.accuracy > rules.max_accuracy_m))
-    point, hotspot = index.match(block.lon[usable], block.lat[usable])
-    rows = usable[point]
+    rows, hotspot = index.match(block.lon, block.lat)
+    usable = ~(block.accuracy[rows] > rules.max_accuracy_m)  # not given: kept
+    if not usable.all():
+        rows, hotspot = rows[usable], hotspot[usable]
     return CountingPings(
         hotspot=hotspot.astype(np.int32),
         officer=block.officer[rows],
