@@ -282,6 +282,11 @@ class CountingPings:
         """The same pings with officer codes replaced (codes shared across files)."""
         return CountingPings(self.hotspot, officer.astype(np.int32), self.role, self.seconds)
 
+    def in_visit_order(self) -> CountingPings:
+        """The same pings by hotspot, officer and time (ties kept in their order)."""
+        order = _visit_order(self)
+        return CountingPings(*(getattr(self, name)[order] for name in self.__annotations__))
+
     @classmethod
     def join(cls, parts: list[CountingPings]) -> CountingPings:
         if not parts:
@@ -355,7 +360,8 @@ def visits_from_files(
                 if cache is not None:
                     cache.put(path, kept)
             part, names, file_stats = kept
-            parts.append(part.recoded(officers.encode(names)))
+            # each file in order now, while the next is read: the sort of all is then a merge
+            parts.append(part.recoded(officers.encode(names)).in_visit_order())
             stats.merge(file_stats)
     visits = build_visits(CountingPings.join(parts), rules)
     return VisitResult(visits, stats, rules, hotspots["hotspot_id"].to_numpy(dtype=object))
