@@ -97,6 +97,29 @@ def test_the_packed_sort_orders_as_a_three_key_sort():
         assert np.array_equal(_visit_order(pings), expected)
 
 
+def test_visits_from_files_sorted_one_by_one_are_the_visits_of_all_sorted_at_once():
+    """Ties (one officer, one hotspot, one second, two roles) keep the order they were read in."""
+    from geo.analysis.visits import CountingPings, VisitRules, build_visits
+
+    rng = np.random.default_rng(4)
+    parts = []
+    for _file in range(3):
+        n = 2_000
+        parts.append(
+            CountingPings(
+                hotspot=rng.integers(0, 3, n).astype(np.int32),
+                officer=rng.integers(0, 4, n).astype(np.int32),
+                role=rng.integers(0, 5, n).astype(np.int8),
+                seconds=rng.integers(0, 2_000, n).astype(np.int64) * 60,  # many ties
+            )
+        )
+    rules = VisitRules()
+    at_once = build_visits(CountingPings.join(parts), rules)
+    one_by_one = CountingPings.join([part.in_visit_order() for part in parts])
+    assert build_visits(one_by_one, rules).equals(at_once)
+    assert at_once["pings"].sum() == 6_000 and len(at_once) > 100
+
+
 def test_points_off_the_grid_or_without_a_number_match_nothing():
     index = HotspotIndex.build(hotspots(["A", "B"]), 20.0)
     lon, lat = (
