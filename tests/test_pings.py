@@ -91,6 +91,24 @@ def test_a_bad_value_in_a_later_block_names_its_row(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("bad", "words"),
+    [(b"o\xe9", "not UTF-8"), (b"o\x00", "binary data"), ("Jos\u00e9".encode(), None)],
+)
+def test_text_in_a_later_block_is_checked_as_in_the_first(tmp_path, bad, words):
+    """A later piece that is not plain ASCII gets the full text check: UTF-8 passes, the rest
+    is refused naming its row."""
+    rows = [f"o1,2025-01-01T10:00:{i % 60:02d}Z,-1.4,53.2,,,\n".encode() for i in range(3000)]
+    rows[2500] = bad + b",2025-01-01T10:00:00Z,-1.4,53.2,,,\n"
+    if words is None:
+        blocks = _read(tmp_path, HEADER.encode() + b"".join(rows), block_bytes=20_000)
+        assert len(blocks) > 3 and sum(len(b) for b in blocks) == 3000
+        return
+    with pytest.raises(HotspotDataError, match=words) as caught:
+        _read(tmp_path, HEADER.encode() + b"".join(rows), block_bytes=20_000)
+    assert caught.value.row == 2502 or words == "binary data"
+
+
+@pytest.mark.parametrize(
     ("row", "row_number", "column", "words"),
     [
         (",2025-01-01T10:00Z,-1.4,53.2,,,", 3, "officer_id", "empty"),
@@ -186,22 +204,30 @@ def test_a_short_row_is_named(tmp_path):
 
 
 def test_pieces_reuse_their_buffer_unless_something_still_holds_it(tmp_path):
-    from geo.io.pings import _Pieces
+    from geo.io.pings import ReadBuffer, _Pieces
 
     rows = "".join(f"PC {i},2025-01-01T10:00Z,-1.4,53.2,5,SNT,police\n" for i in range(300))
-    path = tmp_path / "p.csv"
-    path.write_text(HEADER + rows)
+    paths = [tmp_path / "p.csv", tmp_path / "q.csv"]
+    for path in paths:
+        path.write_text(HEADER + rows)
     header = HEADER.strip().split(",")
-    with path.open("rb") as handle:
+    shared = ReadBuffer()
+    with paths[0].open("rb") as handle:
         handle.readline()
-        pieces = _Pieces(handle, header, "p.csv", block_bytes=2048)
+        pieces = _Pieces(handle, header, "p.csv", 2048, shared)
         first = pieces.next()
-        buffer = pieces.buffer
-        assert pieces.next() is not None and pieces.buffer is buffer  # the same memory again
-        held = memoryview(pieces.buffer)  # as a batch holding the bytes would
+        buffer = shared.data
+        assert pieces.next() is not None and shared.data is buffer  # the same memory again
+        held = memoryview(shared.data)  # as a batch holding the bytes would
         before = bytes(held)
-        assert pieces.next() is not None and pieces.buffer is not buffer
+        assert pieces.next() is not None and shared.data is not buffer
         assert bytes(held) == before  # what is held is never overwritten
+        held.release()
+        buffer = shared.data
+    with paths[1].open("rb") as handle:  # the next file: the same memory again
+        handle.readline()
+        pieces = _Pieces(handle, header, "q.csv", 2048, shared)
+        assert pieces.next()[1].num_rows > 0 and shared.data is buffer
     assert first[0] == 0 and first[1].num_rows > 0
 
 
