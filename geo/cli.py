@@ -373,12 +373,14 @@ def _add_dosage(verbs: argparse._SubParsersAction) -> None:
 
 def run_dosage(args: argparse.Namespace) -> None:
     """Print one row per hotspot of GPS dosage for the period; notes on what was skipped."""
+    gc.disable()  # few cycles are made here: no collections walking all that pandas made
     reader = _early_ping_reader(args)  # the pings are read while the rest is imported
     try:
         _dosage(args, reader)
     finally:
         if reader is not None:
             reader.close()
+        gc.enable()
 
 
 def _early_ping_reader(args: argparse.Namespace) -> PingFilesReader | None:

@@ -1,6 +1,7 @@
 """`python -m geo summary`: output formats, and bad input as one plain line with exit status 2."""
 
 import csv
+import gc
 import hashlib
 import io
 import json
@@ -148,6 +149,7 @@ def test_dosage_command_refuses_bad_input_plainly(tmp_path, capsys, ping_folder)
     assert main([*args, "--period", PING_MONTH]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {bad}, row 2, column 'latitude'") and err.count("\n") == 1
+    assert gc.isenabled()  # collections are paused during the command only, even when it fails
     assert main([*args, "--period", PING_MONTH, "--tolerance-m", "-3"]) == 2
     assert "tolerance_m" in capsys.readouterr().err
     missing = [*args[:-1], str(tmp_path / "none.csv")]  # the reading is begun only when it can be
