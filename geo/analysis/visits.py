@@ -154,17 +154,22 @@ class HotspotIndex:
         step = cell / _FINE
         low = np.floor((boxes[:, :2] - (x0, y0)) / step).astype(np.int64)
         high = np.floor((boxes[:, 2:] - (x0, y0)) / step).astype(np.int64)
-        fx, fy, owner = [], [], []
-        for hotspot, ((a, b), (c, d)) in enumerate(zip(low, high, strict=True)):
-            gx, gy = np.meshgrid(np.arange(a, c + 1), np.arange(b, d + 1), indexing="ij")
-            fx.append(gx.ravel())
-            fy.append(gy.ravel())
-            owner.append(np.full(gx.size, hotspot))
-        fx, fy, owner = np.concatenate(fx), np.concatenate(fy), np.concatenate(owner)
-        cells = shapely.box(
-            x0 + fx * step, y0 + fy * step, x0 + (fx + 1) * step, y0 + (fy + 1) * step
+        heights = high[:, 1] - low[:, 1] + 1
+        counts = (high[:, 0] - low[:, 0] + 1) * heights
+        owner = np.repeat(np.arange(len(boxes)), counts)  # each hotspot's cells, x then y
+        nth = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+        fx = low[owner, 0] + nth // heights[owner]
+        fy = low[owner, 1] + nth % heights[owner]
+        inside = np.zeros(len(owner), dtype=bool)
+        centre = (x0 + (fx + 0.5) * step, y0 + (fy + 0.5) * step)
+        maybe = np.flatnonzero(shapely.intersects_xy(self.grown[owner], *centre))
+        cells = shapely.box(  # only cells whose centre is in: no other can be wholly inside
+            x0 + fx[maybe] * step,
+            y0 + fy[maybe] * step,
+            x0 + (fx[maybe] + 1) * step,
+            y0 + (fy[maybe] + 1) * step,
         )
-        inside = shapely.contains(self.grown[owner], cells)
+        inside[maybe] = shapely.contains(self.grown[owner[maybe]], cells)
         code = 1 + 2 * owner + inside
         self.coarse = np.zeros(
             (int((x1 - x0) / cell) + 2, int((y1 - y0) / cell) + 2), dtype=np.int32
