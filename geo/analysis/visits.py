@@ -201,16 +201,16 @@ class HotspotIndex:
             self.fine.ravel()[flat[start]] = shared[members]
 
     def match(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs (point position, hotspot position) of points within the tolerance of a hotspot."""
-        empty = np.zeros(0, dtype=np.int64)
+        """Pairs (point position, hotspot position as int32) of points within the tolerance of a
+        hotspot."""
         if not self.coarse.size or not len(lon):
-            return empty, empty
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
         on, code = self._cell_codes(lon, lat)
         alone = code < 1 + 2 * len(self.grown)
-        sure = alone & (code % 2 == 0)  # code 1 + 2h + 1: wholly inside hotspot h
-        points, hotspots = [on[sure]], [(code[sure] - 2) // 2]
+        sure = alone & ((code & 1) == 0)  # code 1 + 2h + 1: wholly inside hotspot h
+        points, hotspots = [on[sure]], [(code[sure] >> 1) - 1]
         test = np.flatnonzero(alone & ~sure)
-        test_hotspot = (code[test] - 1) // 2
+        test_hotspot = code[test] >> 1  # code 1 + 2h: hotspot h, the point to be tested
         shared = np.flatnonzero(~alone)
         if len(shared):
             members, inside, starts, counts = self._combo_table()
@@ -228,7 +228,7 @@ class HotspotIndex:
         hit = shapely.intersects_xy(self.grown[test_hotspot], lon[test], lat[test])  # one call
         points.append(test[hit])
         hotspots.append(test_hotspot[hit])
-        return np.concatenate(points), np.concatenate(hotspots).astype(np.int64)
+        return np.concatenate(points), np.concatenate(hotspots)
 
     def _cell_codes(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of the points in a fine cell some hotspot touches, and those cells' codes.
@@ -261,7 +261,7 @@ class HotspotIndex:
         block += fy
         code = self.fine.ravel()[block]
         on = np.flatnonzero(code)
-        return on, code[on].astype(np.int64)
+        return on, code[on]
 
     def _combo_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The shared cells' hotspot sets as flat arrays: members, wholly inside, start, count
@@ -269,7 +269,7 @@ class HotspotIndex:
         lists = [self.combos[code] for code in sorted(self.combos)]
         counts = np.array([len(m) for m in lists], dtype=np.int64)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        members = np.array([h for m in lists for h, _ in m], dtype=np.int64)
+        members = np.array([h for m in lists for h, _ in m], dtype=np.int32)
         inside = np.array([i for m in lists for _, i in m], dtype=bool)
         return members, inside, starts, counts
 
@@ -309,7 +309,7 @@ def counting_pings(block: PingBlock, index: HotspotIndex, rules: VisitRules) -> 
     if not usable.all():
         rows, hotspot = rows[usable], hotspot[usable]
     return CountingPings(
-        hotspot=hotspot.astype(np.int32),
+        hotspot=hotspot.astype(np.int32, copy=False),
         officer=block.officer[rows],
         role=block.role[rows],
         seconds=block.seconds[rows],
