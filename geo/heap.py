@@ -3,9 +3,9 @@
 `geo dosage` makes arrays of a million values or more for each block of pings, block after
 block. By default glibc hands large freed blocks back to the system at once, and pyarrow's
 allocator (mimalloc) does so after 10 ms, so the system hands fresh pages again for every block
-and zeroes each first (a fifth of the command's CPU time on the 10M-ping bench). Keeping freed
-memory for the next block takes a seventh off the command's CPU time; the peak memory is the
-same (the same arrays exist at once), only its return to the system waits for the end.
+and zeroes each first. Keeping freed memory for the next block cut the command's system time on
+the 10M-ping bench from about 0.9 s to 0.5 s and its page faults from 150k to 90k (interleaved
+runs); the peak memory grew by about 50 MB, and its return to the system waits for the end.
 """
 
 from __future__ import annotations
