@@ -18,6 +18,7 @@ from geo.errors import HotspotDataError
 if TYPE_CHECKING:  # imported lazily at run time: start-up is much of a short command
     from geo.analysis.anomalies import Anomaly
     from geo.analysis.figures import ProgrammeFigures
+    from geo.io.pings import PingFilesReader
 
 EXIT_BAD_INPUT = 2
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -388,6 +389,34 @@ def _add_dosage(verbs: argparse._SubParsersAction) -> None:
 
 def run_dosage(args: argparse.Namespace) -> None:
     """Print one row per hotspot of GPS dosage for the period; notes on what was skipped."""
+    from geo.heap import keep_freed_memory
+
+    keep_freed_memory()  # block after block of pings: freed memory reused, not given back
+    gc.disable()  # few cycles are made here: no collections walking all that pandas made
+    reader = _early_ping_reader(args)  # the pings are read while the rest is imported
+    try:
+        _dosage(args, reader)
+    finally:
+        if reader is not None:
+            reader.close()
+        gc.enable()
+
+
+def _early_ping_reader(args: argparse.Namespace) -> PingFilesReader | None:
+    """The reading of `--pings` begun (with `--hotspots`, no `--data`); None when it cannot be,
+    the reason then given in its turn by `_dosage`."""
+    from geo.io.pings import PingFilesReader, ping_files_in
+
+    if args.data is not None or args.hotspots is None or not args.pings:
+        return None
+    try:
+        return PingFilesReader(ping_files_in(args.pings))
+    except HotspotDataError:
+        return None
+
+
+def _dosage(args: argparse.Namespace, reader: PingFilesReader | None) -> None:
+    """`run_dosage` with the reading of the pings perhaps begun."""
     import numpy as np
 
     from geo.analysis.gps_dosage import gps_dosage, gps_dosage_by_month
@@ -411,7 +440,7 @@ def run_dosage(args: argparse.Namespace) -> None:
     elif args.hotspots is None or not args.pings:
         raise HotspotDataError("give --data DIR, or --hotspots FILE and --pings PATH...")
     else:
-        result = visits_from_files(args.pings, read_hotspots(args.hotspots), rules)
+        result = visits_from_files(args.pings, read_hotspots(args.hotspots), rules, reader=reader)
     table = (gps_dosage_by_month if args.by_month else gps_dosage)(result, period)
     for note in result.stats.notes():
         print(f"note: {note}", file=sys.stderr)

@@ -168,5 +168,11 @@ def test_dosage_command_refuses_bad_input_plainly(tmp_path, capsys, ping_folder)
     assert main([*args, "--period", PING_MONTH]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {bad}, row 2, column 'latitude'") and err.count("\n") == 1
+    assert gc.isenabled()  # collections are paused during the command only, even when it fails
     assert main([*args, "--period", PING_MONTH, "--tolerance-m", "-3"]) == 2
     assert "tolerance_m" in capsys.readouterr().err
+    missing = [*args[:-1], str(tmp_path / "none.csv")]  # the reading is begun only when it can be
+    assert main([*missing, "--period", PING_MONTH]) == 2
+    assert "file or folder not found" in capsys.readouterr().err
+    assert main([*missing, "--period", "2025-13:2025-14"]) == 2  # the period is told first
+    assert "file or folder" not in capsys.readouterr().err

@@ -11,7 +11,7 @@ from tests.pings_helpers import hotspots, ping_file
 
 
 def test_counting_pings_are_cached_per_file(tmp_path, ping_folder, monkeypatch):
-    import geo.analysis.visits as visits_module
+    import geo.io.pings as pings_module
     from geo.store.dataset import dataset_version
 
     monkeypatch.delenv(KEY_ENV, raising=False)
@@ -24,7 +24,7 @@ def test_counting_pings_are_cached_per_file(tmp_path, ping_folder, monkeypatch):
     def no_reading(*_args, **_kwargs):
         raise AssertionError("the ping file was read again")
 
-    monkeypatch.setattr(visits_module, "read_pings", no_reading)
+    monkeypatch.setattr(pings_module, "read_pings", no_reading)
     second = load_dataset(ping_folder)
     assert second.gps.visits.equals(first.gps.visits)
     assert second.gps.stats == first.gps.stats

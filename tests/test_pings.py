@@ -13,7 +13,15 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from geo.errors import HotspotDataError
-from geo.io.pings import ROLES, Officers, PingStats, pseudonymise, pseudonymised_csv, read_pings
+from geo.io.pings import (
+    ROLES,
+    Officers,
+    PingFilesReader,
+    PingStats,
+    pseudonymise,
+    pseudonymised_csv,
+    read_pings,
+)
 from tests.helpers import random_edit
 from tests.test_crimes_fuzz import FUZZ
 
@@ -80,6 +88,24 @@ def test_a_bad_value_in_a_later_block_names_its_row(tmp_path):
     with pytest.raises(HotspotDataError) as caught:
         _read(tmp_path, HEADER + "".join(rows), block_bytes=20_000)
     assert (caught.value.row, caught.value.column) == (2502, "latitude")
+
+
+@pytest.mark.parametrize(
+    ("bad", "words"),
+    [(b"o\xe9", "not UTF-8"), (b"o\x00", "binary data"), ("Jos\u00e9".encode(), None)],
+)
+def test_text_in_a_later_block_is_checked_as_in_the_first(tmp_path, bad, words):
+    """A later piece that is not plain ASCII gets the full text check: UTF-8 passes, the rest
+    is refused naming its row."""
+    rows = [f"o1,2025-01-01T10:00:{i % 60:02d}Z,-1.4,53.2,,,\n".encode() for i in range(3000)]
+    rows[2500] = bad + b",2025-01-01T10:00:00Z,-1.4,53.2,,,\n"
+    if words is None:
+        blocks = _read(tmp_path, HEADER.encode() + b"".join(rows), block_bytes=20_000)
+        assert len(blocks) > 3 and sum(len(b) for b in blocks) == 3000
+        return
+    with pytest.raises(HotspotDataError, match=words) as caught:
+        _read(tmp_path, HEADER.encode() + b"".join(rows), block_bytes=20_000)
+    assert caught.value.row == 2502 or words == "binary data"
 
 
 @pytest.mark.parametrize(
@@ -178,22 +204,30 @@ def test_a_short_row_is_named(tmp_path):
 
 
 def test_pieces_reuse_their_buffer_unless_something_still_holds_it(tmp_path):
-    from geo.io.pings import _Pieces
+    from geo.io.pings import ReadBuffer, _Pieces
 
     rows = "".join(f"PC {i},2025-01-01T10:00Z,-1.4,53.2,5,SNT,police\n" for i in range(300))
-    path = tmp_path / "p.csv"
-    path.write_text(HEADER + rows)
+    paths = [tmp_path / "p.csv", tmp_path / "q.csv"]
+    for path in paths:
+        path.write_text(HEADER + rows)
     header = HEADER.strip().split(",")
-    with path.open("rb") as handle:
+    shared = ReadBuffer()
+    with paths[0].open("rb") as handle:
         handle.readline()
-        pieces = _Pieces(handle, header, "p.csv", block_bytes=2048)
+        pieces = _Pieces(handle, header, "p.csv", 2048, shared)
         first = pieces.next()
-        buffer = pieces.buffer
-        assert pieces.next() is not None and pieces.buffer is buffer  # the same memory again
-        held = memoryview(pieces.buffer)  # as a batch holding the bytes would
+        buffer = shared.data
+        assert pieces.next() is not None and shared.data is buffer  # the same memory again
+        held = memoryview(shared.data)  # as a batch holding the bytes would
         before = bytes(held)
-        assert pieces.next() is not None and pieces.buffer is not buffer
+        assert pieces.next() is not None and shared.data is not buffer
         assert bytes(held) == before  # what is held is never overwritten
+        held.release()
+        buffer = shared.data
+    with paths[1].open("rb") as handle:  # the next file: the same memory again
+        handle.readline()
+        pieces = _Pieces(handle, header, "q.csv", 2048, shared)
+        assert pieces.next()[1].num_rows > 0 and shared.data is buffer
     assert first[0] == 0 and first[1].num_rows > 0
 
 
@@ -269,3 +303,58 @@ def test_the_valid_file_itself_reads(scratch):
     scratch.write_bytes(VALID)
     (block,) = list(read_pings(scratch, Officers()))
     assert len(block) == 4 and block.no_fix == 1 and block.ambiguous == 1
+
+
+def _files(tmp_path: Path, count: int, rows: int = 300) -> list[Path]:
+    """`count` ping files of `rows` rows each, officers and times differing between them."""
+    paths = []
+    for number in range(count):
+        lines = [
+            f"PC {(number * 7 + row) % 13},2025-0{number + 1}-01T10:{row // 60:02}:{row % 60:02}Z,"
+            f"-1.{row:04},53.{number:04},5,,police\n"
+            for row in range(rows)
+        ]
+        path = tmp_path / f"p{number}.csv"
+        path.write_text(HEADER + "".join(lines))
+        paths.append(path)
+    return paths
+
+
+def _same(left: list, right: list) -> bool:
+    fields = ("officer", "seconds", "lon", "lat", "accuracy", "role")
+    return len(left) == len(right) and all(
+        np.array_equal(getattr(a, f), getattr(b, f), equal_nan=True)
+        for a, b in zip(left, right, strict=True)
+        for f in fields
+    )
+
+
+def test_the_files_reader_gives_what_read_pings_gives_file_by_file(tmp_path):
+    paths = _files(tmp_path, 3)
+    with PingFilesReader(paths, ahead=2, block_bytes=4096) as reader:
+        got = [list(reader.blocks(position)) for position in range(3)]
+    for path, blocks, officers in zip(paths, got, reader.officers, strict=True):
+        own = Officers()
+        expected = list(read_pings(path, own, block_bytes=4096))
+        assert len(expected) > 2 and _same(blocks, expected)  # several blocks per file
+        assert officers.codes == own.codes
+
+
+def test_the_files_reader_raises_a_bad_file_when_it_is_reached(tmp_path):
+    good, bad = _files(tmp_path, 2)
+    bad.write_text(HEADER + "PC 1,2025-01-01T10:00Z,-1.4,53.2,5,,sergeant\n")
+    with PingFilesReader([good, bad]) as reader:
+        assert sum(len(block) for block in reader.blocks(0)) == 300  # the good file in full
+        with pytest.raises(HotspotDataError, match="not a role") as caught:
+            list(reader.blocks(1))
+    assert str(caught.value).startswith(str(bad))
+
+
+def test_the_files_reader_takes_files_in_order_and_stops_when_closed(tmp_path):
+    paths = _files(tmp_path, 3)
+    reader = PingFilesReader(paths, ahead=1, block_bytes=4096)
+    with pytest.raises(ValueError, match="file 1 asked for while file 0 is next"):
+        next(reader.blocks(1))
+    next(reader.blocks(0))  # the reading thread is now waiting for room to put more blocks
+    reader.close()
+    assert not reader._thread.is_alive()

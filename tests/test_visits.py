@@ -34,6 +34,20 @@ def test_visits_join_across_files(tmp_path):
     assert gps_dosage(result, OCTOBER).iloc[0]["officer_minutes"] == pytest.approx(20)
 
 
+def test_a_reading_begun_before_gives_the_same_visits_and_must_be_of_those_files(tmp_path):
+    from geo.io.pings import PingFilesReader, ping_files_in
+
+    rows = stay("o1", at(0), every("2025-10-31T23:50:00Z", "2025-11-01T00:10:00Z"))
+    write_pings(tmp_path / "2025-10.csv", rows[:10])
+    write_pings(tmp_path / "2025-11.csv", rows[10:])
+    files = ping_files_in([tmp_path])
+    begun = visits_from_files([tmp_path], hotspots(["A"]), reader=PingFilesReader(files))
+    assert begun.visits.equals(visits_from_files([tmp_path], hotspots(["A"])).visits)
+    assert begun.stats.files == 2 and len(begun.visits) == 1
+    with pytest.raises(ValueError, match="other files"):
+        visits_from_files([tmp_path], hotspots(["A"]), reader=PingFilesReader(files[:1]))
+
+
 def test_the_fast_test_agrees_with_exact_distances_in_grid_metres():
     """Random pings near overlapping and concave hotspots: counted exactly when their distance
     in grid metres is within the tolerance (except within 1 cm of it)."""
@@ -81,6 +95,29 @@ def test_the_packed_sort_orders_as_a_three_key_sort():
         )
         expected = np.lexsort((pings.seconds, pings.officer, pings.hotspot))
         assert np.array_equal(_visit_order(pings), expected)
+
+
+def test_visits_from_files_sorted_one_by_one_are_the_visits_of_all_sorted_at_once():
+    """Ties (one officer, one hotspot, one second, two roles) keep the order they were read in."""
+    from geo.analysis.visits import CountingPings, VisitRules, build_visits
+
+    rng = np.random.default_rng(4)
+    parts = []
+    for _file in range(3):
+        n = 2_000
+        parts.append(
+            CountingPings(
+                hotspot=rng.integers(0, 3, n).astype(np.int32),
+                officer=rng.integers(0, 4, n).astype(np.int32),
+                role=rng.integers(0, 5, n).astype(np.int8),
+                seconds=rng.integers(0, 2_000, n).astype(np.int64) * 60,  # many ties
+            )
+        )
+    rules = VisitRules()
+    at_once = build_visits(CountingPings.join(parts), rules)
+    one_by_one = CountingPings.join([part.in_visit_order() for part in parts])
+    assert build_visits(one_by_one, rules).equals(at_once)
+    assert at_once["pings"].sum() == 6_000 and len(at_once) > 100
 
 
 def test_points_off_the_grid_or_without_a_number_match_nothing():

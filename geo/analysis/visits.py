@@ -32,7 +32,14 @@ import shapely
 from geo.analysis.visit_rules import MAX_ACCURACY_M, MAX_GAP_MIN, MIN_VISIT_MIN, TOLERANCE_M
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.errors import HotspotDataError
-from geo.io.pings import Officers, PingBlock, PingStats, ping_files_in, read_pings
+from geo.io.pings import (
+    Officers,
+    PingBlock,
+    PingFilesReader,
+    PingStats,
+    ping_files_in,
+    read_pings,
+)
 
 _COARSE_MAX_CELLS = 4_000_000
 """Upper bound on the coarse prefilter grid (an int32 each)."""
@@ -142,24 +149,30 @@ class HotspotIndex:
         cell = _COARSE_CELL_DEG
         while ((x1 - x0) / cell + 1) * ((y1 - y0) / cell + 1) > _COARSE_MAX_CELLS:
             cell *= 2
+        x0, y0 = x0 - cell, y0 - cell  # a border of empty cells, where points off the grid go
         self.origin, self.cell = (float(x0), float(y0)), cell
         step = cell / _FINE
         low = np.floor((boxes[:, :2] - (x0, y0)) / step).astype(np.int64)
         high = np.floor((boxes[:, 2:] - (x0, y0)) / step).astype(np.int64)
-        fx, fy, owner = [], [], []
-        for hotspot, ((a, b), (c, d)) in enumerate(zip(low, high, strict=True)):
-            gx, gy = np.meshgrid(np.arange(a, c + 1), np.arange(b, d + 1), indexing="ij")
-            fx.append(gx.ravel())
-            fy.append(gy.ravel())
-            owner.append(np.full(gx.size, hotspot))
-        fx, fy, owner = np.concatenate(fx), np.concatenate(fy), np.concatenate(owner)
-        cells = shapely.box(
-            x0 + fx * step, y0 + fy * step, x0 + (fx + 1) * step, y0 + (fy + 1) * step
+        heights = high[:, 1] - low[:, 1] + 1
+        counts = (high[:, 0] - low[:, 0] + 1) * heights
+        owner = np.repeat(np.arange(len(boxes)), counts)  # each hotspot's cells, x then y
+        nth = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+        fx = low[owner, 0] + nth // heights[owner]
+        fy = low[owner, 1] + nth % heights[owner]
+        inside = np.zeros(len(owner), dtype=bool)
+        centre = (x0 + (fx + 0.5) * step, y0 + (fy + 0.5) * step)
+        maybe = np.flatnonzero(shapely.intersects_xy(self.grown[owner], *centre))
+        cells = shapely.box(  # only cells whose centre is in: no other can be wholly inside
+            x0 + fx[maybe] * step,
+            y0 + fy[maybe] * step,
+            x0 + (fx[maybe] + 1) * step,
+            y0 + (fy[maybe] + 1) * step,
         )
-        inside = shapely.contains(self.grown[owner], cells)
+        inside[maybe] = shapely.contains(self.grown[owner[maybe]], cells)
         code = 1 + 2 * owner + inside
         self.coarse = np.zeros(
-            (int((x1 - x0) / cell) + 1, int((y1 - y0) / cell) + 1), dtype=np.int32
+            (int((x1 - x0) / cell) + 2, int((y1 - y0) / cell) + 2), dtype=np.int32
         )
         bx, by = fx // _FINE, fy // _FINE
         blocks = np.unique(bx * self.coarse.shape[1] + by)
@@ -188,16 +201,16 @@ class HotspotIndex:
             self.fine.ravel()[flat[start]] = shared[members]
 
     def match(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs (point position, hotspot position) of points within the tolerance of a hotspot."""
-        empty = np.zeros(0, dtype=np.int64)
+        """Pairs (point position, hotspot position as int32) of points within the tolerance of a
+        hotspot."""
         if not self.coarse.size or not len(lon):
-            return empty, empty
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
         on, code = self._cell_codes(lon, lat)
         alone = code < 1 + 2 * len(self.grown)
-        sure = alone & (code % 2 == 0)  # code 1 + 2h + 1: wholly inside hotspot h
-        points, hotspots = [on[sure]], [(code[sure] - 2) // 2]
+        sure = alone & ((code & 1) == 0)  # code 1 + 2h + 1: wholly inside hotspot h
+        points, hotspots = [on[sure]], [(code[sure] >> 1) - 1]
         test = np.flatnonzero(alone & ~sure)
-        test_hotspot = (code[test] - 1) // 2
+        test_hotspot = code[test] >> 1  # code 1 + 2h: hotspot h, the point to be tested
         shared = np.flatnonzero(~alone)
         if len(shared):
             members, inside, starts, counts = self._combo_table()
@@ -215,14 +228,15 @@ class HotspotIndex:
         hit = shapely.intersects_xy(self.grown[test_hotspot], lon[test], lat[test])  # one call
         points.append(test[hit])
         hotspots.append(test_hotspot[hit])
-        return np.concatenate(points), np.concatenate(hotspots).astype(np.int64)
+        return np.concatenate(points), np.concatenate(hotspots)
 
     def _cell_codes(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of the points in a fine cell some hotspot touches, and those cells' codes.
 
         One pass of 32-bit integer arithmetic over all points (|degrees| ≤ 180 keeps every cell
-        number far inside 32 bits): the coarse block of each point (block 0, whose fine cells
-        are all code 0, for points off the grid), then the fine cell's code.
+        number far inside 32 bits): points off the grid (or without a number) are first moved
+        onto its empty border, then the coarse block of each point is looked up, then the fine
+        cell's code.
         """
         scale = _FINE / self.cell
         rows, cols = self.coarse.shape
@@ -230,19 +244,15 @@ class HotspotIndex:
         gx *= scale
         gy = lat - self.origin[1]
         gy *= scale
-        off = ~((gx >= 0) & (gx < rows * _FINE) & (gy >= 0) & (gy < cols * _FINE))  # NaN: off
-        with np.errstate(invalid="ignore"):  # NaN: off the grid, its cell number unused
-            fx = gx.astype(np.int32)
-            fy = gy.astype(np.int32)
-        if off.any():
-            fx[off] = 0
-            fy[off] = 0
+        for values, cells in ((gx, rows), (gy, cols)):
+            np.fmax(values, 0.0, out=values)  # NaN too goes to 0: the border
+            np.fmin(values, cells * _FINE - 1, out=values)
+        fx = gx.astype(np.int32)
+        fy = gy.astype(np.int32)
         cell = fx >> _FINE_BITS
         cell *= cols
         cell += fy >> _FINE_BITS
         block = self.coarse.ravel()[cell]
-        if off.any():
-            block[off] = 0
         block <<= 2 * _FINE_BITS
         fx &= _FINE - 1
         fx <<= _FINE_BITS
@@ -251,7 +261,7 @@ class HotspotIndex:
         block += fy
         code = self.fine.ravel()[block]
         on = np.flatnonzero(code)
-        return on, code[on].astype(np.int64)
+        return on, code[on]
 
     def _combo_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The shared cells' hotspot sets as flat arrays: members, wholly inside, start, count
@@ -259,7 +269,7 @@ class HotspotIndex:
         lists = [self.combos[code] for code in sorted(self.combos)]
         counts = np.array([len(m) for m in lists], dtype=np.int64)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        members = np.array([h for m in lists for h, _ in m], dtype=np.int64)
+        members = np.array([h for m in lists for h, _ in m], dtype=np.int32)
         inside = np.array([i for m in lists for _, i in m], dtype=bool)
         return members, inside, starts, counts
 
@@ -277,6 +287,11 @@ class CountingPings:
         """The same pings with officer codes replaced (codes shared across files)."""
         return CountingPings(self.hotspot, officer.astype(np.int32), self.role, self.seconds)
 
+    def in_visit_order(self) -> CountingPings:
+        """The same pings by hotspot, officer and time (ties kept in their order)."""
+        order = _visit_order(self)
+        return CountingPings(*(getattr(self, name)[order] for name in self.__annotations__))
+
     @classmethod
     def join(cls, parts: list[CountingPings]) -> CountingPings:
         if not parts:
@@ -289,11 +304,12 @@ class CountingPings:
 
 def counting_pings(block: PingBlock, index: HotspotIndex, rules: VisitRules) -> CountingPings:
     """The (ping, hotspot) pairs of one block that count under the rules."""
-    usable = np.flatnonzero(~(block.accuracy > rules.max_accuracy_m))
-    point, hotspot = index.match(block.lon[usable], block.lat[usable])
-    rows = usable[point]
+    rows, hotspot = index.match(block.lon, block.lat)
+    usable = ~(block.accuracy[rows] > rules.max_accuracy_m)  # not given: kept
+    if not usable.all():
+        rows, hotspot = rows[usable], hotspot[usable]
     return CountingPings(
-        hotspot=hotspot.astype(np.int32),
+        hotspot=hotspot.astype(np.int32, copy=False),
         officer=block.officer[rows],
         role=block.role[rows],
         seconds=block.seconds[rows],
@@ -316,28 +332,41 @@ def visits_from_files(
     rules: VisitRules | None = None,
     labels: dict[Path, str] | None = None,
     cache: FileCache | None = None,
+    reader: PingFilesReader | None = None,
 ) -> VisitResult:
     """Read every ping file (one at a time) and build the visits to each hotspot.
 
     `cache`, when given, keeps each file's counting pings (see geo.store.ping_cache), so a file
-    is read again only when it, the hotspots or the rules change.
+    is read again only when it, the hotspots or the rules change. `reader`, when given, is the
+    reading of the files not in the cache, already begun (the command line starts it before its
+    heavier imports); it is closed here.
     """
     rules = rules or VisitRules()
+    files = ping_files_in(paths)
+    found = [cache.get(path) if cache is not None else None for path in files]
+    unread = [path for path, kept in zip(files, found, strict=True) if kept is None]
     officers = Officers()
     stats = PingStats()
     parts: list[CountingPings] = []
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        index: Future[HotspotIndex] | None = None  # built at the first file not in the cache,
-        for path in ping_files_in(paths):  # while that file's first piece is parsed
-            label = (labels or {}).get(path)
-            found = cache.get(path) if cache is not None else None
-            if found is None:
-                index = index or pool.submit(HotspotIndex.build, hotspots, rules.tolerance_m)
-                found = file_counting_pings(path, index, rules, label)
+    with (
+        reader or PingFilesReader(unread, labels) as reading,
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
+        if reading.paths != unread:
+            raise ValueError("the reader was begun on other files than those to read")
+        index: Future[HotspotIndex] | None = None  # built while the first blocks are read
+        if unread:
+            index = pool.submit(HotspotIndex.build, hotspots, rules.tolerance_m)
+        taken = 0
+        for path, kept in zip(files, found, strict=True):
+            if kept is None:
+                kept = _counting(reading.blocks(taken), reading.officers[taken], index, rules)
+                taken += 1
                 if cache is not None:
-                    cache.put(path, found)
-            part, names, file_stats = found
-            parts.append(part.recoded(officers.encode(names)))
+                    cache.put(path, kept)
+            part, names, file_stats = kept
+            # each file in order now, while the next is read: the sort of all is then a merge
+            parts.append(part.recoded(officers.encode(names)).in_visit_order())
             stats.merge(file_stats)
     visits = build_visits(CountingPings.join(parts), rules)
     return VisitResult(visits, stats, rules, hotspots["hotspot_id"].to_numpy(dtype=object))
@@ -364,12 +393,24 @@ def file_counting_pings(
     """The counting pings of one file, with its officers' ids and what reading found (`index`
     may still be being built: it is waited for once the first block is read)."""
     officers = Officers()
+    return _counting(read_pings(path, officers, label=label), officers, index, rules)
+
+
+def _counting(
+    blocks: Iterable[PingBlock],
+    officers: Officers,
+    index: HotspotIndex | Future[HotspotIndex] | None,
+    rules: VisitRules,
+) -> FileCounting:
+    """The counting pings of one file's blocks (officer codes from `officers`, filled as the
+    blocks are read), its officers' ids and what reading found."""
     stats = PingStats(files=1)
     parts = []
-    for block in read_pings(path, officers, label=label):
+    for block in blocks:
         stats.add(block)
         if isinstance(index, Future):
             index = index.result()
+        assert index is not None  # a file is read only with the index being built
         parts.append(counting_pings(block, index, rules))
     joined = CountingPings.join(parts)
     names = pa.array(list(officers.codes), pa.string())

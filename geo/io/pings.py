@@ -25,7 +25,9 @@ import csv
 import hashlib
 import hmac
 import os
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -52,9 +54,12 @@ BLOCK_BYTES = 64 * 1024**2
 """Files larger than this are parsed in blocks of about this size (bounded memory)."""
 MAX_TEXT = 200
 """Longest officer id, unit or role accepted (characters)."""
+READ_AHEAD = 3
+"""Checked blocks a `PingFilesReader` may hold before its user takes them (bounded memory)."""
 
 _OFFSET = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
 _CODES = pa.dictionary(pa.int32(), pa.string())
+_SPACE = frozenset(b" \t\n\r\x0b\x0c")
 _ROLE_CODES = {role.lower(): code for code, role in enumerate(ROLES, start=1)}
 
 
@@ -158,12 +163,14 @@ def read_pings(
     label: str | None = None,
     block_bytes: int = BLOCK_BYTES,
     progress: Callable[[float], None] | None = None,
+    buffer: ReadBuffer | None = None,
 ) -> Iterator[PingBlock]:
     """Checked blocks of one ping file; a bad value raises, naming the file, row and column.
 
     The file is read in pieces of about `block_bytes`, each parsed by pyarrow on every core while
     the piece before it is checked: memory stays bounded however large the file. `progress` is
-    told the share of the file's bytes checked after each piece.
+    told the share of the file's bytes checked after each piece; `buffer` (one for many files)
+    is where the pieces are read.
     """
     path = Path(path)
     name = label or str(path)
@@ -176,7 +183,7 @@ def read_pings(
         header = _check_header(head, name)
         handle.seek(0)
         handle.readline()
-        pieces = _Pieces(handle, header, name, block_bytes)
+        pieces = _Pieces(handle, header, name, block_bytes, buffer or ReadBuffer())
         with ThreadPoolExecutor(max_workers=1) as pool:  # the next piece parses meanwhile
             upcoming = pool.submit(pieces.next)
             while (piece := upcoming.result()) is not None:
@@ -187,36 +194,129 @@ def read_pings(
                     progress(min(end / size, 1.0))
 
 
+class PingFilesReader:
+    """Ping files read one after another in a background thread from the moment this is made,
+    each block checked there and held (at most `ahead` of them) until taken with `blocks`.
+
+    Reading goes on while its user does other work (imports, the hotspots, the blocks before),
+    and runs from one file into the next without a pause. Files are taken in order; a bad value
+    raises, as `read_pings` would, when the user reaches it. Close it (or use `with`) to stop.
+    """
+
+    def __init__(
+        self,
+        paths: Iterable[Path],
+        labels: dict[Path, str] | None = None,
+        ahead: int = READ_AHEAD,
+        block_bytes: int = BLOCK_BYTES,
+    ) -> None:
+        self.paths = list(paths)
+        self.officers = [Officers() for _ in self.paths]
+        """Each file's own officer codes (as `read_pings` gives them for a new `Officers`)."""
+        self._labels = labels or {}
+        self._block_bytes = block_bytes
+        self._queue: queue.Queue = queue.Queue(maxsize=max(ahead, 1))
+        self._stop = threading.Event()
+        self._taken = 0
+        self._thread = threading.Thread(target=self._read, name="ping reader", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        """Put each file's blocks, then None, on the queue; an error ends the reading."""
+        buffer = ReadBuffer()
+        try:
+            for path, officers in zip(self.paths, self.officers, strict=True):
+                label = self._labels.get(path)
+                blocks = read_pings(
+                    path, officers, label=label, block_bytes=self._block_bytes, buffer=buffer
+                )
+                try:
+                    for block in blocks:
+                        if not self._put(block):
+                            return
+                finally:
+                    blocks.close()
+                if not self._put(None):
+                    return
+        except BaseException as exc:  # handed to the user, who raises it where it was reached
+            self._put(exc)
+
+    def _put(self, item: PingBlock | BaseException | None) -> bool:
+        """Queue an item for the user; False once reading is to stop."""
+        if self._stop.is_set():
+            return False
+        self._queue.put(item)
+        return not self._stop.is_set()
+
+    def blocks(self, position: int) -> Iterator[PingBlock]:
+        """The checked blocks of file `position` (files are taken in order, each once)."""
+        if position != self._taken:
+            raise ValueError(f"file {position} asked for while file {self._taken} is next")
+        self._taken += 1
+        while (item := self._queue.get()) is not None:
+            if isinstance(item, BaseException):
+                self._stop.set()
+                raise item
+            yield item
+
+    def close(self) -> None:
+        """Stop reading and wait for the reading thread to end."""
+        self._stop.set()
+        while self._thread.is_alive():
+            try:
+                while True:
+                    self._queue.get_nowait()
+            except queue.Empty:
+                pass
+            self._thread.join(timeout=0.01)
+
+    def __enter__(self) -> PingFilesReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+@dataclass
+class ReadBuffer:
+    """The memory ping files are read into, piece by piece (one for many files)."""
+
+    data: bytearray = field(default_factory=bytearray)
+
+
 class _Pieces:
     """A ping file's lines in parsed pieces of about `block_bytes`, cut at line ends (a ping file
     has no line breaks inside values), each with the offset of its first row."""
 
-    def __init__(self, handle: BinaryIO, header: list[str], name: str, block_bytes: int) -> None:
+    def __init__(
+        self, handle: BinaryIO, header: list[str], name: str, block_bytes: int, buffer: ReadBuffer
+    ) -> None:
         self.handle, self.header, self.name, self.block_bytes = handle, header, name, block_bytes
         self.offset = 0
-        self.buffer = bytearray()
+        self.buffer = buffer
 
-    def _read(self) -> bytearray:
+    def _read(self) -> memoryview:
         """The next `block_bytes` of the file and the rest of their last line, read into one
-        buffer kept from piece to piece: its memory is touched once, not once a piece (the
-        parsed batch holds no reference to it; when something still does, Python says so by
-        refusing to resize it, and a new buffer is taken)."""
-        data = self.buffer
+        buffer kept from piece to piece and file to file, never made smaller: its memory is
+        touched once, not once a piece. The piece is a view of the buffer's start; the parsed
+        batch holds no reference to it (when something still does, Python says so by refusing
+        to resize the buffer, and a new one is taken)."""
+        data = self.buffer.data
         try:
             data.append(0)  # any resize is refused while something still holds the buffer
             del data[-1]
-            if len(data) > self.block_bytes:
-                del data[self.block_bytes :]  # a smaller size within the same memory
-            elif len(data) < self.block_bytes:
-                data.extend(bytes(self.block_bytes - len(data)))
         except BufferError:
-            data = self.buffer = bytearray(self.block_bytes)
-        with memoryview(data) as view:
+            data = self.buffer.data = bytearray(len(data))
+        if len(data) < self.block_bytes:
+            data = self.buffer.data = bytearray(self.block_bytes)
+        with memoryview(data) as whole, whole[: self.block_bytes] as view:
             read = self.handle.readinto(view) or 0
         rest = self.handle.readline()  # up to the end of the line: no line is cut in two
-        del data[read:]
-        data += rest
-        return data
+        end = read + len(rest)
+        if end > len(data):
+            data.extend(bytes(end - len(data)))
+        data[read:end] = rest
+        return memoryview(data)[:end]
 
     def next(self) -> tuple[int, pa.RecordBatch, int] | None:
         """The next piece (row offset, parsed batch, byte position after it), or None at the end
@@ -225,7 +325,7 @@ class _Pieces:
             data = self._read()
             if not data:
                 return None
-            if not data.isspace():
+            if data[0] not in _SPACE or not bytes(data).isspace():
                 break
         offset, end = self.offset, self.handle.tell()
         _check_text(data, self.name, first_row=offset + 2)
@@ -234,7 +334,9 @@ class _Pieces:
         return offset, batch, end
 
 
-def _parsed(data: bytes | bytearray, header: list[str], name: str, offset: int) -> pa.RecordBatch:
+def _parsed(
+    data: bytes | bytearray | memoryview, header: list[str], name: str, offset: int
+) -> pa.RecordBatch:
     """Lines of the file as one batch: numbers and UTC times parsed by pyarrow where every value
     is clean; otherwise as text, so the checks can name the first bad value."""
     try:
@@ -258,13 +360,24 @@ def _unreadable(exc: Exception, name: str, offset: int) -> HotspotDataError:
 
 
 def _check_text(
-    data: bytes | bytearray, name: str, partial: bool = False, first_row: int = 1
+    data: bytes | bytearray | memoryview, name: str, partial: bool = False, first_row: int = 1
 ) -> None:
     """UTF-8 text (a byte-order mark is fine); UTF-16 and binary data are refused.
 
     `partial`: the data may end inside a character; `first_row`: the row its first line is.
+    A piece past the first row that is ASCII without a NUL byte (the usual one) is passed at
+    once, without a copy.
     """
-    check_csv_text(data, name, partial=partial, first_row=first_row)
+    if first_row > 1 and len(data):
+        octets = np.frombuffer(data, dtype=np.uint8)
+        if octets.min() > 0 and octets.max() < 0x80:
+            return
+    check_csv_text(
+        bytes(data) if isinstance(data, memoryview) else data,
+        name,
+        partial=partial,
+        first_row=first_row,
+    )
 
 
 def _check_header(head: bytes, name: str) -> list[str]:
@@ -296,7 +409,7 @@ def _check_header(head: bytes, name: str) -> list[str]:
 
 
 def _parse(
-    data: bytes | bytearray, header: list[str], name: str, offset: int, typed: bool
+    data: bytes | bytearray | memoryview, header: list[str], name: str, offset: int, typed: bool
 ) -> pa.Table:
     """Parse lines of the file (no header) into the needed and present optional columns:
     `typed`, numbers and times as such (fast, all or nothing), else every value as text."""
@@ -332,9 +445,9 @@ def _parse(
         raise error from exc
 
 
-def _line_of_wrong_width(data: bytes | bytearray, width: int) -> int | None:
+def _line_of_wrong_width(data: bytes | bytearray | memoryview, width: int) -> int | None:
     """The first line (0-based) whose number of fields is not the header's (slow path)."""
-    text = data.decode("utf-8", errors="replace")
+    text = bytes(data).decode("utf-8", errors="replace")
     for number, line in enumerate(text.split("\n")):
         if not line.strip("\r"):
             continue
