@@ -389,9 +389,6 @@ def _add_dosage(verbs: argparse._SubParsersAction) -> None:
 
 def run_dosage(args: argparse.Namespace) -> None:
     """Print one row per hotspot of GPS dosage for the period; notes on what was skipped."""
-    from geo.heap import keep_freed_memory
-
-    keep_freed_memory()  # block after block of pings: freed memory reused, not given back
     gc.disable()  # few cycles are made here: no collections walking all that pandas made
     reader = _early_ping_reader(args)  # the pings are read while the rest is imported
     try:
