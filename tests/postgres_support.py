@@ -129,7 +129,7 @@ def assert_same_figures(folder_data, pg_data) -> None:
     pd.testing.assert_frame_equal(folder_data.areas.control, pg_data.areas.control)
     assert folder_data.areas.control_source == pg_data.areas.control_source
     pd.testing.assert_frame_equal(folder_data.areas.comparison, pg_data.areas.comparison)
-    kept = list(pg_data.patrols.columns)  # the store keeps the log's six columns and hours
+    kept = list(pg_data.patrols.columns)  # the store keeps no notes nor officer ids
     pd.testing.assert_frame_equal(folder_data.patrols[kept], pg_data.patrols)
     assert folder_data.anomalies == pg_data.anomalies
     a, b = (

@@ -10,6 +10,7 @@ import pandas as pd
 import psycopg
 import pytest
 
+from geo.io.patrols import OUTCOME_COLUMNS
 from geo.store.dataset import dataset_version, load_dataset
 from tests.postgres_support import (
     PERIOD,
@@ -192,9 +193,65 @@ def test_a_load_reads_no_crime_row(capsys, own_data, pg_url):
 def test_every_figure_verb_says_the_same_from_both_stores(
     capsys, sample_dir, pg_url, tmp_path, verb
 ):
-    cli(capsys, "db", "copy", "--from", str(sample_dir), "--to", pg_url)
+    _same_from_both_stores(capsys, sample_dir, pg_url, tmp_path, verb)
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [("return", "--month", "2026-09", "--out", "{out}.csv"), ("briefing", "--out", "{out}.pdf")],
+    ids=["return", "briefing"],
+)
+def test_a_log_with_outcomes_and_patrol_types_says_the_same_from_both_stores(
+    capsys, detailed_data, pg_url, tmp_path, verb
+):
+    text = _same_from_both_stores(capsys, detailed_data, pg_url, tmp_path, verb)
+    assert "Stop and searches" in text and "Drug seizures" in text
+    from_pg = load_dataset(pg_url).patrol_rows
+    from_folder = load_dataset(detailed_data).patrol_rows
+    kept = [*OUTCOME_COLUMNS, "patrol_type"]
+    pd.testing.assert_frame_equal(from_folder[kept], from_pg[kept])
+    assert set(from_pg["patrol_type"]) == {"", "uniformed", "plain clothes"}
+    assert "notes" not in from_pg.columns and "officer_id" not in from_pg.columns
+
+
+def test_db_upgrade_keeps_the_outcomes_of_a_log_imported_before_they_were_kept(
+    capsys, detailed_data, pg_url
+):
+    cli(capsys, "db", "copy", "--from", str(detailed_data), "--to", pg_url)
+    with psycopg.connect(pg_url) as connection:  # a store made before 0006
+        connection.execute(
+            "ALTER TABLE patrols DROP COLUMN patrol_type, DROP COLUMN stop_searches,"
+            " DROP COLUMN asb_powers, DROP COLUMN missing_found, DROP COLUMN drugs_seized"
+        )
+        connection.execute("DELETE FROM schema_migrations WHERE version = 6")
+    status, _, err = cli(capsys, "db", "upgrade", "--data", pg_url)
+    assert status == 0, err
+    kept = [*OUTCOME_COLUMNS, "patrol_type"]
+    pd.testing.assert_frame_equal(
+        load_dataset(detailed_data).patrol_rows[kept], load_dataset(pg_url).patrol_rows[kept]
+    )
+
+
+@pytest.fixture
+def detailed_data(sample_dir, tmp_path) -> Path:
+    """The sample with every optional outcome (drug seizures partly blank), patrol types (some
+    rows without one) and notes in its patrol log."""
+    from tests.helpers import with_outcome_columns
+
+    folder = with_outcome_columns(sample_dir, tmp_path / "detailed", tuple(OUTCOME_COLUMNS))
+    log = pd.read_csv(folder / "patrols.csv", dtype=str, keep_default_na=False)
+    log["patrol_type"] = ["uniformed", "", "Plain clothes"] * (len(log) // 3) + [""] * (
+        len(log) % 3
+    )
+    log.to_csv(folder / "patrols.csv", index=False)
+    return folder
+
+
+def _same_from_both_stores(capsys, folder: Path, pg_url: str, tmp_path: Path, verb) -> str:
+    """What `verb` says from the folder, after copying it into the database and from there."""
+    cli(capsys, "db", "copy", "--from", str(folder), "--to", pg_url)
     said = []
-    for name, location in (("folder", str(sample_dir)), ("database", pg_url)):
+    for name, location in (("folder", str(folder)), ("database", pg_url)):
         argv = [a.format(out=tmp_path / name) for a in verb]
         status, out, err = cli(capsys, argv[0], "--data", location, *argv[1:])
         assert status == 0, err
@@ -202,6 +259,7 @@ def test_every_figure_verb_says_the_same_from_both_stores(
         text = out + "".join(map(_as_text, written))
         said.append(text.replace(location_name(location), "DATASET"))
     assert said[0] == said[1] and said[0].count("\n") > 10
+    return said[0]
 
 
 def location_name(location: str) -> str:
@@ -212,8 +270,12 @@ def location_name(location: str) -> str:
 
 
 def _as_text(path: Path) -> str:
-    """A written return as text: the CSV itself, or every sheet of the workbook as CSV."""
+    """A written file as text: a CSV itself, every sheet of a workbook as CSV, a PDF's text."""
     if path.suffix == ".csv":
         return path.read_text()
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        return PdfReader(path).pages[0].extract_text()
     sheets = pd.read_excel(path, sheet_name=None, header=None)
     return "".join(f"{name}\n{sheet.to_csv(index=False)}" for name, sheet in sheets.items())

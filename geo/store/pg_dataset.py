@@ -34,7 +34,7 @@ from geo.analysis.areas import area_counts, placed_area_counts
 from geo.analysis.patrol_source import gps_patrols, log_patrols
 from geo.crs import WGS84
 from geo.errors import HotspotDataError
-from geo.io.patrols import empty_patrols, read_patrols
+from geo.io.patrols import OUTCOME_COLUMNS, empty_patrols, read_patrols
 from geo.store.pg_pings import stored_visits
 from geo.store.postgres import DatabaseUrl, check_schema, connect, redacted
 
@@ -158,14 +158,16 @@ def _areas(connection, table: str) -> gpd.GeoDataFrame:
 
 
 def _patrols(connection) -> pd.DataFrame:
-    """The patrol visits as read_patrols gives them (hours as computed at import)."""
+    """The patrol visits as read_patrols gives them (hours as computed at import), with their
+    patrol types and outcomes (NaN where not recorded), without notes or officer ids."""
+    outcomes = ", ".join(OUTCOME_COLUMNS)
     rows = connection.execute(
-        "SELECT hotspot_id, start_time, end_time, officers, arrests, engagements, hours"
-        " FROM patrols ORDER BY row_no"
+        "SELECT hotspot_id, start_time, end_time, officers, arrests, engagements, hours,"
+        f" patrol_type, {outcomes} FROM patrols ORDER BY row_no"
     ).fetchall()
     if not rows:
         return empty_patrols()
-    ids, start, end, officers, arrests, engagements, hours = zip(*rows)
+    ids, start, end, officers, arrests, engagements, hours, kinds, *counts = zip(*rows)
     frame = pd.DataFrame(
         {
             "hotspot_id": pd.Series(ids, dtype="str"),
@@ -175,6 +177,11 @@ def _patrols(connection) -> pd.DataFrame:
             "arrests": np.array(arrests, dtype=np.int64),
             "engagements": np.array(engagements, dtype=np.int64),
             "hours": np.array(hours, dtype=float),
+            **{
+                column: np.array(values, dtype=float)  # None (not recorded) becomes NaN
+                for column, values in zip(OUTCOME_COLUMNS, counts, strict=True)
+            },
+            "patrol_type": pd.Series(kinds, dtype=object),
         }
     )
     frame["month"] = frame["start"].dt.to_period("M").array.asi8.astype(np.int32)

@@ -29,6 +29,7 @@ from geo.access import Actor
 from geo.errors import HotspotDataError
 from geo.io.crimes import ASB, POLICE_UK_HEADER
 from geo.io.hotspots import read_hotspots
+from geo.io.patrols import OUTCOME_COLUMNS, read_patrols
 from geo.store.crime_months import CrimePart
 from geo.store.dataset import visit_rules
 from geo.store.importer import (
@@ -356,42 +357,58 @@ def _write_patrols(cursor, patrols: StagedPatrols, import_id: int) -> None:
                 column="hotspot_id",
             )
     cursor.execute("DELETE FROM patrols")
-    frame = patrols.frame
-    with cursor.copy(
-        "COPY patrols (row_no, hotspot_id, start_time, end_time, officers, arrests, engagements,"
-        " hours, import_id) FROM STDIN"
-    ) as copy:
-        for row_no, row in enumerate(
-            zip(
-                frame["hotspot_id"],
-                frame["start"],
-                frame["end"],
-                frame["officers"],
-                frame["arrests"],
-                frame["engagements"],
-                frame["hours"],
-            )
-        ):
-            hotspot_id, start, end, officers, arrests, engagements, hours = row
-            copy.write_row(
-                (
-                    row_no,
-                    hotspot_id,
-                    start.to_pydatetime(),
-                    end.to_pydatetime(),
-                    int(officers),
-                    int(arrests),
-                    int(engagements),
-                    float(hours),
-                    import_id,
-                )
-            )
+    _copy_patrols(cursor, "patrols", patrols.frame, import_id)
     cursor.execute(
         "INSERT INTO patrol_file (data, source, import_id) VALUES (%s, %s, %s)"
         " ON CONFLICT (one) DO UPDATE SET data = excluded.data, source = excluded.source,"
         " import_id = excluded.import_id",
         (patrols.data, patrols.source, import_id),
     )
+
+
+_PATROL_COLUMNS = (
+    "row_no", "hotspot_id", "start_time", "end_time", "officers", "arrests", "engagements",
+    "hours", "patrol_type", *OUTCOME_COLUMNS, "import_id",
+)  # fmt: skip
+"""The columns of `patrols`: the log's checked visits without notes or officer ids."""
+
+
+def _copy_patrols(cursor, table: str, frame, import_id: int) -> None:
+    """The checked log's visits into `table` (`patrols` or a copy of it), numbered in file order;
+    an empty outcome cell goes in as NULL (not recorded)."""
+    columns = ", ".join(_PATROL_COLUMNS)
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row_no, row in enumerate(frame.itertuples(index=False)):
+            outcomes = [getattr(row, c) for c in OUTCOME_COLUMNS]
+            copy.write_row(
+                (
+                    row_no, row.hotspot_id, row.start.to_pydatetime(), row.end.to_pydatetime(),
+                    int(row.officers), int(row.arrests), int(row.engagements), float(row.hours),
+                    row.patrol_type, *(None if v != v else int(v) for v in outcomes), import_id,
+                )
+            )  # fmt: skip
+
+
+def keep_patrol_details(cursor) -> None:
+    """Fill the patrol type and outcomes of a log imported before `patrols` kept them, from the
+    file stored with it (within `db upgrade`'s transaction)."""
+    stored = cursor.execute("SELECT data, source, import_id FROM patrol_file").fetchone()
+    if stored is None:
+        return
+    with tempfile.TemporaryDirectory(prefix="hotspot-patrols-") as tmp:
+        path = Path(tmp) / "patrols.csv"
+        path.write_bytes(bytes(stored[0]))
+        frame = read_patrols(path)
+    held = cursor.execute("SELECT count(*) FROM patrols").fetchone()[0]
+    if held != len(frame):
+        raise HotspotDataError(
+            f"the stored patrol log ({stored[1]}) has {len(frame):,} visits where the store "
+            f"holds {held:,}; import the patrol log again"
+        )
+    cursor.execute("CREATE TEMPORARY TABLE read_again (LIKE patrols) ON COMMIT DROP")
+    _copy_patrols(cursor, "read_again", frame, stored[2])
+    updated = ", ".join(f"{c} = r.{c}" for c in ("patrol_type", *OUTCOME_COLUMNS))
+    cursor.execute(f"UPDATE patrols p SET {updated} FROM read_again r WHERE p.row_no = r.row_no")
 
 
 def _write_crime_part(cursor, part: CrimePart, import_id: int) -> bool:

@@ -135,6 +135,18 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+def _keep_patrol_details(cursor) -> None:
+    """0006: the patrol types and outcomes of a log imported before, from its stored file."""
+    from geo.store.pg_writes import keep_patrol_details  # it imports this module
+
+    keep_patrol_details(cursor)
+
+
+_AFTER = {6: _keep_patrol_details}
+"""Work a migration needs beyond its SQL (filling new columns from what the store holds), run in
+the migration's own transaction."""
+
+
 def upgrade(url: str, ring_m: int | None = None) -> list[str]:
     """Apply the migrations the database lacks (each in one transaction); return their names."""
     applied = []
@@ -153,6 +165,8 @@ def upgrade(url: str, ring_m: int | None = None) -> list[str]:
                 if done:
                     continue
                 connection.execute(sql)
+                if number in _AFTER:
+                    _AFTER[number](connection.cursor())
                 connection.execute(
                     "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
                     (number, name),
