@@ -10,8 +10,9 @@ import pandas as pd
 import psycopg
 import pytest
 
-from geo.io.patrols import OUTCOME_COLUMNS
+from geo.io.patrols import OUTCOME_COLUMNS, log_problems
 from geo.store.dataset import dataset_version, load_dataset
+from geo.store.pg_dataset import stored_patrol_problems
 from tests.postgres_support import (
     PERIOD,
     ROOT,
@@ -223,19 +224,21 @@ def test_db_upgrade_keeps_the_outcomes_of_a_log_imported_before_they_were_kept(
             "ALTER TABLE patrols DROP COLUMN patrol_type, DROP COLUMN stop_searches,"
             " DROP COLUMN asb_powers, DROP COLUMN missing_found, DROP COLUMN drugs_seized"
         )
+        connection.execute("DROP TABLE patrol_problems")
         connection.execute("DELETE FROM schema_migrations WHERE version = 6")
     status, _, err = cli(capsys, "db", "upgrade", "--data", pg_url)
     assert status == 0, err
     kept = [*OUTCOME_COLUMNS, "patrol_type"]
-    pd.testing.assert_frame_equal(
-        load_dataset(detailed_data).patrol_rows[kept], load_dataset(pg_url).patrol_rows[kept]
-    )
+    from_folder = load_dataset(detailed_data).patrol_rows
+    pd.testing.assert_frame_equal(from_folder[kept], load_dataset(pg_url).patrol_rows[kept])
+    problems = stored_patrol_problems(pg_url)
+    assert len(problems) and problems.equals(log_problems(from_folder))
 
 
 @pytest.fixture
 def detailed_data(sample_dir, tmp_path) -> Path:
     """The sample with every optional outcome (drug seizures partly blank), patrol types (some
-    rows without one) and notes in its patrol log."""
+    rows without one), notes and a visit entered twice in its patrol log."""
     from tests.helpers import with_outcome_columns
 
     folder = with_outcome_columns(sample_dir, tmp_path / "detailed", tuple(OUTCOME_COLUMNS))
@@ -243,6 +246,7 @@ def detailed_data(sample_dir, tmp_path) -> Path:
     log["patrol_type"] = ["uniformed", "", "Plain clothes"] * (len(log) // 3) + [""] * (
         len(log) % 3
     )
+    log = pd.concat([log, log.iloc[[0]]], ignore_index=True)  # a visit entered twice
     log.to_csv(folder / "patrols.csv", index=False)
     return folder
 

@@ -177,3 +177,41 @@ def test_a_database_is_checked_from_its_counts_all_but_the_far_rows(capsys, own_
     assert pd.isna(database.loc[far, "count"]) and database.loc[far, "detail"] == FAR_NOT_COUNTED
     assert folder.loc[far, "count"] > 0
     pd.testing.assert_frame_equal(folder.drop(index=far), database.drop(index=far))
+
+
+@pytest.mark.postgres
+def test_a_database_reports_the_patrol_logs_problems_without_the_app_reading_the_log(
+    capsys, own_data, pg_url, tmp_path
+):
+    import shutil
+
+    import psycopg
+
+    from geo.store.postgres import APP_TABLES
+    from tests.postgres_support import cli, reading_role
+
+    folder = tmp_path / "own"
+    shutil.copytree(own_data, folder, ignore=shutil.ignore_patterns(".cache"))
+    log = pd.read_csv(folder / "patrols.csv", dtype=str, keep_default_na=False)
+    log["officer_id"] = ""
+    log.loc[0, "officer_id"] = "PC1"
+    later = {
+        c: (pd.Timestamp(log.loc[0, c]) + pd.Timedelta("10min")).isoformat()
+        for c in ("start", "end")
+    }
+    overlapping = log.iloc[[0]].assign(**later)  # the same officer, ten minutes later
+    log = pd.concat([log.iloc[[0]], log, overlapping], ignore_index=True)  # twice, and at once
+    log.to_csv(folder / "patrols.csv", index=False)
+    status, _, err = cli(capsys, "db", "copy", "--from", str(folder), "--to", pg_url)
+    assert status == 0, err
+    checks = [
+        "Patrol log visits entered twice (both count until one is removed)",
+        "One officer's patrol visits overlapping in time",
+    ]
+    expected = quality_report(load_dataset(folder)).summary().set_index("check").loc[checks]
+    assert (expected["count"] >= 1).all() and "rows 2, 3 " in expected["detail"].iloc[0] + " "
+    with reading_role(pg_url, "hotspot_app_quality_test", only=APP_TABLES) as reader:
+        with psycopg.connect(reader) as connection, pytest.raises(psycopg.Error):
+            connection.execute("SELECT data FROM patrol_file")  # notes and officer ids
+        found = quality_report(load_dataset(reader)).summary().set_index("check").loc[checks]
+    pd.testing.assert_frame_equal(expected, found)

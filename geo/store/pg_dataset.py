@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -34,7 +32,7 @@ from geo.analysis.areas import area_counts, placed_area_counts
 from geo.analysis.patrol_source import gps_patrols, log_patrols
 from geo.crs import WGS84
 from geo.errors import HotspotDataError
-from geo.io.patrols import OUTCOME_COLUMNS, empty_patrols, read_patrols
+from geo.io.patrols import OUTCOME_COLUMNS, empty_patrols
 from geo.store.pg_pings import stored_visits
 from geo.store.postgres import DatabaseUrl, check_schema, connect, redacted
 
@@ -119,18 +117,18 @@ def load_dataset_pg(url: str, ring_m: int) -> Dataset:
     )
 
 
-def stored_patrol_log(url: str, hotspot_ids: list[str]) -> pd.DataFrame | None:
-    """The patrol log as imported, read as a folder's is (row numbers, officers, repeated-hour
-    times), for the data-quality checks; None when the store holds none."""
+def stored_patrol_problems(url: str) -> pd.DataFrame:
+    """What the data page reports of the stored patrol log (problem, rows, detail), as worked out
+    by its import: the log itself, with its notes and officer ids, is not read."""
     with connect(url, snapshot=True) as connection:
         check_schema(connection, url)
-        row = connection.execute("SELECT data FROM patrol_file").fetchone()
-    if row is None:
-        return None
-    with tempfile.TemporaryDirectory(prefix="hotspot-patrols-") as tmp:
-        path = Path(tmp) / "patrols.csv"
-        path.write_bytes(bytes(row[0]))
-        return read_patrols(path, hotspot_ids)
+        rows = connection.execute(
+            "SELECT problem, rows, detail FROM patrol_problems ORDER BY seq"
+        ).fetchall()
+    return pd.DataFrame(
+        [(problem, list(numbers), detail) for problem, numbers, detail in rows],
+        columns=["problem", "rows", "detail"],
+    )
 
 
 def _placed_ring(connection) -> int | None:

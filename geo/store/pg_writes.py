@@ -29,7 +29,7 @@ from geo.access import Actor
 from geo.errors import HotspotDataError
 from geo.io.crimes import ASB, POLICE_UK_HEADER
 from geo.io.hotspots import read_hotspots
-from geo.io.patrols import OUTCOME_COLUMNS, read_patrols
+from geo.io.patrols import OUTCOME_COLUMNS, log_problems, read_patrols
 from geo.store.crime_months import CrimePart
 from geo.store.dataset import visit_rules
 from geo.store.importer import (
@@ -358,6 +358,7 @@ def _write_patrols(cursor, patrols: StagedPatrols, import_id: int) -> None:
             )
     cursor.execute("DELETE FROM patrols")
     _copy_patrols(cursor, "patrols", patrols.frame, import_id)
+    _keep_problems(cursor, patrols.frame)
     cursor.execute(
         "INSERT INTO patrol_file (data, source, import_id) VALUES (%s, %s, %s)"
         " ON CONFLICT (one) DO UPDATE SET data = excluded.data, source = excluded.source,"
@@ -390,8 +391,8 @@ def _copy_patrols(cursor, table: str, frame, import_id: int) -> None:
 
 
 def keep_patrol_details(cursor) -> None:
-    """Fill the patrol type and outcomes of a log imported before `patrols` kept them, from the
-    file stored with it (within `db upgrade`'s transaction)."""
+    """Fill the patrol types, outcomes and problems of a log imported before the store kept
+    them, from the file stored with it (within `db upgrade`'s transaction)."""
     stored = cursor.execute("SELECT data, source, import_id FROM patrol_file").fetchone()
     if stored is None:
         return
@@ -405,10 +406,25 @@ def keep_patrol_details(cursor) -> None:
             f"the stored patrol log ({stored[1]}) has {len(frame):,} visits where the store "
             f"holds {held:,}; import the patrol log again"
         )
+    _keep_problems(cursor, frame)
     cursor.execute("CREATE TEMPORARY TABLE read_again (LIKE patrols) ON COMMIT DROP")
     _copy_patrols(cursor, "read_again", frame, stored[2])
     updated = ", ".join(f"{c} = r.{c}" for c in ("patrol_type", *OUTCOME_COLUMNS))
     cursor.execute(f"UPDATE patrols p SET {updated} FROM read_again r WHERE p.row_no = r.row_no")
+
+
+def _keep_problems(cursor, log) -> None:
+    """What the data page reports of the checked log (geo.io.patrols.log_problems), in place of
+    any kept before."""
+    cursor.execute("DELETE FROM patrol_problems")
+    problems = log_problems(log)
+    cursor.executemany(
+        "INSERT INTO patrol_problems (seq, problem, rows, detail) VALUES (%s, %s, %s, %s)",
+        [
+            (seq, problem, [int(r) for r in rows], detail)
+            for seq, (problem, rows, detail) in enumerate(problems.itertuples(index=False))
+        ],
+    )
 
 
 def _write_crime_part(cursor, part: CrimePart, import_id: int) -> bool:

@@ -29,11 +29,12 @@ IMPORT_LOCK = 0x486F7473706F74
 """The advisory lock key every import takes first: imports into one database run one at a time."""
 APP_TABLES = (
     "schema_migrations", "store_state", "import_log", "hotspots", "control_areas", "patrols",
-    "patrol_file", "crime_files", "month_counts", "near_point_counts", "type_month_counts",
+    "patrol_problems", "crime_files", "month_counts", "near_point_counts", "type_month_counts",
     "asb_point_counts", "placed_points", "point_places", "comparison_counts", "ping_rules",
     "ping_totals", "ping_visits",
 )  # fmt: skip
-"""The tables an app instance (and `db status`) reads: no crime row, ping, pseudonym or key."""
+"""The tables an app instance (and `db status`) reads: no crime row, ping, pseudonym, key, nor
+the patrol log as imported (its notes and officer ids)."""
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 

@@ -206,18 +206,19 @@ def quality_report(
         patrol_log=dataset.patrol_log,
         anomalies=dataset.anomalies,
         ping_stats=dataset.gps.stats if dataset.gps is not None else None,
-        patrol_problems=log_problems(_patrol_log(dataset, database)),
+        patrol_problems=_patrol_problems(dataset, database),
     )
 
 
-def _patrol_log(dataset: Dataset, database: bool) -> pd.DataFrame:
-    """The patrol log as read from its file (a database keeps the file as imported)."""
-    log = dataset.patrol_rows
-    if database and log is not None:
-        from geo.store.pg_dataset import stored_patrol_log
+def _patrol_problems(dataset: Dataset, database: bool) -> pd.DataFrame:
+    """What the patrol log holds that should be looked at: from the log as read, or as its
+    import into a database worked it out."""
+    if database:
+        from geo.store.pg_dataset import stored_patrol_problems
 
-        log = stored_patrol_log(dataset.folder, list(dataset.hotspots["hotspot_id"]))
-    return log if log is not None else empty_patrols()
+        return stored_patrol_problems(dataset.folder)
+    log = dataset.patrol_rows
+    return log_problems(log if log is not None else empty_patrols())
 
 
 def missing_months(months: list[pd.Period]) -> list[str]:
