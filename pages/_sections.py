@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import pandas as pd
 import streamlit as st
 
@@ -16,7 +14,7 @@ from geo.analysis.stats import ALPHA, TOO_FEW_RULE, wdd_reading
 from geo.analysis.trends import TREND_RULES
 from geo.period import Period
 from geo.store.dataset import Dataset
-from geo.view.briefing import outcome_parts, wrap_parts
+from geo.view.briefing import outcome_line
 from geo.view.charts import (
     DETAIL_CHART_HEIGHT,
     dose_response_chart,
@@ -176,7 +174,7 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
     recorded = [c for c in OPTIONAL_OUTCOMES if c in row.index]
     if recorded:
         outcomes = tuple(Outcome(c, OUTCOME_LABELS[c], float(row[c])) for c in recorded)
-        st.caption(plain(wrap_parts(outcome_parts(outcomes), sys.maxsize)[0]))
+        st.caption(plain(outcome_line(outcomes)))
     st.markdown(plain(primary_reading(row)))
     if pd.notna(row["asb_rr"]):
         st.caption(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -13,7 +11,7 @@ from geo.analysis.evaluation import with_q
 from geo.analysis.figures import NO_PATROL_LOG, programme_figures
 from geo.analysis.outcomes import programme_outcomes, with_hotspot_outcomes
 from geo.period import MAX_MONTHS, Period
-from geo.view.briefing import outcome_parts, wrap_parts
+from geo.view.briefing import outcome_line
 from geo.view.export import hotspots_geojson, plain_table, table_csv
 from geo.view.links import ALL_TOWNS, NO_HOTSPOT, View, query_for, view_from_query
 from geo.view.mapping import build_map, format_change, map_order, selection_outline
@@ -195,7 +193,7 @@ cols[4].metric(
 )
 if outcome_columns:
     outcomes = programme_outcomes(dataset.patrol_rows, period, shown_ids, outcome_columns)
-    st.caption(plain(wrap_parts(outcome_parts(tuple(outcomes)), sys.maxsize)[0]))
+    st.caption(plain(outcome_line(tuple(outcomes))))
 st.caption(
     f"Largest ASB reduction: {format_change(figures.asb_largest_reduction_pct)} at "
     f"{plain(figures.asb_largest_reduction_where or 'none')} · pooled ASB change "

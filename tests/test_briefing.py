@@ -175,3 +175,17 @@ def test_every_outcome_fits_the_two_lines_under_the_tiles():
     lines = wrap_parts(outcome_parts(largest), OUTCOME_LINE_CHARS)
     assert len(lines) <= 2 and all(len(line) <= OUTCOME_LINE_CHARS for line in lines)
     assert all(f"{o.label} {o.value()}" in " ".join(lines) for o in largest)
+
+
+def test_the_outcome_line_joins_the_recorded_outcomes_and_is_empty_without_any():
+    from geo.analysis.outcomes import Outcome
+    from geo.view.briefing import outcome_line
+
+    stops, drugs = (
+        Outcome("stop_searches", "Stop and searches", 1234.0),
+        Outcome("drugs_seized", "Drug seizures", float("nan")),
+    )
+    assert (
+        outcome_line((stops, drugs)) == "During patrols: Stop and searches 1,234 · Drug seizures —"
+    )
+    assert outcome_line(()) == ""

@@ -233,6 +233,12 @@ def outcome_parts(outcomes: tuple[Outcome, ...]) -> list[str]:
     return ["During patrols:", *(f"{item.label} {item.value()}" for item in outcomes)]
 
 
+def outcome_line(outcomes: tuple[Outcome, ...]) -> str:
+    """The recorded outcomes on one line, 'During patrols: Label total · …'; '' when none."""
+    parts = outcome_parts(outcomes)
+    return f"{parts[0]} {' · '.join(parts[1:])}" if parts else ""
+
+
 def wrap_parts(parts: list[str], width: int) -> list[str]:
     """Parts joined with ' · ' into lines of at most `width` characters where they fit."""
     lines: list[str] = []
