@@ -5,6 +5,7 @@ Screenshots are written to tests/artifacts/ for a person to look at.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages._common import BELOW_MAP_BACKSTOP_S
 from tests.browser_support import (
@@ -655,6 +657,22 @@ def test_the_wall_at_4k_draws_sharp_tiles_and_names_no_bigger_than_hotspots(
     page.close()
 
 
+_PREVIEW_SPREAD_JS = """() => {
+  const boxes = Array.from(document.querySelectorAll('path.leaflet-interactive'))
+    .filter(p => getComputedStyle(p).display !== 'none')
+    .map(p => p.getBoundingClientRect());
+  const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+  const w = Math.max(...boxes.map(b => b.right)) - Math.min(...boxes.map(b => b.left));
+  const h = Math.max(...boxes.map(b => b.bottom)) - Math.min(...boxes.map(b => b.top));
+  const inside = boxes.every(b => b.top >= map.top && b.left >= map.left
+    && b.bottom <= map.bottom && b.right <= map.right);
+  return {w: w / map.width, h: h / map.height, inside,
+          dots: boxes.filter(b => b.width >= 12).length};
+}"""
+"""In the map frame: the drawn hotspots' extent as a share of the map, whether all lie inside
+it, and how many are drawn at least 12 px wide."""
+
+
 def test_the_data_page_preview_zooms_to_the_hotspots(browser, empty_server, sample_dir):
     page, _ = open_page(browser, f"{empty_server}/data", 1440, 900)
     page.locator(".st-key-up_hotspots input[type=file]").set_input_files(
@@ -664,22 +682,16 @@ def test_the_data_page_preview_zooms_to_the_hotspots(browser, empty_server, samp
     page.get_by_role("button", name="Check files").click()
     preview = page.frame_locator(MAP_FRAME)
     preview.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
-    page.wait_for_timeout(1000)
     frame = _map_frame(page)
-    spread = frame.evaluate(
-        """() => {
-          const boxes = Array.from(document.querySelectorAll('path.leaflet-interactive'))
-            .filter(p => getComputedStyle(p).display !== 'none')
-            .map(p => p.getBoundingClientRect());
-          const map = document.querySelector('.leaflet-container').getBoundingClientRect();
-          const w = Math.max(...boxes.map(b => b.right)) - Math.min(...boxes.map(b => b.left));
-          const h = Math.max(...boxes.map(b => b.bottom)) - Math.min(...boxes.map(b => b.top));
-          const inside = boxes.every(b => b.top >= map.top && b.left >= map.left
-            && b.bottom <= map.bottom && b.right <= map.right);
-          return {w: w / map.width, h: h / map.height, inside,
-                  dots: boxes.filter(b => b.width >= 12).length};
-        }"""
-    )
+    # The map refits when its frame takes its final size and when Leaflet's stylesheet arrives,
+    # and each refit may animate: wait (bounded) for the view a person sees once it settles.
+    with contextlib.suppress(PlaywrightTimeout):  # if it never settles: measured and failed below
+        frame.wait_for_function(
+            f"() => {{ const s = ({_PREVIEW_SPREAD_JS})(); "
+            "return Math.max(s.w, s.h) > 0.6 && s.dots >= 20 && s.inside; }",
+            timeout=20_000,
+        )
+    spread = frame.evaluate(_PREVIEW_SPREAD_JS)
     assert max(spread["w"], spread["h"]) > 0.6  # the hotspots fill the map, not a corner of it
     assert spread["dots"] >= 20  # each hotspot visible as a dot, not a 1-2 px speck
     assert spread["inside"]  # none cut at the map's edge
