@@ -199,3 +199,33 @@ def test_files_read_into_one_buffer_each_come_back_whole(tmp_path):
 )
 def test_duplicate_rows_of_files_shorter_than_a_sampled_word(data, expected):
     assert duplicate_rows(data, len(expected)).tolist() == expected
+
+
+def test_many_files_read_at_once_equal_them_read_one_by_one(tmp_path):
+    rng = np.random.default_rng(7)
+    copies = []
+    for month in range(1, 13):
+        # ASB rows have no crime id, so equal places make exact copies
+        rows = [
+            (f"2024-{month:02d}", -1.4 + step / 1000, 53.0, "Anti-social behaviour")
+            for step in rng.integers(0, 500, 400)
+        ]
+        write_street_csv(tmp_path / f"2024-{month:02d}-test-street.csv", rows * 2)
+        copies.append(2 * len(rows) - len(set(rows)))
+    sources = crimes.find_crime_files([tmp_path])
+    together, problem = crimes._parse_all(sources)
+    alone = [crimes._parse_checked(s.read_bytes(), s) for s in sources]
+    assert problem is None and [s for s, _ in together] == sources
+    assert all(a.equals(b) for (_, a), b in zip(together, alone))
+    assert [sum(table["duplicate"].to_pylist()) for _, table in together] == copies
+
+
+def test_of_many_files_the_first_bad_one_in_order_is_reported(tmp_path):
+    for month in range(1, 9):
+        write_street_csv(tmp_path / f"2024-{month:02d}-test-street.csv", ROWS)
+    for month in (3, 6):  # both bad; the third file is the one named
+        path = tmp_path / f"2024-{month:02d}-test-street.csv"
+        path.write_text(path.read_text().replace("-1.350000", "west", 1))
+    parsed, problem = crimes._parse_all(crimes.find_crime_files([tmp_path]))
+    assert len(parsed) == 2
+    assert "2024-03-test-street.csv" in str(problem) and "'west'" in str(problem)
