@@ -213,11 +213,13 @@ def test_many_files_read_at_once_equal_them_read_one_by_one(tmp_path):
         write_street_csv(tmp_path / f"2024-{month:02d}-test-street.csv", rows * 2)
         copies.append(2 * len(rows) - len(set(rows)))
     sources = crimes.find_crime_files([tmp_path])
-    together, problem = crimes._parse_all(sources)
-    alone = [crimes._parse_checked(s.read_bytes(), s) for s in sources]
-    assert problem is None and [s for s, _ in together] == sources
-    assert all(a.equals(b) for (_, a), b in zip(together, alone))
-    assert [sum(table["duplicate"].to_pylist()) for _, table in together] == copies
+    together, problem = crimes._read_all(sources)
+    alone = [crimes.read_crime_file(source) for source in sources]
+    assert problem is None and len(together) == len(sources) == 12
+    assert all(a.equals(b) for a, b in zip(together, alone))
+    assert [sum(table["duplicate"].to_pylist()) for table in together] == copies
+    frame = crimes.crimes_frame(together)
+    assert frame["asb"].all() and frame["crime_type"].cat.categories.tolist() == [crimes.ASB]
 
 
 def test_of_many_files_the_first_bad_one_in_order_is_reported(tmp_path):
@@ -226,6 +228,35 @@ def test_of_many_files_the_first_bad_one_in_order_is_reported(tmp_path):
     for month in (3, 6):  # both bad; the third file is the one named
         path = tmp_path / f"2024-{month:02d}-test-street.csv"
         path.write_text(path.read_text().replace("-1.350000", "west", 1))
-    parsed, problem = crimes._parse_all(crimes.find_crime_files([tmp_path]))
-    assert len(parsed) == 2
+    tables, problem = crimes._read_all(crimes.find_crime_files([tmp_path]))
+    assert len(tables) == 2
     assert "2024-03-test-street.csv" in str(problem) and "'west'" in str(problem)
+
+
+def test_files_with_different_crime_types_make_one_set_of_categories(tmp_path):
+    write_street_csv(tmp_path / "2024-01-a-street.csv", [ROWS[1], ROWS[0]])
+    write_street_csv(tmp_path / "2024-02-a-street.csv", [ROWS[2], ROWS[0], ROWS[2]])
+    frame = read_crimes([tmp_path])
+    assert frame["crime_type"].tolist() == [
+        "Burglary", "Anti-social behaviour", "Drugs", "Anti-social behaviour", "Drugs",
+    ]  # fmt: skip
+    assert frame["asb"].tolist() == [False, True, False, True, False]
+    assert frame["month"].tolist() == [648] * 5  # 2024-01 as months since 1970-01
+
+
+def test_a_cached_table_with_plain_text_types_or_missing_ones_still_reads():
+    import pyarrow as pa
+
+    table = pa.table(
+        {
+            "month": pa.array([648, 648, 648], pa.int32()),
+            "lon": [-1.3, None, -1.2],
+            "lat": [53.0, None, 53.1],
+            "crime_type": ["Drugs", None, crimes.ASB],
+            "duplicate": [False, False, True],
+        }
+    )
+    frame = crimes.crimes_frame([table])
+    assert frame["crime_type"].isna().tolist() == [False, True, False]
+    assert frame["asb"].tolist() == [False, False, True]
+    assert frame["lon"].isna().tolist() == [False, True, False]
