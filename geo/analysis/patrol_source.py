@@ -64,11 +64,14 @@ def source_sentence(source: str, files: int = 0) -> str:
     """What the pages say about where patrol hours come from."""
     if source == GPS:
         return (
-            f"Patrol hours and visits: GPS pings ({files:,} file{'s' * (files != 1)}); arrests "
-            "and people spoken to: the patrol log."
+            f"Patrol hours and visits: GPS pings ({files:,} file{'s' * (files != 1)}); arrests, "
+            "people spoken to and any other outcomes recorded: the patrol log."
         )
     if source == LOG:
-        return "Patrol hours, visits, arrests and people spoken to: the patrol log."
+        return (
+            "Patrol hours, visits, arrests, people spoken to and any other outcomes recorded: "
+            "the patrol log."
+        )
     return "No patrol data in this dataset: no GPS pings and no patrol log."
 
 

@@ -37,6 +37,8 @@ from geo.store.pg_pings import stored_visits
 from geo.store.postgres import DatabaseUrl, check_schema, connect, redacted
 
 if TYPE_CHECKING:
+    import psycopg
+
     from geo.store.dataset import Dataset
 
 _MONTH_ORDINAL = (
@@ -253,12 +255,18 @@ def _near_rows(connection) -> pd.DataFrame:
 
 
 def _copied(
-    connection, query: str, types: list[pa.DataType], params: tuple | None = None
+    source: psycopg.Connection | psycopg.Cursor,
+    query: str,
+    types: list[pa.DataType],
+    params: tuple | None = None,
 ) -> list[np.ndarray]:
     """The columns of a query's result as arrays, streamed with COPY and parsed by pyarrow (a
-    national store holds millions of points). `connection` may be a cursor (in an import)."""
+    national store holds millions of points), through a connection or (in an import, inside
+    its transaction) a cursor."""
+    import psycopg  # loaded already: `source` is one of its objects
+
     buffer = io.BytesIO()
-    cursor = connection.cursor() if hasattr(connection, "cursor") else connection
+    cursor = source.cursor() if isinstance(source, psycopg.Connection) else source
     with cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", params) as copy:
         for block in copy:
             buffer.write(block)
