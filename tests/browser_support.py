@@ -11,7 +11,10 @@ from pathlib import Path
 from tests.helpers import local_http_server
 from tools.app_server import MAP_FRAME, ROOT, app_server
 
-__all__ = ["ARTIFACTS", "IDLE", "MAP_FRAME", "TILE_HOST", "open_page", "serve", "tile_server"]
+__all__ = [
+    "ARTIFACTS", "IDLE", "MAP_FRAME", "TILE_HOST", "open_page", "serve", "tile_server",
+    "wait_for_map_at_rest",
+]  # fmt: skip
 ARTIFACTS = ROOT / "tests" / "artifacts"
 TILE_HOST = "tile.openstreetmap.org"
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
@@ -31,6 +34,30 @@ def open_page(browser, url: str, width: int = 1600, height: int = 1000):
     page.goto(url)
     page.wait_for_selector(IDLE, timeout=90_000)
     return page, requests
+
+
+MAP_AT_REST_JS = """(quiet) => {
+  const map = window.map;
+  if (!map || !map._loaded) { return false; }
+  const view = JSON.stringify([map.getCenter(), map.getZoom(), map.getSize()]);
+  const now = performance.now();
+  const moving = map._animatingZoom || (map._panAnim && map._panAnim._inProgress);
+  if (view !== window.__restView || moving) {
+    window.__restView = view;
+    window.__restSince = now;
+    return false;
+  }
+  return now - window.__restSince >= quiet;
+}"""
+"""In a map's frame: whether its Leaflet map has kept one view and size, not animating, for
+`quiet` ms."""
+
+
+def wait_for_map_at_rest(frame, quiet_ms: int = 500, timeout_ms: int = 20_000) -> None:
+    """Wait until the map in `frame` has settled: it refits when its frame takes its final size
+    and when Leaflet's stylesheet arrives, and a refit may animate; what a person reads is the
+    view after that."""
+    frame.wait_for_function(MAP_AT_REST_JS, arg=quiet_ms, timeout=timeout_ms, polling=100)
 
 
 def _tile_png(label: str) -> bytes:

@@ -24,6 +24,7 @@ from tests.browser_support import (
     open_page,
     serve,
     tile_server,
+    wait_for_map_at_rest,
 )
 
 pytestmark = pytest.mark.browser
@@ -481,7 +482,7 @@ def test_no_hotspot_under_the_legend_and_no_label_overlaps_or_is_cut(
     towns = {f["properties"]["town"] for f in features if f["properties"].get("town")}
     for town in ("", "Heanor", "Shirebrook", "Chesterfield"):
         page, _, _ = _open(browser, f"{server}/?town={town}" if town else server, width, height)
-        page.wait_for_timeout(800)  # the fit after the frame takes its size
+        wait_for_map_at_rest(_map_frame(page))  # the fit after the frame takes its size
         found = _map_frame(page).evaluate(_GEOMETRY_JS)
         name = f"legibility-{town or 'all'}-{width}x{height}.png"
         page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / name))
@@ -575,7 +576,7 @@ def test_the_wall_map_scales_whole_with_the_screen(browser, server):
         page, _ = open_page(browser, f"{server}/briefing", width, height)
         frame = page.frame_locator(MAP_FRAME)
         frame.locator("path.hotspot-dot").first.wait_for(state="attached", timeout=30_000)
-        page.wait_for_timeout(800)
+        wait_for_map_at_rest(_map_frame(page))
         sizes[width] = _map_frame(page).evaluate(_WALL_SIZES_JS.replace("\n", " "))
         page.close()
     small, big = sizes[1920], sizes[3840]
