@@ -297,10 +297,16 @@ def test_a_click_on_a_dot_at_the_default_zoom_selects_it(browser, server, width,
     page.wait_for_selector(IDLE)
     heading = page.get_by_role("heading", name=name)
     heading.wait_for(state="visible", timeout=30_000)
-    page.wait_for_timeout(800)  # the page scrolls the map and its detail into view
+    charts = [page.locator("strong").filter(has_text=title).first
+              for title in ("ASB per month", "Officer patrol hours per week")]  # fmt: skip
+    seen = [heading, *charts, page.locator(MAP_FRAME)]
+    for _ in range(50):  # the page scrolls the map and its detail into view (at most 10 s)
+        if all(_in_view(page, part) for part in seen):
+            break
+        page.wait_for_timeout(200)
     assert _in_view(page, heading)
-    for title in ("ASB per month", "Officer patrol hours per week"):
-        assert _in_view(page, page.locator("strong").filter(has_text=title).first), title
+    for chart in charts:
+        assert _in_view(page, chart), chart
     assert _in_view(page, page.locator(MAP_FRAME))
     ring = frame.locator("path.selected-ring")
     assert ring.count() == 2 and ring.last.is_visible()
