@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from geo.io.crimes import CrimeSource, crimes_frame, find_crime_files, read_crime_file
+from geo.io.crimes import CrimeSource, crimes_frame, find_crime_files, read_crime_file, read_files
 from geo.io.parquet_files import write_atomically
 
 CACHE_DIR = ".cache"
@@ -33,8 +33,11 @@ _SIZE, _MTIME, _FORMAT = b"geo.source_size", b"geo.source_mtime_ns", b"geo.cache
 def read_crimes_cached(folder: Path, paths: Iterable[str | Path]) -> pd.DataFrame:
     """Like geo.io.crimes.read_crimes, through the Parquet cache of dataset `folder`."""
     sources = find_crime_files(paths)
-    spare = bytearray()  # one buffer that every CSV read afresh is read into
-    tables = [_table(folder, source, spare) for source in sources]
+    tables, problem = read_files(
+        sources, lambda source, spare, use_threads: _table(folder, source, spare, use_threads)
+    )
+    if problem is not None:
+        raise problem
     _remove_orphans(folder, sources)
     return crimes_frame(tables)
 
@@ -49,16 +52,17 @@ def cache_path(folder: Path, source: CrimeSource) -> Path | None:
     return None
 
 
-def _table(folder: Path, source: CrimeSource, spare: bytearray) -> pa.Table:
-    """The cached table when it is current, else the file read afresh (and cached)."""
+def _table(folder: Path, source: CrimeSource, spare: bytearray, use_threads: bool) -> pa.Table:
+    """The cached table when it is current, else the file read afresh into `spare` (and cached);
+    see geo.io.crimes.FileReader."""
     target = cache_path(folder, source)
     if target is None:
-        return read_crime_file(source, spare)
+        return read_crime_file(source, spare, use_threads)
     stamp = _stamp(source.path)
-    cached = _read_current(target, stamp)
+    cached = _read_current(target, stamp, use_threads)
     if cached is not None:
         return cached
-    table = read_crime_file(source, spare)
+    table = read_crime_file(source, spare, use_threads)
     _write(target, table, stamp)
     return table
 
@@ -69,10 +73,12 @@ def _stamp(path: Path) -> dict[bytes, bytes]:
     return {_SIZE: str(info.st_size).encode(), _MTIME: str(info.st_mtime_ns).encode()}
 
 
-def _read_current(target: Path, stamp: dict[bytes, bytes]) -> pa.Table | None:
+def _read_current(
+    target: Path, stamp: dict[bytes, bytes], use_threads: bool = True
+) -> pa.Table | None:
     """The cache file's table when it was made from this version of the source, else None."""
     try:
-        table = pq.read_table(target)
+        table = pq.read_table(target, use_threads=use_threads)
     except (OSError, pa.ArrowException):
         return None  # absent, unreadable or corrupt: rebuilt from the CSV
     metadata = table.schema.metadata or {}

@@ -14,7 +14,7 @@ import io
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,28 +175,40 @@ def read_crimes(paths: Iterable[str | Path]) -> pd.DataFrame:
     return crimes_frame(tables)
 
 
+FileReader = Callable[[CrimeSource, bytearray, bool], pa.Table]
+"""Reads one street file into a checked table (as read_crime_file does): the source, a buffer
+the thread keeps for its files, and whether the parse may use every core."""
+
+
 def _read_all(sources: list[CrimeSource]) -> tuple[list[pa.Table], HotspotDataError | None]:
-    """Read and check files (see read_crime_file) in order up to the first bad one, pyarrow and
-    numpy only (no pandas yet). With several files, `PARSE_WORKERS` threads take a file each
-    (each parse on one core), which keeps both cores busy while the command's main thread is
-    loading its modules; one file is parsed on every core."""
+    """read_files with read_crime_file."""
+    return read_files(sources, read_crime_file)
+
+
+def read_files(
+    sources: list[CrimeSource], read: FileReader
+) -> tuple[list[pa.Table], HotspotDataError | None]:
+    """Read files with `read` in order up to the first bad one, pyarrow and numpy only (no
+    pandas yet): the tables, and the problem of the first bad file, if any. With several files,
+    `PARSE_WORKERS` threads take a file each (each parse on one core), which keeps both cores
+    busy while the command's main thread is loading its modules; one file is parsed on every
+    core."""
     if len(sources) == 1:
         try:
-            return [read_crime_file(sources[0])], None
+            return [read(sources[0], bytearray(), True)], None
         except HotspotDataError as exc:
             return [], exc
     spares = threading.local()
 
-    def read(source: CrimeSource) -> pa.Table | HotspotDataError:
+    def read_one(source: CrimeSource) -> pa.Table | HotspotDataError:
         try:
-            return read_crime_file(source, spares.__dict__.setdefault("buffer", bytearray()),
-                                   use_threads=False)  # fmt: skip
+            return read(source, spares.__dict__.setdefault("buffer", bytearray()), False)
         except HotspotDataError as exc:
             return exc
 
     tables = []
     with ThreadPoolExecutor(max_workers=PARSE_WORKERS) as pool:
-        for result in pool.map(read, sources):
+        for result in pool.map(read_one, sources):
             if isinstance(result, HotspotDataError):
                 pool.shutdown(cancel_futures=True)
                 return tables, result
