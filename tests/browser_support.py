@@ -38,7 +38,8 @@ def open_page(browser, url: str, width: int = 1600, height: int = 1000):
 
 MAP_AT_REST_JS = """(quiet) => {
   const map = window.map;
-  if (!map || !map._loaded) { return false; }
+  const styled = [...document.querySelectorAll("link[rel=stylesheet]")].every(l => l.sheet);
+  if (!map || !map._loaded || !styled) { return false; }
   const view = JSON.stringify([map.getCenter(), map.getZoom(), map.getSize()]);
   const now = performance.now();
   const moving = map._animatingZoom || (map._panAnim && map._panAnim._inProgress);
@@ -49,8 +50,8 @@ MAP_AT_REST_JS = """(quiet) => {
   }
   return now - window.__restSince >= quiet;
 }"""
-"""In a map's frame: whether its Leaflet map has kept one view and size, not animating, for
-`quiet` ms."""
+"""In a map's frame: whether its stylesheets have arrived and its Leaflet map has kept one view
+and size, not animating, for `quiet` ms since."""
 
 
 def wait_for_map_at_rest(frame, quiet_ms: int = 500, timeout_ms: int = 20_000) -> None:

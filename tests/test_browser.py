@@ -5,7 +5,6 @@ Screenshots are written to tests/artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 from collections.abc import Iterator
@@ -13,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages._common import BELOW_MAP_BACKSTOP_S
 from tests.browser_support import (
@@ -690,14 +688,7 @@ def test_the_data_page_preview_zooms_to_the_hotspots(browser, empty_server, samp
     preview = page.frame_locator(MAP_FRAME)
     preview.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
     frame = _map_frame(page)
-    # The map refits when its frame takes its final size and when Leaflet's stylesheet arrives,
-    # and each refit may animate: wait (bounded) for the view a person sees once it settles.
-    with contextlib.suppress(PlaywrightTimeout):  # if it never settles: measured and failed below
-        frame.wait_for_function(
-            f"() => {{ const s = ({_PREVIEW_SPREAD_JS})(); "
-            "return Math.max(s.w, s.h) > 0.6 && s.dots >= 20 && s.inside; }",
-            timeout=20_000,
-        )
+    wait_for_map_at_rest(frame)
     spread = frame.evaluate(_PREVIEW_SPREAD_JS)
     assert max(spread["w"], spread["h"]) > 0.6  # the hotspots fill the map, not a corner of it
     assert spread["dots"] >= 20  # each hotspot visible as a dot, not a 1-2 px speck

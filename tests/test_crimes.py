@@ -213,7 +213,7 @@ def test_many_files_read_at_once_equal_them_read_one_by_one(tmp_path):
         write_street_csv(tmp_path / f"2024-{month:02d}-test-street.csv", rows * 2)
         copies.append(2 * len(rows) - len(set(rows)))
     sources = crimes.find_crime_files([tmp_path])
-    together, problem = crimes._read_all(sources)
+    together, problem = crimes.read_files(sources, crimes.read_crime_file)
     alone = [crimes.read_crime_file(source) for source in sources]
     assert problem is None and len(together) == len(sources) == 12
     assert all(a.equals(b) for a, b in zip(together, alone))
@@ -228,7 +228,7 @@ def test_of_many_files_the_first_bad_one_in_order_is_reported(tmp_path):
     for month in (3, 6):  # both bad; the third file is the one named
         path = tmp_path / f"2024-{month:02d}-test-street.csv"
         path.write_text(path.read_text().replace("-1.350000", "west", 1))
-    tables, problem = crimes._read_all(crimes.find_crime_files([tmp_path]))
+    tables, problem = crimes.read_files(crimes.find_crime_files([tmp_path]), crimes.read_crime_file)
     assert len(tables) == 2
     assert "2024-03-test-street.csv" in str(problem) and "'west'" in str(problem)
 

@@ -169,7 +169,7 @@ def _zip_members(path: Path) -> Iterator[CrimeSource]:
 def read_crimes(paths: Iterable[str | Path]) -> pd.DataFrame:
     """Every row of every street file under `paths`: month, lon, lat, crime_type, asb and
     duplicate (an exact copy of an earlier row of its file)."""
-    tables, problem = _read_all(find_crime_files(paths))
+    tables, problem = read_files(find_crime_files(paths), read_crime_file)
     if problem is not None:
         raise problem
     return crimes_frame(tables)
@@ -178,11 +178,6 @@ def read_crimes(paths: Iterable[str | Path]) -> pd.DataFrame:
 FileReader = Callable[[CrimeSource, bytearray, bool], pa.Table]
 """Reads one street file into a checked table (as read_crime_file does): the source, a buffer
 the thread keeps for its files, and whether the parse may use every core."""
-
-
-def _read_all(sources: list[CrimeSource]) -> tuple[list[pa.Table], HotspotDataError | None]:
-    """read_files with read_crime_file."""
-    return read_files(sources, read_crime_file)
 
 
 def read_files(
@@ -274,12 +269,12 @@ def read_crime_file(
     (read into `spare` when given: see CrimeSource.read_reusing; parsed on one core with
     `use_threads=False`)."""
     data = source.read_bytes() if spare is None else source.read_reusing(spare)
-    return _finish(_parse_checked(data, source, use_threads), source)
+    return read_crime_data(data, source, use_threads)
 
 
-def read_crime_data(data: bytes, source: CrimeSource) -> pa.Table:
+def read_crime_data(data: bytes, source: CrimeSource, use_threads: bool = True) -> pa.Table:
     """`read_crime_file` on bytes already read (an upload, or a zip entry read under a size cap)."""
-    return _finish(_parse_checked(data, source), source)
+    return _finish(_parse_checked(data, source, use_threads), source)
 
 
 def _parse_checked(data: bytes, source: CrimeSource, use_threads: bool = True) -> pa.Table:
