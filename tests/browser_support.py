@@ -54,10 +54,10 @@ MAP_AT_REST_JS = """(quiet) => {
 and size, not animating, for `quiet` ms since."""
 
 
-def wait_for_map_at_rest(frame, quiet_ms: int = 500, timeout_ms: int = 20_000) -> None:
-    """Wait until the map in `frame` has settled: it refits when its frame takes its final size
-    and when Leaflet's stylesheet arrives, and a refit may animate; what a person reads is the
-    view after that."""
+def wait_for_map_at_rest(frame, quiet_ms: int = 1_700, timeout_ms: int = 20_000) -> None:
+    """Wait until the map in `frame` has settled: it refits when its frame takes its final size,
+    when Leaflet's stylesheet arrives and 0.3 s and 1.5 s after its first fit, and a refit may
+    animate; what a person reads is the view after that."""
     frame.wait_for_function(MAP_AT_REST_JS, arg=quiet_ms, timeout=timeout_ms, polling=100)
 
 

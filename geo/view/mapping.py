@@ -522,11 +522,23 @@ class _FitBounds(MacroElement):
     });
     map.on("resize", refit);
     owner.on("remove", function () { map.off("resize", refit); });
-    Array.prototype.forEach.call(
-      container.ownerDocument.querySelectorAll("link[rel=stylesheet]"), function (link) {
-        if (!link.sheet) { link.addEventListener("load", refit); }  // controls drawn to size
-      });
+    // Until Leaflet's stylesheet applies, its controls sit in the page's flow, so the room
+    // measured around them is wrong (a slow stylesheet left the map a zoom level out): once
+    // they stand in the map's corners, fit again (looked for every 0.1 s, for at most 20 s).
+    function styled() {
+      var corner = container.querySelector(".leaflet-top, .leaflet-bottom");
+      return !corner || getComputedStyle(corner).position === "absolute";
+    }
     refit();
+    if (!styled()) {
+      var looks = 0, watch = setInterval(function () {
+        if (styled() || ++looks >= 200) { clearInterval(watch); refit(); }
+      }, 100);
+    }
+    // A first fit made while the frame was still settling stayed a zoom level out about one
+    // time in ten under test (its cause unseen): fit again after 0.3 s and 1.5 s; a fit that
+    // was right is left as it was.
+    [300, 1500].forEach(function (ms) { setTimeout(refit, ms); });
   });
 })({{ this._parent.get_name() }});
 {% endmacro %}"""
