@@ -52,7 +52,9 @@ def cache_path(folder: Path, source: CrimeSource) -> Path | None:
     return None
 
 
-def _table(folder: Path, source: CrimeSource, spare: bytearray, use_threads: bool) -> pa.Table:
+def _table(
+    folder: Path, source: CrimeSource, spare: bytearray | None, use_threads: bool
+) -> pa.Table:
     """The cached table when it is current, else the file read afresh into `spare` (and cached);
     see geo.io.crimes.FileReader."""
     target = cache_path(folder, source)

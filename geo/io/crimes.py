@@ -175,9 +175,10 @@ def read_crimes(paths: Iterable[str | Path]) -> pd.DataFrame:
     return crimes_frame(tables)
 
 
-FileReader = Callable[[CrimeSource, bytearray, bool], pa.Table]
+FileReader = Callable[[CrimeSource, bytearray | None, bool], pa.Table]
 """Reads one street file into a checked table (as read_crime_file does): the source, a buffer
-the thread keeps for its files, and whether the parse may use every core."""
+the thread keeps for its files (None: a lone file, read into fresh memory), and whether the parse
+may use every core."""
 
 
 def read_files(
@@ -190,7 +191,7 @@ def read_files(
     core."""
     if len(sources) == 1:
         try:
-            return [read(sources[0], bytearray(), True)], None
+            return [read(sources[0], None, True)], None
         except HotspotDataError as exc:
             return [], exc
     spares = threading.local()
