@@ -1,7 +1,11 @@
 """`python -m geo` (geo/__main__.py): runs the command line and hands its exit status back."""
 
+import os
+import platform
 import subprocess
 import sys
+
+import pytest
 
 from geo.cli import EXIT_BAD_INPUT
 from tests.conftest import ROOT
@@ -38,8 +42,6 @@ print("hugepage advice:", _get_madvise_hugepage())
 
 
 def test_a_command_gives_numpy_no_hugepage_advice_unless_the_user_asks(sample_dir):
-    import os
-
     argv = ["summary", "--data", str(sample_dir), "--period", "2025-10:2026-09"]
     said = {}
     for given in (None, "1"):
@@ -54,3 +56,42 @@ def test_a_command_gives_numpy_no_hugepage_advice_unless_the_user_asks(sample_di
         assert "HS-" in run.stdout  # the summary ran, numpy with it
         said[given] = run.stdout.strip().splitlines()[-1]
     assert said == {None: "hugepage advice: False", "1": "hugepage advice: True"}
+
+
+FAULTS_PROBE = """
+import resource, runpy, sys
+import numpy as np
+if sys.argv[1:]:
+    sys.argv = ["geo", *sys.argv[1:]]
+    try:
+        runpy.run_module("geo", run_name="__main__")
+    except SystemExit:
+        pass
+
+def faults_of_a_new_array():
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    np.ones(8 << 20)  # 64 MB written, then dropped
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+faults_of_a_new_array()
+print("faults:", faults_of_a_new_array())
+"""
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+    reason="geo.heap asks glibc's malloc only; other C libraries keep their own habits",
+)
+def test_a_command_reuses_the_memory_it_frees(sample_dir):
+    argv = ["summary", "--data", str(sample_dir), "--period", "2025-10:2026-09"]
+    env = {**os.environ, "NUMPY_MADVISE_HUGEPAGE": "0"}  # 4 KB pages, counted one by one
+    faults = {}
+    for name, args in (("plain", []), ("command", argv)):
+        run = subprocess.run(
+            [sys.executable, "-c", FAULTS_PROBE, *args],
+            cwd=ROOT, capture_output=True, text=True, env=env,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        faults[name] = int(run.stdout.strip().splitlines()[-1].removeprefix("faults: "))
+    # 64 MB is 16,384 pages: mapped afresh each time by default, reused after the command
+    assert faults["plain"] > 10_000 and faults["command"] < 1_000, faults

@@ -184,13 +184,14 @@ def test_files_read_into_one_buffer_each_come_back_whole(tmp_path):
     files = [tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"]
     for path, size in zip(files, (5000, 70, 3000)):
         path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
-    spare = bytearray()
+    buffer = crimes.ReadBuffer()
     for path in files:
-        data = crimes.CrimeSource(path).read_reusing(spare)
+        data = crimes.CrimeSource(path).read_into(buffer)
         assert data == path.read_bytes()
-    held = memoryview(spare)  # still looked at: the next file goes to a buffer of its own
-    data = crimes.CrimeSource(files[0]).read_reusing(spare)
-    assert data == files[0].read_bytes() and held.tobytes() == files[2].read_bytes()
+    assert crimes.CrimeSource(files[1]).read_into(buffer) is data  # the same memory, reused
+    held = memoryview(data)  # still looked at: the next file goes to a buffer of its own
+    data = crimes.CrimeSource(files[0]).read_into(buffer)
+    assert data == files[0].read_bytes() and held.tobytes() == files[1].read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from geo.io.crimes import CrimeSource, crimes_frame, find_crime_files, read_crime_file, read_files
+from geo.io.crimes import (
+    CrimeSource,
+    ReadBuffer,
+    crimes_frame,
+    find_crime_files,
+    read_crime_file,
+    read_files,
+)
 from geo.io.parquet_files import write_atomically
 
 CACHE_DIR = ".cache"
@@ -34,7 +41,7 @@ def read_crimes_cached(folder: Path, paths: Iterable[str | Path]) -> pd.DataFram
     """Like geo.io.crimes.read_crimes, through the Parquet cache of dataset `folder`."""
     sources = find_crime_files(paths)
     tables, problem = read_files(
-        sources, lambda source, spare, use_threads: _table(folder, source, spare, use_threads)
+        sources, lambda source, buffer, use_threads: _table(folder, source, buffer, use_threads)
     )
     if problem is not None:
         raise problem
@@ -53,18 +60,18 @@ def cache_path(folder: Path, source: CrimeSource) -> Path | None:
 
 
 def _table(
-    folder: Path, source: CrimeSource, spare: bytearray | None, use_threads: bool
+    folder: Path, source: CrimeSource, buffer: ReadBuffer | None, use_threads: bool
 ) -> pa.Table:
-    """The cached table when it is current, else the file read afresh into `spare` (and cached);
+    """The cached table when it is current, else the file read afresh into `buffer` (and cached);
     see geo.io.crimes.FileReader."""
     target = cache_path(folder, source)
     if target is None:
-        return read_crime_file(source, spare, use_threads)
+        return read_crime_file(source, buffer, use_threads)
     stamp = _stamp(source.path)
     cached = _read_current(target, stamp, use_threads)
     if cached is not None:
         return cached
-    table = read_crime_file(source, spare, use_threads)
+    table = read_crime_file(source, buffer, use_threads)
     _write(target, table, stamp)
     return table
 
