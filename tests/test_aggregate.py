@@ -1,9 +1,11 @@
 """geo.analysis.aggregate: the polygon test gives exactly the pairs shapely's covered_by gives."""
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
-from geo.analysis.aggregate import points_in_polygons
+from geo.analysis.aggregate import CrimeTally, count_crimes, points_in_polygons
 
 
 def _every_pair(points: np.ndarray, polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -41,3 +43,54 @@ def test_points_in_polygons_without_points_or_polygons():
                            np.array([], dtype=object))):  # fmt: skip
         point, polygon = points_in_polygons(points, shapes)
         assert len(point) == len(polygon) == 0
+
+
+def _crime_rows(rng: np.random.Generator, rows: int) -> pd.DataFrame:
+    """Rows on a few hundred snapped points (some without a location), over three months."""
+    points = rng.uniform(0, 1, (400, 2)).round(3)
+    at = points[rng.integers(0, len(points), rows)]
+    at[rng.random(rows) < 0.02] = np.nan
+    return pd.DataFrame(
+        {
+            "month": rng.integers(650, 653, rows).astype(np.int32),
+            "lon": at[:, 0],
+            "lat": at[:, 1],
+            "asb": rng.random(rows) < 0.3,
+        }
+    )
+
+
+def _overlapping_hotspots() -> gpd.GeoDataFrame:
+    circles = shapely.buffer(shapely.points([(0.3, 0.3), (0.35, 0.3), (0.8, 0.6)]), 0.1)
+    return gpd.GeoDataFrame(
+        {"hotspot_id": ["A", "B", "C"]}, geometry=list(circles), crs="EPSG:4326"
+    )
+
+
+def test_counting_in_batches_gives_the_counts_of_every_row_at_once():
+    """Split anywhere (an empty batch too), a tally numbers points and counts exactly as one
+    pass over every row does, and its hotspot counts are those of testing each row."""
+    rows, hotspots = _crime_rows(np.random.default_rng(3), 6_000), _overlapping_hotspots()
+    whole = count_crimes(rows, hotspots)
+    tally = CrimeTally(hotspots)
+    for part in np.split(np.arange(len(rows)), [0, 1_000, 1_001, 4_500]):
+        tally.add(*(rows[c].to_numpy()[part] for c in ("month", "lon", "lat", "asb")))
+    batched = tally.counts()
+    for name in ("force", "hotspot", "point_months", "membership"):
+        pd.testing.assert_frame_equal(getattr(batched, name), getattr(whole, name))
+    located = rows.dropna()
+    points = shapely.points(located["lon"], located["lat"])
+    expected = {}
+    for hotspot_id, polygon in zip(hotspots["hotspot_id"], hotspots.geometry):
+        hits = located[shapely.covered_by(points, polygon)]
+        for month, group in hits.groupby("month"):
+            expected[hotspot_id, month] = (len(group), int(group["asb"].sum()))
+    got = {(h, m): (c, a) for h, m, c, a in whole.hotspot.itertuples(index=False)}
+    assert got == expected and len(got) == 9
+    assert whole.force["crime"].sum() == len(rows)
+    assert whole.force["no_location"].sum() == rows["lon"].isna().sum()
+
+
+def test_a_tally_of_no_rows_counts_nothing():
+    counts = CrimeTally(_overlapping_hotspots()).counts()
+    assert counts.force.empty and counts.hotspot.empty and counts.membership.empty

@@ -131,13 +131,13 @@ def test_summary_runs_without_the_cycle_collector_and_restores_it(inputs, capsys
     again afterwards, also when the run ends in an error."""
     hotspots, crimes, _ = inputs
     seen = []
-    real = geo.io.crimes.read_crimes
+    real = geo.io.crimes.find_crime_files
 
-    def read_crimes(paths):
+    def find_crime_files(paths):
         seen.append(gc.isenabled())
         return real(paths)
 
-    monkeypatch.setattr(geo.io.crimes, "read_crimes", read_crimes)
+    monkeypatch.setattr(geo.io.crimes, "find_crime_files", find_crime_files)
     args = ["summary", "--hotspots", str(hotspots), "--crimes", str(crimes)]
     assert main([*args, "--period", "2024-01:2024-01"]) == 0
     assert main([*args, "--period", "2020-01:2020-01"]) == 2  # no data to compare

@@ -1,6 +1,7 @@
 """police.uk readers: file, folder, archive zip, extra columns, missing coordinates, bad rows."""
 
 import shutil
+import time
 import zipfile
 
 import numpy as np
@@ -261,3 +262,32 @@ def test_a_cached_table_with_plain_text_types_or_missing_ones_still_reads():
     assert frame["crime_type"].isna().tolist() == [False, True, False]
     assert frame["asb"].tolist() == [False, False, True]
     assert frame["lon"].isna().tolist() == [False, True, False]
+
+
+def test_file_reads_come_back_in_order_and_stop_at_the_first_bad_file(tmp_path):
+    for month in range(1, 7):
+        write_street_csv(tmp_path / f"2024-{month:02d}-test-street.csv", ROWS)
+    bad = tmp_path / "2024-04-test-street.csv"
+    bad.write_text(bad.read_text().replace("-1.350000", "west", 1))
+    sources = crimes.find_crime_files([tmp_path])
+    given = []
+    with crimes.FileReads(sources, lambda source, buffer, every_core: source.path.name) as reads:
+        assert list(reads) == [source.path.name for source in sources]
+    problem = pytest.raises(HotspotDataError, match="2024-04-test-street.csv")
+    with problem, crimes.FileReads(sources, crimes.read_crime_file) as reads:
+        given.extend(table.num_rows for table in reads)
+    assert given == [len(ROWS)] * 3
+
+
+def test_leaving_file_reads_early_drops_the_files_not_yet_started(tmp_path):
+    sources = [crimes.CrimeSource(tmp_path / f"{n}.csv") for n in range(12)]
+    started = []
+
+    def slow_read(source, buffer, every_core):
+        started.append(source)
+        time.sleep(0.05)
+        return source
+
+    with crimes.FileReads(sources, slow_read) as reads:
+        assert next(iter(reads)) == sources[0]
+    assert len(started) < len(sources)  # two threads: the first few only

@@ -52,27 +52,82 @@ class CrimeCounts:
 
 def count_crimes(crimes: pd.DataFrame, hotspots: gpd.GeoDataFrame) -> CrimeCounts:
     """Aggregate crime rows (see geo.io.crimes) against hotspot polygons (WGS84)."""
-    force = _force_counts(crimes)
-    lon = crimes["lon"].to_numpy(dtype=float)
-    lat = crimes["lat"].to_numpy(dtype=float)
-    near = _near_polygons(lon, lat, hotspots.geometry.values)
-    codes, points = pd.factorize(lon[near] + 1j * lat[near])
-    point_idx, hotspot_idx = points_in_polygons(points, hotspots.geometry.values)
-    membership = pd.DataFrame(
-        {
-            "point": point_idx.astype(np.int64),
-            "hotspot_id": hotspots["hotspot_id"].to_numpy()[hotspot_idx],
-        }
-    )
-    covered = np.zeros(len(points), dtype=bool)
-    covered[point_idx] = True
-    inside = covered[codes]
-    rows = near[inside]
-    point_months = _point_month_counts(
-        codes[inside], covered, crimes["month"].to_numpy()[rows], crimes["asb"].to_numpy()[rows]
-    )
-    hotspot = _hotspot_counts(point_months, membership)
-    return CrimeCounts(force, hotspot, point_months, membership)
+    tally = CrimeTally(hotspots)
+    tally.add(*(crimes[c].to_numpy() for c in ("month", "lon", "lat", "asb")))
+    return tally.counts()
+
+
+class CrimeTally:
+    """Crime rows counted batch by batch (a file at a time, as they are read) into the
+    CrimeCounts of all of them, so the rows need never be held together.
+
+    Of each batch only its counts by month and its rows inside a hotspot are kept. The distinct
+    points near hotspots are numbered in order of first appearance, across batches, and each is
+    tested against the polygons once, when first met: the same numbers and counts as counting
+    every row at once.
+    """
+
+    def __init__(self, hotspots: gpd.GeoDataFrame) -> None:
+        self._ids = hotspots["hotspot_id"].to_numpy()
+        self._polygons = hotspots.geometry.values
+        self._near = _NearGrid(self._polygons)
+        self._by_month: list[tuple[int, np.ndarray]] = []
+        self._points = pd.Index(np.array([], dtype=complex))
+        self._covered = np.array([], dtype=bool)
+        self._members: list[tuple[np.ndarray, np.ndarray]] = []
+        self._inside: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._month_dtype = np.dtype(np.int32)
+
+    def add(self, month: np.ndarray, lon: np.ndarray, lat: np.ndarray, asb: np.ndarray) -> None:
+        """Count a batch of rows: month ordinals, lon and lat (NaN: no location), asb flags."""
+        lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        self._month_dtype = month.dtype
+        if len(month):
+            self._by_month.append(_month_tally(month, asb, lon, lat))
+        rows = self._near.rows(lon, lat)
+        codes, distinct = pd.factorize(lon[rows] + 1j * lat[rows])
+        point = self._numbered(distinct)[codes]
+        inside = self._covered[point]
+        rows = rows[inside]
+        self._inside.append((point[inside], month[rows], asb[rows]))
+
+    def _numbered(self, distinct: np.ndarray) -> np.ndarray:
+        """The numbers of a batch's distinct points; points not met before are numbered next and
+        tested against the polygons."""
+        number = self._points.get_indexer(distinct)
+        new = np.flatnonzero(number < 0)
+        if len(new):
+            first = len(self._points)
+            number[new] = np.arange(first, first + len(new))
+            self._points = self._points.append(pd.Index(distinct[new]))
+            point_idx, polygon_idx = points_in_polygons(distinct[new], self._polygons)
+            self._members.append((point_idx + first, polygon_idx))
+            covered = np.zeros(len(new), dtype=bool)
+            covered[point_idx] = True
+            self._covered = np.concatenate([self._covered, covered])
+        return number
+
+    def counts(self) -> CrimeCounts:
+        """The counts of every row added."""
+        point, month, asb = _joined(self._inside, (np.int64, self._month_dtype, bool))
+        member, polygon = _joined(self._members, (np.int64, np.int64))
+        membership = pd.DataFrame(
+            {"point": member.astype(np.int64), "hotspot_id": self._ids[polygon]}
+        )
+        point_months = _point_month_counts(point, self._covered, month, asb)
+        return CrimeCounts(
+            _force_frame(self._by_month, self._month_dtype),
+            _hotspot_counts(point_months, membership),
+            point_months,
+            membership,
+        )
+
+
+def _joined(batches: list[tuple[np.ndarray, ...]], dtypes: tuple) -> list[np.ndarray]:
+    """The batches' arrays joined column by column (empty arrays of `dtypes` for none)."""
+    if not batches:
+        return [np.array([], dtype=dtype) for dtype in dtypes]
+    return [np.concatenate(column) for column in zip(*batches)]
 
 
 def placed_counts(
@@ -97,61 +152,79 @@ def _blocks(length: int) -> range:
     return range(0, length, _BLOCK)
 
 
-def _force_counts(crimes: pd.DataFrame) -> pd.DataFrame:
-    """Every row by month: all crime, ASB, and rows without a location (one counting pass)."""
-    month = crimes["month"].to_numpy()
-    if len(month) == 0:
-        index = pd.Index(month, name="month")
-        return pd.DataFrame(
-            {"crime": [], "asb": [], "no_location": []}, index=index, dtype=np.int64
-        )
+def _month_tally(
+    month: np.ndarray, asb: np.ndarray, lon: np.ndarray, lat: np.ndarray
+) -> tuple[int, np.ndarray]:
+    """A batch's rows by month, from its first month on: all, ASB, no location, both (one
+    counting pass)."""
     first, last = int(month.min()), int(month.max())
-    asb, lon, lat = (crimes[c].to_numpy() for c in ("asb", "lon", "lat"))
     tally = np.zeros(4 * (last - first + 1), dtype=np.int64)
     for start in _blocks(len(month)):
         end = start + _BLOCK
         slot = (month[start:end].astype(np.int64) - first) * 4 + asb[start:end]
         slot += 2 * (np.isnan(lon[start:end]) | np.isnan(lat[start:end]))
         tally += np.bincount(slot, minlength=len(tally))
-    tally = tally.reshape(-1, 4)
-    present = tally.sum(axis=1) > 0
-    index = pd.Index((np.flatnonzero(present) + first).astype(month.dtype), name="month")
-    tally = tally[present]
+    return first, tally.reshape(-1, 4)
+
+
+def _force_frame(tallies: list[tuple[int, np.ndarray]], month_dtype: np.dtype) -> pd.DataFrame:
+    """Every row by month (crime, asb, no_location), the batches' tallies added up."""
+    if not tallies:
+        index = pd.Index(np.array([], dtype=month_dtype), name="month")
+        return pd.DataFrame(
+            {"crime": [], "asb": [], "no_location": []}, index=index, dtype=np.int64
+        )
+    first = min(start for start, _ in tallies)
+    last = max(start + len(tally) - 1 for start, tally in tallies)
+    total = np.zeros((last - first + 1, 4), dtype=np.int64)
+    for start, tally in tallies:
+        total[start - first : start - first + len(tally)] += tally
+    present = total.sum(axis=1) > 0
+    index = pd.Index((np.flatnonzero(present) + first).astype(month_dtype), name="month")
+    total = total[present]
     return pd.DataFrame(
         {
-            "crime": tally.sum(axis=1),
-            "asb": tally[:, 1] + tally[:, 3],
-            "no_location": tally[:, 2] + tally[:, 3],
+            "crime": total.sum(axis=1),
+            "asb": total[:, 1] + total[:, 3],
+            "no_location": total[:, 2] + total[:, 3],
         },
         index=index,
     )
 
 
-def _near_polygons(lon: np.ndarray, lat: np.ndarray, polygons: np.ndarray) -> np.ndarray:
-    """Rows (indices) whose point lies in a grid cell that some polygon's bounding box touches.
+class _NearGrid:
+    """A grid of cells that some polygon's bounding box touches: an exact prefilter, since every
+    point a polygon covers lies in such a cell (cell numbers grow with the coordinate), so only
+    the points near hotspots are deduplicated and tested."""
 
-    An exact prefilter: every point a polygon covers passes (cell numbers grow with the
-    coordinate), so only the points near hotspots are deduplicated and tested.
-    """
-    bounds = shapely.bounds(polygons).reshape(-1, 4)
-    bounds = bounds[np.isfinite(bounds).all(axis=1)]
-    if len(lon) == 0 or len(bounds) == 0:
-        return np.array([], dtype=np.int64)
-    x0, y0 = bounds[:, 0].min(), bounds[:, 1].min()
-    x1, y1 = bounds[:, 2].max(), bounds[:, 3].max()
-    size = _cell_size(bounds, x1 - x0, y1 - y0)
-    cells = ((bounds - [x0, y0, x0, y0]) / size).astype(np.int64)
-    grid = np.zeros((cells[:, 3].max() + 1, cells[:, 2].max() + 1), dtype=bool)
-    for left, bottom, right, top in cells:
-        grid[bottom : top + 1, left : right + 1] = True
-    found = [np.array([], dtype=np.int64)]
-    for start in _blocks(len(lon)):
-        x, y = lon[start : start + _BLOCK], lat[start : start + _BLOCK]
-        rows = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
-        column = ((x[rows] - x0) / size).astype(np.int64)
-        row = ((y[rows] - y0) / size).astype(np.int64)
-        found.append(rows[grid[row, column]] + start)
-    return np.concatenate(found)
+    def __init__(self, polygons: np.ndarray) -> None:
+        bounds = shapely.bounds(polygons).reshape(-1, 4)
+        bounds = bounds[np.isfinite(bounds).all(axis=1)]
+        self._grid = None
+        if len(bounds) == 0:
+            return
+        x0, y0 = bounds[:, 0].min(), bounds[:, 1].min()
+        x1, y1 = bounds[:, 2].max(), bounds[:, 3].max()
+        self._box = (x0, y0, x1, y1)
+        self._size = _cell_size(bounds, x1 - x0, y1 - y0)
+        cells = ((bounds - [x0, y0, x0, y0]) / self._size).astype(np.int64)
+        self._grid = np.zeros((cells[:, 3].max() + 1, cells[:, 2].max() + 1), dtype=bool)
+        for left, bottom, right, top in cells:
+            self._grid[bottom : top + 1, left : right + 1] = True
+
+    def rows(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Indices of the points (rows) that lie in a marked cell."""
+        if self._grid is None or len(lon) == 0:
+            return np.array([], dtype=np.int64)
+        x0, y0, x1, y1 = self._box
+        found = [np.array([], dtype=np.int64)]
+        for start in _blocks(len(lon)):
+            x, y = lon[start : start + _BLOCK], lat[start : start + _BLOCK]
+            rows = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+            column = ((x[rows] - x0) / self._size).astype(np.int64)
+            row = ((y[rows] - y0) / self._size).astype(np.int64)
+            found.append(rows[self._grid[row, column]] + start)
+        return np.concatenate(found)
 
 
 def _cell_size(bounds: np.ndarray, width: float, height: float) -> float:

@@ -72,13 +72,26 @@ def type_month_counts(crimes: pd.DataFrame) -> pd.DataFrame:
     """Rows and exact duplicate rows per month (ordinal) and crime type, from the crime rows:
     one row per month and type that has rows, in month then type order (one counting pass)."""
     kinds = pd.Categorical(crimes["crime_type"])
-    names = kinds.categories.astype(str).to_numpy(dtype=object)
-    month = crimes["month"].to_numpy()
+    return type_counts_of(
+        crimes["month"].to_numpy(),
+        kinds.codes,
+        list(kinds.categories.astype(str)),
+        crimes["duplicate"].to_numpy(dtype=bool),
+    )
+
+
+def type_counts_of(
+    month: np.ndarray, type_code: np.ndarray, names: list[str], duplicate: np.ndarray
+) -> pd.DataFrame:
+    """`type_month_counts` of rows given as arrays: crime types as numbers in `names` (-1: none).
+    Counts of several batches of rows may be concatenated: find_anomalies sums equal months
+    and types."""
+    names_array = np.array(names, dtype=object)
+    kinds = max(len(names), 1)
     first = int(month.min()) if len(month) else 0
     span = int(month.max()) - first + 1 if len(month) else 0
-    slot = (month.astype(np.int64) - first) * len(names) + kinds.codes
-    typed = kinds.codes >= 0  # a row without a type is in no group
-    duplicate = crimes["duplicate"].to_numpy(dtype=bool)
+    slot = (month.astype(np.int64) - first) * kinds + type_code
+    typed = type_code >= 0  # a row without a type is in no group
     if not typed.all():
         slot, duplicate = slot[typed], duplicate[typed]
     rows = np.bincount(slot, minlength=span * len(names))
@@ -86,8 +99,8 @@ def type_month_counts(crimes: pd.DataFrame) -> pd.DataFrame:
     filled = np.flatnonzero(rows)
     return pd.DataFrame(
         {
-            "month": (filled // max(len(names), 1) + first).astype(month.dtype),
-            "crime_type": names[filled % max(len(names), 1)],
+            "month": (filled // kinds + first).astype(month.dtype),
+            "crime_type": names_array[filled % kinds],
             "rows": rows[filled].astype(np.int64),
             "duplicates": duplicates[filled].astype(np.int64),
         }

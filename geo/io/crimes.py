@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -196,70 +196,110 @@ def read_crimes(paths: Iterable[str | Path]) -> pd.DataFrame:
     return crimes_frame(tables)
 
 
-FileReader = Callable[[CrimeSource, ReadBuffer | None, bool], pa.Table]
-"""Reads one street file into a checked table (as read_crime_file does): the source, the buffer
+T = TypeVar("T")
+FileReader = Callable[[CrimeSource, ReadBuffer | None, bool], T]
+"""Reads one street file (into a checked table, as read_crime_file does): the source, the buffer
 the thread keeps for its files (None: a lone file, read into fresh memory), and whether the parse
 may use every core."""
 
 
+class FileReads(Generic[T]):
+    """Files being read with `read` in threads from the moment this is made, given back in
+    order; pyarrow and numpy only (no pandas), so a command reads while its modules load.
+
+    With several files, `PARSE_WORKERS` threads take a file each (each parse on one core); one
+    file is parsed on every core. Iterating raises the first bad file's problem in its place.
+    Leaving the `with` block drops the files not yet started.
+    """
+
+    def __init__(self, sources: list[CrimeSource], read: FileReader[T]) -> None:
+        lone = len(sources) == 1
+        buffers = threading.local()
+
+        def read_one(source: CrimeSource) -> T:
+            buffer = None if lone else buffers.__dict__.setdefault("buffer", ReadBuffer())
+            return read(source, buffer, lone)
+
+        self._pool = ThreadPoolExecutor(max_workers=1 if lone else PARSE_WORKERS)
+        self._futures = [self._pool.submit(read_one, source) for source in sources]
+
+    def __iter__(self) -> Iterator[T]:
+        for future in self._futures:
+            yield future.result()
+
+    def __enter__(self) -> FileReads[T]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def read_files(
-    sources: list[CrimeSource], read: FileReader
-) -> tuple[list[pa.Table], HotspotDataError | None]:
-    """Read files with `read` in order up to the first bad one, pyarrow and numpy only (no
-    pandas yet): the tables, and the problem of the first bad file, if any. With several files,
-    `PARSE_WORKERS` threads take a file each (each parse on one core), which keeps both cores
-    busy while the command's main thread is loading its modules; one file is parsed on every
-    core."""
-    if len(sources) == 1:
+    sources: list[CrimeSource], read: FileReader[T]
+) -> tuple[list[T], HotspotDataError | None]:
+    """Read files (see FileReads) in order up to the first bad one: what `read` gave for each,
+    and the problem of the first bad file, if any."""
+    done: list[T] = []
+    with FileReads(sources, read) as reads:
         try:
-            return [read(sources[0], None, True)], None
+            done.extend(reads)
         except HotspotDataError as exc:
-            return [], exc
-    buffers = threading.local()
+            return done, exc
+    return done, None
 
-    def read_one(source: CrimeSource) -> pa.Table | HotspotDataError:
-        try:
-            return read(source, buffers.__dict__.setdefault("buffer", ReadBuffer()), False)
-        except HotspotDataError as exc:
-            return exc
 
-    tables = []
-    with ThreadPoolExecutor(max_workers=PARSE_WORKERS) as pool:
-        for result in pool.map(read_one, sources):
-            if isinstance(result, HotspotDataError):
-                pool.shutdown(cancel_futures=True)
-                return tables, result
-            tables.append(result)
-    return tables, None
+@dataclass(frozen=True)
+class CrimeColumns:
+    """Rows of crime (see read_crime_file) as numpy arrays: month ordinal, lon, lat, crime type
+    (its number in a list of names shared by the files; -1 for none), asb, duplicate."""
+
+    month: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    type_code: np.ndarray
+    asb: np.ndarray
+    duplicate: np.ndarray
+
+
+def crime_columns(table: pa.Table, names: dict[str, int]) -> CrimeColumns:
+    """One file's table as arrays; its crime types are numbered in `names` (new ones added), so
+    the files' separate dictionaries become one set of codes."""
+    codes = _type_codes(table.column("crime_type"), names)
+    return CrimeColumns(
+        month=numpy_of(table.column("month")),
+        lon=numpy_of(table.column("lon")),
+        lat=numpy_of(table.column("lat")),
+        type_code=codes,
+        asb=codes == names.get(ASB, -1),
+        duplicate=numpy_of(table.column("duplicate")),
+    )
 
 
 def crimes_frame(tables: list[pa.Table]) -> pd.DataFrame:
     """Per-file tables (see read_crime_file) as one frame: month, lon, lat, crime_type (its
     categories in order of first appearance), asb, duplicate.
 
-    Each column is joined once, from the tables' own buffers; the files' separate crime type
-    dictionaries become one set of codes (10M rows: 0.2 s, where Arrow's concatenation and
-    conversion through pandas took 0.6 s)."""
+    Each column is joined once, from the tables' own buffers (10M rows: 0.2 s, where Arrow's
+    concatenation and conversion through pandas took 0.6 s)."""
     import pandas as pd  # here, not at the top: files are parsed while pandas loads
 
     if not tables:
         return _empty_frame()
     names: dict[str, int] = {}
-    codes = [_type_codes(table.column("crime_type"), names) for table in tables]
+    parts = [crime_columns(table, names) for table in tables]
     joined = {
-        name: np.concatenate([numpy_of(table.column(name)) for table in tables])
-        for name in ("month", "lon", "lat", "duplicate")
+        field: np.concatenate([getattr(part, field) for part in parts])
+        for field in ("month", "lon", "lat", "type_code", "asb", "duplicate")
     }
-    crime_type = pd.Categorical.from_codes(
-        np.concatenate(codes), categories=pd.Index(list(names), dtype=object)
-    )
     return pd.DataFrame(
         {
             "month": joined["month"],
             "lon": joined["lon"],
             "lat": joined["lat"],
-            "crime_type": crime_type,
-            "asb": crime_type.codes == names.get(ASB, -1),
+            "crime_type": pd.Categorical.from_codes(
+                joined["type_code"], categories=pd.Index(list(names), dtype=object)
+            ),
+            "asb": joined["asb"],
             "duplicate": joined["duplicate"],
         },
         copy=False,  # the arrays are fresh: no second copy into one float block
