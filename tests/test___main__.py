@@ -4,6 +4,7 @@ import os
 import platform
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -80,7 +81,7 @@ print("faults:", faults_of_a_new_array())
 
 @pytest.mark.skipif(
     not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
-    reason="geo.heap asks glibc's malloc only; other C libraries keep their own habits",
+    reason="geo.process asks glibc's malloc only; other C libraries keep their own habits",
 )
 def test_a_command_reuses_the_memory_it_frees(sample_dir):
     argv = ["summary", "--data", str(sample_dir), "--period", "2025-10:2026-09"]
@@ -95,3 +96,34 @@ def test_a_command_reuses_the_memory_it_frees(sample_dir):
         faults[name] = int(run.stdout.strip().splitlines()[-1].removeprefix("faults: "))
     # 64 MB is 16,384 pages: mapped afresh each time by default, reused after the command
     assert faults["plain"] > 10_000 and faults["command"] < 1_000, faults
+
+
+TASKS_PROBE = """
+import os, runpy, sys
+sys.argv = ["geo", "--help"]
+try:
+    runpy.run_module("geo", run_name="__main__")
+except SystemExit:
+    pass
+import numpy  # as a command's code would, after the entry point's settings
+print("threads:", len(os.listdir("/proc/self/task")))
+"""
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/task").is_dir() or (os.cpu_count() or 1) < 2,
+    reason="counts the process's threads in /proc, and OpenBLAS starts extra ones on 2+ cores only",
+)
+def test_a_command_runs_one_blas_thread_unless_the_user_asks_for_more():
+    threads = {}
+    for given in (None, "2"):
+        env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+        if given is not None:
+            env["OPENBLAS_NUM_THREADS"] = given
+        run = subprocess.run(
+            [sys.executable, "-c", TASKS_PROBE],
+            cwd=ROOT, capture_output=True, text=True, env=env,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        threads[given] = run.stdout.strip().splitlines()[-1]
+    assert threads == {None: "threads: 1", "2": "threads: 2"}  # the second is OpenBLAS's own

@@ -5,6 +5,7 @@ tests (tests/browser_support.py)."""
 from __future__ import annotations
 
 import http.server
+import os
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from typing import ClassVar
 import pytest
 
 from geo.errors import HotspotDataError
+from tests.conftest import ROOT
 from tools import app_server as launcher
 from tools.app_server import free_port, wait_healthy
 
@@ -129,3 +131,17 @@ def test_tiles_given_are_passed_and_the_app_is_stopped_after_a_failure(fake_app,
     (app,) = fake_app
     assert app.env["HOTSPOT_TILES"] == "none" and app.secrets == ""
     assert app.terminated
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/task").is_dir(), reason="counts the process's threads in /proc"
+)
+def test_the_server_starts_one_blas_thread():
+    """tools.serve settles OpenBLAS's threads before the pages' modules load numpy."""
+    probe = "import os, tools.serve, numpy; print(len(os.listdir('/proc/self/task')))"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    run = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, env=env
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "1"

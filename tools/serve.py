@@ -17,7 +17,11 @@ import threading
 import time
 from pathlib import Path
 
-from geo.errors import HotspotDataError
+from geo.process import single_blas_thread
+
+single_blas_thread()  # read as numpy loads, which the pages' modules import below
+
+from geo.errors import HotspotDataError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_PAGE = ROOT / "pages" / "explore.py"
