@@ -94,3 +94,17 @@ def test_counting_in_batches_gives_the_counts_of_every_row_at_once():
 def test_a_tally_of_no_rows_counts_nothing():
     counts = CrimeTally(_overlapping_hotspots()).counts()
     assert counts.force.empty and counts.hotspot.empty and counts.membership.empty
+
+
+def test_points_met_batch_by_batch_are_numbered_as_in_one_pass():
+    from geo.analysis.aggregate import _PointNumbers
+
+    rng = np.random.default_rng(11)
+    grid = rng.integers(0, 60, (20_000, 2)) / 7
+    points = grid[:, 0] + 1j * grid[:, 1]  # about 3,600 places, most met many times
+    numbers, got = _PointNumbers(), []
+    for batch in np.array_split(points, 10):
+        codes, distinct = pd.factorize(batch)
+        got.append(numbers.of(distinct)[0][codes])
+    expected, places = pd.factorize(points)
+    assert np.array_equal(np.concatenate(got), expected) and numbers.count == len(places)
