@@ -203,9 +203,9 @@ def programme_figures(
     ids = list(table["hotspot_id"]) if hotspot_ids is None else list(hotspot_ids)
     starts = start_months(hotspots) if hotspots is not None else pd.Series(dtype=float)
     asb_period, crime_period = exclusions.period(period, "asb"), exclusions.period(period, "crime")
-    inside = _programme_rows(counts, ids, starts)
-    asb_before, asb_after = _sums_before_after(inside, asb_period, "asb")
-    crime_before, crime_after = _sums_before_after(inside, crime_period, "crime")
+    rows, start = _programme_rows(counts, ids, starts)
+    asb_before, asb_after = _sums_before_after(rows, start, asb_period, "asb")
+    crime_before, crime_after = _sums_before_after(rows, start, crime_period, "crime")
     force = counts.force.reset_index()
     force_after = int(sum_in_period(force, crime_period)["crime"])
     force_before = int(sum_in_period(force, crime_period.before)["crime"])
@@ -265,14 +265,14 @@ def _programme_rows(
 
 
 def _sums_before_after(
-    found: tuple[pd.DataFrame, np.ndarray], period: Period, kind: str
+    rows: pd.DataFrame, start: np.ndarray, period: Period, kind: str
 ) -> tuple[int, int]:
-    """Before and after counts of `kind` in any of the hotspots, each crime counted once.
+    """Before and after counts of `kind` in the programme's `rows` (see _programme_rows), each
+    crime counted once.
 
-    A point counts from the month the earliest of its hotspots started; its months before that
-    are not "after", and the same months a year earlier are not "before".
+    A point counts from the month the earliest of its hotspots started (`start`, per row); its
+    months before that are not "after", and the same months a year earlier are not "before".
     """
-    rows, start = found
     month = rows["month"].to_numpy(dtype=np.int64)
     after = _months_mask(month, period) & (month >= start)
     before = _months_mask(month, period.before) & (month + BASELINE_LAG >= start)
