@@ -9,6 +9,7 @@ import streamlit as st
 
 from geo.analysis.anomalies import RULES
 from geo.analysis.figures import ProgrammeFigures
+from geo.analysis.outcomes import with_hotspot_outcomes
 from geo.errors import HotspotDataError
 from geo.period import Period
 from geo.store.dataset import (
@@ -139,6 +140,27 @@ def evaluation_table_cached(
 def evaluation_for(dataset: Dataset, period: Period, keep_flagged: bool = False) -> pd.DataFrame:
     """The evaluated per-hotspot table of `dataset` for `period` (cached)."""
     return evaluation_table_cached(
+        str(dataset.folder.resolve()), dataset.version, str(period), keep_flagged
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def outcomes_table_cached(
+    folder: str, version: str, period: str, keep_flagged: bool = False
+) -> tuple[pd.DataFrame, list[str]]:
+    """The evaluated table with a column for each optional outcome the patrol log records, and
+    those columns (see with_hotspot_outcomes), once per version and period."""
+    dataset = _load(folder, version)
+    table = evaluation_table_cached(folder, version, period, keep_flagged)
+    return with_hotspot_outcomes(table, dataset.patrol_rows, Period.parse(period))
+
+
+def outcomes_table_for(
+    dataset: Dataset, period: Period, keep_flagged: bool = False
+) -> tuple[pd.DataFrame, list[str]]:
+    """`evaluation_for` with the hotspots' optional outcome columns, and those columns (cached:
+    a rerun that changes only the metric or the hotspot adds nothing up again)."""
+    return outcomes_table_cached(
         str(dataset.folder.resolve()), dataset.version, str(period), keep_flagged
     )
 

@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 from geo.analysis.coverage import no_comparison_reason
 from geo.analysis.evaluation import with_q
 from geo.analysis.figures import NO_PATROL_LOG, programme_figures
-from geo.analysis.outcomes import programme_outcomes, with_hotspot_outcomes
+from geo.analysis.outcomes import programme_outcomes
 from geo.period import MAX_MONTHS, Period
 from geo.view.briefing import outcome_line
 from geo.view.export import hotspots_geojson, plain_table, table_csv
@@ -27,8 +27,8 @@ from pages._common import (
     below_map_waits,
     briefing_file,
     current_dataset,
-    evaluation_for,
     monthly_return_file,
+    outcomes_table_for,
     period_problem,
     plain,
     sample_notice,
@@ -119,10 +119,9 @@ if "period_note" in st.session_state:
 period = Period.parse(":".join(st.session_state["period"]))
 keep_flagged = bool(st.session_state["keep_flagged"]) and bool(dataset.anomalies)
 town = st.session_state["town"]
-table = evaluation_for(dataset, period, keep_flagged)
+table, outcome_columns = outcomes_table_for(dataset, period, keep_flagged)
 if town != ALL_TOWNS:
     table = with_q(table[table["town"] == town])
-table, outcome_columns = with_hotspot_outcomes(table, dataset.patrol_rows, period)
 shown_ids = list(table["hotspot_id"])
 names = dict(zip(dataset.hotspots["hotspot_id"], dataset.hotspots["name"]))
 if st.session_state["hotspot"] not in shown_ids:

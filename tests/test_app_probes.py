@@ -1,4 +1,5 @@
-"""The bench's page probe: a metric change reruns the page without reading or counting crimes."""
+"""The bench's page probes: a metric change reruns the page without reading or counting crimes
+or summing patrol outcomes again; first-paint times."""
 
 import json
 import subprocess
@@ -9,13 +10,13 @@ import pytest
 from tests.conftest import ROOT
 
 
-def test_metric_change_reads_and_counts_nothing_again(sample_dir):
+def test_metric_change_reads_counts_and_sums_nothing_again(sample_dir):
     done = subprocess.run(
         [sys.executable, "-m", "tools.app_probes", "rerun", str(sample_dir), "2"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["reads"] == 0 and result["counts"] == 0
+    assert result["reads"] == 0 and result["counts"] == 0 and result["outcome_sums"] == 0
     assert 0 < result["seconds"] < 30
 
 

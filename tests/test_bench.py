@@ -137,7 +137,7 @@ def test_paint_row_judges_the_medians_of_first_and_later_visits():
 
     def row(first: list[float], later: list[float]):
         paint = Paint(first, later, [0.9, 1.0, 1.1], start=[3.0, 3.1, 3.2], load=[0.5, 0.7, 0.6])
-        return app_rows(Rerun(0.2, 0, 0), paint)[-1]
+        return app_rows(Rerun(0.2, 0, 0, 0), paint)[-1]
 
     inside_first, inside_later = PAINT_FIRST - 0.1, PAINT_LATER - 0.1
     met = row([inside_first, 9.0, 0.5], [inside_later, 9.0, 0.5])

@@ -54,9 +54,12 @@ def counting(module: object, name: str) -> Iterator[list[None]]:
 
 
 def rerun(folder: Path, repetitions: int) -> dict:
-    """Median rerun time after a metric change, and the reads and counts those reruns repeated."""
+    """Median rerun time after a metric change, and the reads, counts and sums of patrol outcomes
+    those reruns repeated."""
     from streamlit.logger import set_log_level
     from streamlit.testing.v1 import AppTest
+
+    import pages._common
 
     set_log_level("error")  # AppTest's bare-mode warnings are not results
     os.environ.update(HOTSPOT_DATA=str(folder), HOTSPOT_TILES="none")
@@ -67,6 +70,7 @@ def rerun(folder: Path, repetitions: int) -> dict:
     with (
         counting(geo.store.dataset, "read_crimes_cached") as reads,
         counting(geo.store.dataset, "count_crimes") as aggregations,
+        counting(pages._common, "with_hotspot_outcomes") as outcome_sums,
     ):
         for turn in range(repetitions):
             start = time.perf_counter()
@@ -74,7 +78,12 @@ def rerun(folder: Path, repetitions: int) -> dict:
             times.append(time.perf_counter() - start)
             if at.exception:
                 return {"skipped": f"the page raised {at.exception[0].value}"}
-    return {"seconds": statistics.median(times), "reads": len(reads), "counts": len(aggregations)}
+    return {
+        "seconds": statistics.median(times),
+        "reads": len(reads),
+        "counts": len(aggregations),
+        "outcome_sums": len(outcome_sums),
+    }
 
 
 def paint(folder: Path, starts: int) -> dict:
