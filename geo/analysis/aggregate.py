@@ -124,7 +124,8 @@ class _PointNumbers:
     """Numbers for distinct points (lon + 1j·lat), 0, 1, … in order of first appearance, met a
     batch at a time. The points met are kept sorted, so a batch is looked up by binary search and
     its new points merged in: a cost that follows the batch, where a hash table of every point met
-    would be built again for each batch (1,000,000 points in 24 batches: 0.25 s)."""
+    would be built again for each batch (1,000,000 rows, each its own point, in 24 files: 1.42 s
+    of CPU for `geo summary` against 1.56 s)."""
 
     def __init__(self) -> None:
         self._sorted = np.array([], dtype=complex)
