@@ -24,8 +24,9 @@ rows, anomalous months, the period's months): it keeps no cache between runs, so
 cold one. Each figure is printed beside its goal (issue 15's), and the goals not met are listed
 at the end in words.
 - The page's rerun time for a metric change (AppTest), with the crime reads and counts and the
-  sums of patrol outcomes those reruns repeated (none), and the time to the first painted polygon in Debian's chromium, on the
-  generated sample; each is skipped, saying why, if it cannot run here.
+  sums of patrol outcomes those reruns repeated (none), and the time to the first painted polygon
+  in Debian's chromium, on the generated sample; each is skipped, saying why, if it cannot run
+  here.
 
 Targets set for the full sizes (speed, memory, payload ratio) are judged only there; `--quick`
 shows them in brackets.
