@@ -42,20 +42,25 @@ print("hugepage advice:", _get_madvise_hugepage())
 """
 
 
+def _probe(code: str, variable: str, given: str | None, *args: str) -> str:
+    """What the probe `code` prints, run with the environment `variable` unset or `given`."""
+    env = {k: v for k, v in os.environ.items() if k != variable}
+    if given is not None:
+        env[variable] = given
+    run = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, env=env
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
 def test_a_command_gives_numpy_no_hugepage_advice_unless_the_user_asks(sample_dir):
     argv = ["summary", "--data", str(sample_dir), "--period", "2025-10:2026-09"]
     said = {}
     for given in (None, "1"):
-        env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
-        if given is not None:
-            env["NUMPY_MADVISE_HUGEPAGE"] = given
-        run = subprocess.run(
-            [sys.executable, "-c", HUGEPAGE_PROBE, *argv],
-            cwd=ROOT, capture_output=True, text=True, env=env,
-        )  # fmt: skip
-        assert run.returncode == 0, run.stderr
-        assert "HS-" in run.stdout  # the summary ran, numpy with it
-        said[given] = run.stdout.strip().splitlines()[-1]
+        out = _probe(HUGEPAGE_PROBE, "NUMPY_MADVISE_HUGEPAGE", given, *argv)
+        assert "HS-" in out  # the summary ran, numpy with it
+        said[given] = out.strip().splitlines()[-1]
     assert said == {None: "hugepage advice: False", "1": "hugepage advice: True"}
 
 
@@ -85,15 +90,10 @@ print("faults:", faults_of_a_new_array())
 )
 def test_a_command_reuses_the_memory_it_frees(sample_dir):
     argv = ["summary", "--data", str(sample_dir), "--period", "2025-10:2026-09"]
-    env = {**os.environ, "NUMPY_MADVISE_HUGEPAGE": "0"}  # 4 KB pages, counted one by one
     faults = {}
     for name, args in (("plain", []), ("command", argv)):
-        run = subprocess.run(
-            [sys.executable, "-c", FAULTS_PROBE, *args],
-            cwd=ROOT, capture_output=True, text=True, env=env,
-        )  # fmt: skip
-        assert run.returncode == 0, run.stderr
-        faults[name] = int(run.stdout.strip().splitlines()[-1].removeprefix("faults: "))
+        out = _probe(FAULTS_PROBE, "NUMPY_MADVISE_HUGEPAGE", "0", *args)  # 4 KB pages, one by one
+        faults[name] = int(out.strip().splitlines()[-1].removeprefix("faults: "))
     # 64 MB is 16,384 pages: mapped afresh each time by default, reused after the command
     assert faults["plain"] > 10_000 and faults["command"] < 1_000, faults
 
@@ -115,15 +115,8 @@ print("threads:", len(os.listdir("/proc/self/task")))
     reason="counts the process's threads in /proc, and OpenBLAS starts extra ones on 2+ cores only",
 )
 def test_a_command_runs_one_blas_thread_unless_the_user_asks_for_more():
-    threads = {}
-    for given in (None, "2"):
-        env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
-        if given is not None:
-            env["OPENBLAS_NUM_THREADS"] = given
-        run = subprocess.run(
-            [sys.executable, "-c", TASKS_PROBE],
-            cwd=ROOT, capture_output=True, text=True, env=env,
-        )  # fmt: skip
-        assert run.returncode == 0, run.stderr
-        threads[given] = run.stdout.strip().splitlines()[-1]
+    threads = {
+        given: _probe(TASKS_PROBE, "OPENBLAS_NUM_THREADS", given).strip().splitlines()[-1]
+        for given in (None, "2")
+    }
     assert threads == {None: "threads: 1", "2": "threads: 2"}  # the second is OpenBLAS's own
