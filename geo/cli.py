@@ -15,8 +15,13 @@ from typing import TYPE_CHECKING
 from geo.errors import HotspotDataError
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up is much of a short command
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo.analysis.aggregate import CrimeCounts
     from geo.analysis.anomalies import Anomaly
     from geo.analysis.figures import ProgrammeFigures
+    from geo.io.crimes import FileReads
     from geo.io.pings import PingFilesReader
 
 EXIT_BAD_INPUT = 2
@@ -199,9 +204,8 @@ def run_summary(args: argparse.Namespace) -> None:
     """Print one row per hotspot for the period.
 
     Start-up is much of a run, so the crime files are parsed in threads (pyarrow only, without
-    the interpreter lock) while pandas and geopandas load; then each file is counted as it comes
-    (CrimeTally), while the next are parsed, and only its rows near a hotspot are kept. Problems
-    are still reported in order.
+    the interpreter lock) while pandas and geopandas load; then each file is counted as it comes,
+    while the next are parsed (see _counted). Problems are still reported in order.
     """
     from geo.io.crimes import FileReads, find_crime_files, read_crime_file
 
@@ -217,13 +221,9 @@ def run_summary(args: argparse.Namespace) -> None:
     except HotspotDataError as exc:  # reported in its turn, after the period and hotspots
         sources, unfound = [], exc
     with FileReads(sources, read_crime_file) as reads:
-        import pandas as pd
-
-        from geo.analysis.aggregate import CrimeTally
-        from geo.analysis.anomalies import Exclusions, find_anomalies, type_counts_of
+        from geo.analysis.anomalies import Exclusions, find_anomalies
         from geo.analysis.coverage import check_period
         from geo.analysis.figures import hotspot_table, programme_figures
-        from geo.io.crimes import crime_columns
         from geo.io.hotspots import read_hotspots
         from geo.io.patrols import read_patrols
         from geo.period import Period
@@ -233,21 +233,34 @@ def run_summary(args: argparse.Namespace) -> None:
         patrols = read_patrols(args.patrols, hotspots["hotspot_id"]) if args.patrols else None
         if unfound is not None:
             raise unfound
-        tally, names, type_counts = CrimeTally(hotspots), {}, []
-        for table in reads:
-            rows = crime_columns(table, names)
-            tally.add(rows.month, rows.lon, rows.lat, rows.asb)
-            type_counts.append(
-                type_counts_of(rows.month, rows.type_code, list(names), rows.duplicate)
-            )
-        counts = tally.counts()
+        counts, type_counts = _counted(reads, hotspots)
     check_period(period, counts.months)
-    anomalies = tuple(find_anomalies(pd.concat(type_counts, ignore_index=True)))
+    anomalies = tuple(find_anomalies(type_counts))
     exclusions = Exclusions(anomalies, keep_flagged=args.keep_flagged)
     table = hotspot_table(hotspots, counts, patrols, period, exclusions)
     _print_notes(programme_figures(table, counts, period, exclusions=exclusions, hotspots=hotspots),
                  anomalies, patrols is None)  # fmt: skip
     _print_table(table, args.format)
+
+
+def _counted(reads: FileReads, hotspots: gpd.GeoDataFrame) -> tuple[CrimeCounts, pd.DataFrame]:
+    """The crime files' counts against the hotspots, and their rows by month and crime type,
+    each file counted as it comes (see CrimeTally): of a file only its counts and its rows
+    inside a hotspot are kept, so the rows are never held all at once."""
+    import pandas as pd
+
+    from geo.analysis.aggregate import CrimeTally
+    from geo.analysis.anomalies import type_counts_of
+    from geo.io.crimes import crime_columns
+
+    tally, names, type_counts = CrimeTally(hotspots), {}, []
+    for table in reads:
+        rows = crime_columns(table, names)
+        tally.add(rows.month, rows.lon, rows.lat, rows.asb)
+        type_counts.append(type_counts_of(rows.month, rows.type_code, list(names), rows.duplicate))
+    if not type_counts:  # no files: no rows of any month or type
+        return tally.counts(), pd.DataFrame(columns=["month", "crime_type", "rows", "duplicates"])
+    return tally.counts(), pd.concat(type_counts, ignore_index=True)
 
 
 def _summary_of_dataset(args: argparse.Namespace) -> None:
