@@ -42,7 +42,7 @@ def keep_freed_memory() -> bool:
     By default glibc maps fresh pages for each and unmaps them when it is freed, so every file's
     arrays fault in (and the system zeroes) the same memory again; kept in the heap, it is reused.
     `geo summary` of 10,000,000 rows: 535,000 page faults and 1.5-1.8 s of system time without,
-    335,000 and 1.0-1.2 s with, for 60 MB more at the peak; no change at 1,000,000 rows. Only for
+    335,000 and 1.0-1.2 s with, for 60-90 MB more at the peak; no change at 1,000,000 rows. Only for
     short commands: a long-running server should give memory back.
     """
     if not sys.platform.startswith("linux"):
