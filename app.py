@@ -6,7 +6,8 @@ import streamlit as st
 
 from geo.view.assets import vendor_leaflet
 
-st.set_page_config(page_title="Hotspot patrol map", page_icon=":round_pushpin:", layout="wide")
+# The layout is each page's own call (pages._common.wide_layout).
+st.set_page_config(page_title="Hotspot patrol map", page_icon=":round_pushpin:")
 vendor_leaflet(Path(__file__).parent / "static")
 
 explore = st.Page("pages/explore.py", title="Hotspot map", url_path="", default=True)

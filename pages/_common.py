@@ -30,6 +30,12 @@ OGL_ATTRIBUTION = (
 )
 
 
+def wide_layout() -> None:
+    """The wide layout, asked for by each page: asked for only in app.py, a page opened first by
+    its own address on a freshly started app (/data) is drawn in Streamlit's narrow column."""
+    st.set_page_config(layout="wide")
+
+
 @st.cache_resource(show_spinner="Reading and counting the dataset…", max_entries=3)
 def _load(folder: str, version: str) -> Dataset:
     """One read and aggregation per dataset version (files, sizes, modification times)."""

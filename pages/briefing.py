@@ -37,6 +37,7 @@ from pages._common import (
     keep_flagged_from_url,
     last_good_dataset,
     period_problem,
+    wide_layout,
 )
 
 REFRESH_SECONDS = 60
@@ -79,6 +80,7 @@ def _period(dataset: Dataset) -> tuple[Period, str]:
     return period, ""
 
 
+wide_layout()
 gate(wall=True)
 st.html(f"<style>{WALL_CSS}</style>")
 dataset_folder = data_folder()

@@ -25,8 +25,9 @@ from geo.store.quality import FAR_M, QualityReport, quality_report
 from geo.view.preview import preview_map
 from geo.view.tiles import tile_source
 from pages._access import change_refusal, current_visitor, gate
-from pages._common import current_dataset, plain, plain_table
+from pages._common import current_dataset, plain, plain_table, wide_layout
 
+wide_layout()
 gate()
 database = is_database_url(data_location())  # then imports go to the database, in one transaction
 folder = data_location() if database else data_folder()

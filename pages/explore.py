@@ -32,6 +32,7 @@ from pages._common import (
     period_problem,
     plain,
     sample_notice,
+    wide_layout,
 )
 from pages._sections import dose_response, hotspot_detail, hotspot_table_view, programme_evaluation
 
@@ -42,6 +43,7 @@ METRICS = {
 }
 MAP_HEIGHT = 620
 
+wide_layout()
 gate()
 dataset = current_dataset()
 params = st.query_params

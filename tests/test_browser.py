@@ -24,6 +24,7 @@ from tests.browser_support import (
     tile_server,
     wait_for_map_at_rest,
 )
+from tools.app_server import app_server
 
 pytestmark = pytest.mark.browser
 
@@ -695,3 +696,14 @@ def test_the_data_page_preview_zooms_to_the_hotspots(browser, empty_server, samp
     assert spread["inside"]  # none cut at the map's edge
     page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "data-preview.png"))
     page.close()
+
+
+def test_the_data_page_opened_first_on_a_fresh_app_is_drawn_wide(browser, sample_dir):
+    """Its import form and tables use the screen's width, as when reached from the map."""
+    with app_server(sample_dir) as url:  # a server no other page has visited
+        page, _ = open_page(browser, f"{url}/data", 1440, 900)
+        page.get_by_role("heading", name="Import files").wait_for(timeout=30_000)
+        width = page.locator("[data-testid=stMainBlockContainer]").bounding_box()["width"]
+        page.screenshot(path=str(ARTIFACTS / "data-first-visit-1440x900.png"))
+        page.close()
+        assert width > 1200, f"the data page is drawn {width:.0f} px wide in a 1440 px window"
