@@ -29,6 +29,7 @@ from tools.bench import (
     naive_command,
     national_rows,
     run,
+    startup_command,
     summary_command,
     summary_rows,
     write_scripts,
@@ -90,6 +91,7 @@ def test_summary_agrees_with_the_naive_script_on_held_out_data(tmp_path):
     counted = np.loadtxt(io.StringIO(ours.output), delimiter=",", skiprows=1, usecols=7)
     assert counted.sum() > 0  # crimes did land in hotspots
     assert ours.peak_bytes > 10**7 and ours.seconds > 0
+    assert 0 < ours.cpu_seconds < 60  # the command's own CPU time, not the launcher's
 
 
 def test_agreement_names_the_first_difference():
@@ -114,7 +116,8 @@ def test_a_tiny_run_prints_the_table_with_every_comparison(tmp_path):
     for words in ("naive script", "parse floor", "peak memory", "folium GeoJson",
                   "largest shift of a vertex", "shared edge", "held-out", "Parquet cache",
                   "30,000 rows × 60 hotspots", "targets met", "every row its own point",
-                  "geo dosage, 20,000 pings × 30 hotspots", "pyarrow parse"):  # fmt: skip
+                  "geo dosage, 20,000 pings × 30 hotspots", "pyarrow parse",
+                  "CPU time of geo summary", "start-up floor"):  # fmt: skip
         assert words in table, words
     verdicts = {row.measure.strip(): row.met for row in rows}
     assert verdicts["largest shift of a vertex"] is True
@@ -190,3 +193,38 @@ def test_a_ratio_just_over_its_goal_is_not_shown_as_the_goal():
     timings = Timings([Run(1.82, 1, "")], [Run(0.60, 1, "")], [Run(6.01, 1, "")])
     naive, _ = summary_rows(BenchSize(1_000_000, 24, 1_000), timings)
     assert naive.met is False and naive.ratio == "0.303×"  # 0.30× would read as met
+
+
+def test_a_goal_with_no_room_says_what_leaves_it_none(monkeypatch):
+    monkeypatch.setattr("tools.bench.os.cpu_count", lambda: 2)
+    timings = Timings(
+        [Run(0.85, 1, "", cpu_seconds=1.2)], [Run(0.23, 1, "")], [Run(2.0, 1, "")],
+        startup=[Run(0.50, 1, "")],
+    )  # fmt: skip
+    naive, floor, cpu, startup = summary_rows(BenchSize(1_000_000, 24, 1_000), timings)
+    assert naive.met is False and naive.why == ""  # 0.60 s allowed: neither bound rules it out
+    assert floor.why == (
+        "the goal allows 0.46 s: importing its libraries alone takes 0.50 s; "
+        "its 1.20 s of CPU time need at least 0.60 s on 2 cores"
+    )
+    assert (cpu.value, cpu.compared) == ("1.20 s", "over 2 cores at least 0.60 s")
+    assert startup.value == "0.50 s" and "pandas" in startup.measure
+    table = format_table([naive, floor, cpu, startup], "heading")
+    assert f"where the goal is ≤ 2× ({floor.why})" in table
+    assert "where the goal is ≤ 0.3×\n" in table  # no reason given where there is none
+
+
+def test_the_national_goal_says_when_its_cpu_time_alone_exceeds_it(monkeypatch):
+    monkeypatch.setattr("tools.bench.os.cpu_count", lambda: 2)
+    size = BenchSize(10_000_000, 18, 5_000)
+    heavy = Timings([Run(3.7, 10**9, "", 6.1)], [Run(1.4, 10**8, "")], [], [Run(0.5, 1, "")])
+    light = Timings([Run(3.7, 10**9, "", 4.0)], [Run(1.4, 10**8, "")], [], [Run(0.5, 1, "")])
+    time_row, cpu_row, _memory = national_rows(size, heavy)
+    assert "6.10 s of CPU time need at least 3.05 s on 2 cores" in time_row.why
+    assert cpu_row.value == "6.10 s"
+    assert national_rows(size, light)[0].why == ""  # slow, but not for want of cores
+
+
+def test_the_start_up_floor_imports_its_libraries(tmp_path):
+    startup = measure(startup_command(write_scripts(tmp_path)))
+    assert startup.seconds > 0 and startup.peak_bytes > 10**7  # pandas and geopandas loaded
