@@ -115,10 +115,11 @@ def wall() -> None:
     flags = flags_line(dataset.anomalies, page.figures, keep)
     notes = " · ".join(html_text(n, dataset_folder) for n in (rotation, problem, refused) if n)
     st.html(
-        f"<div class='wall-head'><span class='wall-title'>{escape(page.title)}</span>"
-        f"<span class='wall-sub'>{escape(page.subtitle)}</span>"
+        f"<div class='wall-head' data-testid='wall-head'>"
+        f"<span class='wall-title'>{escape(page.title)}</span><div class='wall-lines'>"
+        f"<span class='wall-sub'>{escape(page.subtitle)}</span><span class='wall-more'>"
         f"<span class='wall-note'>{notes}</span><span class='wall-flags'>{escape(flags)}</span>"
-        f"{badge}</div>"
+        f"</span></div>{badge}</div>"
     )
     left, right = st.columns([5, 6], gap="medium")
     left.html(headlines_html(headlines(page.figures, page.evaluation), bool(page.outcomes)))

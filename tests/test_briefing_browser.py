@@ -12,6 +12,7 @@ import pytest
 from geo.store.dataset import load_dataset
 from geo.view.briefing import briefing_page, headlines
 from tests.browser_support import ARTIFACTS, MAP_FRAME, TILE_HOST, open_page, serve
+from tests.flagged_data import three_year_dataset
 
 pytestmark = pytest.mark.browser
 SCREENS = [(1920, 1080), (3840, 2160)]
@@ -146,4 +147,39 @@ def test_every_outcome_the_log_records_fits_on_the_screen(browser, outcomes_serv
             assert box and box["y"] >= 0 and box["y"] + box["height"] <= height, selector
     assert "NOTE-NEVER" not in page.content()
     page.screenshot(path=str(ARTIFACTS / f"briefing-outcomes-{width}x{height}.png"))
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def flagged_server(tmp_path_factory) -> Iterator[str]:
+    """Two months without ASB in the period and a long town name: the longest header lines."""
+    folder = three_year_dataset(
+        tmp_path_factory.mktemp("flagged") / "data",
+        no_asb_months=("2024-03", "2024-09"),
+        town="Chesterfield and Brimington",
+    )
+    yield from serve(folder)
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (1366, 768)])
+def test_the_flagged_months_are_read_whole_beside_the_title(browser, flagged_server, width, height):
+    page, _ = _wall(
+        browser, f"{flagged_server}/briefing?town=Chesterfield+and+Brimington", width, height
+    )
+    assert page.locator(".wall-title").inner_text().endswith("Chesterfield and Brimington")
+    flags = page.locator(".wall-flags")
+    text = flags.inner_text()
+    assert "Flagged 2024-03 ASB, 2024-09 ASB" in text and "2023-09, 2024-03, 2024-09)" in text
+    tiles = page.locator("[data-testid=wall-headlines]").bounding_box()
+    for selector in ("[data-testid=wall-head]", ".wall-title", ".wall-sub", ".wall-flags"):
+        element = page.locator(selector)
+        clipped = element.evaluate(  # beyond its box by more than a glyph's overhang (3 px)
+            "e => e.scrollHeight > e.clientHeight + 3 || e.scrollWidth > e.clientWidth + 3"
+        )
+        box = element.bounding_box()
+        assert not clipped and box["x"] >= 0 and box["x"] + box["width"] <= width, selector
+        assert box["y"] >= 0 and box["y"] + box["height"] <= tiles["y"], selector  # above them
+    size = flags.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size >= 20 * height / 1080  # as legible as the tiles' details
+    page.screenshot(path=str(ARTIFACTS / f"briefing-flagged-{width}x{height}.png"))
     page.close()
