@@ -185,16 +185,18 @@ def anomaly_notice(dataset: Dataset, figures: ProgrammeFigures, keep_flagged: bo
         if figures.late_starters:
             st.info(plain(left_out_note(figures)) + ".", icon=":material/event:")
         return
-    lines = "\n".join(f"- {plain(a.line())}" for a in dataset.anomalies)
+    labels = ", ".join(plain(a.label()) for a in dataset.anomalies)
     note = left_out_note(figures)
     if keep_flagged:
         what = "They are **counted** in these figures, as you chose."
     else:
         what = plain(note) + "." if note else "None falls in this period or its baseline."
-    st.warning(
-        f"**Months flagged as anomalous** ({plain(RULES)}):\n{lines}\n\n{what}",
-        icon=":material/rule:",
-    )
+    st.warning(f"**Months flagged as anomalous:** {labels}. {what}", icon=":material/rule:")
+    with st.expander("Why these months are flagged"):  # closed: the map stays on the first screen
+        st.markdown(
+            "\n".join(f"- {plain(a.line())}" for a in dataset.anomalies)
+            + f"\n\nEach month of each crime type is {plain(RULES)}."
+        )
 
 
 def period_problem(dataset: Dataset, period: Period) -> str:

@@ -14,6 +14,7 @@ import pytest
 from geo.analysis.aggregate import count_crimes
 from geo.analysis.anomalies import (
     MISSING,
+    Anomaly,
     Exclusions,
     find_anomalies,
     type_counts_of,
@@ -148,6 +149,13 @@ def test_absent_halved_and_duplicated_months_are_flagged():
     assert set(found) == {("absent", "2023-11"), ("halved", "2023-06"), ("doubled", "2024-04")}
     assert "none recorded" in found[("absent", "2023-11")]
     assert "exact duplicates" in found[("doubled", "2024-04")]
+
+
+def test_a_flag_is_labelled_by_its_month_and_a_short_crime_type():
+    month = pd.Period("2024-11", freq="M")
+    assert Anomaly(month, ASB, "none recorded").label() == "2024-11 ASB"
+    assert Anomaly(month, "Burglary", "halved").label() == "2024-11 Burglary"
+    assert Anomaly(month, MISSING, "no rows").label() == "2024-11 all crime types"
 
 
 def test_a_month_without_any_rows_is_a_gap_and_never_counted(tmp_path):

@@ -50,8 +50,12 @@ def test_a_longer_period_is_cut_to_twelve_months_saying_why(monkeypatch, three_y
 def test_a_flagged_month_is_left_out_of_both_years_unless_put_back(monkeypatch, three_years):
     at = _app(monkeypatch, three_years, period="2024-01:2024-12")
     notice = " ".join(shown(w.value) for w in at.warning)
-    assert f"{NO_ASB_MONTH} {ASB}: none recorded" in notice
+    assert "Months flagged as anomalous" in notice and f"{NO_ASB_MONTH} ASB." in notice
     assert "2023-03, 2024-03" in notice
+    (why,) = [e for e in at.expander if e.label == "Why these months are flagged"]
+    detail = shown(why.markdown[0].value)
+    assert f"{NO_ASB_MONTH} {ASB}: none recorded" in detail
+    assert "Each month of each crime type is compared with up to 3 months either side" in detail
     row = at.dataframe[0].value.iloc[0]
     assert (row["asb_before"], row["asb_after"]) == (11 * ASB_PER_MONTH, 11 * ASB_PER_MONTH)
     at.sidebar.checkbox(key="keep_flagged").check().run()

@@ -67,6 +67,10 @@ class Anomaly:
         """'2024-11 Anti-social behaviour: none recorded (…)' for reports."""
         return f"{self.month} {self.crime_type}: {self.what}"
 
+    def label(self) -> str:
+        """'2024-11 ASB': the month and crime type alone, for a short list of flags."""
+        return f"{self.month} {'ASB' if self.crime_type == ASB else self.crime_type}"
+
 
 def type_month_counts(crimes: pd.DataFrame) -> pd.DataFrame:
     """Rows and exact duplicate rows per month (ordinal) and crime type, from the crime rows:

@@ -25,7 +25,6 @@ from geo.analysis.figures import (
 from geo.analysis.outcomes import OPTIONAL_OUTCOMES, Outcome, programme_outcomes
 from geo.analysis.programme import ProgrammeEvaluation, programme_evaluation
 from geo.errors import HotspotDataError
-from geo.io.crimes import ASB
 from geo.period import Period
 from geo.store.dataset import Dataset
 from geo.view.scales import MISSING_COLOUR, Scale
@@ -107,9 +106,7 @@ def flags_line(anomalies: tuple[Anomaly, ...], figures: ProgrammeFigures, kept: 
     """A short line for the wall: which months are flagged and whether they are left out."""
     if not anomalies:
         return left_out_note(figures)
-    flagged = ", ".join(
-        f"{a.month} {'ASB' if a.crime_type == ASB else a.crime_type}" for a in anomalies
-    )
+    flagged = ", ".join(a.label() for a in anomalies)
     months = sorted(set(figures.asb_left_out) | set(figures.crime_left_out))
     if kept:
         what = "counted, as chosen"
