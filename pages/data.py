@@ -248,7 +248,12 @@ dataset = current_dataset()  # last on the page: on an unreadable dataset it say
 if database:
     st.caption("For a database: " + plain("; ".join(status_lines(folder)[:1])))
 report = _quality(str(dataset.folder.resolve()), dataset.version, dataset)
-st.dataframe(report.summary(), hide_index=True, width="stretch")
+st.dataframe(
+    report.summary(),
+    hide_index=True,
+    width="stretch",
+    column_config={"count": st.column_config.NumberColumn(format="localized")},  # 189,059
+)
 patrols_outside = report.patrols_outside
 if not visitor.is_importer:
     patrols_outside = patrols_outside.drop(columns=PATROL_TIMINGS, errors="ignore")

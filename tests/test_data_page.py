@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import pytest
 from shapely.geometry import box
@@ -130,6 +132,9 @@ def test_quality_report_is_shown_for_the_current_dataset(monkeypatch, dataset):
     assert summary["Months of crime data"] == 1
     assert summary["Crime rows without a location"] == 0
     assert summary["Overlapping hotspot pairs"] == 0
+    (grid,) = [d for d in at.dataframe if d.value.columns[0] == "check"]
+    shown = json.loads(grid.proto.columns)["count"]  # counts such as 189,059 shown with commas
+    assert shown["type_config"]["format"] == "localized"
 
 
 def test_a_new_empty_folder_still_offers_the_import(monkeypatch, tmp_path):
