@@ -58,3 +58,26 @@ def test_drawn_extents_are_the_outlines_and_dots_in_pixels():
     assert outline.bounds == pytest.approx((40, 40, 80, 40))  # 4 px a unit: x0, y0, width, height
     radius = (10 + 1) * 100 / 72  # half of 20 points, one more for the edge, in pixels
     assert dot.bounds == pytest.approx((200 - radius, 200 - radius, 2 * radius, 2 * radius))
+
+
+@pytest.mark.parametrize("length", [130, 400])
+def test_the_note_at_the_foot_is_whole_within_the_page_or_cut_past_two_lines(sample_dir, length):
+    from dataclasses import replace
+
+    from geo.view.briefing_drawing import draw
+
+    dataset = load_dataset(sample_dir)
+    words = "ASB and all-crime figures leave out 2023-02, 2023-11, 2024-02, 2024-11 " * 8
+    note = words[:length].strip()  # 130: as long as the real Derbyshire note
+    figure = draw(replace(briefing_page(dataset, dataset.default_period), note=note))
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    foot = [t for t in figure.texts if t.get_position()[1] < 0.06]  # below the tiles and map
+    for text in foot:
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= 0.98 * figure.bbox.width and box.y0 >= 0, text.get_text()
+    shown = " ".join(t.get_text() for t in foot)
+    if length == 130:
+        assert [t.get_text() for t in foot] == [note]  # whole, on one line
+    else:
+        assert len(foot) == 2 and shown.endswith("…") and note.startswith(shown[:-1].strip())

@@ -5,6 +5,8 @@ the figures never import matplotlib (about 0.5 s of a first page's start).
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -56,10 +58,7 @@ def _draw_header(fig: Figure, page: BriefingPage) -> None:
     )  # fmt: skip
     fig.text(0.02, 0.895, page.subtitle, color=MUTED, fontsize=18, va="center", parse_math=False)
     if page.note:
-        fig.text(
-            0.02, 0.035, _fit(page.note, 110), color=MUTED, fontsize=14, va="center",
-            parse_math=False,
-        )  # fmt: skip
+        _draw_note(fig, page.note)
     if page.is_sample:
         fig.text(
             0.98, 0.94, "SAMPLE DATA — not real police figures", color="#111111", fontsize=16,
@@ -89,6 +88,32 @@ def _draw_headlines(fig: Figure, items: list[Headline], outcomes: bool = False) 
 
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+NOTE_LINES = 2
+"""Lines the note at the foot of the page may take; a longer note ends in an ellipsis."""
+
+
+def _draw_note(fig: Figure, note: str) -> None:
+    """What the figures leave out, at the foot of the page across its width (between margins of
+    0.02), on as few lines as it needs: measured as drawn, so it is cut only past `NOTE_LINES`."""
+    style = {"color": MUTED, "fontsize": 14, "va": "center", "parse_math": False}
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    available, per_line = 0.96 * fig.bbox.width, len(note)
+    while True:
+        lines = textwrap.wrap(note, per_line)
+        if len(lines) > NOTE_LINES:
+            lines = [*lines[: NOTE_LINES - 1], _fit(" ".join(lines[NOTE_LINES - 1 :]), per_line)]
+        texts = [
+            fig.text(0.02, 0.035 + 0.0125 * (len(lines) - 1 - 2 * index), line, **style)
+            for index, line in enumerate(lines)
+        ]
+        widest = max(text.get_window_extent(renderer).width for text in texts)
+        if widest <= available or per_line == 1:
+            return
+        for text in texts:
+            text.remove()
+        per_line = max(min(int(per_line * available / widest), per_line - 1), 1)
 
 
 MIN_SPAN_M = 1500.0
