@@ -21,6 +21,7 @@ from geo.view.charts import (
     monthly_asb_chart,
     whole_weeks,
 )
+from geo.view.scales import told_change
 from pages._common import plain
 
 TABLE_COLUMNS = {
@@ -70,7 +71,7 @@ TABLE_COLUMNS = {
 def hotspot_table_view(table: pd.DataFrame) -> None:
     """The sortable table; a change with too few reports is blanked so it is never ranked."""
     view = table.copy()
-    view["asb_change_shown"] = view["asb_change_pct"].where(~view["asb_too_few"])
+    view["asb_change_shown"] = told_change(view)
     view["asb_rr_ci"] = _intervals(view["asb_rr_low"], view["asb_rr_high"])
     view["adjusted_ci"] = _intervals(view["adjusted_low"], view["adjusted_high"])
     view["officer_hours"] = view["officer_hours"].round(0)  # whole hours, with thousands marks

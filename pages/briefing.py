@@ -28,7 +28,7 @@ from geo.view.briefing import (
     outcomes_html,
 )
 from geo.view.mapping import WALL_STYLE, base_map, hotspot_layer
-from geo.view.scales import asb_change_scale
+from geo.view.scales import asb_change_scale, told_change
 from geo.view.shown import html_text
 from geo.view.tiles import tile_source
 from pages._access import gate, screen_still_open
@@ -138,7 +138,7 @@ def wall() -> None:
                 everything.hotspots, everything.table, scale, WALL_STYLE, focus=page.hotspots
             ),
         )
-        st.html(legend_strip_html(scale, everything.table["asb_change_pct"]))
+        st.html(legend_strip_html(scale, told_change(everything.table)))
 
 
 wall()

@@ -111,7 +111,7 @@ def test_legend_has_title_units_breaks_and_counts():
     legend = legend_html(asb_change_scale(), table)
     assert "ASB change on the same months last year" in legend
     assert "fell more than 40% (1)" in legend and "rose 5% to 20% (1)" in legend
-    assert "no ASB last year (no % change) (1)" in legend
+    assert f"{asb_change_scale().missing_label} (1)" in legend
     table["hours_per_week"] = table["officer_hours"] / 52
     hours = legend_html(hours_scale(), table)
     assert "Officer patrol hours per week" in hours and "over 10 h a week (0)" in hours
@@ -181,3 +181,19 @@ def test_bivariate_legend_counts_hours_per_week_in_the_hours_maps_classes():
     assert "per week" in legend
     assert f"{scale.missing_label} (1)" in legend
     assert fill_colours(shown, scale) == [BIVARIATE_3X3[0][0], BIVARIATE_3X3[2][1], MISSING_COLOUR]
+
+
+def test_a_change_too_few_reports_can_tell_is_grey_on_the_maps_and_in_their_legends():
+    hotspots, table = _inputs()
+    table["asb_change_pct"] = [-45.0, -60.0, np.nan]
+    table["asb_too_few"] = [False, True, True]  # b fell 60%, on too few reports to tell
+    table["hours_per_week"] = 12.0
+    shown = hotspots.merge(table, on=["hotspot_id", "name", "town"])
+    scale = asb_change_scale()
+    assert fill_colours(shown, scale) == [scale.colours[0], MISSING_COLOUR, MISSING_COLOUR]
+    legend = legend_html(scale, shown)
+    assert "fell more than 40% (1)" in legend and f"{scale.missing_label} (2)" in legend
+    assert fill_colours(shown, bivariate_scale())[1:] == [MISSING_COLOUR, MISSING_COLOUR]
+    assert f"{bivariate_scale().missing_label} (2)" in legend_html(bivariate_scale(), shown)
+    hours = fill_colours(shown, hours_scale())  # hours are told whatever the ASB counts
+    assert MISSING_COLOUR not in hours and len(set(hours)) == 1

@@ -68,3 +68,16 @@ def test_bivariate_labels_say_the_breaks(value):
     shown = [re.findall(r"\d+(?:\.\d+)?", label) for label in labels]
     assert sum(f"{value:g}" in numbers for numbers in shown) == 2  # ends one class, starts next
     assert "per week" in bivariate_scale().title
+
+
+def test_a_change_is_told_only_where_the_reports_are_enough():
+    import pandas as pd
+
+    from geo.view.scales import told_change
+
+    table = pd.DataFrame(
+        {"asb_change_pct": [-45.0, -60.0, np.nan], "asb_too_few": [False, True, False]}
+    )
+    assert np.array_equal(told_change(table), [-45.0, np.nan, np.nan], equal_nan=True)
+    alone = table.drop(columns="asb_too_few")  # a table that does not judge: changes as they are
+    assert np.array_equal(told_change(alone), [-45.0, -60.0, np.nan], equal_nan=True)

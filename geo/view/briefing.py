@@ -300,9 +300,9 @@ def outcomes_html(outcomes: tuple[Outcome, ...]) -> str:
     )
 
 
-def legend_strip_html(scale: Scale, values: pd.Series) -> str:
+def legend_strip_html(scale: Scale, values: np.ndarray) -> str:
     """A one-line legend for the wall screen: title, then a swatch and range per class."""
-    classes = scale.classify(values.to_numpy(dtype=float))
+    classes = scale.classify(values)
     items = [
         f"<span><span class='swatch' style='background:{colour}'></span>{escape(label)}</span>"
         for colour, label in zip(scale.colours, scale.labels)

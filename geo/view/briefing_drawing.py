@@ -8,7 +8,6 @@ from __future__ import annotations
 import textwrap
 
 import numpy as np
-import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PatchCollection, PathCollection
@@ -34,7 +33,7 @@ from geo.view.briefing import (
     outcome_parts,
     wrap_parts,
 )
-from geo.view.scales import MISSING_COLOUR, Scale, asb_change_scale
+from geo.view.scales import MISSING_COLOUR, Scale, asb_change_scale, told_change
 
 
 def draw(page: BriefingPage) -> Figure:
@@ -166,10 +165,11 @@ def _draw_map(ax: Axes, page: BriefingPage) -> None:
     if shown.empty:
         return
     metres = shown.to_crs(BRITISH_NATIONAL_GRID)
-    colours = scale.colours_for(metres["asb_change_pct"].to_numpy(dtype=float))
+    told = told_change(metres)
+    colours = scale.colours_for(told)
     minx, miny, maxx, maxy = metres.total_bounds
     span = max(maxx - minx, maxy - miny, MIN_SPAN_M)
-    legend = _draw_legend(ax, scale, metres["asb_change_pct"])
+    legend = _draw_legend(ax, scale, told)
     renderer = FigureCanvasAgg(ax.figure).get_renderer()
     legend_box = legend.get_window_extent(renderer)
     axes_box = ax.get_window_extent(renderer).frozen()
@@ -260,8 +260,8 @@ def _place_labels(
             label.remove()
 
 
-def _draw_legend(ax: Axes, scale: Scale, values: pd.Series) -> Legend:
-    classes = scale.classify(values.to_numpy(dtype=float))
+def _draw_legend(ax: Axes, scale: Scale, values: np.ndarray) -> Legend:
+    classes = scale.classify(values)
     handles = [
         Patch(facecolor=colour, edgecolor="#f0f3f6", label=f"{label} ({(classes == i).sum()})")
         for i, (colour, label) in enumerate(zip(scale.colours, scale.labels))

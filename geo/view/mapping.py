@@ -30,6 +30,7 @@ from geo.view.scales import (
     MISSING_COLOUR,
     BivariateScale,
     Scale,
+    told_change,
 )
 from geo.view.tiles import TileSource
 
@@ -169,8 +170,15 @@ def _serve_locally(m: folium.Map, asset_base: str) -> None:
 def fill_colours(shown: pd.DataFrame, scale: Scale | BivariateScale) -> list[str]:
     """The fill colour of each hotspot under a one- or two-variable scale."""
     if isinstance(scale, BivariateScale):
-        return scale.colours_for_rows(shown["hours_per_week"], shown["asb_change_pct"])
-    return scale.colours_for(shown[scale.metric].to_numpy(dtype=float))
+        return scale.colours_for_rows(shown["hours_per_week"], told_change(shown))
+    return scale.colours_for(_coloured_values(shown, scale))
+
+
+def _coloured_values(shown: pd.DataFrame, scale: Scale) -> np.ndarray:
+    """The values a one-variable scale colours: an ASB change only where it can be told."""
+    if scale.metric == "asb_change_pct":
+        return told_change(shown)
+    return shown[scale.metric].to_numpy(dtype=float)
 
 
 def hotspot_data(shown: gpd.GeoDataFrame, scale: Scale | BivariateScale) -> dict:
@@ -263,7 +271,7 @@ def legend_html(
     """The legend box: title with units, one swatch per class with its range and count."""
     if isinstance(scale, BivariateScale):
         return bivariate_legend_html(scale, shown, style)
-    classes = scale.classify(shown[scale.metric].to_numpy(dtype=float))
+    classes = scale.classify(_coloured_values(shown, scale))
     rows = [
         _legend_row(colour, label, int((classes == index).sum()))
         for index, (colour, label) in enumerate(zip(scale.colours, scale.labels))
@@ -283,7 +291,7 @@ def legend_html(
 
 def bivariate_legend_html(scale: BivariateScale, shown: pd.DataFrame, style: MapStyle) -> str:
     """The square 3×3 legend: hours across, ASB outcome down, a count in each cell."""
-    xs, ys = scale.classify(shown["hours_per_week"].to_numpy(dtype=float), shown["asb_change_pct"])
+    xs, ys = scale.classify(shown["hours_per_week"].to_numpy(dtype=float), told_change(shown))
     cells = []
     for y in reversed(range(3)):
         cells.append(f"<div class='bv-ylabel'>{escape(ASB_OUTCOMES[y])}</div>")

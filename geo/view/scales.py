@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
+import pandas as pd
 
 MISSING_COLOUR = "#bdbdbd"
 RDBU_7 = ("#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b")
@@ -65,8 +66,19 @@ def asb_change_scale() -> Scale:
             "rose 20% to 40%",
             "rose more than 40%",
         ),
-        missing_label="no ASB last year (no % change)",
+        missing_label="too few reports to tell, or none last year",
     )
+
+
+def told_change(table: pd.DataFrame) -> np.ndarray:
+    """Each hotspot's ASB change % where its reports are enough to tell a change, NaN where they
+    are too few (geo.analysis.stats) or there were none last year: what every map colours and
+    every legend counts, as the hotspot table shows it, so no colour claims a change the
+    figures do not rank."""
+    change = table["asb_change_pct"].to_numpy(dtype=float)
+    if "asb_too_few" not in table:
+        return change
+    return np.where(table["asb_too_few"].to_numpy(dtype=bool), np.nan, change)
 
 
 HOURS_PER_WEEK_BREAKS = (1.0, 2.5, 5.0, 10.0)
@@ -120,7 +132,7 @@ class BivariateScale:
     metric: str = "bivariate"
     title: str = "Patrol hours per week × ASB change"
     note: str = "Dark brown: many hours and no fall in ASB."
-    missing_label: str = "no ASB last year or no patrol data"
+    missing_label: str = "too few ASB reports to tell, none last year, or no patrol data"
 
     def classify(self, hours: np.ndarray, change: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(hours class 0–2, ASB class 0–2) per hotspot, −1 where that figure is missing. Hours
