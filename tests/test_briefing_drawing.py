@@ -81,3 +81,20 @@ def test_the_note_at_the_foot_is_whole_within_the_page_or_cut_past_two_lines(sam
         assert [t.get_text() for t in foot] == [note]  # whole, on one line
     else:
         assert len(foot) == 2 and shown.endswith("…") and note.startswith(shown[:-1].strip())
+
+
+def test_a_hotspot_with_too_few_reports_is_grey_and_counted_so_in_the_legend(sample_dir):
+    from dataclasses import replace
+
+    from geo.view.briefing_drawing import draw
+    from geo.view.scales import asb_change_scale
+
+    dataset = load_dataset(sample_dir)
+    page = briefing_page(dataset, dataset.default_period)
+    table = page.table.assign(asb_too_few=False)
+    table.loc[table.index[0], "asb_too_few"] = True  # however far its ASB fell
+    grey = int((table["asb_too_few"] | table["asb_change_pct"].isna()).sum())
+    figure = draw(replace(page, table=table))
+    legend = next(a for a in figure.axes if a.get_legend() is not None).get_legend()
+    labels = [text.get_text() for text in legend.get_texts()]
+    assert f"{asb_change_scale().missing_label} ({grey})" in labels

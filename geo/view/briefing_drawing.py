@@ -14,6 +14,7 @@ from matplotlib.collections import PatchCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.patheffects import withStroke
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -161,7 +162,8 @@ def _draw_map(ax: Axes, page: BriefingPage) -> None:
     for spine in ax.spines.values():
         spine.set_color("#30363d")
     scale = asb_change_scale()
-    shown = page.hotspots.merge(page.table[["hotspot_id", "asb_change_pct"]], on="hotspot_id")
+    figures = ["hotspot_id", "asb_change_pct", "asb_too_few"]
+    shown = page.hotspots.merge(page.table[figures], on="hotspot_id")
     if shown.empty:
         return
     metres = shown.to_crs(BRITISH_NATIONAL_GRID)
@@ -226,6 +228,8 @@ _OFFSETS = (
 """Places of a name round its point (offset in points, alignment), nearest first; the last four
 are far enough to need a line back to the point."""  # fmt: skip
 _NEAR = 8
+_HALO = [withStroke(linewidth=3.5, foreground=BACKGROUND)]
+"""A dark rim round each name: white names stay legible on the pale fills (a small change)."""
 
 
 def _place_labels(
@@ -245,7 +249,7 @@ def _place_labels(
             label = ax.annotate(
                 text, (point.x, point.y), xytext=(dx, dy), textcoords="offset points", ha=ha,
                 va=va, color=TEXT, fontsize=15, fontweight="bold", parse_math=False,
-                arrowprops=leader if place >= _NEAR else None,
+                arrowprops=leader if place >= _NEAR else None, path_effects=_HALO,
             )  # fmt: skip
             label.update_positions(renderer)
             box = Text.get_window_extent(label, renderer)  # the name, not its leader
@@ -267,7 +271,8 @@ def _draw_legend(ax: Axes, scale: Scale, values: np.ndarray) -> Legend:
         for i, (colour, label) in enumerate(zip(scale.colours, scale.labels))
     ]
     if (classes == -1).any():
-        handles.append(Patch(facecolor=MISSING_COLOUR, label=scale.missing_label))
+        missing = f"{scale.missing_label} ({(classes == -1).sum()})"
+        handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor="#f0f3f6", label=missing))
     legend = ax.legend(
         handles=handles, title=f"{scale.title}\n{scale.note}", loc="lower left", fontsize=13,
         title_fontsize=14,
