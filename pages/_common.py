@@ -30,6 +30,17 @@ OGL_ATTRIBUTION = (
 )
 
 
+def counts_table(frame: pd.DataFrame) -> None:
+    """A full-width table whose whole-number columns are written with thousands separators
+    (8,884 rows, as the headings above them write their totals)."""
+    counts = {
+        column: st.column_config.NumberColumn(format="localized")
+        for column in frame.columns
+        if pd.api.types.is_integer_dtype(frame[column])
+    }
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=counts)
+
+
 def wide_layout() -> None:
     """The wide layout, asked for by each page: asked for only in app.py, a page opened first by
     its own address on a freshly started app (/data) is drawn in Streamlit's narrow column."""

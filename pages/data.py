@@ -25,7 +25,7 @@ from geo.store.quality import FAR_M, QualityReport, quality_report
 from geo.view.preview import preview_map
 from geo.view.tiles import tile_source
 from pages._access import change_refusal, current_visitor, gate
-from pages._common import current_dataset, plain, plain_table, wide_layout
+from pages._common import counts_table, current_dataset, plain, plain_table, wide_layout
 
 wide_layout()
 gate()
@@ -118,7 +118,7 @@ def _show(staged: Staged) -> None:
         st.subheader(
             f"Crimes: {crimes['rows'].sum():,} rows in {len(crimes)} month(s) and force(s)"
         )
-        st.dataframe(crimes, hide_index=True, width="stretch")
+        counts_table(crimes)
     if staged.patrols is not None:
         visits = staged.patrols.frame
         st.subheader(f"Patrol log: {len(visits):,} visits from {plain(staged.patrols.source)}")
@@ -130,7 +130,7 @@ def _show(staged: Staged) -> None:
         st.subheader(f"GPS pings: {pings['pings'].sum():,} in {len(pings)} file(s)")
         st.caption("Officer ids are stored as keyed pseudonyms; a file of the same name in the "
                    "same month is replaced.")  # fmt: skip
-        st.dataframe(pings, hide_index=True, width="stretch")
+        counts_table(pings)
     st.subheader("What committing will do")
     try:
         st.dataframe(plan_table(staged, folder), hide_index=True, width="stretch")
@@ -248,12 +248,7 @@ dataset = current_dataset()  # last on the page: on an unreadable dataset it say
 if database:
     st.caption("For a database: " + plain("; ".join(status_lines(folder)[:1])))
 report = _quality(str(dataset.folder.resolve()), dataset.version, dataset)
-st.dataframe(
-    report.summary(),
-    hide_index=True,
-    width="stretch",
-    column_config={"count": st.column_config.NumberColumn(format="localized")},  # 189,059
-)
+counts_table(report.summary())
 patrols_outside = report.patrols_outside
 if not visitor.is_importer:
     patrols_outside = patrols_outside.drop(columns=PATROL_TIMINGS, errors="ignore")

@@ -39,6 +39,14 @@ def _tables(at: AppTest, first_column: str) -> list:
     return [d.value for d in at.dataframe if d.value.columns[0] == first_column]
 
 
+def _localized(grid) -> set[str]:
+    """The columns of a table on the page written with thousands separators."""
+    columns = json.loads(grid.proto.columns)
+    return {
+        name for name, c in columns.items() if c.get("type_config", {}).get("format") == "localized"
+    }
+
+
 def _quality_counts(at: AppTest):
     """The quality report's counts, by check."""
     (summary,) = _tables(at, "check")
@@ -56,6 +64,8 @@ def test_upload_check_commit_and_the_map_shows_the_new_month(monkeypatch, datase
     assert not at.exception and not at.error
     assert "Crimes: 5 rows in 1 month(s) and force(s)" in _texts(at.subheader)
     assert any("1 warning(s)" in w for w in _texts(at.warning))  # the row without coordinates
+    (preview,) = [d for d in at.dataframe if d.value.columns[0] == "month"]
+    assert _localized(preview) >= {"rows", "asb", "no_location"}  # 8,884 as the heading writes it
     (plan,) = _tables(at, "action")
     assert plan.to_dict(orient="records") == [
         {"action": "add", "file": "crimes/2024-02/2024-02-test-street.csv",
@@ -133,8 +143,7 @@ def test_quality_report_is_shown_for_the_current_dataset(monkeypatch, dataset):
     assert summary["Crime rows without a location"] == 0
     assert summary["Overlapping hotspot pairs"] == 0
     (grid,) = [d for d in at.dataframe if d.value.columns[0] == "check"]
-    shown = json.loads(grid.proto.columns)["count"]  # counts such as 189,059 shown with commas
-    assert shown["type_config"]["format"] == "localized"
+    assert _localized(grid) == {"count"}  # counts such as 189,059 shown with commas
 
 
 def test_a_new_empty_folder_still_offers_the_import(monkeypatch, tmp_path):
