@@ -14,7 +14,14 @@ from geo.period import MAX_MONTHS, Period
 from geo.view.briefing import outcome_line
 from geo.view.export import hotspots_geojson, plain_table, table_csv
 from geo.view.links import ALL_TOWNS, NO_HOTSPOT, View, query_for, view_from_query
-from geo.view.mapping import build_map, format_change, map_order, selection_outline
+from geo.view.mapping import (
+    build_map,
+    format_change,
+    largest_fall_text,
+    map_order,
+    mean_change_text,
+    selection_outline,
+)
 from geo.view.page_scripts import scroll_into_view_js
 from geo.view.scales import asb_change_scale, bivariate_scale, hours_scale
 from geo.view.tiles import tile_source
@@ -174,13 +181,12 @@ else:
         column.metric(label, NO_PATROL_LOG, help="The dataset has no patrols.csv.")
 cols[3].metric(
     "Mean ASB change",
-    format_change(figures.asb_mean_change_pct),
+    mean_change_text(figures),
     help=(
         f"Mean of {figures.asb_mean_over} hotspots' own changes (too-few left out). Pooled: "
         f"{figures.asb_before:,} → {figures.asb_after:,} "
-        f"({format_change(figures.asb_pooled_change_pct)}). Largest reduction "
-        f"{format_change(figures.asb_largest_reduction_pct)} at "
-        f"{plain(figures.asb_largest_reduction_where)}."
+        f"({format_change(figures.asb_pooled_change_pct)}). Largest reduction: "
+        f"{plain(largest_fall_text(figures))}."
     ),
 )
 cols[4].metric(
@@ -196,8 +202,7 @@ if outcome_columns:
     outcomes = programme_outcomes(dataset.patrol_rows, period, shown_ids, outcome_columns)
     st.caption(plain(outcome_line(tuple(outcomes))))
 st.caption(
-    f"Largest ASB reduction: {format_change(figures.asb_largest_reduction_pct)} at "
-    f"{plain(figures.asb_largest_reduction_where or 'none')} · pooled ASB change "
+    f"Largest ASB reduction: {plain(largest_fall_text(figures))} · pooled ASB change "
     f"{format_change(figures.asb_pooled_change_pct)} · forcewide all crime "
     f"{format_change(figures.force_crime_change_pct)}"
     + (

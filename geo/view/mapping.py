@@ -20,6 +20,7 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geo.analysis.figures import ProgrammeFigures
 from geo.analysis.stats import ALPHA
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.view.outline_codec import DECODE_JS, decimals_of, encode_outline, encode_point
@@ -246,6 +247,23 @@ def format_change(value: float) -> str:
         return "no baseline"
     sign = "−" if value < 0 else "+"
     return f"{sign}{abs(value):.1f}%"
+
+
+def mean_change_text(figures: ProgrammeFigures) -> str:
+    """The mean of the hotspots' ASB changes, or why there is none: every hotspot had too few
+    reports to tell, or none had ASB last year."""
+    if figures.asb_mean_over:
+        return format_change(figures.asb_mean_change_pct)
+    return "too few to tell" if figures.too_few else "no baseline"
+
+
+def largest_fall_text(figures: ProgrammeFigures) -> str:
+    """'−45.0% at Ilkeston Market Place', or why no hotspot is named: none fell, or none could
+    be ranked (too few reports, or no ASB last year)."""
+    if figures.asb_largest_reduction_where:
+        pct = format_change(figures.asb_largest_reduction_pct)
+        return f"{pct} at {figures.asb_largest_reduction_where}"
+    return "no hotspot fell" if figures.asb_mean_over else "none could be ranked"
 
 
 def _add_labels(m: folium.Map, shown: gpd.GeoDataFrame, style: MapStyle) -> None:
