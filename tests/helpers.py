@@ -119,6 +119,16 @@ def small_dataset(folder: Path) -> Path:
     return folder
 
 
+def too_few_dataset(folder: Path) -> Path:
+    """Hotspots A and B with 3 ASB reports in A in January 2023 and in January 2024: a baseline,
+    but far too few reports to tell a change in either hotspot."""
+    folder.mkdir()
+    square_hotspots(folder / "hotspots.geojson", {"A": A, "B": B})
+    for month in ("2023-01", "2024-01"):
+        write_street_csv(folder / "crimes" / f"{month}-test-street.csv", month_rows(month, 3, 2))
+    return folder
+
+
 # two small squares far apart with crimes in and round them, for the evaluation's areas
 
 RING_SQUARES = {

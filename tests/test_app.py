@@ -142,13 +142,9 @@ def test_a_log_without_optional_outcomes_shows_no_outcome_line(monkeypatch, samp
 
 
 def test_a_programme_of_hotspots_all_too_few_to_tell_is_worded_so(monkeypatch, tmp_path):
-    from tests.helpers import A, B, month_rows, square_hotspots, write_street_csv
+    from tests.helpers import too_few_dataset
 
-    folder = tmp_path / "data"
-    folder.mkdir()
-    square_hotspots(folder / "hotspots.geojson", {"A": A, "B": B})
-    for month in ("2023-01", "2024-01"):  # 3 ASB reports in A before: far too few to tell
-        write_street_csv(folder / "crimes" / f"{month}-test-street.csv", month_rows(month, 3, 2))
+    folder = too_few_dataset(tmp_path / "data")  # a baseline, but too few reports to tell
     at = _app(monkeypatch, folder)
     assert not at.exception
     assert _metrics(at)["Mean ASB change"] == "too few to tell"  # not "no baseline": there is one

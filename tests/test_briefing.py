@@ -189,3 +189,13 @@ def test_the_outcome_line_joins_the_recorded_outcomes_and_is_empty_without_any()
         outcome_line((stops, drugs)) == "During patrols: Stop and searches 1,234 · Drug seizures —"
     )
     assert outcome_line(()) == ""
+
+
+def test_headlines_say_why_no_mean_or_largest_fall_is_given(tmp_path):
+    from tests.helpers import too_few_dataset
+
+    dataset = load_dataset(too_few_dataset(tmp_path / "data"))
+    page = briefing_page(dataset, dataset.default_period)
+    items = {item.label: item for item in headlines(page.figures)}
+    assert items["ASB, average hotspot"].detail.startswith("too few to tell; pooled ")
+    assert items["Largest ASB reduction"].detail == "none could be ranked"

@@ -28,6 +28,7 @@ from geo.errors import HotspotDataError
 from geo.period import Period
 from geo.store.dataset import Dataset
 from geo.view.scales import MISSING_COLOUR, Scale
+from geo.view.unranked import no_largest_fall_reason, no_mean_reason
 
 BACKGROUND = "#0d1117"
 PANEL = "#161b22"
@@ -138,13 +139,13 @@ def headlines(
         Headline(
             "ASB, average hotspot",
             percent(figures.asb_mean_change_pct),
-            f"mean of {_hotspots(figures.asb_mean_over)}; pooled {pooled}",
+            f"{_mean_of(figures)}; pooled {pooled}",
             _tone(figures.asb_mean_change_pct),
         ),
         Headline(
             "Largest ASB reduction",
             percent(figures.asb_largest_reduction_pct),
-            (figures.asb_largest_reduction_where or "no hotspot fell") + chance,
+            (figures.asb_largest_reduction_where or no_largest_fall_reason(figures)) + chance,
             _tone(figures.asb_largest_reduction_pct),
         ),
         Headline(
@@ -154,6 +155,13 @@ def headlines(
             _tone(figures.crime_change_pct),
         ),
     ]
+
+
+def _mean_of(figures: ProgrammeFigures) -> str:
+    """What the mean ASB change is taken over: 'mean of 24 hotspots', or why there is none."""
+    if figures.asb_mean_over:
+        return f"mean of {_hotspots(figures.asb_mean_over)}"
+    return no_mean_reason(figures)
 
 
 @dataclass(frozen=True)

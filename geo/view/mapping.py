@@ -34,6 +34,7 @@ from geo.view.scales import (
     told_change,
 )
 from geo.view.tiles import TileSource
+from geo.view.unranked import no_largest_fall_reason, no_mean_reason
 
 DEFAULT_ASSET_BASE = "/app/static/vendor/leaflet"
 LABEL_ZOOM = 13
@@ -254,7 +255,7 @@ def mean_change_text(figures: ProgrammeFigures) -> str:
     reports to tell, or none had ASB last year."""
     if figures.asb_mean_over:
         return format_change(figures.asb_mean_change_pct)
-    return "too few to tell" if figures.too_few else "no baseline"
+    return no_mean_reason(figures)
 
 
 def largest_fall_text(figures: ProgrammeFigures) -> str:
@@ -263,7 +264,7 @@ def largest_fall_text(figures: ProgrammeFigures) -> str:
     if figures.asb_largest_reduction_where:
         pct = format_change(figures.asb_largest_reduction_pct)
         return f"{pct} at {figures.asb_largest_reduction_where}"
-    return "no hotspot fell" if figures.asb_mean_over else "none could be ranked"
+    return no_largest_fall_reason(figures)
 
 
 def _add_labels(m: folium.Map, shown: gpd.GeoDataFrame, style: MapStyle) -> None:
