@@ -299,8 +299,9 @@ class _Pieces:
         """The next `block_bytes` of the file and the rest of their last line, read into one
         buffer kept from piece to piece and file to file, never made smaller: its memory is
         touched once, not once a piece. The piece is a view of the buffer's start; the parsed
-        batch holds no reference to it (when something still does, Python says so by refusing
-        to resize the buffer, and a new one is taken)."""
+        batch holds no reference to it, but pyarrow's worker threads may for a moment after
+        the parse. Whatever still holds it, Python says so by refusing to resize the buffer,
+        and a new one is taken: held bytes are never overwritten."""
         data = self.buffer.data
         try:
             data.append(0)  # any resize is refused while something still holds the buffer
