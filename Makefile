@@ -24,10 +24,10 @@ $(SAMPLE)/SAMPLE.md: tools/sample.py tools/places.py | $(VENV)/app.stamp
 sample: $(SAMPLE)/SAMPLE.md
 
 # Leaflet is copied into static/ before streamlit starts, so it finds its static folder.
-# tools.serve is `streamlit run app.py` that reads the dataset while the server starts.
+# server.py is the app (app.py) behind its request checks, reading the dataset while it starts.
 run: $(VENV)/app.stamp $(SAMPLE)/SAMPLE.md
 	$(PY) -c 'from pathlib import Path; from geo.view.assets import vendor_leaflet; vendor_leaflet(Path("static"))'
-	$(PY) -m tools.serve --server.port $(PORT)
+	$(PY) -m streamlit run server.py --server.port $(PORT)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from geo.access import (
     AccessRules,
     Visitor,
     commit_refusal,
-    only_this_computer,
     signed_in_visitor,
     signin_configured,
     view_refusal,
@@ -30,9 +30,9 @@ from geo.access import (
 from geo.errors import HotspotDataError
 from geo.store.dataset import data_folder
 from geo.store.screen_tokens import TOKEN_PARAM, token_valid
+from geo.web_requests import only_this_computer
+from geo.web_uploads import UPLOADS
 from pages._common import plain
-
-SCREEN_SESSION = "opened_with_screen_token"
 
 
 def _closed(message: str) -> None:
@@ -71,13 +71,25 @@ def _rules() -> AccessRules:
 
 
 def current_visitor() -> Visitor:
-    """Who is using the app, with their roles."""
+    """Who is using the app, with their roles; the server takes uploads from this session only
+    when they may change the data."""
+    visitor = _visitor()
+    session = get_script_run_ctx()
+    if session is not None:
+        if visitor.is_importer:
+            UPLOADS.allow(session.session_id)
+        else:
+            UPLOADS.forbid(session.session_id)
+    return visitor
+
+
+def _visitor() -> Visitor:
     if signin_on():
         if not st.user.is_logged_in:
             return Visitor("not signed in", "not signed in", frozenset(), signed_in=False)
         return signed_in_visitor(st.user.to_dict(), _rules())
     local = only_this_computer(
-        st.get_option("server.address"), st.context.ip_address, list(st.context.headers.keys())
+        st.get_option("server.address"), st.context.ip_address, st.context.headers.to_dict()
     )
     return visitor_without_signin(local)
 
@@ -88,19 +100,35 @@ def change_refusal(visitor: Visitor) -> str | None:
     return plain(reason) if reason else None
 
 
+def _screen_token_opens() -> bool:
+    """Whether the link's screen token is valid now (checked at every run)."""
+    token = st.query_params.get(TOKEN_PARAM)
+    return bool(token) and token_valid(data_folder(), token)
+
+
+def may_view(wall: bool = False) -> bool:
+    """Whether this visitor may see the page now: no sign-in configured, signed in with a role,
+    or (on the wall screen, `wall`) a screen token still valid. Every run asks, a fragment's
+    rerun too, so a revoked token or a removed role closes the page at its next refresh."""
+    if not signin_on():
+        return True
+    if st.user.is_logged_in:
+        return view_refusal(current_visitor()) is None
+    return wall and _screen_token_opens()
+
+
 def gate(wall: bool = False) -> None:
     """Let the run go on only if this visitor may see the page; the wall screen (`wall`) also
     opens with a valid screen token in its link."""
-    st.session_state.pop(SCREEN_SESSION, None)
     if not signin_on():
+        current_visitor()  # the server learns whether this session may upload
         return
     if not st.user.is_logged_in:
-        token = st.query_params.get(TOKEN_PARAM)
-        if wall and token and token_valid(data_folder(), token):
-            st.session_state[SCREEN_SESSION] = True
+        UPLOADS.forbid(_session_id())
+        if wall and _screen_token_opens():
             return
         st.title("Hotspot patrol map")
-        if wall and token:
+        if wall and st.query_params.get(TOKEN_PARAM):
             st.error(
                 "This screen link is not valid: it may have been revoked. Ask for a new one, "
                 "or sign in."
@@ -123,14 +151,11 @@ def gate(wall: bool = False) -> None:
             _sign_out_button()
 
 
+def _session_id() -> str:
+    session = get_script_run_ctx()
+    return session.session_id if session is not None else ""
+
+
 def _sign_out_button() -> None:
     if st.button("Sign out", key="sign-out", icon=":material/logout:"):
         st.logout()
-
-
-def screen_still_open() -> bool:
-    """For a wall screen opened with a token: whether the token is still valid (checked at each
-    refresh, so revoking it closes the screen within a refresh)."""
-    if not st.session_state.get(SCREEN_SESSION):
-        return True
-    return token_valid(data_folder(), st.query_params.get(TOKEN_PARAM))

@@ -31,7 +31,7 @@ from geo.view.mapping import WALL_STYLE, base_map, hotspot_layer
 from geo.view.scales import asb_change_scale, told_change
 from geo.view.shown import html_text
 from geo.view.tiles import tile_source
-from pages._access import gate, screen_still_open
+from pages._access import gate, may_view
 from pages._common import (
     evaluation_for,
     keep_flagged_from_url,
@@ -91,8 +91,8 @@ refresh = _seconds("refresh") or REFRESH_SECONDS
 @st.fragment(run_every=min(rotate or refresh, refresh))
 def wall() -> None:
     """Draw the briefing; runs again on its own to rotate and to pick up new data."""
-    if not screen_still_open():
-        st.rerun()  # the screen token was revoked: the whole page runs again and closes
+    if not may_view(wall=True):  # e.g. the screen token was revoked: nothing more is drawn
+        st.rerun(scope="app")  # and the whole page runs again, closes and says why
     dataset, problem = last_good_dataset()
     if dataset is None:
         st.html(

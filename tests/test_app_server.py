@@ -115,7 +115,7 @@ def test_the_app_serves_the_folder_on_loopback_with_only_the_secrets_given(fake_
     with launcher.app_server(tmp_path, secrets="[auth]\n", port=8999) as url:
         (app,) = fake_app
         assert url == "http://127.0.0.1:8999"
-        assert app.command[:3] == [sys.executable, "-m", "tools.serve"]  # streamlit run, warm
+        assert app.command[:5] == [sys.executable, "-m", "streamlit", "run", "server.py"]
         assert app.command[app.command.index("--server.address") + 1] == "127.0.0.1"
         assert app.command[app.command.index("--server.port") + 1] == "8999"
         assert app.cwd == launcher.ROOT and app.env["HOTSPOT_DATA"] == str(tmp_path)
@@ -137,8 +137,13 @@ def test_tiles_given_are_passed_and_the_app_is_stopped_after_a_failure(fake_app,
     not Path("/proc/self/task").is_dir(), reason="counts the process's threads in /proc"
 )
 def test_the_server_starts_one_blas_thread():
-    """tools.serve settles OpenBLAS's threads before the pages' modules load numpy."""
-    probe = "import os, tools.serve, numpy; print(len(os.listdir('/proc/self/task')))"
+    """server.py settles OpenBLAS's threads before the pages' modules load numpy."""
+    probe = (  # OpenBLAS's threads bear the process's name; pyarrow's allocator adds its own
+        "import os, server, numpy; "
+        "tasks = os.listdir('/proc/self/task'); "
+        "names = [open(f'/proc/self/task/{t}/comm').read() for t in tasks]; "
+        "print(names.count(open('/proc/self/comm').read()))"
+    )
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     run = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, env=env

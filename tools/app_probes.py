@@ -8,7 +8,7 @@ how many times crime files were read or counted during those reruns (it should b
 
     python -m tools.app_probes paint DATASET_FOLDER STARTS
 
-prints JSON: for each of STARTS freshly started apps (`python -m tools.serve`, as `make run`),
+prints JSON: for each of STARTS freshly started apps (`streamlit run server.py`, as `make run`),
 the seconds from opening the map page to its first painted polygon in chromium on the first visit
 (opened as soon as the server answers), on a later visit from another browser (nothing cached),
 and on a return visit from the first browser (its cache holds the app's scripts); with when the

@@ -50,7 +50,7 @@ def app_server(
         secrets_file = Path(private) / "secrets.toml"
         secrets_file.write_text(secrets)
         command = [
-            sys.executable, "-m", "tools.serve", "--server.port", str(port),
+            sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
             "--server.address", "127.0.0.1", "--server.headless", "true",
             "--secrets.files", str(secrets_file),
         ]  # fmt: skip

@@ -100,3 +100,49 @@ def internal_server() -> Iterator[tuple[str, list[str]]]:
     handler = type("Recorder", (_Recorder,), {"requests": requests})
     with local_http_server(handler) as address:
         yield address, requests
+
+
+class StreamlitSocket:
+    """A hand-made client of the app's websocket, sending the messages a browser would and those
+    it never would (a fragment's rerun on request), and keeping the text of what comes back."""
+
+    def __init__(self, app_url: str, origin: str | None = None) -> None:
+        from websockets.sync.client import connect
+
+        self.page_hash = self.session = ""
+        self.fragments: list[str] = []
+        self.socket = connect(
+            app_url.replace("http", "ws", 1) + "/_stcore/stream",
+            subprotocols=["streamlit"],
+            additional_headers={"Origin": origin or app_url},
+            open_timeout=30,
+        )
+
+    def run(self, page: str, query: str, fragment: str = "", timeout: float = 60) -> str:
+        """One run of `page` with `query` (or of one `fragment` of it); the text it sent."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        message = BackMsg()
+        state = message.rerun_script
+        state.query_string, state.page_name = query, page
+        if fragment:  # a fragment runs in the page that defined it
+            state.page_script_hash, state.fragment_id = self.page_hash, fragment
+        state.is_auto_rerun = bool(fragment)
+        self.socket.send(message.SerializeToString())
+        text = []
+        while True:
+            reply = ForwardMsg.FromString(self.socket.recv(timeout=timeout))
+            kind = reply.WhichOneof("type")
+            if kind == "new_session":
+                self.page_hash = reply.new_session.page_script_hash
+                self.session = reply.new_session.initialize.session_id
+            elif kind == "auto_rerun" and reply.auto_rerun.fragment_id not in self.fragments:
+                self.fragments.append(reply.auto_rerun.fragment_id)
+            elif kind == "delta":
+                text.append(str(reply.delta))
+            elif kind == "script_finished":
+                return "\n".join(text)
+
+    def close(self) -> None:
+        self.socket.close()

@@ -8,9 +8,9 @@ from streamlit.testing.v1 import AppTest
 
 import pages._common
 from geo.store.dataset import Dataset
+from pages._warm_start import FIRST_PAGE, page_imports, warm
 from tests.conftest import ROOT
 from tools.app_probes import counting
-from tools.serve import FIRST_PAGE, page_imports, warm
 
 
 def test_page_imports_are_read_from_the_top_level_of_the_source(tmp_path: Path):
@@ -75,7 +75,7 @@ def test_a_component_module_is_left_to_the_page_but_what_it_imports_is_loaded():
     import sys
 
     code = (
-        "import sys; from tools.serve import FIRST_PAGE, import_page_modules; "
+        "import sys; from pages._warm_start import FIRST_PAGE, import_page_modules; "
         "import_page_modules(FIRST_PAGE); "
         "print('streamlit_folium' in sys.modules, 'folium.plugins' in sys.modules)"
     )
