@@ -5,6 +5,8 @@ The app has two roles. A *viewer* may see the map, the briefing and the data qua
 *importer* may also change the data (and is a viewer too). With sign-in configured (an `[auth]`
 section in `.streamlit/secrets.toml`), roles come from the `[access]` section: values of a claim
 in the sign-in token (Entra ID app roles arrive in the `roles` claim) or allow-lists of users.
+An allow-list trusts an e-mail address only when the provider says it verified it, and compares
+plain ASCII only: a look-alike letter (a long s, a Kelvin sign) never matches.
 Without sign-in, a visitor on the same computer as a server that listens on this computer only is
 an importer (a laptop running `make run`); anyone else may only look.
 
@@ -14,9 +16,10 @@ connection.
 
 from __future__ import annotations
 
-import getpass
 import ipaddress
 import os
+import pwd
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +49,11 @@ ACCESS_DEFAULTS: dict[str, Any] = {
 FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
 """Headers a reverse proxy adds: a request carrying one came from another computer."""
 DISPLAY_CLAIMS = ("email", "preferred_username", "name", "sub")
+EMAIL_CLAIM = "email"
+VERIFIED_CLAIM = "email_verified"
+"""The OpenID claim saying the provider has checked that the user owns the `email` address."""
+SUDO_NAME = re.compile(r"[A-Za-z0-9._-][A-Za-z0-9._@$-]{0,63}")
+"""An account name as sudo writes it into SUDO_USER; anything else is shown quoted."""
 
 
 @dataclass(frozen=True)
@@ -120,9 +128,43 @@ class AccessRules:
             identity_claim=values["identity_claim"],
             viewer_roles=lists["viewer_roles"],
             importer_roles=lists["importer_roles"],
-            viewers=frozenset(v.casefold() for v in lists["viewers"]),
-            importers=frozenset(v.casefold() for v in lists["importers"]),
+            viewers=frozenset(_entry("viewers", v) for v in lists["viewers"]),
+            importers=frozenset(_entry("importers", v) for v in lists["importers"]),
         )
+
+
+def _entry(key: str, entry: str) -> str:
+    """An allow-list entry as users are compared with it (ASCII lower case); one that could only
+    match a look-alike or a malformed address is refused, saying which and why."""
+    if entry == ANY_USER:
+        return entry
+    shown = _escaped(entry)
+    if not entry.isascii():
+        raise HotspotDataError(
+            f"[access] {key} has '{shown}', which has a character that is not plain ASCII (shown "
+            "as \\u…, often a look-alike letter pasted from a document); allow-lists match plain "
+            "ASCII names and addresses only: type the entry again",
+            path=SECRETS,
+        )
+    if not entry.isprintable():
+        raise HotspotDataError(
+            f"[access] {key} has '{shown}', which has a control character (such as a tab or a "
+            "line break, shown as \\t or \\n); remove it",
+            path=SECRETS,
+        )
+    if ANY_USER in entry:
+        raise HotspotDataError(
+            f"[access] {key} has '{shown}': '*' alone means anyone who signs in; for everyone at "
+            "a domain write '@domain', e.g. '@force.police.uk'",
+            path=SECRETS,
+        )
+    if "@" in entry and not (_address(entry) or (entry.startswith("@") and _address("x" + entry))):
+        raise HotspotDataError(
+            f"[access] {key} has '{shown}', which is neither an address (name@domain) nor a "
+            "domain (@domain), without spaces",
+            path=SECRETS,
+        )
+    return entry.lower()
 
 
 def signin_configured(secrets: Mapping[str, Any]) -> bool:
@@ -188,11 +230,19 @@ def only_this_computer(
 
 
 def os_user() -> str:
-    """The operating-system account running this process (for imports made without sign-in)."""
+    """The operating-system account running this process, for the audit log of imports made
+    without sign-in: from the system's account database, never from USER or LOGNAME, which
+    whoever starts the command can set. A sudo caller (SUDO_USER) is noted beside it, not taken
+    as the account, since it too is only a variable."""
+    uid = os.getuid()
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return f"uid {os.getuid()}"
+        name = pwd.getpwuid(uid).pw_name
+    except KeyError:
+        name = f"uid {uid}"
+    sudo = os.environ.get("SUDO_USER")
+    if not sudo:
+        return name
+    return f"{name} (sudo from {sudo if SUDO_NAME.fullmatch(sudo) else ascii(sudo)})"
 
 
 def visitor_without_signin(local: bool, user: str | None = None) -> Visitor:
@@ -208,12 +258,15 @@ def visitor_without_signin(local: bool, user: str | None = None) -> Visitor:
 
 
 def identity(claims: Mapping[str, Any], rules: AccessRules | None = None) -> str:
-    """The name that identifies a signed-in user: the configured claim, else the usual ones."""
+    """The name that identifies a signed-in user: the configured claim, else the usual ones. In an
+    address, a character outside printable ASCII is shown escaped (\\u017f), so a look-alike
+    shows as one."""
     names = ((rules.identity_claim,) if rules else ()) + DISPLAY_CLAIMS
     for name in names:
         value = claims.get(name)
         if isinstance(value, str) and value.strip():
-            return value.strip()
+            value = value.strip()
+            return _escaped(value) if _is_email(name, value) else value
     return "unnamed user"
 
 
@@ -222,8 +275,7 @@ def roles_for(claims: Mapping[str, Any], rules: AccessRules) -> frozenset[str]:
     value = claims.get(rules.roles_claim)
     values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
     claimed = {v for v in values if isinstance(v, str)}
-    user = claims.get(rules.identity_claim)
-    user = user.strip().casefold() if isinstance(user, str) else ""
+    user = _listed_as(claims, rules.identity_claim)
     roles = set()
     if claimed & rules.importer_roles or _listed(user, rules.importers):
         roles |= {IMPORTER, VIEWER}
@@ -232,18 +284,61 @@ def roles_for(claims: Mapping[str, Any], rules: AccessRules) -> frozenset[str]:
     return frozenset(roles)
 
 
-def _listed(user: str, allowed: frozenset[str]) -> bool:
+def _listed_as(claims: Mapping[str, Any], claim: str) -> str | None:
+    """The user's name as allow-lists compare it (ASCII lower case), or None when it cannot be
+    trusted: not plain ASCII, or an e-mail address that is malformed or not verified (a provider
+    may let anyone sign up with any address). An address in a claim other than `email` counts
+    only as the verified `email` itself, which is what `email_verified` speaks for."""
+    value = claims.get(claim)
+    if not isinstance(value, str) or not value or not value.isascii() or not value.isprintable():
+        return None
+    if not _is_email(claim, value):
+        return value.lower()
+    if not _address(value) or not _verified(claims):
+        return None
+    email = claims.get(EMAIL_CLAIM)
+    if claim != EMAIL_CLAIM and not (
+        isinstance(email, str) and email.isascii() and email.lower() == value.lower()
+    ):
+        return None
+    return value.lower()
+
+
+def _is_email(claim: str, value: str) -> bool:
+    """Whether a claim value is taken as an e-mail address: the `email` claim, or any with an @."""
+    return claim == EMAIL_CLAIM or "@" in value
+
+
+def _address(value: str) -> bool:
+    """Exactly one `local@domain`, both parts present, no spaces."""
+    local, _, domain = value.partition("@")
+    return bool(local and domain) and "@" not in domain and " " not in value
+
+
+def _verified(claims: Mapping[str, Any]) -> bool:
+    """Whether the provider says it verified the `email` address (true, or the text "true")."""
+    flag = claims.get(VERIFIED_CLAIM)
+    return flag is True or flag == "true"
+
+
+def _escaped(text: str) -> str:
+    """`text` with every character outside printable ASCII written as its escape, e.g. \\u017f
+    or \\t, so a look-alike letter or a hidden character shows as what it is."""
+    return "".join(c if " " <= c <= "~" else ascii(c)[1:-1] for c in text)
+
+
+def _listed(user: str | None, allowed: frozenset[str]) -> bool:
     """On an allow-list: `*` (anyone who signs in), the exact name, or `@domain` for a domain."""
     if ANY_USER in allowed:
         return True
-    if not user:
+    if user is None:
         return False
-    domain = "@" + user.rpartition("@")[2] if "@" in user else None
+    domain = "@" + user.partition("@")[2] if "@" in user else None
     return user in allowed or (domain is not None and domain in allowed)
 
 
 def signed_in_visitor(claims: Mapping[str, Any], rules: AccessRules) -> Visitor:
-    """The visitor for a signed-in user's claims."""
+    """The visitor for a signed-in user's claims: the name shown and logged, and their roles."""
     return Visitor(identity(claims, rules), "signed in", roles_for(claims, rules), signed_in=True)
 
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import pwd
+
 import pytest
 
+from geo import access
 from geo.access import (
     IMPORTER,
     MIN_COOKIE_SECRET,
     VIEWER,
     AccessRules,
     commit_refusal,
+    identity,
     is_loopback,
     only_this_computer,
+    os_user,
     signed_in_visitor,
     signin_configured,
     view_refusal,
@@ -56,20 +62,132 @@ def test_entra_app_roles_are_matched_exactly_from_a_configured_claim():
     assert not signed_in_visitor({"roles": ["Hotspot.Import"]}, r).is_viewer  # other claim
 
 
+def verified(address: str) -> dict:
+    """Claims of a user whose provider has verified the e-mail address `address`."""
+    return {"email": address, "email_verified": True}
+
+
 def test_allow_lists_match_names_domains_and_anyone():
     r = rules(importers=["Alice@Force.police.uk"], viewers=["@force.police.uk"])
-    alice = signed_in_visitor({"email": "alice@force.police.uk"}, r)
+    alice = signed_in_visitor(verified("alice@force.police.uk"), r)
     assert alice.is_importer and alice.name == "alice@force.police.uk"
-    assert signed_in_visitor({"email": "bob@force.police.uk"}, r).roles == {VIEWER}
-    for outsider in ("bob@force.police.uk.evil.example", "alice@force.police.uk@evil", ""):
-        assert not signed_in_visitor({"email": outsider}, r).is_viewer
-    assert signed_in_visitor({"email": "x@y.z"}, rules(viewers=["*"])).roles == {VIEWER}
+    assert signed_in_visitor(verified("ALICE@force.POLICE.uk"), r).is_importer
+    assert signed_in_visitor(verified("bob@force.police.uk"), r).roles == {VIEWER}
+    for outsider in ("bob@force.police.uk.evil.example", "bob@sub.force.police.uk", ""):
+        assert not signed_in_visitor(verified(outsider), r).is_viewer
+    assert signed_in_visitor(verified("x@y.z"), rules(viewers=["*"])).roles == {VIEWER}
 
 
 def test_the_allow_list_matches_only_the_configured_identity_claim():
     r = rules(importers=["alice@force.police.uk"], identity_claim="preferred_username")
-    assert not signed_in_visitor({"email": "alice@force.police.uk"}, r).is_importer
-    assert signed_in_visitor({"preferred_username": "alice@force.police.uk"}, r).is_importer
+    assert not signed_in_visitor(verified("alice@force.police.uk"), r).is_importer
+    alice = {**verified("alice@force.police.uk"), "preferred_username": "alice@force.police.uk"}
+    assert signed_in_visitor(alice, r).is_importer
+
+
+def test_an_address_in_another_claim_counts_only_as_the_verified_email():
+    """`email_verified` speaks for the `email` claim: an address in another claim is trusted
+    only when it is that verified address."""
+    r = rules(importers=["alice@force.police.uk"], identity_claim="preferred_username")
+    name = {"preferred_username": "alice@force.police.uk"}
+    assert not signed_in_visitor(name, r).is_viewer
+    assert not signed_in_visitor({**name, "email_verified": True}, r).is_viewer
+    assert not signed_in_visitor({**name, **verified("mallory@evil.example")}, r).is_viewer
+
+
+def test_a_user_name_without_an_at_sign_needs_no_verified_email():
+    r = rules(importers=["Alice"], identity_claim="preferred_username")
+    assert signed_in_visitor({"preferred_username": "alice"}, r).is_importer
+    assert not signed_in_visitor({"preferred_username": "alicia"}, r).is_viewer
+
+
+@pytest.mark.parametrize("flag", [False, "false", "True", "yes", 1, None, ["true"]])
+def test_an_unverified_email_gets_no_role_from_the_allow_lists(flag):
+    r = rules(importers=["alice@force.police.uk"], viewers=["@force.police.uk"])
+    claims = {"email": "alice@force.police.uk", "email_verified": flag}
+    assert signed_in_visitor(claims, r).roles == set()
+    assert signed_in_visitor({"email": "alice@force.police.uk"}, r).roles == set()
+
+
+def test_a_verified_email_is_true_or_the_string_true():
+    r = rules(importers=["alice@force.police.uk"])
+    for flag in (True, "true"):
+        claims = {"email": "alice@force.police.uk", "email_verified": flag}
+        assert signed_in_visitor(claims, r).is_importer
+
+
+def test_role_claims_and_anyone_need_no_verified_email():
+    r = rules(viewers=["*"])
+    for claims in ({"email": "x@y.z", "email_verified": False}, {"sub": "42"}, {"email": "\u017f"}):
+        assert signed_in_visitor(claims, r).roles == {VIEWER}
+    unverified = {"email": "x@y.z", "email_verified": False, "roles": ["importer"]}
+    assert signed_in_visitor(unverified, rules()).is_importer
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "a.analy\u017ft@force.police.uk",  # long s: casefold() makes it "s"
+        "a.analyst@force.police.u\u212a",  # Kelvin sign: casefold() makes it "k"
+        "a.analyst@force.police.\uff55\uff4b",  # full-width "uk"
+        "a.analyst\uff20force.police.uk",  # full-width at sign
+        "\u0430.analyst@force.police.uk",  # Cyrillic a
+        "a.analyst@force.police.uk\u200b",  # zero-width space
+    ],
+)
+def test_a_look_alike_address_never_matches_an_allow_list(address):
+    r = rules(importers=["a.analyst@force.police.uk"], viewers=["@force.police.uk"])
+    assert signed_in_visitor(verified(address), r).roles == set()
+
+
+def test_a_name_with_a_look_alike_letter_never_matches_either():
+    r = rules(importers=["sam"], identity_claim="preferred_username")
+    assert not signed_in_visitor({"preferred_username": "\u017fam"}, r).is_viewer
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "evil@attacker.example@force.police.uk",
+        "@force.police.uk",
+        "a.analyst@",
+        "a.analyst",
+        "evil @force.police.uk",
+        "evil\n@force.police.uk",
+        " a.analyst@force.police.uk",
+    ],
+)
+def test_anything_but_one_plain_local_at_domain_address_is_refused(address):
+    r = rules(importers=["a.analyst@force.police.uk", "a.analyst"], viewers=["@force.police.uk"])
+    assert signed_in_visitor(verified(address), r).roles == set()
+
+
+def test_the_name_shown_makes_a_look_alike_visible():
+    assert identity(verified("a.analy\u017ft@force.police.uk")) == (
+        "a.analy\\u017ft@force.police.uk"
+    )
+    assert identity(verified("evil\t@force.police.uk")) == "evil\\t@force.police.uk"
+    assert identity({"name": "Zo\u00eb Smith"}) == "Zo\u00eb Smith"
+    assert identity(verified("Alice@force.police.uk")) == "Alice@force.police.uk"
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ("a.analy\u017ft@force.police.uk", r"a\.analy\\u017ft@force\.police\.uk.*plain ASCII"),
+        ("@force.police.u\u212a", r"plain ASCII"),
+        ("evil@attacker.example@force.police.uk", r"name@domain.*@domain"),
+        ("alice@", r"name@domain.*@domain"),
+        ("@", r"name@domain.*@domain"),
+        ("alice @force.police.uk", r"name@domain.*@domain"),
+        ("*@force.police.uk", r"'\*' alone"),
+        ("alice\t", r"control character"),
+    ],
+)
+def test_an_allow_list_entry_that_could_never_match_safely_is_refused(entry, message):
+    with pytest.raises(HotspotDataError, match=message) as raised:
+        rules(importers=[entry])
+    assert "[access] importers" in str(raised.value)
 
 
 def test_claims_of_unexpected_types_give_no_role_and_no_crash():
@@ -164,3 +282,37 @@ def test_a_signed_in_viewer_may_not_change_the_data():
     assert "v@x.org" in message and "importer role" in message
     importer = signed_in_visitor({"email": "i@x.org", "roles": ["importer"]}, rules())
     assert commit_refusal(importer, signin=True) is None
+
+
+# the operating-system account for the command line
+
+
+@pytest.fixture
+def claimed_names(monkeypatch):
+    """Every variable getpass would read names someone else; no sudo."""
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, "chief.constable")
+    monkeypatch.delenv("SUDO_USER", raising=False)
+
+
+def test_the_account_comes_from_the_system_not_the_environment(claimed_names):
+    assert os_user() == pwd.getpwuid(os.getuid()).pw_name != "chief.constable"
+    assert visitor_without_signin(local=True).name == os_user()
+
+
+def test_an_account_without_a_name_is_its_uid(claimed_names, monkeypatch):
+    def unknown(uid):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.setattr(access.pwd, "getpwuid", unknown)
+    assert os_user() == f"uid {os.getuid()}"
+
+
+def test_sudo_is_noted_beside_the_account_not_taken_as_it(claimed_names, monkeypatch):
+    account = pwd.getpwuid(os.getuid()).pw_name
+    monkeypatch.setenv("SUDO_USER", "pat")
+    assert os_user() == f"{account} (sudo from pat)"
+    monkeypatch.setenv("SUDO_USER", "pat) (sudo from x\n")
+    assert os_user() == f"{account} (sudo from 'pat) (sudo from x\\n')"
+    monkeypatch.setenv("SUDO_USER", "")
+    assert os_user() == account

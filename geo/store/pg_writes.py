@@ -11,7 +11,6 @@ counts (the per-month tables that do not depend on outlines are left as they are
 
 from __future__ import annotations
 
-import getpass
 import io
 import os
 import re
@@ -25,7 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import shapely
 
-from geo.access import Actor
+from geo.access import Actor, os_user
 from geo.errors import HotspotDataError
 from geo.io.crimes import ASB, POLICE_UK_HEADER
 from geo.io.hotspots import read_hotspots
@@ -270,12 +269,9 @@ def set_ring_width(url: str, ring_m: int) -> None:
 
 
 def _client() -> str:
-    """Who ran the import on which machine (the database role is logged beside it)."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = f"uid {os.getuid()}"
-    return f"{user}@{socket.gethostname()} pid {os.getpid()}"
+    """Who ran the import on which machine (the database role is logged beside it): the
+    operating-system account, never a name from the environment."""
+    return f"{os_user()}@{socket.gethostname()} pid {os.getpid()}"
 
 
 def _stored_hotspots(staged: Staged) -> gpd.GeoDataFrame | None:

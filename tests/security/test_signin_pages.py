@@ -24,8 +24,8 @@ AUTH = {
     "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
 }
 ACCESS = {"importers": ["ian@force.example"], "viewers": ["@force.example"]}
-IAN = {"is_logged_in": True, "email": "ian@force.example", "name": "Ian"}
-VERA = {"is_logged_in": True, "email": "vera@force.example", "name": "Vera"}
+IAN = {"is_logged_in": True, "email": "ian@force.example", "email_verified": True, "name": "Ian"}
+VERA = {"is_logged_in": True, "email": "vera@force.example", "email_verified": True, "name": "Vera"}
 
 
 @pytest.fixture
