@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from geo.store.location_text import shown_location, without_passwords
+
 CSV_FIRST_ROW = 2
 """The row of a CSV's first data line: rows are file lines as a spreadsheet shows them, the
 header being row 1."""
@@ -19,7 +21,8 @@ class HotspotDataError(ValueError):
     """Input that cannot be used, with a message a manager can act on.
 
     The message names the file and, where there is one, the row (CSV_FIRST_ROW and
-    LAYER_FIRST_ROW say how rows are counted) and the column.
+    LAYER_FIRST_ROW say how rows are counted) and the column. Its text is shown to people: any
+    password of a database location in the path or the message is hidden here, whatever made it.
     """
 
     def __init__(
@@ -30,8 +33,9 @@ class HotspotDataError(ValueError):
         row: int | None = None,
         column: str | None = None,
     ) -> None:
-        self.problem = message
-        self.path = str(path) if path is not None else None
+        location = str(path) if path is not None else None
+        self.problem = without_passwords(message, location)
+        self.path = shown_location(location) if location is not None else None
         self.row = row
         self.column = column
         super().__init__(self._render())

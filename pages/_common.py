@@ -21,6 +21,7 @@ from geo.store.dataset import (
     load_dataset,
     location,
 )
+from geo.store.location_text import shown_location
 from geo.view.briefing import briefing_page, left_out_note, render
 from geo.view.links import FLAGGED_PARAM
 from geo.view.shown import markdown_text, without_server_paths
@@ -100,7 +101,7 @@ def current_dataset() -> Dataset:
 def folder_help(folder: Path) -> None:
     """What a dataset folder needs and where to go next, under a read error."""
     st.markdown(
-        f"**The app reads the dataset folder** {plain(folder.resolve())} (set by "
+        f"**The app reads the dataset folder** {plain(shown_location(folder.resolve()))} (set by "
         "`HOTSPOT_DATA`). It needs:\n\n"
         f"- a hotspots file, one of {', '.join(f'`{name}`' for name in HOTSPOT_FILES)}: one "
         "polygon per hotspot, with a `hotspot_id` and a `name` (and optionally a `town`);\n"

@@ -19,6 +19,7 @@ from geo.store.importer import (
     commit,
     plan_table,
 )
+from geo.store.location_text import shown_location
 from geo.store.pg_status import import_log_table, status_lines
 from geo.store.postgres import is_database_url
 from geo.store.quality import FAR_M, QualityReport, quality_report
@@ -158,7 +159,7 @@ def _quality(folder_key: str, version: str, _dataset: Dataset) -> QualityReport:
 
 st.title("Data")
 st.caption(
-    f"Dataset folder: {plain(folder.resolve().name)} · "
+    f"Dataset folder: {plain(shown_location(folder.resolve().name))} · "
     f"files up to {MAX_UPLOAD_BYTES // 1024**2} MB each · "
     "hotspots as GeoJSON, GeoPackage, KML or a zipped Shapefile (any declared CRS); police.uk "
     "street CSVs or the police.uk zip; a patrol log CSV; GPS ping CSVs. Text files must be UTF-8."
@@ -219,7 +220,10 @@ if visitor.is_importer and database:
     st.caption(
         "Every import, newest first: who (the database role, and the app's user), when, what."
     )
-    st.dataframe(import_log_table(folder), hide_index=True, width="stretch")
+    try:
+        st.dataframe(import_log_table(folder), hide_index=True, width="stretch")
+    except HotspotDataError as exc:  # the quality report below says what to do about it
+        st.warning(f"The log of imports cannot be read: {plain(exc.problem)}")
 elif visitor.is_importer:
     st.caption(
         "Every commit, newest first: who, when, which files (with their SHA-256 checksums), how "

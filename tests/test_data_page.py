@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 import geopandas as gpd
 import pytest
@@ -395,3 +396,13 @@ def test_a_databases_quality_report_is_shown_and_says_what_it_cannot_count(
     summary = summary.set_index("check")
     assert summary.loc["Months of crime data", "count"] == len(list(own_data.rglob("*street.csv")))
     assert FAR_NOT_COUNTED in list(summary["detail"])
+
+
+def test_an_unreachable_database_is_a_plain_message_not_a_crash(monkeypatch):
+    with socket.socket() as probe:  # a local port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    at = _page(monkeypatch, f"postgresql://hotspot:Sesame42@127.0.0.1:{port}/hotspots")
+    errors = _texts(at.error)
+    assert any("cannot connect to the database" in e for e in errors), errors
+    assert not any("Sesame42" in e for e in errors)

@@ -15,11 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import numpy as np
 
 from geo.errors import HotspotDataError
+from geo.store.location_text import shown_location, without_passwords
 
 if TYPE_CHECKING:
     import psycopg
@@ -67,13 +68,8 @@ def is_database_url(location: object) -> bool:
 
 
 def redacted(url: str) -> str:
-    """The URL with any password replaced by `***` (passwords belong in ~/.pgpass)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    """The URL with every password replaced by `***` (passwords belong in ~/.pgpass)."""
+    return shown_location(url)
 
 
 @contextmanager
@@ -89,8 +85,9 @@ def connect(
     except psycopg.Error as exc:
         detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise HotspotDataError(
-            f"cannot connect to the database ({detail})", path=redacted(url)
-        ) from exc
+            f"cannot connect to the database ({without_passwords(detail, url)})",
+            path=redacted(url),
+        ) from None  # psycopg's own text, which may quote the location, goes no further
     if snapshot:
         connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         connection.read_only = True
@@ -100,7 +97,8 @@ def connect(
         except psycopg.Error as exc:
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise HotspotDataError(
-                f"the database refused the request ({detail})", path=redacted(url)
+                f"the database refused the request ({without_passwords(detail, url)})",
+                path=redacted(url),
             ) from exc
 
 
