@@ -222,6 +222,7 @@ def run_summary(args: argparse.Namespace) -> None:
         sources, unfound = [], exc
     with FileReads(sources, read_crime_file) as reads:
         from geo.analysis.anomalies import Exclusions, find_anomalies
+        from geo.analysis.context import EvaluationContext
         from geo.analysis.coverage import check_period
         from geo.analysis.figures import hotspot_table, programme_figures
         from geo.io.hotspots import read_hotspots
@@ -236,10 +237,11 @@ def run_summary(args: argparse.Namespace) -> None:
         counts, type_counts = _counted(reads, hotspots)
     check_period(period, counts.months)
     anomalies = tuple(find_anomalies(type_counts))
-    exclusions = Exclusions(anomalies, keep_flagged=args.keep_flagged)
-    table = hotspot_table(hotspots, counts, patrols, period, exclusions)
-    _print_notes(programme_figures(table, counts, period, exclusions=exclusions, hotspots=hotspots),
-                 anomalies, patrols is None)  # fmt: skip
+    context = EvaluationContext.of(
+        period, hotspots, Exclusions(anomalies, keep_flagged=args.keep_flagged)
+    )
+    table = hotspot_table(hotspots, counts, patrols, context)
+    _print_notes(programme_figures(table, counts, context), anomalies, patrols is None)
     _print_table(table, args.format)
 
 
@@ -272,11 +274,9 @@ def _summary_of_dataset(args: argparse.Namespace) -> None:
     dataset = load_dataset(args.data)
     period = Period.parse(args.period)
     dataset.check_period(period)
-    exclusions = dataset.exclusions(args.keep_flagged)
+    context = dataset.context(period, args.keep_flagged)
     table = dataset.table(period, args.keep_flagged)[SUMMARY_COLUMNS]
-    figures = programme_figures(
-        table, dataset.counts, period, exclusions=exclusions, hotspots=dataset.hotspots
-    )
+    figures = programme_figures(table, dataset.counts, context)
     _print_notes(figures, dataset.anomalies, not dataset.patrol_log)
     _print_table(table, args.format)
 
@@ -337,6 +337,7 @@ def run_evaluate(args: argparse.Namespace) -> None:
     both years unless --keep-flagged, exactly as the pages do.
     """
     from geo.analysis.anomalies import Exclusions
+    from geo.analysis.context import EvaluationContext
     from geo.analysis.coverage import check_period
     from geo.analysis.report import evaluation_record, hotspot_frame, period_table
     from geo.period import Period
@@ -355,9 +356,11 @@ def run_evaluate(args: argparse.Namespace) -> None:
     else:
         hotspots, counts, areas, patrols, anomalies = _evaluation_inputs(args)
     check_period(period, counts.months)
-    exclusions = Exclusions(anomalies, keep_flagged=args.keep_flagged)
-    table = period_table(hotspots, counts, areas, patrols, period, exclusions)
-    record = evaluation_record(table, counts, areas, period, exclusions)
+    context = EvaluationContext.of(
+        period, hotspots, Exclusions(anomalies, keep_flagged=args.keep_flagged)
+    )
+    table = period_table(hotspots, counts, areas, patrols, context)
+    record = evaluation_record(table, counts, areas, context)
     if args.format == "json":
         json.dump(record, sys.stdout, indent=1, ensure_ascii=False, allow_nan=False)
         sys.stdout.write("\n")

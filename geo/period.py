@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from geo.errors import HotspotDataError
@@ -79,6 +80,14 @@ class Period:
         if not self.skipped:
             return months
         return months[[m not in self.skipped for m in months.asi8]]
+
+    def contains(self, ordinals: np.ndarray) -> np.ndarray:
+        """Which month ordinals are counted months of this period (skipped months are not)."""
+        ordinals = np.asarray(ordinals, dtype=np.int64)
+        inside = (ordinals >= self.start.ordinal) & (ordinals <= self.end.ordinal)
+        if self.skipped:
+            inside &= ~np.isin(ordinals, np.fromiter(self.skipped, np.int64))
+        return inside
 
     @property
     def before(self) -> Period:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo.analysis.context import EvaluationContext
 from geo.analysis.evaluation import PRIMARY_LABEL, format_p, primary_reading, programme_wdd
 from geo.analysis.figures import NO_PATROL_LOG, monthly_asb, weekly_patrols
 from geo.analysis.outcomes import OPTIONAL_OUTCOMES, OUTCOME_LABELS, Outcome
@@ -109,12 +110,12 @@ def _intervals(low: pd.Series, high: pd.Series) -> list[str]:
     ]
 
 
-def programme_evaluation(dataset: Dataset, table: pd.DataFrame, period: Period) -> None:
+def programme_evaluation(dataset: Dataset, table: pd.DataFrame, context: EvaluationContext) -> None:
     """The programme's reading and its WDD for the hotspots shown, and where its areas come from."""
-    evaluation = evaluate_programme(table, dataset.counts, dataset.areas, period)
+    evaluation = evaluate_programme(table, dataset.counts, dataset.areas, context)
     st.info(plain(evaluation.reading), icon=":material/query_stats:")
     ids = list(table["hotspot_id"])
-    result = programme_wdd(dataset.counts, dataset.areas, period, ids, table)
+    result = programme_wdd(dataset.counts, dataset.areas, context, ids, table)
     if result is not None:
         st.caption("WDD test: " + wdd_reading(result, ring_m=dataset.areas.ring_m))
     st.caption(

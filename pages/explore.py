@@ -162,10 +162,8 @@ st.caption(
 )
 sample_notice(dataset)
 
-figures = programme_figures(
-    table, dataset.counts, period, exclusions=dataset.exclusions(keep_flagged),
-    hotspots=dataset.hotspots, patrol_log=dataset.patrol_log,
-)  # fmt: skip
+context = dataset.context(period, keep_flagged)
+figures = programme_figures(table, dataset.counts, context, patrol_log=dataset.patrol_log)
 anomaly_notice(dataset, figures, keep_flagged)
 cols = st.columns(5)
 if figures.patrol_log:
@@ -256,7 +254,7 @@ else:
 if below_map_waits(map_shown=not table.empty):
     st.stop()  # the map's first value, sent once it is drawn, reruns the page with the rest
 if not table.empty:  # below the map: the map is the first thing seen, and the first sent
-    programme_evaluation(dataset, table, dataset.exclusions(keep_flagged).period(period, "asb"))
+    programme_evaluation(dataset, table, context)
     dose_response(table)
 
 st.subheader("Hotspots shown")

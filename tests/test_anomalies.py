@@ -20,6 +20,7 @@ from geo.analysis.anomalies import (
     type_counts_of,
     type_month_counts,
 )
+from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import change_pct, hotspot_table, programme_figures
 from geo.io.crimes import (
     ASB,
@@ -88,11 +89,15 @@ def test_forcewide_asb_change_leaves_flagged_months_out_of_both_years(derbyshire
     counts = count_crimes(crimes, hotspots)
     anomalies = tuple(find_anomalies(type_month_counts(crimes)))
     period = Period.parse("2024-01:2024-12")
-    table = hotspot_table(hotspots, counts, None, period, Exclusions(anomalies))
+    table = hotspot_table(
+        hotspots, counts, None, EvaluationContext.of(period, hotspots, Exclusions(anomalies))
+    )
 
     def figures(keep: bool):
         exclusions = Exclusions(anomalies, keep_flagged=keep)
-        return programme_figures(table, counts, period, exclusions=exclusions, patrol_log=False)
+        return programme_figures(
+            table, counts, EvaluationContext.of(period, None, exclusions), patrol_log=False
+        )
 
     def expected(months: list[str]) -> float:  # counted from the csv rows, not by the project
         after = sum(asb[f"2024-{m}"] for m in months)
@@ -170,7 +175,8 @@ def test_a_month_without_any_rows_is_a_gap_and_never_counted(tmp_path):
     counts = count_crimes(crimes, hotspots)
     period = Period.parse("2024-01:2024-03")
     for keep in (False, True):  # a gap is left out even when flagged months are kept
-        table = hotspot_table(hotspots, counts, None, period, Exclusions(tuple(found), keep))
+        context = EvaluationContext.of(period, hotspots, Exclusions(tuple(found), keep))
+        table = hotspot_table(hotspots, counts, None, context)
         assert table.loc[0, ["asb_before", "asb_after"]].tolist() == [60, 60]
         assert table.loc[0, "asb_change_pct"] == change_pct(60, 60) == 0
 

@@ -24,9 +24,8 @@ def test_page_shows_programme_figures_and_says_sample(monkeypatch, sample_dir):
     period = dataset.default_period
     table = dataset.table(period)
     figures = programme_figures(
-        table, dataset.counts, period, exclusions=dataset.exclusions(), hotspots=dataset.hotspots,
-        patrol_log=dataset.patrol_log,
-    )  # fmt: skip
+        table, dataset.counts, dataset.context(period), patrol_log=dataset.patrol_log
+    )
     assert metrics["Arrests"] == f"{figures.arrests:,.0f}"
     assert metrics["Officer patrol hours"] == f"{figures.officer_hours:,.0f}"
     assert metrics["People spoken to"] == f"{figures.engagements:,.0f}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from geo.analysis.context import EvaluationContext
 from geo.analysis.evaluation import evaluation_table, primary_reading
 from geo.analysis.figures import hotspot_table
 from geo.analysis.programme import programme_evaluation
@@ -18,17 +19,26 @@ _app = run_map_page
 def _evaluated(sample_dir):
     dataset = load_dataset(sample_dir)
     period = dataset.default_period
-    table = hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, period)
+    table = hotspot_table(
+        dataset.hotspots,
+        dataset.counts,
+        dataset.patrols,
+        EvaluationContext.of(period, dataset.hotspots),
+    )
     return (
         dataset,
         period,
-        evaluation_table(table, dataset.counts, dataset.areas, dataset.patrols, period),
+        evaluation_table(
+            table, dataset.counts, dataset.areas, dataset.patrols, EvaluationContext.of(period)
+        ),
     )
 
 
 def test_programme_and_hotspot_readings_are_the_evaluations(monkeypatch, sample_dir):
     dataset, period, table = _evaluated(sample_dir)
-    programme = programme_evaluation(table, dataset.counts, dataset.areas, period)
+    programme = programme_evaluation(
+        table, dataset.counts, dataset.areas, EvaluationContext.of(period)
+    )
     first = table.iloc[0]
     at = _app(monkeypatch, sample_dir, hotspot=first["hotspot_id"])
     assert not at.exception

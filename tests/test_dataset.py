@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from geo.analysis.areas import RING_M
+from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import hotspot_table
 from geo.analysis.patrol_source import LOG, NONE
 from geo.errors import HotspotDataError
@@ -143,7 +144,12 @@ def test_the_app_rules_come_from_the_environment(tmp_path, ping_folder, monkeypa
     monkeypatch.setenv("HOTSPOT_PING_MIN_VISIT_MIN", "0.5")
     assert visit_rules().min_visit_min == 0.5
     dataset = load_dataset(ping_folder)
-    table = hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, period)
+    table = hotspot_table(
+        dataset.hotspots,
+        dataset.counts,
+        dataset.patrols,
+        EvaluationContext.of(period, dataset.hotspots),
+    )
     assert table.set_index("hotspot_id").loc["B", "visits"] == 1  # the 1-minute stop counts now
     assert "under 0.5 minutes" in dataset.patrol_source_sentence
     monkeypatch.setenv("HOTSPOT_PING_MAX_GAP_MIN", "soon")

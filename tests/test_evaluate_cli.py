@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from geo.analysis.context import EvaluationContext
 from geo.analysis.evaluation import evaluation_table
 from geo.analysis.figures import hotspot_table
 from geo.analysis.programme import programme_evaluation
@@ -55,11 +56,14 @@ def test_json_has_the_issue_keys(evaluated):
 
 def test_json_numbers_are_the_apps(evaluated):
     dataset, period, record = evaluated
+    context = EvaluationContext.of(period, dataset.hotspots)
     table = evaluation_table(
-        hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, period),
-        dataset.counts, dataset.areas, dataset.patrols, period,
+        hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, context),
+        dataset.counts, dataset.areas, dataset.patrols, EvaluationContext.of(period),
     )  # fmt: skip
-    programme = programme_evaluation(table, dataset.counts, dataset.areas, period)
+    programme = programme_evaluation(
+        table, dataset.counts, dataset.areas, EvaluationContext.of(period)
+    )
     assert record["programme"]["pooled_low_pct"] == pytest.approx(programme.pooled_low_pct)
     assert record["programme"]["adjusted_ratio"] == pytest.approx(programme.adjusted_ratio)
     assert record["programme"]["reading"] == programme.reading

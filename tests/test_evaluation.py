@@ -7,6 +7,7 @@ import pytest
 
 from geo.analysis.aggregate import count_crimes
 from geo.analysis.areas import area_counts
+from geo.analysis.context import EvaluationContext
 from geo.analysis.evaluation import (
     evaluation_table,
     hotspot_wdd,
@@ -32,10 +33,10 @@ def test_hotspot_tests_and_no_control_reading_without_comparison_areas(case):
     """Exact test and interval per hotspot; with one untreated square there is no dispersion,
     so no control-adjusted reading or WDD is given rather than an over-sure one."""
     hotspots, counts, areas = case
-    table = hotspot_table(hotspots, counts, empty_patrols(), PERIOD)
-    evaluated = evaluation_table(table, counts, areas, empty_patrols(), PERIOD).set_index(
-        "hotspot_id"
-    )
+    table = hotspot_table(hotspots, counts, empty_patrols(), EvaluationContext.of(PERIOD, hotspots))
+    evaluated = evaluation_table(
+        table, counts, areas, empty_patrols(), EvaluationContext.of(PERIOD)
+    ).set_index("hotspot_id")
     row = evaluated.loc["A"]
     assert row["asb_p"] == pytest.approx(exact_p(30, 10))
     assert row["asb_rr"] == pytest.approx(1 / 3)
@@ -58,7 +59,7 @@ def test_hotspot_wdd_scales_the_control_with_delta_method_variance():
 
 def test_programme_wdd_is_the_sum_of_areas(case):
     _hotspots, counts, areas = case
-    result = programme_wdd(counts, areas, PERIOD, ["A", "B"])
+    result = programme_wdd(counts, areas, EvaluationContext.of(PERIOD), ["A", "B"])
     assert result.estimate == pytest.approx(hotspot_wdd(30, 10, 4, 6, (100, 90)).estimate)
 
 
@@ -83,7 +84,7 @@ def test_too_few_is_not_ranked_as_largest_reduction():
         def programme(self, ids):
             return pd.DataFrame({"crime": [], "asb": []}, index=pd.Index([], name="month"))
 
-    result = programme_figures(table, NoCounts(), PERIOD)
+    result = programme_figures(table, NoCounts(), EvaluationContext.of(PERIOD))
     assert result.asb_largest_reduction_where == "Big"
     assert result.asb_mean_change_pct == pytest.approx(-30.0)  # too few: not averaged either
     assert result.asb_mean_over == 1

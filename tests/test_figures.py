@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from geo.analysis.aggregate import count_crimes
+from geo.analysis.context import EvaluationContext
 from geo.analysis.coverage import check_period
 from geo.analysis.figures import change_pct, hotspot_table, monthly_asb, programme_figures
 from geo.errors import HotspotDataError
@@ -44,7 +45,9 @@ def figures(tmp_path):
 
 def test_point_on_edge_counts_and_overlaps_count_in_each(figures):
     hotspots, counts = figures
-    table = hotspot_table(hotspots, counts, empty_patrols(), PERIOD).set_index("hotspot_id")
+    table = hotspot_table(
+        hotspots, counts, empty_patrols(), EvaluationContext.of(PERIOD, hotspots)
+    ).set_index("hotspot_id")
     assert table.loc["A", ["asb_before", "asb_after", "crime_before", "crime_after"]].tolist() == [
         3,
         3,
@@ -63,7 +66,9 @@ def test_point_on_edge_counts_and_overlaps_count_in_each(figures):
 
 def test_zero_before_gives_empty_change_not_infinity(figures):
     hotspots, counts = figures
-    table = hotspot_table(hotspots, counts, empty_patrols(), PERIOD).set_index("hotspot_id")
+    table = hotspot_table(
+        hotspots, counts, empty_patrols(), EvaluationContext.of(PERIOD, hotspots)
+    ).set_index("hotspot_id")
     assert table.loc["C", "asb_before"] == 0 and table.loc["C", "asb_after"] == 1
     assert math.isnan(table.loc["C", "asb_change_pct"])
     assert table.loc["C", "asb_too_few"]
@@ -73,13 +78,22 @@ def test_table_of_some_hotspots_and_of_a_hotspot_without_crimes(figures, tmp_pat
     """A table of some hotspots (a town's) has their rows of the whole table, in their order;
     a hotspot no crime fell in has counts of 0 (whole numbers), not missing."""
     hotspots, counts = figures
-    whole = hotspot_table(hotspots, counts, empty_patrols(), PERIOD).set_index("hotspot_id")
+    whole = hotspot_table(
+        hotspots, counts, empty_patrols(), EvaluationContext.of(PERIOD, hotspots)
+    ).set_index("hotspot_id")
     some = hotspots[hotspots["hotspot_id"].isin(["C", "A"])].iloc[::-1]
-    table = hotspot_table(some, counts, empty_patrols(), PERIOD).set_index("hotspot_id")
+    table = hotspot_table(
+        some, counts, empty_patrols(), EvaluationContext.of(PERIOD, some)
+    ).set_index("hotspot_id")
     assert list(table.index) == ["C", "A"]
     pd.testing.assert_frame_equal(table, whole.loc[["C", "A"]])
     empty = square_hotspots(tmp_path / "d.geojson", {"D": (9.0, 50.0, 10.0, 51.0)})
-    alone = hotspot_table(read_hotspots(empty), counts, empty_patrols(), PERIOD)
+    alone = hotspot_table(
+        read_hotspots(empty),
+        counts,
+        empty_patrols(),
+        EvaluationContext.of(PERIOD, read_hotspots(empty)),
+    )
     counted = ["asb_before", "asb_after", "crime_before", "crime_after"]
     assert alone[counted].to_numpy().tolist() == [[0, 0, 0, 0]]
     assert all(alone[column].dtype == "int64" for column in counted)
@@ -87,8 +101,8 @@ def test_table_of_some_hotspots_and_of_a_hotspot_without_crimes(figures, tmp_pat
 
 def test_programme_counts_each_crime_once_and_force_counts_every_row(figures):
     hotspots, counts = figures
-    table = hotspot_table(hotspots, counts, empty_patrols(), PERIOD)
-    result = programme_figures(table, counts, PERIOD)
+    table = hotspot_table(hotspots, counts, empty_patrols(), EvaluationContext.of(PERIOD, hotspots))
+    result = programme_figures(table, counts, EvaluationContext.of(PERIOD))
     assert (result.asb_before, result.asb_after) == (3, 4)  # overlap counted once
     assert (result.crime_before, result.crime_after) == (4, 4)
     assert (result.force_crime_before, result.force_crime_after) == (5, 6)
@@ -123,7 +137,9 @@ def test_patrol_totals_in_period(figures, tmp_path):
         ],
     )
     patrols = read_patrols(log, hotspots["hotspot_id"])
-    table = hotspot_table(hotspots, counts, patrols, PERIOD).set_index("hotspot_id")
+    table = hotspot_table(
+        hotspots, counts, patrols, EvaluationContext.of(PERIOD, hotspots)
+    ).set_index("hotspot_id")
     assert table.loc["A", ["officer_hours", "visits", "arrests", "engagements"]].tolist() == [
         2.25,
         2,
@@ -144,24 +160,32 @@ def test_months_before_a_hotspot_started_are_not_after_for_it(figures):
     hotspots = hotspots.copy()
     hotspots["started"] = pd.NaT
     hotspots.loc[hotspots["hotspot_id"] == "A", "started"] = pd.Timestamp("2024-02-10")
-    table = hotspot_table(hotspots, counts, None, PERIOD).set_index("hotspot_id")
+    table = hotspot_table(hotspots, counts, None, EvaluationContext.of(PERIOD, hotspots)).set_index(
+        "hotspot_id"
+    )
     # A: January is before its start, so only February counts, against February 2023
     assert table.loc["A", ["asb_before", "asb_after"]].tolist() == [1, 2]
     assert table.loc["B", ["asb_before", "asb_after"]].tolist() == [1, 2]  # no date: unchanged
-    only_a = programme_figures(table.reset_index(), counts, PERIOD, ["A"], hotspots=hotspots)
+    only_a = programme_figures(
+        table.reset_index(), counts, EvaluationContext.of(PERIOD, hotspots), ["A"]
+    )
     assert (only_a.asb_before, only_a.asb_after) == (1, 2)
     assert only_a.late_starters == 1
     # the point shared with B (no start date) counts throughout when B is in the programme
-    both = programme_figures(table.reset_index(), counts, PERIOD, ["A", "B"], hotspots=hotspots)
+    both = programme_figures(
+        table.reset_index(), counts, EvaluationContext.of(PERIOD, hotspots), ["A", "B"]
+    )
     assert (both.asb_before, both.asb_after) == (1, 2)
 
 
 def test_without_a_patrol_log_patrol_figures_are_unknown_not_zero(figures):
     hotspots, counts = figures
-    table = hotspot_table(hotspots, counts, None, PERIOD)
+    table = hotspot_table(hotspots, counts, None, EvaluationContext.of(PERIOD, hotspots))
     assert table[["officer_hours", "visits", "arrests", "engagements"]].isna().all().all()
-    result = programme_figures(table, counts, PERIOD, patrol_log=False)
+    result = programme_figures(table, counts, EvaluationContext.of(PERIOD), patrol_log=False)
     assert math.isnan(result.officer_hours) and math.isnan(result.arrests)
-    with_log = programme_figures(hotspot_table(hotspots, counts, empty_patrols(), PERIOD), counts,
-                                 PERIOD)  # fmt: skip
+    logged = hotspot_table(
+        hotspots, counts, empty_patrols(), EvaluationContext.of(PERIOD, hotspots)
+    )
+    with_log = programme_figures(logged, counts, EvaluationContext.of(PERIOD))
     assert with_log.officer_hours == 0 and with_log.visits == 0  # an empty log is a real zero

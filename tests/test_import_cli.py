@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
+from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import hotspot_table
 from geo.cli import main
 from geo.period import Period
@@ -185,8 +186,12 @@ def test_real_months_imported_one_by_one_twice_count_as_one_import(
     assert int(many.counts.force["asb"].sum()) == 35_537
     period = Period.parse("2024-01:2024-12")
     pd.testing.assert_frame_equal(
-        hotspot_table(one.hotspots, one.counts, one.patrols, period),
-        hotspot_table(many.hotspots, many.counts, many.patrols, period),
+        hotspot_table(
+            one.hotspots, one.counts, one.patrols, EvaluationContext.of(period, one.hotspots)
+        ),
+        hotspot_table(
+            many.hotspots, many.counts, many.patrols, EvaluationContext.of(period, many.hotspots)
+        ),
     )
     # one more import of everything at once changes nothing either
     assert main(["import", "--data", str(monthly), "crimes", str(months[0].parent)]) == 0

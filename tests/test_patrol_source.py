@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import hotspot_table
 from geo.analysis.patrol_source import LOG
 from geo.io.pings import pseudonymise
@@ -16,7 +17,10 @@ def test_without_pings_the_log_is_the_source(ping_folder):
     dataset = load_dataset(ping_folder)
     assert dataset.patrol_source == LOG
     table = hotspot_table(
-        dataset.hotspots, dataset.counts, dataset.patrols, Period.parse(PING_MONTH)
+        dataset.hotspots,
+        dataset.counts,
+        dataset.patrols,
+        EvaluationContext.of(Period.parse(PING_MONTH), dataset.hotspots),
     )
     assert table.set_index("hotspot_id").loc["A", "officer_hours"] == 2.0
 
@@ -31,8 +35,15 @@ def test_pages_say_the_source_and_show_no_officer(tmp_path, ping_folder, monkeyp
     period = Period.parse(PING_MONTH)
     assert "patrol hours from GPS" in briefing_page(dataset, period).subtitle
     assert "within 20 m of its edge" in dataset.patrol_source_sentence
-    table = hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, period)
-    shown = evaluation_table(table, dataset.counts, dataset.areas, dataset.patrols, period)
+    table = hotspot_table(
+        dataset.hotspots,
+        dataset.counts,
+        dataset.patrols,
+        EvaluationContext.of(period, dataset.hotspots),
+    )
+    shown = evaluation_table(
+        table, dataset.counts, dataset.areas, dataset.patrols, EvaluationContext.of(period)
+    )
     key = (ping_folder / KEY_FILE).read_bytes()
     text = shown.to_csv()
     for officer in ("PC 123", "PC 456", *pseudonymise(["PC 123", "PC 456"], key)):

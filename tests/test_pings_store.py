@@ -7,6 +7,7 @@ import stat
 
 import pytest
 
+from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import hotspot_table, patrol_totals
 from geo.analysis.patrol_source import GPS
 from geo.cli import main
@@ -36,7 +37,10 @@ def test_import_pseudonymises_and_the_dataset_uses_gps(tmp_path, ping_folder, mo
     assert dataset.patrol_source == GPS
     assert "GPS pings (1 file)" in dataset.patrol_source_sentence
     table = hotspot_table(
-        dataset.hotspots, dataset.counts, dataset.patrols, Period.parse(PING_MONTH)
+        dataset.hotspots,
+        dataset.counts,
+        dataset.patrols,
+        EvaluationContext.of(Period.parse(PING_MONTH), dataset.hotspots),
     )
     a, b = table.set_index("hotspot_id").loc["A"], table.set_index("hotspot_id").loc["B"]
     assert a["officer_hours"] == pytest.approx(50 / 60, abs=0.01)  # GPS, not the log's 2 hours

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from geo.analysis.context import EvaluationContext
 from geo.analysis.evaluation import evaluation_table
 from geo.analysis.figures import hotspot_table, programme_figures
 from geo.analysis.programme import programme_evaluation, signed
@@ -15,15 +16,24 @@ from geo.store.dataset import load_dataset
 def sample(sample_dir):
     dataset = load_dataset(sample_dir)
     period = dataset.default_period
-    table = hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, period)
-    evaluated = evaluation_table(table, dataset.counts, dataset.areas, dataset.patrols, period)
+    table = hotspot_table(
+        dataset.hotspots,
+        dataset.counts,
+        dataset.patrols,
+        EvaluationContext.of(period, dataset.hotspots),
+    )
+    evaluated = evaluation_table(
+        table, dataset.counts, dataset.areas, dataset.patrols, EvaluationContext.of(period)
+    )
     return dataset, period, evaluated
 
 
 def test_pooled_change_and_intervals_agree_with_the_figures(sample):
     dataset, period, table = sample
-    result = programme_evaluation(table, dataset.counts, dataset.areas, period)
-    figures = programme_figures(table, dataset.counts, period)
+    result = programme_evaluation(
+        table, dataset.counts, dataset.areas, EvaluationContext.of(period)
+    )
+    figures = programme_figures(table, dataset.counts, EvaluationContext.of(period))
     assert (result.asb_before, result.asb_after) == (figures.asb_before, figures.asb_after)
     assert result.pooled_change_pct == pytest.approx(figures.asb_pooled_change_pct)
     assert result.pooled_low_pct < result.pooled_change_pct < result.pooled_high_pct
@@ -34,7 +44,9 @@ def test_pooled_change_and_intervals_agree_with_the_figures(sample):
 
 def test_chance_counts_are_the_hotspots_own(sample):
     dataset, period, table = sample
-    result = programme_evaluation(table, dataset.counts, dataset.areas, period)
+    result = programme_evaluation(
+        table, dataset.counts, dataset.areas, EvaluationContext.of(period)
+    )
     assert result.tested == len(table)
     assert result.beyond_chance == int((table["adjusted_p"] < ALPHA).sum())
     assert result.beyond_after_fdr == int((table["q"] < ALPHA).sum())
@@ -53,7 +65,7 @@ def test_too_few_hotspots_are_left_out_of_mean_and_largest_fall(sample):
     told = table.copy()
     biggest = told["asb_change_pct"].idxmin()
     told.loc[biggest, "asb_too_few"] = True
-    result = programme_evaluation(told, dataset.counts, dataset.areas, period)
+    result = programme_evaluation(told, dataset.counts, dataset.areas, EvaluationContext.of(period))
     rest = told.drop(index=biggest)["asb_change_pct"]
     assert result.left_out == 1 and result.mean_over == len(table) - 1
     assert result.mean_change_pct == pytest.approx(rest.mean())

@@ -34,11 +34,9 @@ def flagged(tmp_path_factory):
 
 
 def _record(dataset, keep_flagged=False):
-    exclusions = dataset.exclusions(keep_flagged)
-    table = period_table(
-        dataset.hotspots, dataset.counts, dataset.areas, dataset.patrols, YEAR, exclusions
-    )
-    return evaluation_record(table, dataset.counts, dataset.areas, YEAR, exclusions)
+    context = dataset.context(YEAR, keep_flagged)
+    table = period_table(dataset.hotspots, dataset.counts, dataset.areas, dataset.patrols, context)
+    return evaluation_record(table, dataset.counts, dataset.areas, context)
 
 
 def test_an_asb_flag_leaves_its_month_out_of_both_years_of_the_all_crime_figures_too(flagged):
@@ -74,8 +72,8 @@ def test_the_period_table_leaves_flagged_months_out_unless_kept(tmp_path):
     ringed = load_dataset(folder)
     for keep, months in ((False, 11), (True, 12)):
         table = period_table(
-            ringed.hotspots, ringed.counts, ringed.areas, ringed.patrols, YEAR,
-            ringed.exclusions(keep),
+            ringed.hotspots, ringed.counts, ringed.areas, ringed.patrols,
+            ringed.context(YEAR, keep),
         )  # fmt: skip
         row = table.iloc[0]
         assert row["asb_before"] == months * ASB_PER_MONTH
@@ -91,7 +89,7 @@ def test_the_record_is_strict_json_with_the_hotspots_in_the_csv_columns(flagged)
     frame = hotspot_frame(record)
     assert list(frame.columns) == [*HOTSPOT_KEYS, "reading"] and len(frame) == 1
     table = period_table(
-        flagged.hotspots, flagged.counts, flagged.areas, flagged.patrols, YEAR, flagged.exclusions()
+        flagged.hotspots, flagged.counts, flagged.areas, flagged.patrols, flagged.context(YEAR)
     )
     assert hotspot["reading"] == primary_reading(table.iloc[0].to_dict())
 

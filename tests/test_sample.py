@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 
+from geo.analysis.context import EvaluationContext
 from geo.analysis.evaluation import evaluation_table
 from geo.analysis.figures import hotspot_table, programme_figures
 from geo.analysis.programme import programme_evaluation
@@ -15,8 +16,13 @@ from tools.sample import across, sample_period, write_sample
 def figures(sample_dir):
     dataset = load_dataset(sample_dir)
     period = dataset.default_period
-    table = hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, period)
-    return dataset, table, programme_figures(table, dataset.counts, period)
+    table = hotspot_table(
+        dataset.hotspots,
+        dataset.counts,
+        dataset.patrols,
+        EvaluationContext.of(period, dataset.hotspots),
+    )
+    return dataset, table, programme_figures(table, dataset.counts, EvaluationContext.of(period))
 
 
 def test_default_period_is_the_latest_twelve_months(figures):
@@ -87,8 +93,12 @@ def test_published_figures_with_their_intervals(figures):
     force did not)."""
     dataset, table, result = figures
     period = result.period
-    evaluated = evaluation_table(table, dataset.counts, dataset.areas, dataset.patrols, period)
-    programme = programme_evaluation(evaluated, dataset.counts, dataset.areas, period)
+    evaluated = evaluation_table(
+        table, dataset.counts, dataset.areas, dataset.patrols, EvaluationContext.of(period)
+    )
+    programme = programme_evaluation(
+        evaluated, dataset.counts, dataset.areas, EvaluationContext.of(period)
+    )
     assert programme.mean_change_pct == pytest.approx(result.asb_mean_change_pct)
     assert programme.left_out == 0
     assert programme.pooled_low_pct < programme.pooled_change_pct < programme.pooled_high_pct

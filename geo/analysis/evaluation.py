@@ -24,8 +24,8 @@ import pandas as pd
 from geo.analysis.aggregate import CrimeCounts
 from geo.analysis.areas import AreaCounts
 from geo.analysis.comparison import chance_spread, matched, programme_dispersion, square_pairs
+from geo.analysis.context import AFTER, BEFORE, EvaluationContext
 from geo.analysis.dosage import dosage
-from geo.analysis.figures import sum_in_period
 from geo.analysis.stats import (
     ALPHA,
     TOO_FEW_BEFORE,
@@ -52,24 +52,25 @@ def evaluation_table(
     counts: CrimeCounts,
     areas: AreaCounts,
     patrols: pd.DataFrame | None,
-    period: Period,
+    context: EvaluationContext,
 ) -> pd.DataFrame:
     """The hotspot table (figures.hotspot_table) with significance, WDD, dosage and trend.
 
-    `period` may leave months out (Period.skipped): ring and control counts then leave out the
-    same months as the table; `patrols` None (no patrol log) leaves dosage unknown (NaN).
+    Ring and control counts count the months `context` counts, as the table does; `patrols`
+    None (no patrol log) leaves dosage unknown (NaN).
     """
+    period = context.asb
     out = table.copy()
     ids = out["hotspot_id"]
     before, after = out["asb_before"].to_numpy(), out["asb_after"].to_numpy()
     ratios = rate_ratios(before, after)
     out["asb_p"], out["asb_rr"] = ratios["p"].to_numpy(), ratios["ratio"].to_numpy()
     out["asb_rr_low"], out["asb_rr_high"] = ratios["low"].to_numpy(), ratios["high"].to_numpy()
-    ring_after = sum_in_period(areas.rings.hotspot, period, by="hotspot_id")["asb"]
-    ring_before = sum_in_period(areas.rings.hotspot, period.before, by="hotspot_id")["asb"]
+    ring_after = context.sums(areas.rings.hotspot, "asb", AFTER, by="hotspot_id")["asb"]
+    ring_before = context.sums(areas.rings.hotspot, "asb", BEFORE, by="hotspot_id")["asb"]
     out["ring_asb_before"] = ring_before.reindex(ids).fillna(0).astype(np.int64).to_numpy()
     out["ring_asb_after"] = ring_after.reindex(ids).fillna(0).astype(np.int64).to_numpy()
-    control = control_pair(areas, period)
+    control = control_pair(areas, context)
     pairs = square_pairs(areas.comparison, period)
     adjusted = adjusted_table(before, after, control, pairs)
     for column in adjusted.columns:
@@ -162,12 +163,9 @@ def with_q(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def control_pair(areas: AreaCounts, period: Period) -> tuple[int, int]:
-    """ASB in the control area before and after."""
-    control = areas.control.reset_index()
-    return int(sum_in_period(control, period.before)["asb"]), int(
-        sum_in_period(control, period)["asb"]
-    )
+def control_pair(areas: AreaCounts, context: EvaluationContext) -> tuple[int, int]:
+    """ASB in the control area before and after, in the months the context counts."""
+    return context.pair(areas.control.reset_index(), "asb")
 
 
 def hotspot_wdd(
@@ -197,7 +195,7 @@ def hotspot_wdd(
 def programme_wdd(
     counts: CrimeCounts,
     areas: AreaCounts,
-    period: Period,
+    context: EvaluationContext,
     hotspot_ids: Collection[str],
     table: pd.DataFrame | None = None,
 ) -> WDDResult | None:
@@ -206,22 +204,14 @@ def programme_wdd(
     With `table` (an evaluation_table of those hotspots) the dispersions are those of random
     sets of matched untreated squares (comparison.programme_dispersion); without, Poisson.
     """
-    inside = counts.programme(hotspot_ids).reset_index()
-    ring_union = areas.rings.programme(hotspot_ids).reset_index()
+    inside = context.pair(counts.programme(hotspot_ids).reset_index(), "asb")
+    ring_union = context.pair(areas.rings.programme(hotspot_ids).reset_index(), "asb")
     phi = ring_phi = 1.0
     if table is not None:
-        pairs = square_pairs(areas.comparison, period)
+        pairs = square_pairs(areas.comparison, context.asb)
         phi = programme_dispersion(pairs, table["asb_before"].tolist())
         ring_phi = programme_dispersion(pairs, table["ring_asb_before"].tolist())
-    return hotspot_wdd(
-        int(sum_in_period(inside, period.before)["asb"]),
-        int(sum_in_period(inside, period)["asb"]),
-        int(sum_in_period(ring_union, period.before)["asb"]),
-        int(sum_in_period(ring_union, period)["asb"]),
-        control_pair(areas, period),
-        phi,
-        ring_phi,
-    )
+    return hotspot_wdd(*inside, *ring_union, control_pair(areas, context), phi, ring_phi)
 
 
 def monthly_asb_matrix(counts: CrimeCounts, ids: pd.Series, period: Period) -> np.ndarray:

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts
-from geo.analysis.anomalies import Exclusions, left_out_months
+from geo.analysis.context import AFTER, BEFORE, KINDS, EvaluationContext
 from geo.analysis.stats import too_few_flags
-from geo.period import BASELINE_LAG, Period
+from geo.period import Period
 
 SUMMARY_COLUMNS = [
     "hotspot_id", "name", "town", "asb_before", "asb_after", "asb_change_pct", "asb_too_few",
@@ -42,26 +42,12 @@ def change_pct(before: float | np.ndarray, after: float | np.ndarray) -> float |
 
 def _months_mask(months: pd.Series | pd.Index, period: Period) -> np.ndarray:
     """Rows whose month is a counted month of `period` (skipped months are not)."""
-    ordinals = np.asarray(months, dtype=np.int64)
-    inside = (ordinals >= period.start.ordinal) & (ordinals <= period.end.ordinal)
-    if period.skipped:
-        inside &= ~np.isin(ordinals, np.fromiter(period.skipped, np.int64))
-    return inside
+    return period.contains(np.asarray(months, dtype=np.int64))
 
 
 PATROL_COLUMNS = ["officer_hours", "visits", "arrests", "engagements"]
 NO_PATROL_LOG = "no patrol log"
 """Shown wherever a patrol figure would be when the dataset has no patrol log."""
-
-
-def start_months(hotspots: pd.DataFrame) -> pd.Series:
-    """Per hotspot_id, the ordinal of the month it started (NaN when not known)."""
-    if "started" not in hotspots.columns:
-        return pd.Series(np.nan, index=hotspots["hotspot_id"].to_numpy())
-    started = pd.to_datetime(hotspots["started"], errors="coerce")
-    months = pd.PeriodIndex(started, freq="M")  # one pass, not a Timestamp per hotspot
-    ordinals = np.where(months.isna(), np.nan, months.asi8.astype(float))
-    return pd.Series(ordinals, index=hotspots["hotspot_id"].to_numpy(), dtype=float)
 
 
 def sum_in_period(frame: pd.DataFrame, period: Period, by: str | None = None) -> pd.DataFrame:
@@ -77,20 +63,18 @@ def hotspot_table(
     hotspots: pd.DataFrame,
     counts: CrimeCounts,
     patrols: pd.DataFrame | None,
-    period: Period,
-    exclusions: Exclusions | None = None,
+    context: EvaluationContext,
 ) -> pd.DataFrame:
     """One row per hotspot: ASB and all crime before/after with changes, and patrol totals.
 
-    Flagged months are left out of both years (`exclusions`), and so are a hotspot's months
-    before it started; `patrols` None (no patrol log) gives NaN patrol columns.
+    The months counted are the context's (flagged months out of both years, and a hotspot's
+    months before it started); `patrols` None (no patrol log) gives NaN patrol columns.
     """
-    exclusions = exclusions or Exclusions()
     ids = hotspots["hotspot_id"]
     rows = counts.hotspot
     # hotspot ids (text) are matched once, then summed by number: not grouped four times
     codes, found = pd.factorize(rows["hotspot_id"])
-    start = start_months(hotspots).reindex(found).fillna(-np.inf).to_numpy(dtype=float)[codes]
+    start = context.hotspot_starts(found)[codes]
     position = pd.Index(found).get_indexer(ids)  # -1: a hotspot without crimes
     month = rows["month"].to_numpy(dtype=np.int64)
     table = pd.DataFrame(
@@ -100,12 +84,9 @@ def hotspot_table(
             "town": hotspots["town"].to_numpy(),
         }
     )
-    for kind in ("asb", "crime"):
-        counted = exclusions.period(period, kind)
-        # a hotspot's months before its start are not "after", nor their months a year earlier
-        after = _months_mask(month, counted) & (month >= start)
-        before = _months_mask(month, counted.before) & (month + BASELINE_LAG >= start)
-        for side, mask in (("after", after), ("before", before)):
+    for kind in KINDS:
+        for side in (AFTER, BEFORE):
+            mask = context.mask(month, kind, side, start)
             weights = rows[kind].to_numpy(dtype=float)[mask]
             sums = np.bincount(codes[mask], weights=weights, minlength=len(found))
             table[f"{kind}_{side}"] = np.append(sums, 0)[position].astype(np.int64)
@@ -115,7 +96,7 @@ def hotspot_table(
         for column in PATROL_COLUMNS:
             table[column] = np.nan
         return table[SUMMARY_COLUMNS]
-    patrol = patrol_totals(patrols, period, by_hotspot=True).reindex(ids).fillna(0)
+    patrol = patrol_totals(patrols, context.period, by_hotspot=True).reindex(ids).fillna(0)
     table["officer_hours"] = patrol["officer_hours"].to_numpy().round(2)
     for column in ("visits", "arrests", "engagements"):
         table[column] = patrol[column].astype(np.int64).to_numpy()
@@ -188,29 +169,18 @@ class ProgrammeFigures:
 def programme_figures(
     table: pd.DataFrame,
     counts: CrimeCounts,
-    period: Period,
+    context: EvaluationContext,
     hotspot_ids: Collection[str] | None = None,
-    exclusions: Exclusions | None = None,
-    hotspots: pd.DataFrame | None = None,
     patrol_log: bool = True,
 ) -> ProgrammeFigures:
-    """Programme totals for the hotspots in `table` (see hotspot_table).
-
-    `hotspots` (with `started`) makes months before each hotspot started not count for it;
-    `exclusions` leaves flagged months out of both years, as in the table.
-    """
-    exclusions = exclusions or Exclusions()
+    """Programme totals for the hotspots in `table` (see hotspot_table), counted as `context`
+    says (flagged months out of both years, each hotspot's months from its start)."""
     ids = list(table["hotspot_id"]) if hotspot_ids is None else list(hotspot_ids)
-    starts = start_months(hotspots) if hotspots is not None else pd.Series(dtype=float)
-    asb_period, crime_period = exclusions.period(period, "asb"), exclusions.period(period, "crime")
-    rows, start = _programme_rows(counts, ids, starts)
-    asb_before, asb_after = _sums_before_after(rows, start, asb_period, "asb")
-    crime_before, crime_after = _sums_before_after(rows, start, crime_period, "crime")
+    asb_before, asb_after = context.programme_pair(counts, ids, "asb")
+    crime_before, crime_after = context.programme_pair(counts, ids, "crime")
     force = counts.force.reset_index()
-    force_after = int(sum_in_period(force, crime_period)["crime"])
-    force_before = int(sum_in_period(force, crime_period.before)["crime"])
-    force_asb_after = int(sum_in_period(force, asb_period)["asb"])
-    force_asb_before = int(sum_in_period(force, asb_period.before)["asb"])
+    force_before, force_after = context.pair(force, "crime")
+    force_asb_before, force_asb_after = context.pair(force, "asb")
     # Too few reports to tell (a flag on the baseline alone): shown with the rest, but neither
     # averaged nor ranked as the largest reduction.
     changes = table["asb_change_pct"][~table["asb_too_few"].astype(bool)].dropna()
@@ -221,7 +191,7 @@ def programme_figures(
         for column in PATROL_COLUMNS
     }
     return ProgrammeFigures(
-        period=period,
+        period=context.period,
         hotspots=len(table),
         officer_hours=patrol["officer_hours"],
         visits=patrol["visits"],
@@ -245,39 +215,10 @@ def programme_figures(
         force_asb_after=force_asb_after,
         force_asb_change_pct=change_pct(force_asb_before, force_asb_after),
         patrol_log=patrol_log,
-        asb_left_out=left_out_months(asb_period),
-        crime_left_out=left_out_months(crime_period),
-        late_starters=int((starts.reindex(ids) > period.start.ordinal).sum()),
+        asb_left_out=context.left_out("asb"),
+        crime_left_out=context.left_out("crime"),
+        late_starters=context.late_starters(ids),
     )
-
-
-def _programme_rows(
-    counts: CrimeCounts, ids: Collection[str], starts: pd.Series
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """The point-month rows inside any of the hotspots, and each row's start month (the
-    earliest start of its point's hotspots; -inf when none is known): found once for both kinds."""
-    members = counts.membership[counts.membership["hotspot_id"].isin(set(ids))]
-    rows = counts.point_months[counts.point_months["point"].isin(members["point"].unique())]
-    known = starts.reindex(members["hotspot_id"].to_numpy()).fillna(-np.inf)  # no date: always
-    first = pd.Series(known.to_numpy()).groupby(members["point"].to_numpy()).min()
-    at = np.searchsorted(first.index.to_numpy(), rows["point"].to_numpy())  # groupby sorted them
-    return rows, first.to_numpy(dtype=float)[at]
-
-
-def _sums_before_after(
-    rows: pd.DataFrame, start: np.ndarray, period: Period, kind: str
-) -> tuple[int, int]:
-    """Before and after counts of `kind` in the programme's `rows` (see _programme_rows), each
-    crime counted once.
-
-    A point counts from the month the earliest of its hotspots started (`start`, per row); its
-    months before that are not "after", and the same months a year earlier are not "before".
-    """
-    month = rows["month"].to_numpy(dtype=np.int64)
-    after = _months_mask(month, period) & (month >= start)
-    before = _months_mask(month, period.before) & (month + BASELINE_LAG >= start)
-    values = rows[kind].to_numpy()
-    return int(values[before].sum()), int(values[after].sum())
 
 
 def monthly_asb(counts: CrimeCounts, hotspot_id: str, period: Period) -> pd.DataFrame:

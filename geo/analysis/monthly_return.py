@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import change_pct, hotspot_table, sum_in_period
 from geo.analysis.outcomes import OUTCOME_LABELS
 from geo.analysis.patrol_source import GPS, LOG
@@ -77,7 +78,12 @@ def _cell(value: object) -> object:
 def monthly_return(dataset: Dataset, month: pd.Period) -> MonthlyReturn:
     """The return of `dataset` for `month` (per hotspot, then the total row)."""
     period = Period(month, month)
-    base = hotspot_table(dataset.hotspots, dataset.counts, dataset.patrols, period)
+    base = hotspot_table(
+        dataset.hotspots,
+        dataset.counts,
+        dataset.patrols,
+        EvaluationContext.of(period, dataset.hotspots),
+    )
     patrols = _month_patrols(dataset.patrols, month)
     ids = base["hotspot_id"]
     table = pd.DataFrame(

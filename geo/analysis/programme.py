@@ -31,10 +31,10 @@ from geo.analysis.comparison import (
     programme_dispersion,
     square_pairs,
 )
+from geo.analysis.context import EvaluationContext
 from geo.analysis.evaluation import control_pair, format_p
-from geo.analysis.figures import change_pct, sum_in_period
+from geo.analysis.figures import change_pct
 from geo.analysis.stats import ALPHA, MINUS, placebo_ratio
-from geo.period import Period
 
 
 @dataclass(frozen=True)
@@ -72,19 +72,18 @@ class ProgrammeEvaluation:
 
 
 def programme_evaluation(
-    table: pd.DataFrame, counts: CrimeCounts, areas: AreaCounts, period: Period
+    table: pd.DataFrame, counts: CrimeCounts, areas: AreaCounts, context: EvaluationContext
 ) -> ProgrammeEvaluation:
-    """The programme figures of the hotspots in `table` (an evaluation_table) for `period`."""
+    """The programme figures of the hotspots in `table` (an evaluation_table), counted as
+    `context` says."""
     ids = list(table["hotspot_id"])
-    inside = counts.programme(ids).reset_index()
-    before = int(sum_in_period(inside, period.before)["asb"])
-    after = int(sum_in_period(inside, period)["asb"])
-    pairs = square_pairs(areas.comparison, period)
+    before, after = context.pair(counts.programme(ids).reset_index(), "asb")
+    pairs = square_pairs(areas.comparison, context.asb)
     baselines = table["asb_before"].tolist()
     phi = programme_dispersion(pairs, baselines)
     spread = chance_spread(pairs, baselines)
     pooled = placebo_ratio(before, after, None, spread, phi)
-    adjusted = placebo_ratio(before, after, control_pair(areas, period), spread, phi)
+    adjusted = placebo_ratio(before, after, control_pair(areas, context), spread, phi)
     told = table[~table["asb_too_few"].astype(bool)]
     changes = told["asb_change_pct"].dropna()
     falls = changes[changes < 0]

@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts
-from geo.analysis.anomalies import Exclusions, left_out_months
+from geo.analysis.anomalies import left_out_months
 from geo.analysis.areas import AreaCounts
+from geo.analysis.context import EvaluationContext
 from geo.analysis.evaluation import evaluation_table, primary_reading
-from geo.analysis.figures import change_pct, hotspot_table, sum_in_period
+from geo.analysis.figures import change_pct, hotspot_table
 from geo.analysis.programme import programme_evaluation
-from geo.period import Period
 
 HOTSPOT_KEYS = {
     "hotspot_id": "hotspot_id", "name": "name", "town": "town", "asb_before": "asb_before",
@@ -38,34 +38,29 @@ def period_table(
     counts: CrimeCounts,
     areas: AreaCounts,
     patrols: pd.DataFrame | None,
-    period: Period,
-    exclusions: Exclusions | None = None,
+    context: EvaluationContext,
 ) -> pd.DataFrame:
     """The evaluated per-hotspot table of a period: the one table the pages, the briefing and
-    every command show (flagged months left out of both years as `exclusions` says)."""
-    exclusions = exclusions or Exclusions()
-    table = hotspot_table(hotspots, counts, patrols, period, exclusions)
-    return evaluation_table(table, counts, areas, patrols, exclusions.period(period, "asb"))
+    every command show, counted as `context` says."""
+    table = hotspot_table(hotspots, counts, patrols, context)
+    return evaluation_table(table, counts, areas, patrols, context)
 
 
 def evaluation_record(
-    table: pd.DataFrame, counts: CrimeCounts, areas: AreaCounts, period: Period,
-    exclusions: Exclusions,
-) -> dict:  # fmt: skip
+    table: pd.DataFrame, counts: CrimeCounts, areas: AreaCounts, context: EvaluationContext
+) -> dict:
     """The period's evaluation: period, anomalies, forcewide, programme and per-hotspot figures,
-    for the period's table (period_table, made with the same `exclusions`).
+    for the period's table (period_table, made with the same `context`).
 
     Flagged months are left out of both years, ASB figures for ASB flags and all-crime figures
     for any flag, as on the pages; the record lists the months left out.
     """
-    asb_period, crime_period = exclusions.period(period, "asb"), exclusions.period(period, "crime")
-    programme = programme_evaluation(table, counts, areas, asb_period)
+    period, exclusions = context.period, context.exclusions
+    asb_period, crime_period = context.asb, context.crime
+    programme = programme_evaluation(table, counts, areas, context)
     force = counts.force.reset_index()
-    asb_after, asb_before = (
-        sum_in_period(force, asb_period),
-        sum_in_period(force, asb_period.before),
-    )
-    after, before = sum_in_period(force, crime_period), sum_in_period(force, crime_period.before)
+    asb_before, asb_after = context.pair(force, "asb")
+    before, after = context.pair(force, "crime")
     return {
         "period": {
             "after": str(period),
@@ -81,12 +76,12 @@ def evaluation_record(
             for a in exclusions.anomalies
         ],
         "forcewide": {
-            "asb_before": int(asb_before["asb"]),
-            "asb_after": int(asb_after["asb"]),
-            "asb_change_pct": _number(change_pct(asb_before["asb"], asb_after["asb"])),
-            "crime_before": int(before["crime"]),
-            "crime_after": int(after["crime"]),
-            "crime_change_pct": _number(change_pct(before["crime"], after["crime"])),
+            "asb_before": asb_before,
+            "asb_after": asb_after,
+            "asb_change_pct": _number(change_pct(asb_before, asb_after)),
+            "crime_before": before,
+            "crime_after": after,
+            "crime_change_pct": _number(change_pct(before, after)),
         },
         "programme": {
             **{key: _number(value) for key, value in vars(programme).items()},

@@ -19,6 +19,7 @@ import pandas as pd
 from geo.analysis.aggregate import CrimeCounts, count_crimes
 from geo.analysis.anomalies import Anomaly, Exclusions, find_anomalies, type_month_counts
 from geo.analysis.areas import RING_M, AreaCounts, area_counts
+from geo.analysis.context import EvaluationContext
 from geo.analysis.coverage import check_period, comparable_months, latest_comparable
 from geo.analysis.patrol_source import (
     GPS,
@@ -175,11 +176,16 @@ class Dataset:
         """Months the figures leave out: flagged ones by default, only gaps when kept."""
         return Exclusions(self.anomalies, keep_flagged)
 
+    def context(self, period: Period, keep_flagged: bool = False) -> EvaluationContext:
+        """How every figure of `period` counts months: flagged months (unless kept) and each
+        hotspot's months before it started left out."""
+        return EvaluationContext.of(period, self.hotspots, self.exclusions(keep_flagged))
+
     def table(self, period: Period, keep_flagged: bool = False) -> pd.DataFrame:
         """The evaluated per-hotspot table of `period` (geo.analysis.report.period_table)."""
         return period_table(
-            self.hotspots, self.counts, self.areas, self.patrols_or_none, period,
-            self.exclusions(keep_flagged),
+            self.hotspots, self.counts, self.areas, self.patrols_or_none,
+            self.context(period, keep_flagged),
         )  # fmt: skip
 
     @property

@@ -193,7 +193,7 @@ def briefing_page(
     A period whose months or baseline have no data is refused (HotspotDataError).
     """
     dataset.check_period(period)
-    exclusions = dataset.exclusions(keep_flagged)
+    context = dataset.context(period, keep_flagged)
     if table is None:
         table = dataset.table(period, keep_flagged)
     hotspots = dataset.hotspots
@@ -202,13 +202,9 @@ def briefing_page(
             raise HotspotDataError(f"no hotspots in a town called '{town}'", path=dataset.folder)
         table = table[table["town"] == town]
         hotspots = hotspots[hotspots["town"] == town]
-    asb_period = exclusions.period(period, "asb")  # flagged months out of both years
     evaluated = with_q(table)
     where = f" — {town}" if town else ""
-    figures = programme_figures(
-        table, dataset.counts, period, exclusions=exclusions, hotspots=dataset.hotspots,
-        patrol_log=dataset.patrol_log,
-    )  # fmt: skip
+    figures = programme_figures(table, dataset.counts, context, patrol_log=dataset.patrol_log)
     return BriefingPage(
         title=f"Hotspot patrols{where}",
         subtitle=(
@@ -220,7 +216,7 @@ def briefing_page(
         table=table,
         is_sample=dataset.is_sample,
         note=left_out_note(figures),
-        evaluation=programme_evaluation(evaluated, dataset.counts, dataset.areas, asb_period),
+        evaluation=programme_evaluation(evaluated, dataset.counts, dataset.areas, context),
         outcomes=tuple(
             programme_outcomes(dataset.patrol_rows, period, table["hotspot_id"], OPTIONAL_OUTCOMES)
         ),
