@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 
 import pytest
 
-from geo.access import Actor
+from geo.access import Actor, os_user
 from geo.cli import main
 from geo.errors import HotspotDataError
 from geo.store.audit import (
@@ -40,7 +39,7 @@ def test_a_command_line_import_records_the_account_files_checksums_rows_and_resu
     new = write_street_csv(tmp_path / "in" / "2024-02-test-street.csv", month_rows("2024-02", 4))
     assert main(["import", "--data", str(dataset), "crimes", str(new)]) == 0
     (record,) = _lines(dataset)
-    assert record["who"] == getpass.getuser()
+    assert record["who"] == os_user()
     assert record["how"] == "command line"
     assert record["result"] == IMPORTED
     assert record["files"] == [
@@ -72,6 +71,40 @@ def test_the_log_is_appended_to_and_a_refused_commit_is_logged_with_its_reason(d
     assert (bob["who"], bob["result"]) == ("bob", REFUSED)
     assert "another import into this dataset is running" in bob["detail"][0]
     assert bob["rows"] == {"crime rows": 2}
+
+
+def test_an_import_refused_by_its_checks_is_logged_with_who_what_files_and_why(
+    dataset, tmp_path, capsys
+):
+    bad = tmp_path / "in" / "bad.csv"
+    bad.parent.mkdir()
+    bad.write_text("officer_id,timestamp,longitude,latitude\na,2025-10-06T25:00Z,-1.4,53\n")
+    good = write_street_csv(tmp_path / "in" / "2024-02-test-street.csv", month_rows("2024-02", 4))
+    before = tree(dataset)
+    assert main(["import", "--data", str(dataset), "pings", str(bad)]) == 2
+    refusal = capsys.readouterr().err.removeprefix("error: ").strip()
+    staged = check(dataset, hotspots=InputFile(good, "hotspots.gpkg"))
+    with pytest.raises(HotspotDataError) as refused:
+        commit(staged, dataset, who=Actor("ann", "signed in"))
+    assert tree(dataset) == before
+    pings, hotspots = _lines(dataset)
+    assert (pings["who"], pings["how"], pings["result"]) == (os_user(), "command line", REFUSED)
+    assert pings["kind"] == "pings" and [f["name"] for f in pings["files"]] == [str(bad)]
+    assert pings["detail"] == [refusal] and "row 2, column 'timestamp'" in refusal
+    assert (hotspots["who"], hotspots["how"], hotspots["result"]) == ("ann", "signed in", REFUSED)
+    assert hotspots["kind"] == "hotspots" and hotspots["files"][0]["name"] == "hotspots.gpkg"
+    assert hotspots["detail"] == [str(refused.value)]
+    assert audit_table(read_entries(dataset)[0])["kind"].tolist() == ["hotspots", "pings"]
+
+
+def test_a_refusal_is_not_logged_into_the_sample_dataset_or_a_folder_not_made(sample_dir, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("officer_id,timestamp,longitude,latitude\na,2025-10-06T25:00Z,-1.4,53\n")
+    for folder in (sample_dir, tmp_path / "not yet"):
+        staged = check(folder, pings=[InputFile.of(bad)])
+        with pytest.raises(HotspotDataError):
+            commit(staged, folder)
+    assert not (sample_dir / AUDIT_FILE).exists() and not (tmp_path / "not yet").exists()
 
 
 def test_a_log_that_cannot_be_written_stops_the_commit(dataset, tmp_path):

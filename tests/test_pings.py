@@ -5,6 +5,7 @@ on one line) or pings that are valid; never another exception."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,8 @@ from hypothesis import strategies as st
 
 from geo.errors import HotspotDataError
 from geo.io.pings import (
+    CLOCK_SKEW,
+    EARLIEST_PING,
     ROLES,
     Officers,
     PingFilesReader,
@@ -129,6 +132,42 @@ def test_bad_values_name_row_and_column(tmp_path, row, row_number, column, words
     error = _refused(tmp_path, HEADER + good + row + "\n")
     assert (error.row, error.column) == (row_number, column)
     assert words in error.problem
+
+
+def _from_now(delta: timedelta) -> str:
+    return (datetime.now(UTC) + delta).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.mark.parametrize(
+    ("time", "words"),
+    [
+        ("9999-12-31T10:00Z", "in the future"),
+        ("9999-12-31 10:00", "in the future"),  # local time, read on the slower path
+        (_from_now(CLOCK_SKEW + timedelta(hours=1)), "in the future"),
+        ("1999-12-31T23:59:59Z", f"before {EARLIEST_PING}"),
+        ("1970-01-01T00:00:00+01:00", f"before {EARLIEST_PING}"),
+    ],
+)
+def test_times_beyond_the_present_or_long_past_are_refused(tmp_path, time, words):
+    good = "a,2025-01-01T09:00Z,-1.4,53.2,,,\n"
+    error = _refused(tmp_path, HEADER + good + f"a,{time},-1.4,53.2,,,\n")
+    assert (error.row, error.column) == (3, "timestamp")
+    assert words in error.problem and time[:4] not in error.problem
+
+
+def test_a_clock_a_little_ahead_and_the_earliest_time_are_accepted(tmp_path):
+    rows = [f"a,{_from_now(CLOCK_SKEW - timedelta(hours=1))},-1.4,53.2,,,\n"]
+    rows.append(f"a,{EARLIEST_PING}T00:00:00Z,-1.4,53.2,,,\n")
+    (block,) = _read(tmp_path, HEADER + "".join(rows))
+    assert len(block) == 2
+
+
+def test_a_future_time_in_a_later_block_names_its_row(tmp_path):
+    rows = [f"o1,2025-01-01T10:00:{i % 60:02d}Z,-1.4,53.2,,,\n" for i in range(3000)]
+    rows[2500] = "o1,9999-01-01T10:00:00Z,-1.4,53.2,,,\n"
+    with pytest.raises(HotspotDataError) as caught:
+        _read(tmp_path, HEADER + "".join(rows), block_bytes=20_000)
+    assert (caught.value.row, caught.value.column) == (2502, "timestamp")
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,20 @@ def test_a_second_import_keeps_the_key(tmp_path, ping_folder, monkeypatch):
     assert one == (ping_folder / "pings" / "2025-10" / "two.csv").read_text()
 
 
+def test_pings_dated_far_in_the_future_are_refused_not_stored(tmp_path, ping_folder, monkeypatch):
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    bad = tmp_path / "in" / "clock.csv"
+    bad.parent.mkdir()
+    bad.write_text("officer_id,timestamp,longitude,latitude\nPC 1,9999-12-31T10:00Z,-1.4,53\n")
+    before = tree(ping_folder)
+    with pytest.raises(HotspotDataError, match="in the future") as caught:
+        import_files(ping_folder, "pings", [bad])
+    assert (caught.value.path, caught.value.row, caught.value.column) == (
+        str(bad), 2, "timestamp",
+    )  # fmt: skip
+    assert tree(ping_folder) == before and not (ping_folder / "pings").exists()
+
+
 def test_key_from_the_environment_is_not_stored(tmp_path, ping_folder, monkeypatch):
     monkeypatch.setenv(KEY_ENV, "a key kept elsewhere, 32 chars!")
     import_files(ping_folder, "pings", [ping_file(tmp_path / "in" / "one.csv")])

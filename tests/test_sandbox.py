@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geo.errors import HotspotDataError
+from geo.io.hotspots import HotspotRead
 from geo.io.sandbox import run_isolated
 from geo.store.pings_store import CHECK_SHARE
+from tests.helpers import hotspot_frame
 from tests.pings_helpers import at, every, stay, write_pings
 
 HERE = "tests.test_sandbox"
@@ -51,6 +55,18 @@ def crash() -> None:
     os._exit(3)
 
 
+def echo(*values: object) -> tuple:
+    """The values given, sent there and back again."""
+    return values
+
+
+def hotspots_read() -> HotspotRead:
+    """A checked hotspot file's result, as the importer's target gives it."""
+    frame = hotspot_frame()
+    frame["started"] = pd.to_datetime(frame["started"]).astype("datetime64[us]")
+    return HotspotRead(frame.astype({"hotspot_id": object, "name": object}), [2], "EPSG:27700")
+
+
 def environment() -> dict[str, str]:
     keys = ("GDAL_SKIP", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
     return {key: os.environ.get(key, "") for key in keys}
@@ -71,6 +87,20 @@ def test_a_check_that_wants_all_the_memory_is_stopped_at_the_memory_limit():
 
 def test_the_result_comes_back_and_what_the_child_prints_does_not_mix_with_it():
     assert run_isolated(f"{HERE}:chatty", 3, label="h.gpkg") == [0, 1, 2]
+
+
+def test_values_of_every_kind_a_check_returns_come_back_equal():
+    time = pd.Timestamp("2025-10-26T01:30:00Z").tz_convert("Europe/London")
+    table = pd.DataFrame({"n": [1, 2], "text": ["a", None], "x": [0.5, float("nan")]})
+    sent = (None, True, 3, 0.25, "text", [1, "two"], (3,), {"k": b"\x00\xff"}, Path("a/b"), time)
+    back = run_isolated(f"{HERE}:echo", *sent, table, label="h.gpkg")
+    assert back[:-1] == sent and back[-2].tz is not None and back[-2].unit == time.unit
+    pd.testing.assert_frame_equal(back[-1], table)
+    read = run_isolated(f"{HERE}:hotspots_read", label="h.gpkg")
+    expected = hotspots_read()
+    assert (read.repaired, read.declared_crs) == ([2], "EPSG:27700")
+    pd.testing.assert_frame_equal(read.frame, expected.frame)
+    assert read.frame.crs == expected.frame.crs and read.frame.geometry.name == "geometry"
 
 
 def test_a_refusal_in_the_child_is_raised_here_with_its_file_row_and_column():

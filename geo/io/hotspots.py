@@ -26,6 +26,7 @@ from geo.io.layer_guard import (
     driver_for,
 )
 from geo.io.safezip import open_zip
+from geo.io.sandbox import reply_type
 
 HOTSPOT_SUFFIXES = tuple(DRIVERS)
 COLUMNS = ["hotspot_id", "name", "town", "started", "geometry"]
@@ -39,6 +40,7 @@ would parse the whole file once more to list them: 0.03 s for 1,000 GeoJSON hots
 """The longest hotspot_id, name or town: longer text squashes the map labels, charts and tables."""
 
 
+@reply_type
 @dataclass(frozen=True)
 class HotspotRead:
     """A validated hotspot file: the frame, the rows (1-based) whose invalid polygons were

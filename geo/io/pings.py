@@ -13,6 +13,11 @@ code).
 - `role`: police, PCSO, warden or plain clothes (any case); empty when not known.
 - `accuracy_m`: the device's estimate of its error in metres; empty when not known.
 - A row with neither longitude nor latitude (no fix) is skipped and counted.
+- A time before EARLIEST_PING, or more than CLOCK_SKEW after this computer's clock, is refused
+  (a device's clock reset or wrong; stored, it would make a month of its own).
+
+A refusal names the file, row and column, never a value of the row: an officer id may be among
+them (in its column, or in another when columns are swapped).
 
 Officer ids can be replaced by a keyed hash (`pseudonymise`): the same id and key always give the
 same pseudonym, so visits still join up across files, but the id cannot be recovered without the
@@ -31,6 +36,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -56,8 +62,15 @@ MAX_TEXT = 200
 """Longest officer id, unit or role accepted (characters)."""
 READ_AHEAD = 3
 """Checked blocks a `PingFilesReader` may hold before its user takes them (bounded memory)."""
+CLOCK_SKEW = timedelta(days=1)
+"""How far past this computer's clock a ping's time may be (a device's clock or zone slips); a
+time later than that is a wrong clock or a wrong date, and is refused."""
+EARLIEST_PING = "2000-01-01"
+"""The earliest date a ping may have (UTC): earlier ones are a device's clock reset to its
+epoch, not patrols, and are refused."""
 
 _OFFSET = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
+_EARLIEST_SECONDS = int(datetime.fromisoformat(EARLIEST_PING).replace(tzinfo=UTC).timestamp())
 _CODES = pa.dictionary(pa.int32(), pa.string())
 _SPACE = frozenset(b" \t\n\r\x0b\x0c")
 _ROLE_CODES = {role.lower(): code for code, role in enumerate(ROLES, start=1)}
@@ -353,11 +366,30 @@ def _parsed(
     )
 
 
-def _unreadable(exc: Exception, name: str, offset: int) -> HotspotDataError:
-    detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+def _unreadable(exc: Exception, name: str, offset: int, header: list[str]) -> HotspotDataError:
+    """pyarrow's parse error as a refusal naming the row and, where there is one, the column.
+    pyarrow ends its message with the row's text, a raw officer id among it, so only the row
+    and column numbers and the counts of values are taken from it."""
+    detail = str(exc)
     found = re.search(r"[Rr]ow #(\d+)", detail)
     row = offset + int(found.group(1)) + 2 if found else None
-    return HotspotDataError(f"cannot be read as CSV ({detail})", path=name, row=row)
+    position = re.search(r"[Cc]olumn #(\d+)", detail)
+    column = (
+        header[int(position.group(1))]
+        if position and int(position.group(1)) < len(header)
+        else None
+    )
+    width = re.search(r"Expected (\d+) columns, got (\d+)", detail)
+    if width is None:
+        return HotspotDataError("cannot be read as CSV", path=name, row=row, column=column)
+    expected, got = int(width.group(1)), int(width.group(2))
+    return HotspotDataError(
+        f"cannot be read as CSV: the row has {got} values where the header has {expected} "
+        "columns (a value holding a comma must be in quotes, and a quote must be closed)",
+        path=name,
+        row=row,
+        column=header[got] if got < min(expected, len(header)) else None,
+    )
 
 
 def _check_text(
@@ -438,11 +470,13 @@ def _parse(
             pa.BufferReader(data), read_options=read, parse_options=parse, convert_options=convert
         )
     except (pa.ArrowException, UnicodeDecodeError) as exc:
-        error = _unreadable(exc, name, offset)
+        error = _unreadable(exc, name, offset, header)
         if error.row is None:
             line = _line_of_wrong_width(data, len(header))
             if line is not None:
-                error = HotspotDataError(error.problem, path=name, row=offset + line + 2)
+                error = HotspotDataError(
+                    error.problem, path=name, row=offset + line + 2, column=error.column
+                )
         raise error from exc
 
 
@@ -490,6 +524,7 @@ def _check_block(batch: pa.RecordBatch, officers: Officers, name: str, offset: i
         seconds, ambiguous = _to_seconds(columns["timestamp"]), np.zeros(batch.num_rows, bool)
     else:
         seconds, ambiguous = _utc_seconds(pc.utf8_trim_whitespace(columns["timestamp"]), refuse)
+    _times_or_refuse(seconds, refuse)
     accuracy = np.full(batch.num_rows, np.nan)
     if "accuracy_m" in columns:
         accuracy = _numbers(columns["accuracy_m"], "accuracy_m", refuse)
@@ -497,7 +532,7 @@ def _check_block(batch: pa.RecordBatch, officers: Officers, name: str, offset: i
             refuse(
                 ~np.isnan(accuracy) & ~((accuracy >= 0) & (accuracy < 1e6)),
                 "accuracy_m",
-                lambda i: f"{accuracy[i]} is not an accuracy in metres (0 or more)",
+                lambda _i: "is not an accuracy in metres (0 or more, under 1,000 km)",
             )
     role = np.zeros(batch.num_rows, dtype=np.int8)
     if "role" in columns:
@@ -540,8 +575,8 @@ def _coordinates_or_refuse(lon: np.ndarray, lat: np.ndarray, refuse) -> np.ndarr
         refuse(
             ~no_fix & ~(np.abs(values) <= limit),
             column,
-            lambda i, values=values, column=column, limit=limit: (
-                f"{values[i]} is outside the {column} range (±{limit:.0f} degrees)"
+            lambda _i, column=column, limit=limit: (
+                f"is outside the {column} range (±{limit:.0f} degrees)"
             ),
         )
     return no_fix
@@ -558,7 +593,7 @@ def _numbers(values: pa.Array, column: str, refuse) -> np.ndarray:
         return pc.cast(filled, pa.float64()).to_numpy(zero_copy_only=False)
     except pa.ArrowInvalid:
         bad = np.array([not _is_number(v) for v in filled.to_pylist()]) & ~empty
-        refuse(bad, column, lambda i: f"'{text[i].as_py()[:40]}' is not a number")
+        refuse(bad, column, lambda _i: "is not a number")
         raise
 
 
@@ -576,15 +611,10 @@ def _roles(column: pa.DictionaryArray, refuse) -> np.ndarray:
     ]
     lookup = np.array([_ROLE_CODES.get(n, -1) if n else NO_ROLE for n in names] or [0], np.int8)
     codes = lookup[column.indices.to_numpy(zero_copy_only=False)]
-    raw = column.dictionary.to_pylist()
-    indices = column.indices.to_numpy(zero_copy_only=False)
     refuse(
         codes < 0,
         "role",
-        lambda i: (
-            f"'{raw[indices[i]][:40]}' is not a role; give one of {', '.join(ROLES)} "
-            "(or leave it empty)"
-        ),
+        lambda _i: f"is not a role; give one of {', '.join(ROLES)} (or leave it empty)",
     )
     return codes
 
@@ -626,11 +656,10 @@ def _cast_or_refuse(part: pa.Array, kind: pa.DataType, rows: np.ndarray, refuse)
         bad = _first_failing(part, lambda piece: pc.cast(piece, kind))
         mask = np.zeros(len(rows), dtype=bool)
         mask[np.flatnonzero(rows)[bad]] = True
-        value = part[bad].as_py()[:40]
         refuse(
             mask,
             "timestamp",
-            lambda _i: f"'{value}' is not an ISO 8601 time (e.g. 2025-10-03T18:30:05+01:00)",
+            lambda _i: "is not an ISO 8601 time (e.g. 2025-10-03T18:30:05+01:00)",
         )
         raise
 
@@ -647,13 +676,12 @@ def _assume_local(naive: pa.Array, ambiguous: str, rows: np.ndarray, refuse) -> 
         bad = _first_failing(naive, convert)
         mask = np.zeros(len(rows), dtype=bool)
         mask[np.flatnonzero(rows)[bad]] = True
-        value = naive[bad].as_py()
         refuse(
             mask,
             "timestamp",
             lambda _i: (
-                f"{value:%Y-%m-%d %H:%M} did not happen in the UK (the clocks went "
-                "forward); give the time with its offset"
+                "is a local time that did not happen in the UK (the clocks went forward); give "
+                "the time with its offset"
             ),
         )
         raise
@@ -671,6 +699,26 @@ def _first_failing(values: pa.Array, convert: Callable[[pa.Array], object]) -> i
         else:
             low = middle
     return low
+
+
+def _times_or_refuse(seconds: np.ndarray, refuse) -> None:
+    """Refuse a time before EARLIEST_PING or more than CLOCK_SKEW after this computer's clock:
+    stored, it would make a month of its own (a 9999-12 folder of pings)."""
+    latest = int((datetime.now(UTC) + CLOCK_SKEW).timestamp())
+    if not len(seconds) or (seconds.min() >= _EARLIEST_SECONDS and seconds.max() <= latest):
+        return  # the usual block: two passes over the numbers, nothing more
+    early = seconds < _EARLIEST_SECONDS
+    hours = CLOCK_SKEW / timedelta(hours=1)
+    refuse(
+        early | (seconds > latest),
+        "timestamp",
+        lambda i: (
+            f"is before {EARLIEST_PING}; check the device's clock and the time's date"
+            if early[i]
+            else f"is in the future (more than {hours:.0f} hours ahead of this computer's "
+            "clock); check the device's clock and the time's date"
+        ),
+    )
 
 
 def _to_seconds(times: pa.Array) -> np.ndarray:
@@ -703,33 +751,36 @@ def pseudonymised_csv(
     _check_text(head, label, partial=True)
     header = _check_header(head, label)
     position = header.index("officer_id")
-    reader = pacsv.open_csv(
-        source,
-        read_options=pacsv.ReadOptions(
-            column_names=header, skip_rows=1, block_size=PSEUDONYMISE_BLOCK_BYTES
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in header if c}, strings_can_be_null=False
-        ),
-    )
     known: dict[str, str] = {}
     rows = 0
     writer = None
-    for batch in reader:
-        ids = batch.column(position).dictionary_encode()
-        names = ids.dictionary.to_pylist()
-        fresh = [name for name in names if name not in known]
-        known.update(zip(fresh, pseudonymise(fresh, key)))
-        hashed = pa.array([known[name] for name in names], pa.string())
-        columns = list(batch.columns)
-        columns[position] = pc.take(hashed, ids.indices)
-        batch = pa.RecordBatch.from_arrays(columns, schema=batch.schema)
-        if writer is None:
-            writer = pacsv.CSVWriter(out, batch.schema)
-        writer.write_batch(batch)
-        rows += batch.num_rows
-        if progress is not None:
-            progress(rows)
+    try:  # the file was checked; a parse error still names no value of it
+        reader = pacsv.open_csv(
+            source,
+            read_options=pacsv.ReadOptions(
+                column_names=header, skip_rows=1, block_size=PSEUDONYMISE_BLOCK_BYTES
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in header if c}, strings_can_be_null=False
+            ),
+        )
+        for batch in reader:
+            ids = batch.column(position).dictionary_encode()
+            names = ids.dictionary.to_pylist()
+            fresh = [name for name in names if name not in known]
+            known.update(zip(fresh, pseudonymise(fresh, key)))
+            hashed = pa.array([known[name] for name in names], pa.string())
+            columns = list(batch.columns)
+            columns[position] = pc.take(hashed, ids.indices)
+            batch = pa.RecordBatch.from_arrays(columns, schema=batch.schema)
+            if writer is None:
+                writer = pacsv.CSVWriter(out, batch.schema)
+            writer.write_batch(batch)
+            rows += batch.num_rows
+            if progress is not None:
+                progress(rows)
+    except (pa.ArrowException, UnicodeDecodeError) as exc:
+        raise _unreadable(exc, label, rows, header) from exc
     if writer is None or rows == 0:
         raise HotspotDataError("holds no pings, only a header", path=label)
     writer.close()

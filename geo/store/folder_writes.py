@@ -33,11 +33,13 @@ LOCK_TIMEOUT_S = 30.0
 
 @dataclass(frozen=True)
 class Action:
-    """One change to the dataset folder: write `data` to `path`, or remove `path` (data None)."""
+    """One change to the dataset folder: write `data` to `path`, or remove `path` (data None);
+    a `private` file is made readable by its owner only (personal data, keys)."""
 
     path: str
     data: bytes | None
     what: str
+    private: bool = False
 
 
 LOCK_FILE = ".import.lock"
@@ -172,7 +174,7 @@ def apply_actions(actions: list[Action], folder: Path) -> None:
         entries = []
         for index, action in enumerate(actions):
             if action.data is not None:
-                _write_synced(staging / "new" / str(index), action.data)
+                _write_synced(staging / "new" / str(index), action.data, action.private)
             entries.append({"path": action.path, "write": action.data is not None})
         dirs = sorted(
             {
@@ -234,8 +236,11 @@ def _roll_back(staging: Path, folder: Path) -> int:
     return changed
 
 
-def _write_synced(path: Path, data: bytes) -> None:
-    with path.open("wb") as handle:
+def _write_synced(path: Path, data: bytes, private: bool = False) -> None:
+    """Write a new file and flush it to disk; a `private` one is made owner-only as it is
+    created, so it is never readable by others, not even for a moment."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    with os.fdopen(os.open(path, flags, 0o600 if private else 0o666), "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())

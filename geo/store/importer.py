@@ -11,8 +11,9 @@ Two steps, used alike by the data page and by `python -m geo import`:
    at that moment, writes every new file aside (a hidden folder next to the dataset folder, on the
    same file system), records what it is about to do in a journal, and then moves the files in
    with renames. If anything fails, or the process dies half-way, the journal puts back what was
-   there (at once, or at the start of the next import). Every commit, and every refusal at this
-   step, is appended to the folder's audit log (geo.store.audit) with who made it.
+   there (at once, or at the start of the next import). Every commit, and every refusal (by the
+   checks of step 1 or at this step), is appended to the folder's audit log (geo.store.audit)
+   with who made it.
 
 What goes where:
 - Hotspots become `hotspots.geojson` (WGS84; columns hotspot_id, name, town, started); the other
@@ -29,6 +30,7 @@ Excel, UTF-16) is refused with a message saying to re-save the file as "CSV UTF-
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -36,6 +38,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NoReturn
 
 import geopandas as gpd
 import pandas as pd
@@ -151,6 +154,13 @@ class Staged:
     """The files given, with their checksums, for the audit log."""
     pings: list[StagedPings] = field(default_factory=list)
     ping_key: tuple[bytes, bool] | None = None
+    kinds: list[str] = field(default_factory=list)
+    """What kinds of file were given ('hotspots', 'crimes', 'patrols', 'pings'), for the log."""
+
+    @property
+    def kind(self) -> str:
+        """The kinds of file given, as the audit log names the import: 'hotspots, patrols'."""
+        return ", ".join(self.kinds)
 
     @property
     def errors(self) -> list[Finding]:
@@ -164,13 +174,19 @@ class Staged:
     def empty(self) -> bool:
         return self.hotspots is None and not self.crimes and self.patrols is None and not self.pings
 
-    def raise_first(self) -> None:
-        """Raise the first error as one line, saying how many more there are."""
+    def refusal(self) -> HotspotDataError | None:
+        """The first error as one line, saying how many more there are; None when none."""
         if not self.errors:
-            return
+            return None
         first, more = self.errors[0], len(self.errors) - 1
         message = first.message + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
-        raise HotspotDataError(message, path=first.file, row=first.row, column=first.column)
+        return HotspotDataError(message, path=first.file, row=first.row, column=first.column)
+
+    def raise_first(self) -> None:
+        """Raise the first error as one line, saying how many more there are."""
+        refusal = self.refusal()
+        if refusal is not None:
+            raise refusal
 
     def findings_table(self) -> pd.DataFrame:
         """Every finding as a row: level, file, row, column, problem."""
@@ -238,6 +254,7 @@ def check(
     staged = Staged()
     given = [f for f in (hotspots, *crimes, patrols, *pings) if f is not None]
     staged.inputs = [file_record(f.name, f.path) for f in given]
+    staged.kinds = _kinds(hotspots=[hotspots], crimes=crimes, patrols=[patrols], pings=pings)
     say = progress or (lambda _fraction, _text: None)
     if not database:
         _collect(staged, lambda: check_target(folder), str(folder))
@@ -276,6 +293,11 @@ def check(
     if staged.empty and not staged.errors:
         staged.findings.append(Finding("error", str(folder), "no files were given to import"))
     return staged
+
+
+def _kinds(**given: Sequence[object]) -> list[str]:
+    """The kinds of which at least one file was given."""
+    return [kind for kind, files in given.items() if any(f is not None for f in files)]
 
 
 def database_ping_key(url: str) -> tuple[bytes, bool]:
@@ -390,6 +412,8 @@ def check_uploads(
             for index, upload in enumerate(u for u in uploads if u is not None):
                 name, data = upload
                 if len(data) > max_bytes:
+                    digest = hashlib.sha256(data).hexdigest()
+                    staged.inputs.append(FileRecord(name, digest, len(data)))
                     staged.findings.append(
                         Finding(
                             "error",
@@ -415,6 +439,8 @@ def check_uploads(
             pings=saved["pings"],
         )
     checked.findings[:0] = staged.findings
+    checked.inputs[:0] = staged.inputs
+    checked.kinds = _kinds(hotspots=[hotspots], crimes=crimes, patrols=[patrols], pings=pings)
     if staged.findings:  # a refused upload is a problem even if the rest is fine
         checked.findings = [
             f for f in checked.findings if f.message != "no files were given to import"
@@ -733,11 +759,13 @@ def plan(staged: Staged, folder: Path) -> list[Action]:
         before = _visits_in(folder / PATROL_FILE)
         note = f"; replaces the whole patrol log of {before:,} visits" if before is not None else ""
         actions.append(Action(PATROL_FILE, staged.patrols.data, f"{visits:,} visits{note}"))
-    for item in staged.pings:
+    for item in staged.pings:  # pseudonyms are still personal data: owner-only, like the key
         note = "; replaces the file of that name" if (folder / item.target).is_file() else ""
-        actions.append(Action(item.target, item.data, item.what() + note))
+        actions.append(Action(item.target, item.data, item.what() + note, private=True))
     if staged.pings and staged.ping_key is not None and staged.ping_key[1]:
-        actions.append(Action(KEY_FILE, staged.ping_key[0], "the key for officer pseudonyms"))
+        actions.append(
+            Action(KEY_FILE, staged.ping_key[0], "the key for officer pseudonyms", private=True)
+        )
     return actions
 
 
@@ -847,11 +875,10 @@ def commit(
 ) -> CommitResult:
     """Write `staged` into `folder` atomically, under a lock, and log it in the folder's audit log
     as made by `who` (default: this process's account); raise HotspotDataError and leave the
-    folder as it was if anything is wrong (a refusal is logged too)."""
-    staged.raise_first()
-    if staged.empty:
-        raise HotspotDataError("nothing to import")
+    folder as it was if anything is wrong (a refusal is logged too, one by the checks included)."""
     actor = who or Actor(os_user(), "python")
+    if staged.errors or staged.empty:
+        _refuse(staged, folder, actor)
     if is_database_url(folder):
         from geo.store.pg_writes import commit_pg
 
@@ -862,13 +889,43 @@ def commit(
         try:
             result = _commit(staged, folder, lock_timeout)
         except HotspotDataError as exc:
-            log.write(entry(actor, REFUSED, staged.inputs, rows, [str(exc)]))
+            log.write(entry(actor, REFUSED, staged.inputs, rows, [str(exc)], staged.kind))
             raise
         try:
-            log.write(entry(actor, IMPORTED, staged.inputs, rows, result.lines))
+            log.write(entry(actor, IMPORTED, staged.inputs, rows, result.lines, staged.kind))
         except (OSError, HotspotDataError) as exc:
             result.lines.append(f"warning: the audit log could not be written ({exc})")
     return result
+
+
+def _refuse(staged: Staged, folder: str | Path, actor: Actor) -> NoReturn:
+    """Raise the first problem the checks found, logged first (who, what kind, which files, why)
+    when `folder` is a dataset folder an import may change. A database store is not logged: its
+    import_log holds the imports written, and a refused one writes nothing."""
+    refusal = staged.refusal() or HotspotDataError("nothing to import")
+    if is_database_url(folder) or not _may_change(Path(folder)):
+        raise refusal
+    try:
+        with AuditLog(Path(folder)) as log:
+            rows = staged_rows(staged)
+            log.write(entry(actor, REFUSED, staged.inputs, rows, [str(refusal)], staged.kind))
+    except (OSError, HotspotDataError) as exc:
+        raise HotspotDataError(
+            f"{refusal.problem} (and the refusal could not be logged: {exc})",
+            path=refusal.path,
+            row=refusal.row,
+            column=refusal.column,
+        ) from exc
+    raise refusal
+
+
+def _may_change(folder: Path) -> bool:
+    """Whether `folder` is one an import may change (so one to log in): not the sample."""
+    try:
+        check_target(folder)
+    except HotspotDataError:
+        return False
+    return True
 
 
 def staged_rows(staged: Staged) -> dict[str, int]:
@@ -952,5 +1009,4 @@ def import_files(
         raise HotspotDataError(
             f"'{kind}' is not something to import: hotspots, crimes, patrols or pings"
         )
-    staged.raise_first()
     return staged, commit(staged, folder, who=who or Actor(os_user(), "command line"))

@@ -37,7 +37,7 @@ from geo.analysis.visits import (
 )
 from geo.errors import HotspotDataError
 from geo.io.pings import Officers, PingBlock, PingStats, read_pings
-from geo.store.pings_store import KEY_BYTES, StagedPings, key_from_environment
+from geo.store.pings_store import KEY_BYTES, StagedPings, key_from_environment, open_private
 from geo.store.postgres import copy_rows
 
 _TARGET = re.compile(r"^pings/(\d{4})-(\d{2})/([A-Za-z0-9._-]+)\.csv$")
@@ -327,7 +327,8 @@ def _read(item: StagedPings) -> tuple[list[str], PingStats, list[PingBlock]]:
     officers, stats = Officers(), PingStats(files=1)
     with tempfile.TemporaryDirectory(prefix="hotspot-pings-") as tmp:
         path = Path(tmp) / "pings.csv"
-        path.write_bytes(item.data)
+        with open_private(path) as handle:
+            handle.write(item.data)
         blocks = list(read_pings(path, officers, label=item.source))
     for block in blocks:
         stats.add(block)

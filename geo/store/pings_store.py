@@ -18,12 +18,13 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
 from geo.errors import HotspotDataError
 from geo.io.pings import LOCAL_TZ, Officers, PingStats, ping_files_in, pseudonymised_csv, read_pings
-from geo.io.sandbox import report_progress
+from geo.io.sandbox import reply_type, report_progress
 
 PING_FOLDER = "pings"
 KEY_FILE = ".pseudonym-key"
@@ -31,6 +32,7 @@ KEY_ENV = "HOTSPOT_PSEUDONYM_KEY"
 KEY_BYTES = 32
 
 
+@reply_type
 @dataclass(frozen=True)
 class StagedPings:
     """One checked ping file, pseudonymised, with where it will be stored."""
@@ -116,7 +118,7 @@ def check_ping_file(
         pseudonymised_csv(path, buffer, key, name, written)
         data = buffer.getvalue()
     else:
-        with out.open("wb") as handle:
+        with open_private(out) as handle:
             pseudonymised_csv(path, handle, key, name, written)
         data = b""
     start = pd.Timestamp(first, unit="s", tz="UTC").tz_convert(LOCAL_TZ)
@@ -162,6 +164,19 @@ def _safe_stem(name: str) -> str:
     base = re.sub(r"\.csv$", "", base, flags=re.IGNORECASE)
     stem = re.sub(r"[^A-Za-z0-9._-]", "_", base).strip("._") or "pings"
     return stem[:100]
+
+
+def open_private(path: Path) -> BinaryIO:
+    """A file to write pseudonymised pings to, readable by its owner only (pseudonyms are still
+    personal data): made so, or made so again if it was there."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+    descriptor = os.open(path, flags, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    except OSError:
+        os.close(descriptor)
+        raise
+    return os.fdopen(descriptor, "wb")
 
 
 def key_mode(path: Path) -> None:
