@@ -76,7 +76,7 @@ def calibrate(
 
     single = [
         adjusted_table(
-            before[[i]], after[[i]], (force_before - before[i], force_after - after[i]),
+            before[[i]], after[[i]], [(force_before - before[i], force_after - after[i])],
             pairs[~touching[:, i]],
         ).iloc[0]
         for i in range(len(areas))
@@ -90,7 +90,7 @@ def calibrate(
         b, a = before[chosen], after[chosen]
         control = (force_before - int(b.sum()), force_after - int(a.sum()))
         untreated = pairs[~touching[:, chosen].any(axis=1)]
-        table = adjusted_table(b, a, control, untreated)
+        table = adjusted_table(b, a, [control] * len(b), untreated)
         flagged.append((table["adjusted_p"] < ALPHA).mean())
         spread = chance_spread(untreated, b.tolist())
         result = placebo_ratio(int(b.sum()), int(a.sum()), control, spread)

@@ -118,8 +118,8 @@ def square_boxes(squares: np.ndarray) -> np.ndarray:
 def square_pairs(squares: pd.DataFrame, period: Period) -> pd.DataFrame:
     """ASB before and after per comparison square (index square) for `period`."""
     months = squares["month"].to_numpy(np.int64)
-    after = _between(months, period)
-    before = _between(months, period.before)
+    after = period.contains(months)  # a month left out of the figures is left out here too
+    before = period.before.contains(months)
     frame = pd.DataFrame(
         {
             "square": squares["square"],
@@ -129,10 +129,6 @@ def square_pairs(squares: pd.DataFrame, period: Period) -> pd.DataFrame:
     )
     pairs = frame.groupby("square")[["before", "after"]].sum()
     return pairs[(pairs["before"] + pairs["after"]) > 0]
-
-
-def _between(months: np.ndarray, period: Period) -> np.ndarray:
-    return (months >= period.start.ordinal) & (months <= period.end.ordinal)
 
 
 def matched(pairs: pd.DataFrame, baseline: float) -> Matched:

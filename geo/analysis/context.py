@@ -97,6 +97,38 @@ class EvaluationContext:
         """`kind` counts of an area with no start (force, control) before and after."""
         return int(self.sums(frame, kind, BEFORE)[kind]), int(self.sums(frame, kind, AFTER)[kind])
 
+    def per_hotspot(
+        self, frame: pd.DataFrame, ids: Collection[str], kind: str
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`kind` counts before and after per hotspot of `ids` (in their order) from `frame`
+        (hotspot_id, month, counts: a hotspot's own or its ring's), each from its start."""
+        ids = pd.Index(list(ids))
+        codes, found = pd.factorize(frame["hotspot_id"])
+        start = self.hotspot_starts(found)[codes]
+        position = pd.Index(found).get_indexer(ids)  # -1: a hotspot without crimes
+        month = frame["month"].to_numpy(dtype=np.int64)
+        values = frame[kind].to_numpy(dtype=float)
+        pairs = []
+        for side in (BEFORE, AFTER):
+            mask = self.mask(month, kind, side, start)
+            sums = np.bincount(codes[mask], weights=values[mask], minlength=len(found))
+            pairs.append(np.append(sums, 0)[position].astype(np.int64))
+        return pairs[0], pairs[1]
+
+    def area_pairs(
+        self, frame: pd.DataFrame, ids: Collection[str], kind: str = "asb"
+    ) -> list[tuple[int, int]]:
+        """`kind` counts of an area with no hotspot of its own (the control) before and after,
+        in the months each of the hotspots `ids` counts (from its start)."""
+        months = np.asarray(frame["month"] if "month" in frame.columns else frame.index)
+        values = frame[kind].to_numpy()
+        pairs: dict[float, tuple[int, int]] = {}
+        for start in set(self.hotspot_starts(ids).tolist()):
+            before = values[self.mask(months, kind, BEFORE, start)].sum()
+            after = values[self.mask(months, kind, AFTER, start)].sum()
+            pairs[start] = (int(before), int(after))
+        return [pairs[start] for start in self.hotspot_starts(ids).tolist()]
+
     def hotspot_starts(self, ids: Collection[str]) -> np.ndarray:
         """The start month of each of `ids` (-inf when not known: the whole period counts)."""
         return self.starts.reindex(list(ids)).fillna(-np.inf).to_numpy(dtype=float)

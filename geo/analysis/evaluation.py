@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -66,13 +66,12 @@ def evaluation_table(
     ratios = rate_ratios(before, after)
     out["asb_p"], out["asb_rr"] = ratios["p"].to_numpy(), ratios["ratio"].to_numpy()
     out["asb_rr_low"], out["asb_rr_high"] = ratios["low"].to_numpy(), ratios["high"].to_numpy()
-    ring_after = context.sums(areas.rings.hotspot, "asb", AFTER, by="hotspot_id")["asb"]
-    ring_before = context.sums(areas.rings.hotspot, "asb", BEFORE, by="hotspot_id")["asb"]
-    out["ring_asb_before"] = ring_before.reindex(ids).fillna(0).astype(np.int64).to_numpy()
-    out["ring_asb_after"] = ring_after.reindex(ids).fillna(0).astype(np.int64).to_numpy()
-    control = control_pair(areas, context)
+    out["ring_asb_before"], out["ring_asb_after"] = context.per_hotspot(
+        areas.rings.hotspot, ids, "asb"
+    )
+    controls = context.area_pairs(areas.control.reset_index(), ids)
     pairs = square_pairs(areas.comparison, period)
-    adjusted = adjusted_table(before, after, control, pairs)
+    adjusted = adjusted_table(before, after, controls, pairs)
     for column in adjusted.columns:
         out[column] = adjusted[column].to_numpy()
     ring_levels = {b: matched(pairs, b).dispersion for b in set(out["ring_asb_before"])}
@@ -82,7 +81,7 @@ def evaluation_table(
             row.asb_before, row.asb_after, row.ring_asb_before, row.ring_asb_after, control,
             row.dispersion, row.ring_dispersion,
         )
-        for row in out.itertuples(index=False)
+        for row, control in zip(out.itertuples(index=False), controls)
     ]  # fmt: skip
     out["wdd_estimate"] = [r.estimate if r else math.nan for r in results]
     out["wdd_z"] = [r.z if r else math.nan for r in results]
@@ -91,14 +90,20 @@ def evaluation_table(
     doses = dosage(patrols, period, list(ids)) if patrols is not None else None
     for column in dose_columns:  # no patrol log: dosage unknown (NaN), not zero
         out[column] = np.nan if doses is None else doses[column].reindex(ids).to_numpy()
-    monthly = monthly_asb_matrix(counts, ids, Period(period.before.start, period.end))
+    span = Period(period.before.start, period.end)
+    monthly = monthly_asb_matrix(counts, ids, span)
     out["asb_monthly"] = [list(map(int, row)) for row in monthly]
-    out["trend"] = [classify_trend(row) for row in monthly]
+    months = span.months.asi8  # the trend, as every figure, leaves out the months left out
+    counted = context.mask(months, "asb", BEFORE) | context.mask(months, "asb", AFTER)
+    out["trend"] = [classify_trend(row[counted]) for row in monthly]
     return out
 
 
 def adjusted_table(
-    before: np.ndarray, after: np.ndarray, control: tuple[int, int], pairs: pd.DataFrame
+    before: np.ndarray,
+    after: np.ndarray,
+    controls: Sequence[tuple[int, int]],
+    pairs: pd.DataFrame,
 ) -> pd.DataFrame:
     """Per area: dispersion and change of matched untreated squares, the control-adjusted
     ratio with its interval and p read against those squares (stats.placebo_ratio), and the
@@ -107,7 +112,7 @@ def adjusted_table(
     similar = [levels[int(b)][0] for b in before]
     adjusted = [
         placebo_ratio(b, a, control, levels[int(b)][1], levels[int(b)][0].dispersion)
-        for b, a in zip(before, after)
+        for b, a, control in zip(before, after, controls)
     ]
     p = np.array([r.p for r in adjusted], dtype=float)
     return pd.DataFrame(
@@ -163,9 +168,23 @@ def with_q(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def control_pair(areas: AreaCounts, context: EvaluationContext) -> tuple[int, int]:
-    """ASB in the control area before and after, in the months the context counts."""
-    return context.pair(areas.control.reset_index(), "asb")
+def programme_control(
+    areas: AreaCounts, context: EvaluationContext, table: pd.DataFrame
+) -> tuple[int, int]:
+    """The control's ASB before and after for the hotspots of `table` together: over the months
+    they all counted; when their starts differ, its change over each hotspot's own months,
+    weighted by the hotspot's baseline (a control trend for each month a hotspot ran)."""
+    pairs = context.area_pairs(areas.control.reset_index(), table["hotspot_id"])
+    if len(set(pairs)) <= 1:
+        return pairs[0] if pairs else context.pair(areas.control.reset_index(), "asb")
+    weights = table["asb_before"].to_numpy(dtype=float) + 0.5
+    before = np.array([b for b, _ in pairs], dtype=float)
+    after = np.array([a for _, a in pairs], dtype=float)
+    if (before <= 0).any():
+        return 0, 0  # no control trend for some hotspot's months: no adjusted reading
+    ratio = float((weights * after / before).sum() / weights.sum())
+    base = float((weights * before).sum() / weights.sum())
+    return round(base), round(base * ratio)
 
 
 def hotspot_wdd(
@@ -204,14 +223,19 @@ def programme_wdd(
     With `table` (an evaluation_table of those hotspots) the dispersions are those of random
     sets of matched untreated squares (comparison.programme_dispersion); without, Poisson.
     """
-    inside = context.pair(counts.programme(hotspot_ids).reset_index(), "asb")
-    ring_union = context.pair(areas.rings.programme(hotspot_ids).reset_index(), "asb")
+    inside = context.programme_pair(counts, hotspot_ids, "asb")
+    ring_union = context.programme_pair(areas.rings, hotspot_ids, "asb")
     phi = ring_phi = 1.0
     if table is not None:
         pairs = square_pairs(areas.comparison, context.asb)
         phi = programme_dispersion(pairs, table["asb_before"].tolist())
         ring_phi = programme_dispersion(pairs, table["ring_asb_before"].tolist())
-    return hotspot_wdd(*inside, *ring_union, control_pair(areas, context), phi, ring_phi)
+    control = (
+        programme_control(areas, context, table)
+        if table is not None
+        else context.pair(areas.control.reset_index(), "asb")
+    )
+    return hotspot_wdd(*inside, *ring_union, control, phi, ring_phi)
 
 
 def monthly_asb_matrix(counts: CrimeCounts, ids: pd.Series, period: Period) -> np.ndarray:

@@ -8,7 +8,8 @@ hotspots once.
 
 Months left out: flagged months (geo.analysis.anomalies) are left out of both years of the figures
 they affect, and a hotspot's months before the month it `started` are not "after" for it (nor
-their baseline months). Without a patrol log, patrol figures are NaN (unknown), never 0.
+their baseline months). Without a patrol log, patrol figures are NaN (unknown), never 0; with
+hours from GPS and no patrol log, so are arrests and people spoken to.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts
 from geo.analysis.context import AFTER, BEFORE, KINDS, EvaluationContext
+from geo.analysis.outcomes import LOGGED_OUTCOMES, logged_outcomes
 from geo.analysis.stats import too_few_flags
 from geo.period import Period
 
@@ -71,12 +73,6 @@ def hotspot_table(
     months before it started); `patrols` None (no patrol log) gives NaN patrol columns.
     """
     ids = hotspots["hotspot_id"]
-    rows = counts.hotspot
-    # hotspot ids (text) are matched once, then summed by number: not grouped four times
-    codes, found = pd.factorize(rows["hotspot_id"])
-    start = context.hotspot_starts(found)[codes]
-    position = pd.Index(found).get_indexer(ids)  # -1: a hotspot without crimes
-    month = rows["month"].to_numpy(dtype=np.int64)
     table = pd.DataFrame(
         {
             "hotspot_id": ids.to_numpy(),
@@ -85,11 +81,8 @@ def hotspot_table(
         }
     )
     for kind in KINDS:
-        for side in (AFTER, BEFORE):
-            mask = context.mask(month, kind, side, start)
-            weights = rows[kind].to_numpy(dtype=float)[mask]
-            sums = np.bincount(codes[mask], weights=weights, minlength=len(found))
-            table[f"{kind}_{side}"] = np.append(sums, 0)[position].astype(np.int64)
+        before, after = context.per_hotspot(counts.hotspot, ids, kind)
+        table[f"{kind}_{AFTER}"], table[f"{kind}_{BEFORE}"] = after, before
         table[f"{kind}_change_pct"] = change_pct(table[f"{kind}_before"], table[f"{kind}_after"])
     table["asb_too_few"] = too_few_flags(table["asb_before"].to_numpy())
     if patrols is None:
@@ -100,6 +93,8 @@ def hotspot_table(
     table["officer_hours"] = patrol["officer_hours"].to_numpy().round(2)
     for column in ("visits", "arrests", "engagements"):
         table[column] = patrol[column].astype(np.int64).to_numpy()
+    if not logged_outcomes(patrols):  # hours from GPS, no patrol log: outcomes not recorded
+        table[list(LOGGED_OUTCOMES)] = np.nan
     return table[SUMMARY_COLUMNS]
 
 
@@ -190,6 +185,8 @@ def programme_figures(
         column: float(table[column].sum()) if patrol_log else float("nan")
         for column in PATROL_COLUMNS
     }
+    if len(table) and table["arrests"].isna().all():  # no patrol log records outcomes
+        patrol.update(dict.fromkeys(LOGGED_OUTCOMES, float("nan")))
     return ProgrammeFigures(
         period=context.period,
         hotspots=len(table),

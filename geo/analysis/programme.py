@@ -32,7 +32,7 @@ from geo.analysis.comparison import (
     square_pairs,
 )
 from geo.analysis.context import EvaluationContext
-from geo.analysis.evaluation import control_pair, format_p
+from geo.analysis.evaluation import format_p, programme_control
 from geo.analysis.figures import change_pct
 from geo.analysis.stats import ALPHA, MINUS, placebo_ratio
 
@@ -77,13 +77,13 @@ def programme_evaluation(
     """The programme figures of the hotspots in `table` (an evaluation_table), counted as
     `context` says."""
     ids = list(table["hotspot_id"])
-    before, after = context.pair(counts.programme(ids).reset_index(), "asb")
+    before, after = context.programme_pair(counts, ids, "asb")
     pairs = square_pairs(areas.comparison, context.asb)
     baselines = table["asb_before"].tolist()
     phi = programme_dispersion(pairs, baselines)
     spread = chance_spread(pairs, baselines)
     pooled = placebo_ratio(before, after, None, spread, phi)
-    adjusted = placebo_ratio(before, after, control_pair(areas, context), spread, phi)
+    adjusted = placebo_ratio(before, after, programme_control(areas, context, table), spread, phi)
     told = table[~table["asb_too_few"].astype(bool)]
     changes = told["asb_change_pct"].dropna()
     falls = changes[changes < 0]
