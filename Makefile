@@ -42,6 +42,7 @@ lint: $(VENV)/dev.stamp
 
 test: $(VENV)/dev.stamp chromium postgres lint
 	$(PY) -m pytest
+	$(PY) -m mkdocs build --strict --site-dir .docs-site
 
 bench: $(VENV)/app.stamp
 	$(PY) -m geo bench
