@@ -36,3 +36,33 @@ def test_programme_interval_holds_no_change_in_about_95_percent_of_random_sets(c
 
 def test_untreated_areas_vary_more_than_poisson(calibration):
     assert calibration.median_dispersion > 1.5
+
+
+def test_false_discoveries_stay_rare_and_no_p_is_finer_than_its_units(calibration):
+    """Sets of 20 untreated LSOAs with any at q < 0.05: about 5% under Benjamini–Hochberg, at
+    most 10%; and no rank p below 1 / (N + 1) of its N reference units."""
+    assert calibration.sets_with_q <= 0.1 * calibration.sets
+    assert calibration.p_below_floor == 0
+
+
+def test_the_busiest_places_still_get_a_programme_interval_that_holds(calibration):
+    assert calibration.busiest_sets_without_interval == 0
+    assert calibration.busiest_holds >= 0.9
+
+
+def test_a_programme_that_removed_30_percent_of_its_asb_is_found(calibration):
+    assert calibration.detected >= 0.8
+
+
+def test_the_busiest_places_of_a_half_year_are_not_called_a_reduction_the_next(shared_data):
+    """Picked for high counts, places fall anyway (regression to the mean): the 20 busiest
+    LSOAs of Jul–Dec 2023, with no programme, must not read as a fall beyond chance."""
+    from tools.calibration import regression_to_the_mean
+
+    result = regression_to_the_mean(
+        shared_data / "police-uk" / "derbyshire",
+        shared_data / "boundaries" / "derbyshire-lsoa-2011.geojson",
+        Period.parse("2024-07:2024-12"),
+    )
+    assert result.ratio == result.ratio
+    assert not (result.p < ALPHA and result.ratio < 1)

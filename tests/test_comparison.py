@@ -12,12 +12,8 @@ from shapely.geometry import box
 
 from geo.analysis.comparison import (
     COMPARISON_SIZES_M,
-    MATCH_FACTOR,
-    MIN_MATCHED,
-    chance_largest_fall,
     comparison_squares,
     dispersion,
-    matched,
     square_pairs,
 )
 from geo.crs import WGS84
@@ -66,33 +62,6 @@ def test_dispersion_is_one_for_poisson_areas_and_more_when_they_vary():
     varied = dispersion(rng.poisson(mean), rng.poisson(shifted))
     assert varied > 2.0
     assert math.isnan(dispersion(np.array([0, 0]), np.array([3, 4])))
-
-
-def test_matched_squares_have_a_similar_baseline():
-    rng = np.random.default_rng(2)
-    before = rng.integers(0, 200, 2000)
-    pairs = pd.DataFrame({"before": before, "after": rng.poisson(before + 1)})
-    result = matched(pairs, 50)
-    assert result.squares >= MIN_MATCHED
-    band = (pairs["before"] + 1 >= 51 / MATCH_FACTOR) & (pairs["before"] + 1 <= 51 * MATCH_FACTOR)
-    inside = pairs[band]
-    assert result.squares == len(inside)
-    assert result.before == inside["before"].sum() and result.after == inside["after"].sum()
-    few = matched(pairs.head(10), 50)
-    assert few.squares < MIN_MATCHED and math.isnan(few.dispersion)
-
-
-def test_chance_largest_fall_grows_with_more_hotspots():
-    rng = np.random.default_rng(4)
-    before = rng.integers(40, 80, 3000)
-    pairs = pd.DataFrame({"before": before, "after": rng.poisson(before)})
-    one = chance_largest_fall(pairs, [60])
-    twenty = chance_largest_fall(pairs, [60] * 20)
-    assert -5 < one < 5  # a single untreated area: no change, give or take
-    assert twenty < -20  # the largest of twenty falls far by chance alone
-    unchanged = pd.DataFrame({"before": [60] * 50, "after": [60] * 50})
-    assert chance_largest_fall(unchanged, [60] * 20) == 0
-    assert math.isnan(chance_largest_fall(pairs, []))
 
 
 def test_months_far_apart_keep_their_own_counts():

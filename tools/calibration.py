@@ -23,15 +23,12 @@ import shapely
 
 from geo.analysis.aggregate import count_crimes
 from geo.analysis.areas import RING_M, located_by_month
-from geo.analysis.comparison import (
-    chance_spread,
-    comparison_squares,
-    square_boxes,
-    square_pairs,
-)
+from geo.analysis.chance import chance_spread
+from geo.analysis.comparison import comparison_squares, square_boxes, square_pairs
 from geo.analysis.evaluation import adjusted_table
 from geo.analysis.figures import sum_in_period
-from geo.analysis.stats import ALPHA, exact_ps, placebo_ratio
+from geo.analysis.reference import RANK
+from geo.analysis.stats import ALPHA, AdjustedRatio, exact_ps, placebo_ratio
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.io.crimes import read_crimes
 from geo.period import Period
@@ -39,17 +36,79 @@ from geo.period import Period
 
 @dataclass(frozen=True)
 class Calibration:
-    """What the tests did on untreated areas: shares flagged, intervals holding no change."""
+    """What the tests did on untreated areas: shares flagged, q values, intervals holding no
+    change, readings of the busiest areas, and how often a real fall was found."""
 
     areas: int
     area_flagged: float
     raw_flagged: float
     median_dispersion: float
+    model_read: int
+    p_below_floor: int
     sets: int
     set_size: int
     set_flagged: float
+    sets_with_q: int
     sets_without_interval: int
     programme_holds: float
+    busiest_sets_without_interval: int
+    busiest_holds: float
+    detected: float
+
+
+@dataclass(frozen=True)
+class Placebo:
+    """A force's LSOAs as untreated 'hotspots' for one period: their ASB before and after, the
+    force's, and the comparison squares (with which of them touch each area or its ring)."""
+
+    areas: gpd.GeoDataFrame
+    before: np.ndarray
+    after: np.ndarray
+    force: tuple[int, int]
+    pairs: pd.DataFrame
+    touching: np.ndarray
+
+    def table(self, chosen: np.ndarray, after: np.ndarray | None = None) -> pd.DataFrame:
+        """The per-area readings of the areas `chosen` (their `after` counts, if given)."""
+        b = self.before[chosen]
+        a = self.after[chosen] if after is None else after
+        return adjusted_table(b, a, [self.control(b, a)] * len(b), self.untreated(chosen))
+
+    def control(self, before: np.ndarray, after: np.ndarray) -> tuple[int, int]:
+        """The rest of the force, less the areas (their rings' few reports left in it)."""
+        return self.force[0] - int(before.sum()), self.force[1] - int(after.sum())
+
+    def untreated(self, chosen: np.ndarray) -> pd.DataFrame:
+        return self.pairs[~self.touching[:, chosen].any(axis=1)]
+
+    def programme(self, chosen: np.ndarray, after: np.ndarray | None = None) -> AdjustedRatio:
+        """The programme reading of the areas `chosen` taken together."""
+        b = self.before[chosen]
+        a = self.after[chosen] if after is None else after
+        spread = chance_spread(self.untreated(chosen), b.tolist())
+        return placebo_ratio(int(b.sum()), int(a.sum()), self.control(b, a), spread)
+
+
+def placebo(crimes_folder: Path, lsoa_file: Path, period: Period) -> Placebo:
+    """The LSOAs of `lsoa_file` as untreated areas over `period` of the crimes in the folder."""
+    crimes = read_crimes([crimes_folder])
+    areas = gpd.read_file(lsoa_file).to_crs(WGS84)
+    areas = areas.rename(columns={areas.columns[0]: "hotspot_id"})
+    counts = count_crimes(crimes, areas)
+    ids = areas["hotspot_id"]
+    force = located_by_month(crimes).reset_index()
+    pairs = square_pairs(comparison_squares(crimes, gpd.GeoSeries([], crs=WGS84)), period)
+    return Placebo(
+        areas=areas,
+        before=_per_area(counts.hotspot, period.before, ids),
+        after=_per_area(counts.hotspot, period, ids),
+        force=(
+            int(sum_in_period(force, period.before)["asb"]),
+            int(sum_in_period(force, period)["asb"]),
+        ),
+        pairs=pairs,
+        touching=_touching(pairs.index.to_numpy(), areas),
+    )
 
 
 def calibrate(
@@ -59,54 +118,59 @@ def calibrate(
     sets: int = 200,
     set_size: int = 20,
     seed: int = 0,
+    busiest: int = 50,
+    fall: float = 0.3,
 ) -> Calibration:
-    """Evaluate every LSOA, and `sets` random sets of `set_size`, as untreated 'hotspots'."""
-    crimes = read_crimes([crimes_folder])
-    areas = gpd.read_file(lsoa_file).to_crs(WGS84)
-    areas = areas.rename(columns={areas.columns[0]: "hotspot_id"})
-    counts = count_crimes(crimes, areas)
-    ids = areas["hotspot_id"]
-    before = _per_area(counts.hotspot, period.before, ids)
-    after = _per_area(counts.hotspot, period, ids)
-    force = located_by_month(crimes).reset_index()
-    force_before = int(sum_in_period(force, period.before)["asb"])
-    force_after = int(sum_in_period(force, period)["asb"])
-    pairs = square_pairs(comparison_squares(crimes, gpd.GeoSeries([], crs=WGS84)), period)
-    touching = _touching(pairs.index.to_numpy(), areas)
-
-    single = [
-        adjusted_table(
-            before[[i]], after[[i]], [(force_before - before[i], force_after - after[i])],
-            pairs[~touching[:, i]],
-        ).iloc[0]
-        for i in range(len(areas))
-    ]  # fmt: skip
-
-    single_p = np.array([row["adjusted_p"] for row in single], dtype=float)
+    """Evaluate every LSOA, `sets` random sets of `set_size`, and as many drawn from the
+    `busiest` LSOAs, as untreated 'hotspots'; and the random sets again with a share `fall` of
+    their ASB reports of the after year removed at random (a programme that worked)."""
+    data = placebo(crimes_folder, lsoa_file, period)
+    single = pd.concat([data.table(np.array([i])) for i in range(len(data.areas))])
     rng = np.random.default_rng(seed)
-    holds, flagged = [], []
+    top = np.argsort(data.before)[::-1][:busiest]
+    flagged, with_q, holds, busy_holds, detected = [], 0, [], [], []
     for _ in range(sets):
-        chosen = rng.choice(len(areas), set_size, replace=False)
-        b, a = before[chosen], after[chosen]
-        control = (force_before - int(b.sum()), force_after - int(a.sum()))
-        untreated = pairs[~touching[:, chosen].any(axis=1)]
-        table = adjusted_table(b, a, [control] * len(b), untreated)
+        chosen = rng.choice(len(data.areas), set_size, replace=False)
+        table = data.table(chosen)
         flagged.append((table["adjusted_p"] < ALPHA).mean())
-        spread = chance_spread(untreated, b.tolist())
-        result = placebo_ratio(int(b.sum()), int(a.sum()), control, spread)
-        if result.ratio == result.ratio:  # else too few comparison squares: counted apart
+        with_q += bool((table["q"] < ALPHA).any())
+        result = data.programme(chosen)
+        if result.ratio == result.ratio:
             holds.append(result.low <= 1.0 <= result.high)
+        thinned = rng.binomial(data.after[chosen], 1.0 - fall)
+        found = data.programme(chosen, thinned)
+        detected.append(found.p < ALPHA and found.ratio < 1)
+        busy = data.programme(rng.choice(top, set_size, replace=False))
+        if busy.ratio == busy.ratio:
+            busy_holds.append(busy.low <= 1.0 <= busy.high)
+    rank = single["reference_method"] == RANK
+    floors = 1.0 / (single["reference_n"] + 1)
     return Calibration(
-        areas=len(areas),
-        area_flagged=float((single_p < ALPHA).mean()),
-        raw_flagged=float((exact_ps(before, after) < ALPHA).mean()),
-        median_dispersion=float(np.median([row["dispersion"] for row in single])),
+        areas=len(data.areas),
+        area_flagged=float((single["adjusted_p"] < ALPHA).mean()),
+        raw_flagged=float((exact_ps(data.before, data.after) < ALPHA).mean()),
+        median_dispersion=float(single["dispersion"].median()),
+        model_read=int((~rank).sum()),
+        p_below_floor=int((single["adjusted_p"][rank] < floors[rank]).sum()),
         sets=sets,
         set_size=set_size,
         set_flagged=float(np.mean(flagged)),
+        sets_with_q=with_q,
         sets_without_interval=sets - len(holds),
         programme_holds=float(np.mean(holds)),
+        busiest_sets_without_interval=sets - len(busy_holds),
+        busiest_holds=float(np.mean(busy_holds)),
+        detected=float(np.mean(detected)),
     )
+
+
+def regression_to_the_mean(
+    crimes_folder: Path, lsoa_file: Path, period: Period, chosen: int = 20
+) -> AdjustedRatio:
+    """The programme reading of the `chosen` LSOAs with most ASB in the year before `period`:
+    picked for high counts with no programme, they fall anyway; the reading must not call it."""
+    data = placebo(crimes_folder, lsoa_file, period)
+    return data.programme(np.argsort(data.before)[::-1][:chosen])
 
 
 def _per_area(hotspot: pd.DataFrame, period: Period, ids: pd.Series) -> np.ndarray:

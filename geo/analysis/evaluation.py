@@ -23,9 +23,18 @@ import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts
 from geo.analysis.areas import AreaCounts
-from geo.analysis.comparison import chance_spread, matched, programme_dispersion, square_pairs
+from geo.analysis.chance import programme_dispersion
+from geo.analysis.comparison import square_pairs
 from geo.analysis.context import AFTER, BEFORE, EvaluationContext
 from geo.analysis.dosage import dosage
+from geo.analysis.reference import (
+    MODEL,
+    RANK,
+    DispersionCurve,
+    dispersion_curve,
+    model_ratio,
+    reference_units,
+)
 from geo.analysis.stats import (
     ALPHA,
     TOO_FEW_BEFORE,
@@ -41,6 +50,7 @@ from geo.period import Period
 EVALUATION_COLUMNS = [
     "asb_p", "asb_rr", "asb_rr_low", "asb_rr_high", "asb_too_few", "dispersion",
     "adjusted_ratio", "adjusted_low", "adjusted_high", "adjusted_p", "q", "matched_change_pct",
+    "reference_n", "reference_method", "p_floor",
     "ring_asb_before", "ring_asb_after", "ring_dispersion", "wdd_estimate", "wdd_z", "wdd_p",
     "hours_per_week", "visits_per_day", "minutes_per_visit", "share_15_min", "trend",
     "asb_monthly",
@@ -74,7 +84,8 @@ def evaluation_table(
     adjusted = adjusted_table(before, after, controls, pairs)
     for column in adjusted.columns:
         out[column] = adjusted[column].to_numpy()
-    ring_levels = {b: matched(pairs, b).dispersion for b in set(out["ring_asb_before"])}
+    curve = dispersion_curve(pairs)
+    ring_levels = {b: unit_dispersion(pairs, b, curve) for b in set(out["ring_asb_before"])}
     out["ring_dispersion"] = [ring_levels[b] for b in out["ring_asb_before"]]
     results = [
         hotspot_wdd(
@@ -105,27 +116,49 @@ def adjusted_table(
     controls: Sequence[tuple[int, int]],
     pairs: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Per area: dispersion and change of matched untreated squares, the control-adjusted
-    ratio with its interval and p read against those squares (stats.placebo_ratio), and the
-    Benjamini–Hochberg q across the areas."""
-    levels = {int(b): (matched(pairs, b), chance_spread(pairs, [b])) for b in set(before)}
-    similar = [levels[int(b)][0] for b in before]
-    adjusted = [
-        placebo_ratio(b, a, control, levels[int(b)][1], levels[int(b)][0].dispersion)
-        for b, a, control in zip(before, after, controls)
-    ]
-    p = np.array([r.p for r in adjusted], dtype=float)
+    """Per area: the control-adjusted ratio with its interval and p, read against its reference
+    units (distinct untreated squares of like baseline: a rank p, never below 2 / (N + 1)) or,
+    where there are too few of them, the model (geo.analysis.reference); their dispersion and
+    change; and the Benjamini–Hochberg q across the areas, given only where the smallest p an
+    area's reading can give could reach it."""
+    curve = dispersion_curve(pairs)
+    units = {int(b): reference_units(pairs, b) for b in set(before)}
+    readings, rows = [], []
+    for b, a, control in zip(before, after, controls):
+        reference = units[int(b)]
+        if reference.enough:
+            readings.append(
+                placebo_ratio(b, a, control, reference.deviations(), reference.dispersion)
+            )
+            rows.append((reference.n, RANK, 2.0 / (reference.n + 1)))
+        else:
+            readings.append(model_ratio(b, a, control, curve.at(b)))
+            rows.append((0, MODEL, 0.0))
+    p = np.array([r.p for r in readings], dtype=float)
+    floor = np.array([row[2] for row in rows], dtype=float)
+    q = benjamini_hochberg(p)
+    q[floor >= ALPHA] = np.nan  # no p this reading can give would pass: no q to show
     return pd.DataFrame(
         {
-            "dispersion": [m.dispersion for m in similar],
-            "matched_change_pct": [100.0 * (m.ratio - 1.0) for m in similar],
-            "adjusted_ratio": [r.ratio for r in adjusted],
-            "adjusted_low": [r.low for r in adjusted],
-            "adjusted_high": [r.high for r in adjusted],
+            "dispersion": [r.dispersion for r in readings],
+            "matched_change_pct": [100.0 * (units[int(b)].ratio - 1.0) for b in before],
+            "adjusted_ratio": [r.ratio for r in readings],
+            "adjusted_low": [r.low for r in readings],
+            "adjusted_high": [r.high for r in readings],
             "adjusted_p": p,
-            "q": benjamini_hochberg(p),
+            "q": q,
+            "reference_n": np.array([row[0] for row in rows], dtype=np.int64),
+            "reference_method": [row[1] for row in rows],
+            "p_floor": floor,
         }
     )
+
+
+def unit_dispersion(pairs: pd.DataFrame, baseline: float, curve: DispersionCurve) -> float:
+    """The dispersion of untreated places like `baseline`: of its reference units, or the
+    model's where there are too few."""
+    units = reference_units(pairs, baseline)
+    return units.dispersion if units.enough else curve.at(baseline)
 
 
 PRIMARY_LABEL = "Against the control trend"
@@ -147,11 +180,32 @@ def primary_reading(row: Mapping[str, object]) -> str:
         verdict = "not distinguishable from the control trend"
     text = (
         f"{PRIMARY_LABEL}: {verdict}; ratio {ratio:.2f} (95% interval {low:.2f}–{high:.2f}, "
-        f"{format_p(p)}, {format_p(q, 'q')} across the hotspots shown)."
+        f"{format_p(p)}{_q_words(q)}). {_reference_words(row)}"
     )
     if bool(row.get("asb_too_few", False)):
         text += f" Too few reports to tell: under {TOO_FEW_BEFORE} last year."
     return text
+
+
+def _q_words(q: float) -> str:
+    """The q across the hotspots shown, or why there is none."""
+    if math.isnan(q):
+        return "; no q: this reading cannot give a p small enough to pass false-discovery control"
+    return f", {format_p(q, 'q')} across the hotspots shown"
+
+
+def _reference_words(row: Mapping[str, object]) -> str:
+    """What the reading was made against: how many untreated places, or the model."""
+    n = int(row.get("reference_n", 0) or 0)
+    if row.get("reference_method") == RANK:
+        return (
+            f"Read against {n:,} untreated places of like baseline (the smallest p they can "
+            f"give is {float(row['p_floor']):.3f})."
+        )
+    return (
+        "Read by the model fitted on every untreated place (too few of like baseline to rank "
+        "it against), its dispersion depending on the baseline."
+    )
 
 
 def format_p(p: float, name: str = "p") -> str:
@@ -165,6 +219,7 @@ def with_q(table: pd.DataFrame) -> pd.DataFrame:
     """The table with `q` worked out again across the hotspots it holds (e.g. one town's)."""
     out = table.copy()
     out["q"] = benjamini_hochberg(out["adjusted_p"].to_numpy(dtype=float))
+    out.loc[out["p_floor"] >= ALPHA, "q"] = np.nan
     return out
 
 

@@ -25,12 +25,8 @@ import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts
 from geo.analysis.areas import AreaCounts
-from geo.analysis.comparison import (
-    chance_largest_fall,
-    chance_spread,
-    programme_dispersion,
-    square_pairs,
-)
+from geo.analysis.chance import chance_largest_fall, chance_spread, programme_dispersion
+from geo.analysis.comparison import square_pairs
 from geo.analysis.context import EvaluationContext
 from geo.analysis.evaluation import format_p, programme_control
 from geo.analysis.figures import change_pct

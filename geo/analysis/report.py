@@ -29,6 +29,7 @@ HOTSPOT_KEYS = {
     "adjusted_high": "adjusted_high", "adjusted_p": "adjusted_p", "q": "q",
     "too_few": "asb_too_few", "dispersion": "dispersion",
     "matched_change_pct": "matched_change_pct", "wdd_p": "wdd_p", "trend": "trend",
+    "reference_n": "reference_n", "reference_method": "reference_method", "p_floor": "p_floor",
 }  # fmt: skip
 """Record key → evaluation_table column, in the order of the CSV's columns."""
 
