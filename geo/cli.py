@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.errors import HotspotDataError
+from geo.propose_cli import add_propose_verb, run_propose
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up is much of a short command
     import geopandas as gpd
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _add_db_verbs(verbs)
+    add_propose_verb(verbs)
 
     sample = verbs.add_parser("sample", help="write the generated sample dataset")
     sample.add_argument("--out", type=Path, default=Path("data/sample"), help="folder to write")
@@ -310,6 +312,12 @@ def _print_notes(figures: ProgrammeFigures, anomalies: Sequence[Anomaly], no_pat
         )
     if no_patrols:
         print(f"note: {NO_PATROL_LOG}: patrol columns are empty", file=sys.stderr)
+    elif figures.arrests != figures.arrests:  # hours from GPS, outcomes from no log
+        print(
+            f"note: {NO_PATROL_LOG}: arrests and engagements are empty (GPS gives hours, not "
+            "outcomes)",
+            file=sys.stderr,
+        )
 
 
 def _plain_line(text: str) -> str:
@@ -588,6 +596,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "dosage": run_dosage,
         "return": run_return,
         "db": run_db,
+        "propose": run_propose,
     }
     try:
         handlers[args.verb](args)
