@@ -1066,9 +1066,28 @@ def _measure_all(plan: Plan, work: Path) -> list[Row]:
         national, scripts, plan.national_repetitions, naive=False)))  # fmt: skip
     shutil.rmtree(national.folder, ignore_errors=True)
     rows.extend(_ping_measures(plan, work / "pings"))
+    rows.append(_propose_row(plan, work / "propose"))
     if plan.app:
         rows.extend(_app_measures(work / "sample", plan.repetitions))
     return rows
+
+
+PROPOSE_GOAL_S = 10.0
+"""Longest `geo propose` may take for a force (24 months, 220,000 rows)."""
+
+
+def _propose_row(plan: Plan, folder: Path) -> Row:
+    """`geo propose` on a generated force of 24 months and 220,000 rows."""
+    from tools.bench_proposals import FORCE_MONTHS, FORCE_ROWS, time_proposals
+
+    _say(f"timing geo propose on {FORCE_ROWS:,} rows over {FORCE_MONTHS} months")
+    seconds = time_proposals(repetitions=plan.repetitions, work=folder)
+    return Row(
+        f"geo propose, {FORCE_ROWS:,} rows, {FORCE_MONTHS} months",
+        f"{seconds:.2f} s",
+        target=f"≤ {PROPOSE_GOAL_S:.0f} s",
+        met=seconds <= PROPOSE_GOAL_S,
+    )
 
 
 def _ping_measures(plan: Plan, folder: Path) -> list[Row]:
