@@ -51,7 +51,9 @@ def test_the_busiest_places_still_get_a_programme_interval_that_holds(calibratio
 
 
 def test_a_programme_that_removed_30_percent_of_its_asb_is_found(calibration):
+    """Power, and the shrunken per-hotspot intervals covering the effect put in (a ratio 0.7)."""
     assert calibration.detected >= 0.8
+    assert calibration.shrunk_covers >= 0.9
 
 
 def test_the_busiest_places_of_a_half_year_are_not_called_a_reduction_the_next(shared_data):

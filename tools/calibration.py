@@ -25,9 +25,10 @@ from geo.analysis.aggregate import count_crimes
 from geo.analysis.areas import RING_M, located_by_month
 from geo.analysis.chance import chance_spread
 from geo.analysis.comparison import comparison_squares, square_boxes, square_pairs
-from geo.analysis.evaluation import adjusted_table
+from geo.analysis.evaluation import adjusted_table, programme_centre
 from geo.analysis.figures import sum_in_period
 from geo.analysis.reference import RANK
+from geo.analysis.shrinkage import shrunken
 from geo.analysis.stats import ALPHA, AdjustedRatio, exact_ps, placebo_ratio
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.io.crimes import read_crimes
@@ -54,6 +55,7 @@ class Calibration:
     busiest_sets_without_interval: int
     busiest_holds: float
     detected: float
+    shrunk_covers: float
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def calibrate(
     single = pd.concat([data.table(np.array([i])) for i in range(len(data.areas))])
     rng = np.random.default_rng(seed)
     top = np.argsort(data.before)[::-1][:busiest]
-    flagged, with_q, holds, busy_holds, detected = [], 0, [], [], []
+    flagged, with_q, holds, busy_holds, detected, covered = [], 0, [], [], [], []
     for _ in range(sets):
         chosen = rng.choice(len(data.areas), set_size, replace=False)
         table = data.table(chosen)
@@ -140,6 +142,13 @@ def calibrate(
         thinned = rng.binomial(data.after[chosen], 1.0 - fall)
         found = data.programme(chosen, thinned)
         detected.append(found.p < ALPHA and found.ratio < 1)
+        worked = data.table(chosen, thinned)
+        shrunk = shrunken(
+            worked["adjusted_ratio"], worked["adjusted_low"], worked["adjusted_high"],
+            programme_centre(data.before[chosen], thinned, [data.control(data.before[chosen], thinned)] * set_size),
+        )  # fmt: skip
+        known = ~np.isnan(shrunk.low)
+        covered.extend((shrunk.low[known] <= 1 - fall) & (1 - fall <= shrunk.high[known]))
         busy = data.programme(rng.choice(top, set_size, replace=False))
         if busy.ratio == busy.ratio:
             busy_holds.append(busy.low <= 1.0 <= busy.high)
@@ -161,6 +170,7 @@ def calibrate(
         busiest_sets_without_interval=sets - len(busy_holds),
         busiest_holds=float(np.mean(busy_holds)),
         detected=float(np.mean(detected)),
+        shrunk_covers=float(np.mean(covered)),
     )
 
 

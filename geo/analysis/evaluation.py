@@ -27,6 +27,7 @@ from geo.analysis.chance import programme_dispersion
 from geo.analysis.comparison import square_pairs
 from geo.analysis.context import AFTER, BEFORE, EvaluationContext
 from geo.analysis.dosage import dosage
+from geo.analysis.power import detectable_fall_pct
 from geo.analysis.reference import (
     MODEL,
     RANK,
@@ -35,6 +36,7 @@ from geo.analysis.reference import (
     model_ratio,
     reference_units,
 )
+from geo.analysis.shrinkage import shrunken
 from geo.analysis.stats import (
     ALPHA,
     TOO_FEW_BEFORE,
@@ -50,7 +52,8 @@ from geo.period import Period
 EVALUATION_COLUMNS = [
     "asb_p", "asb_rr", "asb_rr_low", "asb_rr_high", "asb_too_few", "dispersion",
     "adjusted_ratio", "adjusted_low", "adjusted_high", "adjusted_p", "q", "matched_change_pct",
-    "reference_n", "reference_method", "p_floor",
+    "reference_n", "reference_method", "p_floor", "shrunk_ratio", "shrunk_low", "shrunk_high",
+    "detectable_fall_pct",
     "ring_asb_before", "ring_asb_after", "ring_dispersion", "wdd_estimate", "wdd_z", "wdd_p",
     "hours_per_week", "visits_per_day", "minutes_per_visit", "share_15_min", "trend",
     "asb_monthly",
@@ -84,6 +87,16 @@ def evaluation_table(
     adjusted = adjusted_table(before, after, controls, pairs)
     for column in adjusted.columns:
         out[column] = adjusted[column].to_numpy()
+    shrunk = shrunken(
+        out["adjusted_ratio"], out["adjusted_low"], out["adjusted_high"],
+        programme_centre(before, after, controls),
+    )  # fmt: skip
+    out["shrunk_ratio"], out["shrunk_low"], out["shrunk_high"] = (
+        shrunk.ratio,
+        shrunk.low,
+        shrunk.high,
+    )
+    out["detectable_fall_pct"] = detectable_fall_pct(out["adjusted_low"], out["adjusted_high"])
     curve = dispersion_curve(pairs)
     ring_levels = {b: unit_dispersion(pairs, b, curve) for b in set(out["ring_asb_before"])}
     out["ring_dispersion"] = [ring_levels[b] for b in out["ring_asb_before"]]
@@ -152,6 +165,16 @@ def adjusted_table(
             "p_floor": floor,
         }
     )
+
+
+def programme_centre(
+    before: np.ndarray, after: np.ndarray, controls: Sequence[tuple[int, int]]
+) -> float:
+    """The hotspots' control-adjusted ratio taken together: their reports after ÷ what each
+    baseline would give at its control's trend (NaN without a control trend)."""
+    trend = np.array([a / b if b > 0 else np.nan for b, a in controls], dtype=float)
+    expected = float(np.nansum(np.asarray(before, dtype=float) * trend))
+    return float(np.sum(after)) / expected if expected > 0 else math.nan
 
 
 def unit_dispersion(pairs: pd.DataFrame, baseline: float, curve: DispersionCurve) -> float:

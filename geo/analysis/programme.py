@@ -30,6 +30,8 @@ from geo.analysis.comparison import square_pairs
 from geo.analysis.context import EvaluationContext
 from geo.analysis.evaluation import format_p, programme_control
 from geo.analysis.figures import change_pct
+from geo.analysis.model_check import MODEL_GRID_M, model_check
+from geo.analysis.power import detectable_fall_pct
 from geo.analysis.stats import ALPHA, MINUS, placebo_ratio
 
 
@@ -60,6 +62,11 @@ class ProgrammeEvaluation:
     expected_by_chance: float
     beyond_after_fdr: int
     control_source: str
+    detectable_fall_pct: float = math.nan
+    model_ratio: float = math.nan
+    model_low: float = math.nan
+    model_high: float = math.nan
+    model_p: float = math.nan
 
     @property
     def reading(self) -> str:
@@ -80,6 +87,7 @@ def programme_evaluation(
     spread = chance_spread(pairs, baselines)
     pooled = placebo_ratio(before, after, None, spread, phi)
     adjusted = placebo_ratio(before, after, programme_control(areas, context, table), spread, phi)
+    check = model_check(table["asb_before"].to_numpy(), table["asb_after"].to_numpy(), pairs)
     told = table[~table["asb_too_few"].astype(bool)]
     changes = told["asb_change_pct"].dropna()
     falls = changes[changes < 0]
@@ -109,6 +117,11 @@ def programme_evaluation(
         expected_by_chance=ALPHA * tested,
         beyond_after_fdr=int((table["q"].to_numpy(dtype=float) < ALPHA).sum()),
         control_source=areas.control_source,
+        detectable_fall_pct=detectable_fall_pct(adjusted.low, adjusted.high),
+        model_ratio=check.ratio,
+        model_low=check.low,
+        model_high=check.high,
+        model_p=check.p,
     )
 
 
@@ -168,6 +181,18 @@ def _reading_parts(e: ProgrammeEvaluation) -> list[str]:
         parts.append(
             "There are too few untreated comparison areas to tell how much places vary by "
             "chance, so no control-adjusted reading is given."
+        )
+    if e.detectable_fall_pct == e.detectable_fall_pct:
+        parts.append(
+            f"At these counts this programme could detect falls of "
+            f"{e.detectable_fall_pct:.0f}% or more against the control trend (80% of the time)."
+        )
+    if e.model_ratio == e.model_ratio:
+        parts.append(
+            f"A model cross-check (Poisson difference-in-differences against untreated "
+            f"{MODEL_GRID_M} m squares, a fixed effect per place, robust errors) gives ratio "
+            f"{e.model_ratio:.2f} (95% interval {e.model_low:.2f}–{e.model_high:.2f}, "
+            f"{format_p(e.model_p)})."
         )
     if e.matched_change_pct == e.matched_change_pct:
         parts.append(

@@ -30,6 +30,8 @@ HOTSPOT_KEYS = {
     "too_few": "asb_too_few", "dispersion": "dispersion",
     "matched_change_pct": "matched_change_pct", "wdd_p": "wdd_p", "trend": "trend",
     "reference_n": "reference_n", "reference_method": "reference_method", "p_floor": "p_floor",
+    "shrunk_ratio": "shrunk_ratio", "shrunk_low": "shrunk_low", "shrunk_high": "shrunk_high",
+    "detectable_fall_pct": "detectable_fall_pct",
 }  # fmt: skip
 """Record key → evaluation_table column, in the order of the CSV's columns."""
 
