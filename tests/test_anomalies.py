@@ -246,3 +246,49 @@ def test_type_counts_taken_file_by_file_add_up_to_those_of_every_row(tmp_path):
     )
     assert problem is None and whole["rows"].sum() == 8 and whole["duplicates"].sum() == 2
     assert find_anomalies(pd.concat(parts)) == find_anomalies(whole)
+
+
+def _halved(crimes, month: str, seed: int = 0):
+    """The crime rows with half of `month`'s ASB rows removed at random."""
+    ordinal = pd.Period(month, "M").ordinal
+    rows = np.flatnonzero(
+        (crimes["crime_type"] == ASB).to_numpy() & (crimes["month"].to_numpy() == ordinal)
+    )
+    gone = np.random.default_rng(seed).choice(rows, len(rows) // 2, replace=False)
+    return crimes.drop(crimes.index[gone])
+
+
+def test_a_month_that_lost_half_its_asb_is_flagged_against_the_year_before(shared_data):
+    """Seasons hide a loss among neighbouring months (3 of 22 such months were flagged by the
+    neighbours alone); against the same month a year before, 2024's are found. The published
+    files gain no flag."""
+    crimes = read_crimes([shared_data / "police-uk" / "derbyshire"])
+    published = find_anomalies(type_month_counts(crimes))
+    assert {(str(a.month), a.crime_type) for a in published} == {
+        ("2024-02", ASB), ("2024-11", ASB),
+    }  # fmt: skip
+    held_out = ("2024-03", "2024-06", "2024-09", "2024-12")
+    found = [
+        any(
+            str(a.month) == month and a.crime_type == ASB
+            for a in find_anomalies(type_month_counts(_halved(crimes, month)))
+        )
+        for month in held_out
+    ]
+    assert sum(found) >= 3, dict(zip(held_out, found))
+
+
+def test_a_real_rise_on_the_year_before_is_not_flagged():
+    months = pd.period_range("2023-01", "2024-12", freq="M")
+    counts = pd.DataFrame(
+        {
+            "month": months.asi8,
+            "crime_type": "Vehicle crime",
+            "rows": [300 + 40 * (m.month % 3) for m in months[:12]]
+            + [270 + 36 * (m.month % 3) for m in months[12:18]]
+            + [400]
+            + [270 + 36 * (m.month % 3) for m in months[19:]],
+            "duplicates": 0,
+        }
+    )
+    assert find_anomalies(counts) == []

@@ -7,6 +7,8 @@ repeated. Per crime type and month, forcewide, a month is flagged when:
 - its count is far from its neighbouring months (a robust rule: median and MAD of the months
   around it, never narrower than Poisson noise), and by a large share;
 - its share of exact duplicate rows is far above its neighbouring months';
+- it fell on the same month a year before far more than the other months did (seasons, which
+  can hide a loss among neighbouring months, cancel out in a change on a year before);
 - or the month has no rows at all (a gap inside the data).
 
 By default a flagged month is left out of both years of the figures it affects (ASB figures: ASB
@@ -40,6 +42,11 @@ DUPLICATE_SCALES = 4.0
 """...and this many binomial standard errors above it: small counts' noise is not flagged."""
 DUPLICATE_MIN_ROWS = 20
 """Months with fewer rows of the type than this are not judged on duplicates."""
+YEAR_ON_YEAR_SCALES = 5.0
+"""A month's change on the same month a year before this many robust spreads from the other
+months' changes is abnormal..."""
+YEAR_ON_YEAR_SHARE = 0.3
+"""...when it also differs from their usual change by at least this share."""
 MAD_TO_SD = 1.4826
 """Scales a median absolute deviation to a standard deviation for normal data."""
 MISSING = "all crime types"
@@ -51,7 +58,9 @@ RULES = (
     f"spreads (1.4826 × median absolute deviation, at least √median) and {OUTLIER_SHARE:.0%} "
     f"from their median; duplicates when the share of exact duplicate rows is "
     f"{DUPLICATE_EXCESS:.0%} or more, and {DUPLICATE_SCALES:g} standard errors, above theirs "
-    f"(months of {DUPLICATE_MIN_ROWS}+ rows)"
+    f"(months of {DUPLICATE_MIN_ROWS}+ rows); and against the same month a year before, when "
+    f"it fell more than {YEAR_ON_YEAR_SCALES:g} robust spreads (at least the Poisson noise) "
+    f"and {YEAR_ON_YEAR_SHARE:.0%} below the other months' changes (seasons cancel out)"
 )
 
 
@@ -143,7 +152,50 @@ def find_anomalies(type_counts: pd.DataFrame) -> list[Anomaly]:
             what = "; ".join(r for r in reasons if r)
             if what:
                 found.append(Anomaly(pd.Period(ordinal=int(ordinal), freq="M"), crime_type, what))
+        found.extend(_year_on_year(crime_type, ordinals, count, found))
     return sorted(found, key=lambda a: (a.month, a.crime_type))
+
+
+def _year_on_year(
+    crime_type: str, ordinals: np.ndarray, count: np.ndarray, found: list[Anomaly]
+) -> list[Anomaly]:
+    """Months of `crime_type` whose change on the same month a year before is a fall far below
+    the other months' changes (robustly: their median and MAD, never narrower than the Poisson
+    noise of the two counts): rows lost in publishing, which seasons can hide among neighbouring
+    months. Rises are left to the other rules (duplicated rows, a count far above its
+    neighbours): a real rise in crime is not a fault of the data. A month already flagged, or
+    whose month a year before is, is neither judged nor used as a usual change."""
+    flagged = {a.month.ordinal for a in found if a.crime_type in (crime_type, MISSING)}
+    at = {int(m): i for i, m in enumerate(ordinals)}
+    pairs = [  # (month, its row, the row of the same month a year before)
+        (int(m), i, at[int(m) - BASELINE_LAG])
+        for i, m in enumerate(ordinals)
+        if int(m) - BASELINE_LAG in at and count[at[int(m) - BASELINE_LAG]] > 0
+    ]
+    if len(pairs) < 2 * MIN_NEIGHBOURS + 1:
+        return []
+    change = np.array([np.log((count[i] + 0.5) / (count[j] + 0.5)) for _, i, j in pairs])
+    trusted = np.array([m not in flagged and m - BASELINE_LAG not in flagged for m, _, _ in pairs])
+    problems = []
+    for k, (month, i, j) in enumerate(pairs):
+        others = change[trusted & (np.arange(len(pairs)) != k)]
+        if not trusted[k] or len(others) < 2 * MIN_NEIGHBOURS:
+            continue
+        usual = float(np.median(others))
+        noise = np.sqrt(1.0 / (count[i] + 0.5) + 1.0 / (count[j] + 0.5))
+        spread = max(MAD_TO_SD * float(np.median(np.abs(others - usual))), noise)
+        gap = change[k] - usual
+        if -gap > YEAR_ON_YEAR_SCALES * spread and -np.expm1(gap) >= YEAR_ON_YEAR_SHARE:
+            problems.append(
+                Anomaly(
+                    pd.Period(ordinal=month, freq="M"),
+                    crime_type,
+                    f"{count[i]:,.0f} rows against {count[j]:,.0f} a year before "
+                    f"({np.expm1(change[k]):+.0%}), where the other months changed by about "
+                    f"{np.expm1(usual):+.0%}",
+                )
+            )
+    return problems
 
 
 def _count_problem(value: float, neighbours: np.ndarray) -> str:
