@@ -18,7 +18,7 @@ $(VENV)/dev.stamp: $(VENV)/app.stamp requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-$(SAMPLE)/SAMPLE.md: tools/sample.py tools/places.py | $(VENV)/app.stamp
+$(SAMPLE)/SAMPLE.md: $(wildcard geo/sample/*.py) | $(VENV)/app.stamp
 	$(PY) -m geo sample --out $(SAMPLE)
 
 sample: $(SAMPLE)/SAMPLE.md
@@ -40,7 +40,11 @@ lint: $(VENV)/dev.stamp
 	$(PY) -m ruff check app.py geo pages tools tests
 	$(PY) -m ruff format --check app.py geo pages tools tests
 
-test: $(VENV)/dev.stamp chromium postgres lint
+# axe-core, pinned by tests/axe/package-lock.json, for the accessibility browser test.
+tests/axe/node_modules/axe-core/axe.min.js: tests/axe/package-lock.json
+	npm ci --prefix tests/axe --no-audit --no-fund
+
+test: $(VENV)/dev.stamp chromium postgres lint tests/axe/node_modules/axe-core/axe.min.js
 	$(PY) -m pytest
 	$(PY) -m mkdocs build --strict --site-dir .docs-site
 

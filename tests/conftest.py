@@ -24,7 +24,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The generated sample dataset, written once per test session."""
-    from tools.sample import write_sample
+    from geo.sample import write_sample
 
     out = tmp_path_factory.mktemp("sample") / "sample"
     write_sample(out)

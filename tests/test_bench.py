@@ -14,6 +14,7 @@ import shapely
 from geo.cli import build_parser
 from geo.io.crimes import ASB, POLICE_UK_HEADER, read_crimes
 from geo.io.hotspots import read_hotspots
+from geo.sample.police_uk import CRIME_TYPE_SHARES
 from tools.bench import (
     HELD_OUT_SEED,
     TIMED_SEED,
@@ -35,7 +36,6 @@ from tools.bench import (
     write_scripts,
 )
 from tools.bench_pings import PingSize
-from tools.police_uk import CRIME_TYPE_SHARES
 
 TINY = BenchSize(rows=20_000, months=24, hotspots=50)
 

@@ -1,5 +1,6 @@
-"""tools.places: the real Derbyshire places the sample is built around hold what its docstring says:
-every hotspot and town inside the force outline and, on the real boundaries, in its own district."""
+"""geo.sample.places: the real Derbyshire places the sample is built around hold what its
+docstring says: every hotspot and town inside the force outline and, on the real boundaries, in
+its own district."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 import geopandas as gpd
 from shapely.geometry import Point, Polygon
 
-from tools.places import HOTSPOTS, OUTLINE, STREETS, TOWNS
+from geo.sample.places import HOTSPOTS, OUTLINE, STREETS, TOWNS
 
 DISTRICT = {town.name: town.district for town in TOWNS}
 PLACES = [(h.hotspot_id, h.town, h.lon, h.lat) for h in HOTSPOTS] + [

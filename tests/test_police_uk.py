@@ -1,11 +1,11 @@
-"""tools.police_uk: the one synthetic police.uk writer behind the sample and the benchmark."""
+"""geo.sample.police_uk: the one synthetic police.uk writer behind the sample and the benchmark."""
 
 import numpy as np
 import pyarrow as pa
 import pytest
 
 from geo.io.crimes import ASB, POLICE_UK_HEADER, read_crimes
-from tools.police_uk import with_ids_and_outcomes, write_street_file
+from geo.sample.police_uk import with_ids_and_outcomes, write_street_file
 
 
 def _table(kinds: list[str], location: str = "On or near Mill Lane") -> pa.Table:

@@ -45,7 +45,7 @@ def _first_visit(monkeypatch, folder: Path) -> tuple[int, int]:
 
 
 def test_warm_up_fills_the_caches_the_first_visit_reads(monkeypatch, tmp_path: Path):
-    from tools.sample import write_sample
+    from geo.sample import write_sample
 
     folder = tmp_path / "warmed"
     write_sample(folder)
@@ -55,7 +55,7 @@ def test_warm_up_fills_the_caches_the_first_visit_reads(monkeypatch, tmp_path: P
 
 
 def test_without_the_warm_up_the_first_visit_reads_and_evaluates(monkeypatch, tmp_path: Path):
-    from tools.sample import write_sample
+    from geo.sample import write_sample
 
     folder = tmp_path / "cold"
     write_sample(folder)

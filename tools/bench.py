@@ -61,14 +61,14 @@ from pyproj import Transformer
 
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.errors import HotspotDataError
-from tools.bench_pings import DOSAGE_MEMORY, DOSAGE_RATIO, FULL_PINGS, PingSize, write_pings
-from tools.bench_pings import FLOOR_SCRIPT as PING_FLOOR_SCRIPT
-from tools.police_uk import (
+from geo.sample.police_uk import (
     CRIME_TYPE_SHARES,
     crime_type_indices,
     with_ids_and_outcomes,
     write_street_file,
 )
+from tools.bench_pings import DOSAGE_MEMORY, DOSAGE_RATIO, FULL_PINGS, PingSize, write_pings
+from tools.bench_pings import FLOOR_SCRIPT as PING_FLOOR_SCRIPT
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMED_SEED = 20250101
@@ -1134,7 +1134,7 @@ def ping_rows(size: PingSize, hotspots: int, ours: list[Run], parse: list[Run]) 
 
 def _app_measures(folder: Path, repetitions: int) -> list[Row]:
     """Rerun time and first paint on the generated sample dataset."""
-    from tools.sample import write_sample
+    from geo.sample import write_sample
 
     _say("writing the sample; timing the page rerun (AppTest) and the first paint (chromium)")
     write_sample(folder)
@@ -1165,3 +1165,27 @@ def _heading(plan: Plan, load: float) -> str:
 
 def _say(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m tools.bench`, what `python -m geo bench` runs in a process of its own (the
+    library never imports developer tools): the table, then the PostgreSQL one with --postgres."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: a run of a minute")
+    parser.add_argument("--work", type=Path, help="folder for the generated data (default: temp)")
+    parser.add_argument(
+        "--postgres", help="also import into this empty, upgraded postgresql:// database"
+    )
+    args = parser.parse_args(argv)
+    run(quick=args.quick, work=args.work, out=sys.stdout)
+    if args.postgres:
+        from tools.pg_bench import run as run_postgres
+
+        run_postgres(args.postgres, quick=args.quick, out=sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
