@@ -109,7 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     screens.add_argument("action", choices=["add", "list", "revoke"])
     screens.add_argument("name", nargs="?", help="the screen's name, e.g. 'briefing room'")
     screens.add_argument(
-        "--data", type=Path, help="dataset folder (default: HOTSPOT_DATA, else data/sample)"
+        "--data",
+        type=_location,
+        help="dataset folder or postgresql:// URL (default: HOTSPOT_DATA, else data/sample)",
     )
     _add_dosage(verbs)
 
@@ -536,12 +538,13 @@ def run_import(args: argparse.Namespace) -> None:
 
 def run_screen_token(args: argparse.Namespace) -> None:
     """Make (printing the token once), list or revoke the dataset's wall-screen tokens."""
-    from geo.store.dataset import data_folder
-    from geo.store.screen_tokens import TOKEN_PARAM, create_token, list_tokens, revoke_token
+    from geo.store.dataset import data_location
+    from geo.store.interface import open_store
+    from geo.store.screen_tokens import TOKEN_PARAM
 
-    folder = args.data or data_folder()
+    store = open_store(args.data or data_location())
     if args.action == "list":
-        for token in list_tokens(folder):
+        for token in store.list_tokens():
             state = f"revoked {token.revoked}" if token.revoked else "active"
             print(f"{token.name}\tmade {token.created}\t{state}")
         return
@@ -550,7 +553,7 @@ def run_screen_token(args: argparse.Namespace) -> None:
             f"give the screen's name: python -m geo screen-token {args.action} NAME"
         )
     if args.action == "add":
-        token = create_token(folder, args.name)
+        token = store.create_token(args.name)
         print(f"/briefing?{TOKEN_PARAM}={token}")
         print(
             "Open the app's address followed by this on the screen. It is shown only now (the "
@@ -559,24 +562,31 @@ def run_screen_token(args: argparse.Namespace) -> None:
             file=sys.stderr,
         )
     else:
-        count = revoke_token(folder, args.name)
+        count = store.revoke_token(args.name)
         print(f"revoked {count} token(s) named '{args.name}'", file=sys.stderr)
 
 
 def run_bench(args: argparse.Namespace) -> None:
-    """Generate data, time the pipeline against its comparisons, print the table (tools.bench)."""
-    from tools.bench import run
+    """Generate data, time the pipeline against its comparisons, print the table: the developer
+    tool tools.bench, run as a process of its own so the library never imports it; its exit
+    status is passed on."""
+    import subprocess
 
-    run(quick=args.quick, work=args.work, out=sys.stdout)
+    command = [sys.executable, "-m", "tools.bench"]
+    if args.quick:
+        command.append("--quick")
+    if args.work is not None:
+        command += ["--work", str(args.work)]
     if args.postgres:
-        from tools.pg_bench import run as run_postgres
-
-        run_postgres(args.postgres, quick=args.quick, out=sys.stdout)
+        command += ["--postgres", args.postgres]
+    status = subprocess.run(command, check=False).returncode
+    if status:
+        raise SystemExit(status)
 
 
 def run_sample(args: argparse.Namespace) -> None:
     """Write the deterministic sample dataset."""
-    from tools.sample import write_sample
+    from geo.sample import write_sample
 
     write_sample(args.out)
     print(f"sample dataset written to {for_terminal(args.out)}", file=sys.stderr)

@@ -28,8 +28,9 @@ from geo.access import (
     visitor_without_signin,
 )
 from geo.errors import HotspotDataError
-from geo.store.dataset import data_folder
-from geo.store.screen_tokens import TOKEN_PARAM, token_valid
+from geo.store.dataset import data_location
+from geo.store.interface import open_store
+from geo.store.screen_tokens import TOKEN_PARAM
 from geo.web_requests import only_this_computer
 from geo.web_uploads import UPLOADS
 from pages._common import plain
@@ -103,7 +104,7 @@ def change_refusal(visitor: Visitor) -> str | None:
 def _screen_token_opens() -> bool:
     """Whether the link's screen token is valid now (checked at every run)."""
     token = st.query_params.get(TOKEN_PARAM)
-    return bool(token) and token_valid(data_folder(), token)
+    return bool(token) and open_store(data_location()).token_valid(token)
 
 
 def may_view(wall: bool = False) -> bool:

@@ -32,7 +32,7 @@ APP_TABLES = (
     "schema_migrations", "store_state", "import_log", "hotspots", "control_areas", "patrols",
     "patrol_problems", "crime_files", "month_counts", "near_point_counts", "type_month_counts",
     "asb_point_counts", "placed_points", "point_places", "comparison_counts", "ping_rules",
-    "ping_totals", "ping_visits",
+    "ping_totals", "ping_visits", "screen_tokens",
 )  # fmt: skip
 """The tables an app instance (and `db status`) reads: no crime row, ping, pseudonym, key, nor
 the patrol log as imported (its notes and officer ids)."""

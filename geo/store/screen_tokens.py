@@ -1,8 +1,9 @@
 """Screen tokens: long random values that open the wall screen (`/briefing?screen=…`) read-only,
 so an unattended screen needs no person's account.
 
-Only a SHA-256 hash of each token is stored, in the dataset folder's `.screen-tokens.json`
-(the token itself is shown once, when it is made). A token is revoked by name, which takes effect
+Only a SHA-256 hash of each token is stored: in a folder store, in `.screen-tokens.json`; in a
+PostgreSQL store, in its `screen_tokens` table (geo.store.pg_tokens). The token itself is shown
+once, when it is made. A token is revoked by name, which takes effect
 at the screen's next refresh. A token carries 256 random bits, so a plain hash is enough: there
 is nothing to guess by trying likely values.
 """
@@ -49,8 +50,44 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a token: its SHA-256, in hex."""
     return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def checked_name(name: str) -> str:
+    """A screen's name as given, refused unless it has NAME_RULE's shape."""
+    if not isinstance(name, str) or not NAME_SHAPE.fullmatch(name):
+        raise HotspotDataError(f"a screen token's name must be {NAME_RULE}; got {name!r}")
+    return name
+
+
+def new_token() -> str:
+    """A fresh token: TOKEN_BYTES random bytes, URL-safe."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def well_formed(token: object) -> bool:
+    """Whether an untrusted value from a link has a token's shape (checked before hashing)."""
+    return isinstance(token, str) and TOKEN_SHAPE.fullmatch(token) is not None
+
+
+def matches(hashes: list[tuple[str, bool]], token: str) -> bool:
+    """Whether `token` is among (hash, active) pairs: every entry compared in constant time."""
+    digest = token_hash(token)
+    found = False
+    for stored, active in hashes:
+        if hmac.compare_digest(stored, digest) and active:
+            found = True
+    return found
+
+
+def no_such_token(name: str, active: list[str]) -> HotspotDataError:
+    """The refusal of a revocation naming no active token."""
+    return HotspotDataError(
+        f"no active screen token is named {name!r}; active: "
+        f"{', '.join(sorted(active)) if active else 'none'}"
+    )
 
 
 def list_tokens(folder: Path) -> list[ScreenToken]:
@@ -97,8 +134,7 @@ def _write(folder: Path, tokens: list[ScreenToken]) -> None:
 def create_token(folder: Path, name: str) -> str:
     """Make a token named `name` for the dataset's wall screen; returns the token (shown once)."""
     folder = Path(folder)
-    if not NAME_SHAPE.fullmatch(name):
-        raise HotspotDataError(f"a screen token's name must be {NAME_RULE}; got {name!r}")
+    checked_name(name)
     if not folder.is_dir():
         raise HotspotDataError("dataset folder not found", path=folder)
     with lock(folder.resolve()):
@@ -107,8 +143,8 @@ def create_token(folder: Path, name: str) -> str:
             raise HotspotDataError(
                 f"a screen token named '{name}' exists already; revoke it first or pick a new name"
             )
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        _write(folder, [*tokens, ScreenToken(name, _hash(token), _now())])
+        token = new_token()
+        _write(folder, [*tokens, ScreenToken(name, token_hash(token), _now())])
     return token
 
 
@@ -119,11 +155,7 @@ def revoke_token(folder: Path, name: str) -> int:
         tokens = list_tokens(folder)
         hits = [t for t in tokens if t.name == name and t.revoked is None]
         if not hits:
-            active = sorted({t.name for t in tokens if t.revoked is None})
-            raise HotspotDataError(
-                f"no active screen token is named {name!r}; active: "
-                f"{', '.join(active) if active else 'none'}"
-            )
+            raise no_such_token(name, list({t.name for t in tokens if t.revoked is None}))
         when = _now()
         _write(
             folder,
@@ -135,15 +167,10 @@ def revoke_token(folder: Path, name: str) -> int:
 def token_valid(folder: Path, token: object) -> bool:
     """Whether `token` (from a link: untrusted) is an active token of this dataset; any problem
     reading the token file means no."""
-    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
+    if not well_formed(token):
         return False
     try:
         tokens = list_tokens(Path(folder))
     except HotspotDataError:
         return False
-    digest = _hash(token)
-    found = False
-    for stored in tokens:  # every entry compared, in constant time each
-        if hmac.compare_digest(stored.sha256, digest) and stored.revoked is None:
-            found = True
-    return found
+    return matches([(t.sha256, t.revoked is None) for t in tokens], token)
