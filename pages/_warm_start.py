@@ -9,13 +9,13 @@ import contextlib
 import importlib
 import importlib.util
 import logging
-import os
 from pathlib import Path
 
 import streamlit as st
 
 from geo.access import signin_configured
 from geo.errors import HotspotDataError
+from geo.settings import setting
 from geo.web_requests import is_loopback
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,7 +112,7 @@ def network_refusal() -> str | None:
             return None
     except HotspotDataError:
         return None  # the pages stay closed and say what to fix
-    if os.environ.get(OPEN_WITHOUT_SIGNIN, "").strip().lower() == "yes":
+    if setting(OPEN_WITHOUT_SIGNIN).lower() == "yes":
         return None
     return (
         "Refusing to listen beyond this computer without sign-in: configure sign-in in "

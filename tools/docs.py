@@ -123,8 +123,15 @@ def bench_tables(markdown: str, docs_dir: Path) -> str:
     return MARKER.sub(table, markdown)
 
 
+SETTINGS_MARKER = "<!-- settings-table -->"
+"""In a page, this line becomes the table of settings made from geo.settings."""
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    """MkDocs hook: write the saved bench tables into the page."""
+    """MkDocs hook: write the saved bench tables and the table of settings into the page."""
+    from geo.settings import settings_table
+
+    markdown = markdown.replace(SETTINGS_MARKER, settings_table())
     return bench_tables(markdown, Path(config["docs_dir"]))
 
 

@@ -46,7 +46,7 @@ _OUTPUT_DRIVER = "GeoJSON"
 """Also loaded in the child: checked hotspots are written out as GeoJSON (never read as it)."""
 _ROOT = Path(__file__).resolve().parents[2]
 _THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-_PROGRESS_FD = "HOTSPOT_SANDBOX_PROGRESS_FD"
+_PROGRESS_FD = "GEO_SANDBOX_PROGRESS_FD"
 """Set in the child when the parent listens for progress: the pipe's file descriptor."""
 _REPLY_TYPES: dict[str, type] = {}
 """The dataclasses a reply may hold, by `module:name` (see `reply_type`)."""

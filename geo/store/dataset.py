@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pandas as pd
 
 from geo.analysis.aggregate import CrimeCounts, count_crimes
 from geo.analysis.anomalies import Anomaly, Exclusions, find_anomalies, type_month_counts
-from geo.analysis.areas import RING_M, AreaCounts, area_counts
+from geo.analysis.areas import AreaCounts, area_counts
 from geo.analysis.context import EvaluationContext
 from geo.analysis.coverage import check_period, comparable_months, latest_comparable
 from geo.analysis.patrol_source import (
@@ -38,11 +37,12 @@ from geo.io.crimes import files_below, street_files_in
 from geo.io.hotspots import read_hotspots
 from geo.io.patrols import empty_patrols, read_patrols
 from geo.period import Period
+from geo.settings import default_of, setting
 from geo.store.folder_writes import recover_before_reading, recovery_notes
 from geo.store.ping_cache import PingCache
 from geo.store.pings_store import stored_ping_files
 
-DEFAULT_FOLDER = Path("data/sample")
+DEFAULT_FOLDER = Path(default_of("HOTSPOT_DATA"))
 HOTSPOT_FILES = ("hotspots.geojson", "hotspots.gpkg", "hotspots.zip", "hotspots.kml")
 SAMPLE_MARKER = "SAMPLE.md"
 CONTROL_FILE = "control.geojson"
@@ -51,13 +51,12 @@ CONTROL_FILE = "control.geojson"
 
 def data_folder() -> Path:
     """The dataset folder: `HOTSPOT_DATA`, or the generated sample."""
-    return Path(os.environ.get("HOTSPOT_DATA") or DEFAULT_FOLDER)
+    return Path(setting("HOTSPOT_DATA"))
 
 
 def data_location() -> Path | str:
     """Where the dataset is: a `postgresql://` URL in `HOTSPOT_DATA`, else `data_folder()`."""
-    text = os.environ.get("HOTSPOT_DATA") or ""
-    return location(text) if text else data_folder()
+    return location(setting("HOTSPOT_DATA"))
 
 
 def location(text: str | Path) -> Path | str:
@@ -295,7 +294,7 @@ def visit_rules() -> VisitRules:
     """The GPS visit rules: the defaults, each changed by its variable in RULE_SETTINGS."""
     values = {}
     for name, variable in RULE_SETTINGS.items():
-        text = os.environ.get(variable, "").strip()
+        text = setting(variable)
         if text:
             try:
                 values[name] = float(text)
@@ -330,7 +329,7 @@ def rules_set_by_imports(used: VisitRules, asked: VisitRules) -> str:
 
 def ring_width() -> int:
     """Width of the displacement rings: `HOTSPOT_RING_M` metres, 200 by default."""
-    text = os.environ.get("HOTSPOT_RING_M") or str(RING_M)
+    text = setting("HOTSPOT_RING_M")
     if not text.isdigit() or not 10 <= int(text) <= 5000:
         raise HotspotDataError(f"HOTSPOT_RING_M is '{text}'; give a width in metres, 10 to 5000")
     return int(text)

@@ -25,6 +25,7 @@ import pandas as pd
 from geo.errors import HotspotDataError
 from geo.io.pings import LOCAL_TZ, Officers, PingStats, ping_files_in, pseudonymised_csv, read_pings
 from geo.io.sandbox import reply_type, report_progress
+from geo.settings import setting
 
 PING_FOLDER = "pings"
 KEY_FILE = ".pseudonym-key"
@@ -70,7 +71,7 @@ def pseudonym_key(folder: Path) -> tuple[bytes, bool]:
 
 def key_from_environment() -> bytes | None:
     """The key given in HOTSPOT_PSEUDONYM_KEY, or None when unset."""
-    text = os.environ.get(KEY_ENV, "")
+    text = setting(KEY_ENV, strip=False)
     if not text:
         return None
     if len(text) < 16:

@@ -6,9 +6,10 @@ read well on its own (a locked-down network, a wall screen with no internet).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from urllib.parse import urlparse
+
+from geo.settings import setting as configured
 
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = (
@@ -29,16 +30,16 @@ class TileSource:
         return urlparse(self.url).hostname if self.url else None
 
 
-def tile_source(setting: str | None = None, attribution: str | None = None) -> TileSource:
-    """Tiles from a setting (default: the `HOTSPOT_TILES` environment variable)."""
-    value = (setting if setting is not None else os.environ.get("HOTSPOT_TILES", "")).strip()
+def tile_source(chosen: str | None = None, attribution: str | None = None) -> TileSource:
+    """Tiles from `chosen` (default: the `HOTSPOT_TILES` setting)."""
+    value = (chosen if chosen is not None else configured("HOTSPOT_TILES")).strip()
     if value.lower() == "none":
         return TileSource(None, "")
     if not value or value.lower() in ("osm", "openstreetmap"):
         return TileSource(OSM_URL, OSM_ATTRIBUTION)
     own = (
         attribution
-        or os.environ.get("HOTSPOT_TILES_ATTRIBUTION")
+        or configured("HOTSPOT_TILES_ATTRIBUTION")
         or f"Tiles: {urlparse(value).hostname}"
     )
     return TileSource(value, own)
