@@ -26,9 +26,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from geo.errors import HotspotDataError
+from geo.schema import IMPORTER, VIEWER
 
-VIEWER = "viewer"
-IMPORTER = "importer"
 SECRETS = "secrets.toml"
 SETUP_DOC = 'the README, section "Security", "Sign-in and deployment"'
 AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")

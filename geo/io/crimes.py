@@ -28,15 +28,11 @@ from geo.errors import HotspotDataError
 from geo.io.arrow_numpy import arrow_of, numpy_of
 from geo.io.safezip import open_zip
 from geo.io.text_checks import check_csv_text
+from geo.schema import ASB, POLICE_UK_HEADER
 
 if TYPE_CHECKING:
     import pandas as pd
 
-POLICE_UK_HEADER = [
-    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
-]  # fmt: skip
-ASB = "Anti-social behaviour"
 STREET_FILE = re.compile(r"-street\.csv$", re.IGNORECASE)
 _NEEDED = ["Month", "Longitude", "Latitude", "Crime type"]
 _MONTH_VALUE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")

@@ -25,13 +25,8 @@ import pandas as pd
 
 from geo.errors import CSV_FIRST_ROW, HotspotDataError, refuse_first
 from geo.io.text_checks import check_csv_text
+from geo.schema import LOCAL_TZ, OUTCOME_COLUMNS, PATROL_COLUMNS, PATROL_TYPES
 
-PATROL_COLUMNS = ["hotspot_id", "start", "end", "officers", "arrests", "engagements"]
-OUTCOME_COLUMNS = ["stop_searches", "asb_powers", "missing_found", "drugs_seized"]
-"""Optional outcome counts; missing (NaN) when the log lacks the column."""
-PATROL_TYPES = ("uniformed", "plain clothes", "partner")
-"""The values `patrol_type` may take (any case); empty when not given."""
-LOCAL_TZ = "Europe/London"
 MAX_COUNT = 1_000_000_000
 MAX_NOTE = 2_000
 """Longest note kept (characters); longer ones are refused, not cut."""

@@ -47,10 +47,10 @@ import pyarrow.csv as pacsv
 
 from geo.errors import HotspotDataError
 from geo.io.text_checks import check_csv_text
+from geo.schema import LOCAL_TZ
 
 PING_COLUMNS = ["officer_id", "timestamp", "longitude", "latitude"]
 OPTIONAL_COLUMNS = ["accuracy_m", "unit", "role"]
-LOCAL_TZ = "Europe/London"
 ROLES = ("police", "PCSO", "warden", "plain clothes")
 """The roles a ping may name; code 0 is 'not given', role i has code i + 1."""
 NO_ROLE = 0
