@@ -30,6 +30,20 @@ def parse_month(text: str) -> pd.Period:
     return pd.Period(text, freq="M")
 
 
+def parse_months(text: str) -> tuple[pd.Period, pd.Period]:
+    """The first and last month of `START:END`, refusing anything else or an end before the
+    start."""
+    parts = text.split(":")
+    if len(parts) != 2:
+        raise HotspotDataError(
+            f"period '{text}' should be START:END in whole months, e.g. 2024-01:2024-12"
+        )
+    start, end = parse_month(parts[0]), parse_month(parts[1])
+    if end < start:
+        raise HotspotDataError(f"period '{text}' ends before it starts")
+    return start, end
+
+
 @dataclass(frozen=True)
 class Period:
     """A run of whole months, both ends included, less any months left out of the figures.
@@ -45,15 +59,8 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Read `START:END` (e.g. `2024-01:2024-12`)."""
-        parts = text.split(":")
-        if len(parts) != 2:
-            raise HotspotDataError(
-                f"period '{text}' should be START:END in whole months, e.g. 2024-01:2024-12"
-            )
-        start, end = parse_month(parts[0]), parse_month(parts[1])
-        if end < start:
-            raise HotspotDataError(f"period '{text}' ends before it starts")
+        """Read `START:END` (e.g. `2024-01:2024-12`), at most MAX_MONTHS long."""
+        start, end = parse_months(text)
         length = end.ordinal - start.ordinal + 1
         if length > MAX_MONTHS:
             raise HotspotDataError(
@@ -110,5 +117,7 @@ class Period:
         return f"{self.start}:{self.end}"
 
     def label(self) -> str:
-        """A human label such as 'Oct 2025 – Sep 2026'."""
+        """A human label such as 'Oct 2025 – Sep 2026'; one month alone is 'Sep 2026'."""
+        if self.start == self.end:
+            return self.start.strftime("%b %Y")
         return f"{self.start.strftime('%b %Y')} – {self.end.strftime('%b %Y')}"

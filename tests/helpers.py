@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import box
 
+from geo.access import MIN_COOKIE_SECRET
 from geo.io.crimes import ASB, POLICE_UK_HEADER, read_crimes
 from geo.io.hotspots import read_hotspots
 from geo.store.audit import AUDIT_FILE
@@ -286,3 +287,25 @@ def local_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+SIGNIN_AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "c" * MIN_COOKIE_SECRET,
+    "client_id": "hotspot-app",
+    "client_secret": "not-a-real-secret",
+    "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
+}
+"""An `[auth]` section for AppTest runs: sign-in configured, its provider never reached."""
+
+
+def signin_secrets(port: int, provider: str, access_toml: str) -> str:
+    """A secrets.toml signing in through the OpenID `provider` for an app on `port`."""
+    return f"""
+[auth]
+redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
+cookie_secret = "{"s" * MIN_COOKIE_SECRET}"
+client_id = "hotspot-app"
+client_secret = "test-client-secret"
+server_metadata_url = "{provider}/.well-known/openid-configuration"
+{access_toml}"""

@@ -6,21 +6,15 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.access import MIN_COOKIE_SECRET
 from geo.store.interface import PostgresStore, open_store
 from geo.store.postgres import APP_TABLES
 from tests.conftest import ROOT
+from tests.helpers import SIGNIN_AUTH
 from tests.postgres_support import cli, reading_role
 
 pytestmark = pytest.mark.postgres
 
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "c" * MIN_COOKIE_SECRET,
-    "client_id": "hotspot-app",
-    "client_secret": "not-a-real-secret",
-    "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
-}
+AUTH = SIGNIN_AUTH
 
 
 def test_the_command_line_makes_lists_and_revokes_tokens_in_a_database(capsys, pg_url):

@@ -43,7 +43,7 @@ from geo.crs import BRITISH_NATIONAL_GRID
 from geo.errors import HotspotDataError
 from geo.io.crimes import ASB
 from geo.io.hotspots import MAX_HOTSPOTS, MAX_TEXT_CHARS
-from geo.period import parse_month
+from geo.period import parse_months
 
 BUFFER_M = 25.0
 """Radius of the disc drawn round each snap point: the street and its frontages."""
@@ -384,14 +384,7 @@ def resolve_period(text: str | None, data_months: list[pd.Period]) -> tuple[pd.P
     first, last = data_months[0], data_months[-1]
     if text is None:
         return max(first, last - (DEFAULT_MONTHS - 1)), last
-    parts = text.split(":")
-    if len(parts) != 2:
-        raise HotspotDataError(
-            f"period '{text}' should be START:END in whole months, e.g. 2024-01:2024-12"
-        )
-    start, end = parse_month(parts[0]), parse_month(parts[1])
-    if end < start:
-        raise HotspotDataError(f"period '{text}' ends before it starts")
+    start, end = parse_months(text)
     if start < first or end > last:
         raise HotspotDataError(
             f"period {start}:{end} has months without data: the data cover {first} to {last}; "

@@ -12,10 +12,9 @@ from urllib.parse import quote
 
 import pytest
 
-from geo.access import MIN_COOKIE_SECRET
 from geo.store.audit import AUDIT_FILE
 from geo.store.screen_tokens import create_token, revoke_token
-from tests.helpers import month_rows, small_dataset, write_street_csv
+from tests.helpers import month_rows, signin_secrets, small_dataset, write_street_csv
 
 pytestmark = pytest.mark.browser
 
@@ -60,14 +59,7 @@ def app(provider, dataset) -> str:
     from tools.app_server import app_server, free_port
 
     port = free_port()
-    secrets = f"""
-[auth]
-redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
-cookie_secret = "{"s" * MIN_COOKIE_SECRET}"
-client_id = "hotspot-app"
-client_secret = "test-client-secret"
-server_metadata_url = "{provider}/.well-known/openid-configuration"
-{ACCESS_TOML}"""
+    secrets = signin_secrets(port, provider, ACCESS_TOML)
     with app_server(dataset, tiles="none", secrets=secrets, port=port) as url:
         yield url
 

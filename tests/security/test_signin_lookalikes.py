@@ -14,9 +14,8 @@ from urllib.parse import quote
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.access import MIN_COOKIE_SECRET
 from tests.conftest import ROOT
-from tests.helpers import shown, small_dataset
+from tests.helpers import SIGNIN_AUTH, shown, signin_secrets, small_dataset
 
 ANALYST = "a.analyst@force.police.uk"
 ACCESS = {"importers": [ANALYST], "viewers": ["@force.police.uk"]}
@@ -35,13 +34,7 @@ ATTACKERS = {
     "second-at": {"email": "evil@attacker.example@force.police.uk", "email_verified": True},
 }
 """Provider accounts an attacker could make, by the name (`sub`) they sign in with."""
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "c" * MIN_COOKIE_SECRET,
-    "client_id": "hotspot-app",
-    "client_secret": "not-a-real-secret",
-    "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
-}
+AUTH = SIGNIN_AUTH
 
 
 # on the pages (AppTest hands the claims to st.user as the sign-in cookie would)
@@ -103,14 +96,7 @@ def app(provider, tmp_path_factory) -> str:
     from tools.app_server import app_server, free_port
 
     port = free_port()
-    secrets = f"""
-[auth]
-redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
-cookie_secret = "{"s" * MIN_COOKIE_SECRET}"
-client_id = "hotspot-app"
-client_secret = "test-client-secret"
-server_metadata_url = "{provider}/.well-known/openid-configuration"
-{ACCESS_TOML}"""
+    secrets = signin_secrets(port, provider, ACCESS_TOML)
     folder = small_dataset(tmp_path_factory.mktemp("lookalikes") / "data")
     with app_server(folder, tiles="none", secrets=secrets, port=port) as url:
         yield url

@@ -12,17 +12,10 @@ from shapely.geometry import box
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from geo.access import MIN_COOKIE_SECRET
 from tests.conftest import ROOT
-from tests.helpers import A, B, month_rows, shown, small_dataset, write_street_csv
+from tests.helpers import SIGNIN_AUTH, A, B, month_rows, shown, small_dataset, write_street_csv
 
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "c" * MIN_COOKIE_SECRET,
-    "client_id": "hotspot-app",
-    "client_secret": "not-a-real-secret",
-    "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
-}
+AUTH = SIGNIN_AUTH
 ACCESS = {"importers": ["ian@force.example"], "viewers": ["@force.example"]}
 IAN = {"is_logged_in": True, "email": "ian@force.example", "email_verified": True, "name": "Ian"}
 VERA = {"is_logged_in": True, "email": "vera@force.example", "email_verified": True, "name": "Vera"}
