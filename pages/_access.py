@@ -31,6 +31,7 @@ from geo.errors import HotspotDataError
 from geo.store.dataset import data_location
 from geo.store.interface import open_store
 from geo.store.screen_tokens import TOKEN_PARAM
+from geo.view.signin import signin_elsewhere
 from geo.web_requests import only_this_computer
 from geo.web_uploads import UPLOADS
 from pages._common import plain
@@ -129,6 +130,7 @@ def gate(wall: bool = False) -> None:
         if wall and _screen_token_opens():
             return
         st.title("Hotspot patrol map")
+        _other_address()
         if wall and st.query_params.get(TOKEN_PARAM):
             st.error(
                 "This screen link is not valid: it may have been revoked. Ask for a new one, "
@@ -150,6 +152,15 @@ def gate(wall: bool = False) -> None:
             roles = " and ".join(sorted(visitor.roles))
             st.caption(f"Signed in as **{plain(visitor.name)}** ({roles})")
             _sign_out_button()
+
+
+def _other_address() -> None:
+    """Say so, with a link, when this page's host is not the one sign-in is set up for."""
+    redirect = str(_secrets()["auth"]["redirect_uri"])
+    other = signin_elsewhere(st.context.url, redirect, st.query_params.to_dict())
+    if other is not None:
+        st.warning(plain(other.text), icon=":material/link_off:")
+        st.link_button(plain(f"Open {other.address}"), other.url, icon=":material/open_in_new:")
 
 
 def _session_id() -> str:

@@ -6,6 +6,7 @@ geo.store.quality, the same code as `python -m geo import`.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -23,10 +24,20 @@ from geo.store.location_text import shown_location
 from geo.store.pg_status import import_log_table, status_lines
 from geo.store.postgres import is_database_url
 from geo.store.quality import FAR_M, QualityReport, quality_report
+from geo.view.grid import rounded_as_shown
+from geo.view.import_check import CheckNotes, check_notes, findings_shown
 from geo.view.preview import preview_map
 from geo.view.tiles import tile_source
+from geo.view.words import count_text
 from pages._access import change_refusal, current_visitor, gate
-from pages._common import counts_table, current_dataset, plain, plain_table, wide_layout
+from pages._common import (
+    cached_dataset,
+    counts_table,
+    current_dataset,
+    plain,
+    plain_table,
+    wide_layout,
+)
 
 wide_layout()
 gate()
@@ -35,6 +46,14 @@ folder = data_location() if database else data_folder()
 visitor = current_visitor()
 refusal = change_refusal(visitor)  # None: this visitor may import
 PATROL_TIMINGS = ["first_visit", "last_visit"]  # importers only: when officers were where
+UPLOADERS = ("up_hotspots", "up_crimes", "up_patrols", "up_pings")
+
+
+def _key(uploader: str) -> str:
+    """The uploader's widget key in this round of uploads: a commit starts a new round, so its
+    files leave the uploaders and cannot be committed twice."""
+    round_number = st.session_state.get("upload_round", 0)
+    return uploader if not round_number else f"{uploader}-{round_number}"
 
 
 def _uploads(value) -> list:
@@ -47,9 +66,22 @@ def _signature() -> tuple:
     """Which uploads a check was made for: a new upload makes the old check stale."""
     return tuple(
         (key, f.file_id, f.name, f.size)
-        for key in ("up_hotspots", "up_crimes", "up_patrols", "up_pings")
+        for key in map(_key, UPLOADERS)
         for f in _uploads(st.session_state.get(key))
     )
+
+
+def _notes(staged: Staged) -> CheckNotes:
+    """What committing would flag, against the dataset as it is (none readable: no flags yet)."""
+    try:
+        dataset = cached_dataset()
+        current, now = dataset.type_counts, dataset.anomalies
+    except HotspotDataError:
+        current, now = None, ()
+    try:
+        return check_notes(staged, folder, current, now)
+    except HotspotDataError:  # the plan says what stands in the way, and nothing is committed
+        return CheckNotes()
 
 
 def _run_check(hotspots, crimes, patrols, pings) -> None:
@@ -65,38 +97,47 @@ def _run_check(hotspots, crimes, patrols, pings) -> None:
                 min(max(fraction, 0.0), 1.0), text=plain(text)
             ),
         )
+        bar.progress(1.0, text="Looking for months that would be flagged as anomalous")
+        notes = _notes(staged)
         bar.progress(1.0, text="Done")
         problems = len(staged.errors)
+        flagged = notes.flags.summary()
         status.update(
-            label=f"Checked: {problems} problem(s)" if problems else "Checked: ready to commit",
+            label=f"Checked: {count_text(problems, 'problem')}"
+            if problems
+            else "Checked: ready to commit" + (f"; {flagged} once committed" if flagged else ""),
             state="error" if problems else "complete",
             expanded=False,
         )
     st.session_state["staged"] = staged
+    st.session_state["check_notes"] = notes
     st.session_state["staged_for"] = _signature()
     st.session_state.pop("committed", None)
 
 
-def _show(staged: Staged) -> None:
-    """Problems, previews and the commit button for a checked import."""
+def _findings(staged: Staged) -> None:
+    """The problems and warnings found, one a row; a finding about a whole file has no row."""
+    table = findings_shown(plain_table(staged.findings_table(), ["file", "problem"]))
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _show(staged: Staged, notes: CheckNotes) -> None:
+    """Problems, previews, months that would be flagged, and the commit button for a checked
+    import."""
     if staged.errors:
         st.error(
-            f"**{len(staged.errors)} problem(s).** Nothing is imported until every file is "
-            "fixed; the dataset folder is unchanged."
+            f"**{count_text(len(staged.errors), 'problem')}.** Nothing is imported until every "
+            "file is fixed; the dataset folder is unchanged."
         )
-        st.dataframe(
-            plain_table(staged.findings_table(), ["file", "problem"]),
-            hide_index=True,
-            width="stretch",
-        )
+        _findings(staged)
         return
     if staged.warnings:
-        st.warning(f"{len(staged.warnings)} warning(s): the import can go ahead; read them first.")
-        st.dataframe(
-            plain_table(staged.findings_table(), ["file", "problem"]),
-            hide_index=True,
-            width="stretch",
+        warnings = len(staged.warnings)
+        st.warning(
+            f"{count_text(warnings, 'warning')}: the import can go ahead; read "
+            f"{'it' if warnings == 1 else 'them'} first."
         )
+        _findings(staged)
     if staged.hotspots is not None:
         frame = staged.hotspots.frame
         st.subheader(f"Hotspots: {len(frame):,} from {plain(staged.hotspots.source)}")
@@ -117,9 +158,12 @@ def _show(staged: Staged) -> None:
     if staged.crimes:
         crimes = staged.crimes_table()
         st.subheader(
-            f"Crimes: {crimes['rows'].sum():,} rows in {len(crimes)} month(s) and force(s)"
+            f"Crimes: {count_text(int(crimes['rows'].sum()), 'row')} in "
+            f"{count_text(crimes['month'].nunique(), 'month')} of "
+            f"{count_text(crimes['force'].nunique(), 'force')}"
         )
         counts_table(crimes)
+        _flags(notes)
     if staged.patrols is not None:
         visits = staged.patrols.frame
         st.subheader(f"Patrol log: {len(visits):,} visits from {plain(staged.patrols.source)}")
@@ -127,10 +171,21 @@ def _show(staged: Staged) -> None:
         shown = visits[["hotspot_id", "start", "end", "officers", "arrests", "engagements"]]
         st.dataframe(shown.head(200), hide_index=True, width="stretch")
     if staged.pings:
-        pings = staged.pings_table()
-        st.subheader(f"GPS pings: {pings['pings'].sum():,} in {len(pings)} file(s)")
-        st.caption("Officer ids are stored as keyed pseudonyms; a file of the same name in the "
-                   "same month is replaced.")  # fmt: skip
+        pings = notes.pings_table(staged.pings_table())
+        skipped = int(pings["skipped (no position)"].sum())
+        st.subheader(
+            f"GPS pings: {int(pings['pings'].sum()):,} in {count_text(len(pings), 'file')}"
+        )
+        st.caption(
+            "Officer ids are stored as keyed pseudonyms; a file of the same name in the same "
+            "month is replaced."
+            + (
+                f" {count_text(skipped, 'ping')} without a position "
+                f"{'is' if skipped == 1 else 'are'} stored as given and not counted."
+                if skipped
+                else ""
+            )
+        )
         counts_table(pings)
     st.subheader("What committing will do")
     try:
@@ -148,7 +203,27 @@ def _show(staged: Staged) -> None:
         st.cache_resource.clear()
         st.session_state["committed"] = result.lines
         st.session_state.pop("staged", None)
+        st.session_state.pop("check_notes", None)
+        st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
         st.rerun()
+
+
+def _flags(notes: CheckNotes) -> None:
+    """The months the import would flag as anomalous, and what the figures then leave out."""
+    flags = notes.flags
+    if flags.new:
+        st.warning(
+            f"**Once committed, {flags.summary()}.** Unless you choose to count flagged months "
+            "on the map page, the figures leave each one out, and the same month a year "
+            "earlier or later that it is compared with:\n\n"
+            + "\n".join(f"- {plain(line)}" for line in flags.lines()),
+            icon=":material/rule:",
+        )
+    if flags.cleared:
+        st.info(
+            f"Once committed, {count_text(len(flags.cleared), 'month')} will no longer be "
+            "flagged as anomalous: " + plain(", ".join(a.label() for a in flags.cleared)) + "."
+        )
 
 
 @st.cache_data(max_entries=4, show_spinner="Checking the dataset…")
@@ -179,7 +254,7 @@ left, middle, right = st.columns(3)
 hotspot_upload = left.file_uploader(
     "Hotspot polygons",
     type=["geojson", "json", "gpkg", "zip", "kml"],
-    key="up_hotspots",
+    key=_key("up_hotspots"),
     disabled=bool(refusal),
     help="Columns hotspot_id, name, optional town and started. Replaces the dataset's hotspots.",
 )
@@ -187,7 +262,7 @@ crime_uploads = middle.file_uploader(
     "police.uk crime files",
     type=["csv", "zip"],
     accept_multiple_files=True,
-    key="up_crimes",
+    key=_key("up_crimes"),
     disabled=bool(refusal),
     help="Monthly *-street.csv files or the police.uk archive zip. A month already in the "
     "dataset is replaced, not added twice.",
@@ -195,7 +270,7 @@ crime_uploads = middle.file_uploader(
 patrol_upload = right.file_uploader(
     "Patrol log",
     type=["csv"],
-    key="up_patrols",
+    key=_key("up_patrols"),
     disabled=bool(refusal),
     help="hotspot_id,start,end,officers,arrests,engagements. Replaces the whole patrol log.",
 )
@@ -203,7 +278,7 @@ ping_uploads = st.file_uploader(
     "GPS pings",
     type=["csv"],
     accept_multiple_files=True,
-    key="up_pings",
+    key=_key("up_pings"),
     disabled=bool(refusal),
     help="officer_id,timestamp,longitude,latitude (optional accuracy_m, unit, role). Officer ids "
     "are replaced by keyed pseudonyms; a file of the same name and month is replaced.",
@@ -213,7 +288,7 @@ if st.button("Check files", key="check", disabled=not anything) and anything:
     _run_check(hotspot_upload, crime_uploads or [], patrol_upload, ping_uploads or [])
 staged = st.session_state.get("staged")
 if not refusal and staged is not None and st.session_state.get("staged_for") == _signature():
-    _show(staged)
+    _show(staged, st.session_state.get("check_notes", CheckNotes()))
 
 st.header("Changes to the data")
 if visitor.is_importer and database:
@@ -235,7 +310,7 @@ elif visitor.is_importer:
         entries, unreadable = [], 0
         st.warning(plain(exc))
     if unreadable:
-        st.warning(f"{unreadable} line(s) of the audit log cannot be read.")
+        st.warning(f"{count_text(unreadable, 'line')} of the audit log cannot be read.")
     if entries:
         st.dataframe(audit_table(entries), hide_index=True, width="stretch")
     else:
@@ -271,12 +346,12 @@ details = [
 for title, table in details:
     if len(table):
         with st.expander(f"{title} ({len(table):,})"):
-            st.dataframe(table, hide_index=True, width="stretch")
+            st.dataframe(rounded_as_shown(pd.DataFrame(table)), hide_index=True, width="stretch")
 if report.missing_months:
     st.warning("No crime data for " + ", ".join(report.missing_months) + ".")
 if report.anomalies:
     st.warning(
-        f"{len(report.anomalies)} month(s) of a crime type look wrong and are left out of both "
-        "years of the figures they affect, unless you choose to count them on the map page: "
-        + plain("; ".join(a.line() for a in report.anomalies))
+        f"Flagged as anomalous: {count_text(len(report.anomalies), 'month')} of a crime type. "
+        "Unless you choose to count flagged months on the map page, each is left out of both "
+        "years of the figures it affects: " + plain("; ".join(a.line() for a in report.anomalies))
     )

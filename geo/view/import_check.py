@@ -1,0 +1,179 @@
+"""What the data page says about a checked import before it is committed: the months that will
+be flagged as anomalous (and what the figures then leave out), pings skipped for want of a
+position, and the findings table as a person reads it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from geo.analysis.anomalies import MISSING, Anomaly, find_anomalies, type_month_counts
+from geo.errors import HotspotDataError
+from geo.io.crimes import ASB, CrimeSource, crimes_frame, read_crime_data
+from geo.store.crime_months import CRIME_FOLDER
+from geo.store.importer import Staged, plan
+from geo.store.pings_store import StagedPings
+from geo.store.postgres import is_database_url
+from geo.view.words import count_text
+
+COUNT_COLUMNS = ["month", "crime_type", "rows", "duplicates"]
+
+
+def left_out_of(anomaly: Anomaly) -> str:
+    """Which figures leave a flagged month out (geo.analysis.anomalies.flagged_months, gaps)."""
+    if anomaly.crime_type == MISSING:
+        return "left out of every figure, even when flagged months are counted"
+    if anomaly.crime_type == ASB:
+        return "left out of the ASB and the all-crime figures"
+    return "left out of the all-crime figures"
+
+
+@dataclass(frozen=True)
+class ImportFlags:
+    """Months flagged as anomalous once an import is committed, against those flagged now."""
+
+    new: tuple[Anomaly, ...] = ()
+    cleared: tuple[Anomaly, ...] = ()
+    kept: int = 0
+    """Months flagged now that stay flagged."""
+
+    def summary(self) -> str:
+        """'1 month will be flagged as anomalous' for the check's status line; '' for none."""
+        if not self.new:
+            return ""
+        return f"{count_text(len(self.new), 'month')} will be flagged as anomalous"
+
+    def lines(self) -> list[str]:
+        """One plain line per newly flagged month: why, and what the figures leave out."""
+        return [f"{a.line()}; {left_out_of(a)}" for a in self.new]
+
+
+def flags_after_import(
+    staged: Staged,
+    folder: Path | str,
+    current: pd.DataFrame | None,
+    now: Sequence[Anomaly] = (),
+) -> ImportFlags:
+    """The months `find_anomalies` will flag once `staged` is committed to `folder`, whose crime
+    rows are counted now as `current` (anomalies.type_month_counts) and flagged as `now`."""
+    if not staged.crimes:
+        return ImportFlags(kept=len(now))
+    after = find_anomalies(type_counts_after(staged, folder, current))
+    before = {(a.month, a.crime_type) for a in now}
+    later = {(a.month, a.crime_type) for a in after}
+    return ImportFlags(
+        new=tuple(a for a in after if (a.month, a.crime_type) not in before),
+        cleared=tuple(a for a in now if (a.month, a.crime_type) not in later),
+        kept=len(before & later),
+    )
+
+
+def type_counts_after(
+    staged: Staged, folder: Path | str, current: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Rows and duplicate rows per month and crime type as committing `staged` leaves the
+    dataset: the `current` counts, less the crime files the commit rewrites or removes, plus
+    those it writes. A database's counts are not held per force here, so there a month the
+    upload holds is counted from the upload alone."""
+    if is_database_url(folder):
+        written = [(part.canonical, part.data) for part in staged.crimes]
+        touched = {pd.Period(part.month, freq="M").ordinal for part in staged.crimes}
+        gone = _empty_counts() if current is None else current[current["month"].isin(touched)]
+    else:
+        folder = Path(folder)
+        changes = [a for a in plan(staged, folder) if a.path.startswith(f"{CRIME_FOLDER}/")]
+        written = [(a.path, a.data) for a in changes if a.data is not None]
+        gone = _file_counts([folder / a.path for a in changes if (folder / a.path).is_file()])
+    removed = gone.assign(rows=-gone["rows"], duplicates=-gone["duplicates"])
+    parts = [_empty_counts() if current is None else current, removed, _data_counts(written)]
+    total = (
+        pd.concat([p[COUNT_COLUMNS] for p in parts], ignore_index=True)
+        .astype({"crime_type": str})
+        .groupby(["month", "crime_type"], as_index=False, sort=True)[["rows", "duplicates"]]
+        .sum()
+    )
+    return total[total["rows"] > 0].reset_index(drop=True)
+
+
+def _empty_counts() -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series(dtype=object if c == "crime_type" else int) for c in COUNT_COLUMNS}
+    )
+
+
+def _data_counts(files: list[tuple[str, bytes]]) -> pd.DataFrame:
+    """Type counts of street files given as (name, bytes)."""
+    return _table_counts([read_crime_data(data, CrimeSource(Path(name))) for name, data in files])
+
+
+def _file_counts(paths: list[Path]) -> pd.DataFrame:
+    """Type counts of the dataset's street files at `paths`; an unreadable one, which the
+    dataset could not count either, counts nothing."""
+    tables = []
+    for path in paths:
+        try:
+            tables.append(read_crime_data(path.read_bytes(), CrimeSource(path)))
+        except (HotspotDataError, OSError):
+            continue
+    return _table_counts(tables)
+
+
+def _table_counts(tables: list[pa.Table]) -> pd.DataFrame:
+    return type_month_counts(crimes_frame(tables)) if tables else _empty_counts()
+
+
+def pings_without_position(item: StagedPings) -> int:
+    """Rows of a checked ping file with neither longitude nor latitude: stored as given, but
+    skipped by every count (geo.io.pings reads them as pings with no GPS fix)."""
+    if not item.data:
+        return 0
+    columns = ["longitude", "latitude"]
+    options = pacsv.ConvertOptions(
+        include_columns=columns,
+        column_types={c: pa.string() for c in columns},
+        strings_can_be_null=False,
+    )
+    table = pacsv.read_csv(io.BytesIO(item.data), convert_options=options)
+    empty = [pc.equal(pc.utf8_trim_whitespace(table.column(c)), "") for c in columns]
+    return int(pc.sum(pc.and_(*empty)).as_py() or 0)
+
+
+@dataclass(frozen=True)
+class CheckNotes:
+    """What the page adds to a check, worked out once when the files are checked."""
+
+    flags: ImportFlags = field(default_factory=ImportFlags)
+    skipped_pings: dict[str, int] = field(default_factory=dict)
+    """Pings without a position, by the file's target path."""
+
+    def pings_table(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Staged.pings_table with pings counted as the figures count them, and those skipped."""
+        skipped = table["stored as"].map(self.skipped_pings).fillna(0).astype("int64")
+        shown = table.assign(pings=table["pings"] - skipped)
+        shown.insert(shown.columns.get_loc("pings") + 1, "skipped (no position)", skipped)
+        return shown
+
+
+def check_notes(
+    staged: Staged, folder: Path | str, current: pd.DataFrame | None, now: Sequence[Anomaly]
+) -> CheckNotes:
+    """The notes for a check without errors (see CheckNotes); for one with errors, none."""
+    if staged.errors:
+        return CheckNotes()
+    return CheckNotes(
+        flags_after_import(staged, folder, current, now),
+        {item.target: pings_without_position(item) for item in staged.pings},
+    )
+
+
+def findings_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """Staged.findings_table as read: a finding about a whole file has a blank row, not None."""
+    row = table["row"].astype("Int64")
+    return table.assign(row=[("" if pd.isna(r) else str(int(r))) for r in row])
