@@ -30,6 +30,18 @@ OUTCOME_LABELS = {
 monthly return), in the order they are shown."""
 OPTIONAL_OUTCOMES = tuple(OUTCOME_COLUMNS)
 """The outcomes a log may lack; arrests and people spoken to are columns every log has."""
+LOGGED_OUTCOMES = ("arrests", "engagements")
+"""The outcomes every patrol log has, and only a patrol log: GPS gives hours, not arrests."""
+NOT_RECORDED = "not recorded"
+"""Shown for an outcome no patrol log records (hours may still come from GPS)."""
+NOT_RECORDED_WHY = "not recorded: no patrol log"
+
+
+def logged_outcomes(patrols: pd.DataFrame | None) -> bool:
+    """Whether the patrol frame (geo.analysis.patrol_source) holds a patrol log's rows, the only
+    record of arrests and people spoken to: GPS visits record none (their cells are empty), so
+    without a log these outcomes are missing, never 0."""
+    return patrols is not None and bool(patrols["arrests"].notna().any())
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 Pages take patrol figures from one frame shaped like the patrol log (see geo.io.patrols). With
 GPS pings, each GPS visit (pass-throughs apart) becomes a row of one officer with its elapsed
 hours, and the patrol log's rows stay for what GPS cannot know (arrests, people spoken to and
-other outcomes) with no hours and not counted as visits (`is_visit` False). Visit times stay in
-the frame for weekly and monthly sums only: pages show aggregates per hotspot, never a visit.
+other outcomes) with no hours and not counted as visits (`is_visit` False); a GPS visit's own
+arrests and people spoken to are empty, so without a log they are missing, never 0 (see
+geo.analysis.outcomes.logged_outcomes). Visit times stay in the frame for weekly and monthly
+sums only: pages show aggregates per hotspot, never a visit.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.gps_dosage import with_months
+from geo.analysis.outcomes import LOGGED_OUTCOMES
 from geo.analysis.visits import VisitResult
 from geo.io.pings import LOCAL_TZ
 
@@ -47,7 +50,9 @@ def gps_patrols(result: VisitResult, log: pd.DataFrame) -> pd.DataFrame:
     )
     outcomes = log.assign(hours=0.0, is_visit=False)
     for column in outcomes.columns:
-        if column not in gps.columns:
+        if column in LOGGED_OUTCOMES:  # a GPS visit records no arrest: empty, not 0
+            gps[column] = pd.Series(np.nan, index=gps.index, dtype=float)
+        elif column not in gps.columns:
             kind = outcomes[column].dtype
             filler = "" if kind.kind == "O" else (np.nan if kind.kind == "f" else 0)
             gps[column] = pd.Series(filler, index=gps.index, dtype=outcomes[column].dtype)
