@@ -143,9 +143,10 @@ def calibrate(
         found = data.programme(chosen, thinned)
         detected.append(found.p < ALPHA and found.ratio < 1)
         worked = data.table(chosen, thinned)
+        controls = [data.control(data.before[chosen], thinned)] * set_size
         shrunk = shrunken(
             worked["adjusted_ratio"], worked["adjusted_low"], worked["adjusted_high"],
-            programme_centre(data.before[chosen], thinned, [data.control(data.before[chosen], thinned)] * set_size),
+            programme_centre(data.before[chosen], thinned, controls),
         )  # fmt: skip
         known = ~np.isnan(shrunk.low)
         covered.extend((shrunk.low[known] <= 1 - fall) & (1 - fall <= shrunk.high[known]))
