@@ -49,7 +49,7 @@ class UploadAllowance:
             others = {k: v for k, v in self._held.items() if k != (session, file_id)}
             mine = sum(v for (s, _), v in others.items() if s == session)
             if mine + size > self.session_bytes:
-                return "this session already holds as many uploaded files as it may"
+                return "this browser tab already holds as many uploaded files as it may"
             if sum(others.values()) + size > self.server_bytes:
                 return "the server already holds as many uploaded files as it may"
             self._held[(session, file_id)] = size

@@ -73,8 +73,8 @@ def _rules() -> AccessRules:
 
 
 def current_visitor() -> Visitor:
-    """Who is using the app, with their roles; the server takes uploads from this session only
-    when they may change the data."""
+    """Who is using the app, with their roles; the server takes uploads from this browser tab
+    only when they may change the data."""
     visitor = _visitor()
     session = get_script_run_ctx()
     if session is not None:

@@ -19,7 +19,7 @@ def test_a_session_and_the_server_hold_at_most_their_caps():
     uploads.allow("s1")
     uploads.allow("s2")
     assert uploads.admit("s1", "f1", 60) is None
-    assert "this session" in uploads.admit("s1", "f2", 50)
+    assert "this browser tab" in uploads.admit("s1", "f2", 50)
     assert uploads.admit("s1", "f1", 100) is None  # the same file sent again replaces itself
     uploads.release("s1", "f1")
     assert uploads.admit("s1", "f2", 90) is None

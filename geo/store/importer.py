@@ -86,7 +86,7 @@ HOTSPOT_FILE = "hotspots.geojson"
 PATROL_FILE = "patrols.csv"
 PING_CHECK_SECONDS_PER_MB = 1.0
 """Time a ping file's check may take per MB, beyond the sandbox's TIME_LIMIT_S (a 200 MB file
-gets 260 s; measured: 10 s for 200 MB, 3.5 million pings, on two cores at load 10)."""
+gets 260 s, over twenty times what such a check takes on two busy cores)."""
 
 Progress = Callable[[float, str], None]
 """Told (fraction done, what is being read) while files are read."""
