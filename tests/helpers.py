@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 import threading
+import urllib.request
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 import geopandas as gpd
 import pandas as pd
@@ -309,3 +312,23 @@ client_id = "hotspot-app"
 client_secret = "test-client-secret"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 {access_toml}"""
+
+
+@contextmanager
+def oidc_provider(users: dict[str, dict]) -> Iterator[str]:
+    """A real OpenID provider (oidc-provider-mock) on a free local port, knowing `users` (subject
+    → claims); its URL while the block runs."""
+    from oidc_provider_mock import run_server_in_thread
+
+    with run_server_in_thread(port=0) as server:
+        url = f"http://localhost:{server.server_port}"
+        for sub, claims in users.items():
+            request = urllib.request.Request(
+                f"{url}/users/{quote(sub)}",
+                data=json.dumps(claims).encode(),
+                method="PUT",
+                headers={"Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status == 204
+        yield url

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -14,7 +13,7 @@ import pytest
 
 from geo.store.audit import AUDIT_FILE
 from geo.store.screen_tokens import create_token, revoke_token
-from tests.helpers import month_rows, signin_secrets, small_dataset, write_street_csv
+from tests.helpers import month_rows, oidc_provider, signin_secrets, small_dataset, write_street_csv
 
 pytestmark = pytest.mark.browser
 
@@ -32,19 +31,7 @@ roles_claim = "roles"
 @pytest.fixture(scope="module")
 def provider() -> str:
     """A real OpenID provider on a free port, with the test users' claims; its URL."""
-    from oidc_provider_mock import run_server_in_thread
-
-    with run_server_in_thread(port=0) as server:
-        url = f"http://localhost:{server.server_port}"
-        for sub, claims in USERS.items():
-            request = urllib.request.Request(
-                f"{url}/users/{quote(sub)}",
-                data=json.dumps(claims).encode(),
-                method="PUT",
-                headers={"Content-Type": "application/json"},
-            )
-            with urllib.request.urlopen(request, timeout=10) as response:
-                assert response.status == 204
+    with oidc_provider(USERS) as url:
         yield url
 
 

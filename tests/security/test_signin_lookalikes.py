@@ -5,17 +5,14 @@ through a real OpenID provider in Chromium; the genuine, verified address still 
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.helpers import SIGNIN_AUTH, shown, signin_secrets, small_dataset
+from tests.helpers import SIGNIN_AUTH, oidc_provider, shown, signin_secrets, small_dataset
 
 ANALYST = "a.analyst@force.police.uk"
 ACCESS = {"importers": [ANALYST], "viewers": ["@force.police.uk"]}
@@ -74,19 +71,7 @@ def test_an_unverified_or_look_alike_address_gets_no_role(monkeypatch, dataset, 
 @pytest.fixture(scope="module")
 def provider() -> str:
     """A real OpenID provider on a free port holding the genuine analyst and the attackers."""
-    from oidc_provider_mock import run_server_in_thread
-
-    with run_server_in_thread(port=0) as server:
-        url = f"http://localhost:{server.server_port}"
-        for sub, claims in {"analyst": GENUINE, **ATTACKERS}.items():
-            request = urllib.request.Request(
-                f"{url}/users/{quote(sub)}",
-                data=json.dumps(claims).encode(),
-                method="PUT",
-                headers={"Content-Type": "application/json"},
-            )
-            with urllib.request.urlopen(request, timeout=10) as response:
-                assert response.status == 204
+    with oidc_provider({"analyst": GENUINE, **ATTACKERS}) as url:
         yield url
 
 
