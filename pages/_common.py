@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from geo.analysis.anomalies import RULES
+from geo.analysis.evaluation import with_q
 from geo.analysis.figures import ProgrammeFigures
 from geo.analysis.outcomes import with_hotspot_outcomes
+from geo.analysis.programme import ProgrammeEvaluation, programme_evaluation
 from geo.errors import HotspotDataError
 from geo.period import Period
 from geo.store.dataset import (
@@ -163,6 +166,29 @@ def evaluation_for(dataset: Dataset, period: Period, keep_flagged: bool = False)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def programme_evaluation_cached(
+    folder: str, version: str, period: str, keep_flagged: bool = False, town: str | None = None
+) -> ProgrammeEvaluation:
+    """The programme evaluation of the hotspots of `town` (all when None) for the period, the
+    verdict's source, once per version, period and town."""
+    dataset = _load(folder, version)
+    table = evaluation_table_cached(folder, version, period, keep_flagged)
+    if town is not None:
+        table = table[table["town"] == town]
+    context = dataset.context(Period.parse(period), keep_flagged)
+    return programme_evaluation(with_q(table), dataset.counts, dataset.areas, context)
+
+
+def programme_evaluation_for(
+    dataset: Dataset, period: Period, keep_flagged: bool = False, town: str | None = None
+) -> ProgrammeEvaluation:
+    """The programme evaluation of `town`'s hotspots (all when None) for `period` (cached)."""
+    return programme_evaluation_cached(
+        str(dataset.folder.resolve()), dataset.version, str(period), keep_flagged, town
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def outcomes_table_cached(
     folder: str, version: str, period: str, keep_flagged: bool = False
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -231,18 +257,23 @@ def sample_notice(dataset: Dataset) -> None:
         )
 
 
-MAP_DRAWN = "selected_tags"
-"""A value streamlit-folium's map sends once, when it has drawn (its tag filter's empty list
-against the default None), and never again for a pan or zoom: it reruns the page with what is
-below the map. Asked for in every run: a change of what the map is asked for remakes its frame."""
+def history_navigation() -> bool:
+    """Whether this run was started by the browser's Back or Forward, when the address names the
+    view to show. Any other run may carry an address older than the changes of the runs before it
+    (a click made while the page was still running): there, the controls say what to show."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.is_history_navigation)
+
+
 _BELOW_MAP_SENT = "below_map_sent"
 
 
 def below_map_waits(map_shown: bool) -> bool:
     """True on a browser session's first run: the page stops after the map, so the browser loads
     and draws it before the charts, table and downloads below it, whose scripts (about 2 MB)
-    otherwise load and run at the same time; the map's first value (`MAP_DRAWN`) reruns the page
-    with them once drawn. Never when there is no map, nor without a browser to draw it."""
+    otherwise load and run at the same time; the map's first value (which outlines it holds,
+    sent once it has drawn them) reruns the page with them. Never when there is no map, nor
+    without a browser to draw it."""
     first = _BELOW_MAP_SENT not in st.session_state
     st.session_state[_BELOW_MAP_SENT] = True
     waits = first and map_shown and bool(st.context.headers)

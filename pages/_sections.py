@@ -8,7 +8,13 @@ import streamlit as st
 from geo.analysis.context import EvaluationContext
 from geo.analysis.evaluation import PRIMARY_LABEL, format_p, primary_reading, programme_wdd
 from geo.analysis.figures import NO_PATROL_LOG, monthly_asb, weekly_patrols
-from geo.analysis.outcomes import OPTIONAL_OUTCOMES, OUTCOME_LABELS, Outcome
+from geo.analysis.outcomes import (
+    NOT_RECORDED,
+    NOT_RECORDED_WHY,
+    OPTIONAL_OUTCOMES,
+    OUTCOME_LABELS,
+    Outcome,
+)
 from geo.analysis.programme import programme_evaluation as evaluate_programme
 from geo.analysis.programme import signed
 from geo.analysis.stats import ALPHA, TOO_FEW_RULE, wdd_reading
@@ -171,8 +177,12 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
     for column, name, label in (
         (bottom[0], "arrests", "Arrests"), (bottom[1], "engagements", "People spoken to"),
     ):  # fmt: skip
-        shown = NO_PATROL_LOG if pd.isna(row[name]) else f"{row[name]:,.0f}"
-        column.metric(label, shown)
+        if no_log:
+            column.metric(label, NO_PATROL_LOG)
+        elif pd.isna(row[name]):  # hours from GPS, and no patrol log to record outcomes
+            column.metric(label, NOT_RECORDED, help=f"{NOT_RECORDED_WHY.capitalize()}.")
+        else:
+            column.metric(label, f"{row[name]:,.0f}")
     recorded = [c for c in OPTIONAL_OUTCOMES if c in row.index]
     if recorded:
         outcomes = tuple(Outcome(c, OUTCOME_LABELS[c], float(row[c])) for c in recorded)

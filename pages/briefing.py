@@ -4,7 +4,7 @@ Query parameters set it up for unattended use: `town=` pins one town, `rotate=SE
 through the towns, `period=START:END` fixes the period (refused, with a note, when it or its
 baseline has no data), `flagged=keep` counts months flagged as anomalous, `refresh=SECONDS`
 (default 60) is how often the dataset folder is checked. New data appears by itself and only
-what changed is redrawn: the map stays mounted and its hotspot layer is swapped.
+what changed is redrawn: the map stays mounted and its hotspots are restyled in place.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from html import escape
 from pathlib import Path
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.errors import HotspotDataError
 from geo.period import Period
@@ -27,7 +26,7 @@ from geo.view.briefing import (
     legend_strip_html,
     outcomes_html,
 )
-from geo.view.mapping import WALL_STYLE, base_map, hotspot_layer
+from geo.view.mapping import WALL_STYLE
 from geo.view.scales import asb_change_scale, told_change
 from geo.view.shown import html_text
 from geo.view.tiles import tile_source
@@ -39,6 +38,7 @@ from pages._common import (
     period_problem,
     wide_layout,
 )
+from pages._map_frame import hotspot_map
 
 REFRESH_SECONDS = 60
 WALL_CSS = (Path(__file__).parent / "wall.css").read_text()
@@ -115,7 +115,7 @@ def wall() -> None:
     flags = flags_line(dataset.anomalies, page.figures, keep)
     notes = " · ".join(html_text(n, dataset_folder) for n in (rotation, problem, refused) if n)
     st.html(
-        f"<div class='wall-head' data-testid='wall-head'>"
+        f"<div class='wall-head' data-testid='wall-head' data-town='{escape(town or '')}'>"
         f"<span class='wall-title'>{escape(page.title)}</span><div class='wall-lines'>"
         f"<span class='wall-sub'>{escape(page.subtitle)}</span><span class='wall-more'>"
         f"<span class='wall-note'>{notes}</span><span class='wall-flags'>{escape(flags)}</span>"
@@ -128,16 +128,11 @@ def wall() -> None:
     scale = asb_change_scale()
     everything = briefing_page(dataset, period, table=table, keep_flagged=keep)
     with right:
-        st_folium(
-            base_map(tile_source(), WALL_STYLE, fill_frame=True),
-            key="wall-map",
-            height=700,
-            use_container_width=True,
-            returned_objects=[],
-            feature_group_to_add=hotspot_layer(
-                everything.hotspots, everything.table, scale, WALL_STYLE, focus=page.hotspots
-            ),
-        )
+        hotspot_map(  # moves to the town its head names, in the same frame as the head
+            key="wall-map", dataset=dataset, table=everything.table, scale=scale,
+            tiles=tile_source(), height=700, style=WALL_STYLE, legend=False, wall=True,
+            focus=town or "", follow="[data-testid=wall-head]",
+        )  # fmt: skip
         st.html(legend_strip_html(scale, told_change(everything.table)))
 
 

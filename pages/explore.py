@@ -4,43 +4,45 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.analysis.coverage import no_comparison_reason
 from geo.analysis.evaluation import with_q
-from geo.analysis.figures import NO_PATROL_LOG, programme_figures
+from geo.analysis.figures import ProgrammeFigures, programme_figures
 from geo.analysis.outcomes import programme_outcomes
 from geo.period import MAX_MONTHS, Period
-from geo.view.briefing import outcome_line
+from geo.view.briefing import (
+    HEADLINE_KEY,
+    HEADLINES_CSS,
+    LARGEST_FALL_LABEL,
+    MEAN_LABEL,
+    REASON_KEY,
+    headlines,
+    outcome_line,
+    verdict_html,
+)
 from geo.view.export import hotspots_geojson, plain_table, table_csv
 from geo.view.links import ALL_TOWNS, NO_HOTSPOT, View, query_for, view_from_query
-from geo.view.mapping import (
-    build_map,
-    format_change,
-    largest_fall_text,
-    map_order,
-    mean_change_text,
-    selection_outline,
-)
 from geo.view.page_scripts import scroll_into_view_js
 from geo.view.scales import asb_change_scale, bivariate_scale, hours_scale
 from geo.view.tiles import tile_source
 from pages._access import gate
 from pages._common import (
     FOCUS_CSS,
-    MAP_DRAWN,
     OGL_ATTRIBUTION,
     anomaly_notice,
     below_map_waits,
     briefing_file,
     current_dataset,
+    history_navigation,
     monthly_return_file,
     outcomes_table_for,
     period_problem,
     plain,
+    programme_evaluation_for,
     sample_notice,
     wide_layout,
 )
+from pages._map_frame import hotspot_map
 from pages._sections import dose_response, hotspot_detail, hotspot_table_view, programme_evaluation
 
 METRICS = {
@@ -49,6 +51,22 @@ METRICS = {
     "both": "Both: hours × ASB change",
 }
 MAP_HEIGHT = 620
+
+
+def more_help(figures: ProgrammeFigures) -> dict[str, str]:
+    """What the help of each figure after the verdict says beyond its own detail."""
+    return {
+        MEAN_LABEL: "Each hotspot's own change, averaged (those with too few reports left out): "
+        "not the programme's change, which is the pooled one, and moved by chance and by "
+        "regression to the mean.",
+        LARGEST_FALL_LABEL: "The one hotspot that fell most: among many hotspots some fall far "
+        "by chance alone.",
+        "All crime in hotspots": f"{figures.crime_before:,} → {figures.crime_after:,}, each "
+        f"crime counted once. Forcewide: {figures.force_crime_before:,} → "
+        f"{figures.force_crime_after:,}.",
+        "Officer patrol hours": "Hours = (end − start) × officers.",
+    }
+
 
 wide_layout()
 gate()
@@ -83,8 +101,10 @@ default_view, _ = view_from_query(
     {}, metrics=list(METRICS), towns=dataset.towns, months=months, hotspots=ids,
     default_period=dataset.default_period,
 )  # fmt: skip
-if st.session_state.get("url_view") != url_view:
-    # First run, a link, Back or Forward: the address names the view to show.
+navigated = "metric" not in st.session_state or history_navigation()
+if navigated:
+    # First run, a link, Back or Forward: the address names the view to show. Another run's
+    # address may predate the changes of the runs before it: there, the controls are kept.
     for note in url_notes:
         st.warning(plain(note))
     st.session_state["link_notes"] = url_notes  # again in the next run, which the map starts
@@ -128,6 +148,7 @@ if "period_note" in st.session_state:
 period = Period.parse(":".join(st.session_state["period"]))
 keep_flagged = bool(st.session_state["keep_flagged"]) and bool(dataset.anomalies)
 town = st.session_state["town"]
+shown_town = None if town == ALL_TOWNS else town
 table, outcome_columns = outcomes_table_for(dataset, period, keep_flagged)
 if town != ALL_TOWNS:
     table = with_q(table[table["town"] == town])
@@ -148,7 +169,7 @@ selected = st.session_state["hotspot"]
 view = View(
     st.session_state["metric"], town, tuple(st.session_state["period"]), selected, keep_flagged
 )  # fmt: skip
-if view != url_view or url_notes:
+if view != st.session_state.get("url_view") or (navigated and url_notes):
     # a deliberate change (a new history entry), or an address naming what cannot be shown
     params.from_dict(query_for(view))
 st.session_state["url_view"] = view
@@ -165,51 +186,28 @@ sample_notice(dataset)
 context = dataset.context(period, keep_flagged)
 figures = programme_figures(table, dataset.counts, context, patrol_log=dataset.patrol_log)
 anomaly_notice(dataset, figures, keep_flagged)
-cols = st.columns(5)
-if figures.patrol_log:
-    cols[0].metric(
-        "Officer patrol hours",
-        f"{figures.officer_hours:,.0f}",
-        help=f"{figures.visits:,.0f} visits; hours = (end − start) × officers",
+evaluation = programme_evaluation_for(dataset, period, keep_flagged, shown_town)
+items = headlines(figures, evaluation)
+helps = more_help(figures)
+st.html(HEADLINES_CSS + verdict_html(items[0]))  # the verdict: the first figure read
+row = st.container(key=HEADLINE_KEY).columns(len(items) - 1, vertical_alignment="bottom")
+for index, (column, item) in enumerate(zip(row, items[1:])):
+    box = column.container(key=f"{REASON_KEY}-{index}") if item.missing else column
+    box.metric(
+        item.label,
+        item.missing or item.value,
+        help=plain(
+            " ".join(filter(None, [item.detail.replace("\n", "; "), helps.get(item.label)]))
+        ),
     )
-    cols[1].metric("Arrests", f"{figures.arrests:,.0f}")
-    cols[2].metric("People spoken to", f"{figures.engagements:,.0f}")
-else:
-    for column, label in zip(cols[:3], ("Officer patrol hours", "Arrests", "People spoken to")):
-        column.metric(label, NO_PATROL_LOG, help="The dataset has no patrols.csv.")
-cols[3].metric(
-    "Mean ASB change",
-    mean_change_text(figures),
-    help=(
-        f"Mean of {figures.asb_mean_over} hotspots' own changes (too-few left out). Pooled: "
-        f"{figures.asb_before:,} → {figures.asb_after:,} "
-        f"({format_change(figures.asb_pooled_change_pct)}). Largest reduction: "
-        f"{plain(largest_fall_text(figures))}."
-    ),
-)
-cols[4].metric(
-    "All crime in hotspots",
-    format_change(figures.crime_change_pct),
-    help=(
-        f"{figures.crime_before:,} → {figures.crime_after:,}, each crime counted once. "
-        f"Forcewide: {figures.force_crime_before:,} → {figures.force_crime_after:,} "
-        f"({format_change(figures.force_crime_change_pct)})."
-    ),
-)
 if outcome_columns:
     outcomes = programme_outcomes(dataset.patrol_rows, period, shown_ids, outcome_columns)
     st.caption(plain(outcome_line(tuple(outcomes))))
-st.caption(
-    f"Largest ASB reduction: {plain(largest_fall_text(figures))} · pooled ASB change "
-    f"{format_change(figures.asb_pooled_change_pct)} · forcewide all crime "
-    f"{format_change(figures.force_crime_change_pct)}"
-    + (
-        f" · {figures.too_few} hotspot(s) had too few ASB reports to tell; they are left out "
-        "of the mean and not ranked"
-        if figures.too_few
-        else ""
+if figures.too_few:
+    st.caption(
+        f"{figures.too_few} hotspot(s) had too few ASB reports to tell; they are left out of the "
+        "mean and not ranked"
     )
-)
 scales = {
     "asb": asb_change_scale,
     "hours": hours_scale,
@@ -223,20 +221,12 @@ if table.empty:
 else:
     map_column, detail_column = st.container(key="map-row").columns([5, 3], gap="medium")
     with map_column:
-        clicked = st_folium(
-            build_map(hotspots, table, scale, tiles),
-            key="map",
-            height=MAP_HEIGHT,
-            use_container_width=True,
-            returned_objects=["last_active_drawing", MAP_DRAWN],
-            feature_group_to_add=selection_outline(hotspots, selected),
-        )
-    drawing = (clicked or {}).get("last_active_drawing") or {}
-    key = (drawing.get("properties") or {}).get("key")
-    if key is not None and st.session_state.get("last_click") != drawing:
-        st.session_state["last_click"] = drawing
-        st.session_state["pending_hotspot"] = map_order(hotspots, table)[int(key)]
-        st.rerun()
+        hotspot_map(
+            key="map", dataset=dataset, table=table, scale=scale, tiles=tiles,
+            height=MAP_HEIGHT, focus=shown_town or "",
+            selected=None if selected == NO_HOTSPOT else selected,
+            on_click=lambda hotspot_id: st.session_state.update(pending_hotspot=hotspot_id),
+        )  # fmt: skip
     with detail_column:
         if selected == NO_HOTSPOT:
             st.info(
@@ -276,14 +266,13 @@ downloads[1].download_button(
     on_click="ignore",
 )
 folder_key = (str(dataset.folder.resolve()), dataset.version, str(period))
-briefing_town = None if town == ALL_TOWNS else town
 for column, kind, mime in (
     (downloads[2], "pdf", "application/pdf"),
     (downloads[3], "png", "image/png"),
 ):
     column.download_button(
         f"Briefing ({kind.upper()})",
-        lambda kind=kind: briefing_file(*folder_key, briefing_town, kind, keep_flagged),
+        lambda kind=kind: briefing_file(*folder_key, shown_town, kind, keep_flagged),
         file_name=f"briefing-{stem}.{kind}",
         mime=mime,
         on_click="ignore",

@@ -9,15 +9,14 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from tests.helpers import local_http_server
-from tools.app_server import MAP_FRAME, ROOT, app_server
+from tools.app_server import IDLE, MAP_AT_REST_JS, MAP_FRAME, ROOT, app_server
 
 __all__ = [
-    "ARTIFACTS", "IDLE", "MAP_FRAME", "TILE_HOST", "open_page", "serve", "tile_server",
-    "wait_for_map_at_rest",
+    "ARTIFACTS", "IDLE", "MAP_FRAME", "TILE_HOST", "map_frame", "open_page", "serve",
+    "tile_server", "wait_for_map_at_rest",
 ]  # fmt: skip
 ARTIFACTS = ROOT / "tests" / "artifacts"
 TILE_HOST = "tile.openstreetmap.org"
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 
 def serve(folder: Path) -> Iterator[str]:
@@ -36,22 +35,9 @@ def open_page(browser, url: str, width: int = 1600, height: int = 1000):
     return page, requests
 
 
-MAP_AT_REST_JS = """(quiet) => {
-  const map = window.map;
-  const styled = [...document.querySelectorAll("link[rel=stylesheet]")].every(l => l.sheet);
-  if (!map || !map._loaded || !styled) { return false; }
-  const view = JSON.stringify([map.getCenter(), map.getZoom(), map.getSize()]);
-  const now = performance.now();
-  const moving = map._animatingZoom || (map._panAnim && map._panAnim._inProgress);
-  if (view !== window.__restView || moving) {
-    window.__restView = view;
-    window.__restSince = now;
-    return false;
-  }
-  return now - window.__restSince >= quiet;
-}"""
-"""In a map's frame: whether its stylesheets have arrived and its Leaflet map has kept one view
-and size, not animating, for `quiet` ms since."""
+def map_frame(page):
+    """The map's frame (a Playwright Frame) of `page`, once it is in the page."""
+    return page.locator(MAP_FRAME).element_handle(timeout=60_000).content_frame()
 
 
 def wait_for_map_at_rest(frame, quiet_ms: int = 1_700, timeout_ms: int = 20_000) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from geo.analysis.figures import programme_figures
+from geo.analysis.programme import programme_evaluation
 from geo.store.dataset import load_dataset
-from geo.view.mapping import format_change
+from geo.view.briefing import LARGEST_FALL_LABEL, MEAN_LABEL, headlines, percent
 from tests.helpers import run_map_page, shown
 
 _app = run_map_page
@@ -29,8 +30,12 @@ def test_page_shows_programme_figures_and_says_sample(monkeypatch, sample_dir):
     assert metrics["Arrests"] == f"{figures.arrests:,.0f}"
     assert metrics["Officer patrol hours"] == f"{figures.officer_hours:,.0f}"
     assert metrics["People spoken to"] == f"{figures.engagements:,.0f}"
-    assert metrics["Mean ASB change"] == format_change(figures.asb_mean_change_pct)
-    assert metrics["All crime in hotspots"] == format_change(figures.crime_change_pct)
+    assert metrics[MEAN_LABEL] == percent(figures.asb_mean_change_pct)
+    assert metrics[LARGEST_FALL_LABEL] == percent(figures.asb_largest_reduction_pct)
+    assert metrics["All crime in hotspots"] == percent(figures.crime_change_pct)
+    evaluation = programme_evaluation(table, dataset.counts, dataset.areas, dataset.context(period))
+    for item in headlines(figures, evaluation)[1:]:  # the figures after the verdict, as made
+        assert metrics[item.label] == item.value, item.label
     assert any("Sample data" in info.value for info in at.info)
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == len(table)
 
@@ -146,7 +151,8 @@ def test_a_programme_of_hotspots_all_too_few_to_tell_is_worded_so(monkeypatch, t
     folder = too_few_dataset(tmp_path / "data")  # a baseline, but too few reports to tell
     at = _app(monkeypatch, folder)
     assert not at.exception
-    assert _metrics(at)["Mean ASB change"] == "too few to tell"  # not "no baseline": there is one
+    metrics = _metrics(at)
+    assert metrics[MEAN_LABEL] == "too few to tell"  # not "no baseline": there is one
+    assert metrics[LARGEST_FALL_LABEL] == "none could be ranked"
     caption = " ".join(shown(c.value) for c in at.caption)
-    assert "Largest ASB reduction: none could be ranked ·" in caption
     assert "at none" not in caption and "2 hotspot(s) had too few ASB reports" in caption

@@ -151,6 +151,34 @@ def test_paint_row_judges_the_medians_of_first_and_later_visits():
     assert row([inside_first] * 3, [PAINT_LATER + 0.1] * 3).met is False
 
 
+def test_repaint_rows_judge_the_median_and_the_slowest_of_each_kind_of_click():
+    from tools.bench import REPAINT_SAMPLE, Repaint, repaint_rows
+
+    median, slowest = REPAINT_SAMPLE
+    quick = [0.1, 0.2, median - 0.01, slowest - 0.01]
+    rows = repaint_rows("sample", Repaint(quick, quick, quick), REPAINT_SAMPLE)
+    assert [row.met for row in rows] == [True, True, True]
+    assert rows[0].measure == "map repainted after a colouring, sample"
+    assert "4 clicks" in rows[0].compared and f"{slowest - 0.01:.2f} s slowest" in rows[0].value
+    one_slow = [*quick[:3], slowest + 0.01]
+    rows = repaint_rows("sample", Repaint(quick, one_slow, [median + 0.1] * 4), REPAINT_SAMPLE)
+    assert [row.met for row in rows] == [True, False, False]
+    (skipped,) = repaint_rows("sample", "skipped: no chromium", REPAINT_SAMPLE)
+    assert skipped.value == "skipped: no chromium" and skipped.met is None
+
+
+def test_the_app_dataset_has_a_patrol_log_for_every_hotspot(tmp_path):
+    from geo.io.patrols import read_patrols
+    from tools.bench import generate_app_dataset
+
+    size = BenchSize(rows=5_000, months=24, hotspots=30)
+    folder = generate_app_dataset(tmp_path / "app", size)
+    hotspots = read_hotspots(folder / "hotspots.geojson")
+    patrols = read_patrols(folder / "patrols.csv", set(hotspots["hotspot_id"]))
+    assert set(patrols["hotspot_id"]) == set(hotspots["hotspot_id"]) and len(hotspots) == 30
+    assert patrols["start"].min().year == patrols["end"].max().year == 2025
+
+
 def test_own_point_data_gives_every_row_a_point_of_its_own(tmp_path):
     data = generate(tmp_path / "own", TINY, TIMED_SEED, own_points=True)
     located = read_crimes([data.crimes]).dropna(subset=["lon", "lat"])

@@ -10,7 +10,18 @@ from matplotlib.image import imread
 
 from geo.errors import HotspotDataError
 from geo.store.dataset import load_dataset
-from geo.view.briefing import briefing_page, headlines, headlines_html, percent, render
+from geo.view.briefing import (
+    LARGEST_FALL_LABEL,
+    MEAN_LABEL,
+    NEUTRAL,
+    VERDICT_LABEL,
+    briefing_page,
+    headlines,
+    headlines_html,
+    percent,
+    render,
+)
+from geo.view.verdict import verdict
 from tests.conftest import ROOT
 
 
@@ -21,21 +32,20 @@ def page(sample_dir):
 
 
 def test_headlines_read_as_the_computed_figures(page):
-    figures = page.figures
-    items = {item.label: item for item in headlines(figures)}
+    figures, evaluation = page.figures, page.evaluation
+    first, *rest = headlines(figures, evaluation)
+    said = verdict(evaluation)
+    assert first.lead and first.label == VERDICT_LABEL
+    assert (first.value, first.detail, first.tone) == (
+        percent(evaluation.pooled_change_pct), said.words, said.kind,
+    )  # fmt: skip
+    items = {item.label: item for item in rest}
     assert items["Officer patrol hours"].value == f"{figures.officer_hours:,.0f}"
     assert items["Arrests"].value == f"{figures.arrests:,.0f}"
     assert items["People spoken to"].value == f"{figures.engagements:,.0f}"
-    assert items["ASB, average hotspot"].value == percent(figures.asb_mean_change_pct)
-    assert items["Largest ASB reduction"].value == percent(figures.asb_largest_reduction_pct)
-    assert items["Largest ASB reduction"].detail == page.figures.asb_largest_reduction_where
-    beside = {item.label: item for item in headlines(page.figures, page.evaluation)}
-    evaluation = page.evaluation
-    assert beside["ASB, average hotspot"].detail.endswith(
-        f"\n95% interval {percent(evaluation.pooled_low_pct)} to "
-        f"{percent(evaluation.pooled_high_pct)}"
-    )
-    assert beside["Largest ASB reduction"].detail == (
+    assert items[MEAN_LABEL].value == percent(figures.asb_mean_change_pct)
+    assert items[LARGEST_FALL_LABEL].value == percent(figures.asb_largest_reduction_pct)
+    assert items[LARGEST_FALL_LABEL].detail == (
         f"{page.figures.asb_largest_reduction_where}\nchance alone gives "
         f"{percent(evaluation.chance_largest_fall_pct)}"
     )
@@ -43,9 +53,7 @@ def test_headlines_read_as_the_computed_figures(page):
     assert items["All crime in hotspots"].detail == (
         f"against {percent(figures.force_crime_change_pct)} forcewide"
     )
-    assert items["ASB, average hotspot"].tone == (
-        "good" if figures.asb_mean_change_pct < 0 else "bad"
-    )
+    assert all(item.tone == NEUTRAL and not item.lead for item in rest)  # only the verdict
 
 
 def test_percent_rounds_and_signs():
@@ -53,8 +61,8 @@ def test_percent_rounds_and_signs():
 
 
 def test_headline_html_escapes_text(page):
-    items = headlines(page.figures)
-    hostile = [items[0].__class__("<b>x</b>", "1", "<img src=x>")]
+    items = headlines(page.figures, page.evaluation)
+    hostile = [items[0].__class__("<b>x</b>", "1", "<img src=x>", lead=True)]
     html = headlines_html(hostile)
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html and "<img" not in html
 
@@ -196,6 +204,6 @@ def test_headlines_say_why_no_mean_or_largest_fall_is_given(tmp_path):
 
     dataset = load_dataset(too_few_dataset(tmp_path / "data"))
     page = briefing_page(dataset, dataset.default_period)
-    items = {item.label: item for item in headlines(page.figures)}
-    assert items["ASB, average hotspot"].detail.startswith("too few to tell; pooled ")
-    assert items["Largest ASB reduction"].detail == "none could be ranked"
+    items = {item.label: item for item in headlines(page.figures, page.evaluation)}
+    assert items[MEAN_LABEL].detail == "too few to tell"
+    assert items[LARGEST_FALL_LABEL].detail.startswith("none could be ranked")

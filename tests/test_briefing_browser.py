@@ -11,7 +11,7 @@ import pytest
 
 from geo.store.dataset import load_dataset
 from geo.view.briefing import briefing_page, headlines
-from tests.browser_support import ARTIFACTS, MAP_FRAME, TILE_HOST, open_page, serve
+from tests.browser_support import ARTIFACTS, MAP_FRAME, TILE_HOST, map_frame, open_page, serve
 from tests.flagged_data import three_year_dataset
 
 pytestmark = pytest.mark.browser
@@ -66,7 +66,7 @@ def test_rotation_moves_to_the_next_town(browser, server):
     assert second != first
     assert "2 of " in page.locator(".wall-note").inner_text()
     town = second.split("—")[-1].strip()
-    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame = map_frame(page)
     frame.wait_for_function(  # the map has moved to the new town: its hotspots are in view
         """(town) => Array.from(document.querySelectorAll('.hotspot-label')).some(label => {
             const box = label.getBoundingClientRect();

@@ -19,13 +19,14 @@ from tests.browser_support import (
     IDLE,
     MAP_FRAME,
     TILE_HOST,
+    map_frame,
     open_page,
     serve,
     tile_server,
     wait_for_map_at_rest,
 )
 from tests.flagged_data import three_year_dataset
-from tools.app_server import app_server
+from tools.app_server import HOTSPOT_MAP_TITLE, app_server
 
 pytestmark = pytest.mark.browser
 
@@ -121,7 +122,7 @@ def test_bivariate_view_has_its_square_legend(browser, server, sample_dir):
 BELOW_AT_FIRST_POLYGON = """
 if (window === window.top) {
   const look = () => {
-    const map = [...document.querySelectorAll("iframe")].find(f => f.src.includes("st_folium"));
+    const map = document.querySelector(MAP_FRAME);
     if (map?.contentDocument?.querySelector("path.leaflet-interactive")) {
       const below = ["Dose and response", "Hotspots shown"];
       window.__belowAtFirstPolygon = [
@@ -134,7 +135,7 @@ if (window === window.top) {
   };
   requestAnimationFrame(look);
 }
-"""
+""".replace("MAP_FRAME", json.dumps(MAP_FRAME))
 """Notes how many of the headings, chart and table below the map the page holds when the map's
 frame first holds a polygon."""
 
@@ -150,7 +151,7 @@ def test_the_map_is_drawn_before_the_table_is_sent_which_then_follows(browser, s
 
 def test_what_is_below_the_map_comes_even_if_the_map_never_draws(browser, server):
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
-    page.route("**/component/streamlit_folium.st_folium/static/js/**", lambda route: route.abort())
+    page.route(f"**/component/{HOTSPOT_MAP_TITLE}/*.js", lambda route: route.abort())
     page.goto(server)
     page.locator("[data-testid=stDataFrame]").wait_for(state="visible", timeout=60_000)
     assert not page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").count()
@@ -240,7 +241,7 @@ def test_monthly_return_downloads_as_a_workbook(browser, server):
 
 
 def _map_frame(page):
-    return next(f for f in page.frames if "streamlit_folium" in f.url)
+    return map_frame(page)
 
 
 def _layers_js() -> str:

@@ -138,3 +138,82 @@ def test_command_line_refuses_plainly(folder, tmp_path, capsys):
     assert "not a month" in capsys.readouterr().err
     assert main(["return", "--data", str(folder), "--month", "2025-10", "--out", "r.pdf"]) == 2
     assert ".csv or .xlsx" in capsys.readouterr().err
+
+
+@pytest.fixture
+def tiny_and_busy(tmp_path) -> Path:
+    """Hotspot A with 2 ASB reports in October 2024 and 6 in October 2025 (+200%), B with 40 and
+    30 (−25%), and a patrol log of 1,250 visits to A."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    hotspots(["A", "B"]).to_crs("EPSG:4326").to_file(folder / "hotspots.geojson")
+    write_street_csv(
+        folder / "crimes" / "2024-10" / "2024-10-test-street.csv",
+        [("2024-10", *at(0), ASB)] * 2 + [("2024-10", *at(1), ASB)] * 40,
+    )
+    write_street_csv(
+        folder / "crimes" / "2025-10" / "2025-10-test-street.csv",
+        [("2025-10", *at(0), ASB)] * 6 + [("2025-10", *at(1), ASB)] * 30,
+    )
+    visits = "".join(
+        f"A,2025-10-{1 + i % 28:02d}T{8 + i % 12:02d}:00,2025-10-{1 + i % 28:02d}T"
+        f"{8 + i % 12:02d}:45,1,0,1\n"
+        for i in range(1250)
+    )
+    (folder / "patrols.csv").write_text(
+        "hotspot_id,start,end,officers,arrests,engagements\n" + visits
+    )
+    return folder
+
+
+def test_a_change_on_too_few_reports_is_marked_as_the_app_marks_it(tiny_and_busy):
+    from geo.analysis.monthly_return import TOO_FEW
+    from geo.analysis.stats import too_few_flags
+
+    heading, rows = _csv_table(return_csv(monthly_return(load_dataset(tiny_and_busy), OCTOBER)))
+    a, b, total = rows
+    assert (a["ASB reports, same month last year"], a["ASB reports"]) == ("2", "6")
+    assert float(a["ASB change (%)"]) == pytest.approx(200.0) and a[TOO_FEW] == "yes"
+    assert float(b["ASB change (%)"]) == pytest.approx(-25.0) and b[TOO_FEW] == "no"
+    assert total[TOO_FEW] == "no"  # 42 reports a year earlier
+    assert [r[TOO_FEW] == "yes" for r in rows] == list(too_few_flags([2, 40, 42]))
+    assert list(rows[0]).index(TOO_FEW) == list(rows[0]).index("ASB change (%)") + 1
+    assert TOO_FEW in heading
+
+
+def test_a_month_without_its_baseline_marks_nothing(tiny_and_busy):
+    from geo.analysis.monthly_return import TOO_FEW
+
+    _heading, rows = _csv_table(
+        return_csv(monthly_return(load_dataset(tiny_and_busy), parse_month("2024-10")))
+    )
+    assert all(row[TOO_FEW] == "" for row in rows)  # no October 2023: not known, not "no"
+
+
+def test_xlsx_formats_numbers_sizes_columns_and_freezes_the_header(tiny_and_busy):
+    from geo.view.return_file import WIDEST
+
+    result = monthly_return(load_dataset(tiny_and_busy), OCTOBER)
+    sheet = openpyxl.load_workbook(io.BytesIO(return_xlsx(result))).active
+    header_row = len(result.heading) + 2
+    header = [cell.value for cell in sheet[header_row]]
+    assert sheet.freeze_panes == f"A{header_row + 1}"
+    assert all(cell.alignment.wrap_text and cell.font.bold for cell in sheet[header_row])
+    first = {name: sheet.cell(header_row + 1, i + 1) for i, name in enumerate(header)}
+    total = {name: sheet.cell(header_row + 3, i + 1) for i, name in enumerate(header)}
+    assert total["Hotspot"].value == "All hotspots"
+    assert (first["Visits"].value, first["Visits"].number_format) == (1250, "#,##0")
+    for name in ("Arrests", "People spoken to", "ASB reports", "All crimes, same month last year"):
+        assert first[name].number_format == "#,##0", name
+    assert first["ASB change (%)"].value == pytest.approx(2.0)  # +200%, as Excel holds it
+    assert first["ASB change (%)"].number_format == "0.0%"
+    assert total["All crime change (%)"].number_format == "0.0%"
+    assert first["Patrol hours"].value == pytest.approx(937.5)
+    for name in ("Patrol hours", "Patrol hours: type not recorded"):
+        assert first[name].number_format == "#,##0.0", name
+    assert first["Hotspot"].number_format == "General"
+    for index, name in enumerate(header, start=1):
+        letter = sheet.cell(header_row, index).column_letter
+        width = sheet.column_dimensions[letter].width
+        longest = max(len(word) for word in name.split())
+        assert longest + 2 <= width <= WIDEST, name

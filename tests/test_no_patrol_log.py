@@ -32,7 +32,7 @@ def no_log(sample_dir, tmp_path_factory):
 def test_briefing_headlines_and_pdf_say_no_patrol_log(no_log):
     dataset = load_dataset(no_log)
     page = briefing_page(dataset, dataset.default_period)
-    items = {item.label: item for item in headlines(page.figures)}
+    items = {item.label: item for item in headlines(page.figures, page.evaluation)}
     for label in PATROL_LABELS:
         assert items[label].value == "—" and items[label].detail == NO_PATROL_LOG
     text = pypdf.PdfReader(io.BytesIO(render(page, "pdf"))).pages[0].extract_text()

@@ -28,7 +28,7 @@ def test_page_imports_are_read_from_the_top_level_of_the_source(tmp_path: Path):
 
 def test_the_map_page_imports_are_the_pages_own():
     modules = page_imports(FIRST_PAGE)
-    assert "streamlit_folium" in modules and "pages._common" in modules
+    assert "pages._map_frame" in modules and "pages._common" in modules
 
 
 def _first_visit(monkeypatch, folder: Path) -> tuple[int, int]:
@@ -70,13 +70,13 @@ def test_a_dataset_that_cannot_be_read_is_left_for_the_page(monkeypatch, tmp_pat
 
 def test_a_component_module_is_left_to_the_page_but_what_it_imports_is_loaded():
     # streamlit_folium declares its component on import, which registers only inside a page
-    # run: imported earlier, the map would never be served
+    # run: imported earlier, the data page's preview map would never be served
     import subprocess
     import sys
 
     code = (
-        "import sys; from pages._warm_start import FIRST_PAGE, import_page_modules; "
-        "import_page_modules(FIRST_PAGE); "
+        "import sys; from pages._warm_start import ROOT, import_page_modules; "
+        "import_page_modules(ROOT / 'pages' / 'data.py'); "
         "print('streamlit_folium' in sys.modules, 'folium.plugins' in sys.modules)"
     )
     run = subprocess.run(

@@ -23,8 +23,28 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-"""The map's frame in the page (streamlit-folium's component)."""
+HOTSPOT_MAP_TITLE = "pages._map_frame.hotspot_map"
+MAP_FRAME = f'iframe[title="{HOTSPOT_MAP_TITLE}"], iframe[title="streamlit_folium.st_folium"]'
+"""The map's frame in the page: the app's own hotspot map (pages/_map_frame.py) on the map page
+and the wall, streamlit-folium's on the data page's preview."""
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+"""The page once its script has finished running."""
+MAP_AT_REST_JS = """(quiet) => {
+  const map = window.map;
+  const styled = [...document.querySelectorAll("link[rel=stylesheet]")].every(l => l.sheet);
+  if (!map || !map._loaded || !styled) { return false; }
+  const view = JSON.stringify([map.getCenter(), map.getZoom(), map.getSize()]);
+  const now = performance.now();
+  const moving = map._animatingZoom || (map._panAnim && map._panAnim._inProgress);
+  if (view !== window.__restView || moving) {
+    window.__restView = view;
+    window.__restSince = now;
+    return false;
+  }
+  return now - window.__restSince >= quiet;
+}"""
+"""In a map's frame: whether its stylesheets have arrived and its Leaflet map has kept one view
+and size, not animating, for `quiet` ms since."""
 
 
 @contextmanager

@@ -11,6 +11,8 @@ headed by the month and the sources its figures come from, written as CSV or Exc
 - An outcome the patrol log does not record is left blank, not 0; so are crime counts for a month
   the crime data does not cover, and a change against a month with no reports.
 - The total row adds up patrols; its crimes are counted once even where hotspots overlap.
+- A change on a small baseline says nothing: the return marks it as the app does, by the same
+  rule (geo.analysis.stats.too_few_flags), in a column beside the ASB change.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import change_pct, hotspot_table, sum_in_period
 from geo.analysis.outcomes import OUTCOME_LABELS
 from geo.analysis.patrol_source import GPS, LOG
+from geo.analysis.stats import ALPHA, TOO_FEW_BEFORE, too_few_flags
 from geo.io.patrols import PATROL_TYPES
 from geo.period import Period
 
@@ -43,6 +46,25 @@ COUNTS = {
     "crime_before": "All crimes, same month last year",
     "crime_change_pct": "All crime change (%)",
 }
+TOO_FEW = "Too few ASB reports to tell"
+"""The column marking an ASB change on too small a base to tell anything ('yes' / 'no')."""
+COUNT_COLUMNS = (
+    "Visits", *OUTCOMES.values(), COUNTS["asb_after"], COUNTS["asb_before"],
+    COUNTS["crime_after"], COUNTS["crime_before"],
+)  # fmt: skip
+"""Columns of whole numbers."""
+PERCENT_COLUMNS = (COUNTS["asb_change_pct"], COUNTS["crime_change_pct"])
+"""Columns of % changes (in percent: 200.0 is +200%)."""
+
+
+def column_kind(column: str) -> str:
+    """What a column of the return holds, for a file to format it: 'hours', 'count', 'percent'
+    or 'text'."""
+    if column.startswith("Patrol hours"):
+        return "hours"
+    if column in COUNT_COLUMNS:
+        return "count"
+    return "percent" if column in PERCENT_COLUMNS else "text"
 
 
 @dataclass(frozen=True)
@@ -113,6 +135,8 @@ def monthly_return(dataset: Dataset, month: pd.Period) -> MonthlyReturn:
         values = base[column] if needs[column.split("_", 1)[1]] else pd.Series(np.nan, base.index)
         kind = "Float64" if column.endswith("pct") else "Int64"
         table[label] = pd.array(values.to_numpy(dtype=float), dtype="Float64").astype(kind)
+    marks = _too_few_marks(base["asb_before"].to_numpy(dtype=float)) if have_before else np.nan
+    table.insert(table.columns.get_loc(COUNTS["asb_change_pct"]) + 1, TOO_FEW, marks)
     patrolled = _patrol_data_covers(dataset.patrols, month)
     if not patrolled:
         start = list(table.columns).index("Patrol hours")
@@ -121,13 +145,17 @@ def monthly_return(dataset: Dataset, month: pd.Period) -> MonthlyReturn:
         ]:
             table[column] = np.nan
     table = pd.concat([table, _total_row(table, dataset, period, have_now, have_before)])
-    whole = ["Visits", *OUTCOMES.values(), COUNTS["asb_after"], COUNTS["asb_before"],
-             COUNTS["crime_after"], COUNTS["crime_before"]]  # fmt: skip
-    table = table.astype({column: "Float64" for column in whole}).astype(
-        {column: "Int64" for column in whole}
+    table = table.astype({column: "Float64" for column in COUNT_COLUMNS}).astype(
+        {column: "Int64" for column in COUNT_COLUMNS}
     )
     heading = _heading(dataset, month, have_now, have_before, patrolled)
     return MonthlyReturn(month, heading, table.reset_index(drop=True))
+
+
+def _too_few_marks(before: np.ndarray) -> np.ndarray:
+    """'yes' where an ASB baseline is too small for its change to tell anything, as the app
+    flags it (stats.too_few_flags), else 'no'."""
+    return np.where(too_few_flags(before), "yes", "no").astype(object)
 
 
 def _patrol_data_covers(patrols: pd.DataFrame, month: pd.Period) -> bool:
@@ -170,7 +198,7 @@ def _total_row(
     """The programme's total: patrols added up, crimes counted once across hotspots."""
     total = {"Hotspot ID": "", "Hotspot": TOTAL_LABEL, "Town": ""}
     for column in table.columns[3:]:
-        if column in COUNTS.values():
+        if column in COUNTS.values() or column == TOO_FEW:
             continue
         values = table[column]
         total[column] = values.sum() if values.notna().any() else np.nan
@@ -185,6 +213,8 @@ def _total_row(
         total[COUNTS[f"{kind}_before"]] = then if have_before else pd.NA
         change = float(change_pct(then, now)) if have_now and have_before else np.nan
         total[f"{label} change (%)"] = change
+        if kind == "asb":
+            total[TOO_FEW] = _too_few_marks(np.array([then]))[0] if have_before else np.nan
     return pd.DataFrame([total], columns=table.columns)
 
 
@@ -212,6 +242,12 @@ def _heading(
         ("Patrol hours and visits", hours),
         ("Arrests, stop and searches and other outcomes", outcomes),
         ("ASB and all crime", crime_note),
+        (
+            TOO_FEW,
+            f"'yes' where the same month last year had fewer than {TOO_FEW_BEFORE} ASB reports: "
+            f"on so small a base even a halving would not be beyond chance (exact test, "
+            f"p < {ALPHA:g}), so that ASB change says nothing (the rule the app uses)",
+        ),
         ("Blank cells", "not recorded in the data (a blank is never a zero)"),
         ("Dataset", dataset.folder.name),
     ]

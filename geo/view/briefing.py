@@ -22,32 +22,52 @@ from geo.analysis.figures import (
     ProgrammeFigures,
     programme_figures,
 )
-from geo.analysis.outcomes import OPTIONAL_OUTCOMES, Outcome, programme_outcomes
+from geo.analysis.outcomes import (
+    NOT_RECORDED,
+    NOT_RECORDED_WHY,
+    OPTIONAL_OUTCOMES,
+    Outcome,
+    programme_outcomes,
+)
 from geo.analysis.programme import ProgrammeEvaluation, programme_evaluation
 from geo.errors import HotspotDataError
 from geo.period import Period
 from geo.store.dataset import Dataset
-from geo.view.scales import MISSING_COLOUR, Scale
+from geo.view.scales import MISSING_COLOUR, Scale, verdict_colour
 from geo.view.unranked import no_largest_fall_reason, no_mean_reason
+from geo.view.verdict import verdict
 
 BACKGROUND = "#0d1117"
 PANEL = "#161b22"
 TEXT = "#f0f3f6"
 MUTED = "#9da7b3"
-GOOD = "#79c0ff"
-BAD = "#ff9b8a"
 PAGE_INCHES = (19.2, 10.8)
 FORMATS = (".pdf", ".png")
 
 
+NEUTRAL = "neutral"
+"""The tone of a figure that takes no verdict's colour."""
+
+
 @dataclass(frozen=True)
 class Headline:
-    """One figure of the briefing: what it is, its value, and a line saying where it comes from."""
+    """One figure of the briefing: what it is, its value, a line saying where it comes from, and
+    the verdict kind whose colour it takes (NEUTRAL: none, the surface's own text colour)."""
 
     label: str
     value: str
     detail: str
-    tone: str = "neutral"
+    tone: str = NEUTRAL
+    missing: str = ""
+    """Why there is no value ('no patrol log', 'not recorded'), for a surface with room to say
+    it in place of '—'; '' when there is a value."""
+    lead: bool = False
+    """The programme's verdict: shown first, across the width of the figures."""
+
+    def colour(self, dark: bool = False) -> str | None:
+        """The colour of the value: its verdict kind's, on a light page or (`dark`) on the wall
+        and briefing; None for a neutral figure."""
+        return None if self.tone == NEUTRAL else verdict_colour(self.tone, dark)
 
 
 def percent(value: float) -> str:
@@ -62,26 +82,26 @@ def _hotspots(count: int) -> str:
     return f"{count} hotspot" + ("" if count == 1 else "s")
 
 
-def _tone(value: float) -> str:
-    if value is None or np.isnan(value) or round(value) == 0:
-        return "neutral"
-    return "good" if value < 0 else "bad"
-
-
 def _patrol_headlines(figures: ProgrammeFigures) -> list[Headline]:
-    """Patrol figures; without a patrol log each says so instead of showing a zero."""
+    """Patrol figures; without a patrol log each says so instead of showing a zero, and with
+    hours from GPS but no patrol log, arrests and people spoken to say they are not recorded."""
     if not figures.patrol_log:
         return [
-            Headline(label, "—", NO_PATROL_LOG)
+            Headline(label, "—", NO_PATROL_LOG, missing=NO_PATROL_LOG)
             for label in ("Officer patrol hours", "Arrests", "People spoken to")
         ]
-    return [
-        Headline(
-            "Officer patrol hours", f"{figures.officer_hours:,.0f}", f"{figures.visits:,.0f} visits"
-        ),
-        Headline("Arrests", f"{figures.arrests:,.0f}", "during hotspot patrols"),
-        Headline("People spoken to", f"{figures.engagements:,.0f}", "during hotspot patrols"),
+    outcomes = [
+        Headline(label, "—", NOT_RECORDED_WHY, missing=NOT_RECORDED)
+        if value != value
+        else Headline(label, f"{value:,.0f}", "during hotspot patrols")
+        for label, value in zip(
+            ("Arrests", "People spoken to"), (figures.arrests, figures.engagements)
+        )
     ]
+    hours = Headline(
+        "Officer patrol hours", f"{figures.officer_hours:,.0f}", f"{figures.visits:,.0f} visits"
+    )
+    return [hours, *outcomes]
 
 
 def left_out_note(figures: ProgrammeFigures) -> str:
@@ -118,42 +138,45 @@ def flags_line(anomalies: tuple[Anomaly, ...], figures: ProgrammeFigures, kept: 
     return f"Flagged {flagged}: {what}"
 
 
-def headlines(
-    figures: ProgrammeFigures, evaluation: ProgrammeEvaluation | None = None
-) -> list[Headline]:
-    """The programme's figures in the order a briefing reads them; with `evaluation`, the
-    pooled change's interval beside the mean and what chance gives beside the largest fall
-    (each on a second line of the detail)."""
-    pooled = percent(figures.asb_pooled_change_pct)
-    chance = ""
-    if evaluation is not None:
-        if evaluation.pooled_low_pct == evaluation.pooled_low_pct:
-            pooled += (
-                f"\n95% interval {percent(evaluation.pooled_low_pct)} to "
-                f"{percent(evaluation.pooled_high_pct)}"
-            )
-        if evaluation.chance_largest_fall_pct == evaluation.chance_largest_fall_pct:
-            chance = f"\nchance alone gives {percent(evaluation.chance_largest_fall_pct)}"
+VERDICT_LABEL = "ASB, all hotspots together"
+MEAN_LABEL = "ASB, mean of hotspot changes"
+LARGEST_FALL_LABEL = "ASB, largest fall in one hotspot"
+
+
+def headlines(figures: ProgrammeFigures, evaluation: ProgrammeEvaluation) -> list[Headline]:
+    """The programme's figures in the order the map page, the wall and the briefing show them.
+
+    First the verdict: the pooled change with its interval, read against the control trend
+    (geo.view.verdict) and coloured by it. Then the mean of hotspot changes and the largest fall,
+    labelled as what they are and never coloured (chance and regression to the mean move them,
+    so they must not look like a verdict); all crime; patrol figures.
+    """
+    said = verdict(evaluation)
+    chance = evaluation.chance_largest_fall_pct
+    where = figures.asb_largest_reduction_where
     return [
-        *_patrol_headlines(figures),
         Headline(
-            "ASB, average hotspot",
-            percent(figures.asb_mean_change_pct),
-            f"{_mean_of(figures)}; pooled {pooled}",
-            _tone(figures.asb_mean_change_pct),
+            VERDICT_LABEL, percent(evaluation.pooled_change_pct), said.words, said.kind, lead=True
         ),
         Headline(
-            "Largest ASB reduction",
+            MEAN_LABEL,
+            percent(figures.asb_mean_change_pct),
+            _mean_of(figures),
+            missing="" if figures.asb_mean_over else no_mean_reason(figures),
+        ),
+        Headline(
+            LARGEST_FALL_LABEL,
             percent(figures.asb_largest_reduction_pct),
-            (figures.asb_largest_reduction_where or no_largest_fall_reason(figures)) + chance,
-            _tone(figures.asb_largest_reduction_pct),
+            (where or no_largest_fall_reason(figures))
+            + (f"\nchance alone gives {percent(chance)}" if chance == chance else ""),
+            missing="" if where else no_largest_fall_reason(figures),
         ),
         Headline(
             "All crime in hotspots",
             percent(figures.crime_change_pct),
             f"against {percent(figures.force_crime_change_pct)} forcewide",
-            _tone(figures.crime_change_pct),
         ),
+        *_patrol_headlines(figures),
     ]
 
 
@@ -276,17 +299,61 @@ def write(page: BriefingPage, out: Path) -> None:
     partial.replace(out)
 
 
-def headlines_html(items: list[Headline], outcomes: bool = False) -> str:
-    """The headline tiles for the wall screen, a little shorter when an outcome strip goes
-    below them (`outcomes`); every text is escaped."""
-    tiles = "".join(
-        f"<div class='wall-tile'><div class='wall-label'>{escape(item.label)}</div>"
-        f"<div class='wall-value {item.tone}'>{escape(item.value)}</div>"
-        f"<div class='wall-detail'>{escape(item.detail).replace(chr(10), '<br>')}</div></div>"
-        for item in items
+HEADLINE_KEY = "headline-figures"
+"""The key of the map page's container of figures after the verdict (its class: st-key-…)."""
+REASON_KEY = "headline-reason"
+"""The key prefix of a map page figure that shows why it has no value, in smaller type."""
+HEADLINES_CSS = f"""<style>
+[data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
+.verdict-headline {{ line-height: 1.25; }}
+.verdict-headline .verdict-label {{ font-size: 0.875rem; color: rgba(49, 51, 63, 0.8); }}
+.verdict-headline .verdict-line {{ display: flex; flex-wrap: wrap; align-items: baseline;
+  column-gap: 0.8rem; }}
+.verdict-headline .verdict-value {{ font-size: 2.25rem; font-weight: 700; line-height: 1.15; }}
+.verdict-headline .verdict-words {{ font-size: 1.2rem; font-weight: 600; }}
+.st-key-{HEADLINE_KEY} [data-testid="stMetricLabel"] p {{ white-space: normal; }}
+.st-key-{HEADLINE_KEY} [data-testid="stMetricValue"] {{ font-size: 1.75rem; }}
+.st-key-{HEADLINE_KEY} [data-testid="stMetricValue"] p {{ white-space: normal; }}
+[class*="st-key-{REASON_KEY}"] [data-testid="stMetricValue"] {{ font-size: 1.1rem;
+  line-height: 1.3; min-height: 2.1rem; display: flex; align-items: flex-end; }}
+</style>"""
+"""The look of the map page's headlines: the verdict at the size of a metric's value with its
+words beside it, then the other figures a little smaller and a reason for a missing one smaller
+still, names and reasons wrapped rather than cut, all on the first screen (the page's top margin
+a little less than streamlit's)."""
+
+
+def verdict_html(item: Headline) -> str:
+    """The verdict (the lead headline) for the map page, a light page: its label, then the
+    pooled change and the verdict's words in the verdict's colour; every text escaped."""
+    colour = item.colour() or "inherit"
+    return (
+        "<div class='verdict-headline' data-testid='verdict-headline'>"
+        f"<div class='verdict-label'>{escape(item.label)}</div>"
+        f"<div class='verdict-line' style='color:{colour}'>"
+        f"<span class='verdict-value'>{escape(item.value)}</span>"
+        f"<span class='verdict-words'>{escape(item.detail)}</span></div></div>"
     )
+
+
+def headlines_html(items: list[Headline], outcomes: bool = False) -> str:
+    """The headline tiles for the wall screen, the verdict first and across the width, a little
+    shorter when an outcome strip goes below them (`outcomes`); every text is escaped."""
     kind = "wall-grid with-outcomes" if outcomes else "wall-grid"
-    return f"<div class='{kind}' data-testid='wall-headlines'>{tiles}</div>"
+    return f"<div class='{kind}' data-testid='wall-headlines'>{''.join(map(_tile, items))}</div>"
+
+
+def _tile(item: Headline) -> str:
+    """One wall tile; the verdict's value and words in its colour, other values in the text's."""
+    colour = item.colour(dark=True)
+    style = f" style='color:{colour}'" if colour else ""
+    lead = " lead' data-testid='verdict" if item.lead else ""
+    detail = escape(item.detail).replace(chr(10), "<br>")
+    return (
+        f"<div class='wall-tile{lead}'><div class='wall-label'>{escape(item.label)}</div>"
+        f"<div class='wall-value'{style}>{escape(item.value)}</div>"
+        f"<div class='wall-detail'{style if item.lead else ''}>{detail}</div></div>"
+    )
 
 
 def outcomes_html(outcomes: tuple[Outcome, ...]) -> str:

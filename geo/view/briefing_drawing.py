@@ -20,8 +20,6 @@ from matplotlib.transforms import Bbox
 from geo.crs import BRITISH_NATIONAL_GRID
 from geo.view.briefing import (
     BACKGROUND,
-    BAD,
-    GOOD,
     MUTED,
     OUTCOME_LINE_CHARS,
     PAGE_INCHES,
@@ -66,23 +64,74 @@ def _draw_header(fig: Figure, page: BriefingPage) -> None:
         )  # fmt: skip
 
 
+TILES_WIDTH = 0.435
+"""Width of the headline tiles (figure fraction), from the left margin to the map's gutter."""
+COLUMNS = 3
+GAP = 0.0125
+
+
 def _draw_headlines(fig: Figure, items: list[Headline], outcomes: bool = False) -> None:
-    """Two columns of tiles; raised a little to leave a line for the outcomes below them."""
-    colours = {"good": GOOD, "bad": BAD, "neutral": TEXT}
+    """The verdict across the top, then the other figures three to a row; raised a little to
+    leave a line for the outcomes below them."""
     height, step = (0.24, 0.255) if outcomes else (0.25, 0.27)
-    for index, item in enumerate(items):
-        column, row = index % 2, index // 2
-        x, y = 0.02 + column * 0.225, 0.87 - height - row * step
-        fig.patches.append(
-            Rectangle((x, y), 0.21, height, transform=fig.transFigure, facecolor=PANEL,
-                      edgecolor="#30363d", figure=fig)
-        )  # fmt: skip
-        fig.text(x + 0.012, y + 0.205, item.label, color=MUTED, fontsize=17, parse_math=False)
-        fig.text(x + 0.012, y + 0.085, item.value, color=colours[item.tone], fontsize=54,
-                 fontweight="bold", parse_math=False)  # fmt: skip
-        for line, text in enumerate(item.detail.split("\n")[:2]):
-            fig.text(x + 0.012, y + 0.03 - 0.024 * line + (0.012 if "\n" in item.detail else 0),
-                     _fit(text, 38), color=MUTED, fontsize=14, parse_math=False)  # fmt: skip
+    small = (TILES_WIDTH - GAP * (COLUMNS - 1)) / COLUMNS
+    place = 0
+    for item in items:
+        row, column = divmod(place, COLUMNS)
+        y = 0.87 - height - row * step
+        if item.lead:
+            _draw_tile(fig, (0.02, y, TILES_WIDTH, height))
+            _draw_verdict(fig, item, 0.02, y)
+            place += COLUMNS
+            continue
+        x = 0.02 + column * (small + GAP)
+        _draw_tile(fig, (x, y, small, height))
+        _draw_figure(fig, item, x, y, height)
+        place += 1
+
+
+def _draw_tile(fig: Figure, box: tuple[float, float, float, float]) -> None:
+    x, y, width, height = box
+    fig.patches.append(
+        Rectangle((x, y), width, height, transform=fig.transFigure, facecolor=PANEL,
+                  edgecolor="#30363d", figure=fig)
+    )  # fmt: skip
+
+
+def _draw_verdict(fig: Figure, item: Headline, x: float, y: float) -> None:
+    """The verdict: its label, the pooled change and, below it, the verdict's words, both in the
+    verdict's colour."""
+    colour = item.colour(dark=True) or TEXT
+    fig.text(x + 0.012, y + 0.205, item.label, color=MUTED, fontsize=17, parse_math=False)
+    fig.text(x + 0.012, y + 0.105, item.value, color=colour, fontsize=54, fontweight="bold",
+             parse_math=False)  # fmt: skip
+    lines = textwrap.wrap(item.detail, VERDICT_LINE_CHARS)
+    if len(lines) > 2:
+        lines = [lines[0], _fit(" ".join(lines[1:]), VERDICT_LINE_CHARS)]
+    for line, text in enumerate(lines):
+        fig.text(x + 0.012, y + 0.065 - 0.03 * line, text, color=colour, fontsize=19,
+                 fontweight="bold", va="center", parse_math=False)  # fmt: skip
+
+
+VERDICT_LINE_CHARS = 46
+"""Characters of a line of the verdict's words: the width of the headline tiles."""
+LABEL_CHARS = 22
+DETAIL_CHARS = 29
+
+
+def _draw_figure(fig: Figure, item: Headline, x: float, y: float, height: float) -> None:
+    """One figure in a third of the width: its label (on two lines if need be), value and up to
+    two lines of detail."""
+    colour = item.colour(dark=True) or TEXT
+    label = "\n".join(textwrap.wrap(item.label, LABEL_CHARS)[:2])
+    fig.text(x + 0.01, y + height - 0.018, label, color=MUTED, fontsize=15, va="top",
+             linespacing=1.15, parse_math=False)  # fmt: skip
+    fig.text(x + 0.01, y + 0.07, item.value, color=colour, fontsize=40, fontweight="bold",
+             parse_math=False)  # fmt: skip
+    details = item.detail.split("\n")[:2]
+    for line, text in enumerate(details):
+        fig.text(x + 0.01, y + 0.022 - 0.022 * line + (0.011 if len(details) > 1 else 0),
+                 _fit(text, DETAIL_CHARS), color=MUTED, fontsize=12, parse_math=False)  # fmt: skip
 
 
 def _fit(text: str, width: int) -> str:

@@ -20,7 +20,6 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.analysis.figures import ProgrammeFigures
 from geo.analysis.stats import ALPHA
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.view.outline_codec import DECODE_JS, decimals_of, encode_outline, encode_point
@@ -34,7 +33,6 @@ from geo.view.scales import (
     told_change,
 )
 from geo.view.tiles import TileSource
-from geo.view.unranked import no_largest_fall_reason, no_mean_reason
 
 DEFAULT_ASSET_BASE = "/app/static/vendor/leaflet"
 LABEL_ZOOM = 13
@@ -110,26 +108,21 @@ def map_order(hotspots: gpd.GeoDataFrame, table: pd.DataFrame) -> list[str]:
 
 
 def base_map(
-    tiles: TileSource,
-    style: MapStyle = MapStyle(),
-    asset_base: str = DEFAULT_ASSET_BASE,
-    fill_frame: bool = False,
+    tiles: TileSource, style: MapStyle = MapStyle(), asset_base: str = DEFAULT_ASSET_BASE
 ) -> folium.Map:
-    """A map with tiles, styles and zoom behaviour but no hotspots: content that never changes,
-    so streamlit-folium keeps it mounted while hotspot layers come and go."""
+    """A map with tiles, styles and zoom behaviour but no hotspots (`build_map` adds them; the
+    data page's preview adds its own)."""
     # keyboard=False: Leaflet focuses the map on mousedown, which scrolls the embedding page and
     # turns a click into a drag off the polygon. Keyboard users select through the sidebar instead.
     m = folium.Map(
         location=[53.1, -1.6], zoom_start=9, tiles=None, control_scale=True, keyboard=False,
-        zoom_control=not fill_frame, zoom_snap=0.25, zoom_delta=0.5,
+        zoom_snap=0.25, zoom_delta=0.5,
     )  # fmt: skip
     _serve_locally(m, asset_base)
-    if tiles.url and not fill_frame:
+    if tiles.url:
         folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=TILE_MAX_ZOOM).add_to(m)
-    m.get_root().header.add_child(Element(_css(style, tiles, fill_frame)))
+    m.get_root().header.add_child(Element(map_css(style, tiles)))
     m.add_child(_ZoomClasses(LABEL_ZOOM))
-    if fill_frame:
-        m.add_child(_ScaleWithFrame(WALL_REFERENCE_HEIGHT, tiles))
     return m
 
 
@@ -139,23 +132,6 @@ def add_hotspots(
     """Coloured polygons, dots for far zooms, and names, for hotspots merged with their figures."""
     parent.add_child(_Hotspots(hotspot_data(shown, scale), style))
     _add_labels(parent, shown, style)
-
-
-def hotspot_layer(
-    hotspots: gpd.GeoDataFrame,
-    table: pd.DataFrame,
-    scale: Scale,
-    style: MapStyle,
-    focus: gpd.GeoDataFrame | None = None,
-) -> folium.FeatureGroup:
-    """All hotspots as one layer that also moves the map to `focus` (default: all of them)."""
-    shown = _merged(hotspots, table)
-    group = folium.FeatureGroup(name="Hotspots")
-    add_hotspots(group, shown, scale, style)
-    target = shown if focus is None or focus.empty else focus
-    if len(target):
-        group.add_child(_FitBounds(_bounds(target)))
-    return group
 
 
 def _bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
@@ -242,31 +218,6 @@ def _rounded(value: float, digits: int) -> float | None:
     return None if value is None or np.isnan(value) else round(float(value), digits)
 
 
-def format_change(value: float) -> str:
-    """A change as '−25.0%' / '+3.1%', or 'no baseline' when it is empty."""
-    if value is None or np.isnan(value):
-        return "no baseline"
-    sign = "−" if value < 0 else "+"
-    return f"{sign}{abs(value):.1f}%"
-
-
-def mean_change_text(figures: ProgrammeFigures) -> str:
-    """The mean of the hotspots' ASB changes, or why there is none: every hotspot had too few
-    reports to tell, or none had ASB last year."""
-    if figures.asb_mean_over:
-        return format_change(figures.asb_mean_change_pct)
-    return no_mean_reason(figures)
-
-
-def largest_fall_text(figures: ProgrammeFigures) -> str:
-    """'−45.0% at Ilkeston Market Place', or why no hotspot is named: none fell, or none could
-    be ranked (too few reports, or no ASB last year)."""
-    if figures.asb_largest_reduction_where:
-        pct = format_change(figures.asb_largest_reduction_pct)
-        return f"{pct} at {figures.asb_largest_reduction_where}"
-    return no_largest_fall_reason(figures)
-
-
 def _add_labels(m: folium.Map, shown: gpd.GeoDataFrame, style: MapStyle) -> None:
     """Hotspot names near their polygons, and town names for zoomed-out views."""
     labels = [
@@ -344,7 +295,9 @@ def _legend_row(colour: str, label: str, count: int) -> str:
     )
 
 
-def _css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
+def map_css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
+    """The map's stylesheet: names, dots, tooltips and legend at the sizes of `style`; a plain
+    background without tiles; a map filling its frame on the wall."""
     fill = "#map_div {height:100vh !important; width:100% !important;}" if fill_frame else ""
     background = (
         "" if tiles.url else f".folium-map, .leaflet-container {{background:{PLAIN_BACKGROUND};}}"
@@ -384,49 +337,6 @@ def _css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
 .hotspot-legend .swatch {{display:inline-block; width:1.1em; height:0.9em; border:1px solid #555;
   margin-right:0.4em; vertical-align:middle;}}
 </style>"""
-
-
-class _ScaleWithFrame(MacroElement):
-    """Draws the map at the reference height and scales it up to fill a taller frame (a screen,
-    not a pointer, looks at it: the wall map takes no clicks). Its tiles come from the zoom that
-    matches the screen's pixels, as Leaflet's detectRetina does: scaled up 2×, each tile is drawn
-    128 map pixels wide from the next zoom's 256-pixel image, one image pixel per screen pixel."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-(function (map) {
-  var tiles = {{ this.tiles | tojson }}, layer = null, offset = null;
-  function useTiles(scale) {
-    var n = Math.max(0, Math.round(Math.log2(scale)));  // zooms the screen is ahead of the map
-    if (!tiles.url || n === offset) { return; }
-    if (layer) { map.removeLayer(layer); }
-    offset = n;
-    layer = L.tileLayer(tiles.url, {
-      attribution: tiles.attribution, tileSize: 256 / Math.pow(2, n), zoomOffset: n,
-      maxZoom: tiles.max_zoom, maxNativeZoom: tiles.max_zoom - n
-    }).addTo(map);
-  }
-  function fit() {
-    var scale = Math.max(1, window.innerHeight / {{ this.reference }});
-    var el = map.getContainer();
-    el.style.setProperty("transform-origin", "0 0");
-    el.style.setProperty("transform", scale > 1 ? "scale(" + scale + ")" : "none");
-    el.style.setProperty("width", (window.innerWidth / scale) + "px", "important");
-    el.style.setProperty("height", (window.innerHeight / scale) + "px", "important");
-    map.invalidateSize();
-    useTiles(scale);
-  }
-  window.addEventListener("resize", fit);
-  fit();
-})({{ this._parent.get_name() }});
-{% endmacro %}"""
-    )
-
-    def __init__(self, reference: int, tiles: TileSource) -> None:
-        super().__init__()
-        self._name = "ScaleWithFrame"
-        self.reference = reference
-        self.tiles = {"url": tiles.url, "attribution": tiles.attribution, "max_zoom": TILE_MAX_ZOOM}
 
 
 class _ZoomClasses(MacroElement):

@@ -70,6 +70,26 @@ def asb_change_scale() -> Scale:
     )
 
 
+FELL, ROSE, NO_CHANGE, CANNOT_TELL = "fell", "rose", "no change", "cannot tell"
+"""The kinds of programme verdict (geo.view.verdict): ASB fell or rose beyond the control trend
+and chance, changed no more than they give, or cannot be told."""
+VERDICT_COLOURS = {
+    FELL: (RDBU_7[0], RDBU_7[1]),
+    ROSE: (RDBU_7[6], RDBU_7[5]),
+    NO_CHANGE: ("#4d4d4d", RDBU_7[3]),
+    CANNOT_TELL: ("#6e6e6e", MISSING_COLOUR),
+}
+"""Each verdict's colour as (on a light page, on a dark screen): the ASB change scale's blue for a
+fall and red for a rise, so the verdict and the map agree (its darkest classes on white, the next
+ones on the dark wall and briefing, where the darkest are too faint); its centre, or the grey of
+what cannot be told, otherwise. Text in any of them is legible on its background."""
+
+
+def verdict_colour(kind: str, dark: bool = False) -> str:
+    """The colour of a verdict kind on a light page or (`dark`) on the wall and briefing."""
+    return VERDICT_COLOURS[kind][1 if dark else 0]
+
+
 def told_change(table: pd.DataFrame) -> np.ndarray:
     """Each hotspot's ASB change % where its reports are enough to tell a change, NaN where they
     are too few (geo.analysis.stats) or there were none last year: what every map colours and

@@ -1,7 +1,10 @@
 // Fit the map to `bounds` so that no hotspot, and no name under one, lies under the legend or
 // a map control: the padding is measured from the controls as drawn, and the legend's side
-// (right of the hotspots, or below them) is whichever leaves the larger zoom.
-function fitClear(map, bounds, maxZoom) {
+// (right of the hotspots, or below them) is whichever leaves the larger zoom. `more`, if given:
+// {pad: [top, right, bottom, left] px of room to add (dots drawn beside their places), animate}.
+function fitClear(map, bounds, maxZoom, more) {
+  more = more || {};
+  var pad = more.pad || [0, 0, 0, 0];
   var frame = map.getContainer().getBoundingClientRect();
   var doc = map.getContainer().ownerDocument;
   var NAME_ROOM = 26, SIDE_ROOM = 80, GAP = 8, MIN_FREE = 120, SCALE_BAR = 40, DOT = 14;  // px:
@@ -30,7 +33,7 @@ function fitClear(map, bounds, maxZoom) {
   var k = frame.width / map.getSize().x || 1;  // a map drawn scaled up: page px per map px
   left = Math.max(SIDE_ROOM, left / k);
   bottom = Math.max(NAME_ROOM + SCALE_BAR, bottom / k);
-  var topLeft = L.point(left, top);
+  var topLeft = L.point(left + pad[3], top + pad[0]);
   var options = [L.point(right, bottom)];
   var legend = rect(".hotspot-legend", frame.width);
   if (legend) {
@@ -39,6 +42,7 @@ function fitClear(map, bounds, maxZoom) {
       L.point(right, Math.max(bottom, (frame.bottom - legend.top) / k + NAME_ROOM)),
     ];
   }
+  options = options.map(function (p) { return L.point(p.x + pad[1], p.y + pad[2]); });
   var size = map.getSize(), best = null, bestZoom = -Infinity;
   options.forEach(function (bottomRight) {
     var free = size.subtract(topLeft.add(bottomRight));
@@ -50,5 +54,6 @@ function fitClear(map, bounds, maxZoom) {
     topLeft = L.point(GAP, GAP);
     best = L.point(GAP, GAP);
   }
-  map.fitBounds(bounds, {paddingTopLeft: topLeft, paddingBottomRight: best, maxZoom: maxZoom});
+  map.fitBounds(bounds, {paddingTopLeft: topLeft, paddingBottomRight: best, maxZoom: maxZoom,
+                         animate: more.animate});
 }

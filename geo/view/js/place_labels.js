@@ -1,9 +1,9 @@
 // Place names beside their points: each name tries places around its point (below, above,
 // right, left, the corners, then further out with a leader line back to the point) and takes the
-// first that is inside the map and covers no earlier name, the legend or a control, preferring
-// places that cover no hotspot dot. A name with no such place is hidden, never drawn cut or
-// overlapping. `markers` are Leaflet markers whose element holds the name's <span> and a leader
-// <div>, in priority order.
+// first that is inside the map and covers no earlier name, the legend, a control or a count of
+// hotspots, preferring places that cover no hotspot dot. A name with no such place is hidden,
+// never drawn cut or overlapping. `markers` are Leaflet markers whose element holds the
+// name's <span> and a leader <div>, in priority order.
 function placeLabels(map, markers) {
   var container = map.getContainer();
   var frame = container.getBoundingClientRect();
@@ -17,7 +17,7 @@ function placeLabels(map, markers) {
       .map(function (el) { return el.getBoundingClientRect(); })
       .filter(function (r) { return r.width > 0; });
   }
-  var taken = boxes(".hotspot-legend, .leaflet-control");
+  var taken = boxes(".hotspot-legend, .leaflet-control, .hotspot-group");
   var dots = boxes("path.hotspot-dot");
   function hits(box, list) {
     for (var i = 0; i < list.length; i++) {
@@ -32,18 +32,29 @@ function placeLabels(map, markers) {
     return box.left >= frame.left + 1 && box.right <= frame.right - 1
       && box.top >= frame.top + 1 && box.bottom <= frame.bottom - 1;
   }
+  // Each name's size and point are read together after one round of writes, and the names are
+  // then placed without reading the page again: one layout for all names, not two each.
+  var items = [];
   markers.forEach(function (marker) {
     var el = marker.getElement();
     var span = el && el.querySelector("span"), leader = el && el.querySelector(".leader");
     if (!span) { return; }
     leader.style.display = "none";
-    if (!visible(span)) { return; }
-    span.style.visibility = "visible";
-    span.classList.add("placed");
-    var size = span.getBoundingClientRect();
+    items.push({el: el, span: span, leader: leader});
+  });
+  items = items.filter(function (item) { return visible(item.span); });
+  items.forEach(function (item) {
+    item.span.style.visibility = "visible";
+    item.span.classList.add("placed");
+  });
+  items.forEach(function (item) {
+    item.size = item.span.getBoundingClientRect();
+    item.anchor = item.el.getBoundingClientRect();  // a zero-size icon: the point itself
+  });
+  items.forEach(function (item) {
+    var span = item.span, leader = item.leader, size = item.size, anchor = item.anchor;
     if (size.width === 0) { return; }
     var w = size.width, h = size.height;
-    var anchor = el.getBoundingClientRect();  // a zero-size icon: the point itself
     var ax = anchor.left, ay = anchor.top, gap = 0.45 * h + 2;
     if (ax < frame.left || ax > frame.right || ay < frame.top || ay > frame.bottom) {
       span.style.visibility = "hidden";  // its place is off the map: no name at the edge

@@ -1,0 +1,489 @@
+// The hotspot map of the map page and the wall, in a frame Streamlit keeps across the page's
+// reruns (pages/_map_frame.py). After every run Streamlit posts the page's arguments here (a
+// "render" message). The outlines come in the first (and again only when they change, or when
+// this frame asks for them); every message carries the style table (fill, class and tooltip of
+// each hotspot shown), the legend, the selected hotspot and the focus. The map is restyled in
+// place, never rebuilt: a change is repainted at once and the view a person chose is kept.
+// Text from files arrives HTML-escaped for the places it is drawn as HTML (names, towns,
+// tooltip fields); ids and raw town names are only ever compared, never drawn.
+(function () {
+  "use strict";
+  var GAP = 3;  // px between spread dots
+  var SPREAD_MOST = 7;  // the most dots spread apart; a closer crowd is drawn as a count
+  var MAX_ZOOM = 18;  // the closest a count of hotspots zooms in
+  var map = null, options = null, args = {}, legend = null, legendHtml = null;
+  var order = [], byId = new Map(), towns = [];
+  var polygons, dots, names, leaders, rings, groups;
+  var held = null, shownKey = null, focusKey = null, fitTarget = null, moved = false;
+  var click = null, lastValue = null, following = null, ringed;
+
+  function post(type, extra) {
+    var message = {isStreamlitMessage: true, type: type};
+    Object.keys(extra || {}).forEach(function (k) { message[k] = extra[k]; });
+    window.parent.postMessage(message, "*");
+  }
+
+  // The value the page reads: the outlines held (null: send them), and the last click.
+  function report() {
+    var value = {geometry: held, click: click};
+    var text = JSON.stringify(value);
+    if (text !== lastValue) {
+      lastValue = text;
+      post("streamlit:setComponentValue", {value: value, dataType: "json"});
+    }
+  }
+
+  function own(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
+
+  function create(given) {
+    options = given;
+    document.getElementById("map-style").textContent = options.css;
+    map = L.map("map_div", {
+      center: [53.1, -1.6], zoom: 9, zoomControl: !options.wall, keyboard: false,
+      zoomSnap: 0.25, zoomDelta: 0.5,
+    });
+    window.map = map;
+    L.control.scale().addTo(map);
+    if (options.tiles && !options.wall) {
+      L.tileLayer(options.tiles.url, {attribution: options.tiles.attribution,
+                                      maxZoom: options.tiles.max_zoom}).addTo(map);
+    }
+    // Dots above outlines (an outline's speck never takes a dot's click), lines to spread dots'
+    // places between them, the selection's rings above all.
+    [["leaders", 420], ["dots", 450], ["rings", 460]].forEach(function (pane) {
+      map.createPane(pane[0]).style.zIndex = pane[1];
+    });
+    polygons = L.featureGroup().addTo(map);
+    leaders = L.layerGroup().addTo(map);
+    dots = L.featureGroup().addTo(map);
+    rings = L.layerGroup().addTo(map);
+    groups = L.layerGroup().addTo(map);
+    names = L.layerGroup().addTo(map);
+    var container = map.getContainer();
+    ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (name) {
+      container.addEventListener(name, function () { moved = true; }, {passive: true});
+    });
+    map.on("zoomend", function () { zoomClasses(); arrange(); });
+    map.on("moveend", placeNames);
+    map.on("resize", function () {
+      if (!moved) { fit(); } else { placeNames(); }
+    });
+    zoomClasses();
+    if (options.wall) { scaleWithFrame(); }
+  }
+
+  function zoomClasses() {
+    var near = map.getZoom() >= options.label_zoom;
+    map.getContainer().classList.toggle("zoom-near", near);
+    map.getContainer().classList.toggle("zoom-far", !near);
+  }
+
+  // The wall's map: drawn at the reference height and scaled up whole to a taller frame (a
+  // screen, not a pointer, looks at it). Its tiles come from the zoom that matches the screen's
+  // pixels, as Leaflet's detectRetina does: scaled up 2×, each tile is drawn 128 map pixels wide
+  // from the next zoom's 256-pixel image, one image pixel per screen pixel.
+  function scaleWithFrame() {
+    var layer = null, offset = null;
+    function useTiles(scale) {
+      var n = Math.max(0, Math.round(Math.log2(scale)));  // zooms the screen is ahead of the map
+      if (!options.tiles || n === offset) { return; }
+      if (layer) { map.removeLayer(layer); }
+      offset = n;
+      layer = L.tileLayer(options.tiles.url, {
+        attribution: options.tiles.attribution, tileSize: 256 / Math.pow(2, n), zoomOffset: n,
+        maxZoom: options.tiles.max_zoom, maxNativeZoom: options.tiles.max_zoom - n,
+      }).addTo(map);
+    }
+    function scaled() {
+      var scale = Math.max(1, window.innerHeight / options.reference_height);
+      var el = map.getContainer();
+      el.style.setProperty("transform-origin", "0 0");
+      el.style.setProperty("transform", scale > 1 ? "scale(" + scale + ")" : "none");
+      el.style.setProperty("width", (window.innerWidth / scale) + "px", "important");
+      el.style.setProperty("height", (window.innerHeight / scale) + "px", "important");
+      map.invalidateSize();
+      useTiles(scale);
+    }
+    window.addEventListener("resize", scaled);
+    scaled();
+  }
+
+  // The outlines: every hotspot's polygon, dot and name, built once and kept off the map until
+  // the style table shows them.
+  function load(data, key) {
+    [polygons, dots, names, leaders, rings, groups].forEach(function (g) { g.clearLayers(); });
+    order = [];
+    byId = new Map();
+    var q = data.q, weight = options.weight;
+    data.hotspots.forEach(function (row) {
+      var h = {id: row[0], town: row[5], shown: false, style: null, tip: null, grouped: false};
+      h.feature = {type: "Feature", geometry: decodeOutline(row[1], q), properties: {key: h.id}};
+      h.polygon = L.GeoJSON.geometryToLayer(h.feature, {smoothFactor: 0});
+      h.polygon.feature = h.feature;
+      h.polygon.setStyle({fillOpacity: 0.85, color: "#222222", weight: weight});
+      h.home = L.latLng(row[2][1] / q, row[2][0] / q);
+      h.dot = L.circleMarker(h.home, {
+        radius: options.dot_radius, fill: true, fillOpacity: 0.95, color: "#222222",
+        weight: 1.5, className: "hotspot-dot", pane: "dots",
+      });
+      h.dot.feature = {type: "Feature", properties: {key: h.id}};
+      h.name = L.marker([row[3][0], row[3][1]], {
+        icon: L.divIcon({
+          html: "<div class='leader'></div><span class='hotspot-label'>" + row[4] + "</span>",
+          className: "label", iconSize: [0, 0], iconAnchor: [0, 0],
+        }),
+        interactive: false, keyboard: false,
+      });
+      h.polygon.on("mouseover", function () {
+        h.polygon.setStyle({weight: weight * 2.5, color: "#000000"});
+      });
+      h.polygon.on("mouseout", function () {
+        h.polygon.setStyle({weight: weight, color: "#222222"});
+      });
+      [h.polygon, h.dot].forEach(function (layer) {
+        layer.on("click", function () { chosen(h); });
+      });
+      order.push(h);
+      byId.set(h.id, h);
+    });
+    towns = data.towns.map(function (t) {
+      return {
+        town: t[2],
+        shown: false,
+        name: L.marker([t[0], t[1]], {
+          icon: L.divIcon({
+            html: "<div class='leader'></div><span class='town-label'>" + t[3] + "</span>",
+            className: "label", iconSize: [0, 0], iconAnchor: [0, 0],
+          }),
+          interactive: false, keyboard: false,
+        }),
+      };
+    });
+    held = key;
+    shownKey = null;
+    focusKey = null;
+  }
+
+  function chosen(h) {
+    if (options.wall) { return; }  // a screen looks at the wall; nobody clicks it
+    click = {id: h.id, at: Date.now()};
+    report();
+  }
+
+  // Out of the tab order: Chromium makes each clickable outline a tab stop, 50 and more of them.
+  // Keyboard users choose a hotspot in the sidebar's Hotspot list.
+  function untab(layer) {
+    var el = layer.getElement && layer.getElement();
+    if (el) {
+      el.setAttribute("tabindex", "-1");
+      el.setAttribute("focusable", "false");
+    }
+  }
+
+  // Which hotspots show and how: a style table {id: [fill, class, tooltip fields]}.
+  function restyle(styles) {
+    var ids = [];
+    order.forEach(function (h) {
+      if (!own(styles, h.id)) {
+        if (h.shown) {
+          polygons.removeLayer(h.polygon);
+          dots.removeLayer(h.dot);
+          names.removeLayer(h.name);
+          h.shown = false;
+        }
+        return;
+      }
+      var style = styles[h.id];
+      if (!h.shown) {
+        polygons.addLayer(h.polygon);
+        names.addLayer(h.name);
+        h.shown = true;
+        untab(h.polygon);
+      }
+      if (!h.style || h.style[0] !== style[0]) {
+        h.polygon.setStyle({fillColor: style[0]});
+        h.dot.setStyle({fillColor: style[0]});
+      }
+      var tip = JSON.stringify(style[2]);
+      if (tip !== h.tip) {
+        var html = hotspotTooltip(style[2]);
+        [h.polygon, h.dot].forEach(function (layer) {
+          if (layer.getTooltip()) { layer.setTooltipContent(html); }
+          else { layer.bindTooltip(html, {sticky: true, className: "hotspot-tip"}); }
+        });
+        h.tip = tip;
+      }
+      h.polygon.getElement().setAttribute("data-class", String(style[1]));
+      h.style = style;
+      ids.push(h.id);
+    });
+    towns.forEach(function (t) {
+      var show = order.some(function (h) { return h.shown && h.town === t.town; });
+      if (show !== t.shown) {
+        if (show) { names.addLayer(t.name); } else { names.removeLayer(t.name); }
+        t.shown = show;
+      }
+    });
+    var key = JSON.stringify(ids);
+    var changed = key !== shownKey;
+    shownKey = key;
+    return changed;
+  }
+
+  // The legend box over the map; true when it changed (names are placed clear of it).
+  function setLegend(html) {
+    if (html === legendHtml) { return false; }
+    legendHtml = html;
+    if (legend) { legend.remove(); legend = null; }
+    if (!html) { return true; }
+    var template = document.createElement("template");
+    template.innerHTML = html;  // the page's own words and counts
+    legend = template.content.firstElementChild;
+    map.getContainer().appendChild(legend);
+    L.DomEvent.disableClickPropagation(legend);
+    L.DomEvent.disableScrollPropagation(legend);
+    return true;
+  }
+
+  // The hotspots of `key` (a town; "" for all of them) among those shown, and the map moved to
+  // them at once (no animation: a title naming the town changes in the same frame on the wall).
+  function focusOn(key) {
+    var members = order.filter(function (h) { return h.shown && (!key || h.town === key); });
+    if (!members.length) {
+      members = order.filter(function (h) { return h.shown; });
+    }
+    focusKey = key;
+    if (!members.length) { return; }
+    fitTarget = {members: members, bounds: L.latLngBounds([])};
+    members.forEach(function (h) { fitTarget.bounds.extend(h.polygon.getBounds()); });
+    moved = false;
+    fit();
+    map.getContainer().setAttribute("data-focus", key);
+  }
+
+  // Fit to the focus clear of legend and controls; again with more room where dots drawn beside
+  // their places reach beyond the outlines.
+  function fit() {
+    if (!fitTarget || !map.getSize().x || !map.getSize().y) { return; }
+    fitClear(map, fitTarget.bounds, 16, {animate: false});
+    var pad = overreach(fitTarget.members);
+    if (pad.some(function (p) { return p > 1; })) {
+      fitClear(map, fitTarget.bounds, 16, {animate: false, pad: pad});
+    }
+    arrange();
+  }
+
+  // How far (px) the dots of `members` as drawn reach beyond their outlines' box: top, right,
+  // bottom, left.
+  function overreach(members) {
+    if (map.getZoom() >= options.label_zoom) { return [0, 0, 0, 0]; }
+    var box = L.bounds([]), drawn = L.bounds([]);
+    members.forEach(function (h) {
+      var b = h.polygon.getBounds();
+      box.extend(map.latLngToContainerPoint(b.getNorthWest()));
+      box.extend(map.latLngToContainerPoint(b.getSouthEast()));
+      var at = map.latLngToContainerPoint(h.grouped ? h.groupAt : h.dot.getLatLng());
+      var r = h.grouped ? h.groupRadius : options.dot_radius;
+      drawn.extend(at.subtract([r, r]));
+      drawn.extend(at.add([r, r]));
+    });
+    var k = 14;  // fitClear already keeps a dot's radius clear of the top
+    return [
+      Math.max(0, box.min.y - drawn.min.y - k), Math.max(0, drawn.max.x - box.max.x),
+      Math.max(0, drawn.max.y - box.max.y), Math.max(0, box.min.x - drawn.min.x),
+    ];
+  }
+
+  function groupRadius(count) {
+    return options.dot_radius + 3 + 3 * String(count).length;
+  }
+
+  // At far zooms, dots that would cover each other are spread apart (a line back to each one's
+  // place) or, in a crowd, drawn as a count that zooms in when clicked.
+  function arrange() {
+    if (!map) { return; }
+    leaders.clearLayers();
+    groups.clearLayers();
+    var shown = order.filter(function (h) { return h.shown; });
+    order.forEach(function (h) {
+      if (!h.shown) { dots.removeLayer(h.dot); }
+      h.grouped = false;
+    });
+    var far = map.getZoom() < options.label_zoom;
+    var spread = far ? spreadDots(shown.map(function (h) {
+      var p = map.latLngToLayerPoint(h.home);
+      return [p.x, p.y, options.dot_radius];
+    }), GAP, SPREAD_MOST, groupRadius) : null;
+    shown.forEach(function (h, i) {
+      if (spread && spread.group[i] >= 0) {
+        var g = spread.groups[spread.group[i]];
+        h.grouped = true;
+        h.groupAt = map.layerPointToLatLng([g.x, g.y]);
+        h.groupRadius = g.r;
+        dots.removeLayer(h.dot);
+        return;
+      }
+      var at = h.home;
+      if (spread) {
+        var p = spread.places[i], home = map.latLngToLayerPoint(h.home);
+        if (Math.abs(p[0] - home.x) + Math.abs(p[1] - home.y) > 1) {
+          at = map.layerPointToLatLng(p);
+          L.polyline([h.home, at], {
+            pane: "leaders", color: "#222222", weight: 1.5, opacity: 0.9, interactive: false,
+            className: "dot-leader",
+          }).addTo(leaders);
+        }
+      }
+      h.dot.setLatLng(at);
+      if (!dots.hasLayer(h.dot)) {
+        dots.addLayer(h.dot);
+        untab(h.dot);
+      }
+    });
+    if (spread) {
+      spread.groups.forEach(function (g) { groups.addLayer(countMarker(g, shown)); });
+    }
+    ring();
+    placeNames();
+  }
+
+  // A crowd of hotspots as one count; clicked (or Enter), the map zooms in to them.
+  function countMarker(g, shown) {
+    var members = g.members.map(function (i) { return shown[i]; });
+    var size = 2 * g.r;
+    var marker = L.marker(map.layerPointToLatLng([g.x, g.y]), {
+      icon: L.divIcon({
+        className: "hotspot-group", html: "<span>" + members.length + "</span>",
+        iconSize: [size, size], iconAnchor: [g.r, g.r],
+      }),
+      title: members.length + " hotspots: zoom in to see each", riseOnHover: true,
+    });
+    marker.on("click", function () {
+      moved = true;
+      openCrowd(members);
+    });
+    return marker;
+  }
+
+  // A crowd opened: the map zoomed in to where its dots no longer crowd (outlines close up),
+  // fitted to all of them if they fit there, else centred on them, clear of legend and controls.
+  function openCrowd(members) {
+    var zoom = Math.floor(map.getZoom()) + 1;
+    for (; zoom < options.label_zoom; zoom++) {
+      var discs = members.map(function (h) {
+        var p = map.project(h.home, zoom);
+        return [p.x, p.y, options.dot_radius];
+      });
+      if (!spreadDots(discs, GAP, SPREAD_MOST, groupRadius).groups.length) { break; }
+    }
+    var bounds = L.latLngBounds([]), centre = L.latLngBounds([]);
+    members.forEach(function (h) { bounds.extend(h.polygon.getBounds()); });
+    centre.extend(bounds.getCenter());
+    fitClear(map, bounds, MAX_ZOOM, {animate: false});
+    if (map.getZoom() < zoom) { fitClear(map, centre, zoom, {animate: false}); }
+  }
+
+  // The selected hotspot: its outline drawn thick for close zooms, its dot ringed for far ones.
+  function ring() {
+    rings.clearLayers();
+    ringed = args.selected;
+    var h = typeof ringed === "string" && byId.get(ringed);
+    if (!h || !h.shown) { return; }
+    [["#ffffff", 9], ["#000000", 4]].forEach(function (line) {
+      L.polygon(h.polygon.getLatLngs(), {
+        pane: "rings", color: line[0], weight: line[1], fill: false, opacity: 1,
+        interactive: false,
+      }).addTo(rings);
+    });
+    var at = h.grouped ? h.groupAt : h.dot.getLatLng();
+    var radius = (h.grouped ? h.groupRadius : options.dot_radius) + 7;
+    [["#ffffff", 8], ["#000000", 4]].forEach(function (line) {
+      L.circleMarker(at, {
+        pane: "rings", radius: radius, color: line[0], weight: line[1], fill: false, opacity: 1,
+        interactive: false, className: "selected-ring",
+      }).addTo(rings);
+    });
+  }
+
+  // Names placed clear of each other: hotspots' close up, towns' far out (the stylesheet hides
+  // the others at that zoom, and their lines are taken away here), and only those near the view
+  // (a move places the rest).
+  function placeNames() {
+    if (!map) { return; }
+    var view = map.getBounds().pad(0.5);
+    var near = map.getZoom() >= options.label_zoom;
+    var hotspotNames = order.filter(function (h) { return h.shown; })
+      .map(function (h) { return h.name; });
+    var townNames = towns.filter(function (t) { return t.shown; })
+      .map(function (t) { return t.name; });
+    (near ? townNames : hotspotNames).forEach(function (marker) {
+      var leader = marker.getElement() && marker.getElement().querySelector(".leader");
+      if (leader) { leader.style.display = "none"; }
+    });
+    var placed = near ? hotspotNames : townNames;
+    placeLabels(map, placed.filter(function (m) { return view.contains(m.getLatLng()); }));
+  }
+
+  // The town the followed element of the page names (the wall's title), or null.
+  function followed() {
+    if (!args.follow) { return null; }
+    try {
+      var el = window.parent.document.querySelector(args.follow);
+      return el ? el.getAttribute("data-town") : null;
+    } catch (error) {
+      return null;  // a page of another origin: follow the arguments alone
+    }
+  }
+
+  // On the wall, the map moves to a town in the same moment as the page's title names it: the
+  // title is watched, and the focus changes in the same task as the title's change, before the
+  // screen is next painted (the arguments, posted here later, would lag it by a frame or more).
+  function follow() {
+    if (following || !args.follow) { return; }
+    var doc;
+    try { doc = window.parent.document; } catch (error) { return; }
+    following = new MutationObserver(function () {
+      var town = followed();
+      if (town !== null && town !== focusKey && held) { focusOn(town); }
+    });
+    following.observe(doc.body, {subtree: true, childList: true, attributes: true,
+                                 attributeFilter: ["data-town"]});
+  }
+
+  function render(next) {
+    args = next;
+    if (!map) {
+      create(next.options);
+      post("streamlit:setFrameHeight", {height: next.height});
+    }
+    if (next.geometry && next.geometry_key !== held) {
+      load(JSON.parse(next.geometry), next.geometry_key);
+    }
+    if (held !== next.geometry_key) {  // outlines not held (a new frame): ask for them
+      held = null;
+      report();
+      return;
+    }
+    var selectedBefore = ringed;
+    var changed = restyle(next.styles);
+    var newLegend = setLegend(next.legend);
+    follow();
+    var town = followed();
+    var key = town !== null ? town : next.focus;
+    if (key !== focusKey || changed) {
+      focusOn(key);
+    } else if (next.selected !== selectedBefore) {
+      ring();
+    }
+    if (newLegend) { placeNames(); }
+    report();
+  }
+
+  window.addEventListener("message", function (event) {
+    if (event.source !== window.parent || !event.data || event.data.type !== "streamlit:render") {
+      return;
+    }
+    render(event.data.args);
+  });
+  post("streamlit:componentReady", {apiVersion: 1});
+})();
