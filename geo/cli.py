@@ -19,9 +19,9 @@ if TYPE_CHECKING:  # imported lazily at run time: start-up is much of a short co
     import geopandas as gpd
     import pandas as pd
 
-    from geo.analysis.aggregate import CrimeCounts
     from geo.analysis.anomalies import Anomaly
     from geo.analysis.figures import ProgrammeFigures
+    from geo.counting.aggregate import CrimeCounts
     from geo.io.crimes import FileReads
     from geo.io.pings import PingFilesReader
 
@@ -255,8 +255,8 @@ def _counted(reads: FileReads, hotspots: gpd.GeoDataFrame) -> tuple[CrimeCounts,
     inside a hotspot are kept, so the rows are never held all at once."""
     import pandas as pd
 
-    from geo.analysis.aggregate import CrimeTally
-    from geo.analysis.anomalies import type_counts_of
+    from geo.counting.aggregate import CrimeTally
+    from geo.counting.type_counts import type_counts_of
     from geo.io.crimes import crime_columns
 
     tally, names, type_counts = CrimeTally(hotspots), {}, []
@@ -382,9 +382,10 @@ def _evaluation_inputs(args: argparse.Namespace) -> tuple:
     """Hotspots, crime counts, area counts, patrols and flagged months read from the files."""
     if args.hotspots is None or not args.crimes:
         raise HotspotDataError("give --data DIR, or --hotspots FILE and --crimes PATH...")
-    from geo.analysis.aggregate import count_crimes
-    from geo.analysis.anomalies import find_anomalies, type_month_counts
-    from geo.analysis.areas import area_counts
+    from geo.analysis.anomalies import find_anomalies
+    from geo.counting.aggregate import count_crimes
+    from geo.counting.areas import area_counts
+    from geo.counting.type_counts import type_month_counts
     from geo.io.crimes import read_crimes
     from geo.io.hotspots import read_hotspots
     from geo.io.patrols import read_patrols
@@ -400,8 +401,8 @@ def _evaluation_inputs(args: argparse.Namespace) -> tuple:
 
 
 def _add_dosage(verbs: argparse._SubParsersAction) -> None:
-    """`dosage`: GPS pings to per-hotspot patrol dosage (rules from geo.analysis.visits)."""
-    from geo.analysis.visit_rules import MAX_ACCURACY_M, MAX_GAP_MIN, MIN_VISIT_MIN, TOLERANCE_M
+    """`dosage`: GPS pings to per-hotspot patrol dosage (rules from geo.counting.visits)."""
+    from geo.counting.visit_rules import MAX_ACCURACY_M, MAX_GAP_MIN, MIN_VISIT_MIN, TOLERANCE_M
 
     dosage = verbs.add_parser("dosage", help="patrol dosage per hotspot from GPS pings")
     dosage.add_argument("--hotspots", type=Path, help="hotspot polygon file")
@@ -457,7 +458,8 @@ def _dosage(args: argparse.Namespace, reader: PingFilesReader | None) -> None:
     import numpy as np
 
     from geo.analysis.gps_dosage import gps_dosage, gps_dosage_by_month
-    from geo.analysis.visits import VisitRules, visits_from_files
+    from geo.counting.ping_files import visits_from_files
+    from geo.counting.visits import VisitRules
     from geo.io.hotspots import read_hotspots
     from geo.period import Period
 

@@ -152,8 +152,8 @@ def load_placed(url: str):
         raise AssertionError("a load tested points against polygons")
 
     with (
-        mock.patch("geo.analysis.aggregate.points_in_polygons", refuse),
-        mock.patch("geo.analysis.areas.comparison_squares", refuse),
+        mock.patch("geo.counting.aggregate.points_in_polygons", refuse),
+        mock.patch("geo.counting.areas.comparison_squares", refuse),
     ):
         return load_dataset(url)
 

@@ -1,11 +1,11 @@
-"""geo.analysis.aggregate: the polygon test gives exactly the pairs shapely's covered_by gives."""
+"""geo.counting.aggregate: the polygon test gives exactly the pairs shapely's covered_by gives."""
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from geo.analysis.aggregate import CrimeTally, count_crimes, points_in_polygons
+from geo.counting.aggregate import CrimeTally, count_crimes, points_in_polygons
 
 
 def _every_pair(points: np.ndarray, polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -97,7 +97,7 @@ def test_a_tally_of_no_rows_counts_nothing():
 
 
 def test_points_met_batch_by_batch_are_numbered_as_in_one_pass():
-    from geo.analysis.aggregate import _PointNumbers
+    from geo.counting.aggregate import _PointNumbers
 
     rng = np.random.default_rng(11)
     grid = rng.integers(0, 60, (20_000, 2)) / 7

@@ -1,4 +1,4 @@
-"""geo.analysis.areas: displacement rings round hotspots and the control area, counted by month."""
+"""geo.counting.areas: displacement rings round hotspots and the control area, counted by month."""
 
 import geopandas as gpd
 import numpy as np
@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo.analysis.aggregate import count_crimes
-from geo.analysis.areas import (
+from geo.counting.aggregate import count_crimes
+from geo.counting.areas import (
     area_counts,
     covered_areas,
     located_by_month,
@@ -126,7 +126,7 @@ def test_rows_near_the_areas_with_the_force_totals_given_count_as_all_rows(case)
 def _placed(crimes, hotspots, ring_m, control=None):
     """The counts built the way a database load builds them: each distinct point placed once
     (place_points), then only the points' month counts and places used."""
-    from geo.analysis.comparison import comparison_squares
+    from geo.counting.squares import comparison_squares
 
     located = crimes[crimes["lon"].notna() & crimes["lat"].notna()]
     codes, points = pd.factorize(located["lon"].to_numpy() + 1j * located["lat"].to_numpy())

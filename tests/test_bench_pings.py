@@ -3,7 +3,7 @@
 import numpy as np
 
 from geo.analysis.gps_dosage import gps_dosage
-from geo.analysis.visits import visits_from_files
+from geo.counting.ping_files import visits_from_files
 from geo.period import Period
 from tools.bench import _hotspot_frame, _hotspot_shapes, _town_centres
 from tools.bench_pings import PingSize, write_pings

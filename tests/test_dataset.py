@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.analysis.areas import RING_M
 from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import hotspot_table
 from geo.analysis.patrol_source import LOG, NONE
+from geo.counting.areas import RING_M
 from geo.errors import HotspotDataError
 from geo.period import Period
 from geo.store.dataset import (
@@ -161,7 +161,7 @@ def test_the_app_rules_come_from_the_environment(tmp_path, ping_folder, monkeypa
 
 
 def test_the_rules_sentence_names_each_setting_the_database_overrides():
-    from geo.analysis.visits import VisitRules
+    from geo.counting.visits import VisitRules
     from geo.store.dataset import rules_set_by_imports
 
     said = rules_set_by_imports(VisitRules(), VisitRules(tolerance_m=35, max_gap_min=7.5))

@@ -5,8 +5,6 @@ import math
 import pandas as pd
 import pytest
 
-from geo.analysis.aggregate import count_crimes
-from geo.analysis.areas import area_counts
 from geo.analysis.context import EvaluationContext
 from geo.analysis.evaluation import (
     evaluation_table,
@@ -16,6 +14,8 @@ from geo.analysis.evaluation import (
 )
 from geo.analysis.figures import hotspot_table, programme_figures
 from geo.analysis.stats import exact_p, wdd
+from geo.counting.aggregate import count_crimes
+from geo.counting.areas import area_counts
 from geo.io.patrols import empty_patrols
 from geo.period import Period
 from tests.helpers import squares_with_rings

@@ -5,10 +5,10 @@ import math
 import pandas as pd
 import pytest
 
-from geo.analysis.aggregate import count_crimes
 from geo.analysis.context import EvaluationContext
 from geo.analysis.coverage import check_period
 from geo.analysis.figures import change_pct, hotspot_table, monthly_asb, programme_figures
+from geo.counting.aggregate import count_crimes
 from geo.errors import HotspotDataError
 from geo.io.crimes import read_crimes
 from geo.io.hotspots import read_hotspots

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from geo.analysis.gps_dosage import GPS_DOSAGE_COLUMNS, gps_dosage
-from geo.analysis.visits import VisitRules, visits_from_files
+from geo.counting.ping_files import visits_from_files
+from geo.counting.visits import VisitRules
 from geo.period import Period
 from tests.pings_helpers import at, every, hotspots, stay, write_pings
 

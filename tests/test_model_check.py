@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.analysis.comparison import _SPAN, COMPARISON_SIZES_M
 from geo.analysis.model_check import MODEL_GRID_M, model_check
+from geo.counting.squares import COMPARISON_SIZES_M, SQUARE_SPAN
 
 
 def _grid(before: np.ndarray, after: np.ndarray, size_m: int = MODEL_GRID_M) -> pd.DataFrame:
     level = COMPARISON_SIZES_M.index(size_m)
-    ids = level * _SPAN * _SPAN + np.arange(len(before))
+    ids = level * SQUARE_SPAN * SQUARE_SPAN + np.arange(len(before))
     return pd.DataFrame({"before": before, "after": after}, index=ids)
 
 

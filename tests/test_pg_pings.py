@@ -12,7 +12,7 @@ import pandas as pd
 import psycopg
 import pytest
 
-from geo.analysis.visits import VisitRules
+from geo.counting.visits import VisitRules
 from geo.store.dataset import dataset_version, load_dataset, visit_rules
 from geo.store.pings_store import KEY_ENV
 from geo.store.postgres import APP_TABLES

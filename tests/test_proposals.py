@@ -10,7 +10,6 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from geo.analysis.anomalies import type_counts_of
 from geo.analysis.proposal_data import Incidents, ProposalSource, files_source
 from geo.analysis.proposal_grid import fdr_critical_z, gi_star, grid_of, kernel_density
 from geo.analysis.proposal_measures import (
@@ -32,6 +31,7 @@ from geo.analysis.proposals import (
     outline,
     propose,
 )
+from geo.counting.type_counts import type_counts_of
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.errors import HotspotDataError
 from geo.io.crimes import ASB

@@ -9,13 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.analysis.comparison import (
-    _SPAN,
-    COMPARISON_SIZES_M,
-    MATCH_FACTOR,
-    MIN_MATCHED,
-    dispersion,
-)
+from geo.analysis.comparison import MATCH_FACTOR, MIN_MATCHED, dispersion
 from geo.analysis.evaluation import adjusted_table
 from geo.analysis.reference import (
     MIN_UNITS,
@@ -26,11 +20,12 @@ from geo.analysis.reference import (
     reference_units,
 )
 from geo.analysis.stats import ALPHA
+from geo.counting.squares import COMPARISON_SIZES_M, SQUARE_SPAN
 
 
 def _pairs(before: np.ndarray, after: np.ndarray, level: int = 0) -> pd.DataFrame:
     """Untreated squares of one grid size (`level`), ids as comparison squares number them."""
-    ids = level * _SPAN * _SPAN + np.arange(len(before))
+    ids = level * SQUARE_SPAN * SQUARE_SPAN + np.arange(len(before))
     return pd.DataFrame({"before": before, "after": after}, index=pd.Index(ids, name="square"))
 
 

@@ -6,8 +6,8 @@ import re
 import subprocess
 import sys
 
-from geo.analysis import visit_rules
-from geo.analysis.visits import VisitRules
+from geo.counting import visit_rules
+from geo.counting.visits import VisitRules
 from tests.conftest import ROOT
 
 STATED = {

@@ -4,48 +4,10 @@ joined across files, and how local times are read."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from geo.analysis.gps_dosage import gps_dosage
-from geo.analysis.visits import HotspotIndex, visits_from_files
-from geo.period import Period
+from geo.counting.ping_files import visits_from_files
+from geo.counting.visits import HotspotIndex
 from tests.pings_helpers import at, every, hotspots, stay, write_pings
-
-OCTOBER = Period.parse("2025-10:2025-10")
-
-
-def test_ambiguous_local_time_read_as_first_occurrence_and_counted(tmp_path):
-    times = every("2025-10-26T01:30:00", "2025-10-26T01:40:00")  # local, in the repeated hour
-    write_pings(tmp_path / "p.csv", stay("o1", at(0), times))
-    result = visits_from_files([tmp_path], hotspots(["A"]))
-    assert result.stats.ambiguous == len(times)
-    assert result.visits["start"].iloc[0] == int(
-        np.datetime64("2025-10-26T00:30:00", "s").astype(int)
-    )
-    assert any("repeated" in note for note in result.stats.notes())
-
-
-def test_visits_join_across_files(tmp_path):
-    rows = stay("o1", at(0), every("2025-10-31T23:50:00Z", "2025-11-01T00:10:00Z"))
-    write_pings(tmp_path / "2025-10.csv", rows[:10])
-    write_pings(tmp_path / "2025-11.csv", rows[10:])
-    result = visits_from_files([tmp_path], hotspots(["A"]))
-    assert len(result.visits) == 1
-    assert gps_dosage(result, OCTOBER).iloc[0]["officer_minutes"] == pytest.approx(20)
-
-
-def test_a_reading_begun_before_gives_the_same_visits_and_must_be_of_those_files(tmp_path):
-    from geo.io.pings import PingFilesReader, ping_files_in
-
-    rows = stay("o1", at(0), every("2025-10-31T23:50:00Z", "2025-11-01T00:10:00Z"))
-    write_pings(tmp_path / "2025-10.csv", rows[:10])
-    write_pings(tmp_path / "2025-11.csv", rows[10:])
-    files = ping_files_in([tmp_path])
-    begun = visits_from_files([tmp_path], hotspots(["A"]), reader=PingFilesReader(files))
-    assert begun.visits.equals(visits_from_files([tmp_path], hotspots(["A"])).visits)
-    assert begun.stats.files == 2 and len(begun.visits) == 1
-    with pytest.raises(ValueError, match="other files"):
-        visits_from_files([tmp_path], hotspots(["A"]), reader=PingFilesReader(files[:1]))
 
 
 def test_the_fast_test_agrees_with_exact_distances_in_grid_metres():
@@ -55,7 +17,7 @@ def test_the_fast_test_agrees_with_exact_distances_in_grid_metres():
     import shapely
     from pyproj import Transformer
 
-    from geo.analysis.visits import HotspotIndex
+    from geo.counting.visits import HotspotIndex
 
     rng = np.random.default_rng(7)
     x0, y0 = 430_000.0, 360_000.0
@@ -81,7 +43,7 @@ def test_the_fast_test_agrees_with_exact_distances_in_grid_metres():
 
 
 def test_the_packed_sort_orders_as_a_three_key_sort():
-    from geo.analysis.visits import CountingPings, _visit_order
+    from geo.counting.visits import CountingPings, _visit_order
 
     rng = np.random.default_rng(3)
     n = 5_000
@@ -99,7 +61,7 @@ def test_the_packed_sort_orders_as_a_three_key_sort():
 
 def test_visits_from_files_sorted_one_by_one_are_the_visits_of_all_sorted_at_once():
     """Ties (one officer, one hotspot, one second, two roles) keep the order they were read in."""
-    from geo.analysis.visits import CountingPings, VisitRules, build_visits
+    from geo.counting.visits import CountingPings, VisitRules, build_visits
 
     rng = np.random.default_rng(4)
     parts = []
@@ -130,26 +92,8 @@ def test_points_off_the_grid_or_without_a_number_match_nothing():
     assert point.tolist() == [0] and hotspot.tolist() == [0]
 
 
-def test_the_index_built_beside_the_first_file_gives_the_same_visits(tmp_path):
-    from concurrent.futures import Future
-
-    from geo.analysis.visits import VisitRules, file_counting_pings
-
-    rows = stay("o1", at(0), every("2025-10-06T10:00:00Z", "2025-10-06T10:30:00Z"))
-    path = write_pings(tmp_path / "p.csv", rows)
-    index = HotspotIndex.build(hotspots(["A"]), 20.0)
-    waiting: Future = Future()
-    waiting.set_result(index)
-    now, later = (file_counting_pings(path, i, VisitRules()) for i in (index, waiting))
-    assert np.array_equal(now[0].seconds, later[0].seconds) and len(now[0].seconds) == 31
-    with pytest.raises(ValueError, match="hotspots unreadable"):
-        failed: Future = Future()
-        failed.set_exception(ValueError("hotspots unreadable"))
-        file_counting_pings(path, failed, VisitRules())
-
-
 def test_shared_visits_name_no_officer_and_keep_one_order_whatever_the_codes(tmp_path):
-    from geo.analysis.visits import SHARED_VISIT_COLUMNS, shared_visits
+    from geo.counting.visits import SHARED_VISIT_COLUMNS, shared_visits
 
     rows = []
     for officer, minute in (("o1", 0), ("o2", 3), ("o3", 30)):

@@ -21,15 +21,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.analysis.aggregate import count_crimes
-from geo.analysis.areas import RING_M, located_by_month
 from geo.analysis.chance import chance_spread
-from geo.analysis.comparison import comparison_squares, square_boxes, square_pairs
+from geo.analysis.comparison import square_pairs
 from geo.analysis.evaluation import adjusted_table, programme_centre
 from geo.analysis.figures import sum_in_period
 from geo.analysis.reference import RANK
 from geo.analysis.shrinkage import shrunken
 from geo.analysis.stats import ALPHA, AdjustedRatio, exact_ps, placebo_ratio
+from geo.counting.aggregate import count_crimes
+from geo.counting.areas import RING_M, located_by_month
+from geo.counting.squares import comparison_squares, square_boxes
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.io.crimes import read_crimes
 from geo.period import Period

@@ -7,7 +7,7 @@ On one dataset folder and an empty, upgraded database it measures, and prints as
   without its crime cache, and from the database;
 - the two ways of placing crimes in hotspots: PostGIS `ST_Covers` on the indexed 27700 geometries
   for every row, beside every located row streamed out to the app's own test
-  (geo.analysis.aggregate); and the way the store works (PostGIS keeps the points within reach,
+  (geo.counting.aggregate); and the way the store works (PostGIS keeps the points within reach,
   the app tests those), with how many hotspot × month counts each differs from the folder's.
 """
 
@@ -30,7 +30,7 @@ import psycopg
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from geo.analysis.aggregate import count_crimes
+from geo.counting.aggregate import count_crimes
 from geo.io.crimes import ASB
 from geo.store.crime_months import CRIME_FOLDER
 from geo.store.dataset import load_dataset

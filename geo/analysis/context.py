@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.analysis.aggregate import CrimeCounts
 from geo.analysis.anomalies import Exclusions, left_out_months
+from geo.counting.aggregate import CrimeCounts
 from geo.period import BASELINE_LAG, Period
 
 KINDS = ("asb", "crime")

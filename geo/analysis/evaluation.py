@@ -21,8 +21,6 @@ from collections.abc import Collection, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from geo.analysis.aggregate import CrimeCounts
-from geo.analysis.areas import AreaCounts
 from geo.analysis.chance import programme_dispersion
 from geo.analysis.comparison import square_pairs
 from geo.analysis.context import AFTER, BEFORE, EvaluationContext
@@ -47,6 +45,8 @@ from geo.analysis.stats import (
     scaled_wdd,
 )
 from geo.analysis.trends import classify_trend
+from geo.counting.aggregate import CrimeCounts
+from geo.counting.areas import AreaCounts
 from geo.period import Period
 
 EVALUATION_COLUMNS = [

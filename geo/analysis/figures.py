@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.analysis.aggregate import CrimeCounts
 from geo.analysis.context import AFTER, BEFORE, KINDS, EvaluationContext
 from geo.analysis.outcomes import LOGGED_OUTCOMES, logged_outcomes
 from geo.analysis.stats import too_few_flags
+from geo.counting.aggregate import CrimeCounts
 from geo.period import Period
 
 SUMMARY_COLUMNS = [

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.dosage import period_days
-from geo.analysis.visits import VisitResult
+from geo.counting.visits import VisitResult
 from geo.io.pings import LOCAL_TZ, ROLES
 from geo.period import Period
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.analysis.comparison import COMPARISON_SIZES_M, square_level
+from geo.counting.squares import COMPARISON_SIZES_M, square_level
 
 MODEL_GRID_M = 500
 """The untreated squares the model compares with: one grid, so each place counts once."""

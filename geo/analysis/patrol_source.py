@@ -16,7 +16,7 @@ import pandas as pd
 
 from geo.analysis.gps_dosage import with_months
 from geo.analysis.outcomes import LOGGED_OUTCOMES
-from geo.analysis.visits import VisitResult
+from geo.counting.visits import VisitResult
 from geo.io.pings import LOCAL_TZ
 
 ROLE_TYPES = np.array(["", "uniformed", "uniformed", "partner", "plain clothes"], dtype=object)

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.analysis.aggregate import CrimeCounts
-from geo.analysis.areas import AreaCounts
 from geo.analysis.chance import chance_largest_fall, chance_spread, programme_dispersion
 from geo.analysis.comparison import square_pairs
 from geo.analysis.context import EvaluationContext
@@ -33,6 +31,8 @@ from geo.analysis.figures import change_pct
 from geo.analysis.model_check import MODEL_GRID_M, model_check
 from geo.analysis.power import detectable_fall_pct
 from geo.analysis.stats import ALPHA, MINUS, placebo_ratio
+from geo.counting.aggregate import CrimeCounts
+from geo.counting.areas import AreaCounts
 
 
 @dataclass(frozen=True)

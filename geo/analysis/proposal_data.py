@@ -20,7 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from geo.analysis.anomalies import Anomaly, find_anomalies, type_counts_of
+from geo.analysis.anomalies import Anomaly, find_anomalies
+from geo.counting.type_counts import type_counts_of
 from geo.errors import HotspotDataError
 from geo.io.arrow_numpy import numpy_of
 from geo.io.crimes import (

@@ -21,14 +21,8 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from geo.analysis.comparison import (
-    COMPARISON_SIZES_M,
-    MATCH_FACTOR,
-    MAX_FACTOR,
-    MIN_MATCHED,
-    dispersion,
-    square_level,
-)
+from geo.analysis.comparison import MATCH_FACTOR, MAX_FACTOR, MIN_MATCHED, dispersion
+from geo.counting.squares import COMPARISON_SIZES_M, square_level
 
 MIN_UNITS = 40
 """Fewest distinct reference units a rank reading is given from: with 40, the smallest two-sided

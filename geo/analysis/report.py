@@ -13,13 +13,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.analysis.aggregate import CrimeCounts
 from geo.analysis.anomalies import left_out_months
-from geo.analysis.areas import AreaCounts
 from geo.analysis.context import EvaluationContext
 from geo.analysis.evaluation import evaluation_table, primary_reading
 from geo.analysis.figures import change_pct, hotspot_table
 from geo.analysis.programme import programme_evaluation
+from geo.counting.aggregate import CrimeCounts
+from geo.counting.areas import AreaCounts
 
 HOTSPOT_KEYS = {
     "hotspot_id": "hotspot_id", "name": "name", "town": "town", "asb_before": "asb_before",

@@ -15,9 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.analysis.aggregate import CrimeCounts, count_crimes
-from geo.analysis.anomalies import Anomaly, Exclusions, find_anomalies, type_month_counts
-from geo.analysis.areas import AreaCounts, area_counts
+from geo.analysis.anomalies import Anomaly, Exclusions, find_anomalies
 from geo.analysis.context import EvaluationContext
 from geo.analysis.coverage import check_period, comparable_months, latest_comparable
 from geo.analysis.patrol_source import (
@@ -30,7 +28,11 @@ from geo.analysis.patrol_source import (
     source_sentence,
 )
 from geo.analysis.report import period_table
-from geo.analysis.visits import VisitResult, VisitRules, shared_visits, visits_from_files
+from geo.counting.aggregate import CrimeCounts, count_crimes
+from geo.counting.areas import AreaCounts, area_counts
+from geo.counting.ping_files import visits_from_files
+from geo.counting.type_counts import type_month_counts
+from geo.counting.visits import VisitResult, VisitRules, shared_visits
 from geo.errors import HotspotDataError
 from geo.io.crime_cache import read_crimes_cached
 from geo.io.crimes import files_below, street_files_in
@@ -115,7 +117,7 @@ class Dataset:
     """False when the folder has neither patrols.csv nor GPS pings: patrol figures are unknown,
     not zero."""
     type_counts: pd.DataFrame | None = None
-    """Rows and exact duplicate rows per month and crime type (anomalies.type_month_counts)."""
+    """Rows and exact duplicate rows per month and crime type (geo.counting.type_counts)."""
     anomalies: tuple[Anomaly, ...] = ()
     """Flagged months per crime type (geo.analysis.anomalies), found at load."""
     patrol_rows: pd.DataFrame | None = None
@@ -277,7 +279,7 @@ def dataset_visits(location: Path | str, rules: VisitRules) -> VisitResult:
 
 
 def _shared(result: VisitResult) -> VisitResult:
-    """The visits as both stores give them (geo.analysis.visits.shared_visits: no officer)."""
+    """The visits as both stores give them (geo.counting.visits.shared_visits: no officer)."""
     return dataclasses.replace(result, visits=shared_visits(result.visits))
 
 
@@ -287,7 +289,7 @@ RULE_SETTINGS = {
     "max_gap_min": "HOTSPOT_PING_MAX_GAP_MIN",
     "min_visit_min": "HOTSPOT_PING_MIN_VISIT_MIN",
 }
-"""The environment variables that change the app's GPS visit rules (geo.analysis.visits)."""
+"""The environment variables that change the app's GPS visit rules (geo.counting.visits)."""
 
 
 def visit_rules() -> VisitRules:

@@ -10,7 +10,7 @@ load reads no ping: built under the importing process's visit rules, which an in
 rules differ uses too, saying so (`Dataset.gps_asked`). Imports also keep where each point lies
 (geo.store.pg_places, worked out with the app's own test), so a load tests no point; one whose
 ring width differs from the places' tests the points with the same code as for a folder
-(geo.analysis.aggregate). Both stores give the same figures to the last digit.
+(geo.counting.aggregate). Both stores give the same figures to the last digit.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import shapely
 
-from geo.analysis.aggregate import count_crimes
 from geo.analysis.anomalies import find_anomalies
-from geo.analysis.areas import area_counts, placed_area_counts
 from geo.analysis.patrol_source import gps_patrols, log_patrols
+from geo.counting.aggregate import count_crimes
+from geo.counting.areas import area_counts, placed_area_counts
 from geo.crs import WGS84
 from geo.errors import HotspotDataError
 from geo.io.patrols import OUTCOME_COLUMNS, empty_patrols
@@ -225,7 +225,7 @@ def _asb_rows(connection, months: list[str] | None = None) -> pd.DataFrame:
 
 
 def _type_month_counts(connection) -> pd.DataFrame:
-    """Rows and exact duplicate rows per month and crime type, as anomalies.type_month_counts
+    """Rows and exact duplicate rows per month and crime type, as geo.counting.type_counts
     gives them for a folder: a duplicate repeats every column of an earlier row of the same
     month and force (one police.uk file). Counted per force at import, added up here."""
     rows = connection.execute(

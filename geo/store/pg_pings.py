@@ -5,7 +5,7 @@ A ping import checks each file with the reader the app uses and pseudonymises it
 (made at the first ping import, readable by import roles only). Each file is kept under the month
 of its first ping (UK time), a file of the same name in that month being replaced, and its pings
 go to that month's partition of `pings`. The same transaction works out, with the app's own code
-(geo.analysis.visits) and under the importing process's visit rules, which pings count for which
+(geo.counting.visits) and under the importing process's visit rules, which pings count for which
 hotspot (`counting_pings`, by file), then joins every file's counting pings into visits as a
 folder's load does and keeps them without officers (`ping_visits`), with the rules
 (`ping_rules`) and what reading the files found (`ping_totals`). App instances read those three
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from geo.analysis.visits import (
+from geo.counting.visits import (
     SHARED_VISIT_COLUMNS,
     CountingPings,
     HotspotIndex,

@@ -1,10 +1,10 @@
 """Where each near map point lies, kept in the store so app instances test no point at load.
 
-An import works the places out with the app's own test (geo.analysis.areas.place_points on the
+An import works the places out with the app's own test (geo.counting.areas.place_points on the
 WGS84 outlines, the code a folder's load runs) for the points of the months it touched that were
 never placed, and for every point when the hotspots, the control areas or the ring width change;
 it also counts the untreated comparison squares of those months. A load then builds the same
-counts from the places (geo.analysis.areas.placed_area_counts).
+counts from the places (geo.counting.areas.placed_area_counts).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from geo.analysis.areas import covered_areas, place_points, rings
-from geo.analysis.comparison import comparison_squares
+from geo.counting.areas import covered_areas, place_points, rings
+from geo.counting.squares import comparison_squares
 from geo.store.pg_dataset import _MONTH_ORDINAL, _areas, _asb_rows, _copied
 from geo.store.postgres import copy_rows
 

@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 
-from geo.analysis.visits import CountingPings, FileCounting, VisitRules
+from geo.counting.ping_files import FileCounting
+from geo.counting.visits import CountingPings, VisitRules
 from geo.io.parquet_files import write_atomically
 from geo.io.pings import PingStats
 

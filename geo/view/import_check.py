@@ -14,7 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from geo.analysis.anomalies import MISSING, Anomaly, find_anomalies, type_month_counts
+from geo.analysis.anomalies import MISSING, Anomaly, find_anomalies
+from geo.counting.type_counts import type_month_counts
 from geo.errors import HotspotDataError
 from geo.io.crimes import ASB, CrimeSource, crimes_frame, read_crime_data
 from geo.store.crime_months import CRIME_FOLDER
@@ -62,7 +63,7 @@ def flags_after_import(
     now: Sequence[Anomaly] = (),
 ) -> ImportFlags:
     """The months `find_anomalies` will flag once `staged` is committed to `folder`, whose crime
-    rows are counted now as `current` (anomalies.type_month_counts) and flagged as `now`."""
+    rows are counted now as `current` (geo.counting.type_counts) and flagged as `now`."""
     if not staged.crimes:
         return ImportFlags(kept=len(now))
     after = find_anomalies(type_counts_after(staged, folder, current))

@@ -3,7 +3,7 @@
 For each hotspot a buffer ring `ring_m` metres wide round it (outside every hotspot) is the
 displacement area; the control is the rest of the force outside all hotspots and rings, or
 control polygons the user supplies. Untreated comparison squares outside hotspots and rings
-(geo.analysis.comparison) tell how much places vary by chance. Tests for a period
+(geo.counting.squares) tell how much places vary by chance. Tests for a period
 (geo.analysis.evaluation) read these counts.
 """
 
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.analysis.aggregate import CrimeCounts, count_crimes, placed_counts, points_in_polygons
-from geo.analysis.comparison import comparison_squares
+from geo.counting.aggregate import CrimeCounts, count_crimes, placed_counts, points_in_polygons
+from geo.counting.squares import comparison_squares
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 
 RING_M = 200
@@ -34,7 +34,7 @@ class AreaCounts:
     - `rings`: per ring, keyed by the hotspot_id it surrounds.
     - `covered`: hotspots and rings together, to count each crime in them once.
     - `control`: by month, located crimes in the control area (index month ordinal).
-    - `comparison`: ASB by untreated comparison square and month (geo.analysis.comparison).
+    - `comparison`: ASB by untreated comparison square and month (geo.counting.squares).
     """
 
     ring_m: int

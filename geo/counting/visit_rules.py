@@ -1,5 +1,5 @@
 """The default rules that turn GPS pings into visits: cheap to import (the command line's help
-shows them), used by geo.analysis.visits."""
+shows them), used by geo.counting.visits."""
 
 TOLERANCE_M = 20.0
 """A ping within this distance of a hotspot's edge counts for it (GPS error)."""
