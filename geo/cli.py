@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--hotspots", type=Path, help="hotspot polygon file")
     summary.add_argument(
         "--data",
-        type=_location,
+        type=str,
         help="a dataset folder or postgresql:// URL, instead of --hotspots/--crimes/--patrols",
     )
     summary.add_argument(
@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate", help="the evaluation of a period: tests, intervals, chance (README)"
     )
     evaluate.add_argument(
-        "--data", type=_location, help="dataset folder or postgresql:// URL (instead of files)"
+        "--data", type=str, help="dataset folder or postgresql:// URL (instead of files)"
     )
     evaluate.add_argument("--hotspots", type=Path, help="hotspot polygon file")
     evaluate.add_argument(
@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     briefing.add_argument("--out", required=True, type=Path, help="file to write (.pdf or .png)")
     briefing.add_argument(
         "--data",
-        type=_location,
+        type=str,
         help="dataset folder or postgresql:// URL (default: HOTSPOT_DATA, else data/sample)",
     )
     briefing.add_argument("--period", help="whole months START:END (default: latest 12 months)")
@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="check files and add them to a dataset folder (all or nothing)"
     )
     importing.add_argument(
-        "--data", required=True, type=_location, help="dataset folder or postgresql:// URL"
+        "--data", required=True, type=str, help="dataset folder or postgresql:// URL"
     )
     importing.add_argument("kind", choices=["hotspots", "crimes", "patrols", "pings"])
     importing.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     screens.add_argument("name", nargs="?", help="the screen's name, e.g. 'briefing room'")
     screens.add_argument(
         "--data",
-        type=_location,
+        type=str,
         help="dataset folder or postgresql:// URL (default: HOTSPOT_DATA, else data/sample)",
     )
     _add_dosage(verbs)
@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     monthly = verbs.add_parser("return", help="write the monthly return (CSV or Excel)")
     monthly.add_argument(
         "--data",
-        type=_location,
+        type=str,
         help="dataset folder or postgresql:// URL (default: HOTSPOT_DATA, else data/sample)",
     )
     monthly.add_argument("--month", required=True, help="the month, YYYY-MM")
@@ -139,53 +139,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _location(text: str) -> Path | str:
-    """A `--data` value: a folder, or a postgresql:// URL kept as written."""
-    from geo.store.dataset import location
-
-    return location(text)
-
-
 def _add_db_verbs(verbs: argparse._SubParsersAction) -> None:
-    """`db upgrade`, `db copy`, `db status`: the PostgreSQL store's set-up and moves."""
+    """`db upgrade`, `db copy`, `db status`: a store's set-up, moves and state."""
     db = verbs.add_parser("db", help="PostgreSQL store: upgrade its schema, copy datasets")
     actions = db.add_subparsers(dest="db_verb", required=True)
     upgrade = actions.add_parser("upgrade", help="apply the schema migrations the database lacks")
     upgrade.add_argument("--data", required=True, help="postgresql:// URL")
     upgrade.add_argument("--ring-m", type=int, help="widest displacement ring to count (metres)")
     copy = actions.add_parser("copy", help="copy a dataset folder into an empty database, or back")
-    copy.add_argument("--from", dest="source", required=True, type=_location)
-    copy.add_argument("--to", dest="target", required=True, type=_location)
+    copy.add_argument("--from", dest="source", required=True, type=str)
+    copy.add_argument("--to", dest="target", required=True, type=str)
     status = actions.add_parser("status", help="schema, version, months held and recent imports")
-    status.add_argument("--data", required=True, help="postgresql:// URL")
+    status.add_argument("--data", required=True, help="dataset folder or postgresql:// URL")
 
 
 def run_db(args: argparse.Namespace) -> None:
-    """Run a `db` sub-verb (geo.store.pg_*)."""
-    from geo.store.postgres import is_database_url
+    """Run a `db` sub-verb on the store(s) named (geo.store.interface)."""
+    from geo.app.configured import visit_rules
+    from geo.store.interface import open_store
 
-    urls = [getattr(args, n) for n in ("data", "source", "target") if hasattr(args, n)]
-    if args.db_verb != "copy" and not is_database_url(urls[0]):
-        raise HotspotDataError("--data must be a postgresql:// URL")
     if args.db_verb == "upgrade":
-        from geo.store.postgres import upgrade
-
-        applied = upgrade(args.data, args.ring_m)
+        applied = open_store(args.data).upgrade(visit_rules(), args.ring_m)
         print("\n".join(f"applied {name}" for name in applied) or "schema up to date")
     elif args.db_verb == "copy":
-        from geo.store.pg_copy import database_to_folder, folder_to_database
-
-        if is_database_url(args.target) and not is_database_url(args.source):
-            lines = folder_to_database(Path(args.source), args.target)
-        elif is_database_url(args.source) and not is_database_url(args.target):
-            lines = database_to_folder(args.source, Path(args.target))
-        else:
-            raise HotspotDataError("copy from a folder to a postgresql:// URL, or back")
+        lines = open_store(args.source).copy_to(open_store(args.target), visit_rules())
         print("\n".join(lines))
     else:
-        from geo.store.pg_status import status_lines
-
-        print("\n".join(status_lines(args.data)))
+        print("\n".join(for_terminal(line) for line in open_store(args.data).status_lines()))
 
 
 @contextmanager
@@ -272,8 +252,8 @@ def _counted(reads: FileReads, hotspots: gpd.GeoDataFrame) -> tuple[CrimeCounts,
 def _summary_of_dataset(args: argparse.Namespace) -> None:
     """The summary of a stored dataset (folder or database): the pages' table, its columns."""
     from geo.analysis.figures import SUMMARY_COLUMNS, programme_figures
+    from geo.app.load import load_dataset
     from geo.period import Period
-    from geo.store.dataset import load_dataset
 
     dataset = load_dataset(args.data)
     period = Period.parse(args.period)
@@ -356,7 +336,7 @@ def run_evaluate(args: argparse.Namespace) -> None:
     if args.data is not None:
         if args.hotspots or args.crimes or args.patrols or args.control:
             raise HotspotDataError("give either --data or --hotspots and --crimes, not both")
-        from geo.store.dataset import load_dataset
+        from geo.app.load import load_dataset
 
         dataset = load_dataset(args.data)
         hotspots, counts, areas, patrols = (
@@ -383,13 +363,13 @@ def _evaluation_inputs(args: argparse.Namespace) -> tuple:
     if args.hotspots is None or not args.crimes:
         raise HotspotDataError("give --data DIR, or --hotspots FILE and --crimes PATH...")
     from geo.analysis.anomalies import find_anomalies
+    from geo.app.configured import ring_width
     from geo.counting.aggregate import count_crimes
     from geo.counting.areas import area_counts
     from geo.counting.type_counts import type_month_counts
     from geo.io.crimes import read_crimes
     from geo.io.hotspots import read_hotspots
     from geo.io.patrols import read_patrols
-    from geo.store.dataset import ring_width
 
     hotspots = read_hotspots(args.hotspots)
     patrols = read_patrols(args.patrols, hotspots["hotspot_id"]) if args.patrols else None
@@ -409,7 +389,7 @@ def _add_dosage(verbs: argparse._SubParsersAction) -> None:
     dosage.add_argument("--pings", nargs="+", type=Path, help="ping CSVs or folders of them")
     dosage.add_argument(
         "--data",
-        type=_location,
+        type=str,
         help="a dataset folder or postgresql:// URL with imported pings (instead of files)",
     )
     dosage.add_argument(
@@ -473,7 +453,7 @@ def _dosage(args: argparse.Namespace, reader: PingFilesReader | None) -> None:
     if args.data is not None:
         if args.hotspots or args.pings:
             raise HotspotDataError("give either --data or --hotspots and --pings, not both")
-        from geo.store.dataset import dataset_visits
+        from geo.app.load import dataset_visits
 
         result = dataset_visits(args.data, rules)
     elif args.hotspots is None or not args.pings:
@@ -494,8 +474,9 @@ def _dosage(args: argparse.Namespace, reader: PingFilesReader | None) -> None:
 def run_return(args: argparse.Namespace) -> None:
     """Write the monthly return of a dataset (folder or database) as CSV or Excel."""
     from geo.analysis.monthly_return import monthly_return
+    from geo.app.configured import data_location
+    from geo.app.load import load_dataset
     from geo.period import parse_month
-    from geo.store.dataset import data_location, load_dataset
     from geo.view.return_file import SUFFIXES, write_return
 
     month = parse_month(args.month)
@@ -508,9 +489,11 @@ def run_return(args: argparse.Namespace) -> None:
 
 def run_briefing(args: argparse.Namespace) -> None:
     """Write the briefing of a dataset folder as PDF or PNG."""
+    from geo.app.configured import data_location
+    from geo.app.load import load_dataset
     from geo.period import Period
-    from geo.store.dataset import data_location, load_dataset
-    from geo.view.briefing import briefing_page, write
+    from geo.view.briefing import briefing_page
+    from geo.view.briefing_file import write
 
     dataset = load_dataset(args.data or data_location())
     for note in dataset.notes:
@@ -521,26 +504,19 @@ def run_briefing(args: argparse.Namespace) -> None:
 
 
 def run_import(args: argparse.Namespace) -> None:
-    """Check the files, then commit them; on bad input the dataset folder is left as it was."""
-    from geo.store.importer import import_files
-    from geo.store.postgres import is_database_url
+    """Check the files, then commit them; on bad input the dataset is left as it was."""
+    from geo.app.imports import import_files
 
-    if is_database_url(args.data):
-        from geo.store.pg_writes import import_files_pg
-
-        staged, lines = import_files_pg(args.data, args.kind, args.files)
-    else:
-        staged, result = import_files(args.data, args.kind, args.files)
-        lines = result.lines
+    staged, result = import_files(args.data, args.kind, args.files)
     for finding in staged.warnings:
         print(f"warning: {for_terminal(finding.line())}", file=sys.stderr)
-    for line in lines:
+    for line in result.lines:
         print(for_terminal(line))
 
 
 def run_screen_token(args: argparse.Namespace) -> None:
     """Make (printing the token once), list or revoke the dataset's wall-screen tokens."""
-    from geo.store.dataset import data_location
+    from geo.app.configured import data_location
     from geo.store.interface import open_store
     from geo.store.screen_tokens import TOKEN_PARAM
 

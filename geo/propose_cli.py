@@ -24,13 +24,6 @@ if TYPE_CHECKING:
 OUT_SUFFIXES = {".geojson": "GeoJSON", ".gpkg": "GPKG"}
 
 
-def _location(text: str) -> Path | str:
-    """A `--data` value: a folder, or a postgresql:// URL kept as written."""
-    from geo.store.dataset import location
-
-    return location(text)
-
-
 def add_propose_verb(verbs: argparse._SubParsersAction) -> None:
     """The `propose` sub-command and its options."""
     propose = verbs.add_parser(
@@ -38,7 +31,7 @@ def add_propose_verb(verbs: argparse._SubParsersAction) -> None:
     )
     propose.add_argument(
         "--data",
-        type=_location,
+        type=str,
         help="a dataset folder or postgresql:// URL (its hotspots are kept out and name towns)",
     )
     propose.add_argument(
@@ -93,7 +86,7 @@ def run_propose(args: argparse.Namespace) -> None:
 
 def _source(args: argparse.Namespace) -> ProposalSource:
     """The rows to propose from: a dataset (--data) or crime files (--crimes)."""
-    from geo.analysis.proposal_data import dataset_source, files_source
+    from geo.app.proposals import dataset_source, files_source
 
     if args.data is not None and args.crimes:
         raise HotspotDataError("give --data or --crimes, not both")

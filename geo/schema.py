@@ -1,5 +1,5 @@
-"""The domain's vocabulary, in one place: what police.uk files, patrol logs and pings hold, and
-the names every layer uses for them (beside geo.crs, the coordinate systems)."""
+"""The domain's vocabulary, in one place: what police.uk files, hotspot layers, patrol logs and
+pings hold, and the names every layer uses for them (beside geo.crs, the coordinate systems)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,13 @@ OUTCOME_COLUMNS = ["stop_searches", "asb_powers", "missing_found", "drugs_seized
 """Optional outcome counts of a patrol log; missing (NaN) when the log lacks the column."""
 PATROL_TYPES = ("uniformed", "plain clothes", "partner")
 """The values a patrol log's `patrol_type` may take (any case); empty when not given."""
+ROLES = ("police", "PCSO", "warden", "plain clothes")
+"""The roles a GPS ping may name; code 0 is 'not given', role i has code i + 1."""
+MAX_HOTSPOTS = 5_000
+"""The most hotspots a file may hold: the map draws each one in the browser, and far more than a
+programme patrols make it unusable (100,000 took minutes to draw)."""
+MAX_TEXT_CHARS = 120
+"""The longest hotspot_id, name or town: longer text squashes the map labels, charts and tables."""
 LOCAL_TZ = "Europe/London"
 """The time zone of times written without an offset (patrol logs, pings)."""
 VIEWER = "viewer"

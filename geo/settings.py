@@ -69,6 +69,13 @@ SETTINGS = (
 )
 """Every `HOTSPOT_*` setting, in the order the documentation lists them."""
 _BY_NAME = {s.name: s for s in SETTINGS}
+VISIT_RULE_SETTINGS = {
+    "tolerance_m": "HOTSPOT_PING_TOLERANCE_M",
+    "max_accuracy_m": "HOTSPOT_PING_MAX_ACCURACY_M",
+    "max_gap_min": "HOTSPOT_PING_MAX_GAP_MIN",
+    "min_visit_min": "HOTSPOT_PING_MIN_VISIT_MIN",
+}
+"""The setting that changes each of the app's GPS visit rules (geo.counting.visits.VisitRules)."""
 
 
 def setting(name: str, strip: bool = True) -> str:

@@ -27,9 +27,8 @@ from geo.access import (
     view_refusal,
     visitor_without_signin,
 )
+from geo.app.configured import data_store
 from geo.errors import HotspotDataError
-from geo.store.dataset import data_location
-from geo.store.interface import open_store
 from geo.store.screen_tokens import TOKEN_PARAM
 from geo.view.signin import signin_elsewhere
 from geo.web_requests import only_this_computer
@@ -105,7 +104,7 @@ def change_refusal(visitor: Visitor) -> str | None:
 def _screen_token_opens() -> bool:
     """Whether the link's screen token is valid now (checked at every run)."""
     token = st.query_params.get(TOKEN_PARAM)
-    return bool(token) and open_store(data_location()).token_valid(token)
+    return bool(token) and data_store().token_valid(token)
 
 
 def may_view(wall: bool = False) -> bool:

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from geo.analysis.anomalies import RULES
+from geo.analysis.dataset import Dataset
 from geo.analysis.evaluation import with_q
 from geo.analysis.figures import ProgrammeFigures
 from geo.analysis.outcomes import with_hotspot_outcomes
 from geo.analysis.programme import ProgrammeEvaluation, programme_evaluation
+from geo.app.configured import data_folder, data_store
+from geo.app.load import load_dataset
 from geo.errors import HotspotDataError
 from geo.period import Period
-from geo.store.dataset import (
-    HOTSPOT_FILES,
-    Dataset,
-    data_folder,
-    data_location,
-    dataset_version,
-    load_dataset,
-    location,
-)
+from geo.store.interface import Store
+from geo.store.layout import HOTSPOT_FILES
 from geo.store.location_text import shown_location
-from geo.view.briefing import briefing_page, left_out_note, render
+from geo.view.briefing import briefing_page, left_out_note
+from geo.view.briefing_file import render
 from geo.view.links import FLAGGED_PARAM
 from geo.view.shown import markdown_text, without_server_paths
 
@@ -52,9 +47,10 @@ def wide_layout() -> None:
 
 
 @st.cache_resource(show_spinner="Reading and counting the dataset…", max_entries=3)
-def _load(folder: str, version: str) -> Dataset:
-    """One read and aggregation per dataset version (files, sizes, modification times)."""
-    return load_dataset(location(folder))
+def _load(key: str, version: str) -> Dataset:
+    """One read and aggregation per store (its key) and version (files, sizes, modification
+    times; a database's import counter)."""
+    return load_dataset(key)
 
 
 FOCUS_CSS = """<style>
@@ -82,18 +78,18 @@ def plain_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def cached_dataset() -> Dataset:
     """The dataset of `HOTSPOT_DATA` from the cache (read on the first call of its version)."""
-    folder = data_location()
-    return _load(str(folder.resolve()), dataset_version(folder))
+    store = data_store()
+    return _load(store.key, store.version())
 
 
 def current_dataset() -> Dataset:
     """The dataset of `HOTSPOT_DATA`; a plain message and a stop when it cannot be read."""
-    folder = data_location()
+    store = data_store()
     try:
         dataset = cached_dataset()
     except HotspotDataError as exc:
         st.error(f"The dataset cannot be shown. {plain(exc)}")
-        folder_help(folder)
+        folder_help(store)
         st.stop()
         raise
     for note in dataset.notes:
@@ -101,10 +97,10 @@ def current_dataset() -> Dataset:
     return dataset
 
 
-def folder_help(folder: Path) -> None:
+def folder_help(store: Store) -> None:
     """What a dataset folder needs and where to go next, under a read error."""
     st.markdown(
-        f"**The app reads the dataset folder** {plain(shown_location(folder.resolve()))} (set by "
+        f"**The app reads the dataset folder** {plain(shown_location(store.key))} (set by "
         "`HOTSPOT_DATA`). It needs:\n\n"
         f"- a hotspots file, one of {', '.join(f'`{name}`' for name in HOTSPOT_FILES)}: one "
         "polygon per hotspot, with a `hotspot_id` and a `name` (and optionally a `town`);\n"
@@ -120,9 +116,9 @@ def folder_help(folder: Path) -> None:
 
 def last_good_dataset() -> tuple[Dataset | None, str]:
     """The dataset for an unattended screen: on a read problem, the last good one and a note."""
-    folder = data_location()
+    store = data_store()
     try:
-        dataset = _load(str(folder.resolve()), dataset_version(folder))
+        dataset = _load(store.key, store.version())
     except HotspotDataError as exc:
         previous = st.session_state.get("last_good_dataset")
         note = f"New data could not be read ({exc}); showing the last good data."
@@ -160,9 +156,7 @@ def evaluation_table_cached(
 
 def evaluation_for(dataset: Dataset, period: Period, keep_flagged: bool = False) -> pd.DataFrame:
     """The evaluated per-hotspot table of `dataset` for `period` (cached)."""
-    return evaluation_table_cached(
-        str(dataset.folder.resolve()), dataset.version, str(period), keep_flagged
-    )
+    return evaluation_table_cached(dataset.store.key, dataset.version, str(period), keep_flagged)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -184,7 +178,7 @@ def programme_evaluation_for(
 ) -> ProgrammeEvaluation:
     """The programme evaluation of `town`'s hotspots (all when None) for `period` (cached)."""
     return programme_evaluation_cached(
-        str(dataset.folder.resolve()), dataset.version, str(period), keep_flagged, town
+        dataset.store.key, dataset.version, str(period), keep_flagged, town
     )
 
 
@@ -204,9 +198,7 @@ def outcomes_table_for(
 ) -> tuple[pd.DataFrame, list[str]]:
     """`evaluation_for` with the hotspots' optional outcome columns, and those columns (cached:
     a rerun that changes only the metric or the hotspot adds nothing up again)."""
-    return outcomes_table_cached(
-        str(dataset.folder.resolve()), dataset.version, str(period), keep_flagged
-    )
+    return outcomes_table_cached(dataset.store.key, dataset.version, str(period), keep_flagged)
 
 
 KEEP_PARAM = FLAGGED_PARAM

@@ -18,7 +18,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 import geo.view
-from geo.store.dataset import Dataset
+from geo.analysis.dataset import Dataset
 from geo.view.map_frame import (
     FrameGeometry,
     frame_geometry,
@@ -66,7 +66,7 @@ def hotspot_map(
     matching that selector; `style` sizes names and dots (the browser's by default). A click on a
     hotspot calls `on_click` with its id before the next run."""
     style = style or MapStyle()
-    geometry = _geometry(str(dataset.folder), dataset.version, dataset.hotspots)
+    geometry = _geometry(dataset.store.key, dataset.version, dataset.hotspots)
     held = (st.session_state.get(key) or {}).get("geometry")
     component = components.declare_component(COMPONENT, path=str(FRAME_FILES))
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.analysis.context import EvaluationContext
+from geo.analysis.dataset import Dataset
 from geo.analysis.evaluation import PRIMARY_LABEL, format_p, primary_reading, programme_wdd
 from geo.analysis.figures import NO_PATROL_LOG, monthly_asb, weekly_patrols
 from geo.analysis.outcomes import (
@@ -20,7 +21,6 @@ from geo.analysis.programme import signed
 from geo.analysis.stats import ALPHA, TOO_FEW_RULE, wdd_reading
 from geo.analysis.trends import TREND_RULES
 from geo.period import Period
-from geo.store.dataset import Dataset
 from geo.view.briefing import outcome_line
 from geo.view.charts import (
     DETAIL_CHART_HEIGHT,

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from geo.analysis.dataset import Dataset
+from geo.app.configured import data_folder
 from geo.errors import HotspotDataError
 from geo.period import Period
-from geo.store.dataset import Dataset, data_folder
 from geo.view.briefing import (
     briefing_page,
     flags_line,

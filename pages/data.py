@@ -1,7 +1,7 @@
 """The data page (`/data`): upload files, see them checked and previewed, commit; data quality.
 
-Layout and widgets only: checking, committing and the quality report are geo.store.importer and
-geo.store.quality, the same code as `python -m geo import`.
+Layout and widgets only: checking is geo.store.imports, committing and the quality report
+geo.app (the same code as `python -m geo import`), whichever store the dataset is kept in.
 """
 
 from __future__ import annotations
@@ -10,20 +10,16 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.analysis.dataset import Dataset
+from geo.analysis.quality import FAR_M, QualityReport
+from geo.app.configured import data_store
+from geo.app.imports import commit
+from geo.app.quality import data_quality
 from geo.errors import HotspotDataError
-from geo.store.audit import audit_table, read_entries
-from geo.store.dataset import Dataset, data_folder, data_location
-from geo.store.importer import (
-    MAX_UPLOAD_BYTES,
-    Staged,
-    check_uploads,
-    commit,
-    plan_table,
-)
-from geo.store.location_text import shown_location
-from geo.store.pg_status import import_log_table, status_lines
-from geo.store.postgres import is_database_url
-from geo.store.quality import FAR_M, QualityReport, quality_report
+from geo.store.imports.changes import SHOWN_CHANGES
+from geo.store.imports.files import MAX_UPLOAD_BYTES
+from geo.store.imports.staged import Staged
+from geo.store.imports.uploads import check_uploads
 from geo.view.grid import rounded_as_shown
 from geo.view.import_check import CheckNotes, check_notes, findings_shown
 from geo.view.preview import preview_map
@@ -41,8 +37,7 @@ from pages._common import (
 
 wide_layout()
 gate()
-database = is_database_url(data_location())  # then imports go to the database, in one transaction
-folder = data_location() if database else data_folder()
+store = data_store()  # a folder or a database: imports to a database go in one transaction
 visitor = current_visitor()
 refusal = change_refusal(visitor)  # None: this visitor may import
 PATROL_TIMINGS = ["first_visit", "last_visit"]  # importers only: when officers were where
@@ -79,7 +74,7 @@ def _notes(staged: Staged) -> CheckNotes:
     except HotspotDataError:
         current, now = None, ()
     try:
-        return check_notes(staged, folder, current, now)
+        return check_notes(staged, store, current, now)
     except HotspotDataError:  # the plan says what stands in the way, and nothing is committed
         return CheckNotes()
 
@@ -88,7 +83,7 @@ def _run_check(hotspots, crimes, patrols, pings) -> None:
     with st.status("Checking files…", expanded=True) as status:
         bar = st.progress(0.0, text="Starting")
         staged = check_uploads(
-            folder,
+            store,
             hotspots=(hotspots.name, hotspots.getvalue()) if hotspots else None,
             crimes=[(f.name, f.getvalue()) for f in crimes],
             patrols=(patrols.name, patrols.getvalue()) if patrols else None,
@@ -189,13 +184,13 @@ def _show(staged: Staged, notes: CheckNotes) -> None:
         counts_table(pings)
     st.subheader("What committing will do")
     try:
-        st.dataframe(plan_table(staged, folder), hide_index=True, width="stretch")
+        st.dataframe(store.plan(staged).table(), hide_index=True, width="stretch")
     except HotspotDataError as exc:
         st.error(plain(str(exc)))
         return
     if st.button("Commit to the dataset", type="primary", key="commit"):
         try:
-            result = commit(staged, folder, who=visitor.actor)
+            result = commit(staged, store, who=visitor.actor)
         except HotspotDataError as exc:
             st.error(f"Nothing was imported. {plain(str(exc))}")
             return
@@ -227,14 +222,20 @@ def _flags(notes: CheckNotes) -> None:
 
 
 @st.cache_data(max_entries=4, show_spinner="Checking the dataset…")
-def _quality(folder_key: str, version: str, _dataset: Dataset) -> QualityReport:
+def _quality(key: str, version: str, _dataset: Dataset) -> QualityReport:
     """The report, once per dataset version (keyed on the version: a GeoDataFrame is unhashable)."""
-    return quality_report(_dataset)
+    return data_quality(_dataset)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _status(key: str, version: str) -> list[str]:
+    """What the store holds, once per version (HotspotDataError when it cannot be read)."""
+    return store.status_lines()
 
 
 st.title("Data")
 st.caption(
-    f"Dataset folder: {plain(shown_location(folder.resolve().name))} · "
+    f"Dataset folder: {plain(store.name)} · "
     f"files up to {MAX_UPLOAD_BYTES // 1024**2} MB each · "
     "hotspots as GeoJSON, GeoPackage, KML or a zipped Shapefile (any declared CRS); police.uk "
     "street CSVs or the police.uk zip; a patrol log CSV; GPS ping CSVs. Text files must be UTF-8."
@@ -291,29 +292,18 @@ if not refusal and staged is not None and st.session_state.get("staged_for") == 
     _show(staged, st.session_state.get("check_notes", CheckNotes()))
 
 st.header("Changes to the data")
-if visitor.is_importer and database:
-    st.caption(
-        "Every import, newest first: who (the database role, and the app's user), when, what."
-    )
+if visitor.is_importer:
+    st.caption(store.changes_kept)
     try:
-        st.dataframe(import_log_table(folder), hide_index=True, width="stretch")
+        log = store.change_log(SHOWN_CHANGES)
     except HotspotDataError as exc:  # the quality report below says what to do about it
-        st.warning(f"The log of imports cannot be read: {plain(exc.problem)}")
-elif visitor.is_importer:
-    st.caption(
-        "Every commit, newest first: who, when, which files (with their SHA-256 checksums), how "
-        "many rows, and the result. Kept in the dataset folder's audit log, only ever added to."
-    )
-    try:
-        entries, unreadable = read_entries(folder)
-    except HotspotDataError as exc:
-        entries, unreadable = [], 0
-        st.warning(plain(exc))
-    if unreadable:
-        st.warning(f"{count_text(unreadable, 'line')} of the audit log cannot be read.")
-    if entries:
-        st.dataframe(audit_table(entries), hide_index=True, width="stretch")
-    else:
+        log = None
+        st.warning(f"The log of changes cannot be read: {plain(exc.problem)}")
+    if log is not None and log.unreadable:
+        st.warning(f"{count_text(log.unreadable, 'line')} of the audit log cannot be read.")
+    if log is not None and len(log.table):
+        st.dataframe(log.table, hide_index=True, width="stretch")
+    elif log is not None:
         st.caption("No commits are recorded yet.")
 else:
     st.caption("The log of changes to the data is shown to importers.")
@@ -324,9 +314,8 @@ st.caption(
     f"{FAR_M:,} m from the nearest one."
 )
 dataset = current_dataset()  # last on the page: on an unreadable dataset it says so and stops
-if database:
-    st.caption("For a database: " + plain("; ".join(status_lines(folder)[:1])))
-report = _quality(str(dataset.folder.resolve()), dataset.version, dataset)
+st.caption("What the store holds: " + plain("; ".join(_status(store.key, dataset.version)[:1])))
+report = _quality(dataset.store.key, dataset.version, dataset)
 counts_table(report.summary())
 patrols_outside = report.patrols_outside
 if not visitor.is_importer:

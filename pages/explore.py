@@ -265,7 +265,7 @@ downloads[1].download_button(
     mime="application/geo+json",
     on_click="ignore",
 )
-folder_key = (str(dataset.folder.resolve()), dataset.version, str(period))
+folder_key = (dataset.store.key, dataset.version, str(period))
 for column, kind, mime in (
     (downloads[2], "pdf", "application/pdf"),
     (downloads[3], "png", "image/png"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geo.io.crimes import ASB
+from geo.schema import ASB
 from tests.helpers import IN_A, IN_B, A, B, square_hotspots, write_patrols, write_street_csv
 
 MONTHS = ("2024-01", "2024-02", "2024-03")

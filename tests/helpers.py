@@ -21,11 +21,11 @@ import pandas as pd
 from shapely.geometry import box
 
 from geo.access import MIN_COOKIE_SECRET
-from geo.io.crimes import ASB, POLICE_UK_HEADER, read_crimes
+from geo.io.crimes import read_crimes
 from geo.io.hotspots import read_hotspots
-from geo.store.audit import AUDIT_FILE
-from geo.store.dataset import load_dataset
-from geo.store.folder_writes import LOCK_FILE, RECOVERY_NOTE
+from geo.schema import ASB, POLICE_UK_HEADER
+from geo.store.folder.audit import AUDIT_FILE
+from geo.store.folder.writes import LOCK_FILE, RECOVERY_NOTE
 
 FORCE = "Test Constabulary"
 
@@ -161,6 +161,8 @@ def squares_with_rings(folder: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
 
 def force_counts(folder: Path) -> dict[str, tuple[int, int]]:
     """(all crime, ASB) by month of a dataset folder, as the app loads it."""
+    from geo.app.load import load_dataset  # here: sandbox children import this module
+
     counts = load_dataset(folder).counts.force
     return {
         str(pd.Period(ordinal=int(m), freq="M")): (int(r.crime), int(r.asb))
@@ -240,8 +242,10 @@ def kill_a_commit_half_way(dataset: Path, tmp_path: Path, monkeypatch):
 
     import pytest
 
-    from geo.store import folder_writes
-    from geo.store.importer import InputFile, check, commit
+    from geo.app.imports import commit
+    from geo.store.folder import writes
+    from geo.store.imports.check import check
+    from geo.store.imports.staged import InputFile
 
     new = write_street_csv(tmp_path / "in" / "2024-01-test-street.csv", month_rows("2024-01", 9))
     staged = check(dataset, crimes=[InputFile.of(new)])
@@ -253,10 +257,10 @@ def kill_a_commit_half_way(dataset: Path, tmp_path: Path, monkeypatch):
             raise SystemExit("killed")
         real_rename(src, dst)
 
-    monkeypatch.setattr(folder_writes.os, "rename", dying_rename)
+    monkeypatch.setattr(writes.os, "rename", dying_rename)
     with pytest.raises(SystemExit):
         commit(staged, dataset)
-    monkeypatch.setattr(folder_writes.os, "rename", real_rename)
+    monkeypatch.setattr(writes.os, "rename", real_rename)
     return staged
 
 

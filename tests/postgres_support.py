@@ -86,13 +86,14 @@ def pg_url(pg_server: str) -> Iterator[str]:
     """A new, upgraded, empty database for one test, dropped afterwards."""
     import psycopg
 
-    from geo.store.postgres import upgrade
+    from geo.app.configured import visit_rules
+    from geo.store.postgres.upgrade import upgrade
 
     name = f"hotspot_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")
     url = f"{pg_server}/{name}"
-    upgrade(url)
+    upgrade(url, visit_rules())
     try:
         yield url
     finally:
@@ -146,7 +147,7 @@ def load_placed(url: str):
     build its counts from the places the imports kept, testing no point against a polygon."""
     from unittest import mock
 
-    from geo.store.dataset import load_dataset
+    from geo.app.load import load_dataset
 
     def refuse(*_args, **_kwargs):
         raise AssertionError("a load tested points against polygons")

@@ -14,15 +14,13 @@ import pytest
 from geo.analysis.anomalies import MISSING, Anomaly, Exclusions, find_anomalies
 from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import change_pct, hotspot_table, programme_figures
+from geo.app.load import load_dataset
 from geo.counting.aggregate import count_crimes
 from geo.counting.type_counts import type_month_counts
-from geo.io.crimes import (
-    ASB,
-    read_crimes,
-)
+from geo.io.crimes import read_crimes
 from geo.io.hotspots import read_hotspots
 from geo.period import Period
-from geo.store.dataset import load_dataset
+from geo.schema import ASB
 from tests.flagged_data import three_year_dataset
 from tests.helpers import square_hotspots, write_street_csv
 

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.analysis.figures import programme_figures
 from geo.analysis.programme import programme_evaluation
-from geo.store.dataset import load_dataset
+from geo.app.load import load_dataset
 from geo.view.briefing import LARGEST_FALL_LABEL, MEAN_LABEL, headlines, percent
 from tests.helpers import run_map_page, shown
 

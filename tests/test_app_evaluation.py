@@ -10,7 +10,7 @@ from geo.analysis.evaluation import evaluation_table, primary_reading
 from geo.analysis.figures import hotspot_table
 from geo.analysis.programme import programme_evaluation
 from geo.analysis.stats import benjamini_hochberg
-from geo.store.dataset import load_dataset
+from geo.app.load import load_dataset
 from tests.helpers import run_map_page, shown
 
 _app = run_map_page

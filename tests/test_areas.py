@@ -16,8 +16,9 @@ from geo.counting.areas import (
     rings,
 )
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
-from geo.io.crimes import ASB, read_crimes
+from geo.io.crimes import read_crimes
 from geo.io.hotspots import read_hotspots
+from geo.schema import ASB
 from tests.helpers import (
     FAR_OFF,
     IN_RING_A,

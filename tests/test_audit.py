@@ -1,4 +1,5 @@
-"""The dataset's audit log (geo.store.audit): every commit, by whom, which files, rows, result."""
+"""The dataset's audit log (geo.store.folder.audit): every commit, by whom, which files, rows,
+result."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import json
 import pytest
 
 from geo.access import Actor, os_user
+from geo.app.imports import commit
 from geo.cli import main
 from geo.errors import HotspotDataError
-from geo.store.audit import (
+from geo.store.folder.audit import (
     AUDIT_FILE,
     IMPORTED,
     REFUSED,
@@ -19,8 +21,10 @@ from geo.store.audit import (
     entry,
     read_entries,
 )
-from geo.store.folder_writes import lock
-from geo.store.importer import InputFile, check, commit
+from geo.store.folder.store import FolderStore
+from geo.store.folder.writes import lock
+from geo.store.imports.check import check
+from geo.store.imports.staged import InputFile
 from tests.helpers import month_rows, small_dataset, tree, write_street_csv
 
 
@@ -62,7 +66,7 @@ def test_the_log_is_appended_to_and_a_refused_commit_is_logged_with_its_reason(d
     staged = check(dataset, crimes=[InputFile.of(second)])
     before = tree(dataset)
     with lock(dataset.resolve()), pytest.raises(HotspotDataError, match="another import"):
-        commit(staged, dataset, lock_timeout=0.2, who=Actor("bob", "signed in"))
+        commit(staged, FolderStore(dataset, lock_timeout=0.2), who=Actor("bob", "signed in"))
     assert tree(dataset) == before  # the data is as it was
     log = (dataset / AUDIT_FILE).read_bytes()
     assert log.startswith(before_log)  # appended, the earlier entry untouched

@@ -12,9 +12,10 @@ import pytest
 import shapely
 
 from geo.cli import build_parser
-from geo.io.crimes import ASB, POLICE_UK_HEADER, read_crimes
+from geo.io.crimes import read_crimes
 from geo.io.hotspots import read_hotspots
 from geo.sample.police_uk import CRIME_TYPE_SHARES
+from geo.schema import ASB, POLICE_UK_HEADER
 from tools.bench import (
     HELD_OUT_SEED,
     TIMED_SEED,

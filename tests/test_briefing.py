@@ -8,8 +8,8 @@ import pypdf
 import pytest
 from matplotlib.image import imread
 
+from geo.app.load import load_dataset
 from geo.errors import HotspotDataError
-from geo.store.dataset import load_dataset
 from geo.view.briefing import (
     LARGEST_FALL_LABEL,
     MEAN_LABEL,
@@ -19,8 +19,8 @@ from geo.view.briefing import (
     headlines,
     headlines_html,
     percent,
-    render,
 )
+from geo.view.briefing_file import render
 from geo.view.verdict import verdict
 from tests.conftest import ROOT
 

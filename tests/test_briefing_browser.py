@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from geo.store.dataset import load_dataset
+from geo.app.load import load_dataset
 from geo.view.briefing import briefing_page, headlines
 from tests.browser_support import ARTIFACTS, MAP_FRAME, TILE_HOST, map_frame, open_page, serve
 from tests.flagged_data import three_year_dataset

@@ -2,7 +2,7 @@
 
 import pytest
 
-from geo.store.dataset import load_dataset
+from geo.app.load import load_dataset
 from geo.view.briefing import briefing_page
 from tests.browser_support import ARTIFACTS
 

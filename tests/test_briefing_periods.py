@@ -9,10 +9,11 @@ import sys
 import pypdf
 import pytest
 
+from geo.app.load import load_dataset
 from geo.errors import HotspotDataError
 from geo.period import Period
-from geo.store.dataset import load_dataset
-from geo.view.briefing import briefing_page, render
+from geo.view.briefing import briefing_page
+from geo.view.briefing_file import render
 from tests.conftest import ROOT
 from tests.flagged_data import ASB_PER_MONTH, NO_ASB_MONTH, three_year_dataset
 

@@ -116,7 +116,7 @@ def test_the_programme_counts_only_the_months_each_hotspot_ran(capsys, tmp_path)
 
 
 def test_a_rings_and_controls_months_are_its_hotspots(tmp_path):
-    from geo.store.dataset import load_dataset
+    from geo.app.load import load_dataset
 
     dataset = load_dataset(_started_dataset(tmp_path / "data"))
     context = dataset.context(Period.parse("2024-01:2024-12"))

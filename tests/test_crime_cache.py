@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 import geo.io.crime_cache as crime_cache
+from geo.app.load import dataset_version, load_dataset
 from geo.errors import HotspotDataError
 from geo.io.crime_cache import CACHE_DIR, read_crimes_cached
 from geo.io.crimes import CrimeSource, read_crimes
-from geo.store.dataset import dataset_version, load_dataset
 from tests.helpers import square_hotspots, write_street_csv
 
 ROWS = [

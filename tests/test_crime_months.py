@@ -6,9 +6,11 @@ import zipfile
 
 import pytest
 
+from geo.app.imports import commit, import_files
+from geo.app.load import load_dataset
 from geo.errors import HotspotDataError
-from geo.store.dataset import load_dataset
-from geo.store.importer import InputFile, check, commit, import_files
+from geo.store.imports.check import check
+from geo.store.imports.staged import InputFile
 from tests.helpers import (
     FORCE,
     force_counts,

@@ -10,7 +10,8 @@ import pytest
 
 from geo.errors import HotspotDataError
 from geo.io import crimes
-from geo.io.crimes import POLICE_UK_HEADER, duplicate_rows, read_crimes
+from geo.io.crimes import duplicate_rows, read_crimes
+from geo.schema import POLICE_UK_HEADER
 from tests.helpers import write_street_csv
 
 ROWS = [

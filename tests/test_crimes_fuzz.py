@@ -14,10 +14,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from geo.errors import HotspotDataError
-from geo.io.crimes import POLICE_UK_HEADER, CrimeSource, read_crime_data
+from geo.io.crimes import CrimeSource, read_crime_data
 from geo.io.patrols import read_patrols
+from geo.schema import POLICE_UK_HEADER
 from geo.store.crime_months import crime_parts
-from geo.store.importer import InputFile, check_hotspots
+from geo.store.imports.hotspots import check_hotspots
+from geo.store.imports.staged import InputFile
 from tests.helpers import random_edit, street_rows
 
 FUZZ = settings(

@@ -218,7 +218,7 @@ def test_uploads_are_committed_to_a_database_in_one_import(
 
     import psycopg
 
-    from geo.store.dataset import load_dataset
+    from geo.app.load import load_dataset
     from tests.postgres_support import cli, month_files
 
     months = month_files(own_data)
@@ -259,7 +259,7 @@ def _ping_rows(officer: str = "PC 4411", bad_row: int | None = None) -> bytes:
 
 def test_ping_upload_is_checked_pseudonymised_and_committed(monkeypatch, dataset):
     from geo.analysis.patrol_source import GPS
-    from geo.store.dataset import load_dataset
+    from geo.app.load import load_dataset
 
     at = _page(monkeypatch, dataset)
     at.file_uploader(key="up_pings").set_value([("jan pings.csv", _ping_rows(), "text/csv")])
@@ -288,8 +288,8 @@ def test_a_ping_upload_into_a_database_uses_the_databases_key(
     import psycopg
 
     from geo.analysis.patrol_source import GPS
-    from geo.store.dataset import load_dataset
-    from geo.store.pings_store import KEY_ENV
+    from geo.app.load import load_dataset
+    from geo.store.pseudonyms import KEY_ENV
     from tests.postgres_support import cli
 
     monkeypatch.delenv(KEY_ENV, raising=False)
@@ -387,7 +387,7 @@ def test_in_a_browser_ping_files_are_checked_then_committed(browser, data_server
 def test_a_databases_quality_report_is_shown_and_says_what_it_cannot_count(
     capsys, monkeypatch, own_data, pg_url
 ):
-    from geo.store.quality import FAR_NOT_COUNTED
+    from geo.analysis.quality import FAR_NOT_COUNTED
     from tests.postgres_support import cli
 
     cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.store.dataset import load_dataset
+from geo.app.load import load_dataset
 from tests.check_months import (
     month_of_crime,
     repeated_burglaries,

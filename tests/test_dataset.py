@@ -1,48 +1,25 @@
-"""geo.store.dataset: where the dataset is, finding and versioning its files, loading it once, and
-what the loaded dataset knows about itself."""
+"""The dataset as the app loads it (geo.app.load, from a folder's files: geo.store.folder.load and
+geo.store.layout): finding and versioning its files, loading it once, and what the loaded dataset
+knows about itself (geo.analysis.dataset)."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import hotspot_table
 from geo.analysis.patrol_source import LOG, NONE
-from geo.counting.areas import RING_M
+from geo.app.imports import import_files
+from geo.app.load import dataset_version, load_dataset
 from geo.errors import HotspotDataError
 from geo.period import Period
-from geo.store.dataset import (
-    CONTROL_FILE,
-    DEFAULT_FOLDER,
-    HOTSPOT_FILES,
-    SAMPLE_MARKER,
-    data_folder,
-    data_location,
-    dataset_version,
-    find_hotspot_file,
-    load_dataset,
-    ring_width,
-)
-from geo.store.importer import import_files
-from geo.store.pings_store import KEY_ENV
-from geo.store.postgres import DatabaseUrl
+from geo.store.interface import open_store
+from geo.store.layout import CONTROL_FILE, HOTSPOT_FILES, SAMPLE_MARKER, find_hotspot_file
+from geo.store.pseudonyms import KEY_ENV
 from tests.helpers import A, B, small_dataset, square_hotspots
 from tests.pings_helpers import PING_MONTH, ping_file
-
-
-def test_the_folder_comes_from_hotspot_data_else_the_sample(monkeypatch, tmp_path):
-    monkeypatch.delenv("HOTSPOT_DATA", raising=False)
-    assert data_folder() == data_location() == DEFAULT_FOLDER
-    monkeypatch.setenv("HOTSPOT_DATA", str(tmp_path))
-    assert data_folder() == data_location() == tmp_path
-    monkeypatch.setenv("HOTSPOT_DATA", "postgresql://app@db.example.org/hotspots")
-    location = data_location()
-    assert (
-        isinstance(location, DatabaseUrl) and location == "postgresql://app@db.example.org/hotspots"
-    )
 
 
 def test_the_hotspot_file_is_found_in_the_order_of_the_accepted_formats(tmp_path):
@@ -73,18 +50,6 @@ def test_the_version_changes_with_any_file_but_not_hidden_ones(dataset):
     (dataset / "crimes" / "2024-01" / "note.txt").unlink()
     assert dataset_version(dataset) == versions[-2]
     assert len(set(versions)) == 4
-
-
-def test_the_ring_width_comes_from_hotspot_ring_m_within_limits(monkeypatch):
-    monkeypatch.delenv("HOTSPOT_RING_M", raising=False)
-    assert ring_width() == RING_M
-    for text, width in (("10", 10), ("350", 350), ("5000", 5000)):
-        monkeypatch.setenv("HOTSPOT_RING_M", text)
-        assert ring_width() == width
-    for text in ("9", "5001", "-5", "2e2", "200 m", "abc"):
-        monkeypatch.setenv("HOTSPOT_RING_M", text)
-        with pytest.raises(HotspotDataError, match=f"HOTSPOT_RING_M is '{text}'; give a width"):
-            ring_width()
 
 
 def test_loading_uses_the_ring_width_and_a_control_file(dataset, monkeypatch):
@@ -132,11 +97,11 @@ def test_the_sample_marker_towns_and_the_default_period(tmp_path):
 
 
 def test_a_folder_path_given_as_text_loads_like_a_path(dataset):
-    assert load_dataset(str(dataset)).folder == Path(dataset)
+    assert load_dataset(str(dataset)).store == load_dataset(dataset).store == open_store(dataset)
 
 
 def test_the_app_rules_come_from_the_environment(tmp_path, ping_folder, monkeypatch):
-    from geo.store.dataset import visit_rules
+    from geo.app.configured import visit_rules
 
     monkeypatch.delenv(KEY_ENV, raising=False)
     import_files(ping_folder, "pings", [ping_file(tmp_path / "in" / "october.csv")])
@@ -161,8 +126,8 @@ def test_the_app_rules_come_from_the_environment(tmp_path, ping_folder, monkeypa
 
 
 def test_the_rules_sentence_names_each_setting_the_database_overrides():
+    from geo.analysis.dataset import rules_set_by_imports
     from geo.counting.visits import VisitRules
-    from geo.store.dataset import rules_set_by_imports
 
     said = rules_set_by_imports(VisitRules(), VisitRules(tolerance_m=35, max_gap_min=7.5))
     assert "HOTSPOT_PING_TOLERANCE_M is 35 here, 20 there" in said

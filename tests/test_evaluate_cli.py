@@ -15,7 +15,7 @@ from geo.analysis.evaluation import evaluation_table
 from geo.analysis.figures import hotspot_table
 from geo.analysis.programme import programme_evaluation
 from geo.analysis.report import HOTSPOT_KEYS
-from geo.store.dataset import load_dataset
+from geo.app.load import load_dataset
 from tests.conftest import ROOT
 from tests.flagged_data import ASB_PER_MONTH, NO_ASB_MONTH, three_year_dataset
 from tests.helpers import square_hotspots

@@ -1,4 +1,4 @@
-"""geo.store.folder_writes: commits atomic, undone on failure, rolled back after a kill, locked."""
+"""geo.store.folder.writes: commits atomic, undone on failure, rolled back after a kill, locked."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import threading
 
 import pytest
 
+from geo.app.imports import commit, import_files
 from geo.errors import HotspotDataError
-from geo.store import importer
-from geo.store.folder_writes import LOCK_FILE, lock, recover
-from geo.store.importer import InputFile, check, commit, import_files
+from geo.store.folder import writes
+from geo.store.folder.store import FolderStore
+from geo.store.folder.writes import LOCK_FILE, lock, recover
+from geo.store.imports.check import check
+from geo.store.imports.staged import InputFile
 from tests.helpers import (
     force_counts,
     kill_a_commit_half_way,
@@ -39,10 +42,10 @@ def test_a_failure_half_way_through_a_commit_is_undone(dataset, tmp_path, monkey
             raise OSError(28, "No space left on device")
         real_rename(src, dst)
 
-    monkeypatch.setattr(importer.os, "rename", failing_rename)
+    monkeypatch.setattr(writes.os, "rename", failing_rename)
     with pytest.raises(HotspotDataError, match="the import failed and was undone"):
         commit(staged, dataset)
-    monkeypatch.setattr(importer.os, "rename", real_rename)
+    monkeypatch.setattr(writes.os, "rename", real_rename)
     assert tree(dataset) == before
     assert not list(dataset.glob(".import-*"))
 
@@ -63,7 +66,7 @@ def test_a_second_import_waits_for_the_lock_then_gives_up_with_a_message(dataset
     before = tree(dataset)
     busy = pytest.raises(HotspotDataError, match="another import into this dataset is running")
     with lock(dataset.resolve()), busy:
-        commit(staged, dataset, lock_timeout=0.3)
+        commit(staged, FolderStore(dataset, lock_timeout=0.3))
     assert tree(dataset) == before
     assert (dataset / LOCK_FILE).is_file()  # inside the folder: every host sharing it sees it
 

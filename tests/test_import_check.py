@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.store.dataset import load_dataset
-from geo.store.importer import check_uploads
+from geo.app.load import load_dataset
+from geo.store.imports.uploads import check_uploads
+from geo.store.interface import open_store
 from geo.view.import_check import (
     findings_shown,
     flags_after_import,
@@ -42,11 +43,8 @@ def test_a_month_that_replaces_one_is_counted_in_its_place(three_months):
     assert [a.label() for a in flags.new] == ["2024-03 ASB"]
     assert flags.summary() == "1 month will be flagged as anomalous"
     dataset = load_dataset(three_months)
-    after = type_counts_after(
-        check_uploads(three_months, crimes=[(march.name, without_asb(march))]),
-        three_months,
-        dataset.type_counts,
-    )
+    staged = check_uploads(three_months, crimes=[(march.name, without_asb(march))])
+    after = type_counts_after(open_store(three_months).plan(staged), dataset.type_counts)
     march_ordinal = pd.Period("2024-03", freq="M").ordinal
     assert set(after.loc[after["month"] == march_ordinal, "crime_type"]) == {"Burglary"}
     assert len(after) == 2 * len(MONTHS) - 1  # the other months as they are

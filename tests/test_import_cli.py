@@ -13,10 +13,10 @@ import pytest
 
 from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import hotspot_table
+from geo.app.load import load_dataset
 from geo.cli import main
 from geo.period import Period
-from geo.store.dataset import load_dataset
-from geo.store.importer import check_uploads
+from geo.store.imports.uploads import check_uploads
 from tests.conftest import ROOT
 from tests.helpers import month_rows, small_dataset, tree, write_patrols, write_street_csv
 

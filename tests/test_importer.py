@@ -1,4 +1,4 @@
-"""geo.store.importer: hotspots, patrols and the checks on every input before a commit."""
+"""geo.store.imports: hotspots, patrols and the checks on every input before a commit."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ import re
 import pytest
 from shapely.geometry import Polygon, box
 
+from geo.app.imports import commit, import_files
+from geo.app.load import load_dataset
 from geo.errors import HotspotDataError
 from geo.io.crimes import read_crimes
-from geo.store import importer
-from geo.store.dataset import load_dataset
-from geo.store.importer import InputFile, check, check_uploads, commit, import_files
+from geo.store.imports.check import check
+from geo.store.imports.crimes import check_crimes
+from geo.store.imports.staged import InputFile
+from geo.store.imports.uploads import check_uploads
 from tests.helpers import (
     A,
     B,
@@ -155,7 +158,7 @@ def test_windows_1252_is_refused_with_how_to_fix(dataset, tmp_path):
 def test_crime_zip_caps_apply_through_the_importer(dataset, tmp_path):
     path = tmp_path / "police.zip"
     path.write_bytes(zip_bytes({f"2024-0{i}/x-street.csv": b"0" * 100 for i in range(1, 4)}))
-    _parts, findings = importer.check_crimes([InputFile.of(path)], max_members=2)
+    _parts, findings = check_crimes([InputFile.of(path)], max_members=2)
     assert "archives of more than 2 are refused" in findings[0].message
 
 
@@ -168,7 +171,8 @@ def test_read_back_after_import_matches_what_was_staged(dataset, tmp_path):
 
 
 def test_import_warns_of_patrol_log_problems(tmp_path):
-    from geo.store.importer import InputFile, check
+    from geo.store.imports.check import check
+    from geo.store.imports.staged import InputFile
     from tests.pings_helpers import ping_dataset
 
     folder = ping_dataset(tmp_path / "data")

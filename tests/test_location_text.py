@@ -7,7 +7,8 @@ import pytest
 
 from geo.errors import HotspotDataError
 from geo.store.location_text import HIDDEN, shown_location, without_passwords
-from geo.store.postgres import DatabaseUrl, redacted
+from geo.store.postgres.connection import redacted
+from geo.store.postgres.store import PostgresStore
 
 HIDDEN_FORMS = [
     ("postgresql://hotspot:Sesame42@db.example/hotspots",
@@ -127,7 +128,7 @@ def test_a_password_is_hidden_only_where_it_stands_as_a_word_of_its_own():
 
 def test_the_postgres_store_shows_its_url_through_the_same_function():
     url = "postgresql://hotspot@db.example/hotspots?password=Sesame42"
-    assert redacted(url) == DatabaseUrl(url).shown == shown_location(url)
+    assert redacted(url) == PostgresStore(url).shown == shown_location(url)
     assert "Sesame42" not in redacted(url)
 
 

@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 
 from geo.analysis.monthly_return import monthly_return
+from geo.app.imports import import_files
+from geo.app.load import load_dataset
 from geo.cli import main
 from geo.period import parse_month
-from geo.store.dataset import load_dataset
-from geo.store.importer import import_files
-from geo.store.pings_store import KEY_ENV
+from geo.store.pseudonyms import KEY_ENV
 from geo.view.return_file import return_csv, return_xlsx
 from tests.helpers import write_street_csv
 from tests.pings_helpers import at, every, hotspots, stay, write_pings

@@ -13,9 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.analysis.figures import NO_PATROL_LOG
-from geo.store.dataset import load_dataset
-from geo.store.quality import quality_report
-from geo.view.briefing import briefing_page, headlines, render
+from geo.app.load import load_dataset
+from geo.app.quality import data_quality
+from geo.view.briefing import briefing_page, headlines
+from geo.view.briefing_file import render
 from tests.conftest import ROOT
 
 PATROL_LABELS = ("Officer patrol hours", "Arrests", "People spoken to")
@@ -41,7 +42,7 @@ def test_briefing_headlines_and_pdf_say_no_patrol_log(no_log):
 
 
 def test_quality_report_leaves_the_patrol_count_empty(no_log):
-    summary = quality_report(load_dataset(no_log)).summary().set_index("check")
+    summary = data_quality(load_dataset(no_log)).summary().set_index("check")
     row = summary.loc["Patrol visits outside their hotspot's programme dates"]
     assert row["count"] is pd.NA and row["detail"] == NO_PATROL_LOG
 

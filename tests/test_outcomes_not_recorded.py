@@ -16,11 +16,12 @@ from streamlit.testing.v1 import AppTest
 
 from geo.analysis.figures import NO_PATROL_LOG
 from geo.analysis.outcomes import NOT_RECORDED, NOT_RECORDED_WHY
+from geo.app.imports import import_files
+from geo.app.load import load_dataset
 from geo.period import Period
-from geo.store.dataset import load_dataset
-from geo.store.importer import import_files
-from geo.store.pings_store import KEY_ENV
-from geo.view.briefing import briefing_page, headlines, render
+from geo.store.pseudonyms import KEY_ENV
+from geo.view.briefing import briefing_page, headlines
+from geo.view.briefing_file import render
 from geo.view.export import plain_table, table_csv
 from tests.conftest import ROOT
 from tests.helpers import run_map_page

@@ -5,11 +5,12 @@ from __future__ import annotations
 from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import hotspot_table
 from geo.analysis.patrol_source import LOG
+from geo.app.imports import import_files
+from geo.app.load import load_dataset
 from geo.io.pings import pseudonymise
 from geo.period import Period
-from geo.store.dataset import load_dataset
-from geo.store.importer import import_files
-from geo.store.pings_store import KEY_ENV, KEY_FILE
+from geo.store.layout import KEY_FILE
+from geo.store.pseudonyms import KEY_ENV
 from tests.pings_helpers import PING_MONTH, ping_file
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from geo.errors import HotspotDataError
-from geo.io.patrols import OUTCOME_COLUMNS, log_problems, read_patrols
+from geo.io.patrols import log_problems, read_patrols
+from geo.schema import OUTCOME_COLUMNS
 from tests.helpers import write_patrols
 
 GOOD = ("A", "2025-03-01T18:00", "2025-03-01T18:45", 2, 0, 5)

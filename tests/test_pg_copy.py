@@ -1,4 +1,4 @@
-"""geo.store.pg_copy: `db copy` from a folder into a database and back, losslessly."""
+"""geo.store.copy: `db copy` from a folder into a database and back, losslessly."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from geo.store.dataset import dataset_version, load_dataset
+from geo.app.load import dataset_version, load_dataset
 from tests.postgres_support import PERIOD, assert_same_figures, cli, load_placed, month_files
 
 pytestmark = pytest.mark.postgres

@@ -1,4 +1,4 @@
-"""geo.store.pg_dataset: a database's dataset gives the folder's figures, read from the counts
+"""geo.store.postgres.load: a database's dataset gives the folder's figures, read from the counts
 tables only, and instances see each other's imports."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ import pandas as pd
 import psycopg
 import pytest
 
-from geo.io.patrols import OUTCOME_COLUMNS, log_problems
-from geo.store.dataset import dataset_version, load_dataset
-from geo.store.pg_dataset import stored_patrol_problems
+from geo.app.load import dataset_version, load_dataset
+from geo.io.patrols import log_problems
+from geo.schema import OUTCOME_COLUMNS
+from geo.store.postgres.load import stored_patrol_problems
 from tests.postgres_support import (
     PERIOD,
     ROOT,
@@ -268,9 +269,9 @@ def _same_from_both_stores(capsys, folder: Path, pg_url: str, tmp_path: Path, ve
 
 def location_name(location: str) -> str:
     """The dataset's name as the monthly return shows it: the folder's, or the database's."""
-    from geo.store.dataset import location as parse
+    from geo.store.interface import open_store
 
-    return parse(location).name
+    return open_store(location).name
 
 
 def _as_text(path: Path) -> str:

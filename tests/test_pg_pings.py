@@ -1,4 +1,4 @@
-"""geo.store.pg_pings: GPS pings imported into a database (all or nothing, pseudonymised, by
+"""geo.store.postgres.pings: GPS pings imported into a database (all or nothing, pseudonymised, by
 month) give the folder's visits, patrol hours and `geo dosage` figures."""
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import pandas as pd
 import psycopg
 import pytest
 
+from geo.app.configured import visit_rules
+from geo.app.load import dataset_version, load_dataset
 from geo.counting.visits import VisitRules
-from geo.store.dataset import dataset_version, load_dataset, visit_rules
-from geo.store.pings_store import KEY_ENV
-from geo.store.postgres import APP_TABLES
+from geo.store.postgres.connection import APP_TABLES
+from geo.store.pseudonyms import KEY_ENV
 from tests.pings_helpers import every, stay, write_pings
 from tests.postgres_support import PERIOD, ROOT, assert_same_figures, cli, import_ok, reading_role
 

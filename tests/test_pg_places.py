@@ -1,5 +1,5 @@
-"""geo.store.pg_places: each near point's hotspots, rings and control areas, worked out at import
-with the app's own test, give a load the folder's figures with no point tested."""
+"""geo.store.postgres.places: each near point's hotspots, rings and control areas, worked out
+at import with the app's own test, give a load the folder's figures with no point tested."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import psycopg
 import pytest
 import shapely.affinity
 
-from geo.store.dataset import load_dataset
+from geo.app.load import load_dataset
 from tests.postgres_support import assert_same_figures, cli, import_ok, load_placed, month_files
 
 pytestmark = pytest.mark.postgres
@@ -27,7 +27,7 @@ def _places(url: str) -> dict[str, list]:
 
 def _placed_again(url: str) -> dict[str, list]:
     """The places worked out from scratch for every point (as a new set of hotspots does)."""
-    from geo.store.pg_places import refresh_places
+    from geo.store.postgres.places import refresh_places
 
     with psycopg.connect(url) as connection:
         refresh_places(connection.cursor(), None)

@@ -1,10 +1,11 @@
-"""geo.store.pg_status: `geo db status` says what a database store holds and who imported it."""
+"""geo.store.postgres.status: `geo db status` says what a database store holds and who imported
+it."""
 
 from __future__ import annotations
 
 import pytest
 
-from geo.store.postgres import migrations
+from geo.store.postgres.connection import migrations
 from tests.postgres_support import cli, import_ok, month_files
 
 pytestmark = pytest.mark.postgres

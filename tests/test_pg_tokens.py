@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.store.interface import PostgresStore, open_store
-from geo.store.postgres import APP_TABLES
+from geo.store.postgres.connection import APP_TABLES
 from tests.conftest import ROOT
 from tests.helpers import SIGNIN_AUTH
 from tests.postgres_support import cli, reading_role

@@ -1,4 +1,4 @@
-"""geo.store.pg_writes: imports into a database, one transaction each, replacing and never
+"""geo.store.postgres.commit: imports into a database, one transaction each, replacing and never
 doubling a month, serialised, and all or nothing when killed."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from geo.store.dataset import dataset_version, load_dataset
+from geo.app.load import dataset_version, load_dataset
 from tests.postgres_support import (
     assert_same_figures,
     cli,
@@ -195,14 +195,14 @@ def test_a_read_only_role_can_show_but_not_import(capsys, own_data, pg_url):
 
 
 def test_generated_multi_force_months_imported_one_by_one_match_the_folder(pg_url, tmp_path):
-    from geo.store.pg_writes import import_files_pg
+    from geo.app.imports import import_files
     from tools.bench import BenchSize, generate
 
     data = generate(tmp_path / "generated", BenchSize(20_000, 14, 30), seed=3)
-    import_files_pg(pg_url, "hotspots", [data.hotspot_file])
+    import_files(pg_url, "hotspots", [data.hotspot_file])
     months = sorted(data.crimes.rglob("*-street.csv"))
     for month in months:
-        import_files_pg(pg_url, "crimes", [month])
+        import_files(pg_url, "crimes", [month])
     now_held = held(pg_url)
     assert len(now_held) == len(months)
     with psycopg.connect(pg_url) as connection:

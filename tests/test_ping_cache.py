@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from geo.store.dataset import load_dataset
-from geo.store.importer import import_files
-from geo.store.pings_store import KEY_ENV
+from geo.app.imports import import_files
+from geo.app.load import load_dataset
+from geo.store.pseudonyms import KEY_ENV
 from tests.pings_helpers import hotspots, ping_file
 
 
 def test_counting_pings_are_cached_per_file(tmp_path, ping_folder, monkeypatch):
     import geo.io.pings as pings_module
-    from geo.store.dataset import dataset_version
+    from geo.app.load import dataset_version
 
     monkeypatch.delenv(KEY_ENV, raising=False)
     import_files(ping_folder, "pings", [ping_file(tmp_path / "in" / "october.csv")])

@@ -17,7 +17,6 @@ from geo.errors import HotspotDataError
 from geo.io.pings import (
     CLOCK_SKEW,
     EARLIEST_PING,
-    ROLES,
     Officers,
     PingFilesReader,
     PingStats,
@@ -25,6 +24,7 @@ from geo.io.pings import (
     pseudonymised_csv,
     read_pings,
 )
+from geo.schema import ROLES
 from tests.helpers import random_edit
 from tests.test_crimes_fuzz import FUZZ
 

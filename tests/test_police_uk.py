@@ -4,8 +4,9 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from geo.io.crimes import ASB, POLICE_UK_HEADER, read_crimes
+from geo.io.crimes import read_crimes
 from geo.sample.police_uk import with_ids_and_outcomes, write_street_file
+from geo.schema import ASB, POLICE_UK_HEADER
 
 
 def _table(kinds: list[str], location: str = "On or near Mill Lane") -> pa.Table:

@@ -1,16 +1,16 @@
-"""geo.store.postgres: database URLs, connecting, the schema's versions and `db upgrade`."""
+"""geo.store.postgres.connection and .upgrade: database URLs, connecting, the schema's versions
+and `db upgrade`."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import psycopg
 import pytest
 
+from geo.app.load import load_dataset
 from geo.errors import HotspotDataError
-from geo.store.dataset import load_dataset, location
-from geo.store.postgres import APP_TABLES, DatabaseUrl, is_database_url, redacted
+from geo.store.postgres.connection import APP_TABLES
 from tests.postgres_support import (
     PERIOD,
     ROOT,
@@ -21,15 +21,6 @@ from tests.postgres_support import (
 )
 
 pytestmark = pytest.mark.postgres
-
-
-def test_url_is_recognised_and_password_hidden():
-    assert is_database_url("postgresql://u@h/db") and not is_database_url(Path("data"))
-    assert isinstance(location("postgres://h/db"), DatabaseUrl)
-    assert location("data/sample") == Path("data/sample")
-    assert redacted("postgresql://ann:secret@db.example:5433/x") == (
-        "postgresql://ann:***@db.example:5433/x"
-    )
 
 
 def test_an_unreachable_or_old_database_is_a_plain_message(capsys, pg_server):

@@ -9,7 +9,7 @@ from geo.analysis.evaluation import evaluation_table
 from geo.analysis.figures import hotspot_table, programme_figures
 from geo.analysis.programme import programme_evaluation, signed
 from geo.analysis.stats import ALPHA
-from geo.store.dataset import load_dataset
+from geo.app.load import load_dataset
 
 
 @pytest.fixture(scope="module")

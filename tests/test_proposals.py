@@ -10,7 +10,7 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from geo.analysis.proposal_data import Incidents, ProposalSource, files_source
+from geo.analysis.proposal_data import ProposalSource
 from geo.analysis.proposal_grid import fdr_critical_z, gi_star, grid_of, kernel_density
 from geo.analysis.proposal_measures import (
     SQUARES,
@@ -31,10 +31,12 @@ from geo.analysis.proposals import (
     outline,
     propose,
 )
+from geo.app.proposals import files_source
+from geo.counting.incidents import Incidents
 from geo.counting.type_counts import type_counts_of
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.errors import HotspotDataError
-from geo.io.crimes import ASB
+from geo.schema import ASB
 
 TO_LONLAT = Transformer.from_crs(BRITISH_NATIONAL_GRID, WGS84, always_xy=True)
 

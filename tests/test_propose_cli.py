@@ -16,10 +16,10 @@ import pytest
 import shapely
 from pyproj import Transformer
 
+from geo.app.load import load_dataset
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
-from geo.io.crimes import ASB, POLICE_UK_HEADER
 from geo.io.hotspots import read_hotspots
-from geo.store.dataset import load_dataset
+from geo.schema import ASB, POLICE_UK_HEADER
 from tests.helpers import FORCE, small_dataset, tree
 from tests.postgres_support import cli
 

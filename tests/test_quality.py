@@ -1,4 +1,5 @@
-"""geo.store.quality on a small dataset built so that every check has a known answer."""
+"""The data-quality report (geo.analysis.quality, made by geo.app.quality from what the store
+holds) on a small dataset built so that every check has a known answer."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo.store.dataset import load_dataset
-from geo.store.importer import import_files
-from geo.store.pings_store import KEY_ENV
-from geo.store.quality import overlapping_hotspots, quality_report
+from geo.analysis.quality import overlapping_hotspots
+from geo.app.imports import import_files
+from geo.app.load import load_dataset
+from geo.app.quality import data_quality
+from geo.store.pseudonyms import KEY_ENV
 from tests.helpers import write_patrols, write_street_csv
 from tests.pings_helpers import at, every, stay, write_pings
 
@@ -61,7 +63,7 @@ def report(tmp_path):
             ("B", "2023-01-01T10:00", "2023-01-01T11:00", 1, 0, 0),  # B has no start date
         ],
     )
-    return quality_report(load_dataset(folder))
+    return data_quality(load_dataset(folder))
 
 
 def test_months_covered_and_missing(report):
@@ -126,13 +128,12 @@ def test_touching_hotspots_do_not_overlap():
 
 
 def test_the_sample_dataset_reports_cleanly(sample_dir: Path):
-    report = quality_report(load_dataset(sample_dir))
+    report = data_quality(load_dataset(sample_dir))
     assert report.missing_months == [] and report.duplicate_months.empty
     assert report.patrols_outside.empty
 
 
 def test_the_quality_report_counts_pings_without_a_fix(tmp_path, ping_folder, monkeypatch):
-    from geo.store.quality import quality_report
 
     monkeypatch.delenv(KEY_ENV, raising=False)
     rows = stay("PC 1", at(0), every("2025-10-06T10:00:00Z", "2025-10-06T10:05:00Z"))
@@ -140,14 +141,13 @@ def test_the_quality_report_counts_pings_without_a_fix(tmp_path, ping_folder, mo
         {"officer_id": "PC 1", "timestamp": "2025-10-06T10:06:00Z", "longitude": "", "latitude": ""}
     ]
     import_files(ping_folder, "pings", [write_pings(tmp_path / "in" / "p.csv", rows)])
-    summary = quality_report(load_dataset(ping_folder)).summary().set_index("check")
+    summary = data_quality(load_dataset(ping_folder)).summary().set_index("check")
     assert summary.loc["GPS ping files", "count"] == 1
     assert summary.loc["GPS pings without a position (no fix), skipped", "count"] == 1
 
 
 def test_the_quality_report_lists_patrol_log_problems(tmp_path):
-    from geo.store.dataset import load_dataset
-    from geo.store.quality import quality_report
+    from geo.app.load import load_dataset
     from tests.pings_helpers import ping_dataset
 
     folder = ping_dataset(tmp_path / "data")
@@ -158,7 +158,7 @@ def test_the_quality_report_lists_patrol_log_problems(tmp_path):
         "B,2025-10-06T18:30,2025-10-06T18:45,1,0,0,PC1\n"
         "B,2025-10-26T01:30,2025-10-26T01:50,1,0,0,PC2\n"
     )
-    summary = quality_report(load_dataset(folder)).summary().set_index("check")
+    summary = data_quality(load_dataset(folder)).summary().set_index("check")
     twice = summary.loc["Patrol log visits entered twice (both count until one is removed)"]
     assert twice["count"] == 1 and "rows 2, 3" in twice["detail"]
     assert summary.loc["One officer's patrol visits overlapping in time", "count"] == 1
@@ -167,12 +167,12 @@ def test_the_quality_report_lists_patrol_log_problems(tmp_path):
 
 @pytest.mark.postgres
 def test_a_database_is_checked_from_its_counts_all_but_the_far_rows(capsys, own_data, pg_url):
-    from geo.store.quality import FAR_NOT_COUNTED
+    from geo.analysis.quality import FAR_NOT_COUNTED
     from tests.postgres_support import cli
 
     cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
-    folder = quality_report(load_dataset(own_data)).summary().set_index("check")
-    database = quality_report(load_dataset(pg_url)).summary().set_index("check")
+    folder = data_quality(load_dataset(own_data)).summary().set_index("check")
+    database = data_quality(load_dataset(pg_url)).summary().set_index("check")
     far = next(check for check in folder.index if check.startswith("Crime rows more than"))
     assert pd.isna(database.loc[far, "count"]) and database.loc[far, "detail"] == FAR_NOT_COUNTED
     assert folder.loc[far, "count"] > 0
@@ -187,7 +187,7 @@ def test_a_database_reports_the_patrol_logs_problems_without_the_app_reading_the
 
     import psycopg
 
-    from geo.store.postgres import APP_TABLES
+    from geo.store.postgres.connection import APP_TABLES
     from tests.postgres_support import cli, reading_role
 
     folder = tmp_path / "own"
@@ -208,10 +208,10 @@ def test_a_database_reports_the_patrol_logs_problems_without_the_app_reading_the
         "Patrol log visits entered twice (both count until one is removed)",
         "One officer's patrol visits overlapping in time",
     ]
-    expected = quality_report(load_dataset(folder)).summary().set_index("check").loc[checks]
+    expected = data_quality(load_dataset(folder)).summary().set_index("check").loc[checks]
     assert (expected["count"] >= 1).all() and "rows 2, 3 " in expected["detail"].iloc[0] + " "
     with reading_role(pg_url, "hotspot_app_quality_test", only=APP_TABLES) as reader:
         with psycopg.connect(reader) as connection, pytest.raises(psycopg.Error):
             connection.execute("SELECT data FROM patrol_file")  # notes and officer ids
-        found = quality_report(load_dataset(reader)).summary().set_index("check").loc[checks]
+        found = data_quality(load_dataset(reader)).summary().set_index("check").loc[checks]
     pd.testing.assert_frame_equal(expected, found)

@@ -18,8 +18,8 @@ from geo.analysis.report import (
     hotspot_frame,
     period_table,
 )
+from geo.app.load import load_dataset
 from geo.period import Period
-from geo.store.dataset import load_dataset
 from tests.flagged_data import ASB, ASB_PER_MONTH, NO_ASB_MONTH, three_year_dataset
 from tests.helpers import write_street_csv
 

@@ -7,12 +7,12 @@ import pytest
 
 from geo.analysis.figures import programme_figures
 from geo.analysis.programme import programme_evaluation
+from geo.app.load import load_dataset
 from geo.sample import sample_period, write_sample
 from geo.sample.patrols import visit_hotspots
 from geo.sample.places import HOTSPOTS
 from geo.sample.shapes import across
 from geo.sample.targets import HOTSPOT_TARGETS
-from geo.store.dataset import load_dataset
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 from geo.errors import HotspotDataError
 from geo.io.hotspots import HotspotRead
 from geo.io.sandbox import run_isolated
-from geo.store.pings_store import CHECK_SHARE
+from geo.store.imports.pings import CHECK_SHARE
 from tests.helpers import hotspot_frame
 from tests.pings_helpers import at, every, stay, write_pings
 
@@ -140,7 +140,7 @@ def test_a_ping_check_reports_its_progress_from_the_child(tmp_path):
     out = tmp_path / "out.csv"
     reports = []
     staged = run_isolated(
-        "geo.store.pings_store:check_ping_file_into", str(path), "p.csv", b"k" * 32, str(out),
+        "geo.store.imports.pings:check_ping_file_into", str(path), "p.csv", b"k" * 32, str(out),
         label="p.csv", progress=lambda fraction, text: reports.append((fraction, text)),
     )  # fmt: skip
     assert staged.rows == 61 and staged.data == b"" and out.read_bytes().count(b"\n") == 62
@@ -156,7 +156,7 @@ def test_a_refusal_in_the_child_names_file_row_and_column_with_progress_on(tmp_p
     path = write_pings(tmp_path / "p.csv", rows)
     with pytest.raises(HotspotDataError) as refused:
         run_isolated(
-            "geo.store.pings_store:check_ping_file_into", str(path), "p.csv", b"k" * 32,
+            "geo.store.imports.pings:check_ping_file_into", str(path), "p.csv", b"k" * 32,
             str(tmp_path / "out.csv"), label="p.csv", progress=lambda *_: None,
         )  # fmt: skip
     assert (refused.value.path, refused.value.row, refused.value.column) == (

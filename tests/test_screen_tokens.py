@@ -1,4 +1,5 @@
-"""geo.store.screen_tokens: tokens that open the wall screen, stored as hashes, until revoked."""
+"""geo.store.screen_tokens and a folder's tokens (geo.store.folder.tokens): tokens that open the
+wall screen, stored as hashes, until revoked."""
 
 from __future__ import annotations
 
@@ -9,14 +10,8 @@ import pytest
 
 from geo.cli import main
 from geo.errors import HotspotDataError
-from geo.store import screen_tokens
-from geo.store.screen_tokens import (
-    TOKEN_FILE,
-    create_token,
-    list_tokens,
-    revoke_token,
-    token_valid,
-)
+from geo.store.folder import tokens as folder_tokens
+from geo.store.folder.tokens import TOKEN_FILE, create_token, list_tokens, revoke_token, token_valid
 
 
 def test_a_token_opens_the_screen_until_revoked_and_only_its_hash_is_stored(tmp_path):
@@ -115,7 +110,7 @@ def test_a_write_that_fails_keeps_the_tokens_there_were_and_leaves_no_temporary_
     def full_disk(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(screen_tokens.os, "replace", full_disk)
+    monkeypatch.setattr(folder_tokens.os, "replace", full_disk)
     with pytest.raises(OSError):
         create_token(tmp_path, "hall")
     with pytest.raises(OSError):

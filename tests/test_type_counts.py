@@ -10,14 +10,8 @@ import pandas as pd
 
 from geo.analysis.anomalies import find_anomalies
 from geo.counting.type_counts import type_counts_of, type_month_counts
-from geo.io.crimes import (
-    ASB,
-    crime_columns,
-    crimes_frame,
-    find_crime_files,
-    read_crime_file,
-    read_files,
-)
+from geo.io.crimes import crime_columns, crimes_frame, find_crime_files, read_crime_file, read_files
+from geo.schema import ASB
 from tests.helpers import write_street_csv
 
 

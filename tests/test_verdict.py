@@ -14,7 +14,7 @@ import pytest
 from matplotlib.image import imread
 
 from geo.analysis.programme import ProgrammeEvaluation
-from geo.store.dataset import load_dataset
+from geo.app.load import load_dataset
 from geo.view.briefing import (
     LARGEST_FALL_LABEL,
     MEAN_LABEL,
@@ -24,9 +24,9 @@ from geo.view.briefing import (
     headlines,
     headlines_html,
     percent,
-    render,
     verdict_html,
 )
+from geo.view.briefing_file import render
 from geo.view.scales import (
     CANNOT_TELL,
     FELL,

@@ -15,8 +15,8 @@ import geopandas as gpd
 import pypdf
 import pytest
 
+from geo.app.load import load_dataset
 from geo.period import Period
-from geo.store.dataset import load_dataset
 from geo.view.briefing import LARGEST_FALL_LABEL, MEAN_LABEL, VERDICT_LABEL, briefing_page
 from geo.view.scales import FELL, ROSE, asb_change_scale
 from geo.view.verdict import Verdict, verdict

@@ -7,7 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 import pages._common
-from geo.store.dataset import Dataset
+from geo.analysis.dataset import Dataset
 from pages._warm_start import FIRST_PAGE, page_imports, warm
 from tests.conftest import ROOT
 from tools.app_probes import counting

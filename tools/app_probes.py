@@ -35,7 +35,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import geo.store.dataset
+import geo.store.folder.load
 from tools.app_server import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -86,8 +86,8 @@ def rerun(folder: Path, repetitions: int) -> dict:
         return {"skipped": f"the page raised {at.exception[0].value}"}
     times = []
     with (
-        counting(geo.store.dataset, "read_crimes_cached") as reads,
-        counting(geo.store.dataset, "count_crimes") as aggregations,
+        counting(geo.store.folder.load, "read_crimes_cached") as reads,
+        counting(geo.store.folder.load, "count_crimes") as aggregations,
         counting(pages._common, "with_hotspot_outcomes") as outcome_sums,
     ):
         for turn in range(repetitions):

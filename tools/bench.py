@@ -456,10 +456,7 @@ STARTUP_SCRIPT = (
     + "".join(f"import {name}\n" for name in STARTUP_LIBRARIES)
 )
 
-LOAD_CODE = (
-    "import sys, pathlib, geo.store.dataset; "
-    "geo.store.dataset.load_dataset(pathlib.Path(sys.argv[1]))"
-)
+LOAD_CODE = "import sys, geo.app.load; geo.app.load.load_dataset(sys.argv[1])"
 """The app's dataset load of one folder, run with `python -c` from the project folder."""
 CRIMES_CODE = (
     "import sys, pathlib, geo.io.crime_cache; folder = pathlib.Path(sys.argv[1]); "

@@ -53,8 +53,8 @@ def comparison_table(
 ) -> str:
     """The methods compared on held-out months (geo.analysis.proposal_measures), as a Markdown
     table: proposals made from `earlier`, judged on `later`, PAI over `study_area_km2`."""
-    from geo.analysis.proposal_data import files_source
     from geo.analysis.proposal_measures import compare_methods, split
+    from geo.app.proposals import files_source
 
     table = compare_methods(
         split(files_source(crimes), earlier, later), study_area_km2,

@@ -30,18 +30,20 @@ import psycopg
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from geo.app.configured import visit_rules
+from geo.app.imports import import_files
+from geo.app.load import load_dataset
 from geo.counting.aggregate import count_crimes
-from geo.io.crimes import ASB
-from geo.store.crime_months import CRIME_FOLDER
-from geo.store.dataset import load_dataset
-from geo.store.pg_copy import folder_to_database
-from geo.store.pg_writes import import_files_pg, refresh_counts
+from geo.schema import ASB
+from geo.store.copy import folder_to_database
+from geo.store.layout import CRIME_FOLDER
+from geo.store.postgres.counts import refresh_counts
 from tools.bench import FULL, QUICK, BenchSize, Row, format_table, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 LOAD_CODE = (
-    "import sys, time; t = time.perf_counter(); import geo.store.dataset as d; "
-    "d.load_dataset(d.location(sys.argv[1])); print(time.perf_counter() - t)"
+    "import sys, time; t = time.perf_counter(); import geo.app.load as d; "
+    "d.load_dataset(sys.argv[1]); print(time.perf_counter() - t)"
 )
 
 PAGE_CODE = (
@@ -53,9 +55,9 @@ PAGE_CODE = (
 """An app instance's start and first page (the map page, drawn once) in a fresh process."""
 
 UNPLACED_CODE = (
-    "import sys, time; t = time.perf_counter(); import geo.store.dataset as d; "
-    "import geo.store.pg_dataset as p; p._placed_ring = lambda connection: None; "
-    "d.load_dataset(d.location(sys.argv[1])); print(time.perf_counter() - t)"
+    "import sys, time; t = time.perf_counter(); import geo.app.load as d; "
+    "import geo.store.postgres.load as p; p.placed_ring_of = lambda connection: None; "
+    "d.load_dataset(sys.argv[1]); print(time.perf_counter() - t)"
 )
 """A load that tests the points itself, as before the store kept their places (read-only)."""
 
@@ -142,9 +144,9 @@ def measure(folder: Path, url: str, rounds: int = 3) -> list[Row]:
     reference = load_dataset(folder)
     rows_held = int(reference.counts.force["crime"].sum())
     label = f"{rows_held:,} rows, {len(reference.hotspots):,} hotspots"
-    copy_s, _ = _timed(lambda: folder_to_database(folder, url))
+    copy_s, _ = _timed(lambda: folder_to_database(folder, url, visit_rules()))
     month = sorted((folder / CRIME_FOLDER).rglob("*-street.csv"))[-1]
-    month_s, _ = _timed(lambda: import_files_pg(url, "crimes", [month]))
+    month_s, _ = _timed(lambda: import_files(url, "crimes", [month]))
     cache = folder / ".cache"
     cold = _load_seconds(str(folder), rounds, lambda: shutil.rmtree(cache, ignore_errors=True))
     warm = _load_seconds(str(folder), rounds)
@@ -185,8 +187,8 @@ def measure_scale(work: Path, url: str, size: BenchSize, rounds: int = 3) -> lis
     database beside the folder's."""
     data = generate(work / "scale", size, seed=14)
     months = sorted(data.crimes.rglob("*-street.csv"))
-    hotspots_s, _ = _timed(lambda: import_files_pg(url, "hotspots", [data.hotspot_file]))
-    per_month = [_timed(lambda m=m: import_files_pg(url, "crimes", [m]))[0] for m in months]
+    hotspots_s, _ = _timed(lambda: import_files(url, "hotspots", [data.hotspot_file]))
+    per_month = [_timed(lambda m=m: import_files(url, "crimes", [m]))[0] for m in months]
     warm = _load_seconds(str(data.folder), 1) and _load_seconds(str(data.folder), rounds)
     from_pg = _load_seconds(url, rounds)
     tested = _load_seconds(url, rounds, code=UNPLACED_CODE)

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.coverage import gap_months
-from geo.io.crimes import ASB
 from geo.period import BASELINE_LAG, Period
+from geo.schema import ASB
 
 NEIGHBOURS = 3
 """Months on each side a month is compared with."""

@@ -20,8 +20,8 @@ import pandas as pd
 
 from geo.analysis.dosage import period_days
 from geo.counting.visits import VisitResult
-from geo.io.pings import LOCAL_TZ, ROLES
 from geo.period import Period
+from geo.schema import LOCAL_TZ, ROLES
 
 KOPER_SHORT_MIN = 10
 """Visits from this many minutes (up to KOPER_LONG_MIN) are counted in `share_10_15_min`."""

@@ -28,11 +28,11 @@ from geo.analysis.figures import change_pct, hotspot_table, sum_in_period
 from geo.analysis.outcomes import OUTCOME_LABELS
 from geo.analysis.patrol_source import GPS, LOG
 from geo.analysis.stats import ALPHA, TOO_FEW_BEFORE, too_few_flags
-from geo.io.patrols import PATROL_TYPES
 from geo.period import Period
+from geo.schema import PATROL_TYPES
 
 if TYPE_CHECKING:
-    from geo.store.dataset import Dataset
+    from geo.analysis.dataset import Dataset
 
 TOTAL_LABEL = "All hotspots"
 TYPE_NOT_GIVEN = "type not recorded"
@@ -249,5 +249,5 @@ def _heading(
             f"p < {ALPHA:g}), so that ASB change says nothing (the rule the app uses)",
         ),
         ("Blank cells", "not recorded in the data (a blank is never a zero)"),
-        ("Dataset", dataset.folder.name),
+        ("Dataset", dataset.store.name),
     ]

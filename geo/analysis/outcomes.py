@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.io.patrols import OUTCOME_COLUMNS
 from geo.period import Period
+from geo.schema import OUTCOME_COLUMNS
 
 OUTCOME_LABELS = {
     "arrests": "Arrests",

@@ -17,7 +17,7 @@ import pandas as pd
 from geo.analysis.gps_dosage import with_months
 from geo.analysis.outcomes import LOGGED_OUTCOMES
 from geo.counting.visits import VisitResult
-from geo.io.pings import LOCAL_TZ
+from geo.schema import LOCAL_TZ
 
 ROLE_TYPES = np.array(["", "uniformed", "uniformed", "partner", "plain clothes"], dtype=object)
 """Patrol type of a GPS visit by role code (geo.io.pings.ROLES): police officers and PCSOs are

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-from geo.analysis.proposal_data import Incidents
+from geo.counting.incidents import Incidents
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 
 _NO_STREET = re.compile(r"\s*(on or near)?\s*", re.IGNORECASE)

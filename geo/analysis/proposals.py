@@ -41,9 +41,8 @@ from geo.analysis.proposal_grid import gi_star, grid_of, kernel_density
 from geo.analysis.proposal_places import SnapPoints, names_places, snap_points
 from geo.crs import BRITISH_NATIONAL_GRID
 from geo.errors import HotspotDataError
-from geo.io.crimes import ASB
-from geo.io.hotspots import MAX_HOTSPOTS, MAX_TEXT_CHARS
 from geo.period import parse_months
+from geo.schema import ASB, MAX_HOTSPOTS, MAX_TEXT_CHARS
 
 BUFFER_M = 25.0
 """Radius of the disc drawn round each snap point: the street and its frontages."""

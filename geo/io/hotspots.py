@@ -27,17 +27,13 @@ from geo.io.layer_guard import (
 )
 from geo.io.safezip import open_zip
 from geo.io.sandbox import reply_type
+from geo.schema import MAX_HOTSPOTS, MAX_TEXT_CHARS
 
 HOTSPOT_SUFFIXES = tuple(DRIVERS)
 COLUMNS = ["hotspot_id", "name", "town", "started", "geometry"]
-MAX_HOTSPOTS = 5_000
-"""The most hotspots a file may hold: the map draws each one in the browser, and far more than a
-programme patrols make it unusable (100,000 took minutes to draw)."""
-MAX_TEXT_CHARS = 120
 ONE_LAYER_DRIVERS = ("GeoJSON", "ESRI Shapefile")
 """Drivers whose files hold one map layer by their format: their layers are not listed (GDAL
 would parse the whole file once more to list them: 0.03 s for 1,000 GeoJSON hotspots)."""
-"""The longest hotspot_id, name or town: longer text squashes the map labels, charts and tables."""
 
 
 @reply_type

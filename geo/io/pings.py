@@ -47,12 +47,10 @@ import pyarrow.csv as pacsv
 
 from geo.errors import HotspotDataError
 from geo.io.text_checks import check_csv_text
-from geo.schema import LOCAL_TZ
+from geo.schema import LOCAL_TZ, ROLES
 
 PING_COLUMNS = ["officer_id", "timestamp", "longitude", "latitude"]
 OPTIONAL_COLUMNS = ["accuracy_m", "unit", "role"]
-ROLES = ("police", "PCSO", "warden", "plain clothes")
-"""The roles a ping may name; code 0 is 'not given', role i has code i + 1."""
 NO_ROLE = 0
 PSEUDONYM_CHARS = 16
 """Hex characters kept of the keyed hash (64 bits: no collisions among a force's officers)."""

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.io.crimes import ASB
 from geo.sample.counts import Plan
 from geo.sample.places import HOTSPOTS
 from geo.sample.police_uk import CRIME_TYPE_SHARES, crime_ids, last_outcomes
 from geo.sample.targets import MONTHS
+from geo.schema import ASB
 
 FORCE = "Derbyshire Constabulary"
 BACKGROUND_TYPES = CRIME_TYPE_SHARES  # the force's rows outside hotspots, ASB included

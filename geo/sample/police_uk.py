@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from geo.io.crimes import ASB, POLICE_UK_HEADER
+from geo.schema import ASB, POLICE_UK_HEADER
 
 CRIME_TYPE_SHARES = {  # every row of a force's file, ASB included, roughly as Derbyshire's
     ASB: 0.155,

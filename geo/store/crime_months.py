@@ -1,9 +1,9 @@
 """police.uk street files by month and force: the unit an import adds or replaces.
 
 A street file holds one month of one force as police.uk publishes it, but files arrive renamed,
-merged or repeated; these functions find the (month, force) keys a file holds, split a merged
-file into one part per key, and list what the dataset folder already holds, so that importing a
-month that is already there replaces it instead of counting it twice.
+merged or repeated; these functions find the (month, force) keys a file holds and split a merged
+file into one part per key (a folder's own files: geo.store.folder.crime_files), so that
+importing a month that is already there replaces it instead of counting it twice.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from geo.errors import HotspotDataError
-from geo.io.crimes import ASB, CrimeSource, read_crime_data, street_files_in
+from geo.io.crimes import CrimeSource, read_crime_data
+from geo.schema import ASB
+from geo.store.layout import CRIME_FOLDER
 
-CRIME_FOLDER = "crimes"
 _POLICE_UK_NAME = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))-(.+)-street\.csv$", re.IGNORECASE)
 _KEY_COLUMNS = ["Month", "Reported by"]
 
@@ -54,7 +55,7 @@ def crime_parts(data: bytes, label: str, name: str = "") -> list[CrimePart]:
     table = read_crime_data(data, CrimeSource(Path(label)))
     if table.num_rows == 0:
         raise HotspotDataError("holds no rows, only the header", path=label)
-    keys = _key_columns(data, label)
+    keys = key_columns(data, label)
     frame = pd.DataFrame(
         {
             "month": keys.column("Month").to_numpy(zero_copy_only=False),
@@ -90,7 +91,7 @@ def _part(month: str, force: str, data: bytes, label: str, name: str, rows) -> C
     )
 
 
-def _key_columns(data: bytes, label: str) -> pa.Table:
+def key_columns(data: bytes, label: str) -> pa.Table:
     """The Month and Reported by of every row (the parse already succeeded for other columns)."""
     options = pacsv.ConvertOptions(
         include_columns=_KEY_COLUMNS,
@@ -144,56 +145,6 @@ def same_rows(a: bytes, b: bytes) -> bool:
         return sorted(data.decode("utf-8-sig").replace("\r\n", "\n").strip().split("\n")[1:])
 
     return rows(a) == rows(b)
-
-
-@dataclass(frozen=True)
-class ExistingCrimeFile:
-    """A street file already in the dataset: its path (relative) and the month-and-force keys it
-    holds with their row counts, or the problem that stops it being read."""
-
-    path: str
-    keys: dict[tuple[str, str], int]
-    problem: str = ""
-
-
-def existing_crime_files(folder: Path) -> list[ExistingCrimeFile]:
-    """Every street file under `folder/crimes`, with the months and forces in it."""
-    crimes = folder / CRIME_FOLDER
-    if not crimes.is_dir():
-        return []
-    found = []
-    for path in street_files_in(crimes):
-        relative = path.relative_to(folder).as_posix()
-        try:
-            data = path.read_bytes()
-            read_crime_data(data, CrimeSource(path))
-            table = _key_columns(data, str(path))
-        except (HotspotDataError, OSError) as exc:
-            found.append(ExistingCrimeFile(relative, {}, str(exc)))
-            continue
-        frame = pd.DataFrame(
-            {
-                "month": table.column("Month").to_pylist(),
-                "force": [f.strip() for f in table.column("Reported by").to_pylist()],
-            }
-        )
-        counts = frame.groupby(["month", "force"]).size()
-        found.append(ExistingCrimeFile(relative, {k: int(v) for k, v in counts.items()}))
-    return found
-
-
-def duplicate_crime_months(folder: Path) -> pd.DataFrame:
-    """Months of a force held in more than one file of the dataset (they would count twice)."""
-    holders: dict[tuple[str, str], list[str]] = {}
-    for existing in existing_crime_files(folder):
-        for key in existing.keys:
-            holders.setdefault(key, []).append(existing.path)
-    rows = [
-        {"month": m, "force": f, "files": ", ".join(paths)}
-        for (m, f), paths in sorted(holders.items())
-        if len(paths) > 1
-    ]
-    return pd.DataFrame(rows, columns=["month", "force", "files"])
 
 
 def split_checked(data: bytes, label: str, expected: dict[tuple[str, str], int]) -> dict:

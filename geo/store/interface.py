@@ -1,25 +1,31 @@
-"""One interface to a dataset store, whatever keeps it: a folder or a PostgreSQL database.
+"""One interface to a dataset store, whatever keeps it: a folder (geo.store.folder) or a
+PostgreSQL database (geo.store.postgres).
 
-`open_store(location)` is where the two kinds are told apart; callers then use the store's
-methods and never ask which kind it is. Its screen tokens (the wall's read-only links) work the
-same on both.
+`open_store(location)` is the one place where the two kinds are told apart; callers then use the
+store's methods and never ask which kind it is. Every capability works on both: loading the
+dataset, planning and committing an import, GPS visits, the log of changes, wall-screen tokens,
+status, upgrade and copy (between a folder and a database, either way).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from os import PathLike
 from pathlib import Path
 from typing import Protocol
 
-from geo.store.pg_tokens import create_token_pg, list_tokens_pg, revoke_token_pg, token_valid_pg
-from geo.store.postgres import is_database_url, redacted
-from geo.store.screen_tokens import (
-    ScreenToken,
-    create_token,
-    list_tokens,
-    revoke_token,
-    token_valid,
-)
+import pandas as pd
+
+from geo.access import Actor
+from geo.counting.incidents import IncidentRows
+from geo.counting.visits import VisitResult, VisitRules
+from geo.store.copy import CopyTarget
+from geo.store.folder.store import FolderStore
+from geo.store.imports.changes import ChangeLog, CommitResult, ImportPlan
+from geo.store.imports.staged import Finding, Staged, StagedHotspots
+from geo.store.loaded import StoredDataset
+from geo.store.postgres.connection import is_database_url
+from geo.store.postgres.store import PostgresStore
+from geo.store.screen_tokens import ScreenToken
 
 
 class Store(Protocol):
@@ -28,6 +34,73 @@ class Store(Protocol):
     @property
     def shown(self) -> str:
         """The store's location for messages (never a password)."""
+
+    @property
+    def name(self) -> str:
+        """The folder's or the database's name."""
+
+    @property
+    def key(self) -> str:
+        """What caches key the store on, and `open_store` opens again: its folder, resolved, or
+        its URL."""
+
+    @property
+    def where(self) -> str:
+        """How a finding about the store itself names it (a folder's path, 'the database')."""
+
+    @property
+    def changes_kept(self) -> str:
+        """What its log of changes records, in a sentence for the data page."""
+
+    def version(self) -> str:
+        """A key that changes whenever the data changes (caches are keyed on it)."""
+
+    def load(self, ring_m: int, rules: VisitRules) -> StoredDataset:
+        """The dataset counted, rings `ring_m` wide, GPS visits under `rules`; HotspotDataError
+        when it cannot be read."""
+
+    def visits(self, rules: VisitRules) -> VisitResult | None:
+        """The visits of its GPS pings under `rules`; None when it holds no pings."""
+
+    def incidents(self) -> IncidentRows:
+        """Its crime rows with their Location text, and its hotspots, to propose hotspots from."""
+
+    def crime_rows(self) -> pd.DataFrame | None:
+        """Every crime row (geo.io.crimes rows); None when the store keeps counts only."""
+
+    def duplicate_months(self) -> pd.DataFrame:
+        """Months of a force held in more than one file (month, force, files)."""
+
+    def patrol_problems(self) -> pd.DataFrame:
+        """What its patrol log holds that should be looked at (problem, rows, detail)."""
+
+    def check_writable(self) -> None:
+        """Refuse (HotspotDataError) a store an import may not change."""
+
+    def hotspot_ids(self) -> list[str] | None:
+        """The ids a patrol log may name; None when the store checks them when committing."""
+
+    def patrol_findings(self, hotspots: StagedHotspots) -> list[Finding]:
+        """What replacing the hotspots would do to the patrol log it holds."""
+
+    def ping_key(self) -> tuple[bytes, bool]:
+        """The key for officer pseudonyms, and whether it is new (kept by the commit)."""
+
+    def plan(self, staged: Staged) -> ImportPlan:
+        """What committing `staged` would change, against the store as it is now."""
+
+    def commit(
+        self, staged: Staged, rules: VisitRules, who: Actor | None = None, how: str = "python"
+    ) -> CommitResult:
+        """Commit `staged` all or nothing, as made by `who` (None: this process's account, known
+        `how`), what depends on it refreshed (GPS visits under `rules`); HotspotDataError, with
+        the store unchanged, when anything is wrong."""
+
+    def change_log(self, limit: int) -> ChangeLog:
+        """The latest `limit` changes, newest first; HotspotDataError when unreadable."""
+
+    def status_lines(self) -> list[str]:
+        """What the store holds and its latest imports, a line each."""
 
     def list_tokens(self) -> list[ScreenToken]:
         """Every wall-screen token made for it, revoked ones included."""
@@ -41,51 +114,17 @@ class Store(Protocol):
     def token_valid(self, token: object) -> bool:
         """Whether `token` (from a link: untrusted) opens the wall now."""
 
+    def upgrade(self, rules: VisitRules, ring_m: int | None = None) -> list[str]:
+        """Bring the store's schema up to date (and recount for rings `ring_m` wide)."""
 
-@dataclass(frozen=True)
-class FolderStore:
-    """A dataset folder."""
+    def copy_to(self, target: CopyTarget, rules: VisitRules) -> list[str]:
+        """Copy the whole dataset into `target`, an empty store of the other kind."""
 
-    folder: Path
+    def copy_from_folder(self, folder: Path, rules: VisitRules) -> list[str]:
+        """Take in the whole dataset of `folder` (`copy_to`'s other half)."""
 
-    @property
-    def shown(self) -> str:
-        return str(self.folder)
-
-    def list_tokens(self) -> list[ScreenToken]:
-        return list_tokens(self.folder)
-
-    def create_token(self, name: str) -> str:
-        return create_token(self.folder, name)
-
-    def revoke_token(self, name: str) -> int:
-        return revoke_token(self.folder, name)
-
-    def token_valid(self, token: object) -> bool:
-        return token_valid(self.folder, token)
-
-
-@dataclass(frozen=True)
-class PostgresStore:
-    """A PostgreSQL (PostGIS) database."""
-
-    url: str
-
-    @property
-    def shown(self) -> str:
-        return redacted(self.url)
-
-    def list_tokens(self) -> list[ScreenToken]:
-        return list_tokens_pg(self.url)
-
-    def create_token(self, name: str) -> str:
-        return create_token_pg(self.url, name)
-
-    def revoke_token(self, name: str) -> int:
-        return revoke_token_pg(self.url, name)
-
-    def token_valid(self, token: object) -> bool:
-        return token_valid_pg(self.url, token)
+    def copy_from_database(self, url: str) -> list[str]:
+        """Take in the whole dataset of the database at `url` (`copy_to`'s other half)."""
 
 
 def open_store(location: Path | str) -> Store:
@@ -93,3 +132,10 @@ def open_store(location: Path | str) -> Store:
     if is_database_url(location):
         return PostgresStore(str(location))
     return FolderStore(Path(location))
+
+
+def as_store(given: Store | Path | str) -> Store:
+    """A store given as itself or by its location."""
+    if isinstance(given, str | PathLike):
+        return open_store(given)
+    return given

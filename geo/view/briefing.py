@@ -1,21 +1,21 @@
 """The briefing: headline figures in words a room can read, and a one-page PDF or PNG of them
-beside the map (drawn by `geo.view.briefing_drawing`: no browser, no tiles, no network).
+beside the map (drawn by `geo.view.briefing_drawing`, written by `geo.view.briefing_file`: no
+browser, no tiles, no network).
 
 Only aggregated figures appear: hotspot outlines and names, never incidents or street locations.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from html import escape
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geo.analysis.anomalies import Anomaly
+from geo.analysis.dataset import Dataset
 from geo.analysis.evaluation import with_q
 from geo.analysis.figures import (
     NO_PATROL_LOG,
@@ -32,7 +32,6 @@ from geo.analysis.outcomes import (
 from geo.analysis.programme import ProgrammeEvaluation, programme_evaluation
 from geo.errors import HotspotDataError
 from geo.period import Period
-from geo.store.dataset import Dataset
 from geo.view.scales import MISSING_COLOUR, Scale, verdict_colour
 from geo.view.unranked import no_largest_fall_reason, no_mean_reason
 from geo.view.verdict import verdict
@@ -42,7 +41,6 @@ PANEL = "#161b22"
 TEXT = "#f0f3f6"
 MUTED = "#9da7b3"
 PAGE_INCHES = (19.2, 10.8)
-FORMATS = (".pdf", ".png")
 
 
 NEUTRAL = "neutral"
@@ -222,7 +220,9 @@ def briefing_page(
     hotspots = dataset.hotspots
     if town:
         if town not in dataset.towns:
-            raise HotspotDataError(f"no hotspots in a town called '{town}'", path=dataset.folder)
+            raise HotspotDataError(
+                f"no hotspots in a town called '{town}'", path=dataset.store.shown
+            )
         table = table[table["town"] == town]
         hotspots = hotspots[hotspots["town"] == town]
     evaluated = with_q(table)
@@ -273,30 +273,6 @@ def wrap_parts(parts: list[str], width: int) -> list[str]:
         else:
             lines.append(part)
     return lines
-
-
-def render(page: BriefingPage, kind: str) -> bytes:
-    """The briefing as PDF or PNG bytes (`kind` is 'pdf' or 'png'), one 16:9 page."""
-    if f".{kind}" not in FORMATS:
-        raise HotspotDataError(f"a briefing is a .pdf or a .png, not .{kind}")
-    from geo.view.briefing_drawing import draw  # matplotlib loads only when a file is drawn
-
-    fig = draw(page)
-    buffer = io.BytesIO()
-    metadata = {"Title": page.title} if kind == "pdf" else None
-    fig.savefig(buffer, format=kind, facecolor=BACKGROUND, metadata=metadata)
-    return buffer.getvalue()
-
-
-def write(page: BriefingPage, out: Path) -> None:
-    """Write the briefing to `out`, a .pdf or .png file (written aside, then renamed)."""
-    suffix = out.suffix.lower()
-    if suffix not in FORMATS:
-        raise HotspotDataError("the briefing file must end in .pdf or .png", path=out)
-    data = render(page, suffix[1:])
-    partial = out.with_name(f".{out.name}.partial")
-    partial.write_bytes(data)
-    partial.replace(out)
 
 
 HEADLINE_KEY = "headline-figures"

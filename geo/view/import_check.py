@@ -17,11 +17,11 @@ import pyarrow.csv as pacsv
 from geo.analysis.anomalies import MISSING, Anomaly, find_anomalies
 from geo.counting.type_counts import type_month_counts
 from geo.errors import HotspotDataError
-from geo.io.crimes import ASB, CrimeSource, crimes_frame, read_crime_data
-from geo.store.crime_months import CRIME_FOLDER
-from geo.store.importer import Staged, plan
-from geo.store.pings_store import StagedPings
-from geo.store.postgres import is_database_url
+from geo.io.crimes import CrimeSource, crimes_frame, read_crime_data
+from geo.schema import ASB
+from geo.store.imports.changes import ImportPlan
+from geo.store.imports.staged import Staged, StagedPings
+from geo.store.interface import Store, as_store
 from geo.view.words import count_text
 
 COUNT_COLUMNS = ["month", "crime_type", "rows", "duplicates"]
@@ -58,15 +58,15 @@ class ImportFlags:
 
 def flags_after_import(
     staged: Staged,
-    folder: Path | str,
+    store: Store | Path | str,
     current: pd.DataFrame | None,
     now: Sequence[Anomaly] = (),
 ) -> ImportFlags:
-    """The months `find_anomalies` will flag once `staged` is committed to `folder`, whose crime
+    """The months `find_anomalies` will flag once `staged` is committed to `store`, whose crime
     rows are counted now as `current` (geo.counting.type_counts) and flagged as `now`."""
     if not staged.crimes:
         return ImportFlags(kept=len(now))
-    after = find_anomalies(type_counts_after(staged, folder, current))
+    after = find_anomalies(type_counts_after(as_store(store).plan(staged), current))
     before = {(a.month, a.crime_type) for a in now}
     later = {(a.month, a.crime_type) for a in after}
     return ImportFlags(
@@ -76,22 +76,18 @@ def flags_after_import(
     )
 
 
-def type_counts_after(
-    staged: Staged, folder: Path | str, current: pd.DataFrame | None
-) -> pd.DataFrame:
-    """Rows and duplicate rows per month and crime type as committing `staged` leaves the
-    dataset: the `current` counts, less the crime files the commit rewrites or removes, plus
-    those it writes. A database's counts are not held per force here, so there a month the
-    upload holds is counted from the upload alone."""
-    if is_database_url(folder):
-        written = [(part.canonical, part.data) for part in staged.crimes]
-        touched = {pd.Period(part.month, freq="M").ordinal for part in staged.crimes}
-        gone = _empty_counts() if current is None else current[current["month"].isin(touched)]
+def type_counts_after(plan: ImportPlan, current: pd.DataFrame | None) -> pd.DataFrame:
+    """Rows and duplicate rows per month and crime type as committing leaves the dataset: the
+    `current` counts, less those of the crime files the commit rewrites or removes (a folder's)
+    or of the months whose rows it replaces (a database's, whose counts are not held per force
+    here: there a month the upload holds is counted from the upload alone), plus those of the
+    street files it writes."""
+    if plan.months_replaced:
+        months = current["month"].isin(plan.months_replaced) if current is not None else None
+        gone = _empty_counts() if current is None else current[months]
     else:
-        folder = Path(folder)
-        changes = [a for a in plan(staged, folder) if a.path.startswith(f"{CRIME_FOLDER}/")]
-        written = [(a.path, a.data) for a in changes if a.data is not None]
-        gone = _file_counts([folder / a.path for a in changes if (folder / a.path).is_file()])
+        gone = _file_counts(list(plan.files_replaced))
+    written = list(plan.crimes_written)
     removed = gone.assign(rows=-gone["rows"], duplicates=-gone["duplicates"])
     parts = [_empty_counts() if current is None else current, removed, _data_counts(written)]
     total = (
@@ -163,13 +159,13 @@ class CheckNotes:
 
 
 def check_notes(
-    staged: Staged, folder: Path | str, current: pd.DataFrame | None, now: Sequence[Anomaly]
+    staged: Staged, store: Store, current: pd.DataFrame | None, now: Sequence[Anomaly]
 ) -> CheckNotes:
     """The notes for a check without errors (see CheckNotes); for one with errors, none."""
     if staged.errors:
         return CheckNotes()
     return CheckNotes(
-        flags_after_import(staged, folder, current, now),
+        flags_after_import(staged, store, current, now),
         {item.target: pings_without_position(item) for item in staged.pings},
     )
 

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from geo.store.audit import AUDIT_FILE
+from geo.store.folder.audit import AUDIT_FILE
 from tests.conftest import ROOT
 from tests.helpers import month_rows, small_dataset, write_street_csv
 

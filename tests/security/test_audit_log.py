@@ -11,9 +11,11 @@ import sys
 
 import pytest
 
+from geo.app.imports import commit
 from geo.errors import HotspotDataError
-from geo.store.audit import AUDIT_FILE
-from geo.store.importer import InputFile, check, commit
+from geo.store.folder.audit import AUDIT_FILE
+from geo.store.imports.check import check
+from geo.store.imports.staged import InputFile
 from tests.conftest import ROOT
 from tests.helpers import month_rows, small_dataset, tree, write_street_csv
 

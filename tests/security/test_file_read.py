@@ -10,7 +10,7 @@ import pytest
 from geo.cli import main
 from geo.errors import HotspotDataError
 from geo.io.hotspots import read_hotspots
-from geo.store.importer import check_uploads
+from geo.store.imports.uploads import check_uploads
 from tests.helpers import small_dataset, tree
 from tests.security.attacks import (
     SECRET,

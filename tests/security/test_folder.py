@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import geo.store.folder_writes as folder_writes
-from geo.store.dataset import load_dataset
-from geo.store.importer import import_files
+import geo.store.folder.writes as folder_writes
+from geo.app.imports import import_files
+from geo.app.load import load_dataset
 from tests.conftest import ROOT
 from tests.helpers import (
     force_counts,
@@ -57,7 +57,7 @@ def test_import_into_a_folder_that_is_a_mount_point(tmp_path):
 
 def test_every_rename_stays_inside_the_dataset_folder(tmp_path, monkeypatch):
     """The same, anywhere: a rename that crosses the folder's edge fails as across devices."""
-    from geo.store.folder_writes import LOCK_FILE
+    from geo.store.folder.writes import LOCK_FILE
 
     dataset = small_dataset(tmp_path / "data")
     inside = str(dataset.resolve())
@@ -90,7 +90,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_an_interrupted_import_is_undone_on_load_and_said(tmp_path, monkeypatch):
-    from geo.store.folder_writes import RECOVERY_NOTE
+    from geo.store.folder.writes import RECOVERY_NOTE
 
     dataset = small_dataset(tmp_path / "data")
     before, counts = _files(dataset), force_counts(dataset)

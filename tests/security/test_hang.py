@@ -12,7 +12,7 @@ import pytest
 
 from geo.errors import HotspotDataError
 from geo.io.hotspots import read_hotspots
-from geo.store.importer import check_uploads
+from geo.store.imports.uploads import check_uploads
 from tests.conftest import ROOT
 from tests.helpers import small_dataset
 from tests.security.attacks import geopackage_with_endless_view
@@ -20,7 +20,7 @@ from tests.security.attacks import geopackage_with_endless_view
 CHECK = """
 import sys
 from pathlib import Path
-from geo.store.importer import check_uploads
+from geo.store.imports.uploads import check_uploads
 data, gpkg = Path(sys.argv[1]), Path(sys.argv[2])
 staged = check_uploads(data, hotspots=("hotspots.gpkg", gpkg.read_bytes()))
 print(staged.errors[0].message if staged.errors else "accepted")
@@ -76,13 +76,13 @@ def test_geopackage_with_virtual_tables_or_any_view_is_refused(tmp_path, sql, me
 
 def test_page_check_of_hotspots_runs_outside_the_server_process(tmp_path, monkeypatch):
     """A hang in GDAL during an upload check must not pin the server: the check is isolated."""
-    import geo.store.importer as importer
+    import geo.store.imports.hotspots as hotspot_checks
 
     seen = []
-    real = importer.run_isolated
+    real = hotspot_checks.run_isolated
     monkeypatch.setattr(
-        importer, "run_isolated", lambda *a, **k: seen.append(a[0]) or real(*a, **k)
+        hotspot_checks, "run_isolated", lambda *a, **k: seen.append(a[0]) or real(*a, **k)
     )
     data = small_dataset(tmp_path / "data")
     staged = check_uploads(data, hotspots=("h.geojson", (data / "hotspots.geojson").read_bytes()))
-    assert not staged.errors and seen == ["geo.store.importer:hotspot_content"]
+    assert not staged.errors and seen == ["geo.store.imports.hotspots:hotspot_content"]

@@ -9,10 +9,10 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
+from geo.app.load import load_dataset
 from geo.cli import main
 from geo.errors import HotspotDataError
 from geo.io.hotspots import read_hotspots
-from geo.store.dataset import load_dataset
 
 
 def _renamed(sample_dir, tmp_path, name: str):
@@ -65,7 +65,7 @@ def _squares(path, count: int, name_length: int = 5):
 
 
 def test_more_hotspots_than_the_map_can_draw_are_refused(tmp_path):
-    from geo.io.hotspots import MAX_HOTSPOTS
+    from geo.schema import MAX_HOTSPOTS
 
     with pytest.raises(HotspotDataError, match=f"at most {MAX_HOTSPOTS:,} hotspots") as caught:
         read_hotspots(_squares(tmp_path / "many.gpkg", MAX_HOTSPOTS + 1))
@@ -74,7 +74,7 @@ def test_more_hotspots_than_the_map_can_draw_are_refused(tmp_path):
 
 
 def test_a_name_longer_than_the_charts_can_show_is_refused_with_its_row(tmp_path):
-    from geo.io.hotspots import MAX_TEXT_CHARS
+    from geo.schema import MAX_TEXT_CHARS
 
     path = _squares(tmp_path / "long.gpkg", 2, name_length=3000)
     with pytest.raises(HotspotDataError, match=r"row 1, column 'name'.*3,000 characters") as caught:

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.errors import HotspotDataError
-from geo.store.postgres import connect
+from geo.store.postgres.connection import connect
 from tests.conftest import ROOT
 from tests.helpers import month_rows, run_map_page, write_street_csv
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.app.load import load_dataset
 from geo.cli import main
 from geo.errors import HotspotDataError
 from geo.period import Period
-from geo.store.dataset import load_dataset
 from geo.view.briefing import briefing_page, headlines, headlines_html
 from tests.conftest import ROOT
 

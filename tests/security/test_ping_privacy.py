@@ -10,12 +10,12 @@ import stat
 
 import pytest
 
+from geo.app.imports import import_files
 from geo.cli import main
 from geo.errors import HotspotDataError
 from geo.io.pings import Officers, read_pings
-from geo.store.audit import AUDIT_FILE
-from geo.store.importer import import_files
-from geo.store.pings_store import KEY_ENV
+from geo.store.folder.audit import AUDIT_FILE
+from geo.store.pseudonyms import KEY_ENV
 from tests.pings_helpers import ping_file
 
 HEADER = "officer_id,timestamp,longitude,latitude,accuracy_m,unit,role\n"

@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import pytest
 
-from geo.store.audit import AUDIT_FILE
-from geo.store.screen_tokens import create_token, revoke_token
+from geo.store.folder.audit import AUDIT_FILE
+from geo.store.folder.tokens import create_token, revoke_token
 from tests.helpers import month_rows, oidc_provider, signin_secrets, small_dataset, write_street_csv
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from geo.store.screen_tokens import create_token, revoke_token
+from geo.store.folder.tokens import create_token, revoke_token
 from tests.security.attacks import StreamlitSocket
 from tests.security.test_signin_browser import app, dataset, provider  # noqa: F401
 

@@ -6,9 +6,9 @@ import os
 
 import pytest
 
+from geo.app.imports import import_files
+from geo.app.load import dataset_version, load_dataset
 from geo.errors import HotspotDataError
-from geo.store.dataset import dataset_version, load_dataset
-from geo.store.importer import import_files
 from tests.helpers import force_counts, month_rows, small_dataset, write_street_csv
 
 

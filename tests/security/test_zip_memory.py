@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.io.crimes import POLICE_UK_HEADER
+from geo.schema import POLICE_UK_HEADER
 from tests.conftest import ROOT
 from tests.helpers import small_dataset
 
@@ -24,7 +24,7 @@ ROW = (
 CHECK = """
 import json, resource, sys
 from pathlib import Path
-from geo.store.importer import check_uploads
+from geo.store.imports.uploads import check_uploads
 kind, data, upload = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 given = (upload.name, upload.read_bytes())
 staged = check_uploads(data, **{kind: [given] if kind == "crimes" else given})

@@ -28,15 +28,11 @@ import pyproj
 import shapely
 
 from geo.analysis.anomalies import RULES, Anomaly
+from geo.analysis.dataset import Dataset
 from geo.analysis.figures import NO_PATROL_LOG, sum_in_period
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
-from geo.io.crimes import read_crimes
-from geo.io.patrols import empty_patrols, log_problems
 from geo.io.pings import PingStats
 from geo.period import Period
-from geo.store.crime_months import CRIME_FOLDER, duplicate_crime_months
-from geo.store.dataset import Dataset
-from geo.store.postgres import is_database_url
 
 FAR_M = 1000
 """Crime rows farther than this from every hotspot are counted as outside their surroundings."""
@@ -168,26 +164,23 @@ class QualityReport:
 
 
 def quality_report(
-    dataset: Dataset, crimes: pd.DataFrame | None = None, far_m: int = FAR_M
+    dataset: Dataset,
+    crimes: pd.DataFrame | None,
+    duplicate_months: pd.DataFrame,
+    patrol_problems: pd.DataFrame,
+    far_m: int = FAR_M,
 ) -> QualityReport:
-    """Check a loaded dataset; `crimes` (geo.io.crimes rows) is read from its folder if None.
-    A database store is checked from its counts (its app instances read no crime rows): every
-    check but the rows far from every hotspot, and no month is held twice there."""
-    database = is_database_url(dataset.folder)
-    if crimes is None and not database:
-        crime_folder = dataset.folder / CRIME_FOLDER
-        crimes = read_crimes([crime_folder]) if crime_folder.is_dir() else read_crimes([])
+    """Check a loaded dataset, given what its store holds beside it: its crime rows (geo.io.crimes
+    rows; None for a database, whose app instances read none: every check but the rows far from
+    every hotspot is made from its counts), the months of a force held in more than one file, and
+    what its patrol log holds that should be looked at (geo.io.patrols.log_problems)."""
     months = [str(m) for m in dataset.counts.months]
     force = dataset.counts.force
     period = dataset.default_period if months else None
     return QualityReport(
         months=months,
         missing_months=missing_months(dataset.counts.months),
-        duplicate_months=(
-            pd.DataFrame(columns=["month", "force", "files"])
-            if database
-            else duplicate_crime_months(dataset.folder)
-        ),
+        duplicate_months=duplicate_months,
         rows=int(force["crime"].sum()),
         no_location=int(force["no_location"].sum()),
         no_location_by_month=pd.DataFrame(
@@ -206,19 +199,8 @@ def quality_report(
         patrol_log=dataset.patrol_log,
         anomalies=dataset.anomalies,
         ping_stats=dataset.gps.stats if dataset.gps is not None else None,
-        patrol_problems=_patrol_problems(dataset, database),
+        patrol_problems=patrol_problems,
     )
-
-
-def _patrol_problems(dataset: Dataset, database: bool) -> pd.DataFrame:
-    """What the patrol log holds that should be looked at: from the log as read, or as its
-    import into a database worked it out."""
-    if database:
-        from geo.store.pg_dataset import stored_patrol_problems
-
-        return stored_patrol_problems(dataset.folder)
-    log = dataset.patrol_rows
-    return log_problems(log if log is not None else empty_patrols())
 
 
 def missing_months(months: list[pd.Period]) -> list[str]:

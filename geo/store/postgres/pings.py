@@ -1,7 +1,7 @@
 """GPS pings in the PostgreSQL store: imported files, their pings, the pings that count, visits.
 
 A ping import checks each file with the reader the app uses and pseudonymises its officer ids
-(geo.store.pings_store), with HOTSPOT_PSEUDONYM_KEY when set, else the key kept in the database
+(geo.store.imports.pings), with HOTSPOT_PSEUDONYM_KEY when set, else the key kept in the database
 (made at the first ping import, readable by import roles only). Each file is kept under the month
 of its first ping (UK time), a file of the same name in that month being replaced, and its pings
 go to that month's partition of `pings`. The same transaction works out, with the app's own code
@@ -37,8 +37,10 @@ from geo.counting.visits import (
 )
 from geo.errors import HotspotDataError
 from geo.io.pings import Officers, PingBlock, PingStats, read_pings
-from geo.store.pings_store import KEY_BYTES, StagedPings, key_from_environment, open_private
-from geo.store.postgres import copy_rows
+from geo.store.imports.staged import StagedPings
+from geo.store.postgres.connection import check_schema, connect, copy_rows, redacted
+from geo.store.postgres.reading import copied, outlines
+from geo.store.pseudonyms import KEY_BYTES, key_from_environment, open_private
 
 _TARGET = re.compile(r"^pings/(\d{4})-(\d{2})/([A-Za-z0-9._-]+)\.csv$")
 
@@ -52,6 +54,13 @@ def database_key(cursor) -> tuple[bytes, bool]:
     if row is not None:
         return bytes(row[0]), False
     return secrets.token_bytes(KEY_BYTES), True
+
+
+def pg_ping_key(url: str) -> tuple[bytes, bool]:
+    """The store's pseudonym key (made on its first ping import) for checking ping files."""
+    with connect(url) as connection:
+        check_schema(connection, url)
+        return database_key(connection)
 
 
 def keep_key(cursor, key: tuple[bytes, bool]) -> None:
@@ -185,8 +194,6 @@ def stored_visits(
     """The visits the last import built, under the rules it built them with (and the shortest
     visit given, which applies when visits are read); None when the store holds no pings. Reads
     no ping and no officer."""
-    from geo.store.pg_dataset import _copied  # it imports this module
-
     row = connection.execute(
         "SELECT r.tolerance_m, r.max_accuracy_m, r.max_gap_min, t.files, t.rows, t.no_fix,"
         " t.ambiguous FROM ping_rules r LEFT JOIN ping_totals t ON true"
@@ -202,7 +209,7 @@ def stored_visits(
     if files is None:
         return None
     rules = VisitRules(tolerance_m, max_accuracy_m, max_gap_min, min_visit_min)
-    columns = _copied(
+    columns = copied(
         connection,
         "SELECT hotspot, role, extract(epoch FROM start_at)::bigint,"
         " extract(epoch FROM end_at)::bigint, pings FROM ping_visits ORDER BY seq",
@@ -222,12 +229,9 @@ def visits_pg(url: str, rules: VisitRules) -> VisitResult | None:
     else worked out from the stored pings, which only a role that may read them can do."""
     import psycopg
 
-    from geo.store.pg_dataset import _areas
-    from geo.store.postgres import check_schema, connect, redacted
-
     with connect(url, snapshot=True) as connection:
         check_schema(connection, url)
-        hotspots = _areas(connection, "hotspots")
+        hotspots = outlines(connection, "hotspots")
         found = stored_visits(connection, hotspots, rules.min_visit_min)
         if found is None or found.rules == rules:
             return found
@@ -280,9 +284,7 @@ def _joined(
 
 def _stored_counting(connection) -> dict[int, CountingPings]:
     """Every file's counting pings, in the order they were found."""
-    from geo.store.pg_dataset import _copied  # it imports this module
-
-    file_id, hotspot, officer, role, seconds = _copied(
+    file_id, hotspot, officer, role, seconds = copied(
         connection,
         "SELECT file_id, hotspot, officer, role, seconds FROM counting_pings ORDER BY file_id, seq",
         [pa.int64(), pa.int32(), pa.int32(), pa.int8(), pa.int64()],

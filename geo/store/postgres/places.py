@@ -15,16 +15,16 @@ import pyarrow as pa
 
 from geo.counting.areas import covered_areas, place_points, rings
 from geo.counting.squares import comparison_squares
-from geo.store.pg_dataset import _MONTH_ORDINAL, _areas, _asb_rows, _copied
-from geo.store.postgres import copy_rows
+from geo.store.postgres.connection import copy_rows
+from geo.store.postgres.reading import MONTH_ORDINAL, asb_rows, copied, outlines
 
 
 def refresh_places(cursor, months: list[str] | None) -> None:
     """Place the unplaced near points of the months given, or every point again when None, and
     recount those months' comparison squares (after the point and ASB counts are recounted)."""
     ring_m = cursor.execute("SELECT ring_m FROM store_state").fetchone()[0]
-    hotspots = _areas(cursor, "hotspots")
-    control = _areas(cursor, "control_areas")
+    hotspots = outlines(cursor, "hotspots")
+    control = outlines(cursor, "control_areas")
     values = {"months": months}
     if months is None:
         for table in ("point_places", "placed_points", "comparison_counts"):
@@ -53,7 +53,7 @@ def refresh_places(cursor, months: list[str] | None) -> None:
         "point_places",
         {"lon": lon[point], "lat": lat[point], "kind": places["kind"], "area": places["area"]},
     )
-    asb = _asb_rows(cursor.connection, months)
+    asb = asb_rows(cursor.connection, months)
     squares = comparison_squares(asb, covered_areas(hotspots, ring_frame).geometry)
     month = squares["month"].to_numpy(np.int64).astype("datetime64[M]").astype("datetime64[D]")
     copy_rows(
@@ -68,14 +68,14 @@ def refresh_places(cursor, months: list[str] | None) -> None:
 def load_places(connection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """What a load reads instead of testing points: the point-months of the points in some area
     (point, month, crime, asb), their places (point, kind, area) and the comparison squares."""
-    plon, plat, kind, area = _copied(
+    plon, plat, kind, area = copied(
         connection,
         "SELECT lon, lat, kind, area FROM point_places",
         [pa.float64(), pa.float64(), pa.int64(), pa.int64()],
     )
-    month, lon, lat, crime, asb = _copied(
+    month, lon, lat, crime, asb = copied(
         connection,
-        f"SELECT {_MONTH_ORDINAL}, lon, lat, crime, asb FROM near_point_counts n"
+        f"SELECT {MONTH_ORDINAL}, lon, lat, crime, asb FROM near_point_counts n"
         " WHERE EXISTS (SELECT 1 FROM point_places p WHERE p.lon = n.lon AND p.lat = n.lat)",
         [pa.int32(), pa.float64(), pa.float64(), pa.int64(), pa.int64()],
     )
@@ -84,9 +84,9 @@ def load_places(connection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     point_months = pd.DataFrame(
         {"point": codes[len(plon) :], "month": month, "crime": crime, "asb": asb}
     )
-    month, square, count = _copied(
+    month, square, count = copied(
         connection,
-        f"SELECT {_MONTH_ORDINAL}, square, asb FROM comparison_counts ORDER BY square, month",
+        f"SELECT {MONTH_ORDINAL}, square, asb FROM comparison_counts ORDER BY square, month",
         [pa.int32(), pa.int64(), pa.int64()],
     )
     comparison = pd.DataFrame({"square": square, "month": month, "asb": count})

@@ -1,8 +1,9 @@
 """The PostgreSQL + PostGIS store: connecting, the schema's versions, and the store's version.
 
 A dataset can live in a database instead of a folder: `HOTSPOT_DATA` (or `--data`) is then a
-`postgresql://` URL. Migrations (`geo/store/migrations/NNNN_name.sql`) are applied in order by
-`python -m geo db upgrade`, each in its own transaction, and recorded in `schema_migrations`.
+`postgresql://` URL. Migrations (`geo/store/postgres/migrations/NNNN_name.sql`) are applied in
+order by `python -m geo db upgrade` (geo.store.postgres.upgrade), each in its own transaction, and
+recorded in `schema_migrations`.
 Every import bumps `store_state.version`, which app instances use as their cache key, so an import
 made through one instance is seen by the others at their next refresh.
 """
@@ -39,27 +40,10 @@ the patrol log as imported (its notes and officer ids)."""
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-class DatabaseUrl(str):
-    """A `postgresql://` dataset location, usable where the pages expect a folder's path."""
-
-    def resolve(self) -> DatabaseUrl:
-        """The location itself (a database has no relative form)."""
-        return self
-
-    def is_dir(self) -> bool:
-        """A database is not a folder."""
-        return False
-
-    @property
-    def name(self) -> str:
-        """The database's name, as a folder's name is shown (the host's without one)."""
-        parts = urlsplit(self)
-        return parts.path.strip("/") or parts.hostname or "database"
-
-    @property
-    def shown(self) -> str:
-        """The URL without any password, for messages."""
-        return redacted(self)
+def database_name(url: str) -> str:
+    """The database's name, as a folder's name is shown (the host's without one)."""
+    parts = urlsplit(url)
+    return parts.path.strip("/") or parts.hostname or "database"
 
 
 def is_database_url(location: object) -> bool:
@@ -125,77 +109,13 @@ def copy_rows(cursor, table: str, columns: dict) -> None:
 
 def migrations() -> list[tuple[int, str, str]]:
     """(number, file name, SQL) of every migration shipped with the library, in order."""
-    folder = resources.files("geo.store") / "migrations"
+    folder = resources.files("geo.store.postgres") / "migrations"
     found = []
     for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     return sorted(found)
-
-
-def _keep_patrol_details(cursor) -> None:
-    """0006: the patrol types and outcomes of a log imported before, from its stored file."""
-    from geo.store.pg_writes import keep_patrol_details  # it imports this module
-
-    keep_patrol_details(cursor)
-
-
-_AFTER = {6: _keep_patrol_details}
-"""Work a migration needs beyond its SQL (filling new columns from what the store holds), run in
-the migration's own transaction."""
-
-
-def upgrade(url: str, ring_m: int | None = None) -> list[str]:
-    """Apply the migrations the database lacks (each in one transaction); return their names."""
-    applied = []
-    with connect(url, autocommit=True) as connection:
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version integer PRIMARY KEY, name text NOT NULL,"
-            " applied_at timestamptz NOT NULL DEFAULT now())"
-        )
-        for number, name, sql in migrations():
-            with connection.transaction():
-                connection.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
-                done = connection.execute(
-                    "SELECT 1 FROM schema_migrations WHERE version = %s", (number,)
-                ).fetchone()
-                if done:
-                    continue
-                connection.execute(sql)
-                if number in _AFTER:
-                    _AFTER[number](connection.cursor())
-                connection.execute(
-                    "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
-                    (number, name),
-                )
-                applied.append(name)
-        with connection.transaction():
-            connection.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
-            unplaced = connection.execute(
-                "SELECT placed_ring_m IS NULL AND EXISTS (SELECT FROM hotspots) FROM store_state"
-            ).fetchone()[0]
-            if unplaced and ring_m is None:  # a store made before points were placed at import
-                from geo.store.pg_places import refresh_places
-
-                refresh_places(connection.cursor(), None)
-            unbuilt = connection.execute(
-                "SELECT EXISTS (SELECT FROM ping_rules WHERE max_gap_min IS NULL)"
-            ).fetchone()[0]
-            if unbuilt:  # a store made before visits were built at import
-                from geo.store.dataset import visit_rules
-                from geo.store.pg_dataset import _areas
-                from geo.store.pg_pings import refresh_counting
-
-                cursor = connection.cursor()
-                refresh_counting(cursor, _areas(cursor, "hotspots"), visit_rules(), [])
-                cursor.execute("UPDATE store_state SET version = version + 1")
-    if ring_m is not None:
-        from geo.store.pg_writes import set_ring_width
-
-        set_ring_width(url, ring_m)
-    return applied
 
 
 def schema_version(connection: psycopg.Connection) -> int:

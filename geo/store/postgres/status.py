@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.store.postgres import check_schema, connect, schema_version
+from geo.store.imports.changes import SHOWN_CHANGES
+from geo.store.postgres.connection import check_schema, connect, schema_version
 
 
 def status_lines(url: str) -> list[str]:
@@ -40,7 +41,7 @@ def status_lines(url: str) -> list[str]:
     return lines
 
 
-def import_log_table(url: str, limit: int = 200) -> pd.DataFrame:
+def import_log_table(url: str, limit: int = SHOWN_CHANGES) -> pd.DataFrame:
     """The store's imports, newest first: when, kind, who (role and client), rows, months."""
     with connect(url) as connection:
         check_schema(connection, url)

@@ -1,82 +1,78 @@
-"""GPS ping files in the dataset folder: `pings/YYYY-MM/<name>.csv`, officer ids pseudonymised.
-
-An import checks every ping file with the reader the app uses, replaces each `officer_id` by its
-keyed hash (see geo.io.pings.pseudonymise) and stores the file under the month (UK time) of its
-first ping. A file of the same name in that month is replaced. The key is
-`HOTSPOT_PSEUDONYM_KEY` when set (keep it somewhere else than the data for the strongest
-protection), otherwise a random key made at the first import and kept in the dataset folder as
-`.pseudonym-key` (readable by its owner only), so the same officer has the same pseudonym in every
-month's file.
-"""
+"""Checking GPS ping files for import: each read with the app's reader in the sandbox's child
+process, its officer ids replaced by keyed pseudonyms (geo.io.pings.pseudonymise), and given the
+name it is stored under: `pings/YYYY-MM/<name>.csv`, the month (UK time) of its first ping."""
 
 from __future__ import annotations
 
 import io
-import os
 import re
-import secrets
+import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
 
 import pandas as pd
 
 from geo.errors import HotspotDataError
-from geo.io.pings import LOCAL_TZ, Officers, PingStats, ping_files_in, pseudonymised_csv, read_pings
-from geo.io.sandbox import reply_type, report_progress
-from geo.settings import setting
+from geo.io.pings import Officers, PingStats, pseudonymised_csv, read_pings
+from geo.io.sandbox import TIME_LIMIT_S, report_progress, run_isolated
+from geo.schema import LOCAL_TZ
+from geo.store.imports.files import check_size, collected, relabelled
+from geo.store.imports.staged import Finding, InputFile, Progress, Staged, StagedPings
+from geo.store.layout import PING_FOLDER
+from geo.store.pseudonyms import open_private
 
-PING_FOLDER = "pings"
-KEY_FILE = ".pseudonym-key"
-KEY_ENV = "HOTSPOT_PSEUDONYM_KEY"
-KEY_BYTES = 32
+PING_CHECK_SECONDS_PER_MB = 1.0
+"""Time a ping file's check may take per MB, beyond the sandbox's TIME_LIMIT_S (a 200 MB file
+gets 260 s, over twenty times what such a check takes on two busy cores)."""
 
 
-@reply_type
-@dataclass(frozen=True)
-class StagedPings:
-    """One checked ping file, pseudonymised, with where it will be stored."""
+def check_pings(
+    staged: Staged,
+    files: Sequence[InputFile],
+    say: Progress,
+    max_bytes: int,
+    key: tuple[bytes, bool],
+) -> None:
+    """Check GPS ping files; each becomes a file pseudonymised with the store's `key` (and
+    whether it is new, to be kept by the commit), or an error finding."""
+    staged.ping_key = key
+    for number, file in enumerate(files):
+        say(number / len(files), f"Reading {file.name}")
 
-    source: str
-    target: str
-    data: bytes
-    rows: int
-    officers: int
-    first: pd.Timestamp
-    last: pd.Timestamp
-    notes: tuple[str, ...]
+        def step(file: InputFile = file, number: int = number) -> StagedPings:
+            check_size(file, max_bytes)
+            with relabelled(file):
+                return check_ping_file_isolated(
+                    file, key[0], lambda done, text: say((number + done) / len(files), text)
+                )
 
-    def what(self) -> str:
-        """One line for the plan: rows, officers and dates."""
-        return (
-            f"{self.rows:,} pings of {self.officers:,} officers, "
-            f"{self.first:%d %b %Y} to {self.last:%d %b %Y}"
+        result = collected(staged, step, file.name)
+        if result is not None:
+            staged.pings.append(result)
+            staged.findings.extend(Finding("warning", file.name, note) for note in result.notes)
+    for earlier, later in same_targets(staged.pings):
+        staged.findings.append(
+            Finding(
+                "error",
+                later.source,
+                f"would be stored as {later.target}, like {earlier.source}; rename one of them",
+            )
         )
 
 
-def pseudonym_key(folder: Path) -> tuple[bytes, bool]:
-    """The key for officer pseudonyms, and whether it is new (to be stored with the import)."""
-    given = key_from_environment()
-    if given is not None:
-        return given, False
-    path = folder / KEY_FILE
-    if path.is_file():
-        key = path.read_bytes()
-        if len(key) < 16:
-            raise HotspotDataError("the pseudonym key file is damaged (too short)", path=path)
-        return key, False
-    return secrets.token_bytes(KEY_BYTES), True
-
-
-def key_from_environment() -> bytes | None:
-    """The key given in HOTSPOT_PSEUDONYM_KEY, or None when unset."""
-    text = setting(KEY_ENV, strip=False)
-    if not text:
-        return None
-    if len(text) < 16:
-        raise HotspotDataError(f"{KEY_ENV} is too short; give at least 16 characters")
-    return text.encode()
+def check_ping_file_isolated(file: InputFile, key: bytes, progress: Progress) -> StagedPings:
+    """Check one ping file in the sandbox's child process (see geo.io.sandbox), with a time
+    limit that grows with the file (PING_CHECK_SECONDS_PER_MB)."""
+    size_mb = file.path.stat().st_size / 1024**2
+    with tempfile.TemporaryDirectory(prefix="hotspot-pings-") as tmp:
+        out = Path(tmp) / "pseudonymised.csv"
+        staged = run_isolated(
+            "geo.store.imports.pings:check_ping_file_into", str(file.path), file.name, key,
+            str(out), label=file.name, progress=progress,
+            time_limit=TIME_LIMIT_S + size_mb * PING_CHECK_SECONDS_PER_MB,
+        )  # fmt: skip
+        return replace(staged, data=out.read_bytes())
 
 
 CHECK_SHARE = 0.8
@@ -153,34 +149,9 @@ def same_targets(staged: Sequence[StagedPings]) -> list[tuple[StagedPings, Stage
     return pairs
 
 
-def stored_ping_files(folder: Path) -> list[Path]:
-    """The dataset's ping files (`pings/**/*.csv`), in name order."""
-    root = folder / PING_FOLDER
-    return ping_files_in([root]) if root.is_dir() else []
-
-
 def _safe_stem(name: str) -> str:
     """A file name stem from a user's file name: letters, digits, dot, dash, underscore."""
     base = re.split(r"[\\/!]", name)[-1]
     base = re.sub(r"\.csv$", "", base, flags=re.IGNORECASE)
     stem = re.sub(r"[^A-Za-z0-9._-]", "_", base).strip("._") or "pings"
     return stem[:100]
-
-
-def open_private(path: Path) -> BinaryIO:
-    """A file to write pseudonymised pings to, readable by its owner only (pseudonyms are still
-    personal data): made so, or made so again if it was there."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
-    descriptor = os.open(path, flags, 0o600)
-    try:
-        os.fchmod(descriptor, 0o600)
-    except OSError:
-        os.close(descriptor)
-        raise
-    return os.fdopen(descriptor, "wb")
-
-
-def key_mode(path: Path) -> None:
-    """Make the stored key readable by its owner only."""
-    if path.is_file():
-        os.chmod(path, 0o600)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -26,38 +25,16 @@ import pandas as pd
 
 from geo.access import Actor
 from geo.errors import HotspotDataError
+from geo.store.imports.changes import SHOWN_CHANGES
+from geo.store.imports.staged import FileRecord
 
 AUDIT_FILE = ".audit.jsonl"
 TAIL_BYTES = 4 * 1024**2
 """How much of the end of the log the page reads: thousands of entries, never the whole file."""
-SHOWN_ENTRIES = 200
 IMPORTED = "imported"
 REFUSED = "refused"
 AUDIT_COLUMNS = ["time", "who", "how", "result", "kind", "files", "sha256", "rows", "detail"]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-@dataclass(frozen=True)
-class FileRecord:
-    """A file given to an import: the name it was given under, its SHA-256 and size."""
-
-    name: str
-    sha256: str | None
-    bytes: int | None
-
-
-def file_record(name: str, path: Path) -> FileRecord:
-    """Name, checksum and size of a file (read in chunks); None when it cannot be read."""
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with Path(path).open("rb") as handle:
-            while chunk := handle.read(1024**2):
-                digest.update(chunk)
-                size += len(chunk)
-    except OSError:
-        return FileRecord(name, None, None)
-    return FileRecord(name, digest.hexdigest(), size)
 
 
 @dataclass(frozen=True)
@@ -159,7 +136,7 @@ def _why(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def read_entries(folder: Path, limit: int = SHOWN_ENTRIES) -> tuple[list[dict], int]:
+def read_entries(folder: Path, limit: int = SHOWN_CHANGES) -> tuple[list[dict], int]:
     """The latest `limit` entries, newest first, and how many lines could not be read; raise
     HotspotDataError when the log cannot be opened. A log that is not a regular file (a link, a
     pipe) reads as empty, without waiting on it."""

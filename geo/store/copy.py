@@ -14,36 +14,46 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Protocol
 
+from geo.counting.visits import VisitRules
 from geo.errors import HotspotDataError
-from geo.io.crimes import POLICE_UK_HEADER
 from geo.io.hotspots import read_hotspots
-from geo.store.crime_months import CRIME_FOLDER
-from geo.store.dataset import CONTROL_FILE, SAMPLE_MARKER, find_hotspot_file
-from geo.store.importer import (
+from geo.schema import POLICE_UK_HEADER
+from geo.store.folder.pings import key_mode, stored_ping_files
+from geo.store.imports.crimes import check_crimes
+from geo.store.imports.hotspots import geojson_bytes
+from geo.store.imports.patrols import check_patrols
+from geo.store.imports.pings import check_ping_file
+from geo.store.imports.staged import InputFile, Staged, StagedPings
+from geo.store.layout import (
+    CONTROL_FILE,
+    CRIME_FOLDER,
     HOTSPOT_FILE,
-    PATROL_FILE,
-    InputFile,
-    Staged,
-    _geojson_bytes,
-    check_crimes,
-    check_patrols,
-)
-from geo.store.pg_dataset import _areas
-from geo.store.pg_writes import commit_pg
-from geo.store.pings_store import (
     KEY_FILE,
+    PATROL_FILE,
     PING_FOLDER,
-    StagedPings,
-    check_ping_file,
-    key_mode,
-    stored_ping_files,
+    SAMPLE_MARKER,
+    find_hotspot_file,
 )
-from geo.store.postgres import check_schema, connect, redacted
+from geo.store.postgres.commit import commit_pg
+from geo.store.postgres.connection import check_schema, connect, redacted
+from geo.store.postgres.reading import outlines
 
 
-def folder_to_database(folder: Path, url: str) -> list[str]:
-    """Copy a dataset folder into an empty, upgraded database (all or nothing)."""
+class CopyTarget(Protocol):
+    """A store a whole dataset is copied into: it takes in a folder or a database."""
+
+    def copy_from_folder(self, folder: Path, rules: VisitRules) -> list[str]:
+        """Take in the whole dataset of `folder`."""
+
+    def copy_from_database(self, url: str) -> list[str]:
+        """Take in the whole dataset of the database at `url`."""
+
+
+def folder_to_database(folder: Path, url: str, rules: VisitRules) -> list[str]:
+    """Copy a dataset folder into an empty, upgraded database (all or nothing), its GPS visits
+    built under `rules`."""
     if not folder.is_dir():
         raise HotspotDataError("dataset folder not found", path=folder)
     hotspots = read_hotspots(find_hotspot_file(folder))
@@ -60,7 +70,7 @@ def folder_to_database(folder: Path, url: str) -> list[str]:
     marker = folder / SAMPLE_MARKER
     note = marker.read_text(encoding="utf-8") if marker.is_file() else None
     return commit_pg(
-        staged, url, control=control, hotspots=hotspots, sample_note=note, into_empty=True
+        staged, url, rules, control=control, hotspots=hotspots, sample_note=note, into_empty=True
     )
 
 
@@ -99,14 +109,14 @@ def _write_folder(url: str, work: Path) -> list[str]:
     lines = []
     with connect(url, snapshot=True) as connection:
         check_schema(connection, url)
-        hotspots = _areas(connection, "hotspots")
+        hotspots = outlines(connection, "hotspots")
         if hotspots.empty:
             raise HotspotDataError("holds no hotspots to copy", path=redacted(url))
-        (work / HOTSPOT_FILE).write_bytes(_geojson_bytes(hotspots))
+        (work / HOTSPOT_FILE).write_bytes(geojson_bytes(hotspots))
         lines.append(f"wrote {HOTSPOT_FILE}: {len(hotspots)} hotspots")
-        control = _areas(connection, "control_areas")
+        control = outlines(connection, "control_areas")
         if not control.empty:
-            (work / CONTROL_FILE).write_bytes(_geojson_bytes(control))
+            (work / CONTROL_FILE).write_bytes(geojson_bytes(control))
             lines.append(f"wrote {CONTROL_FILE}: {len(control)} areas")
         note = connection.execute("SELECT sample_note FROM store_state").fetchone()[0]
         if note is not None:

@@ -1,21 +1,9 @@
-"""A `Dataset` read from the PostgreSQL store: outlines, patrols, counts and visits, never crime
-rows nor pings.
-
-The store keeps, per month, every distinct police.uk map point within reach of a hotspot, its
-displacement ring or a control area, with its crime and ASB counts; per month and force the
-totals and the rows and exact duplicates of each crime type (for flagged months); and per month
-every map point of located ASB (for the untreated comparison squares). Imports keep these for the
-months they touch, so a load reads no crime row, and the GPS visits (geo.store.pg_pings), so a
-load reads no ping: built under the importing process's visit rules, which an instance whose own
-rules differ uses too, saying so (`Dataset.gps_asked`). Imports also keep where each point lies
-(geo.store.pg_places, worked out with the app's own test), so a load tests no point; one whose
-ring width differs from the places' tests the points with the same code as for a folder
-(geo.counting.aggregate). Both stores give the same figures to the last digit.
-"""
+"""Reading a PostgreSQL store: the tables a load, a copy and the proposals read, as the frames
+a folder's readers give (outlines as read_hotspots gives them, the patrol log as read_patrols
+does, months as pandas monthly ordinals), and any query's columns streamed with COPY."""
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from typing import TYPE_CHECKING
 
@@ -26,119 +14,23 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import shapely
 
-from geo.analysis.anomalies import find_anomalies
-from geo.analysis.patrol_source import gps_patrols, log_patrols
-from geo.counting.aggregate import count_crimes
-from geo.counting.areas import area_counts, placed_area_counts
 from geo.crs import WGS84
-from geo.errors import HotspotDataError
-from geo.io.patrols import OUTCOME_COLUMNS, empty_patrols
-from geo.store.pg_pings import stored_visits
-from geo.store.postgres import DatabaseUrl, check_schema, connect, redacted
+from geo.io.patrols import empty_patrols
+from geo.schema import OUTCOME_COLUMNS
 
 if TYPE_CHECKING:
     import psycopg
 
-    from geo.store.dataset import Dataset
-
-_MONTH_ORDINAL = (
-    "((extract(year FROM month)::int - 1970) * 12 + extract(month FROM month)::int - 1)"
-)
+MONTH_ORDINAL = "((extract(year FROM month)::int - 1970) * 12 + extract(month FROM month)::int - 1)"
 """A month as a pandas monthly Period ordinal (months since 1970-01), as the folder store has it."""
 
 
-def load_dataset_pg(url: str, ring_m: int) -> Dataset:
-    """Read a Dataset from the store in one consistent snapshot; HotspotDataError when unusable."""
-    from geo.store.dataset import Dataset, visit_rules  # here: it imports this module lazily
-
-    with connect(url, snapshot=True) as connection:
-        check_schema(connection, url)
-        version, stored_ring, sample_note = connection.execute(
-            "SELECT version, ring_m, sample_note FROM store_state"
-        ).fetchone()
-        placed_ring = _placed_ring(connection)
-        if ring_m > stored_ring:
-            raise HotspotDataError(
-                f"the database counts crimes within {stored_ring} m rings, and "
-                f"HOTSPOT_RING_M is {ring_m}; run `python -m geo db upgrade --data URL "
-                f"--ring-m {ring_m}` to recount",
-                path=redacted(url),
-            )
-        hotspots = _areas(connection, "hotspots")
-        if hotspots.empty:
-            raise HotspotDataError(
-                "holds no hotspots; import them with `python -m geo import --data URL "
-                "hotspots FILE`",
-                path=redacted(url),
-            )
-        control = _areas(connection, "control_areas")
-        log = _patrols(connection)
-        asked = visit_rules()
-        gps = stored_visits(connection, hotspots, asked.min_visit_min)
-        force, located = _month_counts(connection)
-        if force.empty:
-            raise HotspotDataError(
-                "holds no crime rows; import police.uk street files with "
-                "`python -m geo import --data URL crimes FILE…`",
-                path=redacted(url),
-            )
-        type_counts = _type_month_counts(connection)
-        if placed_ring == ring_m:  # placed at import with the app's code: no point to test
-            from geo.store.pg_places import load_places  # it imports this module
-
-            point_months, places, comparison = load_places(connection)
-        else:
-            near, asb_rows = _near_rows(connection), _asb_rows(connection)
-    if placed_ring == ring_m:
-        counts, areas = placed_area_counts(
-            point_months, places, hotspots, ring_m, located, comparison,
-            control if not control.empty else None,
-        )  # fmt: skip
-        counts = dataclasses.replace(counts, force=force)
-    else:
-        counts = dataclasses.replace(count_crimes(near, hotspots), force=force)
-        areas = area_counts(
-            near, hotspots, ring_m, control if not control.empty else None, located=located,
-            asb_rows=asb_rows,
-        )  # fmt: skip
-    patrols = gps_patrols(gps, log) if gps is not None else log_patrols(log)
-    return Dataset(
-        folder=DatabaseUrl(url),
-        hotspots=hotspots,
-        patrols=patrols,
-        counts=counts,
-        areas=areas,
-        is_sample=sample_note is not None,
-        version=f"pg-{version}-{stored_ring}",
-        patrol_log=len(log) > 0 or gps is not None,
-        type_counts=type_counts,
-        anomalies=tuple(find_anomalies(type_counts)),
-        patrol_rows=log if len(log) else None,
-        gps=gps,
-        gps_asked=asked if gps is not None and gps.rules != asked else None,
-    )
-
-
-def stored_patrol_problems(url: str) -> pd.DataFrame:
-    """What the data page reports of the stored patrol log (problem, rows, detail), as worked out
-    by its import: the log itself, with its notes and officer ids, is not read."""
-    with connect(url, snapshot=True) as connection:
-        check_schema(connection, url)
-        rows = connection.execute(
-            "SELECT problem, rows, detail FROM patrol_problems ORDER BY seq"
-        ).fetchall()
-    return pd.DataFrame(
-        [(problem, list(numbers), detail) for problem, numbers, detail in rows],
-        columns=["problem", "rows", "detail"],
-    )
-
-
-def _placed_ring(connection) -> int | None:
+def placed_ring_of(connection) -> int | None:
     """The ring width the store's point places are for (None before they are worked out)."""
     return connection.execute("SELECT placed_ring_m FROM store_state").fetchone()[0]
 
 
-def _areas(connection, table: str) -> gpd.GeoDataFrame:
+def outlines(connection, table: str) -> gpd.GeoDataFrame:
     """Outlines as read_hotspots gives them: hotspot_id, name, town, started, WGS84 geometry."""
     rows = connection.execute(
         f"SELECT hotspot_id, name, town, started, ST_AsBinary(geom_wgs84) FROM {table}"
@@ -157,7 +49,7 @@ def _areas(connection, table: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=WGS84), crs=WGS84)
 
 
-def _patrols(connection) -> pd.DataFrame:
+def patrol_log(connection) -> pd.DataFrame:
     """The patrol visits as read_patrols gives them (hours as computed at import), with their
     patrol types and outcomes (NaN where not recorded), without notes or officer ids."""
     outcomes = ", ".join(OUTCOME_COLUMNS)
@@ -188,10 +80,10 @@ def _patrols(connection) -> pd.DataFrame:
     return frame
 
 
-def _month_counts(connection) -> tuple[pd.DataFrame, pd.DataFrame]:
+def month_counts(connection) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every row by month (crime, asb, no_location), and the located rows by month (crime, asb)."""
     rows = connection.execute(
-        f"SELECT {_MONTH_ORDINAL}, sum(crime), sum(asb), sum(no_location), sum(located_asb)"
+        f"SELECT {MONTH_ORDINAL}, sum(crime), sum(asb), sum(no_location), sum(located_asb)"
         " FROM month_counts GROUP BY month ORDER BY month"
     ).fetchall()
     table = np.array(rows, dtype=np.int64).reshape(-1, 5)
@@ -203,14 +95,14 @@ def _month_counts(connection) -> tuple[pd.DataFrame, pd.DataFrame]:
     return force[force["crime"] > 0], located[located["crime"] > 0]
 
 
-def _asb_rows(connection, months: list[str] | None = None) -> pd.DataFrame:
+def asb_rows(connection, months: list[str] | None = None) -> pd.DataFrame:
     """Every located ASB row (month, lon, lat, asb) across the force, of the months given or all,
     for the untreated comparison squares: counted per map point at import, one row per report
     here."""
     where = "month = ANY(%s::date[])" if months is not None else "true"
-    month, lon, lat, asb = _copied(
+    month, lon, lat, asb = copied(
         connection,
-        f"SELECT {_MONTH_ORDINAL}, lon, lat, asb FROM asb_point_counts WHERE {where}",
+        f"SELECT {MONTH_ORDINAL}, lon, lat, asb FROM asb_point_counts WHERE {where}",
         [pa.int32(), pa.float64(), pa.float64(), pa.int64()],
         None if months is None else (months,),
     )
@@ -224,23 +116,23 @@ def _asb_rows(connection, months: list[str] | None = None) -> pd.DataFrame:
     )
 
 
-def _type_month_counts(connection) -> pd.DataFrame:
+def type_month_counts(connection) -> pd.DataFrame:
     """Rows and exact duplicate rows per month and crime type, as geo.counting.type_counts
     gives them for a folder: a duplicate repeats every column of an earlier row of the same
     month and force (one police.uk file). Counted per force at import, added up here."""
     rows = connection.execute(
-        f"SELECT {_MONTH_ORDINAL}, crime_type, sum(rows), sum(duplicates)"
+        f"SELECT {MONTH_ORDINAL}, crime_type, sum(rows), sum(duplicates)"
         " FROM type_month_counts GROUP BY month, crime_type ORDER BY month, crime_type"
     ).fetchall()
     frame = pd.DataFrame(rows, columns=["month", "crime_type", "rows", "duplicates"])
     return frame.astype({"month": np.int32, "rows": np.int64, "duplicates": np.int64})
 
 
-def _near_rows(connection) -> pd.DataFrame:
+def near_rows(connection) -> pd.DataFrame:
     """One row per crime near the areas (month, lon, lat, asb), rebuilt from the point counts."""
-    month, lon, lat, crime, asb = _copied(
+    month, lon, lat, crime, asb = copied(
         connection,
-        f"SELECT {_MONTH_ORDINAL}, lon, lat, crime, asb FROM near_point_counts",
+        f"SELECT {MONTH_ORDINAL}, lon, lat, crime, asb FROM near_point_counts",
         [pa.int32(), pa.float64(), pa.float64(), pa.int64(), pa.int64()],
     )
     repeats = np.concatenate([asb, crime - asb])  # the ASB rows of each point, then the others
@@ -254,7 +146,7 @@ def _near_rows(connection) -> pd.DataFrame:
     )
 
 
-def _copied(
+def copied(
     source: psycopg.Connection | psycopg.Cursor,
     query: str,
     types: list[pa.DataType],

@@ -3,10 +3,8 @@ folder's, geo.store.screen_tokens: a hash kept, the token shown once, revoked by
 
 from __future__ import annotations
 
-import psycopg
-
 from geo.errors import HotspotDataError
-from geo.store.postgres import check_schema, connect
+from geo.store.postgres.connection import check_schema, connect
 from geo.store.screen_tokens import (
     ScreenToken,
     checked_name,
@@ -34,6 +32,8 @@ def list_tokens_pg(url: str) -> list[ScreenToken]:
 
 def create_token_pg(url: str, name: str) -> str:
     """Make a token named `name`; returns it (shown once). One active token per name."""
+    import psycopg  # loaded already by connect
+
     checked_name(name)
     token = new_token()
     with connect(url) as connection:
@@ -68,6 +68,8 @@ def revoke_token_pg(url: str, name: str) -> int:
 
 def token_valid_pg(url: str, token: object) -> bool:
     """Whether `token` (untrusted) is an active token of this store; any problem means no."""
+    import psycopg  # loaded only when a database is asked
+
     if not well_formed(token):
         return False
     try:
