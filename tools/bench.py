@@ -24,7 +24,7 @@ neighbours that share an edge) in towns over England.
 
 `geo summary` is timed exactly as a user runs it, with every data check it makes (exact duplicate
 rows, anomalous months, the period's months): it keeps no cache between runs, so every run is a
-cold one. Each figure is printed beside its goal (issue 15's), and the goals not met are listed
+cold one. Each figure is printed beside its goal, and the goals not met are listed
 at the end in words.
 - The page's rerun time for a metric change (AppTest), with the crime reads and counts and the
   sums of patrol outcomes those reruns repeated (none), and the time to the first painted polygon
@@ -104,7 +104,7 @@ the parse floor on data where every row is its own point; the map payload agains
 NATIONAL_SECONDS = 2.5
 """Goal for `geo summary` at the national size (10M rows × 5,000 hotspots)."""
 NATIONAL_MEMORY = 1.3e9
-"""Its peak memory before issue 15 (1.3 GB): the goal is no higher."""
+"""Peak memory at the national size: the goal is no higher (1.3 GB)."""
 PAINT_FIRST, PAINT_LATER = 2.0, 1.2
 """Goals for the first painted hotspot: first visit on a freshly started app, later visits."""
 REPAINT_SAMPLE, REPAINT_LARGE = (0.4, 0.8), (0.8, 1.5)
