@@ -31,6 +31,12 @@ ALPHA = 0.05
 DETECTABLE_RATIO = 0.5
 """The change a hotspot's baseline must be able to show: a halving (after = half of before)."""
 
+POWER = 0.8
+"""The share of cases in which a fall of the detectable size is found beyond chance."""
+DETECTABLE_Z = NormalDist().inv_cdf(1 - ALPHA / 2) + NormalDist().inv_cdf(POWER)
+"""How many standard errors a log ratio must lie from 0 to be found beyond chance in POWER of
+cases (two-sided, at ALPHA)."""
+
 MINUS = "\u2212"
 
 
@@ -81,6 +87,26 @@ class WDDResult:
         """The normal confidence interval of the total estimate, as the paper reports it."""
         half = _critical(level) * self.se
         return self.estimate - half, self.estimate + half
+
+
+@dataclass(frozen=True)
+class DispersionCurve:
+    """How much more than Poisson untreated places vary, by baseline: log φ = a + b log(base + 1),
+    fitted on bins of every untreated square (geo.analysis.reference.dispersion_curve; φ never
+    below 1; NaN, unknown, when there were too few squares to fit it: no reading is then better
+    than an over-sure one)."""
+
+    intercept: float
+    slope: float
+
+    def at(self, baseline: float | np.ndarray) -> float | np.ndarray:
+        """The dispersion of places with this baseline."""
+        value = np.fmax(1.0, np.exp(self.intercept + self.slope * np.log1p(baseline)))
+        value = np.where(np.isnan(self.intercept), np.nan, value)
+        return float(value) if np.ndim(value) == 0 else value
+
+
+UNKNOWN_CURVE = DispersionCurve(math.nan, math.nan)
 
 
 def two_sided_p(z: float) -> float:
