@@ -156,3 +156,13 @@ def test_a_programme_of_hotspots_all_too_few_to_tell_is_worded_so(monkeypatch, t
     assert metrics[LARGEST_FALL_LABEL] == "none could be ranked"
     caption = " ".join(shown(c.value) for c in at.caption)
     assert "at none" not in caption and "2 hotspot(s) had too few ASB reports" in caption
+
+
+def test_the_page_explains_too_few_to_tell_with_its_number(monkeypatch, sample_dir):
+    """The rule the table's "Too few to tell" column follows, with its number and its reason,
+    under the table: the words the code generates (stats.TOO_FEW_RULE), not a copy."""
+    from geo.analysis.stats import TOO_FEW_RULE
+
+    at = _app(monkeypatch, sample_dir)
+    explained = " ".join(m.value for m in at.markdown)
+    assert f"**Too few to tell**: {TOO_FEW_RULE}" in explained

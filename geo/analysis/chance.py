@@ -16,12 +16,8 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.comparison import square_level
-from geo.analysis.reference import (
-    DispersionCurve,
-    dispersion_curve,
-    reference_units,
-    simulated_log_ratios,
-)
+from geo.analysis.reference import dispersion_curve, reference_units, simulated_log_ratios
+from geo.analysis.stats import DispersionCurve
 
 CHANCE_DRAWS = 2000
 """Random draws of untreated places behind a programme's spread and 'the largest fall chance

@@ -31,7 +31,6 @@ from geo.analysis.power import detectable_fall_pct
 from geo.analysis.reference import (
     MODEL,
     RANK,
-    DispersionCurve,
     dispersion_curve,
     model_ratio,
     reference_units,
@@ -40,6 +39,7 @@ from geo.analysis.shrinkage import shrunken
 from geo.analysis.stats import (
     ALPHA,
     TOO_FEW_BEFORE,
+    DispersionCurve,
     WDDResult,
     benjamini_hochberg,
     placebo_ratio,

@@ -27,7 +27,7 @@ from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import change_pct, hotspot_table, sum_in_period
 from geo.analysis.outcomes import OUTCOME_LABELS
 from geo.analysis.patrol_source import GPS, LOG
-from geo.analysis.stats import ALPHA, TOO_FEW_BEFORE, too_few_flags
+from geo.analysis.stats import TOO_FEW_BEFORE, TOO_FEW_REASON, too_few_flags
 from geo.io.patrols import PATROL_TYPES
 from geo.period import Period
 
@@ -245,8 +245,7 @@ def _heading(
         (
             TOO_FEW,
             f"'yes' where the same month last year had fewer than {TOO_FEW_BEFORE} ASB reports: "
-            f"on so small a base even a halving would not be beyond chance (exact test, "
-            f"p < {ALPHA:g}), so that ASB change says nothing (the rule the app uses)",
+            f"{TOO_FEW_REASON}, so that ASB change says little (the rule the app uses)",
         ),
         ("Blank cells", "not recorded in the data (a blank is never a zero)"),
         ("Dataset", dataset.folder.name),

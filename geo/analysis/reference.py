@@ -29,6 +29,7 @@ from geo.analysis.comparison import (
     dispersion,
     square_level,
 )
+from geo.analysis.stats import UNKNOWN_CURVE, DispersionCurve
 
 MIN_UNITS = 40
 """Fewest distinct reference units a rank reading is given from: with 40, the smallest two-sided
@@ -93,25 +94,6 @@ def reference_units(pairs: pd.DataFrame, baseline: float) -> ReferenceUnits:
         if best.enough or factor * MATCH_FACTOR > MAX_FACTOR:
             return best
         factor *= MATCH_FACTOR
-
-
-@dataclass(frozen=True)
-class DispersionCurve:
-    """How much more than Poisson untreated places vary, by baseline: log φ = a + b log(base + 1),
-    fitted on bins of every untreated square (φ never below 1; NaN, unknown, when there were
-    too few squares to fit it: no reading is then better than an over-sure one)."""
-
-    intercept: float
-    slope: float
-
-    def at(self, baseline: float | np.ndarray) -> float | np.ndarray:
-        """The dispersion of places with this baseline."""
-        value = np.fmax(1.0, np.exp(self.intercept + self.slope * np.log1p(baseline)))
-        value = np.where(np.isnan(self.intercept), np.nan, value)
-        return float(value) if np.ndim(value) == 0 else value
-
-
-UNKNOWN_CURVE = DispersionCurve(math.nan, math.nan)
 
 
 def dispersion_curve(pairs: pd.DataFrame) -> DispersionCurve:
