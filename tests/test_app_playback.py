@@ -46,12 +46,13 @@ def test_the_months_are_sent_once_and_a_change_keeps_the_playback(monkeypatch, s
     args = _frame_args(at)
     # the frame says it holds the outlines and the months (as the browser's frame reports)
     at.session_state["map"] = {"geometry": args["geometry_key"], "playback": args["play_key"]}
-    at.radio(key="metric").set_value("hours").run()
+    at.selectbox(key="town").set_value("Heanor").run()
     assert not at.exception
     again = _frame_args(at)
     assert again["play"] is None and again["geometry"] is None  # nothing sent twice
     assert again["play_key"] == args["play_key"] and again["play_options"]["seconds"] == 5
-    assert _param(at, "play") == "5" and _param(at, "metric") == "hours"
+    assert _param(at, "play") == "5" and _param(at, "town") == "Heanor"
+    assert at.radio(key="metric").disabled  # the months colour the map while they play
 
 
 def test_the_toggle_plays_at_the_default_speed_and_stops(monkeypatch, sample_dir):

@@ -47,7 +47,7 @@ def play_seconds(text: str | None) -> tuple[int, str]:
             return DEFAULT_SECONDS, ""
         if MIN_SECONDS <= number <= MAX_SECONDS:
             return number, ""
-    shown = ascii(given[:24])[1:-1] + ("…" if len(given) > 24 else "")
+    shown = ascii(given[:24])[1:-1] + ("..." if len(given) > 24 else "")
     return 0, f"Ignoring play={shown} in the link: {PLAY_RULE}."
 
 
