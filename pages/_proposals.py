@@ -13,7 +13,7 @@ from geo.analysis.proposal_data import dataset_source
 from geo.analysis.proposals import DEFAULT_PLACES, ProposalRules, Proposals, propose
 from geo.errors import HotspotDataError
 from geo.io.hotspot_layers import layer_geojson
-from geo.store.dataset import Dataset, data_location
+from geo.store.dataset import Dataset, data_location, location
 from geo.view.proposal_layer import LAYER_NAME, ProposalLayer, proposal_layer
 from pages._common import plain
 
@@ -28,11 +28,12 @@ class Proposed:
 
 
 @st.cache_resource(max_entries=8, show_spinner="Proposing hotspots from the period's ASB…")
-def _proposed(location: str, version: str, period: str, places: int) -> Proposed:
-    """The proposals of one dataset version and period (`version` keys the cache)."""
+def _proposed(place: str, version: str, period: str, places: int) -> Proposed:
+    """The proposals of the dataset at `place` (a folder or database URL) for one period, once
+    per version (`version` keys the cache)."""
     try:
         proposals = propose(
-            dataset_source(data_location()), None, period, ProposalRules(places=places)
+            dataset_source(location(place)), None, period, ProposalRules(places=places)
         )
     except HotspotDataError as exc:
         return Proposed(None, None, str(exc))

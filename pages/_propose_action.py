@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.access import Visitor
 from geo.analysis.proposals import DEFAULT_MONTHS, DEFAULT_PLACES
@@ -87,6 +86,8 @@ def propose_action(dataset: Dataset, folder: Path | str, visitor: Visitor) -> No
     label = Period(*parse_months(period)).label()
     st.subheader(f"{count_text(len(frame), 'proposed hotspot')}, {label}")
     st.caption(plain(proposed.proposals.line()) + ".")
+    from streamlit_folium import st_folium  # declares its component: inside a page run only
+
     st_folium(
         preview_map(frame.to_crs(WGS84), tile_source()),
         key="proposal-preview-map",

@@ -288,9 +288,11 @@
       playback.load(JSON.parse(next.play), next.play_options.seconds);
       return true;
     }
-    if (playHeld !== next.play_key) {
+    if (playHeld !== next.play_key) {  // months not held (a new frame): ask for them
       playHeld = null;
-      return playback.playing() && (playback.stop(), true);
+      var playing = playback.playing();
+      playback.stop();
+      return playing;
     }
     playback.speed(next.play_options.seconds);
     return false;
