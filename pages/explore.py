@@ -132,14 +132,12 @@ with st.sidebar:
     st.page_link("pages/briefing.py", label="Wall-screen briefing", icon=":material/tv:")
     st.page_link("pages/data.py", label="Import data and check quality", icon=":material/upload:")
     st.header("Show")
-    st.radio(
-        "Colour hotspots by",
-        list(METRICS),
-        format_func=METRICS.get,
-        key="metric",
-        disabled=bool(st.session_state.get("play_on")),
-        help="While the period plays month by month, hotspots are coloured by each month's ASB.",
-    )
+    st.radio("Colour hotspots by", list(METRICS), format_func=METRICS.get, key="metric")
+    if st.session_state.get("play_on"):
+        st.caption(
+            "While the period plays month by month, hotspots are coloured by each month's ASB; "
+            "this colouring comes back when it stops."
+        )
     st.selectbox("Town", [ALL_TOWNS, *dataset.towns], key="town")
     st.select_slider(
         "Period (whole months, compared with the same months a year earlier)",

@@ -52,7 +52,7 @@ def test_the_months_are_sent_once_and_a_change_keeps_the_playback(monkeypatch, s
     assert again["play"] is None and again["geometry"] is None  # nothing sent twice
     assert again["play_key"] == args["play_key"] and again["play_options"]["seconds"] == 5
     assert _param(at, "play") == "5" and _param(at, "town") == "Heanor"
-    assert at.radio(key="metric").disabled  # the months colour the map while they play
+    assert any("coloured by each month's ASB" in c.value for c in at.sidebar.caption)
 
 
 def test_the_toggle_plays_at_the_default_speed_and_stops(monkeypatch, sample_dir):
