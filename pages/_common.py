@@ -59,7 +59,8 @@ def _load(folder: str, version: str) -> Dataset:
 
 FOCUS_CSS = """<style>
 a:focus-visible, button:focus-visible, div[data-focus-visible="true"],
-[data-testid="stRadio"] label:has(input:focus-visible) {
+[data-testid="stRadio"] label:has(input:focus-visible),
+[data-testid="stCheckbox"] label:has(input:focus-visible) {
   outline: 3px solid #1a5fb4 !important; outline-offset: 2px;
 }
 </style>"""

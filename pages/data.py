@@ -38,6 +38,7 @@ from pages._common import (
     plain_table,
     wide_layout,
 )
+from pages._propose_action import propose_action
 
 wide_layout()
 gate()
@@ -289,6 +290,17 @@ if st.button("Check files", key="check", disabled=not anything) and anything:
 staged = st.session_state.get("staged")
 if not refusal and staged is not None and st.session_state.get("staged_for") == _signature():
     _show(staged, st.session_state.get("check_notes", CheckNotes()))
+
+if refusal:
+    st.header("Propose hotspots")
+    st.caption("Proposing hotspots to add is for those who may change the data.")
+else:
+    try:
+        proposing = cached_dataset()
+    except HotspotDataError:  # the quality report below says what is wrong with it
+        proposing = None
+    if proposing is not None:
+        propose_action(proposing, folder, visitor)
 
 st.header("Changes to the data")
 if visitor.is_importer and database:

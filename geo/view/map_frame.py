@@ -32,6 +32,7 @@ from geo.view.mapping import (
 )
 from geo.view.outline_codec import decimals_of, encode_outline, encode_point
 from geo.view.payload import map_geometries
+from geo.view.proposal_layer import DASH, OUTLINE_COLOUR
 from geo.view.scales import BivariateScale, Scale, told_change
 from geo.view.tiles import TileSource
 
@@ -116,9 +117,12 @@ def style_classes(table: pd.DataFrame, scale: Scale | BivariateScale) -> np.ndar
     return scale.classify(values)
 
 
-def frame_legend(table: pd.DataFrame, scale: Scale | BivariateScale, style: MapStyle) -> str:
-    """The legend box drawn over the map (escaped HTML, see geo.view.mapping.legend_html)."""
-    return legend_html(scale, table, style)
+def frame_legend(
+    table: pd.DataFrame, scale: Scale | BivariateScale, style: MapStyle, extra: str = ""
+) -> str:
+    """The legend box drawn over the map (escaped HTML, see geo.view.mapping.legend_html), with
+    `extra` rows (another layer's entry)."""
+    return legend_html(scale, table, style, extra)
 
 
 def frame_options(tiles: TileSource, style: MapStyle, wall: bool = False) -> dict:
@@ -134,4 +138,10 @@ def frame_options(tiles: TileSource, style: MapStyle, wall: bool = False) -> dic
         "label_zoom": LABEL_ZOOM,
         "wall": wall,
         "reference_height": WALL_REFERENCE_HEIGHT,
+        "proposals": {
+            "colour": OUTLINE_COLOUR,
+            "dash": DASH,
+            "weight": max(2.0, style.outline_weight),
+            "radius": style.dot_radius,
+        },
     }

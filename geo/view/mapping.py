@@ -236,11 +236,15 @@ def _add_labels(m: folium.Map, shown: gpd.GeoDataFrame, style: MapStyle) -> None
 
 
 def legend_html(
-    scale: Scale | BivariateScale, shown: pd.DataFrame, style: MapStyle = MapStyle()
+    scale: Scale | BivariateScale,
+    shown: pd.DataFrame,
+    style: MapStyle = MapStyle(),
+    extra: str = "",
 ) -> str:
-    """The legend box: title with units, one swatch per class with its range and count."""
+    """The legend box: title with units, one swatch per class with its range and count, then
+    `extra` rows (escaped HTML: another layer's entry)."""
     if isinstance(scale, BivariateScale):
-        return bivariate_legend_html(scale, shown, style)
+        return bivariate_legend_html(scale, shown, style, extra)
     classes = scale.classify(_coloured_values(shown, scale))
     rows = [
         _legend_row(colour, label, int((classes == index).sum()))
@@ -255,12 +259,15 @@ def legend_html(
         f"<div class='legend-title'>{escape(scale.title)}</div>"
         f"<div class='legend-note'>{escape(scale.note)}</div>"
         f"{''.join(reversed(rows)) if scale.metric == 'hours_per_week' else ''.join(rows)}"
-        "<div class='legend-note'>Number of hotspots in brackets.</div></div>"
+        f"<div class='legend-note'>Number of hotspots in brackets.</div>{extra}</div>"
     )
 
 
-def bivariate_legend_html(scale: BivariateScale, shown: pd.DataFrame, style: MapStyle) -> str:
-    """The square 3×3 legend: hours across, ASB outcome down, a count in each cell."""
+def bivariate_legend_html(
+    scale: BivariateScale, shown: pd.DataFrame, style: MapStyle, extra: str = ""
+) -> str:
+    """The square 3×3 legend: hours across, ASB outcome down, a count in each cell; then
+    `extra` rows (escaped HTML)."""
     xs, ys = scale.classify(shown["hours_per_week"].to_numpy(dtype=float), told_change(shown))
     cells = []
     for y in reversed(range(3)):
@@ -274,7 +281,7 @@ def bivariate_legend_html(scale: BivariateScale, shown: pd.DataFrame, style: Map
     cells.append("<div></div>")
     cells += [f"<div class='bv-xlabel'>{escape(label)}</div>" for label in scale.hours_labels]
     missing = int(((xs == -1) | (ys == -1)).sum())
-    extra = _legend_row(MISSING_COLOUR, scale.missing_label, missing) if missing else ""
+    gaps = _legend_row(MISSING_COLOUR, scale.missing_label, missing) if missing else ""
     return (
         f"<div class='hotspot-legend bivariate-legend' role='figure' aria-label='Map legend' "
         f"style='font-size:{style.legend_size}'>"
@@ -284,7 +291,7 @@ def bivariate_legend_html(scale: BivariateScale, shown: pd.DataFrame, style: Map
         "<div class='legend-note'>Across: officer patrol hours per week, the classes of the "
         "hours map. Down: ASB against last year. "
         "Number of hotspots in each square.</div>"
-        f"{extra}</div>"
+        f"{gaps}{extra}</div>"
     )
 
 

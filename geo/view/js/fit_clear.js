@@ -1,7 +1,8 @@
-// Fit the map to `bounds` so that no hotspot, and no name under one, lies under the legend or
-// a map control: the padding is measured from the controls as drawn, and the legend's side
-// (right of the hotspots, or below them) is whichever leaves the larger zoom. `more`, if given:
-// {pad: [top, right, bottom, left] px of room to add (dots drawn beside their places), animate}.
+// Fit the map to `bounds` so that no hotspot, and no name under one, lies under the legend, a
+// map control or the month of a playback: the padding is measured from them as drawn, and the
+// legend's side (right of the hotspots, or below them) is whichever leaves the larger zoom.
+// `more`, if given: {pad: [top, right, bottom, left] px of room to add (dots drawn beside their
+// places), animate}.
 function fitClear(map, bounds, maxZoom, more) {
   more = more || {};
   var pad = more.pad || [0, 0, 0, 0];
@@ -33,6 +34,8 @@ function fitClear(map, bounds, maxZoom, more) {
   var k = frame.width / map.getSize().x || 1;  // a map drawn scaled up: page px per map px
   left = Math.max(SIDE_ROOM, left / k);
   bottom = Math.max(NAME_ROOM + SCALE_BAR, bottom / k);
+  var banner = rect(".playback-banner", frame.width);  // the month played, named large
+  if (banner) { top = Math.max(top, (banner.bottom - frame.top) / k + GAP + DOT); }
   var topLeft = L.point(left + pad[3], top + pad[0]);
   var options = [L.point(right, bottom)];
   var legend = rect(".hotspot-legend", frame.width);

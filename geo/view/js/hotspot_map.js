@@ -4,6 +4,9 @@
 // this frame asks for them); every message carries the style table (fill, class and tooltip of
 // each hotspot shown), the legend, the selected hotspot and the focus. The map is restyled in
 // place, never rebuilt: a change is repainted at once and the view a person chose is kept.
+// Two more sets are sent once, like the outlines, and only when this frame says it lacks them:
+// the proposed hotspots (proposal_layer.js, shown or hidden by the page) and a playback's
+// months (playback.js, stepped through here without the page).
 // Text from files arrives HTML-escaped for the places it is drawn as HTML (names, towns,
 // tooltip fields); ids and raw town names are only ever compared, never drawn.
 (function () {
@@ -16,6 +19,7 @@
   var polygons, dots, names, leaders, rings, groups;
   var held = null, shownKey = null, focusKey = null, fitTarget = null, moved = false;
   var click = null, lastValue = null, following = null, ringed;
+  var proposals = null, proposalsHeld = null, playback = null, playHeld = null;
 
   function post(type, extra) {
     var message = {isStreamlitMessage: true, type: type};
@@ -23,9 +27,10 @@
     window.parent.postMessage(message, "*");
   }
 
-  // The value the page reads: the outlines held (null: send them), and the last click.
+  // The value the page reads: the outlines, proposals and months held (null: send them), and
+  // the last click.
   function report() {
-    var value = {geometry: held, click: click};
+    var value = {geometry: held, proposals: proposalsHeld, playback: playHeld, click: click};
     var text = JSON.stringify(value);
     if (text !== lastValue) {
       lastValue = text;
@@ -43,6 +48,7 @@
       zoomSnap: 0.25, zoomDelta: 0.5,
     });
     window.map = map;
+    map.getContainer().classList.toggle("wall-map", !!options.wall);
     L.control.scale().addTo(map);
     if (options.tiles && !options.wall) {
       L.tileLayer(options.tiles.url, {attribution: options.tiles.attribution,
@@ -70,6 +76,8 @@
     });
     zoomClasses();
     if (options.wall) { scaleWithFrame(); }
+    proposals = createProposals(map, options.proposals);
+    playback = createPlayback(map, options.wall, paintMonth);
   }
 
   function zoomClasses() {
@@ -116,7 +124,8 @@
     byId = new Map();
     var q = data.q, weight = options.weight;
     data.hotspots.forEach(function (row) {
-      var h = {id: row[0], town: row[5], shown: false, style: null, tip: null, grouped: false};
+      var h = {id: row[0], town: row[5], label: row[4], shown: false, style: null, tip: null,
+               grouped: false};
       h.feature = {type: "Feature", geometry: decodeOutline(row[1], q), properties: {key: h.id}};
       h.polygon = L.GeoJSON.geometryToLayer(h.feature, {smoothFactor: 0});
       h.polygon.feature = h.feature;
@@ -215,6 +224,7 @@
       }
       h.polygon.getElement().setAttribute("data-class", String(style[1]));
       h.style = style;
+      h.townHtml = style[2].w;
       ids.push(h.id);
     });
     towns.forEach(function (t) {
@@ -228,6 +238,64 @@
     var changed = key !== shownKey;
     shownKey = key;
     return changed;
+  }
+
+  // The hotspots shown, coloured for month `index` of a playback: fill, class and tooltip. Their
+  // own style is forgotten, so the page's colours come back when the playback stops.
+  function paintMonth(data, index) {
+    var cells = data.cells[index], month = data.months[index];
+    var colours = args.play_options.colours;
+    data.ids.forEach(function (id, i) {
+      var h = byId.get(id);
+      if (!h || !h.shown) { return; }
+      var cell = cells[i];
+      var fill = cell[2] >= 0 ? colours[cell[2]] : args.play_options.missing;
+      h.polygon.setStyle({fillColor: fill});
+      h.dot.setStyle({fillColor: fill});
+      h.polygon.getElement().setAttribute("data-class", String(cell[2]));
+      var html = monthTooltip(h.label, h.townHtml, cell, month);
+      [h.polygon, h.dot].forEach(function (layer) {
+        if (layer.getTooltip()) { layer.setTooltipContent(html); }
+        else { layer.bindTooltip(html, {sticky: true, className: "hotspot-tip"}); }
+      });
+      h.style = null;
+      h.tip = null;
+    });
+  }
+
+  // The proposals held, loaded when sent, and shown or hidden as the page says; true when the
+  // places shown changed.
+  function showProposals(next, town) {
+    if (next.proposals && next.proposals_key !== proposalsHeld) {
+      proposals.load(JSON.parse(next.proposals));
+      proposalsHeld = next.proposals_key;
+    }
+    var wanted = !!next.proposals_key;
+    if (wanted && proposalsHeld !== next.proposals_key) { proposalsHeld = null; }
+    return proposals.show(wanted && next.proposals_shown && proposalsHeld !== null, town);
+  }
+
+  // The playback asked for: its months loaded when sent (and played from the first), its speed
+  // kept up to date, or stopped when the page asks for none; true when it started or stopped.
+  function play(next) {
+    if (!next.play_key) {
+      var was = playback.playing();
+      playback.stop();
+      return was;
+    }
+    if (next.play && next.play_key !== playHeld) {
+      playHeld = next.play_key;
+      playback.load(JSON.parse(next.play), next.play_options.seconds);
+      return true;
+    }
+    if (playHeld !== next.play_key) {  // months not held (a new frame): ask for them
+      playHeld = null;
+      var playing = playback.playing();
+      playback.stop();
+      return playing;
+    }
+    playback.speed(next.play_options.seconds);
+    return false;
   }
 
   // The legend box over the map; true when it changed (names are placed clear of it).
@@ -245,8 +313,9 @@
     return true;
   }
 
-  // The hotspots of `key` (a town; "" for all of them) among those shown, and the map moved to
-  // them at once (no animation: a title naming the town changes in the same frame on the wall).
+  // The hotspots of `key` (a town; "" for all of them) among those shown, with the proposals
+  // shown, and the map moved to them at once (no animation: a title naming the town changes in
+  // the same frame on the wall).
   function focusOn(key) {
     var members = order.filter(function (h) { return h.shown && (!key || h.town === key); });
     if (!members.length) {
@@ -256,6 +325,8 @@
     if (!members.length) { return; }
     fitTarget = {members: members, bounds: L.latLngBounds([])};
     members.forEach(function (h) { fitTarget.bounds.extend(h.polygon.getBounds()); });
+    var proposed = proposals.bounds();
+    if (proposed.isValid()) { fitTarget.bounds.extend(proposed); }
     moved = false;
     fit();
     map.getContainer().setAttribute("data-focus", key);
@@ -466,11 +537,14 @@
     }
     var selectedBefore = ringed;
     var changed = restyle(next.styles);
+    var played = play(next);
+    playback.repaint();
     var newLegend = setLegend(next.legend);
     follow();
     var town = followed();
     var key = town !== null ? town : next.focus;
-    if (key !== focusKey || changed) {
+    var proposed = showProposals(next, key);
+    if (key !== focusKey || changed || ((played || proposed) && !moved)) {
       focusOn(key);
     } else if (next.selected !== selectedBefore) {
       ring();
