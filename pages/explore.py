@@ -22,7 +22,7 @@ from geo.view.briefing import (
 )
 from geo.view.export import hotspots_geojson, plain_table, table_csv
 from geo.view.links import ALL_TOWNS, NO_HOTSPOT, View, query_for, view_from_query
-from geo.view.page_scripts import scroll_into_view_js
+from geo.view.page_scripts import fit_to_window_js, scroll_into_view_js
 from geo.view.scales import asb_change_scale, bivariate_scale, hours_scale
 from geo.view.tiles import tile_source
 from pages._access import gate
@@ -50,7 +50,8 @@ METRICS = {
     "hours": "Officer patrol hours",
     "both": "Both: hours × ASB change",
 }
-MAP_HEIGHT = 620
+MAP_HEIGHT = 620  # on a screen with room for it; on a laptop the map reaches the window's foot
+MAP_LEAST_HEIGHT = 320  # however little room the window leaves below the figures
 
 
 def more_help(figures: ProgrammeFigures) -> dict[str, str]:
@@ -203,11 +204,6 @@ for index, (column, item) in enumerate(zip(row, items[1:])):
 if outcome_columns:
     outcomes = programme_outcomes(dataset.patrol_rows, period, shown_ids, outcome_columns)
     st.caption(plain(outcome_line(tuple(outcomes))))
-if figures.too_few:
-    st.caption(
-        f"{figures.too_few} hotspot(s) had too few ASB reports to tell; they are left out of the "
-        "mean and not ranked"
-    )
 scales = {
     "asb": asb_change_scale,
     "hours": hours_scale,
@@ -227,6 +223,9 @@ else:
             selected=None if selected == NO_HOTSPOT else selected,
             on_click=lambda hotspot_id: st.session_state.update(pending_hotspot=hotspot_id),
         )  # fmt: skip
+        st.html(
+            fit_to_window_js("map-row", MAP_LEAST_HEIGHT, MAP_HEIGHT), unsafe_allow_javascript=True
+        )
     with detail_column:
         if selected == NO_HOTSPOT:
             st.info(
@@ -236,6 +235,11 @@ else:
             )
         else:
             hotspot_detail(dataset, table.set_index("hotspot_id").loc[selected], period)
+    if figures.too_few:  # under the map: the map and its legend stay on the first screen
+        st.caption(
+            f"{figures.too_few} hotspot(s) had too few ASB reports to tell; they are left out of "
+            "the mean and not ranked"
+        )
     if selected != st.session_state.get("detail_shown"):
         st.session_state["detail_shown"] = selected
         if selected != NO_HOTSPOT:

@@ -13,6 +13,7 @@ from geo.crs import BRITISH_NATIONAL_GRID
 from geo.store.dataset import load_dataset
 from geo.view.briefing import briefing_page
 from tests.browser_support import ARTIFACTS
+from tests.helpers import real_wards_dataset
 
 TOWN_WARDS = ("Heanor", "Shirebrook", "Brimington", "Ilkeston")
 INNER = 0.06
@@ -21,18 +22,8 @@ INNER = 0.06
 
 @pytest.fixture(scope="module")
 def real_wards(shared_data, tmp_path_factory) -> Path:
-    """The wards of four real Derbyshire towns as hotspots, over the real police.uk files (read
-    in place through a link, never copied)."""
-    import geopandas as gpd
-
-    wards = gpd.read_file(shared_data / "boundaries" / "derbyshire-wards-2013.geojson")
-    wards = wards[wards["WD13NM"].str.contains("|".join(TOWN_WARDS))]
-    towns = [next(t for t in TOWN_WARDS if t in name) for name in wards["WD13NM"]]
-    frame = gpd.GeoDataFrame(
-        {"hotspot_id": wards["WD13CD"], "name": wards["WD13NM"], "town": towns},
-        geometry=wards.geometry,
-    )
-    return _dataset_folder(frame, shared_data, tmp_path_factory)
+    """The wards of four real Derbyshire towns as hotspots, over the real police.uk files."""
+    return real_wards_dataset(shared_data, tmp_path_factory.mktemp("real") / "data", TOWN_WARDS)
 
 
 @pytest.fixture(scope="module")

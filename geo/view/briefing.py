@@ -305,22 +305,27 @@ REASON_KEY = "headline-reason"
 """The key prefix of a map page figure that shows why it has no value, in smaller type."""
 HEADLINES_CSS = f"""<style>
 [data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
-.verdict-headline {{ line-height: 1.25; }}
+[data-testid="stMainBlockContainer"] h1 {{ font-size: 2.1rem; padding: 0.25rem 0 0.25rem; }}
+[data-testid="stMainBlockContainer"] [data-testid="stAlertContainer"] {{ padding: 0.55rem 1rem; }}
+.verdict-headline {{ line-height: 1.2; }}
 .verdict-headline .verdict-label {{ font-size: 0.875rem; color: rgba(49, 51, 63, 0.8); }}
 .verdict-headline .verdict-line {{ display: flex; flex-wrap: wrap; align-items: baseline;
   column-gap: 0.8rem; }}
-.verdict-headline .verdict-value {{ font-size: 2.25rem; font-weight: 700; line-height: 1.15; }}
-.verdict-headline .verdict-words {{ font-size: 1.2rem; font-weight: 600; }}
-.st-key-{HEADLINE_KEY} [data-testid="stMetricLabel"] p {{ white-space: normal; }}
-.st-key-{HEADLINE_KEY} [data-testid="stMetricValue"] {{ font-size: 1.75rem; }}
-.st-key-{HEADLINE_KEY} [data-testid="stMetricValue"] p {{ white-space: normal; }}
-[class*="st-key-{REASON_KEY}"] [data-testid="stMetricValue"] {{ font-size: 1.1rem;
-  line-height: 1.3; min-height: 2.1rem; display: flex; align-items: flex-end; }}
+.verdict-headline .verdict-value {{ font-size: 2rem; font-weight: 700; line-height: 1.15; }}
+.verdict-headline .verdict-words {{ font-size: 1.15rem; font-weight: 600; }}
+.st-key-{HEADLINE_KEY} [data-testid="stMetricLabel"] p {{ white-space: normal; font-size: 0.8rem;
+  line-height: 1.25; }}
+.st-key-{HEADLINE_KEY} [data-testid="stMetricValue"] {{ font-size: 1.5rem; line-height: 1.25; }}
+.st-key-{HEADLINE_KEY} [data-testid="stMetricValue"] * {{ white-space: normal;
+  overflow-wrap: anywhere; text-overflow: clip; }}
+[class*="st-key-{REASON_KEY}"] [data-testid="stMetricValue"] {{ font-size: 1rem;
+  line-height: 1.25; min-height: 1.9rem; display: flex; align-items: flex-end; }}
 </style>"""
-"""The look of the map page's headlines: the verdict at the size of a metric's value with its
-words beside it, then the other figures a little smaller and a reason for a missing one smaller
-still, names and reasons wrapped rather than cut, all on the first screen (the page's top margin
-a little less than streamlit's)."""
+"""The look of the map page's headlines: a smaller title and notices, the verdict at the size of
+a metric's value with its words beside it, then the other figures smaller and a reason for a
+missing one smaller still, names and reasons wrapped rather than cut: with the map's top and its
+legend, all on the first screen of a 1366×768 laptop (the page's top margin a little less than
+streamlit's)."""
 
 
 def verdict_html(item: Headline) -> str:
