@@ -16,7 +16,6 @@ from geo.analysis.outcomes import (
     Outcome,
 )
 from geo.analysis.programme import programme_evaluation as evaluate_programme
-from geo.analysis.programme import signed
 from geo.analysis.stats import ALPHA, TOO_FEW_RULE, wdd_reading
 from geo.analysis.trends import TREND_RULES
 from geo.period import Period
@@ -29,6 +28,7 @@ from geo.view.charts import (
     whole_weeks,
 )
 from geo.view.scales import told_change
+from geo.words import signed_percent
 from pages._common import plain
 
 TABLE_COLUMNS = {
@@ -139,8 +139,8 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
     top[0].metric(
         "ASB, last year → this",
         f"{row['asb_before']:,} → {row['asb_after']:,}",
-        None if pd.isna(change) else f"{change:+.1f}%",  # ASCII sign: streamlit reads it
-        delta_color="inverse",
+        None if pd.isna(change) else signed_percent(change, 1),
+        **_change_delta(change),
         help="ASB reports in the same months a year earlier → in this period.",
     )
     no_log = pd.isna(row["visits"])
@@ -192,7 +192,7 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
         st.caption(
             f"Before/after alone: rate ratio {row['asb_rr']:.2f} (95% interval "
             f"{row['asb_rr_low']:.2f}–{row['asb_rr_high']:.2f}), exact {format_p(row['asb_p'])}. "
-            f"Similar untreated areas changed by {signed(row['matched_change_pct'], 1)}."
+            f"Similar untreated areas changed by {signed_percent(row['matched_change_pct'], 1)}."
         )
     if not no_log and row["visits"]:
         st.caption(
@@ -201,6 +201,17 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
             f"visit; {row['share_15_min']:.0%} of visits lasted 15 minutes or more. Trend: "
             f"{row['trend']}."
         )
+
+
+def _change_delta(change: float) -> dict[str, str]:
+    """The colour and arrow of an ASB change shown with a true minus sign, which streamlit does
+    not read as negative: a fall green and down, a rise red and up, none grey."""
+    rounded = round(change, 1) if pd.notna(change) else 0
+    if rounded < 0:
+        return {"delta_color": "green", "delta_arrow": "down"}
+    if rounded > 0:
+        return {"delta_color": "red", "delta_arrow": "up"}
+    return {"delta_color": "gray", "delta_arrow": "off"}
 
 
 def dose_response(table: pd.DataFrame) -> None:

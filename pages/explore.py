@@ -25,6 +25,8 @@ from geo.view.links import ALL_TOWNS, NO_HOTSPOT, View, query_for, view_from_que
 from geo.view.page_scripts import fit_to_window_js, scroll_into_view_js
 from geo.view.scales import asb_change_scale, bivariate_scale, hours_scale
 from geo.view.tiles import tile_source
+from geo.view.unranked import too_few_note
+from geo.words import count_text
 from pages._access import gate
 from pages._common import (
     FOCUS_CSS,
@@ -178,8 +180,7 @@ st.session_state["url_view"] = view
 st.title("Hotspot patrol map")
 st.caption(
     f"{period.label()} compared with {period.before.label()} · data up to "
-    f"{dataset.last_month.strftime('%B %Y')} · {len(table)} hotspot"
-    + ("" if len(table) == 1 else "s")
+    f"{dataset.last_month.strftime('%B %Y')} · {count_text(len(table), 'hotspot')}"
     + ("" if town == ALL_TOWNS else f" in {plain(town)}")
 )
 sample_notice(dataset)
@@ -236,10 +237,7 @@ else:
         else:
             hotspot_detail(dataset, table.set_index("hotspot_id").loc[selected], period)
     if figures.too_few:  # under the map: the map and its legend stay on the first screen
-        st.caption(
-            f"{figures.too_few} hotspot(s) had too few ASB reports to tell; they are left out of "
-            "the mean and not ranked"
-        )
+        st.caption(too_few_note(figures))
     if selected != st.session_state.get("detail_shown"):
         st.session_state["detail_shown"] = selected
         if selected != NO_HOTSPOT:

@@ -62,6 +62,20 @@ def test_link_opens_the_same_view_with_a_selected_hotspot(monkeypatch, sample_di
     assert at.query_params["hotspot"] == hotspot
 
 
+def test_a_hotspots_change_has_a_minus_sign_and_the_colour_of_a_fall(monkeypatch, sample_dir):
+    from geo.words import MINUS
+
+    first = _app(monkeypatch, sample_dir)
+    table = first.dataframe[0].value
+    fell = table.loc[table["asb_change_shown"].idxmin()]
+    at = _app(monkeypatch, sample_dir, hotspot=fell["hotspot_id"])
+    (change,) = [m for m in at.metric if m.label == "ASB, last year → this"]
+    assert change.proto.delta.startswith(MINUS) and "-" not in change.proto.delta
+    assert change.proto.delta == f"{MINUS}{abs(fell['asb_change_shown']):.1f}%"
+    assert change.proto.color == change.proto.MetricColor.GREEN
+    assert change.proto.direction == change.proto.MetricDirection.DOWN
+
+
 def test_bad_link_values_fall_back_to_defaults(monkeypatch, sample_dir):
     at = _app(monkeypatch, sample_dir, metric="nonsense", town="Atlantis", period="2024-99:x")
     assert not at.exception
@@ -155,4 +169,5 @@ def test_a_programme_of_hotspots_all_too_few_to_tell_is_worded_so(monkeypatch, t
     assert metrics[MEAN_LABEL] == "too few to tell"  # not "no baseline": there is one
     assert metrics[LARGEST_FALL_LABEL] == "none could be ranked"
     caption = " ".join(shown(c.value) for c in at.caption)
-    assert "at none" not in caption and "2 hotspot(s) had too few ASB reports" in caption
+    assert "at none" not in caption
+    assert "2 hotspots had too few ASB reports to tell; they are left out" in caption

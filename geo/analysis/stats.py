@@ -24,14 +24,13 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import HotspotDataError
+from geo.words import MINUS
 
 ALPHA = 0.05
 """A result is called beyond chance when its two-sided p-value is below this."""
 
 DETECTABLE_RATIO = 0.5
 """The change a hotspot's baseline must be able to show: a halving (after = half of before)."""
-
-MINUS = "\u2212"
 
 
 @dataclass(frozen=True)

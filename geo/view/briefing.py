@@ -36,6 +36,7 @@ from geo.store.dataset import Dataset
 from geo.view.scales import MISSING_COLOUR, Scale, verdict_colour
 from geo.view.unranked import no_largest_fall_reason, no_mean_reason
 from geo.view.verdict import verdict
+from geo.words import count_text, signed_percent
 
 BACKGROUND = "#0d1117"
 PANEL = "#161b22"
@@ -72,14 +73,7 @@ class Headline:
 
 def percent(value: float) -> str:
     """A whole-number change with a real minus sign, e.g. '−25%'; '—' when there is none."""
-    if value is None or np.isnan(value):
-        return "—"
-    rounded = round(value)
-    return f"{'−' if rounded < 0 else '+' if rounded > 0 else ''}{abs(rounded)}%"
-
-
-def _hotspots(count: int) -> str:
-    return f"{count} hotspot" + ("" if count == 1 else "s")
+    return signed_percent(value, missing="—")
 
 
 def _patrol_headlines(figures: ProgrammeFigures) -> list[Headline]:
@@ -117,7 +111,7 @@ def left_out_note(figures: ProgrammeFigures) -> str:
         parts[-1] += " (flagged months, with the same months of the other year)"
     if figures.late_starters:
         parts.append(
-            f"{_hotspots(figures.late_starters)} counted from the month they started "
+            f"{count_text(figures.late_starters, 'hotspot')} counted from the month they started "
             "(and the same months a year earlier)"
         )
     return "; ".join(parts)
@@ -183,7 +177,7 @@ def headlines(figures: ProgrammeFigures, evaluation: ProgrammeEvaluation) -> lis
 def _mean_of(figures: ProgrammeFigures) -> str:
     """What the mean ASB change is taken over: 'mean of 24 hotspots', or why there is none."""
     if figures.asb_mean_over:
-        return f"mean of {_hotspots(figures.asb_mean_over)}"
+        return f"mean of {count_text(figures.asb_mean_over, 'hotspot')}"
     return no_mean_reason(figures)
 
 
