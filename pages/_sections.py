@@ -27,6 +27,7 @@ from geo.view.charts import (
     monthly_asb_chart,
     whole_weeks,
 )
+from geo.view.grid import rounded_as_shown
 from geo.view.scales import told_change
 from geo.words import signed_percent
 from pages._common import plain
@@ -76,7 +77,8 @@ TABLE_COLUMNS = {
 
 
 def hotspot_table_view(table: pd.DataFrame) -> None:
-    """The sortable table; a change with too few reports is blanked so it is never ranked."""
+    """The sortable table, its numbers rounded as shown; a change with too few reports is
+    blanked so it is never ranked."""
     view = table.copy()
     view["asb_change_shown"] = told_change(view)
     view["asb_rr_ci"] = _intervals(view["asb_rr_low"], view["asb_rr_high"])
@@ -89,8 +91,10 @@ def hotspot_table_view(table: pd.DataFrame) -> None:
         "<style>.st-key-hotspot-table [data-testid=stElementToolbar] "
         "button[aria-label='Download as CSV'] {display:none;}</style>"
     )
-    shown = [column for column in TABLE_COLUMNS if column in view.columns]
-    table_box.dataframe(view[shown], hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
+    shown = rounded_as_shown(  # what a screen reader reads out is what the grid shows
+        view[[column for column in TABLE_COLUMNS if column in view.columns]], TABLE_COLUMNS
+    )
+    table_box.dataframe(shown, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
     with st.expander("How trends and significance are worked out"):
         st.markdown(
             "**Trend** (over the 24 months of the period and the year before):\n\n"

@@ -171,3 +171,17 @@ def test_a_programme_of_hotspots_all_too_few_to_tell_is_worded_so(monkeypatch, t
     caption = " ".join(shown(c.value) for c in at.caption)
     assert "at none" not in caption
     assert "2 hotspots had too few ASB reports to tell; they are left out" in caption
+
+
+def test_the_hotspot_table_holds_its_numbers_as_they_are_shown(monkeypatch, sample_dir):
+    """A screen reader reads the grid's values: −32.6%, not −32.58426966292135."""
+    from geo.view.grid import shown_decimals
+    from pages._sections import TABLE_COLUMNS
+
+    table = _app(monkeypatch, sample_dir).dataframe[0].value
+    change = table["asb_change_shown"].dropna()
+    assert len(change) and (change * 10 == (change * 10).round()).all(), change.tolist()
+    for column in table.select_dtypes("float").columns:
+        decimals = shown_decimals(TABLE_COLUMNS.get(column))
+        values = table[column].dropna()
+        assert decimals is not None and values.equals(values.round(decimals)), column
