@@ -137,7 +137,7 @@ def programme_evaluation(dataset: Dataset, table: pd.DataFrame, context: Evaluat
 def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
     """One hotspot, laid out for the column beside the map: counts first, then its monthly and
     weekly charts (visible with the map), then significance and dosage."""
-    st.subheader(plain(row["name"]) + (f", {plain(row['town'])}" if row["town"] else ""))
+    st.header(plain(row["name"]) + (f", {plain(row['town'])}" if row["town"] else ""))
     top = st.columns(2)
     change = row["asb_change_pct"]
     top[0].metric(
@@ -220,7 +220,7 @@ def _change_delta(change: float) -> dict[str, str]:
 
 def dose_response(table: pd.DataFrame) -> None:
     """Hours per week against ASB change, hotspots labelled."""
-    st.subheader("Dose and response")
+    st.header("Dose and response")
     if table["visits"].isna().all():
         st.info(f"{NO_PATROL_LOG.capitalize()}: patrol dose cannot be set against ASB change.")
         return

@@ -249,7 +249,7 @@ if not table.empty:  # below the map: the map is the first thing seen, and the f
     programme_evaluation(dataset, table, context)
     dose_response(table)
 
-st.subheader("Hotspots shown")
+st.header("Hotspots shown")
 hotspot_table_view(table)
 downloads = st.columns(4)
 stem = f"hotspots-{period.start}-{period.end}" + ("" if town == ALL_TOWNS else f"-{town}")

@@ -109,7 +109,7 @@ def test_markdown_in_a_name_is_shown_as_written(monkeypatch, sample_dir, tmp_pat
     path.write_text(json.dumps(data))
     at = _app(monkeypatch, folder, hotspot=first["hotspot_id"])
     assert not at.exception
-    assert any(r"\*Star\* \_street\_" in header.value for header in at.subheader)
+    assert any(r"\*Star\* \_street\_" in header.value for header in at.header)
 
 
 def test_page_says_where_patrol_hours_come_from_and_offers_the_monthly_return(

@@ -300,6 +300,7 @@ REASON_KEY = "headline-reason"
 HEADLINES_CSS = f"""<style>
 [data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
 [data-testid="stMainBlockContainer"] h1 {{ font-size: 2.1rem; padding: 0.25rem 0 0.25rem; }}
+[data-testid="stMainBlockContainer"] h2 {{ font-size: 1.5rem; padding: 0.75rem 0 0.25rem; }}
 [data-testid="stMainBlockContainer"] [data-testid="stAlertContainer"] {{ padding: 0.55rem 1rem; }}
 .verdict-headline {{ line-height: 1.2; }}
 .verdict-headline .verdict-label {{ font-size: 0.875rem; color: rgba(49, 51, 63, 0.8); }}
@@ -315,11 +316,11 @@ HEADLINES_CSS = f"""<style>
 [class*="st-key-{REASON_KEY}"] [data-testid="stMetricValue"] {{ font-size: 1rem;
   line-height: 1.25; min-height: 1.9rem; display: flex; align-items: flex-end; }}
 </style>"""
-"""The look of the map page's headlines: a smaller title and notices, the verdict at the size of
-a metric's value with its words beside it, then the other figures smaller and a reason for a
-missing one smaller still, names and reasons wrapped rather than cut: with the map's top and its
-legend, all on the first screen of a 1366×768 laptop (the page's top margin a little less than
-streamlit's)."""
+"""The look of the map page's headlines: a smaller title, section headings (h2, under the h1)
+and notices, the verdict at the size of a metric's value with its words beside it, then the
+other figures smaller and a reason for a missing one smaller still, names and reasons wrapped
+rather than cut: with the map's top and its legend, all on the first screen of a 1366×768 laptop
+(the page's top margin a little less than streamlit's)."""
 
 
 def verdict_html(item: Headline) -> str:
