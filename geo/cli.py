@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from geo.errors import HotspotDataError
 from geo.propose_cli import add_propose_verb, run_propose
+from geo.words import count_text
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up is much of a short command
     import geopandas as gpd
@@ -308,8 +309,8 @@ def _print_notes(figures: ProgrammeFigures, anomalies: Sequence[Anomaly], no_pat
             print(f"note: {kind} figures leave out {', '.join(months)}", file=sys.stderr)
     if figures.late_starters:
         print(
-            f"note: {figures.late_starters} hotspot(s) started during the period; their months "
-            "before starting are left out of both years",
+            f"note: {count_text(figures.late_starters, 'hotspot')} started during the period; "
+            "their months before starting are left out of both years",
             file=sys.stderr,
         )
     if no_patrols:
@@ -563,7 +564,7 @@ def run_screen_token(args: argparse.Namespace) -> None:
         )
     else:
         count = store.revoke_token(args.name)
-        print(f"revoked {count} token(s) named '{args.name}'", file=sys.stderr)
+        print(f"revoked {count_text(count, 'token')} named '{args.name}'", file=sys.stderr)
 
 
 def run_bench(args: argparse.Namespace) -> None:

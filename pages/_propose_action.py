@@ -26,7 +26,7 @@ from geo.store.importer import Staged, check_uploads, commit, plan_table
 from geo.view.import_check import findings_shown
 from geo.view.preview import preview_map
 from geo.view.tiles import tile_source
-from geo.view.words import count_text
+from geo.words import count_text
 from pages._common import plain, plain_table
 from pages._proposals import PROPOSAL_COLUMNS, proposal_rows, proposed_for
 

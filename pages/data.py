@@ -15,6 +15,7 @@ from geo.store.audit import audit_table, read_entries
 from geo.store.dataset import Dataset, data_folder, data_location
 from geo.store.importer import (
     MAX_UPLOAD_BYTES,
+    SKIPPED_PINGS,
     Staged,
     check_uploads,
     commit,
@@ -28,7 +29,7 @@ from geo.view.grid import rounded_as_shown
 from geo.view.import_check import CheckNotes, check_notes, findings_shown
 from geo.view.preview import preview_map
 from geo.view.tiles import tile_source
-from geo.view.words import count_text
+from geo.words import count_text, plural
 from pages._access import change_refusal, current_visitor, gate
 from pages._common import (
     cached_dataset,
@@ -119,7 +120,8 @@ def _run_check(hotspots, crimes, patrols, pings) -> None:
 def _findings(staged: Staged) -> None:
     """The problems and warnings found, one a row; a finding about a whole file has no row."""
     table = findings_shown(plain_table(staged.findings_table(), ["file", "problem"]))
-    st.dataframe(table, hide_index=True, width="stretch")
+    row = st.column_config.TextColumn("row", help="Empty: the finding is about the whole file.")
+    st.dataframe(table, hide_index=True, width="stretch", column_config={"row": row})
 
 
 def _show(staged: Staged, notes: CheckNotes) -> None:
@@ -172,8 +174,8 @@ def _show(staged: Staged, notes: CheckNotes) -> None:
         shown = visits[["hotspot_id", "start", "end", "officers", "arrests", "engagements"]]
         st.dataframe(shown.head(200), hide_index=True, width="stretch")
     if staged.pings:
-        pings = notes.pings_table(staged.pings_table())
-        skipped = int(pings["skipped (no position)"].sum())
+        pings = staged.pings_table()
+        skipped = int(pings[SKIPPED_PINGS].sum())
         st.subheader(
             f"GPS pings: {int(pings['pings'].sum()):,} in {count_text(len(pings), 'file')}"
         )
@@ -182,7 +184,7 @@ def _show(staged: Staged, notes: CheckNotes) -> None:
             "month is replaced."
             + (
                 f" {count_text(skipped, 'ping')} without a position "
-                f"{'is' if skipped == 1 else 'are'} stored as given and not counted."
+                f"{plural(skipped, 'is', 'are')} stored as given and not counted."
                 if skipped
                 else ""
             )

@@ -22,11 +22,13 @@ from geo.view.briefing import (
 )
 from geo.view.export import hotspots_geojson, plain_table, table_csv
 from geo.view.links import ALL_TOWNS, NO_HOTSPOT, View, query_for, view_from_query
-from geo.view.page_scripts import scroll_into_view_js
+from geo.view.page_scripts import fit_to_window_js, scroll_into_view_js
 from geo.view.playback import DEFAULT_SECONDS, PLAY_RULE
 from geo.view.proposal_layer import LAYER_NAME
 from geo.view.scales import asb_change_scale, bivariate_scale, hours_scale
 from geo.view.tiles import tile_source
+from geo.view.unranked import too_few_note
+from geo.words import count_text
 from pages._access import current_visitor, gate
 from pages._common import (
     FOCUS_CSS,
@@ -54,7 +56,8 @@ METRICS = {
     "hours": "Officer patrol hours",
     "both": "Both: hours × ASB change",
 }
-MAP_HEIGHT = 620
+MAP_HEIGHT = 620  # on a screen with room for it; on a laptop the map reaches the window's foot
+MAP_LEAST_HEIGHT = 320  # however little room the window leaves below the figures
 
 
 def more_help(figures: ProgrammeFigures) -> dict[str, str]:
@@ -207,8 +210,7 @@ st.session_state["url_view"] = view
 st.title("Hotspot patrol map")
 st.caption(
     f"{period.label()} compared with {period.before.label()} · data up to "
-    f"{dataset.last_month.strftime('%B %Y')} · {len(table)} hotspot"
-    + ("" if len(table) == 1 else "s")
+    f"{dataset.last_month.strftime('%B %Y')} · {count_text(len(table), 'hotspot')}"
     + ("" if town == ALL_TOWNS else f" in {plain(town)}")
 )
 sample_notice(dataset)
@@ -233,11 +235,6 @@ for index, (column, item) in enumerate(zip(row, items[1:])):
 if outcome_columns:
     outcomes = programme_outcomes(dataset.patrol_rows, period, shown_ids, outcome_columns)
     st.caption(plain(outcome_line(tuple(outcomes))))
-if figures.too_few:
-    st.caption(
-        f"{figures.too_few} hotspot(s) had too few ASB reports to tell; they are left out of the "
-        "mean and not ranked"
-    )
 scales = {
     "asb": asb_change_scale,
     "hours": hours_scale,
@@ -265,6 +262,9 @@ else:
             playback=playback_for(dataset, period, keep_flagged) if play else None,
             play_seconds=play,
         )  # fmt: skip
+        st.html(
+            fit_to_window_js("map-row", MAP_LEAST_HEIGHT, MAP_HEIGHT), unsafe_allow_javascript=True
+        )
     with detail_column:
         if selected == NO_HOTSPOT:
             st.info(
@@ -274,6 +274,8 @@ else:
             )
         else:
             hotspot_detail(dataset, table.set_index("hotspot_id").loc[selected], period)
+    if figures.too_few:  # under the map: the map and its legend stay on the first screen
+        st.caption(too_few_note(figures))
     if selected != st.session_state.get("detail_shown"):
         st.session_state["detail_shown"] = selected
         if selected != NO_HOTSPOT:
@@ -285,7 +287,7 @@ if not table.empty:  # below the map: the map is the first thing seen, and the f
     programme_evaluation(dataset, table, context)
     dose_response(table)
 
-st.subheader("Hotspots shown")
+st.header("Hotspots shown")
 hotspot_table_view(table)
 downloads = st.columns(4)
 stem = f"hotspots-{period.start}-{period.end}" + ("" if town == ALL_TOWNS else f"-{town}")

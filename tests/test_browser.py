@@ -126,7 +126,7 @@ if (window === window.top) {
     if (map?.contentDocument?.querySelector("path.leaflet-interactive")) {
       const below = ["Dose and response", "Hotspots shown"];
       window.__belowAtFirstPolygon = [
-        ...[...document.querySelectorAll("h3")].filter(h => below.includes(h.textContent.trim())),
+        ...[...document.querySelectorAll("h2")].filter(h => below.includes(h.textContent.trim())),
         ...document.querySelectorAll("[data-testid=stDataFrame], [data-testid=stVegaLiteChart]"),
       ].length;
     } else {

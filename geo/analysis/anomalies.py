@@ -25,6 +25,7 @@ import pandas as pd
 from geo.analysis.coverage import gap_months
 from geo.io.crimes import ASB
 from geo.period import BASELINE_LAG, Period
+from geo.words import signed_percent
 
 NEIGHBOURS = 3
 """Months on each side a month is compared with."""
@@ -191,8 +192,8 @@ def _year_on_year(
                     pd.Period(ordinal=month, freq="M"),
                     crime_type,
                     f"{count[i]:,.0f} rows against {count[j]:,.0f} a year before "
-                    f"({np.expm1(change[k]):+.0%}), where the other months changed by about "
-                    f"{np.expm1(usual):+.0%}",
+                    f"({signed_percent(100 * np.expm1(change[k]))}), where the other months "
+                    f"changed by about {signed_percent(100 * np.expm1(usual))}",
                 )
             )
     return problems

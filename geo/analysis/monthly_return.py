@@ -30,6 +30,7 @@ from geo.analysis.patrol_source import GPS, LOG
 from geo.analysis.stats import TOO_FEW_BEFORE, TOO_FEW_REASON, too_few_flags
 from geo.io.patrols import PATROL_TYPES
 from geo.period import Period
+from geo.words import count_text
 
 if TYPE_CHECKING:
     from geo.store.dataset import Dataset
@@ -230,7 +231,7 @@ def _heading(
     outcomes = "the patrol log" if has_log else "no patrol log: outcomes are blank"
     files = dataset.gps.stats.files if dataset.gps is not None else 0
     hours = {
-        GPS: f"GPS pings ({files:,} file{'s' * (files != 1)})",
+        GPS: f"GPS pings ({count_text(files, 'file')})",
         LOG: "the patrol log",
     }.get(dataset.patrol_source, "no patrol data: hours are blank")
     if not patrolled and dataset.patrol_source in (GPS, LOG):

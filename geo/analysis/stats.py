@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import HotspotDataError
+from geo.words import MINUS
 
 ALPHA = 0.05
 """A result is called beyond chance when its two-sided p-value is below this."""
@@ -36,8 +37,6 @@ POWER = 0.8
 DETECTABLE_Z = NormalDist().inv_cdf(1 - ALPHA / 2) + NormalDist().inv_cdf(POWER)
 """How many standard errors a log ratio must lie from 0 to be found beyond chance in POWER of
 cases (two-sided, at ALPHA)."""
-
-MINUS = "\u2212"
 
 
 @dataclass(frozen=True)

@@ -79,11 +79,14 @@ from geo.store.pings_store import (
     same_targets,
 )
 from geo.store.postgres import is_database_url
+from geo.words import count_text
 
 MAX_UPLOAD_BYTES = MAX_ENTRY_BYTES
 """The largest single file accepted (the page's `server.maxUploadSize` is the same 200 MB)."""
 HOTSPOT_FILE = "hotspots.geojson"
 PATROL_FILE = "patrols.csv"
+SKIPPED_PINGS = "skipped (no position)"
+"""The column of a ping file's rows that no figure counts, for want of a position."""
 PING_CHECK_SECONDS_PER_MB = 1.0
 """Time a ping file's check may take per MB, beyond the sandbox's TIME_LIMIT_S (a 200 MB file
 gets 260 s, over twenty times what such a check takes on two busy cores)."""
@@ -179,7 +182,7 @@ class Staged:
         if not self.errors:
             return None
         first, more = self.errors[0], len(self.errors) - 1
-        message = first.message + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
+        message = first.message + (f" (and {count_text(more, 'more problem')})" if more else "")
         return HotspotDataError(message, path=first.file, row=first.row, column=first.column)
 
     def raise_first(self) -> None:
@@ -222,15 +225,16 @@ class Staged:
         )
 
     def pings_table(self) -> pd.DataFrame:
-        """One row per ping file to be stored: how many pings and officers, and when (officer
-        ids are never listed)."""
+        """One row per ping file to be stored: the pings the figures count, those skipped for
+        want of a position, officers, and when (officer ids are never listed)."""
         return pd.DataFrame(
             [
-                {"file": p.source, "stored as": p.target, "pings": p.rows, "officers": p.officers,
+                {"file": p.source, "stored as": p.target, "pings": p.counted,
+                 SKIPPED_PINGS: p.skipped, "officers": p.officers,
                  "first": f"{p.first:%Y-%m-%d}", "last": f"{p.last:%Y-%m-%d}"}
                 for p in self.pings
             ],
-            columns=["file", "stored as", "pings", "officers", "first", "last"],
+            columns=["file", "stored as", "pings", SKIPPED_PINGS, "officers", "first", "last"],
         )  # fmt: skip
 
 
@@ -595,7 +599,8 @@ def _existing_patrols_against(folder: Path, hotspots: StagedHotspots) -> list[Fi
         Finding(
             "error",
             hotspots.source,
-            f"lacks {len(missing)} hotspot id(s) that the dataset's patrol log names ({shown}); "
+            f"lacks {count_text(len(missing), 'hotspot id')} that the dataset's patrol log "
+            f"names ({shown}); "
             "import a patrol log that matches, together with these hotspots",
             column="hotspot_id",
         )

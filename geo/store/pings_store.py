@@ -26,6 +26,7 @@ from geo.errors import HotspotDataError
 from geo.io.pings import LOCAL_TZ, Officers, PingStats, ping_files_in, pseudonymised_csv, read_pings
 from geo.io.sandbox import reply_type, report_progress
 from geo.settings import setting
+from geo.words import count_text, span
 
 PING_FOLDER = "pings"
 KEY_FILE = ".pseudonym-key"
@@ -42,16 +43,25 @@ class StagedPings:
     target: str
     data: bytes
     rows: int
+    """Every ping row of the file, stored as given."""
     officers: int
     first: pd.Timestamp
     last: pd.Timestamp
     notes: tuple[str, ...]
+    skipped: int = 0
+    """Rows with no position (no GPS fix): stored, but no figure counts them."""
+
+    @property
+    def counted(self) -> int:
+        """The pings the figures count: those with a position."""
+        return self.rows - self.skipped
 
     def what(self) -> str:
-        """One line for the plan: rows, officers and dates."""
+        """One line for the plan: pings counted, officers and dates, and those skipped."""
+        skipped = self.skipped and f"; {count_text(self.skipped, 'ping')} without a position"
         return (
-            f"{self.rows:,} pings of {self.officers:,} officers, "
-            f"{self.first:%d %b %Y} to {self.last:%d %b %Y}"
+            f"{count_text(self.counted, 'ping')} of {count_text(self.officers, 'officer')}, "
+            f"{span(f'{self.first:%d %b %Y}', f'{self.last:%d %b %Y}')}{skipped or ''}"
         )
 
 
@@ -133,6 +143,7 @@ def check_ping_file(
         first=start,
         last=end,
         notes=tuple(stats.notes()),
+        skipped=stats.no_fix,
     )
 
 

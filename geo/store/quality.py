@@ -37,6 +37,7 @@ from geo.period import Period
 from geo.store.crime_months import CRIME_FOLDER, duplicate_crime_months
 from geo.store.dataset import Dataset
 from geo.store.postgres import is_database_url
+from geo.words import span
 
 FAR_M = 1000
 """Crime rows farther than this from every hotspot are counted as outside their surroundings."""
@@ -89,9 +90,9 @@ class QualityReport:
     def summary(self) -> pd.DataFrame:
         """One row per check: check, count, detail."""
         located = self.rows - self.no_location
-        span = f"{self.months[0]} to {self.months[-1]}" if self.months else "no crime data"
+        covered = span(self.months[0], self.months[-1]) if self.months else "no crime data"
         rows = [
-            ("Months of crime data", len(self.months), span),
+            ("Months of crime data", len(self.months), covered),
             ("Missing months (gaps)", len(self.missing_months), _listed(self.missing_months)),
             (
                 "Months held twice (same force in two files)",

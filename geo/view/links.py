@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from geo.errors import HotspotDataError
 from geo.period import Period
 from geo.view.playback import PLAY_PARAM, play_seconds
+from geo.words import span
 
 ALL_TOWNS = "All towns"
 NO_HOTSPOT = "—"
@@ -62,7 +63,7 @@ def view_from_query(
             else:
                 notes.append(
                     f"Ignoring the period in the link: {why or parsed.label() + ' has no data'}. "
-                    f"Showing {period[0]} to {period[1]} instead."
+                    f"Showing {span(period[0], period[1])} instead."
                 )
     metric = query.get("metric")
     town = query.get("town")

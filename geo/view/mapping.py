@@ -302,6 +302,11 @@ def _legend_row(colour: str, label: str, count: int) -> str:
     )
 
 
+SHORT_MAP_PX = 480
+"""A map frame at most this high (a laptop's map page) draws its legend smaller, leaving the
+hotspots room beside it."""
+
+
 def map_css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
     """The map's stylesheet: names, dots, tooltips and legend at the sizes of `style`; a plain
     background without tiles; a map filling its frame on the wall."""
@@ -343,6 +348,9 @@ def map_css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str
 .hotspot-legend .legend-note {{font-size:0.85em; color:#333;}}
 .hotspot-legend .swatch {{display:inline-block; width:1.1em; height:0.9em; border:1px solid #555;
   margin-right:0.4em; vertical-align:middle;}}
+@media (max-height: {SHORT_MAP_PX}px) {{
+  .hotspot-legend {{font-size:11px !important; line-height:1.25; padding:5px 8px; max-width:25em;}}
+}}
 </style>"""
 
 
