@@ -94,8 +94,8 @@ def test_the_map_page_plays_the_months_in_place_and_pauses(browser, server, samp
     page.wait_for_selector("[data-testid=stDataFrame]", timeout=60_000)  # the page's second run
     page.wait_for_selector(IDLE)
     frame = map_frame(page)
-    frame.locator(".playback-banner").wait_for(timeout=30_000)
-    wait_for_map_at_rest(frame, quiet_ms=500)
+    frame.locator(".playback-banner").wait_for(timeout=90_000)
+    wait_for_map_at_rest(frame, quiet_ms=500, timeout_ms=60_000)
     frame.evaluate(_WATCH_JS)
     names, classes = _expected(sample_dir, PERIOD)
     frame.wait_for_function("() => window.__steps.length >= 2", timeout=60_000, polling=100)
@@ -141,14 +141,14 @@ def test_the_wall_plays_the_months_unattended_and_starts_again(browser, server, 
     url = f"{server}/briefing?play={seconds}&period={PERIOD}&refresh=5"
     page, _ = open_page(browser, url, 1920, 1080)
     frame = map_frame(page)
-    frame.locator(".playback-banner").wait_for(timeout=30_000)
-    wait_for_map_at_rest(frame, quiet_ms=500)
+    frame.locator(".playback-banner").wait_for(timeout=90_000)
+    wait_for_map_at_rest(frame, quiet_ms=500, timeout_ms=60_000)
     frame.evaluate(_WATCH_JS)
     names, classes = _expected(sample_dir, PERIOD)
     frame.wait_for_function(
         # round twice, the wall's own refresh (a rerun of its fragment) in between
         "(n) => window.__steps.length >= 2 * n + 1 && window.__steps.some(s => s.sent > 0)",
-        arg=len(names), timeout=120_000, polling=100,
+        arg=len(names), timeout=180_000, polling=100,
     )  # fmt: skip
     steps = frame.evaluate("() => window.__steps")
     _check_steps(steps, names, classes)
