@@ -73,3 +73,17 @@ def test_too_few_hotspots_are_left_out_of_mean_and_largest_fall(sample):
     assert result.largest_fall_pct == pytest.approx(rest.min())
     assert result.largest_fall_where != table.loc[biggest, "name"]
     assert "1 hotspot with too few reports to tell is left out of the mean" in result.reading
+
+
+def test_a_programme_of_one_hotspot_is_read_in_the_singular(sample):
+    from geo.analysis.evaluation import with_q
+
+    dataset, period, table = sample
+    one = with_q(table[table["town"] == "Long Eaton"])  # a town of one hotspot
+    result = programme_evaluation(one, dataset.counts, dataset.areas, EvaluationContext.of(period))
+    reading = result.reading
+    assert len(one) == 1 and "ASB in the 1 hotspot went from" in reading
+    assert f"{result.beyond_chance} of 1 hotspot changed beyond chance" in reading
+    verb = "remains" if result.beyond_after_fdr == 1 else "remain"
+    assert f"{result.beyond_after_fdr} {verb} after false-discovery control" in reading
+    assert "1 hotspots" not in reading and "(s)" not in reading

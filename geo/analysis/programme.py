@@ -144,7 +144,8 @@ def _reading_parts(e: ProgrammeEvaluation) -> list[str]:
     """The sentences of the programme's reading, in the order a manager needs them."""
     if e.asb_before == 0 and e.asb_after == 0:
         return [
-            f"No ASB was recorded in the {e.hotspots} hotspots in either year: no change to read."
+            f"No ASB was recorded in the {count_text(e.hotspots, 'hotspot')} in either year: no "
+            "change to read."
         ]
     interval = (
         f"; 95% interval {signed_percent(e.pooled_low_pct)} to {signed_percent(e.pooled_high_pct)}"
@@ -152,7 +153,8 @@ def _reading_parts(e: ProgrammeEvaluation) -> list[str]:
         else ""
     )
     parts = [
-        f"ASB in the {e.hotspots} hotspots went from {e.asb_before:,} to {e.asb_after:,} "
+        f"ASB in the {count_text(e.hotspots, 'hotspot')} went from {e.asb_before:,} to "
+        f"{e.asb_after:,} "
         f"({signed_percent(e.pooled_change_pct)}{interval})."
     ]
     if e.adjusted_ratio == e.adjusted_ratio:
@@ -194,15 +196,18 @@ def _reading_parts(e: ProgrammeEvaluation) -> list[str]:
         )
     if e.tested:
         parts.append(
-            f"{e.beyond_chance} of {e.tested} hotspots changed beyond chance against the "
-            f"control (p < {ALPHA:g}); chance alone would give about {e.expected_by_chance:.1f}; "
-            f"{e.beyond_after_fdr} remain after false-discovery control (q < {ALPHA:g})."
+            f"{e.beyond_chance} of {count_text(e.tested, 'hotspot')} changed beyond chance "
+            f"against the control (p < {ALPHA:g}); chance alone would give about "
+            f"{e.expected_by_chance:.1f}; {e.beyond_after_fdr} "
+            f"{plural(e.beyond_after_fdr, 'remains', 'remain')} after false-discovery control "
+            f"(q < {ALPHA:g})."
         )
     if e.largest_fall_where:
         parts.append(
             f"The largest fall, {signed_percent(e.largest_fall_pct)} at {e.largest_fall_where}, "
             f"compares with {signed_percent(e.chance_largest_fall_pct)} that chance alone "
-            f"typically gives as the largest fall among {e.mean_over} comparable untreated areas."
+            "typically gives as the largest fall among "
+            f"{count_text(e.mean_over, 'comparable untreated area')}."
         )
     if e.left_out:
         parts.append(

@@ -40,6 +40,7 @@ from geo.store.pings_store import (
     stored_ping_files,
 )
 from geo.store.postgres import check_schema, connect, redacted
+from geo.words import count_text
 
 
 def folder_to_database(folder: Path, url: str) -> list[str]:
@@ -103,11 +104,11 @@ def _write_folder(url: str, work: Path) -> list[str]:
         if hotspots.empty:
             raise HotspotDataError("holds no hotspots to copy", path=redacted(url))
         (work / HOTSPOT_FILE).write_bytes(_geojson_bytes(hotspots))
-        lines.append(f"wrote {HOTSPOT_FILE}: {len(hotspots)} hotspots")
+        lines.append(f"wrote {HOTSPOT_FILE}: {count_text(len(hotspots), 'hotspot')}")
         control = _areas(connection, "control_areas")
         if not control.empty:
             (work / CONTROL_FILE).write_bytes(_geojson_bytes(control))
-            lines.append(f"wrote {CONTROL_FILE}: {len(control)} areas")
+            lines.append(f"wrote {CONTROL_FILE}: {count_text(len(control), 'area')}")
         note = connection.execute("SELECT sample_note FROM store_state").fetchone()[0]
         if note is not None:
             (work / SAMPLE_MARKER).write_text(note, encoding="utf-8")
@@ -137,7 +138,7 @@ def _write_folder(url: str, work: Path) -> list[str]:
             path = work / CRIME_FOLDER / label / f"{label}-{slug}-street.csv"
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_crime_file(connection, path, month, force)
-            lines.append(f"wrote {path.relative_to(work)}: {rows} rows")
+            lines.append(f"wrote {path.relative_to(work)}: {count_text(rows, 'row')}")
     return lines
 
 

@@ -40,7 +40,8 @@ def status_lines(url: str) -> list[str]:
             " ORDER BY import_id DESC LIMIT 5"
         ):
             lines.append(
-                f"import {import_id}: {kind}, {rows:,} rows, by {who} ({client}) at {started:%c}"
+                f"import {import_id}: {kind}, {count_text(rows, 'row')}, by {who} ({client}) at "
+                f"{started:%c}"
             )
     return lines
 

@@ -47,6 +47,7 @@ from geo.store.pg_dataset import _areas
 from geo.store.pg_pings import keep_key, refresh_counting, write_ping_files
 from geo.store.pg_places import refresh_places
 from geo.store.postgres import IMPORT_LOCK, check_schema, connect, redacted
+from geo.words import count_text
 
 REACH_MARGIN_M = 100
 """Extra metres round each hotspot's ring within which points are kept: the app and PostGIS may
@@ -173,7 +174,7 @@ def commit_pg(
                 lines.append(f"control areas: {len(control)}")
             if staged.patrols is not None:
                 _write_patrols(cursor, staged.patrols, import_id)
-                lines.append(f"patrols: {len(staged.patrols.frame)} visits")
+                lines.append(f"patrols: {count_text(len(staged.patrols.frame), 'visit')}")
                 rows += len(staged.patrols.frame)
             months = []
             for part in sorted(staged.crimes, key=lambda p: p.key):
@@ -181,7 +182,9 @@ def commit_pg(
                 months.append(f"{part.month}-01")
                 rows += part.rows
                 verb = "replaced" if replaced else "added"
-                lines.append(f"crimes {part.month} {part.force}: {verb}, {part.rows} rows")
+                lines.append(
+                    f"crimes {part.month} {part.force}: {verb}, {count_text(part.rows, 'row')}"
+                )
             ping_ids: list[int] | None = []
             if staged.pings:
                 if staged.ping_key is not None:
@@ -230,7 +233,7 @@ def plan_rows_pg(staged: Staged, url: str) -> list[dict[str, str]]:
             {
                 "action": "replace" if hotspots else "add",
                 "file": "hotspots",
-                "what": f"{len(staged.hotspots.frame):,} hotspots"
+                "what": count_text(len(staged.hotspots.frame), "hotspot")
                 + (f"; the {hotspots:,} held go to the history" if hotspots else ""),
             }
         )
@@ -239,16 +242,16 @@ def plan_rows_pg(staged: Staged, url: str) -> list[dict[str, str]]:
             {
                 "action": "replace" if (part.month, part.force) in held else "add",
                 "file": f"crimes {part.month} {part.force}",
-                "what": f"{part.rows:,} rows from {part.source}",
+                "what": f"{count_text(part.rows, 'row')} from {part.source}",
             }
         )
     if staged.patrols is not None:
-        note = f"; replaces the whole patrol log of {visits:,} visits" if visits else ""
+        note = f"; replaces the whole patrol log of {count_text(visits, 'visit')}" if visits else ""
         rows.append(
             {
                 "action": "replace" if visits else "add",
                 "file": "patrols",
-                "what": f"{len(staged.patrols.frame):,} visits{note}",
+                "what": f"{count_text(len(staged.patrols.frame), 'visit')}{note}",
             }
         )
     return rows

@@ -37,7 +37,7 @@ from geo.period import Period
 from geo.store.crime_months import CRIME_FOLDER, duplicate_crime_months
 from geo.store.dataset import Dataset
 from geo.store.postgres import is_database_url
-from geo.words import span
+from geo.words import count_text, span
 
 FAR_M = 1000
 """Crime rows farther than this from every hotspot are counted as outside their surroundings."""
@@ -149,12 +149,13 @@ class QualityReport:
                 (
                     "GPS ping files",
                     pings.files,
-                    f"{pings.rows:,} pings; patrol hours come from them",
+                    f"{count_text(pings.rows - pings.no_fix, 'ping')} with a position; patrol "
+                    "hours come from them",
                 )
             )
             rows.append(
                 ("GPS pings without a position (no fix), skipped", pings.no_fix,
-                 f"{_share(pings.no_fix, pings.rows)} of {pings.rows:,} pings")
+                 f"{_share(pings.no_fix, pings.rows)} of {count_text(pings.rows, 'ping')}")
             )  # fmt: skip
             rows.append(
                 ("GPS ping times in the repeated autumn hour, without an offset", pings.ambiguous,

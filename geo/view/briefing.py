@@ -93,7 +93,9 @@ def _patrol_headlines(figures: ProgrammeFigures) -> list[Headline]:
         )
     ]
     hours = Headline(
-        "Officer patrol hours", f"{figures.officer_hours:,.0f}", f"{figures.visits:,.0f} visits"
+        "Officer patrol hours",
+        f"{figures.officer_hours:,.0f}",
+        count_text(int(figures.visits), "visit"),
     )
     return [hours, *outcomes]
 
