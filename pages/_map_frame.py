@@ -44,6 +44,11 @@ def _geometry(folder: str, version: str, _hotspots: gpd.GeoDataFrame) -> FrameGe
     return frame_geometry(_hotspots)
 
 
+def dataset_geometry(dataset: Dataset) -> FrameGeometry:
+    """The outlines of `dataset` as the frame is sent them (cached per dataset version)."""
+    return _geometry(str(dataset.folder), dataset.version, dataset.hotspots)
+
+
 def hotspot_map(
     *,
     key: str,
@@ -66,7 +71,7 @@ def hotspot_map(
     matching that selector; `style` sizes names and dots (the browser's by default). A click on a
     hotspot calls `on_click` with its id before the next run."""
     style = style or MapStyle()
-    geometry = _geometry(str(dataset.folder), dataset.version, dataset.hotspots)
+    geometry = dataset_geometry(dataset)
     held = (st.session_state.get(key) or {}).get("geometry")
     component = components.declare_component(COMPONENT, path=str(FRAME_FILES))
 

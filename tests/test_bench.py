@@ -268,3 +268,39 @@ def test_the_start_up_floor_imports_its_libraries(tmp_path):
     bare = measure([sys.executable, "-c", "pass"])  # the interpreter alone: about 10 MB
     assert startup.seconds > bare.seconds
     assert startup.peak_bytes > 5 * bare.peak_bytes  # pandas, geopandas and the rest loaded
+
+
+def test_database_map_rows_judge_the_first_paint_and_a_colouring_and_report_the_rest():
+    from tools.bench import (
+        FULL,
+        PAINT_DATABASE,
+        QUICK,
+        REPAINT_DATABASE,
+        Paint,
+        Repaint,
+        database_label,
+        database_map_rows,
+    )
+
+    median, slowest = REPAINT_DATABASE
+    paint = Paint([9.0, 8.0], [PAINT_DATABASE - 0.2, PAINT_DATABASE - 0.1], [1.0, 1.0],
+                  start=[4.0, 4.2], load=[1.0, 1.0])  # fmt: skip
+    quick = [median - 0.3, median - 0.2, slowest - 0.1]
+    rows = database_map_rows(
+        "PostgreSQL store, 10 rows", 12.5, paint, Repaint(quick, [9.0] * 3, [9.0] * 3)
+    )
+    first, copied, colouring, town, back = rows
+    assert first.met is True and "first visit while it starts 8.50 s" in first.compared
+    assert copied.value == "12.50 s" and copied.met is None
+    assert colouring.met is True and colouring.measure.startswith("map repainted after a colouring")
+    assert (town.met, back.met) == (None, None) and town.target == "reported"
+    slow_paint = Paint([1.0], [PAINT_DATABASE + 0.1], [1.0], start=[1.0], load=[1.0])
+    slow = database_map_rows("x", 1.0, slow_paint, Repaint([*quick, slowest + 0.1], [1.0], [1.0]))
+    assert (slow[0].met, slow[2].met) == (False, False)
+    assert "quick stand-in" in database_label(QUICK) and "quick" not in database_label(FULL)
+    skipped = database_map_rows("x", 1.0, "skipped: no chromium", "skipped: no chromium")
+    assert [row.value for row in skipped] == [
+        "skipped: no chromium",
+        "1.00 s",
+        "skipped: no chromium",
+    ]

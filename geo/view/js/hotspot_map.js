@@ -182,7 +182,7 @@
 
   // Which hotspots show and how: a style table {id: [fill, class, tooltip fields]}.
   function restyle(styles) {
-    var ids = [];
+    var ids = [], shownTowns = new Set();
     order.forEach(function (h) {
       if (!own(styles, h.id)) {
         if (h.shown) {
@@ -216,9 +216,10 @@
       h.polygon.getElement().setAttribute("data-class", String(style[1]));
       h.style = style;
       ids.push(h.id);
+      shownTowns.add(h.town);
     });
     towns.forEach(function (t) {
-      var show = order.some(function (h) { return h.shown && h.town === t.town; });
+      var show = shownTowns.has(t.town);
       if (show !== t.shown) {
         if (show) { names.addLayer(t.name); } else { names.removeLayer(t.name); }
         t.shown = show;
