@@ -65,12 +65,17 @@ def import_first_page() -> None:
 
 
 def warm_caches() -> None:
-    """Read the dataset, then the first view's table, its programme evaluation (the verdict) and
-    the map's outlines, through the pages' own cached functions (the runtime, whose caches they
-    are, has started)."""
+    """Read the dataset, then the first view's table, its programme evaluation (the verdict), the
+    map's outlines and the WDD test below the map, through the pages' own cached functions (the
+    runtime, whose caches they are, has started)."""
     from geo.period import Period
     from geo.view.links import view_from_query
-    from pages._common import cached_dataset, outcomes_table_for, programme_evaluation_for
+    from pages._common import (
+        cached_dataset,
+        outcomes_table_for,
+        programme_evaluation_for,
+        programme_wdd_for,
+    )
     from pages._map_frame import dataset_geometry
 
     dataset = cached_dataset()
@@ -85,6 +90,7 @@ def warm_caches() -> None:
     outcomes_table_for(dataset, period, keep_flagged=False)
     programme_evaluation_for(dataset, period, keep_flagged=False)
     dataset_geometry(dataset)
+    programme_wdd_for(dataset, period, keep_flagged=False)
 
 
 def _not_from_the_warm_up(record: logging.LogRecord) -> bool:

@@ -196,7 +196,6 @@
       var style = styles[h.id];
       if (!h.shown) {
         polygons.addLayer(h.polygon);
-        names.addLayer(h.name);
         h.shown = true;
         untab(h.polygon);
       }
@@ -205,13 +204,17 @@
         h.dot.setStyle({fillColor: style[0]});
       }
       var tip = JSON.stringify(style[2]);
-      if (tip !== h.tip) {
-        var html = hotspotTooltip(style[2]);
-        [h.polygon, h.dot].forEach(function (layer) {
-          if (layer.getTooltip()) { layer.setTooltipContent(html); }
-          else { layer.bindTooltip(html, {sticky: true, className: "hotspot-tip"}); }
-        });
+      if (tip !== h.tip) {  // written when shown: thousands of hotspots, one tooltip open
+        h.fields = style[2];
         h.tip = tip;
+        [h.polygon, h.dot].forEach(function (layer) {
+          if (!layer.getTooltip()) {
+            layer.bindTooltip(function () { return hotspotTooltip(h.fields); },
+                              {sticky: true, className: "hotspot-tip"});
+          } else if (layer.isTooltipOpen()) {
+            layer.getTooltip().update();
+          }
+        });
       }
       h.polygon.getElement().setAttribute("data-class", String(style[1]));
       h.style = style;
@@ -408,13 +411,20 @@
 
   // Names placed clear of each other: hotspots' close up, towns' far out (the stylesheet hides
   // the others at that zoom, and their lines are taken away here), and only those near the view
-  // (a move places the rest).
+  // (a move places the rest). A hotspot's name is on the map only close up and near the view:
+  // thousands of names kept on the map would slow every change and move.
   function placeNames() {
     if (!map) { return; }
     var view = map.getBounds().pad(0.5);
     var near = map.getZoom() >= options.label_zoom;
-    var hotspotNames = order.filter(function (h) { return h.shown; })
-      .map(function (h) { return h.name; });
+    var hotspotNames = [];
+    order.forEach(function (h) {
+      var wanted = near && h.shown && view.contains(h.name.getLatLng());
+      if (wanted !== names.hasLayer(h.name)) {
+        if (wanted) { names.addLayer(h.name); } else { names.removeLayer(h.name); }
+      }
+      if (wanted) { hotspotNames.push(h.name); }
+    });
     var townNames = towns.filter(function (t) { return t.shown; })
       .map(function (t) { return t.name; });
     (near ? townNames : hotspotNames).forEach(function (marker) {
