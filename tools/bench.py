@@ -5,8 +5,8 @@ monthly folders, and hotspots of 65 coordinates (64-corner blobs and circles cut
 neighbours that share an edge) in towns over England.
 
 - `geo summary` as whole processes (start-up and imports count), medians of several runs, beside a
-  naive analyst's script (pandas `read_csv` of every file, `geopandas.sjoin`, `groupby`) and the
-  parse floor (pyarrow reading only the four needed columns). Each is a separate process; its
+  naive analyst's script (pandas `read_csv` of every file, `geopandas.sjoin`, `groupby`; its goal)
+  and the parse floor (pyarrow reading only the four needed columns; reported). Each is a separate process; its
   peak memory is its own `ru_maxrss`, read with `os.wait4` by a small launcher (MEASURE_CODE).
   Under them, what bounds the time: the command's CPU time (no faster than that spread over
   every core) and the start-up floor (the libraries it cannot do without, imported alone). A
@@ -20,7 +20,7 @@ neighbours that share an edge) in towns over England.
 - The map payload (geo.view.payload through geo.view.mapping) beside folium's plain `GeoJson`
   of the frame,
   both serialised as folium embeds them; the largest shift of a vertex; shared edges kept.
-- A national size: time and memory, beside the parse floor.
+- A national size: time beside the parse floor (reported), and memory.
 
 `geo summary` is timed exactly as a user runs it, with every data check it makes (exact duplicate
 rows, anomalous months, the period's months): it keeps no cache between runs, so every run is a
@@ -33,6 +33,9 @@ at the end in words.
 - The map repainted after a click (a colouring, a town, Back) in chromium, from the click to the
   first painted frame with the new fills, legend and names, on the sample and on a generated
   dataset of 1,000 hotspots with a patrol log (median and slowest of 8 each).
+- The map page on a PostgreSQL store holding the national size with a patrol log (a throw-away
+  cluster; `--quick`: a smaller stand-in, said so): its first paint on a visit to the started
+  app, and its repaint after a colouring, a town and Back.
 
 Targets set for the full sizes (speed, memory, payload ratio) are judged only there; `--quick`
 shows them in brackets.
