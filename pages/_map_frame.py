@@ -48,6 +48,11 @@ def _geometry(folder: str, version: str, _hotspots: gpd.GeoDataFrame) -> FrameGe
     return frame_geometry(_hotspots)
 
 
+def dataset_geometry(dataset: Dataset) -> FrameGeometry:
+    """The outlines of `dataset` as the frame is sent them (cached per dataset version)."""
+    return _geometry(str(dataset.folder), dataset.version, dataset.hotspots)
+
+
 def hotspot_map(
     *,
     key: str,
@@ -76,7 +81,7 @@ def hotspot_map(
     by the frame and drawn when `show_proposals`; `playback`, when given, colours the hotspots
     month by month, `play_seconds` each, in place of `scale`."""
     style = style or MapStyle()
-    geometry = _geometry(str(dataset.folder), dataset.version, dataset.hotspots)
+    geometry = dataset_geometry(dataset)
     value = st.session_state.get(key) or {}
     component = components.declare_component(COMPONENT, path=str(FRAME_FILES))
     extra = proposal_legend_row() if proposals is not None and show_proposals else ""

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.analysis.context import EvaluationContext
-from geo.analysis.evaluation import PRIMARY_LABEL, format_p, primary_reading, programme_wdd
+from geo.analysis.evaluation import PRIMARY_LABEL, format_p, primary_reading
 from geo.analysis.figures import NO_PATROL_LOG, monthly_asb, weekly_patrols
 from geo.analysis.outcomes import (
     NOT_RECORDED,
@@ -15,8 +14,8 @@ from geo.analysis.outcomes import (
     OUTCOME_LABELS,
     Outcome,
 )
-from geo.analysis.programme import programme_evaluation as evaluate_programme
-from geo.analysis.stats import ALPHA, TOO_FEW_RULE, wdd_reading
+from geo.analysis.programme import ProgrammeEvaluation
+from geo.analysis.stats import ALPHA, TOO_FEW_RULE, WDDResult, wdd_reading
 from geo.analysis.trends import TREND_RULES
 from geo.period import Period
 from geo.store.dataset import Dataset
@@ -120,12 +119,12 @@ def _intervals(low: pd.Series, high: pd.Series) -> list[str]:
     ]
 
 
-def programme_evaluation(dataset: Dataset, table: pd.DataFrame, context: EvaluationContext) -> None:
-    """The programme's reading and its WDD for the hotspots shown, and where its areas come from."""
-    evaluation = evaluate_programme(table, dataset.counts, dataset.areas, context)
+def programme_evaluation(
+    dataset: Dataset, evaluation: ProgrammeEvaluation, result: WDDResult | None
+) -> None:
+    """The programme's reading and its WDD (`result`, None when there is none) for the hotspots
+    shown, and where its areas come from."""
     st.info(plain(evaluation.reading), icon=":material/query_stats:")
-    ids = list(table["hotspot_id"])
-    result = programme_wdd(dataset.counts, dataset.areas, context, ids, table)
     if result is not None:
         st.caption("WDD test: " + wdd_reading(result, ring_m=dataset.areas.ring_m))
     st.caption(

@@ -43,6 +43,7 @@ from pages._common import (
     period_problem,
     plain,
     programme_evaluation_for,
+    programme_wdd_for,
     sample_notice,
     wide_layout,
 )
@@ -284,7 +285,9 @@ else:
 if below_map_waits(map_shown=not table.empty):
     st.stop()  # the map's first value, sent once it is drawn, reruns the page with the rest
 if not table.empty:  # below the map: the map is the first thing seen, and the first sent
-    programme_evaluation(dataset, table, context)
+    programme_evaluation(
+        dataset, evaluation, programme_wdd_for(dataset, period, keep_flagged, shown_town)
+    )
     dose_response(table)
 
 st.header("Hotspots shown")

@@ -17,11 +17,13 @@ from geo.analysis.anomalies import (
     Anomaly,
     Exclusions,
     find_anomalies,
+    type_counts_frame,
     type_counts_of,
     type_month_counts,
 )
 from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import change_pct, hotspot_table, programme_figures
+from geo.analysis.file_tally import tally_table
 from geo.io.crimes import (
     ASB,
     crime_columns,
@@ -246,6 +248,9 @@ def test_type_counts_taken_file_by_file_add_up_to_those_of_every_row(tmp_path):
     )
     assert problem is None and whole["rows"].sum() == 8 and whole["duplicates"].sum() == 2
     assert find_anomalies(pd.concat(parts)) == find_anomalies(whole)
+    tallied = type_counts_frame([tally_table(table).type_months for table in tables])
+    by_file = tallied.groupby(key, as_index=False)[["rows", "duplicates"]].sum()
+    pd.testing.assert_frame_equal(by_file, summed.sort_values(key, ignore_index=True))
 
 
 def _halved(crimes, month: str, seed: int = 0):

@@ -31,6 +31,7 @@ from geo.analysis.power import detectable_fall_pct
 from geo.analysis.reference import (
     MODEL,
     RANK,
+    ReferenceSquares,
     dispersion_curve,
     model_ratio,
     reference_units,
@@ -135,7 +136,8 @@ def adjusted_table(
     change; and the Benjamini–Hochberg q across the areas, given only where the smallest p an
     area's reading can give could reach it."""
     curve = dispersion_curve(pairs)
-    units = {int(b): reference_units(pairs, b) for b in set(before)}
+    squares = ReferenceSquares(pairs)
+    units = {int(b): squares.units(b) for b in set(before)}
     readings, rows = [], []
     for b, a, control in zip(before, after, controls):
         reference = units[int(b)]

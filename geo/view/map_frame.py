@@ -28,7 +28,7 @@ from geo.view.mapping import (
     fill_colours,
     legend_html,
     map_css,
-    tooltip_fields,
+    tooltip_table,
 )
 from geo.view.outline_codec import decimals_of, encode_outline, encode_point
 from geo.view.payload import map_geometries
@@ -96,7 +96,7 @@ def frame_styles(table: pd.DataFrame, scale: Scale | BivariateScale) -> dict[str
     map shows); the class is the scale's class index, −1 where the value is missing."""
     colours = fill_colours(table, scale)
     classes = style_classes(table, scale)
-    tips = [tooltip_fields(row._asdict()) for row in table.itertuples(index=False)]
+    tips = tooltip_table(table)
     return {
         str(hotspot_id): [colour, int(kind), tip]
         for hotspot_id, colour, kind, tip in zip(table["hotspot_id"], colours, classes, tips)

@@ -5,7 +5,22 @@
 // places), animate}.
 function fitClear(map, bounds, maxZoom, more) {
   more = more || {};
-  var pad = more.pad || [0, 0, 0, 0];
+  var room = clearRoom(map, bounds, more.pad);
+  map.fitBounds(bounds, {paddingTopLeft: room.topLeft, paddingBottomRight: room.bottomRight,
+                         maxZoom: maxZoom, animate: more.animate});
+}
+
+// The view fitClear would give, without moving the map: {center, zoom}.
+function clearView(map, bounds, maxZoom, pad) {
+  var room = clearRoom(map, bounds, pad);
+  return map._getBoundsCenterZoom(bounds, {paddingTopLeft: room.topLeft,
+                                           paddingBottomRight: room.bottomRight,
+                                           maxZoom: maxZoom});
+}
+
+// The room (px) fitClear keeps clear at the top left and bottom right: {topLeft, bottomRight}.
+function clearRoom(map, bounds, pad) {
+  pad = pad || [0, 0, 0, 0];
   var frame = map.getContainer().getBoundingClientRect();
   var doc = map.getContainer().ownerDocument;
   var NAME_ROOM = 26, SIDE_ROOM = 80, GAP = 8, MIN_FREE = 120, SCALE_BAR = 40, DOT = 14;  // px:
@@ -57,6 +72,5 @@ function fitClear(map, bounds, maxZoom, more) {
     topLeft = L.point(GAP, GAP);
     best = L.point(GAP, GAP);
   }
-  map.fitBounds(bounds, {paddingTopLeft: topLeft, paddingBottomRight: best, maxZoom: maxZoom,
-                         animate: more.animate});
+  return {topLeft: topLeft, bottomRight: best};
 }

@@ -18,7 +18,7 @@
   var order = [], byId = new Map(), towns = [];
   var polygons, dots, names, leaders, rings, groups;
   var held = null, shownKey = null, focusKey = null, fitTarget = null, moved = false;
-  var click = null, lastValue = null, following = null, ringed;
+  var click = null, lastValue = null, following = null, ringed, fitting = false;
   var proposals = null, proposalsHeld = null, playback = null, playHeld = null;
 
   function post(type, extra) {
@@ -69,8 +69,13 @@
     ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (name) {
       container.addEventListener(name, function () { moved = true; }, {passive: true});
     });
-    map.on("zoomend", function () { zoomClasses(); arrange(); });
-    map.on("moveend", placeNames);
+    map.on("zoomend", function () {
+      zoomClasses();
+      if (!fitting) { arrange(); }
+    });
+    map.on("moveend", function () {
+      if (!fitting) { placeNames(); }
+    });
     map.on("resize", function () {
       if (!moved) { fit(); } else { placeNames(); }
     });
@@ -191,7 +196,7 @@
 
   // Which hotspots show and how: a style table {id: [fill, class, tooltip fields]}.
   function restyle(styles) {
-    var ids = [];
+    var ids = [], shownTowns = new Set();
     order.forEach(function (h) {
       if (!own(styles, h.id)) {
         if (h.shown) {
@@ -205,7 +210,6 @@
       var style = styles[h.id];
       if (!h.shown) {
         polygons.addLayer(h.polygon);
-        names.addLayer(h.name);
         h.shown = true;
         untab(h.polygon);
       }
@@ -214,21 +218,26 @@
         h.dot.setStyle({fillColor: style[0]});
       }
       var tip = JSON.stringify(style[2]);
-      if (tip !== h.tip) {
-        var html = hotspotTooltip(style[2]);
-        [h.polygon, h.dot].forEach(function (layer) {
-          if (layer.getTooltip()) { layer.setTooltipContent(html); }
-          else { layer.bindTooltip(html, {sticky: true, className: "hotspot-tip"}); }
-        });
+      if (tip !== h.tip) {  // written when shown: thousands of hotspots, one tooltip open
+        h.fields = style[2];
         h.tip = tip;
+        [h.polygon, h.dot].forEach(function (layer) {
+          if (!layer.getTooltip()) {
+            layer.bindTooltip(function () { return hotspotTooltip(h.fields); },
+                              {sticky: true, className: "hotspot-tip"});
+          } else if (layer.isTooltipOpen()) {
+            layer.getTooltip().update();
+          }
+        });
       }
       h.polygon.getElement().setAttribute("data-class", String(style[1]));
       h.style = style;
       h.townHtml = style[2].w;
       ids.push(h.id);
+      shownTowns.add(h.town);
     });
     towns.forEach(function (t) {
-      var show = order.some(function (h) { return h.shown && h.town === t.town; });
+      var show = shownTowns.has(t.town);
       if (show !== t.shown) {
         if (show) { names.addLayer(t.name); } else { names.removeLayer(t.name); }
         t.shown = show;
@@ -332,29 +341,44 @@
     map.getContainer().setAttribute("data-focus", key);
   }
 
-  // Fit to the focus clear of legend and controls; again with more room where dots drawn beside
-  // their places reach beyond the outlines.
+  // Fit to the focus clear of legend and controls, with more room where dots drawn beside their
+  // places would reach beyond the outlines at that zoom (worked out before the map moves: it is
+  // redrawn once, thousands of outlines at a time).
   function fit() {
     if (!fitTarget || !map.getSize().x || !map.getSize().y) { return; }
-    fitClear(map, fitTarget.bounds, 16, {animate: false});
-    var pad = overreach(fitTarget.members);
-    if (pad.some(function (p) { return p > 1; })) {
-      fitClear(map, fitTarget.bounds, 16, {animate: false, pad: pad});
+    var view = clearView(map, fitTarget.bounds, 16);
+    var pad = overreach(fitTarget.members, view.zoom);
+    fitting = true;
+    try {
+      fitClear(map, fitTarget.bounds, 16,
+               {animate: false, pad: pad.some(function (p) { return p > 1; }) ? pad : null});
+    } finally {
+      fitting = false;
     }
     arrange();
   }
 
-  // How far (px) the dots of `members` as drawn reach beyond their outlines' box: top, right,
-  // bottom, left.
-  function overreach(members) {
-    if (map.getZoom() >= options.label_zoom) { return [0, 0, 0, 0]; }
+  // How far (px) the dots of `members` would reach beyond their outlines' box at `zoom`, spread
+  // as arrange spreads them: top, right, bottom, left.
+  function overreach(members, zoom) {
+    if (zoom >= options.label_zoom) { return [0, 0, 0, 0]; }
+    var shown = order.filter(function (h) { return h.shown; });
+    var laid = spreadDots(shown.map(function (h) {
+      var p = map.project(h.home, zoom);
+      return [p.x, p.y, options.dot_radius];
+    }), GAP, SPREAD_MOST, groupRadius);
+    var drawnAt = new Map();
+    shown.forEach(function (h, i) {
+      var g = laid.group[i] >= 0 ? laid.groups[laid.group[i]] : null;
+      drawnAt.set(h, g ? [g.x, g.y, g.r] : [laid.places[i][0], laid.places[i][1],
+                                              options.dot_radius]);
+    });
     var box = L.bounds([]), drawn = L.bounds([]);
     members.forEach(function (h) {
       var b = h.polygon.getBounds();
-      box.extend(map.latLngToContainerPoint(b.getNorthWest()));
-      box.extend(map.latLngToContainerPoint(b.getSouthEast()));
-      var at = map.latLngToContainerPoint(h.grouped ? h.groupAt : h.dot.getLatLng());
-      var r = h.grouped ? h.groupRadius : options.dot_radius;
+      box.extend(map.project(b.getNorthWest(), zoom));
+      box.extend(map.project(b.getSouthEast(), zoom));
+      var d = drawnAt.get(h), at = L.point(d[0], d[1]), r = d[2];
       drawn.extend(at.subtract([r, r]));
       drawn.extend(at.add([r, r]));
     });
@@ -369,10 +393,17 @@
     return options.dot_radius + 3 + 3 * String(count).length;
   }
 
-  // At far zooms, dots that would cover each other are spread apart (a line back to each one's
-  // place) or, in a crowd, drawn as a count that zooms in when clicked.
+  // Dots spread for the zoom shown, the selection ringed and names placed.
   function arrange() {
     if (!map) { return; }
+    spread();
+    ring();
+    placeNames();
+  }
+
+  // At far zooms, dots that would cover each other are spread apart (a line back to each one's
+  // place) or, in a crowd, drawn as a count that zooms in when clicked.
+  function spread() {
     leaders.clearLayers();
     groups.clearLayers();
     var shown = order.filter(function (h) { return h.shown; });
@@ -381,13 +412,13 @@
       h.grouped = false;
     });
     var far = map.getZoom() < options.label_zoom;
-    var spread = far ? spreadDots(shown.map(function (h) {
+    var laid = far ? spreadDots(shown.map(function (h) {
       var p = map.latLngToLayerPoint(h.home);
       return [p.x, p.y, options.dot_radius];
     }), GAP, SPREAD_MOST, groupRadius) : null;
     shown.forEach(function (h, i) {
-      if (spread && spread.group[i] >= 0) {
-        var g = spread.groups[spread.group[i]];
+      if (laid && laid.group[i] >= 0) {
+        var g = laid.groups[laid.group[i]];
         h.grouped = true;
         h.groupAt = map.layerPointToLatLng([g.x, g.y]);
         h.groupRadius = g.r;
@@ -395,8 +426,8 @@
         return;
       }
       var at = h.home;
-      if (spread) {
-        var p = spread.places[i], home = map.latLngToLayerPoint(h.home);
+      if (laid) {
+        var p = laid.places[i], home = map.latLngToLayerPoint(h.home);
         if (Math.abs(p[0] - home.x) + Math.abs(p[1] - home.y) > 1) {
           at = map.layerPointToLatLng(p);
           L.polyline([h.home, at], {
@@ -411,11 +442,9 @@
         untab(h.dot);
       }
     });
-    if (spread) {
-      spread.groups.forEach(function (g) { groups.addLayer(countMarker(g, shown)); });
+    if (laid) {
+      laid.groups.forEach(function (g) { groups.addLayer(countMarker(g, shown)); });
     }
-    ring();
-    placeNames();
   }
 
   // A crowd of hotspots as one count; clicked (or Enter), the map zooms in to them.
@@ -478,13 +507,20 @@
 
   // Names placed clear of each other: hotspots' close up, towns' far out (the stylesheet hides
   // the others at that zoom, and their lines are taken away here), and only those near the view
-  // (a move places the rest).
+  // (a move places the rest). A hotspot's name is on the map only close up and near the view:
+  // thousands of names kept on the map would slow every change and move.
   function placeNames() {
     if (!map) { return; }
     var view = map.getBounds().pad(0.5);
     var near = map.getZoom() >= options.label_zoom;
-    var hotspotNames = order.filter(function (h) { return h.shown; })
-      .map(function (h) { return h.name; });
+    var hotspotNames = [];
+    order.forEach(function (h) {
+      var wanted = near && h.shown && view.contains(h.name.getLatLng());
+      if (wanted !== names.hasLayer(h.name)) {
+        if (wanted) { names.addLayer(h.name); } else { names.removeLayer(h.name); }
+      }
+      if (wanted) { hotspotNames.push(h.name); }
+    });
     var townNames = towns.filter(function (t) { return t.shown; })
       .map(function (t) { return t.name; });
     (near ? townNames : hotspotNames).forEach(function (marker) {
