@@ -131,7 +131,7 @@ def test_the_sample_says_what_blocks_adding_and_changes_nothing(monkeypatch, sam
     at.button(key="check-proposals").click().run()
     assert not at.exception
     assert any("Nothing is added" in shown(e.value) for e in at.error)
-    (findings,) = [d.value for d in at.dataframe if "problem" in d.value.columns]
+    (findings,) = [d.value for d in at.dataframe if {"file", "problem"} <= set(d.value.columns)]
     assert any("generated sample dataset" in p for p in findings["problem"])
     assert not [b for b in at.button if b.key == "commit-proposals"]
     assert (sample_dir / "hotspots.geojson").read_bytes() == before
