@@ -81,7 +81,7 @@ def proposal_section(proposals: Proposals, town: str | None, stem: str) -> None:
     frame = proposals.frame
     if town is not None:
         frame = frame[frame["town"] == town]
-    st.subheader(LAYER_NAME)
+    st.header(LAYER_NAME)
     st.caption(
         plain(proposals.line())
         + (f"; {len(frame)} of them near {plain(town)}" if town is not None else "")

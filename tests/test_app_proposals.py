@@ -48,7 +48,7 @@ def test_the_layer_comes_with_a_table_and_a_download_of_the_towns_proposals(
 ):
     at = run_map_page(monkeypatch, sample_dir, town="Derby")
     at.checkbox(key="show_proposals").check().run()
-    assert LAYER_NAME in [h.value for h in at.subheader]
+    assert LAYER_NAME in [h.value for h in at.header]
     (table,) = [d.value for d in at.dataframe if "incidents" in d.value.columns]
     places = json.loads(_frame_args(at)["proposals"])["places"]
     derby = [row[0] for row in places if row[3] == "Derby"]

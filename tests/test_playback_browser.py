@@ -143,6 +143,22 @@ def test_the_map_page_plays_the_months_in_place_and_pauses(browser, server, samp
         arg=held, timeout=30_000,
     )  # fmt: skip
     _check_steps(frame.evaluate("() => window.__steps"), names, classes)
+    # a hotspot's tooltip: its month's figures while the months play, the period's once stopped
+    frame.get_by_role("button", name="Pause the months").click()
+    frame.wait_for_function("() => document.querySelector('[data-play-paused=true]')")
+    shown = frame.locator(".pb-month").inner_text()
+    outline = frame.locator("path.leaflet-interactive:not(.hotspot-dot)").first
+    outline.hover(force=True)
+    tip = frame.locator(".leaflet-tooltip")
+    tip.wait_for(state="visible", timeout=10_000)
+    assert f"{shown}: " in tip.inner_text() and "officer hours" not in tip.inner_text()
+    page.mouse.move(1, 1)
+    page.locator("[data-testid=stSidebar] label").filter(has_text="Play the period").click()
+    frame.locator(".playback-banner").wait_for(state="detached", timeout=60_000)
+    page.wait_for_selector(IDLE)
+    outline.hover(force=True)
+    tip.wait_for(state="visible", timeout=10_000)
+    assert shown not in tip.inner_text() and "officer hours" in tip.inner_text()
     page.close()
 
 

@@ -194,6 +194,21 @@
     }
   }
 
+  // A hotspot's tooltip, written when shown (thousands of hotspots, one tooltip open): its
+  // month's figures while a playback colours it, else its figures for the period.
+  function tooltips(h) {
+    [h.polygon, h.dot].forEach(function (layer) {
+      if (!layer.getTooltip()) {
+        layer.bindTooltip(function () {
+          return h.month ? monthTooltip(h.label, h.townHtml, h.month[0], h.month[1])
+            : hotspotTooltip(h.fields);
+        }, {sticky: true, className: "hotspot-tip"});
+      } else if (layer.isTooltipOpen()) {
+        layer.getTooltip().update();
+      }
+    });
+  }
+
   // Which hotspots show and how: a style table {id: [fill, class, tooltip fields]}.
   function restyle(styles) {
     var ids = [], shownTowns = new Set();
@@ -218,17 +233,11 @@
         h.dot.setStyle({fillColor: style[0]});
       }
       var tip = JSON.stringify(style[2]);
-      if (tip !== h.tip) {  // written when shown: thousands of hotspots, one tooltip open
+      if (tip !== h.tip) {
         h.fields = style[2];
+        h.month = null;
         h.tip = tip;
-        [h.polygon, h.dot].forEach(function (layer) {
-          if (!layer.getTooltip()) {
-            layer.bindTooltip(function () { return hotspotTooltip(h.fields); },
-                              {sticky: true, className: "hotspot-tip"});
-          } else if (layer.isTooltipOpen()) {
-            layer.getTooltip().update();
-          }
-        });
+        tooltips(h);
       }
       h.polygon.getElement().setAttribute("data-class", String(style[1]));
       h.style = style;
@@ -262,11 +271,8 @@
       h.polygon.setStyle({fillColor: fill});
       h.dot.setStyle({fillColor: fill});
       h.polygon.getElement().setAttribute("data-class", String(cell[2]));
-      var html = monthTooltip(h.label, h.townHtml, cell, month);
-      [h.polygon, h.dot].forEach(function (layer) {
-        if (layer.getTooltip()) { layer.setTooltipContent(html); }
-        else { layer.bindTooltip(html, {sticky: true, className: "hotspot-tip"}); }
-      });
+      h.month = [cell, month];
+      tooltips(h);
       h.style = null;
       h.tip = null;
     });
