@@ -303,6 +303,7 @@ HEADLINES_CSS = f"""<style>
 [data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
 [data-testid="stMainBlockContainer"] h1 {{ font-size: 2.1rem; padding: 0.25rem 0 0.25rem; }}
 [data-testid="stMainBlockContainer"] h2 {{ font-size: 1.5rem; padding: 0.75rem 0 0.25rem; }}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {{ gap: 0.75rem; }}
 [data-testid="stMainBlockContainer"] [data-testid="stAlertContainer"] {{ padding: 0.55rem 1rem; }}
 .verdict-headline {{ line-height: 1.2; }}
 .verdict-headline .verdict-label {{ font-size: 0.875rem; color: rgba(49, 51, 63, 0.8); }}

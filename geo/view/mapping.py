@@ -312,9 +312,9 @@ def _legend_row(colour: str, label: str, count: int) -> str:
     )
 
 
-SHORT_MAP_PX = 480
-"""A map frame at most this high (a laptop's map page) draws its legend smaller, leaving the
-hotspots room beside it."""
+SHORT_MAP_PX = 560
+"""A map frame at most this high (the map page on a laptop, the data page's preview) draws its
+legend smaller and narrower, its title on two lines, leaving the hotspots room beside it."""
 
 
 def map_css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
@@ -359,7 +359,7 @@ def map_css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str
 .hotspot-legend .swatch {{display:inline-block; width:1.1em; height:0.9em; border:1px solid #555;
   margin-right:0.4em; vertical-align:middle;}}
 @media (max-height: {SHORT_MAP_PX}px) {{
-  .hotspot-legend {{font-size:11px !important; line-height:1.25; padding:5px 8px; max-width:25em;}}
+  .hotspot-legend {{font-size:12px !important; line-height:1.25; padding:5px 8px; max-width:16em;}}
 }}
 </style>"""
 

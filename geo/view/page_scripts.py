@@ -31,7 +31,7 @@ setTimeout(function () {{
 </script>"""
 
 
-def fit_to_window_js(container_key: str, least: int, most: int, gap: int = 12) -> str:
+def fit_to_window_js(container_key: str, least: int, most: int, gap: int = 8) -> str:
     """A script that sizes the frame inside the streamlit container `key=container_key` to reach
     from where it starts to `gap` px above the window's foot, between `least` and `most` px: on a
     laptop the map and the legend at its foot are on the first screen, on a large screen the map
