@@ -6,8 +6,9 @@ neighbours that share an edge) in towns over England.
 
 - `geo summary` as whole processes (start-up and imports count), medians of several runs, beside a
   naive analyst's script (pandas `read_csv` of every file, `geopandas.sjoin`, `groupby`; its goal)
-  and the parse floor (pyarrow reading only the four needed columns; reported). Each is a separate process; its
-  peak memory is its own `ru_maxrss`, read with `os.wait4` by a small launcher (MEASURE_CODE).
+  and the parse floor (pyarrow reading only the four needed columns; reported). Each is a
+  separate process; its peak memory is its own `ru_maxrss`, read with `os.wait4` by a small
+  launcher (MEASURE_CODE).
   Under them, what bounds the time: the command's CPU time (no faster than that spread over
   every core) and the start-up floor (the libraries it cannot do without, imported alone). A
   goal not met says when either alone leaves it no room.
