@@ -66,7 +66,8 @@ def throwaway_cluster() -> Iterator[str]:
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}"
     finally:
-        subprocess.run(_as_server_user([*pg_ctl, "-m", "fast", "stop"]), cwd=work, check=False)
+        stop = _as_server_user([*pg_ctl, "-m", "fast", "stop"])
+        subprocess.run(stop, cwd=work, check=False, capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
 
 
