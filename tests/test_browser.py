@@ -250,7 +250,8 @@ def _layers_js() -> str:
       .filter(l => l.feature && l.options && l.options.fillColor && l.getTooltip())
       .map(l => {
         const div = document.createElement('div');
-        div.innerHTML = l.getTooltip().getContent();
+        const content = l.getTooltip().getContent();  // written when shown: a function
+        div.innerHTML = typeof content === 'function' ? content(l) : content;
         return {name: div.querySelector('.tt-name').textContent, fill: l.options.fillColor,
                 dot: l instanceof L.CircleMarker};
       })"""
