@@ -121,6 +121,7 @@ def test_the_layer_is_shown_and_hidden_by_mouse_and_keyboard_and_sent_once(
     assert "Proposed hotspot P" in text and "months" in text and "Gi* z" in text
     assert any(name in text for name in expected["name"])
     page.screenshot(path=str(ARTIFACTS / "proposals-shown-hover.png"))
+    page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "proposals-map-and-legend.png"))
     page.mouse.move(1, 1)
     checkbox = page.get_by_role("checkbox", name=CHECKBOX)
     checkbox.focus()
