@@ -27,6 +27,7 @@ from urllib.parse import urlparse
 
 from geo.errors import HotspotDataError
 from geo.schema import IMPORTER, VIEWER
+from geo.words import plural
 
 SECRETS = "secrets.toml"
 SETUP_DOC = 'the README, section "Security", "Sign-in and deployment"'
@@ -178,7 +179,7 @@ def signin_configured(secrets: Mapping[str, Any]) -> bool:
     if missing:
         raise HotspotDataError(
             f"sign-in is set up in [auth] but {', '.join(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} missing; see {SETUP_DOC}",
+            f"{plural(len(missing), 'is', 'are')} missing; see {SETUP_DOC}",
             path=SECRETS,
         )
     if len(str(auth["cookie_secret"])) < MIN_COOKIE_SECRET:

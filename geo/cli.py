@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from geo.errors import HotspotDataError
 from geo.propose_cli import add_propose_verb, run_propose
+from geo.words import count_text
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up is much of a short command
     import geopandas as gpd
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # imported lazily at run time: start-up is much of a short co
     from geo.analysis.anomalies import Anomaly
     from geo.analysis.figures import ProgrammeFigures
     from geo.counting.aggregate import CrimeCounts
+    from geo.counting.file_tally import FileTally
     from geo.io.crimes import FileReads
     from geo.io.pings import PingFilesReader
 
@@ -187,11 +189,13 @@ def _cycle_collection_paused() -> Iterator[None]:
 def run_summary(args: argparse.Namespace) -> None:
     """Print one row per hotspot for the period.
 
-    Start-up is much of a run, so the crime files are parsed in threads (pyarrow only, without
-    the interpreter lock) while pandas and geopandas load; then each file is counted as it comes,
-    while the next are parsed (see _counted). Problems are still reported in order.
+    Start-up is much of a run, so the crime files are parsed and counted by month and crime type
+    in threads (pyarrow and numpy only) while pandas and geopandas load; then each file's rows
+    near hotspots are counted as it comes, while the next are parsed (see _counted). Problems are
+    still reported in order.
     """
-    from geo.io.crimes import FileReads, find_crime_files, read_crime_file
+    from geo.counting.file_tally import tally_crime_file
+    from geo.io.crimes import FileReads, find_crime_files
 
     if args.data is not None:
         if args.hotspots or args.crimes or args.patrols:
@@ -204,7 +208,7 @@ def run_summary(args: argparse.Namespace) -> None:
         sources, unfound = find_crime_files(args.crimes), None
     except HotspotDataError as exc:  # reported in its turn, after the period and hotspots
         sources, unfound = [], exc
-    with FileReads(sources, read_crime_file) as reads:
+    with FileReads(sources, tally_crime_file) as reads:
         from geo.analysis.anomalies import Exclusions, find_anomalies
         from geo.analysis.context import EvaluationContext
         from geo.analysis.coverage import check_period
@@ -229,24 +233,23 @@ def run_summary(args: argparse.Namespace) -> None:
     _print_table(table, args.format)
 
 
-def _counted(reads: FileReads, hotspots: gpd.GeoDataFrame) -> tuple[CrimeCounts, pd.DataFrame]:
+def _counted(
+    reads: FileReads[FileTally], hotspots: gpd.GeoDataFrame
+) -> tuple[CrimeCounts, pd.DataFrame]:
     """The crime files' counts against the hotspots, and their rows by month and crime type,
-    each file counted as it comes (see CrimeTally): of a file only its counts and its rows
-    inside a hotspot are kept, so the rows are never held all at once."""
-    import pandas as pd
-
+    each file counted as it comes: its counts by month and by month and crime type were made in
+    the thread that read it (geo.counting.file_tally); here only its rows near a hotspot are
+    tested and kept (see CrimeTally), so the rows are never held all at once."""
     from geo.counting.aggregate import CrimeTally
-    from geo.counting.type_counts import type_counts_of
-    from geo.io.crimes import crime_columns
+    from geo.counting.type_counts import type_counts_frame
 
-    tally, names, type_counts = CrimeTally(hotspots), {}, []
-    for table in reads:
-        rows = crime_columns(table, names)
-        tally.add(rows.month, rows.lon, rows.lat, rows.asb)
-        type_counts.append(type_counts_of(rows.month, rows.type_code, list(names), rows.duplicate))
-    if not type_counts:  # no files: no rows of any month or type
-        return tally.counts(), pd.DataFrame(columns=["month", "crime_type", "rows", "duplicates"])
-    return tally.counts(), pd.concat(type_counts, ignore_index=True)
+    tally, type_counts = CrimeTally(hotspots), []
+    for counted in reads:
+        rows = counted.columns
+        tally.add_months(counted.by_month)
+        tally.add_located(rows.month, rows.lon, rows.lat, rows.asb)
+        type_counts.append(counted.type_months)
+    return tally.counts(), type_counts_frame(type_counts)
 
 
 def _summary_of_dataset(args: argparse.Namespace) -> None:
@@ -288,8 +291,8 @@ def _print_notes(figures: ProgrammeFigures, anomalies: Sequence[Anomaly], no_pat
             print(f"note: {kind} figures leave out {', '.join(months)}", file=sys.stderr)
     if figures.late_starters:
         print(
-            f"note: {figures.late_starters} hotspot(s) started during the period; their months "
-            "before starting are left out of both years",
+            f"note: {count_text(figures.late_starters, 'hotspot')} started during the period; "
+            "their months before starting are left out of both years",
             file=sys.stderr,
         )
     if no_patrols:
@@ -541,7 +544,7 @@ def run_screen_token(args: argparse.Namespace) -> None:
         )
     else:
         count = store.revoke_token(args.name)
-        print(f"revoked {count} token(s) named '{args.name}'", file=sys.stderr)
+        print(f"revoked {count_text(count, 'token')} named '{args.name}'", file=sys.stderr)
 
 
 def run_bench(args: argparse.Namespace) -> None:

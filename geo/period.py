@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import HotspotDataError
+from geo.words import span
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 BASELINE_LAG = 12
@@ -118,6 +119,4 @@ class Period:
 
     def label(self) -> str:
         """A human label such as 'Oct 2025 – Sep 2026'; one month alone is 'Sep 2026'."""
-        if self.start == self.end:
-            return self.start.strftime("%b %Y")
-        return f"{self.start.strftime('%b %Y')} – {self.end.strftime('%b %Y')}"
+        return span(self.start.strftime("%b %Y"), self.end.strftime("%b %Y"), " – ")

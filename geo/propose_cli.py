@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.errors import HotspotDataError
+from geo.words import count_text, plural
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -72,8 +73,9 @@ def run_propose(args: argparse.Namespace) -> None:
         )
     if len(proposals.frame) < rules.places:
         print(
-            f"note: only {len(proposals.frame)} place(s) qualify: incidents in at least half "
-            "the period's months, outside the existing hotspots",
+            f"note: only {count_text(len(proposals.frame), 'place')} "
+            f"{plural(len(proposals.frame), 'qualifies', 'qualify')}: incidents in at least "
+            "half the period's months, outside the existing hotspots",
             file=sys.stderr,
         )
     if args.out is not None:

@@ -122,7 +122,7 @@ def gate(wall: bool = False) -> None:
     """Let the run go on only if this visitor may see the page; the wall screen (`wall`) also
     opens with a valid screen token in its link."""
     if not signin_on():
-        current_visitor()  # the server learns whether this session may upload
+        current_visitor()  # the server learns whether the visitor may upload
         return
     if not st.user.is_logged_in:
         UPLOADS.forbid(_session_id())

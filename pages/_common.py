@@ -8,10 +8,11 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from geo.analysis.anomalies import RULES
 from geo.analysis.dataset import Dataset
-from geo.analysis.evaluation import with_q
+from geo.analysis.evaluation import programme_wdd, with_q
 from geo.analysis.figures import ProgrammeFigures
 from geo.analysis.outcomes import with_hotspot_outcomes
 from geo.analysis.programme import ProgrammeEvaluation, programme_evaluation
+from geo.analysis.stats import WDDResult
 from geo.app.configured import data_folder, data_store
 from geo.app.load import load_dataset
 from geo.errors import HotspotDataError
@@ -55,7 +56,8 @@ def _load(key: str, version: str) -> Dataset:
 
 FOCUS_CSS = """<style>
 a:focus-visible, button:focus-visible, div[data-focus-visible="true"],
-[data-testid="stRadio"] label:has(input:focus-visible) {
+[data-testid="stRadio"] label:has(input:focus-visible),
+[data-testid="stCheckbox"] label:has(input:focus-visible) {
   outline: 3px solid #1a5fb4 !important; outline-offset: 2px;
 }
 </style>"""
@@ -180,6 +182,28 @@ def programme_evaluation_for(
     return programme_evaluation_cached(
         dataset.store.key, dataset.version, str(period), keep_flagged, town
     )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def programme_wdd_cached(
+    folder: str, version: str, period: str, keep_flagged: bool = False, town: str | None = None
+) -> WDDResult | None:
+    """The WDD test of the hotspots of `town` (all when None) taken together, with their rings,
+    once per version, period and town."""
+    dataset = _load(folder, version)
+    table = evaluation_table_cached(folder, version, period, keep_flagged)
+    if town is not None:
+        table = table[table["town"] == town]
+    context = dataset.context(Period.parse(period), keep_flagged)
+    ids = list(table["hotspot_id"])
+    return programme_wdd(dataset.counts, dataset.areas, context, ids, table)
+
+
+def programme_wdd_for(
+    dataset: Dataset, period: Period, keep_flagged: bool = False, town: str | None = None
+) -> WDDResult | None:
+    """The WDD test of `town`'s hotspots (all when None) for `period` (cached)."""
+    return programme_wdd_cached(dataset.store.key, dataset.version, str(period), keep_flagged, town)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.analysis.context import EvaluationContext
 from geo.analysis.dataset import Dataset
-from geo.analysis.evaluation import PRIMARY_LABEL, format_p, primary_reading, programme_wdd
+from geo.analysis.evaluation import PRIMARY_LABEL, format_p, primary_reading
 from geo.analysis.figures import NO_PATROL_LOG, monthly_asb, weekly_patrols
 from geo.analysis.outcomes import (
     NOT_RECORDED,
@@ -16,9 +15,8 @@ from geo.analysis.outcomes import (
     OUTCOME_LABELS,
     Outcome,
 )
-from geo.analysis.programme import programme_evaluation as evaluate_programme
-from geo.analysis.programme import signed
-from geo.analysis.stats import ALPHA, TOO_FEW_RULE, wdd_reading
+from geo.analysis.programme import ProgrammeEvaluation
+from geo.analysis.stats import ALPHA, TOO_FEW_RULE, WDDResult, wdd_reading
 from geo.analysis.trends import TREND_RULES
 from geo.period import Period
 from geo.view.briefing import outcome_line
@@ -28,7 +26,9 @@ from geo.view.charts import (
     monthly_asb_chart,
     whole_weeks,
 )
+from geo.view.grid import rounded_as_shown
 from geo.view.scales import told_change
+from geo.words import signed_percent
 from pages._common import plain
 
 TABLE_COLUMNS = {
@@ -76,7 +76,8 @@ TABLE_COLUMNS = {
 
 
 def hotspot_table_view(table: pd.DataFrame) -> None:
-    """The sortable table; a change with too few reports is blanked so it is never ranked."""
+    """The sortable table, its numbers rounded as shown; a change with too few reports is
+    blanked so it is never ranked."""
     view = table.copy()
     view["asb_change_shown"] = told_change(view)
     view["asb_rr_ci"] = _intervals(view["asb_rr_low"], view["asb_rr_high"])
@@ -89,8 +90,10 @@ def hotspot_table_view(table: pd.DataFrame) -> None:
         "<style>.st-key-hotspot-table [data-testid=stElementToolbar] "
         "button[aria-label='Download as CSV'] {display:none;}</style>"
     )
-    shown = [column for column in TABLE_COLUMNS if column in view.columns]
-    table_box.dataframe(view[shown], hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
+    shown = rounded_as_shown(  # what a screen reader reads out is what the grid shows
+        view[[column for column in TABLE_COLUMNS if column in view.columns]], TABLE_COLUMNS
+    )
+    table_box.dataframe(shown, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
     with st.expander("How trends and significance are worked out"):
         st.markdown(
             "**Trend** (over the 24 months of the period and the year before):\n\n"
@@ -116,12 +119,12 @@ def _intervals(low: pd.Series, high: pd.Series) -> list[str]:
     ]
 
 
-def programme_evaluation(dataset: Dataset, table: pd.DataFrame, context: EvaluationContext) -> None:
-    """The programme's reading and its WDD for the hotspots shown, and where its areas come from."""
-    evaluation = evaluate_programme(table, dataset.counts, dataset.areas, context)
+def programme_evaluation(
+    dataset: Dataset, evaluation: ProgrammeEvaluation, result: WDDResult | None
+) -> None:
+    """The programme's reading and its WDD (`result`, None when there is none) for the hotspots
+    shown, and where its areas come from."""
     st.info(plain(evaluation.reading), icon=":material/query_stats:")
-    ids = list(table["hotspot_id"])
-    result = programme_wdd(dataset.counts, dataset.areas, context, ids, table)
     if result is not None:
         st.caption("WDD test: " + wdd_reading(result, ring_m=dataset.areas.ring_m))
     st.caption(
@@ -133,14 +136,14 @@ def programme_evaluation(dataset: Dataset, table: pd.DataFrame, context: Evaluat
 def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
     """One hotspot, laid out for the column beside the map: counts first, then its monthly and
     weekly charts (visible with the map), then significance and dosage."""
-    st.subheader(plain(row["name"]) + (f", {plain(row['town'])}" if row["town"] else ""))
+    st.header(plain(row["name"]) + (f", {plain(row['town'])}" if row["town"] else ""))
     top = st.columns(2)
     change = row["asb_change_pct"]
     top[0].metric(
         "ASB, last year → this",
         f"{row['asb_before']:,} → {row['asb_after']:,}",
-        None if pd.isna(change) else f"{change:+.1f}%",  # ASCII sign: streamlit reads it
-        delta_color="inverse",
+        None if pd.isna(change) else signed_percent(change, 1),
+        **_change_delta(change),
         help="ASB reports in the same months a year earlier → in this period.",
     )
     no_log = pd.isna(row["visits"])
@@ -192,7 +195,7 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
         st.caption(
             f"Before/after alone: rate ratio {row['asb_rr']:.2f} (95% interval "
             f"{row['asb_rr_low']:.2f}–{row['asb_rr_high']:.2f}), exact {format_p(row['asb_p'])}. "
-            f"Similar untreated areas changed by {signed(row['matched_change_pct'], 1)}."
+            f"Similar untreated areas changed by {signed_percent(row['matched_change_pct'], 1)}."
         )
     if not no_log and row["visits"]:
         st.caption(
@@ -203,9 +206,20 @@ def hotspot_detail(dataset: Dataset, row: pd.Series, period: Period) -> None:
         )
 
 
+def _change_delta(change: float) -> dict[str, str]:
+    """The colour and arrow of an ASB change shown with a true minus sign, which streamlit does
+    not read as negative: a fall green and down, a rise red and up, none grey."""
+    rounded = round(change, 1) if pd.notna(change) else 0
+    if rounded < 0:
+        return {"delta_color": "green", "delta_arrow": "down"}
+    if rounded > 0:
+        return {"delta_color": "red", "delta_arrow": "up"}
+    return {"delta_color": "gray", "delta_arrow": "off"}
+
+
 def dose_response(table: pd.DataFrame) -> None:
     """Hours per week against ASB change, hotspots labelled."""
-    st.subheader("Dose and response")
+    st.header("Dose and response")
     if table["visits"].isna().all():
         st.info(f"{NO_PATROL_LOG.capitalize()}: patrol dose cannot be set against ASB change.")
         return

@@ -65,11 +65,18 @@ def import_first_page() -> None:
 
 
 def warm_caches() -> None:
-    """Read the dataset, then the first view's table, through the pages' own cached functions
-    (the runtime, whose caches they are, has started)."""
+    """Read the dataset, then the first view's table, its programme evaluation (the verdict), the
+    map's outlines and the WDD test below the map, through the pages' own cached functions (the
+    runtime, whose caches they are, has started)."""
     from geo.period import Period
     from geo.view.links import view_from_query
-    from pages._common import cached_dataset, evaluation_for
+    from pages._common import (
+        cached_dataset,
+        outcomes_table_for,
+        programme_evaluation_for,
+        programme_wdd_for,
+    )
+    from pages._map_frame import dataset_geometry
 
     dataset = cached_dataset()
     months = [str(m) for m in dataset.comparable_months]
@@ -79,7 +86,11 @@ def warm_caches() -> None:
         {}, metrics=["asb"], towns=dataset.towns, months=months,
         hotspots=list(dataset.hotspots["hotspot_id"]), default_period=dataset.default_period,
     )  # fmt: skip
-    evaluation_for(dataset, Period.parse(":".join(view.period)), keep_flagged=False)
+    period = Period.parse(":".join(view.period))
+    outcomes_table_for(dataset, period, keep_flagged=False)
+    programme_evaluation_for(dataset, period, keep_flagged=False)
+    dataset_geometry(dataset)
+    programme_wdd_for(dataset, period, keep_flagged=False)
 
 
 def _not_from_the_warm_up(record: logging.LogRecord) -> bool:

@@ -2,7 +2,8 @@
 
 Query parameters set it up for unattended use: `town=` pins one town, `rotate=SECONDS` cycles
 through the towns, `period=START:END` fixes the period (refused, with a note, when it or its
-baseline has no data), `flagged=keep` counts months flagged as anomalous, `refresh=SECONDS`
+baseline has no data), `flagged=keep` counts months flagged as anomalous, `play=1` (or
+`play=SECONDS` a month) plays the period month by month, over and over, `refresh=SECONDS`
 (default 60) is how often the dataset folder is checked. New data appears by itself and only
 what changed is redrawn: the map stays mounted and its hotspots are restyled in place.
 """
@@ -28,7 +29,8 @@ from geo.view.briefing import (
     outcomes_html,
 )
 from geo.view.mapping import WALL_STYLE
-from geo.view.scales import asb_change_scale, told_change
+from geo.view.playback import PLAY_PARAM, play_seconds, playback_strip_html
+from geo.view.scales import asb_change_scale, month_change_scale, told_change
 from geo.view.shown import html_text
 from geo.view.tiles import tile_source
 from pages._access import gate, may_view
@@ -40,6 +42,7 @@ from pages._common import (
     wide_layout,
 )
 from pages._map_frame import hotspot_map
+from pages._playback import playback_for
 
 REFRESH_SECONDS = 60
 WALL_CSS = (Path(__file__).parent / "wall.css").read_text()
@@ -110,11 +113,14 @@ def wall() -> None:
         )
         return
     keep = keep_flagged_from_url()
+    play, play_note = play_seconds(st.query_params.get(PLAY_PARAM))
     table = evaluation_for(dataset, period, keep)  # cached: a refresh with no new data is free
     page = briefing_page(dataset, period, town, table, keep_flagged=keep)
     badge = "<span class='wall-badge'>SAMPLE DATA</span>" if dataset.is_sample else ""
     flags = flags_line(dataset.anomalies, page.figures, keep)
-    notes = " · ".join(html_text(n, dataset_folder) for n in (rotation, problem, refused) if n)
+    notes = " · ".join(
+        html_text(n, dataset_folder) for n in (rotation, problem, refused, play_note) if n
+    )
     st.html(
         f"<div class='wall-head' data-testid='wall-head' data-town='{escape(town or '')}'>"
         f"<span class='wall-title'>{escape(page.title)}</span><div class='wall-lines'>"
@@ -133,8 +139,12 @@ def wall() -> None:
             key="wall-map", dataset=dataset, table=everything.table, scale=scale,
             tiles=tile_source(), height=700, style=WALL_STYLE, legend=False, wall=True,
             focus=town or "", follow="[data-testid=wall-head]",
+            playback=playback_for(dataset, period, keep) if play else None, play_seconds=play,
         )  # fmt: skip
-        st.html(legend_strip_html(scale, told_change(everything.table)))
+        if play:
+            st.html(playback_strip_html(month_change_scale()))
+        else:
+            st.html(legend_strip_html(scale, told_change(everything.table)))
 
 
 wall()

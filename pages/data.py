@@ -18,13 +18,13 @@ from geo.app.quality import data_quality
 from geo.errors import HotspotDataError
 from geo.store.imports.changes import SHOWN_CHANGES
 from geo.store.imports.files import MAX_UPLOAD_BYTES
-from geo.store.imports.staged import Staged
+from geo.store.imports.staged import SKIPPED_PINGS, Staged
 from geo.store.imports.uploads import check_uploads
 from geo.view.grid import rounded_as_shown
 from geo.view.import_check import CheckNotes, check_notes, findings_shown
 from geo.view.preview import preview_map
 from geo.view.tiles import tile_source
-from geo.view.words import count_text
+from geo.words import count_text, plural
 from pages._access import change_refusal, current_visitor, gate
 from pages._common import (
     cached_dataset,
@@ -34,6 +34,7 @@ from pages._common import (
     plain_table,
     wide_layout,
 )
+from pages._propose_action import propose_action
 
 wide_layout()
 gate()
@@ -113,7 +114,8 @@ def _run_check(hotspots, crimes, patrols, pings) -> None:
 def _findings(staged: Staged) -> None:
     """The problems and warnings found, one a row; a finding about a whole file has no row."""
     table = findings_shown(plain_table(staged.findings_table(), ["file", "problem"]))
-    st.dataframe(table, hide_index=True, width="stretch")
+    row = st.column_config.TextColumn("row", help="Empty: the finding is about the whole file.")
+    st.dataframe(table, hide_index=True, width="stretch", column_config={"row": row})
 
 
 def _show(staged: Staged, notes: CheckNotes) -> None:
@@ -166,8 +168,8 @@ def _show(staged: Staged, notes: CheckNotes) -> None:
         shown = visits[["hotspot_id", "start", "end", "officers", "arrests", "engagements"]]
         st.dataframe(shown.head(200), hide_index=True, width="stretch")
     if staged.pings:
-        pings = notes.pings_table(staged.pings_table())
-        skipped = int(pings["skipped (no position)"].sum())
+        pings = staged.pings_table()
+        skipped = int(pings[SKIPPED_PINGS].sum())
         st.subheader(
             f"GPS pings: {int(pings['pings'].sum()):,} in {count_text(len(pings), 'file')}"
         )
@@ -176,7 +178,7 @@ def _show(staged: Staged, notes: CheckNotes) -> None:
             "month is replaced."
             + (
                 f" {count_text(skipped, 'ping')} without a position "
-                f"{'is' if skipped == 1 else 'are'} stored as given and not counted."
+                f"{plural(skipped, 'is', 'are')} stored as given and not counted."
                 if skipped
                 else ""
             )
@@ -290,6 +292,17 @@ if st.button("Check files", key="check", disabled=not anything) and anything:
 staged = st.session_state.get("staged")
 if not refusal and staged is not None and st.session_state.get("staged_for") == _signature():
     _show(staged, st.session_state.get("check_notes", CheckNotes()))
+
+if refusal:
+    st.header("Propose hotspots")
+    st.caption("Proposing hotspots to add is for those who may change the data.")
+else:
+    try:
+        proposing = cached_dataset()
+    except HotspotDataError:  # the quality report below says what is wrong with it
+        proposing = None
+    if proposing is not None:
+        propose_action(proposing, store, visitor)
 
 st.header("Changes to the data")
 if visitor.is_importer:

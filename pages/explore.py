@@ -22,10 +22,14 @@ from geo.view.briefing import (
 )
 from geo.view.export import hotspots_geojson, plain_table, table_csv
 from geo.view.links import ALL_TOWNS, NO_HOTSPOT, View, query_for, view_from_query
-from geo.view.page_scripts import scroll_into_view_js
+from geo.view.page_scripts import fit_to_window_js, scroll_into_view_js
+from geo.view.playback import DEFAULT_SECONDS, PLAY_RULE
+from geo.view.proposal_layer import LAYER_NAME
 from geo.view.scales import asb_change_scale, bivariate_scale, hours_scale
 from geo.view.tiles import tile_source
-from pages._access import gate
+from geo.view.unranked import too_few_note
+from geo.words import count_text
+from pages._access import current_visitor, gate
 from pages._common import (
     FOCUS_CSS,
     OGL_ATTRIBUTION,
@@ -39,10 +43,13 @@ from pages._common import (
     period_problem,
     plain,
     programme_evaluation_for,
+    programme_wdd_for,
     sample_notice,
     wide_layout,
 )
 from pages._map_frame import hotspot_map
+from pages._playback import playback_for
+from pages._proposals import proposal_section, proposed_for
 from pages._sections import dose_response, hotspot_detail, hotspot_table_view, programme_evaluation
 
 METRICS = {
@@ -50,7 +57,8 @@ METRICS = {
     "hours": "Officer patrol hours",
     "both": "Both: hours × ASB change",
 }
-MAP_HEIGHT = 620
+MAP_HEIGHT = 620  # on a screen with room for it; on a laptop the map reaches the window's foot
+MAP_LEAST_HEIGHT = 320  # however little room the window leaves below the figures
 
 
 def more_help(figures: ProgrammeFigures) -> dict[str, str]:
@@ -110,6 +118,8 @@ if navigated:
     st.session_state["link_notes"] = url_notes  # again in the next run, which the map starts
     for field in ("metric", "town", "period", "hotspot", "keep_flagged"):
         st.session_state[field] = getattr(url_view, field)
+    st.session_state["play_on"] = bool(url_view.play)
+    st.session_state["play_seconds"] = url_view.play or DEFAULT_SECONDS
     st.session_state["url_view"] = url_view
 else:
     for note in st.session_state.pop("link_notes", []):
@@ -127,6 +137,11 @@ with st.sidebar:
     st.page_link("pages/data.py", label="Import data and check quality", icon=":material/upload:")
     st.header("Show")
     st.radio("Colour hotspots by", list(METRICS), format_func=METRICS.get, key="metric")
+    if st.session_state.get("play_on"):
+        st.caption(
+            "While the period plays month by month, hotspots are coloured by each month's ASB; "
+            "this colouring comes back when it stops."
+        )
     st.selectbox("Town", [ALL_TOWNS, *dataset.towns], key="town")
     st.select_slider(
         "Period (whole months, compared with the same months a year earlier)",
@@ -141,6 +156,23 @@ with st.sidebar:
             "Count months flagged as anomalous",
             key="keep_flagged",
             help="By default a flagged month is left out of both years of the figures it affects.",
+        )
+    st.toggle(
+        "Play the period month by month",
+        key="play_on",
+        help="Each hotspot coloured by its ASB in each month against the same month a year "
+        f"before, {st.session_state['play_seconds']} seconds a month, over and over. In a link: "
+        + PLAY_RULE
+        + ".",
+    )
+    importer = current_visitor().is_importer
+    if importer:
+        st.checkbox(
+            f"Show {LAYER_NAME.lower()}",
+            key="show_proposals",
+            help="Places where ASB concentrated and kept concentrating in the period, outside "
+            "the current hotspots, drawn as dashed outlines (computed from the period's ASB: "
+            "a few seconds the first time). Add chosen ones on the data page.",
         )
 if "period_note" in st.session_state:
     st.warning(st.session_state.pop("period_note"))
@@ -166,8 +198,10 @@ with st.sidebar:
     )
 selected = st.session_state["hotspot"]
 
+play = st.session_state["play_seconds"] if st.session_state["play_on"] else 0
 view = View(
-    st.session_state["metric"], town, tuple(st.session_state["period"]), selected, keep_flagged
+    st.session_state["metric"], town, tuple(st.session_state["period"]), selected, keep_flagged,
+    play,
 )  # fmt: skip
 if view != st.session_state.get("url_view") or (navigated and url_notes):
     # a deliberate change (a new history entry), or an address naming what cannot be shown
@@ -177,8 +211,7 @@ st.session_state["url_view"] = view
 st.title("Hotspot patrol map")
 st.caption(
     f"{period.label()} compared with {period.before.label()} · data up to "
-    f"{dataset.last_month.strftime('%B %Y')} · {len(table)} hotspot"
-    + ("" if len(table) == 1 else "s")
+    f"{dataset.last_month.strftime('%B %Y')} · {count_text(len(table), 'hotspot')}"
     + ("" if town == ALL_TOWNS else f" in {plain(town)}")
 )
 sample_notice(dataset)
@@ -203,11 +236,6 @@ for index, (column, item) in enumerate(zip(row, items[1:])):
 if outcome_columns:
     outcomes = programme_outcomes(dataset.patrol_rows, period, shown_ids, outcome_columns)
     st.caption(plain(outcome_line(tuple(outcomes))))
-if figures.too_few:
-    st.caption(
-        f"{figures.too_few} hotspot(s) had too few ASB reports to tell; they are left out of the "
-        "mean and not ranked"
-    )
 scales = {
     "asb": asb_change_scale,
     "hours": hours_scale,
@@ -216,6 +244,10 @@ scales = {
 scale = scales[st.session_state["metric"]]()
 tiles = tile_source()
 hotspots = dataset.hotspots[dataset.hotspots["hotspot_id"].isin(shown_ids)]
+show_proposals = importer and bool(st.session_state.get("show_proposals"))
+proposed = proposed_for(dataset, str(period)) if show_proposals else None
+if proposed is not None and proposed.problem:
+    st.info(f"No {LAYER_NAME.lower()} for this period: {plain(proposed.problem)}.")
 if table.empty:
     st.warning("No hotspots to show for this town.")
 else:
@@ -226,7 +258,14 @@ else:
             height=MAP_HEIGHT, focus=shown_town or "",
             selected=None if selected == NO_HOTSPOT else selected,
             on_click=lambda hotspot_id: st.session_state.update(pending_hotspot=hotspot_id),
+            proposals=proposed.layer if proposed is not None else None,
+            show_proposals=show_proposals,
+            playback=playback_for(dataset, period, keep_flagged) if play else None,
+            play_seconds=play,
         )  # fmt: skip
+        st.html(
+            fit_to_window_js("map-row", MAP_LEAST_HEIGHT, MAP_HEIGHT), unsafe_allow_javascript=True
+        )
     with detail_column:
         if selected == NO_HOTSPOT:
             st.info(
@@ -236,6 +275,8 @@ else:
             )
         else:
             hotspot_detail(dataset, table.set_index("hotspot_id").loc[selected], period)
+    if figures.too_few:  # under the map: the map and its legend stay on the first screen
+        st.caption(too_few_note(figures))
     if selected != st.session_state.get("detail_shown"):
         st.session_state["detail_shown"] = selected
         if selected != NO_HOTSPOT:
@@ -244,10 +285,12 @@ else:
 if below_map_waits(map_shown=not table.empty):
     st.stop()  # the map's first value, sent once it is drawn, reruns the page with the rest
 if not table.empty:  # below the map: the map is the first thing seen, and the first sent
-    programme_evaluation(dataset, table, context)
+    programme_evaluation(
+        dataset, evaluation, programme_wdd_for(dataset, period, keep_flagged, shown_town)
+    )
     dose_response(table)
 
-st.subheader("Hotspots shown")
+st.header("Hotspots shown")
 hotspot_table_view(table)
 downloads = st.columns(4)
 stem = f"hotspots-{period.start}-{period.end}" + ("" if town == ALL_TOWNS else f"-{town}")
@@ -287,6 +330,8 @@ st.download_button(
     help="Per hotspot and in total for the period's last month: patrol hours by type, visits, "
     "outcomes, ASB and all crime against the same month last year.",
 )
+if proposed is not None and proposed.proposals is not None:
+    proposal_section(proposed.proposals, shown_town, stem)
 st.caption(
     f"{OGL_ATTRIBUTION} Crime counts: police.uk street-level data, snapped to anonymous map "
     "points. "

@@ -336,3 +336,23 @@ def oidc_provider(users: dict[str, dict]) -> Iterator[str]:
             with urllib.request.urlopen(request, timeout=10) as response:
                 assert response.status == 204
         yield url
+
+
+def real_wards_dataset(shared_data: Path, folder: Path, towns: tuple[str, ...]) -> Path:
+    """A dataset `folder` whose hotspots are the real Derbyshire wards whose names hold one of
+    `towns` (each ward in the first it holds), over the real police.uk files (read in place
+    through a link, never copied)."""
+    wards = gpd.read_file(shared_data / "boundaries" / "derbyshire-wards-2013.geojson")
+    wards = wards[wards["WD13NM"].str.contains("|".join(towns))]
+    folder.mkdir(parents=True)
+    gpd.GeoDataFrame(
+        {
+            "hotspot_id": wards["WD13CD"],
+            "name": wards["WD13NM"],
+            "town": [next(t for t in towns if t in name) for name in wards["WD13NM"]],
+        },
+        geometry=wards.geometry,
+        crs=wards.crs,
+    ).to_file(folder / "hotspots.gpkg")
+    (folder / "crimes").symlink_to(shared_data / "police-uk" / "derbyshire")
+    return folder

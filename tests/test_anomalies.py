@@ -17,7 +17,9 @@ from geo.analysis.figures import change_pct, hotspot_table, programme_figures
 from geo.app.load import load_dataset
 from geo.counting.aggregate import count_crimes
 from geo.counting.type_counts import type_month_counts
-from geo.io.crimes import read_crimes
+from geo.io.crimes import (
+    read_crimes,
+)
 from geo.io.hotspots import read_hotspots
 from geo.period import Period
 from geo.schema import ASB

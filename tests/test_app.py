@@ -62,6 +62,20 @@ def test_link_opens_the_same_view_with_a_selected_hotspot(monkeypatch, sample_di
     assert at.query_params["hotspot"] == hotspot
 
 
+def test_a_hotspots_change_has_a_minus_sign_and_the_colour_of_a_fall(monkeypatch, sample_dir):
+    from geo.words import MINUS
+
+    first = _app(monkeypatch, sample_dir)
+    table = first.dataframe[0].value
+    fell = table.loc[table["asb_change_shown"].idxmin()]
+    at = _app(monkeypatch, sample_dir, hotspot=fell["hotspot_id"])
+    (change,) = [m for m in at.metric if m.label == "ASB, last year → this"]
+    assert change.proto.delta.startswith(MINUS) and "-" not in change.proto.delta
+    assert change.proto.delta == f"{MINUS}{abs(fell['asb_change_shown']):.1f}%"
+    assert change.proto.color == change.proto.MetricColor.GREEN
+    assert change.proto.direction == change.proto.MetricDirection.DOWN
+
+
 def test_bad_link_values_fall_back_to_defaults(monkeypatch, sample_dir):
     at = _app(monkeypatch, sample_dir, metric="nonsense", town="Atlantis", period="2024-99:x")
     assert not at.exception
@@ -95,7 +109,7 @@ def test_markdown_in_a_name_is_shown_as_written(monkeypatch, sample_dir, tmp_pat
     path.write_text(json.dumps(data))
     at = _app(monkeypatch, folder, hotspot=first["hotspot_id"])
     assert not at.exception
-    assert any(r"\*Star\* \_street\_" in header.value for header in at.subheader)
+    assert any(r"\*Star\* \_street\_" in header.value for header in at.header)
 
 
 def test_page_says_where_patrol_hours_come_from_and_offers_the_monthly_return(
@@ -155,4 +169,29 @@ def test_a_programme_of_hotspots_all_too_few_to_tell_is_worded_so(monkeypatch, t
     assert metrics[MEAN_LABEL] == "too few to tell"  # not "no baseline": there is one
     assert metrics[LARGEST_FALL_LABEL] == "none could be ranked"
     caption = " ".join(shown(c.value) for c in at.caption)
-    assert "at none" not in caption and "2 hotspot(s) had too few ASB reports" in caption
+    assert "at none" not in caption
+    assert "2 hotspots had too few ASB reports to tell; they are left out" in caption
+
+
+def test_the_hotspot_table_holds_its_numbers_as_they_are_shown(monkeypatch, sample_dir):
+    """A screen reader reads the grid's values: −32.6%, not −32.58426966292135."""
+    from geo.view.grid import shown_decimals
+    from pages._sections import TABLE_COLUMNS
+
+    table = _app(monkeypatch, sample_dir).dataframe[0].value
+    change = table["asb_change_shown"].dropna()
+    assert len(change) and (change * 10 == (change * 10).round()).all(), change.tolist()
+    for column in table.select_dtypes("float").columns:
+        decimals = shown_decimals(TABLE_COLUMNS.get(column))
+        values = table[column].dropna()
+        assert decimals is not None and values.equals(values.round(decimals)), column
+
+
+def test_the_page_explains_too_few_to_tell_with_its_number(monkeypatch, sample_dir):
+    """The rule the table's "Too few to tell" column follows, with its number and its reason,
+    under the table: the words the code generates (stats.TOO_FEW_RULE), not a copy."""
+    from geo.analysis.stats import TOO_FEW_RULE
+
+    at = _app(monkeypatch, sample_dir)
+    explained = " ".join(m.value for m in at.markdown)
+    assert f"**Too few to tell**: {TOO_FEW_RULE}" in explained

@@ -126,7 +126,7 @@ if (window === window.top) {
     if (map?.contentDocument?.querySelector("path.leaflet-interactive")) {
       const below = ["Dose and response", "Hotspots shown"];
       window.__belowAtFirstPolygon = [
-        ...[...document.querySelectorAll("h3")].filter(h => below.includes(h.textContent.trim())),
+        ...[...document.querySelectorAll("h2")].filter(h => below.includes(h.textContent.trim())),
         ...document.querySelectorAll("[data-testid=stDataFrame], [data-testid=stVegaLiteChart]"),
       ].length;
     } else {
@@ -250,7 +250,8 @@ def _layers_js() -> str:
       .filter(l => l.feature && l.options && l.options.fillColor && l.getTooltip())
       .map(l => {
         const div = document.createElement('div');
-        div.innerHTML = l.getTooltip().getContent();
+        const content = l.getTooltip().getContent();  // written when shown: a function
+        div.innerHTML = typeof content === 'function' ? content(l) : content;
         return {name: div.querySelector('.tt-name').textContent, fill: l.options.fillColor,
                 dot: l instanceof L.CircleMarker};
       })"""

@@ -1,4 +1,4 @@
-"""`python -m geo evaluate`: the JSON keys of issue 9, the same numbers as the app, bad input."""
+"""`python -m geo evaluate`: its JSON keys, the same numbers as the app, bad input."""
 
 from __future__ import annotations
 

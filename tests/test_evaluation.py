@@ -13,7 +13,7 @@ from geo.analysis.evaluation import (
     programme_wdd,
 )
 from geo.analysis.figures import hotspot_table, programme_figures
-from geo.analysis.stats import exact_p, wdd
+from geo.analysis.stats import exact_p, too_few, wdd
 from geo.counting.aggregate import count_crimes
 from geo.counting.areas import area_counts
 from geo.io.patrols import empty_patrols
@@ -41,7 +41,7 @@ def test_hotspot_tests_and_no_control_reading_without_comparison_areas(case):
     assert row["asb_p"] == pytest.approx(exact_p(30, 10))
     assert row["asb_rr"] == pytest.approx(1 / 3)
     assert row["asb_rr_low"] < 1 / 3 < row["asb_rr_high"] < 1
-    assert not row["asb_too_few"] and evaluated.loc["B", "asb_too_few"]
+    assert row["asb_too_few"] == too_few(30) and evaluated.loc["B", "asb_too_few"]  # the rule's
     assert row["ring_asb_before"] == 4 and row["ring_asb_after"] == 6
     assert math.isnan(row["dispersion"]) and math.isnan(row["adjusted_ratio"])
     assert math.isnan(row["wdd_p"])

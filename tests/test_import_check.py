@@ -1,5 +1,6 @@
 """What the data page adds to a check (geo.view.import_check): months flagged once the import is
-committed, counted as the commit leaves the dataset; pings without a position; findings rows."""
+committed, counted as the commit leaves the dataset; findings rows; and the check's count of
+pings without a position."""
 
 from __future__ import annotations
 
@@ -7,14 +8,10 @@ import pandas as pd
 import pytest
 
 from geo.app.load import load_dataset
+from geo.store.imports.staged import SKIPPED_PINGS
 from geo.store.imports.uploads import check_uploads
 from geo.store.interface import open_store
-from geo.view.import_check import (
-    findings_shown,
-    flags_after_import,
-    pings_without_position,
-    type_counts_after,
-)
+from geo.view.import_check import findings_shown, flags_after_import, type_counts_after
 from tests.check_months import (
     MONTHS,
     month_of_crime,
@@ -72,13 +69,16 @@ def test_an_ordinary_new_month_flags_nothing(three_months, tmp_path):
     assert flags.new == () and flags.summary() == ""
 
 
-def test_pings_without_a_position_are_counted_from_the_checked_file(three_months):
+def test_pings_without_a_position_are_counted_apart_by_the_check(three_months):
     lines = ["officer_id,timestamp,longitude,latitude"]
     lines += [f"PC 1,2024-01-02T10:{m:02d}:00Z,{IN_A[0]},{IN_A[1]}" for m in range(5)]
     lines += ["PC 1,2024-01-02T11:00:00Z,,", "PC 1,2024-01-02T11:01:00Z, , "]
     staged = check_uploads(three_months, pings=[("p.csv", ("\n".join(lines) + "\n").encode())])
     (item,) = staged.pings
-    assert item.rows == 7 and pings_without_position(item) == 2
+    assert (item.rows, item.skipped, item.counted) == (7, 2, 5)
+    assert item.what() == "5 pings of 1 officer, 02 Jan 2024; 2 pings without a position"
+    table = staged.pings_table()
+    assert table[["pings", SKIPPED_PINGS]].values.tolist() == [[5, 2]]
 
 
 def test_a_finding_about_a_whole_file_has_a_blank_row():

@@ -117,7 +117,7 @@ def test_good_files_import_and_say_what_was_written(dataset, tmp_path):
     )
     run = _geo("import", "--data", dataset, "patrols", log)
     assert run.returncode == 0, run.stderr
-    assert "replaces the whole patrol log of 1 visits" in run.stdout
+    assert "replaces the whole patrol log of 1 visit" in run.stdout
     assert list(load_dataset(dataset).patrols["hotspot_id"]) == ["B"]
 
 

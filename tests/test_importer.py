@@ -99,7 +99,7 @@ def test_patrol_log_replaces_the_whole_log(dataset, tmp_path):
     )  # fmt: skip
     _, result = import_files(dataset, "patrols", [log])
     assert (dataset / "patrols.csv").read_bytes() == log.read_bytes()
-    assert "replaces the whole patrol log of 1 visits" in " ".join(result.lines)
+    assert "replaces the whole patrol log of 1 visit" in " ".join(result.lines)
     assert load_dataset(dataset).patrols["arrests"].sum() == 2
 
 

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from geo.analysis.monthly_return import monthly_return
+from geo.analysis.stats import TOO_FEW_BEFORE
 from geo.app.imports import import_files
 from geo.app.load import load_dataset
 from geo.cli import main
@@ -19,6 +20,9 @@ from geo.store.pseudonyms import KEY_ENV
 from geo.view.return_file import return_csv, return_xlsx
 from tests.helpers import write_street_csv
 from tests.pings_helpers import at, every, hotspots, stay, write_pings
+
+BUSY = 4 * (TOO_FEW_BEFORE // 4 + 1)
+"""ASB reports of the busy hotspot a year earlier: enough to tell, and a multiple of 4 (−25%)."""
 
 OCTOBER = parse_month("2025-10")
 ASB = "Anti-social behaviour"
@@ -142,18 +146,18 @@ def test_command_line_refuses_plainly(folder, tmp_path, capsys):
 
 @pytest.fixture
 def tiny_and_busy(tmp_path) -> Path:
-    """Hotspot A with 2 ASB reports in October 2024 and 6 in October 2025 (+200%), B with 40 and
-    30 (−25%), and a patrol log of 1,250 visits to A."""
+    """Hotspot A with 2 ASB reports in October 2024 and 6 in October 2025 (+200%), B with BUSY
+    (enough to tell) and three quarters of that (−25%), and a patrol log of 1,250 visits to A."""
     folder = tmp_path / "data"
     folder.mkdir()
     hotspots(["A", "B"]).to_crs("EPSG:4326").to_file(folder / "hotspots.geojson")
     write_street_csv(
         folder / "crimes" / "2024-10" / "2024-10-test-street.csv",
-        [("2024-10", *at(0), ASB)] * 2 + [("2024-10", *at(1), ASB)] * 40,
+        [("2024-10", *at(0), ASB)] * 2 + [("2024-10", *at(1), ASB)] * BUSY,
     )
     write_street_csv(
         folder / "crimes" / "2025-10" / "2025-10-test-street.csv",
-        [("2025-10", *at(0), ASB)] * 6 + [("2025-10", *at(1), ASB)] * 30,
+        [("2025-10", *at(0), ASB)] * 6 + [("2025-10", *at(1), ASB)] * (BUSY * 3 // 4),
     )
     visits = "".join(
         f"A,2025-10-{1 + i % 28:02d}T{8 + i % 12:02d}:00,2025-10-{1 + i % 28:02d}T"
@@ -175,8 +179,8 @@ def test_a_change_on_too_few_reports_is_marked_as_the_app_marks_it(tiny_and_busy
     assert (a["ASB reports, same month last year"], a["ASB reports"]) == ("2", "6")
     assert float(a["ASB change (%)"]) == pytest.approx(200.0) and a[TOO_FEW] == "yes"
     assert float(b["ASB change (%)"]) == pytest.approx(-25.0) and b[TOO_FEW] == "no"
-    assert total[TOO_FEW] == "no"  # 42 reports a year earlier
-    assert [r[TOO_FEW] == "yes" for r in rows] == list(too_few_flags([2, 40, 42]))
+    assert total[TOO_FEW] == "no"  # BUSY + 2 reports a year earlier
+    assert [r[TOO_FEW] == "yes" for r in rows] == list(too_few_flags([2, BUSY, BUSY + 2]))
     assert list(rows[0]).index(TOO_FEW) == list(rows[0]).index("ASB change (%)") + 1
     assert TOO_FEW in heading
 

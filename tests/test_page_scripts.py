@@ -2,7 +2,7 @@
 
 import pytest
 
-from geo.view.page_scripts import HEADER_CLEARANCE_PX, scroll_into_view_js
+from geo.view.page_scripts import HEADER_CLEARANCE_PX, fit_to_window_js, scroll_into_view_js
 
 
 def test_scroll_script_carries_no_page_text():
@@ -18,3 +18,11 @@ def test_each_request_is_a_new_script_and_keys_must_be_plain():
     assert f"{HEADER_CLEARANCE_PX}px" in first
     with pytest.raises(ValueError, match="plain identifier"):
         scroll_into_view_js("map-row'); alert(1); ('", "HS-1")
+
+
+def test_the_fit_script_names_its_frame_and_bounds_and_keys_must_be_plain():
+    script = fit_to_window_js("map-row", 320, 620)
+    assert ".st-key-map-row iframe" in script and script.count("<script") == 1
+    assert "Math.min(620, Math.max(320," in script
+    with pytest.raises(ValueError, match="plain identifier"):
+        fit_to_window_js("map-row iframe, body", 320, 620)

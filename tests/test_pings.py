@@ -68,7 +68,9 @@ def test_rows_without_a_fix_are_skipped_and_counted(tmp_path):
     stats = PingStats()
     stats.add(block)
     assert (len(block), stats.no_fix, stats.rows) == (1, 1, 2)
-    assert "no position" in stats.notes()[0]
+    assert stats.notes() == ["1 ping had no position (no GPS fix) and was skipped"]
+    stats.add(block)
+    assert stats.notes() == ["2 pings had no position (no GPS fix) and were skipped"]
 
 
 def test_streamed_in_blocks_gives_the_same_pings(tmp_path):
@@ -175,7 +177,7 @@ def test_a_future_time_in_a_later_block_names_its_row(tmp_path):
     [
         (b"", "empty"),
         (b"\xff\xfeo\x00", "UTF-16"),
-        (b"officer_id,timestamp,lon,lat\n", "lacks the column(s) longitude"),
+        (b"officer_id,timestamp,lon,lat\n", "lacks the columns longitude, latitude"),
         (b"officer_id,timestamp,longitude,latitude,role,role\na,b,c,d,e,f\n", "appears twice"),
         (HEADER.encode() + b"a\xe9,2025-01-01T10:00Z,-1.4,53.2,,,\n", "not UTF-8"),
         (HEADER.encode() + b"a,2025-01-01T10:00Z,-1.4\n", "cannot be read as CSV"),

@@ -7,9 +7,10 @@ import pytest
 from geo.analysis.context import EvaluationContext
 from geo.analysis.evaluation import evaluation_table
 from geo.analysis.figures import hotspot_table, programme_figures
-from geo.analysis.programme import programme_evaluation, signed
+from geo.analysis.programme import programme_evaluation
 from geo.analysis.stats import ALPHA
 from geo.app.load import load_dataset
+from geo.words import signed_percent
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,7 @@ def test_chance_counts_are_the_hotspots_own(sample):
     reading = result.reading
     assert f"{result.beyond_chance} of {result.tested} hotspots" in reading
     assert f"chance alone would give about {ALPHA * len(table):.1f}" in reading
-    assert signed(result.chance_largest_fall_pct) in reading
+    assert signed_percent(result.chance_largest_fall_pct) in reading
     assert "regression to the mean" in reading
 
 
@@ -71,11 +72,18 @@ def test_too_few_hotspots_are_left_out_of_mean_and_largest_fall(sample):
     assert result.mean_change_pct == pytest.approx(rest.mean())
     assert result.largest_fall_pct == pytest.approx(rest.min())
     assert result.largest_fall_where != table.loc[biggest, "name"]
-    assert "1 hotspot(s) with too few reports to tell are left out of the mean" in result.reading
+    assert "1 hotspot with too few reports to tell is left out of the mean" in result.reading
 
 
-def test_signed_percentages():
-    assert signed(-25.4) == "\u221225%"
-    assert signed(3.0) == "+3%"
-    assert signed(0.2) == "0%"
-    assert signed(float("nan")) == "unknown"
+def test_a_programme_of_one_hotspot_is_read_in_the_singular(sample):
+    from geo.analysis.evaluation import with_q
+
+    dataset, period, table = sample
+    one = with_q(table[table["town"] == "Long Eaton"])  # a town of one hotspot
+    result = programme_evaluation(one, dataset.counts, dataset.areas, EvaluationContext.of(period))
+    reading = result.reading
+    assert len(one) == 1 and "ASB in the 1 hotspot went from" in reading
+    assert f"{result.beyond_chance} of 1 hotspot changed beyond chance" in reading
+    verb = "remains" if result.beyond_after_fdr == 1 else "remain"
+    assert f"{result.beyond_after_fdr} {verb} after false-discovery control" in reading
+    assert "1 hotspots" not in reading and "(s)" not in reading

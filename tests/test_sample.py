@@ -7,6 +7,7 @@ import pytest
 
 from geo.analysis.figures import programme_figures
 from geo.analysis.programme import programme_evaluation
+from geo.analysis.stats import TOO_FEW_BEFORE
 from geo.app.load import load_dataset
 from geo.sample import sample_period, write_sample
 from geo.sample.patrols import visit_hotspots
@@ -58,6 +59,7 @@ def test_the_target_table_holds_the_asb_figures_by_construction():
     after = np.array([HOTSPOT_TARGETS[i].asb_after for i in ids])
     change = 100 * (after - before) / before
     assert change.mean() == pytest.approx(-25, abs=0.05)
+    assert before.min() >= TOO_FEW_BEFORE  # every hotspot can tell a halving: all in the mean
     weights = [HOTSPOT_TARGETS[i].patrol_weight for i in ids]
     assert change.min() == pytest.approx(-45) and change.argmin() == np.argmax(weights)
     assert sorted(weights)[-2] < max(weights)  # one most patrolled hotspot, not a tie

@@ -22,7 +22,6 @@ from geo.analysis.stats import (
     rate_ratio,
     rate_ratios,
     scaled_wdd,
-    smallest_telling_baseline,
     too_few,
     too_few_flags,
     two_sided_p,
@@ -110,7 +109,7 @@ def test_zero_counts_give_no_infinite_ratio():
 
 
 def test_rate_ratios_match_the_scalar_version_and_keep_the_index():
-    before = pd.Series([100, 0, 5, 30], index=["a", "b", "c", "d"])
+    before = pd.Series([TOO_FEW_BEFORE + 20, 0, 5, TOO_FEW_BEFORE], index=["a", "b", "c", "d"])
     after = pd.Series([75, 3, 5, 12], index=before.index)
     table = rate_ratios(before, after)
     assert list(table.index) == ["a", "b", "c", "d"]
@@ -124,30 +123,10 @@ def test_rate_ratios_match_the_scalar_version_and_keep_the_index():
     assert list(table["too_few"]) == [False, True, True, False]
 
 
-def test_too_few_is_where_a_halving_stops_being_beyond_chance():
-    """The threshold comes from the exact test: from TOO_FEW_BEFORE on a halving is beyond
-    chance, just below it not; the rule's text carries the number."""
-    assert exact_p(TOO_FEW_BEFORE, round(TOO_FEW_BEFORE / 2)) < ALPHA
-    below = TOO_FEW_BEFORE - 1
-    assert any(exact_p(b, round(b / 2)) >= ALPHA for b in range(max(below - 3, 1), below + 1))
+def test_too_few_is_below_the_threshold_whatever_the_outcome():
+    """The rule itself is measured in tests/test_too_few.py; here, the flag at its edge."""
     assert too_few(TOO_FEW_BEFORE - 1, 0) and not too_few(TOO_FEW_BEFORE, 1000)
-    assert str(TOO_FEW_BEFORE) in TOO_FEW_RULE and f"{ALPHA:g}" in TOO_FEW_RULE
-
-
-@pytest.mark.parametrize("ratio", [0.3, 0.5, 0.7])
-@pytest.mark.parametrize("alpha", [0.01, ALPHA, 0.1])
-def test_threshold_in_whole_numbers_is_the_exact_tests(ratio, alpha):
-    """The threshold is searched with p-values in whole numbers (no scipy at start-up): it is
-    the one the floating-point exact test (exact_ps) gives, for other ratios and levels too."""
-
-    def by_exact_ps() -> int:
-        for before in range(1, 10_000):
-            span = np.arange(before, 10 * before + 1)
-            if (exact_ps(span, np.round(span * ratio)) < alpha).all():
-                return before
-        raise AssertionError("no threshold")
-
-    assert smallest_telling_baseline(ratio, alpha) == by_exact_ps()
+    assert str(TOO_FEW_BEFORE) in TOO_FEW_RULE
 
 
 def test_stats_module_does_not_import_scipy():

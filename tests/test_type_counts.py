@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.anomalies import find_anomalies
-from geo.counting.type_counts import type_counts_of, type_month_counts
+from geo.counting.file_tally import tally_table
+from geo.counting.type_counts import type_counts_frame, type_counts_of, type_month_counts
 from geo.io.crimes import crime_columns, crimes_frame, find_crime_files, read_crime_file, read_files
 from geo.schema import ASB
 from tests.helpers import write_street_csv
@@ -67,3 +68,6 @@ def test_type_counts_taken_file_by_file_add_up_to_those_of_every_row(tmp_path):
     )
     assert problem is None and whole["rows"].sum() == 8 and whole["duplicates"].sum() == 2
     assert find_anomalies(pd.concat(parts)) == find_anomalies(whole)
+    tallied = type_counts_frame([tally_table(table).type_months for table in tables])
+    by_file = tallied.groupby(key, as_index=False)[["rows", "duplicates"]].sum()
+    pd.testing.assert_frame_equal(by_file, summed.sort_values(key, ignore_index=True))

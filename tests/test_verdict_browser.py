@@ -11,7 +11,6 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-import geopandas as gpd
 import pypdf
 import pytest
 
@@ -21,6 +20,7 @@ from geo.view.briefing import LARGEST_FALL_LABEL, MEAN_LABEL, VERDICT_LABEL, bri
 from geo.view.scales import FELL, ROSE, asb_change_scale
 from geo.view.verdict import Verdict, verdict
 from tests.browser_support import ARTIFACTS, IDLE, MAP_FRAME, open_page, serve
+from tests.helpers import real_wards_dataset
 
 pytestmark = pytest.mark.browser
 REAL_PERIOD = "2024-01:2024-12"
@@ -29,20 +29,8 @@ TOWN_WARDS = ("Heanor", "Shirebrook", "Chesterfield", "Brimington", "Ilkeston")
 
 @pytest.fixture(scope="module")
 def real_folder(shared_data, tmp_path_factory) -> Path:
-    """The wards of five real Derbyshire towns as hotspots, over the real police.uk files (read
-    in place through a link, never copied)."""
-    wards = gpd.read_file(shared_data / "boundaries" / "derbyshire-wards-2013.geojson")
-    wards = wards[wards["WD13NM"].str.contains("|".join(TOWN_WARDS))]
-    towns = [next(t for t in TOWN_WARDS if t in name) for name in wards["WD13NM"]]
-    folder = tmp_path_factory.mktemp("real") / "data"
-    folder.mkdir()
-    gpd.GeoDataFrame(
-        {"hotspot_id": wards["WD13CD"], "name": wards["WD13NM"], "town": towns},
-        geometry=wards.geometry,
-        crs=wards.crs,
-    ).to_file(folder / "hotspots.gpkg")
-    (folder / "crimes").symlink_to(shared_data / "police-uk" / "derbyshire")
-    return folder
+    """The wards of five real Derbyshire towns as hotspots, over the real police.uk files."""
+    return real_wards_dataset(shared_data, tmp_path_factory.mktemp("real") / "data", TOWN_WARDS)
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,7 @@ import os
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geo.store.folder.load
+from geo.store.postgres.connection import is_database_url
 from tools.app_server import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -55,6 +57,11 @@ VIEWPORT = {"width": 1600, "height": 1000}
 
 
 @contextmanager
+def _location(text: str) -> Path | str:
+    """A dataset location from the command line: a database URL as given, else a folder."""
+    return text if is_database_url(text) else Path(text)
+
+
 def counting(module: object, name: str) -> Iterator[list[None]]:
     """Count calls of `module.name` for the duration (one list entry per call)."""
     calls: list[None] = []
@@ -104,7 +111,7 @@ def rerun(folder: Path, repetitions: int) -> dict:
     }
 
 
-def paint(folder: Path, starts: int) -> dict:
+def paint(folder: Path | str, starts: int) -> dict:
     """First-paint times over `starts` fresh app starts: first, later and return visits."""
     if not CHROMIUM.exists():
         return {"skipped": f"{CHROMIUM} is not installed (make chromium)"}
@@ -165,7 +172,7 @@ def paint_visit(context, url: str) -> dict[str, float]:
     try:
         page.goto(url)
         polygon = page.frame_locator(MAP_FRAME).locator(POLYGON).first
-        polygon.wait_for(state="visible", timeout=120_000)
+        polygon.wait_for(state="attached", timeout=300_000)  # a far view draws specks
         page.wait_for_function("() => window.__firstPolygonPainted !== undefined")
         marks = page.evaluate(
             """() => ({
@@ -216,7 +223,7 @@ REPAINT_QUIET_MS = 600
 """How long the map keeps one view before the next step (a refit after a change may animate)."""
 
 
-def repaint(folder: Path, repetitions: int) -> dict:
+def repaint(folder: Path | str, repetitions: int) -> dict:
     """Seconds from a click to the map repainted with what it asked for, `repetitions` times each:
     a colouring, a town, Back. Each state is visited once untimed first, to learn what its map
     looks like; then the timed steps go back and forth between known states."""
@@ -240,11 +247,19 @@ def repaint(folder: Path, repetitions: int) -> dict:
             browser.close()
 
 
-def busiest_towns(folder: Path, count: int) -> list[str]:
-    """The `count` towns with the most hotspots in the dataset's hotspots.geojson."""
-    features = json.loads((folder / "hotspots.geojson").read_text())["features"]
-    towns = [f["properties"].get("town") for f in features if f["properties"].get("town")]
-    return sorted(set(towns), key=lambda t: (-towns.count(t), t))[:count]
+def busiest_towns(folder: Path | str, count: int) -> list[str]:
+    """The `count` towns with the most hotspots in the dataset: its hotspots.geojson, or its
+    hotspots table for a postgresql:// URL."""
+    if is_database_url(str(folder)):
+        import psycopg
+
+        with psycopg.connect(str(folder)) as connection:
+            towns = [town for (town,) in connection.execute("SELECT town FROM hotspots") if town]
+    else:
+        features = json.loads((Path(folder) / "hotspots.geojson").read_text())["features"]
+        towns = [f["properties"].get("town") for f in features if f["properties"].get("town")]
+    counted = Counter(towns)
+    return sorted(counted, key=lambda t: (-counted[t], t))[:count]
 
 
 def repaint_steps(page: Page, towns: list[str], repetitions: int) -> dict[str, list[float]]:
@@ -339,4 +354,4 @@ if __name__ == "__main__":
     probes = {"rerun": rerun, "paint": paint, "repaint": repaint}
     if len(sys.argv) != 4 or sys.argv[1] not in probes:
         sys.exit(__doc__)
-    print(json.dumps(probes[sys.argv[1]](Path(sys.argv[2]), int(sys.argv[3]))))
+    print(json.dumps(probes[sys.argv[1]](_location(sys.argv[2]), int(sys.argv[3]))))

@@ -7,7 +7,13 @@ random sets. The areas' own counts, the comparison squares (less those touching 
 their rings) and the dispersion are worked out as the app does; the control is the rest of the
 force less the areas (their rings' few reports are left in it, a small simplification).
 
+The too-few rule (stats.TOO_FEW_RULE) is measured too: the force's dispersion curve and the
+threshold it gives (too_few_check), how often the primary reading finds a halving in real areas
+on either side of the threshold, and in places simulated with the measured dispersion
+(simulated_halving).
+
     python -m tools.calibration CRIMES_FOLDER LSOA_GEOJSON START:END
+    python -m tools.calibration too-few CRIMES_FOLDER START:END AREAS_GEOJSON...
 """
 
 from __future__ import annotations
@@ -21,16 +27,28 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.analysis.anomalies import Exclusions, find_anomalies
 from geo.analysis.chance import chance_spread
 from geo.analysis.comparison import square_pairs
 from geo.analysis.evaluation import adjusted_table, programme_centre
 from geo.analysis.figures import sum_in_period
-from geo.analysis.reference import RANK
+from geo.analysis.reference import RANK, dispersion_curve
 from geo.analysis.shrinkage import shrunken
-from geo.analysis.stats import ALPHA, AdjustedRatio, exact_ps, placebo_ratio
+from geo.analysis.stats import (
+    ALPHA,
+    DETECTABLE_RATIO,
+    MEASURED_DISPERSION,
+    TOO_FEW_BEFORE,
+    AdjustedRatio,
+    DispersionCurve,
+    exact_ps,
+    placebo_ratio,
+    smallest_telling_baseline,
+)
 from geo.counting.aggregate import count_crimes
 from geo.counting.areas import RING_M, located_by_month
 from geo.counting.squares import comparison_squares, square_boxes
+from geo.counting.type_counts import type_month_counts
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.io.crimes import read_crimes
 from geo.period import Period
@@ -202,12 +220,155 @@ def _touching(squares: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
     return touching
 
 
+BANDS = ((0.5, 1.0), (1.0, 2.0), (2.0, 10.0))
+"""Baseline bands, as multiples of the too-few threshold, the rule is measured over: just under
+it, from it to twice it, and on to ten times it (the range the rule is checked over)."""
+HUGE_CONTROL = (10**7, 10**7)
+"""A control so large that its own noise is nothing: the reading is of the place alone."""
+
+
+@dataclass(frozen=True)
+class TooFewCheck:
+    """The too-few rule on one force: its dispersion curve and the threshold the rule gives from
+    it; the share of baselines from the threshold to ten times it at which a halving seen is
+    beyond chance by the primary reading; and, per band (BANDS), the places in it and the share
+    of trials in which the primary reading found a halving made by deleting half the places'
+    reports of the after year."""
+
+    curve: DispersionCurve
+    threshold: int
+    seen: float
+    bands: dict[tuple[float, float], tuple[int, float]]
+
+
+def counted_period(crimes: pd.DataFrame, period: Period) -> Period:
+    """`period` as the app counts ASB in it: the flagged months left out of both years."""
+    anomalies = tuple(find_anomalies(type_month_counts(crimes)))
+    return Exclusions(anomalies).period(period, "asb")
+
+
+def force_curve(crimes_folder: Path, period: Period) -> DispersionCurve:
+    """The dispersion curve of every comparison square of the force (no hotspots), counted as
+    the app counts: how MEASURED_DISPERSION is measured."""
+    crimes = read_crimes([crimes_folder])
+    squares = comparison_squares(crimes, gpd.GeoSeries([], crs=WGS84))
+    return dispersion_curve(square_pairs(squares, counted_period(crimes, period)))
+
+
+def too_few_check(
+    crimes_folder: Path,
+    area_files: list[Path],
+    period: Period,
+    repeats: int = 4,
+    seed: int = 0,
+    threshold: int = TOO_FEW_BEFORE,
+) -> TooFewCheck:
+    """Measure the too-few rule on a force: its curve and the threshold the rule gives from it;
+    a halving seen at every baseline from `threshold` to ten times it, read against the force's
+    untreated squares; and the areas of `area_files` (each alone, as an untreated hotspot) with
+    half their after-year ASB reports deleted at random, `repeats` times, by band (BANDS)."""
+    crimes = read_crimes([crimes_folder])
+    counted = counted_period(crimes, period)
+    squares = comparison_squares(crimes, gpd.GeoSeries([], crs=WGS84))
+    pairs = square_pairs(squares, counted)
+    curve = dispersion_curve(pairs)
+    baselines = np.arange(threshold, 10 * threshold + 1)
+    halved = np.round(baselines * DETECTABLE_RATIO).astype(np.int64)
+    seen = adjusted_table(baselines, halved, [HUGE_CONTROL] * len(baselines), pairs)
+    rng = np.random.default_rng(seed)
+    trials: list[tuple[int, bool]] = []
+    for area_file in area_files:
+        data = placebo(crimes_folder, area_file, counted)
+        for _ in range(repeats):
+            deleted = rng.binomial(data.after, DETECTABLE_RATIO)
+            for i in np.flatnonzero(data.before >= BANDS[0][0] * threshold):
+                row = data.table(np.array([i]), deleted[i : i + 1]).iloc[0]
+                found = row["adjusted_p"] < ALPHA and row["adjusted_ratio"] < 1
+                trials.append((int(data.before[i]), bool(found)))
+    return TooFewCheck(
+        curve=curve,
+        threshold=smallest_telling_baseline(DETECTABLE_RATIO, curve),
+        seen=float((seen["adjusted_p"] < ALPHA).mean()),
+        bands={band: _band_share(trials, band, threshold, repeats) for band in BANDS},
+    )
+
+
+def _band_share(
+    trials: list[tuple[int, bool]], band: tuple[float, float], threshold: int, repeats: int
+) -> tuple[int, float]:
+    """(places, share found) of the trials whose baseline is in `band` × `threshold`."""
+    low, high = band[0] * threshold, band[1] * threshold
+    inside = [found for before, found in trials if low <= before < high]
+    return len(inside) // repeats, float(np.mean(inside)) if inside else float("nan")
+
+
+def simulated_halving(
+    baselines: list[int],
+    curve: DispersionCurve = MEASURED_DISPERSION,
+    worlds: int = 60,
+    hotspots: int = 20,
+    seed: int = 0,
+) -> dict[int, float]:
+    """Per baseline, the share of simulated hotspots whose halving the primary reading finds.
+
+    Each world is a force of untreated places whose counts vary as `curve` says (negative
+    binomial: variance φ × mean in both years), their usual ASB spread evenly on a log scale from
+    1 to 5,000 (about 50 of like baseline for any hotspot, as on real data). Its hotspots are
+    places like them whose usual ASB is the baseline, with half their after-year reports deleted
+    at random (as the real check deletes rows), read against the world's places."""
+    rng = np.random.default_rng(seed)
+    found: dict[int, list[bool]] = {b: [] for b in baselines}
+    for _ in range(worlds):
+        usual = np.exp(rng.uniform(0.0, np.log(5_000.0), 950))
+        pairs = pd.DataFrame(
+            {"before": _varied(rng, usual, curve), "after": _varied(rng, usual, curve)},
+            index=pd.Index(np.arange(len(usual)), name="square"),
+        )
+        pairs = pairs[(pairs["before"] + pairs["after"]) > 0]
+        for baseline in baselines:
+            usual_here = np.full(hotspots, float(baseline))
+            before = _varied(rng, usual_here, curve)
+            after = rng.binomial(_varied(rng, usual_here, curve), DETECTABLE_RATIO)
+            table = adjusted_table(before, after, [HUGE_CONTROL] * hotspots, pairs)
+            told = (table["adjusted_p"] < ALPHA) & (table["adjusted_ratio"] < 1)
+            found[baseline].extend(told.tolist())
+    return {baseline: float(np.mean(told)) for baseline, told in found.items()}
+
+
+def _varied(rng: np.random.Generator, usual: np.ndarray, curve: DispersionCurve) -> np.ndarray:
+    """One year's counts of places with these usual counts: negative binomial, variance φ ×
+    mean with φ from `curve` (Poisson where φ is 1)."""
+    phi = np.asarray(curve.at(usual), dtype=float)
+    shape = usual / np.maximum(phi - 1.0, 1e-12)
+    rate = np.where(phi > 1.0, rng.gamma(shape, usual / shape), usual)
+    return rng.poisson(rate).astype(np.int64)
+
+
 def main(argv: list[str]) -> int:
-    """Print the calibration of a force's LSOAs for a period."""
+    """Print the calibration of a force's LSOAs for a period, or (too-few) the too-few rule
+    measured on a force and on simulated places."""
+    if argv[:1] == ["too-few"]:
+        return _print_too_few(Path(argv[1]), Period.parse(argv[2]), [Path(a) for a in argv[3:]])
     crimes_folder, lsoa_file, period = argv
     result = calibrate(Path(crimes_folder), Path(lsoa_file), Period.parse(period))
     for key, value in vars(result).items():
         print(f"{key}: {value:.4f}" if isinstance(value, float) else f"{key}: {value}")
+    return 0
+
+
+def _print_too_few(crimes_folder: Path, period: Period, area_files: list[Path]) -> int:
+    """Print the too-few rule as measured on the force's areas and on simulated places."""
+    check = too_few_check(crimes_folder, area_files, period)
+    curve = check.curve
+    print(f"dispersion curve: log phi = {curve.intercept:.3f} + {curve.slope:.3f} log(b + 1)")
+    print(f"threshold from it: {check.threshold} (the app's: {TOO_FEW_BEFORE})")
+    print(f"halving seen beyond chance, baselines {TOO_FEW_BEFORE} to 10x: {check.seen:.1%}")
+    for (low, high), (places, share) in check.bands.items():
+        print(f"halving found, baselines {low:g}x to {high:g}x: {share:.0%} of {places} places")
+    multiples = (0.5, 1.0, 2.0, 5.0, 10.0)
+    simulated = simulated_halving([round(m * TOO_FEW_BEFORE) for m in multiples])
+    for baseline, share in simulated.items():
+        print(f"simulated halving found at {baseline}: {share:.0%}")
     return 0
 
 

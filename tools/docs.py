@@ -9,7 +9,8 @@ table, its goals met and, for each goal not met, what the bench says it is up ag
 JSON keeps what the bench printed, less the machine's load average (a measure of the day the
 bench ran, not of the product).
 
-Standard library only, so the hook loads in any MkDocs build.
+The module imports the standard library only, so the hook loads in any MkDocs build; the app's
+rules (settings, the too-few rule) are imported when the hook runs.
 """
 
 from __future__ import annotations
@@ -125,13 +126,19 @@ def bench_tables(markdown: str, docs_dir: Path) -> str:
 
 SETTINGS_MARKER = "<!-- settings-table -->"
 """In a page, this line becomes the table of settings made from geo.settings."""
+TOO_FEW_MARKER = "<!-- too-few-rule -->"
+"""In a page, this becomes the too-few rule in words (geo.analysis.stats.TOO_FEW_RULE), so the
+number and its reason are the ones the app uses."""
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    """MkDocs hook: write the saved bench tables and the table of settings into the page."""
+    """MkDocs hook: write the saved bench tables, the table of settings and the too-few rule
+    into the page."""
+    from geo.analysis.stats import TOO_FEW_RULE
     from geo.settings import settings_table
 
     markdown = markdown.replace(SETTINGS_MARKER, settings_table())
+    markdown = markdown.replace(TOO_FEW_MARKER, TOO_FEW_RULE)
     return bench_tables(markdown, Path(config["docs_dir"]))
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 from geo.analysis.coverage import gap_months
 from geo.period import BASELINE_LAG, Period
 from geo.schema import ASB
+from geo.words import signed_percent
 
 NEIGHBOURS = 3
 """Months on each side a month is compared with."""
@@ -88,33 +89,95 @@ def find_anomalies(type_counts: pd.DataFrame) -> list[Anomaly]:
     present = sorted({int(m) for m in type_counts["month"]})
     months = [pd.Period(ordinal=m, freq="M") for m in present]
     found = [Anomaly(m, MISSING, "no crime rows at all for this month") for m in gap_months(months)]
-    rows = type_counts.pivot_table(
-        index="month", columns="crime_type", values="rows", aggfunc="sum", fill_value=0
-    )
-    dups = type_counts.pivot_table(
-        index="month", columns="crime_type", values="duplicates", aggfunc="sum", fill_value=0
-    ).reindex_like(rows)
-    ordinals = rows.index.to_numpy(dtype=np.int64)
-    for crime_type in rows.columns:
-        count = rows[crime_type].to_numpy(dtype=float)
-        share = np.divide(
-            dups[crime_type].to_numpy(dtype=float), count, out=np.full(len(count), np.nan),
-            where=count > 0,
-        )  # fmt: skip
-        for i, ordinal in enumerate(ordinals):
-            distance = np.abs(ordinals - ordinal)
-            near = np.flatnonzero((distance <= NEIGHBOURS) & (distance > 0))
-            if len(near) < MIN_NEIGHBOURS:
-                continue
-            reasons = (
-                _count_problem(count[i], count[near]),
-                _duplicate_problem(count[i], share[i], share[near]),
-            )
-            what = "; ".join(r for r in reasons if r)
+    summed = type_counts.groupby(["month", "crime_type"])[["rows", "duplicates"]].sum()
+    table = summed.unstack("crime_type", fill_value=0)
+    ordinals = table.index.to_numpy(dtype=np.int64)
+    count = table["rows"].to_numpy(dtype=float)
+    duplicates = table["duplicates"].to_numpy(dtype=float)
+    share = np.divide(duplicates, count, out=np.full(count.shape, np.nan), where=count > 0)
+    near = _neighbour_rows(ordinals)
+    judged = (near >= 0).sum(axis=1) >= MIN_NEIGHBOURS
+    count_reasons = _count_problems(count, _around(count, near))
+    duplicate_reasons = _duplicate_problems(count, share, _around(share, near))
+    for j, crime_type in enumerate(table["rows"].columns):
+        for i in np.flatnonzero(judged):
+            what = "; ".join(r for r in (count_reasons[i][j], duplicate_reasons[i][j]) if r)
             if what:
-                found.append(Anomaly(pd.Period(ordinal=int(ordinal), freq="M"), crime_type, what))
-        found.extend(_year_on_year(crime_type, ordinals, count, found))
+                found.append(
+                    Anomaly(pd.Period(ordinal=int(ordinals[i]), freq="M"), crime_type, what)
+                )
+        found.extend(_year_on_year(crime_type, ordinals, count[:, j], found))
     return sorted(found, key=lambda a: (a.month, a.crime_type))
+
+
+def _neighbour_rows(ordinals: np.ndarray) -> np.ndarray:
+    """Per month (row), the rows of the months within NEIGHBOURS of it that have data, -1
+    filling the rest of 2 × NEIGHBOURS places."""
+    distance = np.abs(ordinals[:, None] - ordinals[None, :])
+    close = (distance <= NEIGHBOURS) & (distance > 0)
+    rows = np.full((len(ordinals), 2 * NEIGHBOURS), -1, dtype=np.int64)
+    for i, found in enumerate(close):
+        near = np.flatnonzero(found)
+        rows[i, : len(near)] = near
+    return rows
+
+
+def _around(values: np.ndarray, near: np.ndarray) -> np.ndarray:
+    """(month, neighbour, type) values of each month's neighbours (NaN where it has fewer)."""
+    padded = np.vstack([values, np.full((1, values.shape[1]), np.nan)])
+    return padded[near]  # -1 picks the row of NaN
+
+
+def _medians(values: np.ndarray) -> np.ndarray:
+    """The median over axis 1 of the values that are not NaN (NaN where none is), computed as
+    np.median computes it: the middle value, or the mean of the two middle ones."""
+    ordered = np.sort(values, axis=1)  # NaN sorts last
+    valid = (~np.isnan(values)).sum(axis=1, keepdims=True)
+    low = np.take_along_axis(ordered, np.maximum(valid - 1, 0) // 2, axis=1)[:, 0]
+    high = np.take_along_axis(ordered, valid // 2 - (valid == 0), axis=1)[:, 0]
+    return np.where(valid[:, 0] > 0, (low + high) / 2, np.nan)
+
+
+def _count_problems(count: np.ndarray, around: np.ndarray) -> list[list[str]]:
+    """Per month and type, why its count is abnormal beside its neighbours' counts ('' when it
+    is not): absent where they have some, or far outside them."""
+    median = _medians(around)
+    spread = np.maximum(
+        np.maximum(MAD_TO_SD * _medians(np.abs(around - median[:, None, :])), np.sqrt(median)),
+        1.0,
+    )
+    gap = np.abs(count - median)
+    absent = (count == 0) & (median >= ABSENT_MIN)
+    outside = (median > 0) & (gap > OUTLIER_SCALES * spread) & (gap >= OUTLIER_SHARE * median)
+    reasons = np.full(count.shape, "", dtype=object)
+    for i, j in zip(*np.nonzero(outside & ~absent)):
+        value, usual = count[i, j], median[i, j]
+        reasons[i, j] = (
+            f"{value:,.0f} rows, {value / usual:.1f} times the {usual:,.0f} of the months around it"
+        )
+    for i, j in zip(*np.nonzero(absent)):
+        reasons[i, j] = f"none recorded, where the months around it have about {median[i, j]:,.0f}"
+    return reasons.tolist()
+
+
+def _duplicate_problems(
+    count: np.ndarray, share: np.ndarray, around: np.ndarray
+) -> list[list[str]]:
+    """Per month and type, why its share of exact duplicate rows is abnormal beside its
+    neighbours' shares ('' when it is not)."""
+    usual = _medians(around)
+    known = (~np.isnan(around)).sum(axis=1)
+    judged = (count >= DUPLICATE_MIN_ROWS) & ~np.isnan(share) & (known >= MIN_NEIGHBOURS)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        error = np.sqrt(np.maximum(usual * (1 - usual), 0.01) / count)
+    abnormal = judged & (share - usual >= np.maximum(DUPLICATE_EXCESS, DUPLICATE_SCALES * error))
+    reasons = np.full(count.shape, "", dtype=object)
+    for i, j in zip(*np.nonzero(abnormal)):
+        reasons[i, j] = (
+            f"{share[i, j]:.0%} of rows are exact duplicates, against about {usual[i, j]:.0%} "
+            "around it"
+        )
+    return reasons.tolist()
 
 
 def _year_on_year(
@@ -152,38 +215,11 @@ def _year_on_year(
                     pd.Period(ordinal=month, freq="M"),
                     crime_type,
                     f"{count[i]:,.0f} rows against {count[j]:,.0f} a year before "
-                    f"({np.expm1(change[k]):+.0%}), where the other months changed by about "
-                    f"{np.expm1(usual):+.0%}",
+                    f"({signed_percent(100 * np.expm1(change[k]))}), where the other months "
+                    f"changed by about {signed_percent(100 * np.expm1(usual))}",
                 )
             )
     return problems
-
-
-def _count_problem(value: float, neighbours: np.ndarray) -> str:
-    """Why a count is abnormal beside its neighbours' counts; '' when it is not."""
-    median = float(np.median(neighbours))
-    if value == 0 and median >= ABSENT_MIN:
-        return f"none recorded, where the months around it have about {median:,.0f}"
-    spread = max(MAD_TO_SD * float(np.median(np.abs(neighbours - median))), np.sqrt(median), 1.0)
-    gap = abs(value - median)
-    if median > 0 and gap > OUTLIER_SCALES * spread and gap >= OUTLIER_SHARE * median:
-        return (
-            f"{value:,.0f} rows, {value / median:.1f} times the {median:,.0f} "
-            "of the months around it"
-        )
-    return ""
-
-
-def _duplicate_problem(count: float, share: float, neighbours: np.ndarray) -> str:
-    """Why a share of exact duplicate rows is abnormal; '' when it is not."""
-    neighbours = neighbours[~np.isnan(neighbours)]
-    if count < DUPLICATE_MIN_ROWS or np.isnan(share) or len(neighbours) < MIN_NEIGHBOURS:
-        return ""
-    usual = float(np.median(neighbours))
-    error = np.sqrt(max(usual * (1 - usual), 0.01) / count)
-    if share - usual >= max(DUPLICATE_EXCESS, DUPLICATE_SCALES * error):
-        return f"{share:.0%} of rows are exact duplicates, against about {usual:.0%} around it"
-    return ""
 
 
 def flagged_months(anomalies: list[Anomaly], kind: str) -> list[pd.Period]:

@@ -15,12 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from geo.analysis.reference import (
-    DispersionCurve,
-    dispersion_curve,
-    reference_units,
-    simulated_log_ratios,
-)
+from geo.analysis.reference import ReferenceSquares, dispersion_curve, simulated_log_ratios
+from geo.analysis.stats import DispersionCurve
 from geo.counting.squares import square_level
 
 CHANCE_DRAWS = 2000
@@ -48,10 +44,11 @@ def programme_draws(
     rng = np.random.default_rng(seed)
     curve = curve or dispersion_curve(pairs)
     trend = untreated_trend(pairs)
+    squares = ReferenceSquares(pairs)
     before = np.zeros(CHANCE_DRAWS)
     after = np.zeros(CHANCE_DRAWS)
     for baseline in baselines:
-        drawn = _draws_like(pairs, baseline, curve, trend, rng)
+        drawn = _draws_like(squares, baseline, curve, trend, rng)
         if drawn is None:
             return None
         before += drawn[0]
@@ -60,7 +57,7 @@ def programme_draws(
 
 
 def _draws_like(
-    pairs: pd.DataFrame,
+    squares: ReferenceSquares,
     baseline: float,
     curve: DispersionCurve,
     trend: float,
@@ -68,7 +65,7 @@ def _draws_like(
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """CHANCE_DRAWS (before, after) of untreated places like `baseline`: its reference units,
     or the model where there are too few; None when neither is known (no untreated places)."""
-    units = reference_units(pairs, baseline)
+    units = squares.units(baseline)
     if units.enough:
         pick = rng.integers(0, units.n, CHANCE_DRAWS)
         return units.before[pick].astype(float), units.after[pick].astype(float)
@@ -112,9 +109,10 @@ def chance_largest_fall(pairs: pd.DataFrame, baselines: Sequence[float], seed: i
         return math.nan
     rng = np.random.default_rng(seed)
     curve, trend = dispersion_curve(pairs), untreated_trend(pairs)
+    squares = ReferenceSquares(pairs)
     changes = []
     for baseline in baselines:
-        drawn = _draws_like(pairs, baseline, curve, trend, rng)
+        drawn = _draws_like(squares, baseline, curve, trend, rng)
         if drawn is None:
             return math.nan
         before, after = drawn

@@ -12,6 +12,7 @@ import pandas as pd
 
 from geo.errors import HotspotDataError
 from geo.period import BASELINE_LAG, MAX_MONTHS, Period
+from geo.words import count_text, span
 
 
 def data_span(months: list[pd.Period]) -> tuple[pd.Period, pd.Period] | None:
@@ -41,9 +42,10 @@ def no_comparison_reason(months: list[pd.Period]) -> str:
         return ""
     if not months:
         return "there is no crime data"
-    span = len(pd.period_range(months[0], months[-1], freq="M"))
+    length = len(pd.period_range(months[0], months[-1], freq="M"))
     return (
-        f"the crime data cover {months[0]} to {months[-1]} ({span} months); a change compares "
+        f"the crime data cover {span(months[0], months[-1])} ({count_text(length, 'month')}); "
+        "a change compares "
         f"months with the same months a year earlier, so it needs at least {BASELINE_LAG + 1} "
         "months"
     )

@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo.errors import HotspotDataError
 from geo.period import Period
+from geo.words import plural
 
 KOPER_MINUTES = 15
 """A visit this long or longer counts towards `share_15_min` (the Koper curve)."""
@@ -63,7 +64,8 @@ def _check_columns(patrols: pd.DataFrame) -> None:
     missing = [column for column in _NEEDED if column not in patrols.columns]
     if missing:
         raise HotspotDataError(
-            f"the patrol log lacks the column(s) {', '.join(missing)} needed for patrol dosage"
+            f"the patrol log lacks the {plural(len(missing), 'column')} {', '.join(missing)} "
+            "needed for patrol dosage"
         )
 
 

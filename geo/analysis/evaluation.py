@@ -29,7 +29,7 @@ from geo.analysis.power import detectable_fall_pct
 from geo.analysis.reference import (
     MODEL,
     RANK,
-    DispersionCurve,
+    ReferenceSquares,
     dispersion_curve,
     model_ratio,
     reference_units,
@@ -38,6 +38,7 @@ from geo.analysis.shrinkage import shrunken
 from geo.analysis.stats import (
     ALPHA,
     TOO_FEW_BEFORE,
+    DispersionCurve,
     WDDResult,
     benjamini_hochberg,
     placebo_ratio,
@@ -135,7 +136,8 @@ def adjusted_table(
     change; and the Benjamini–Hochberg q across the areas, given only where the smallest p an
     area's reading can give could reach it."""
     curve = dispersion_curve(pairs)
-    units = {int(b): reference_units(pairs, b) for b in set(before)}
+    squares = ReferenceSquares(pairs)
+    units = {int(b): squares.units(b) for b in set(before)}
     readings, rows = [], []
     for b, a, control in zip(before, after, controls):
         reference = units[int(b)]

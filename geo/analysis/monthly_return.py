@@ -27,9 +27,10 @@ from geo.analysis.context import EvaluationContext
 from geo.analysis.figures import change_pct, hotspot_table, sum_in_period
 from geo.analysis.outcomes import OUTCOME_LABELS
 from geo.analysis.patrol_source import GPS, LOG
-from geo.analysis.stats import ALPHA, TOO_FEW_BEFORE, too_few_flags
+from geo.analysis.stats import TOO_FEW_BEFORE, TOO_FEW_REASON, too_few_flags
 from geo.period import Period
 from geo.schema import PATROL_TYPES
+from geo.words import count_text
 
 if TYPE_CHECKING:
     from geo.analysis.dataset import Dataset
@@ -230,7 +231,7 @@ def _heading(
     outcomes = "the patrol log" if has_log else "no patrol log: outcomes are blank"
     files = dataset.gps.stats.files if dataset.gps is not None else 0
     hours = {
-        GPS: f"GPS pings ({files:,} file{'s' * (files != 1)})",
+        GPS: f"GPS pings ({count_text(files, 'file')})",
         LOG: "the patrol log",
     }.get(dataset.patrol_source, "no patrol data: hours are blank")
     if not patrolled and dataset.patrol_source in (GPS, LOG):
@@ -245,8 +246,7 @@ def _heading(
         (
             TOO_FEW,
             f"'yes' where the same month last year had fewer than {TOO_FEW_BEFORE} ASB reports: "
-            f"on so small a base even a halving would not be beyond chance (exact test, "
-            f"p < {ALPHA:g}), so that ASB change says nothing (the rule the app uses)",
+            f"{TOO_FEW_REASON}, so that ASB change says little (the rule the app uses)",
         ),
         ("Blank cells", "not recorded in the data (a blank is never a zero)"),
         ("Dataset", dataset.store.name),

@@ -18,6 +18,7 @@ from geo.analysis.gps_dosage import with_months
 from geo.analysis.outcomes import LOGGED_OUTCOMES
 from geo.counting.visits import VisitResult
 from geo.schema import LOCAL_TZ
+from geo.words import count_text
 
 ROLE_TYPES = np.array(["", "uniformed", "uniformed", "partner", "plain clothes"], dtype=object)
 """Patrol type of a GPS visit by role code (geo.io.pings.ROLES): police officers and PCSOs are
@@ -69,7 +70,7 @@ def source_sentence(source: str, files: int = 0) -> str:
     """What the pages say about where patrol hours come from."""
     if source == GPS:
         return (
-            f"Patrol hours and visits: GPS pings ({files:,} file{'s' * (files != 1)}); arrests, "
+            f"Patrol hours and visits: GPS pings ({count_text(files, 'file')}); arrests, "
             "people spoken to and any other outcomes recorded: the patrol log."
         )
     if source == LOG:

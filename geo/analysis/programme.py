@@ -30,9 +30,10 @@ from geo.analysis.evaluation import format_p, programme_control
 from geo.analysis.figures import change_pct
 from geo.analysis.model_check import MODEL_GRID_M, model_check
 from geo.analysis.power import detectable_fall_pct
-from geo.analysis.stats import ALPHA, MINUS, placebo_ratio
+from geo.analysis.stats import ALPHA, placebo_ratio
 from geo.counting.aggregate import CrimeCounts
 from geo.counting.areas import AreaCounts
+from geo.words import count_text, plural, signed_percent
 
 
 @dataclass(frozen=True)
@@ -139,30 +140,22 @@ def _matched_change(table: pd.DataFrame) -> float:
     return float(100.0 * ((before * ratio).sum() / before.sum() - 1.0))
 
 
-def signed(value: float, digits: int = 0) -> str:
-    """'−25%' / '+3%' with a true minus sign; 'unknown' for NaN."""
-    if value != value:
-        return "unknown"
-    rounded = round(value, digits)
-    if rounded == 0:
-        return "0%"
-    return ("+" if rounded > 0 else MINUS) + f"{abs(rounded):.{digits}f}%"
-
-
 def _reading_parts(e: ProgrammeEvaluation) -> list[str]:
     """The sentences of the programme's reading, in the order a manager needs them."""
     if e.asb_before == 0 and e.asb_after == 0:
         return [
-            f"No ASB was recorded in the {e.hotspots} hotspots in either year: no change to read."
+            f"No ASB was recorded in the {count_text(e.hotspots, 'hotspot')} in either year: no "
+            "change to read."
         ]
     interval = (
-        f"; 95% interval {signed(e.pooled_low_pct)} to {signed(e.pooled_high_pct)}"
+        f"; 95% interval {signed_percent(e.pooled_low_pct)} to {signed_percent(e.pooled_high_pct)}"
         if e.pooled_low_pct == e.pooled_low_pct
         else ""
     )
     parts = [
-        f"ASB in the {e.hotspots} hotspots went from {e.asb_before:,} to {e.asb_after:,} "
-        f"({signed(e.pooled_change_pct)}{interval})."
+        f"ASB in the {count_text(e.hotspots, 'hotspot')} went from {e.asb_before:,} to "
+        f"{e.asb_after:,} "
+        f"({signed_percent(e.pooled_change_pct)}{interval})."
     ]
     if e.adjusted_ratio == e.adjusted_ratio:
         verdict = (
@@ -197,25 +190,28 @@ def _reading_parts(e: ProgrammeEvaluation) -> list[str]:
     if e.matched_change_pct == e.matched_change_pct:
         parts.append(
             f"Untreated areas with as much ASB last year changed by "
-            f"{signed(e.matched_change_pct)} with no programme: what the general trend and "
+            f"{signed_percent(e.matched_change_pct)} with no programme: what the general trend and "
             "regression to the mean (places picked for high counts tend to fall anyway) give "
             "alone."
         )
     if e.tested:
         parts.append(
-            f"{e.beyond_chance} of {e.tested} hotspots changed beyond chance against the "
-            f"control (p < {ALPHA:g}); chance alone would give about {e.expected_by_chance:.1f}; "
-            f"{e.beyond_after_fdr} remain after false-discovery control (q < {ALPHA:g})."
+            f"{e.beyond_chance} of {count_text(e.tested, 'hotspot')} changed beyond chance "
+            f"against the control (p < {ALPHA:g}); chance alone would give about "
+            f"{e.expected_by_chance:.1f}; {e.beyond_after_fdr} "
+            f"{plural(e.beyond_after_fdr, 'remains', 'remain')} after false-discovery control "
+            f"(q < {ALPHA:g})."
         )
     if e.largest_fall_where:
         parts.append(
-            f"The largest fall, {signed(e.largest_fall_pct)} at {e.largest_fall_where}, compares "
-            f"with {signed(e.chance_largest_fall_pct)} that chance alone typically gives as the "
-            f"largest fall among {e.mean_over} comparable untreated areas."
+            f"The largest fall, {signed_percent(e.largest_fall_pct)} at {e.largest_fall_where}, "
+            f"compares with {signed_percent(e.chance_largest_fall_pct)} that chance alone "
+            "typically gives as the largest fall among "
+            f"{count_text(e.mean_over, 'comparable untreated area')}."
         )
     if e.left_out:
         parts.append(
-            f"{e.left_out} hotspot(s) with too few reports to tell are left out of the mean "
-            "and the largest fall."
+            f"{count_text(e.left_out, 'hotspot')} with too few reports to tell "
+            f"{plural(e.left_out, 'is', 'are')} left out of the mean and the largest fall."
         )
     return parts

@@ -33,6 +33,7 @@ from geo.analysis.figures import NO_PATROL_LOG, sum_in_period
 from geo.crs import BRITISH_NATIONAL_GRID, WGS84
 from geo.io.pings import PingStats
 from geo.period import Period
+from geo.words import count_text, span
 
 FAR_M = 1000
 """Crime rows farther than this from every hotspot are counted as outside their surroundings."""
@@ -85,9 +86,9 @@ class QualityReport:
     def summary(self) -> pd.DataFrame:
         """One row per check: check, count, detail."""
         located = self.rows - self.no_location
-        span = f"{self.months[0]} to {self.months[-1]}" if self.months else "no crime data"
+        covered = span(self.months[0], self.months[-1]) if self.months else "no crime data"
         rows = [
-            ("Months of crime data", len(self.months), span),
+            ("Months of crime data", len(self.months), covered),
             ("Missing months (gaps)", len(self.missing_months), _listed(self.missing_months)),
             (
                 "Months held twice (same force in two files)",
@@ -144,12 +145,13 @@ class QualityReport:
                 (
                     "GPS ping files",
                     pings.files,
-                    f"{pings.rows:,} pings; patrol hours come from them",
+                    f"{count_text(pings.rows - pings.no_fix, 'ping')} with a position; patrol "
+                    "hours come from them",
                 )
             )
             rows.append(
                 ("GPS pings without a position (no fix), skipped", pings.no_fix,
-                 f"{_share(pings.no_fix, pings.rows)} of {pings.rows:,} pings")
+                 f"{_share(pings.no_fix, pings.rows)} of {count_text(pings.rows, 'ping')}")
             )  # fmt: skip
             rows.append(
                 ("GPS ping times in the repeated autumn hour, without an offset", pings.ambiguous,

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.comparison import MATCH_FACTOR, MAX_FACTOR, MIN_MATCHED, dispersion
+from geo.analysis.stats import UNKNOWN_CURVE, DispersionCurve
 from geo.counting.squares import COMPARISON_SIZES_M, square_level
 
 MIN_UNITS = 40
@@ -70,42 +71,45 @@ class ReferenceUnits:
 
 
 def reference_units(pairs: pd.DataFrame, baseline: float) -> ReferenceUnits:
-    """The squares of one size whose baseline is like `baseline`: the band (b + 1) ÷ f … (b + 1)
-    × f from f = MATCH_FACTOR is widened until a size holds MIN_UNITS squares with events in
-    both years, never past MAX_FACTOR; the size with the most squares in its band is chosen."""
-    level = square_level(pairs.index.to_numpy())
-    base = pairs["before"].to_numpy(dtype=float) + 1.0
-    before, after = pairs["before"].to_numpy(), pairs["after"].to_numpy()
-    best = ReferenceUnits(COMPARISON_SIZES_M[0], before[:0], after[:0])
-    factor = MATCH_FACTOR
-    while True:
-        inside = (base >= (baseline + 1.0) / factor) & (base <= (baseline + 1.0) * factor)
-        for index, size in enumerate(COMPARISON_SIZES_M):
-            rows = inside & (level == index)
-            if rows.sum() > best.n and before[rows].sum() > 0 and after[rows].sum() > 0:
-                best = ReferenceUnits(size, before[rows], after[rows])
-        if best.enough or factor * MATCH_FACTOR > MAX_FACTOR:
-            return best
-        factor *= MATCH_FACTOR
+    """The squares of one size whose baseline is like `baseline` (see ReferenceSquares.units)."""
+    return ReferenceSquares(pairs).units(baseline)
 
 
-@dataclass(frozen=True)
-class DispersionCurve:
-    """How much more than Poisson untreated places vary, by baseline: log φ = a + b log(base + 1),
-    fitted on bins of every untreated square (φ never below 1; NaN, unknown, when there were
-    too few squares to fit it: no reading is then better than an over-sure one)."""
+class ReferenceSquares:
+    """The untreated squares of `pairs`, ready to be matched to many baselines: each size's
+    squares found once, and each baseline's units worked out once (a programme's hotspots share
+    few distinct baselines)."""
 
-    intercept: float
-    slope: float
+    def __init__(self, pairs: pd.DataFrame) -> None:
+        level = square_level(pairs.index.to_numpy())
+        self._sizes = [level == index for index in range(len(COMPARISON_SIZES_M))]
+        self._base = pairs["before"].to_numpy(dtype=float) + 1.0
+        self._before, self._after = pairs["before"].to_numpy(), pairs["after"].to_numpy()
+        self._found: dict[float, ReferenceUnits] = {}
 
-    def at(self, baseline: float | np.ndarray) -> float | np.ndarray:
-        """The dispersion of places with this baseline."""
-        value = np.fmax(1.0, np.exp(self.intercept + self.slope * np.log1p(baseline)))
-        value = np.where(np.isnan(self.intercept), np.nan, value)
-        return float(value) if np.ndim(value) == 0 else value
+    def units(self, baseline: float) -> ReferenceUnits:
+        """The squares of one size whose baseline is like `baseline`: the band (b + 1) ÷ f …
+        (b + 1) × f from f = MATCH_FACTOR is widened until a size holds MIN_UNITS squares with
+        events in both years, never past MAX_FACTOR; the size with the most squares in its band
+        is chosen."""
+        if baseline not in self._found:
+            self._found[baseline] = self._matched(baseline)
+        return self._found[baseline]
 
-
-UNKNOWN_CURVE = DispersionCurve(math.nan, math.nan)
+    def _matched(self, baseline: float) -> ReferenceUnits:
+        before, after = self._before, self._after
+        best = ReferenceUnits(COMPARISON_SIZES_M[0], before[:0], after[:0])
+        factor = MATCH_FACTOR
+        while True:
+            low, high = (baseline + 1.0) / factor, (baseline + 1.0) * factor
+            inside = (self._base >= low) & (self._base <= high)
+            for size, of_size in zip(COMPARISON_SIZES_M, self._sizes, strict=True):
+                rows = inside & of_size
+                if rows.sum() > best.n and before[rows].sum() > 0 and after[rows].sum() > 0:
+                    best = ReferenceUnits(size, before[rows], after[rows])
+            if best.enough or factor * MATCH_FACTOR > MAX_FACTOR:
+                return best
+            factor *= MATCH_FACTOR
 
 
 def dispersion_curve(pairs: pd.DataFrame) -> DispersionCurve:

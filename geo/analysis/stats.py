@@ -2,7 +2,8 @@
 
 Counts of crime at a place are treated as Poisson, so a count's variance is the count itself,
 times a dispersion where places vary more than that (estimated from untreated areas, see
-geo.analysis.comparison). The change of one area is read with the exact conditional test of
+geo.analysis.comparison). Too few to tell (TOO_FEW_RULE) is worked out from that dispersion as
+measured on a whole force. The change of one area is read with the exact conditional test of
 equal rates and its exact interval, as R's `poisson.test`; against a control trend with the log
 of the ratio of rate ratios, read against how untreated areas of similar baseline move by chance
 (placebo_ratio). The weighted displacement difference (WDD) test is that of
@@ -17,13 +18,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
 from geo.errors import HotspotDataError
+from geo.words import MINUS
 
 ALPHA = 0.05
 """A result is called beyond chance when its two-sided p-value is below this."""
@@ -31,7 +32,11 @@ ALPHA = 0.05
 DETECTABLE_RATIO = 0.5
 """The change a hotspot's baseline must be able to show: a halving (after = half of before)."""
 
-MINUS = "\u2212"
+POWER = 0.8
+"""The share of cases in which a fall of the detectable size is found beyond chance."""
+DETECTABLE_Z = NormalDist().inv_cdf(1 - ALPHA / 2) + NormalDist().inv_cdf(POWER)
+"""How many standard errors a log ratio must lie from 0 to be found beyond chance in POWER of
+cases (two-sided, at ALPHA)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,26 @@ class WDDResult:
         """The normal confidence interval of the total estimate, as the paper reports it."""
         half = _critical(level) * self.se
         return self.estimate - half, self.estimate + half
+
+
+@dataclass(frozen=True)
+class DispersionCurve:
+    """How much more than Poisson untreated places vary, by baseline: log φ = a + b log(base + 1),
+    fitted on bins of every untreated square (geo.analysis.reference.dispersion_curve; φ never
+    below 1; NaN, unknown, when there were too few squares to fit it: no reading is then better
+    than an over-sure one)."""
+
+    intercept: float
+    slope: float
+
+    def at(self, baseline: float | np.ndarray) -> float | np.ndarray:
+        """The dispersion of places with this baseline."""
+        value = np.fmax(1.0, np.exp(self.intercept + self.slope * np.log1p(baseline)))
+        value = np.where(np.isnan(self.intercept), np.nan, value)
+        return float(value) if np.ndim(value) == 0 else value
+
+
+UNKNOWN_CURVE = DispersionCurve(math.nan, math.nan)
 
 
 def two_sided_p(z: float) -> float:
@@ -158,38 +183,72 @@ def rate_ratios(
     return pd.DataFrame(frame, index=index)
 
 
-def smallest_telling_baseline(ratio: float = DETECTABLE_RATIO, alpha: float = ALPHA) -> int:
-    """The smallest baseline from which a change by `ratio` is beyond chance by the exact test.
-
-    For every baseline from the one returned up to ten times it, a change to round(before ×
-    ratio) has p < alpha: the threshold is not a lucky single value. The p-values are those of
-    exact_p, computed here in whole numbers (exactly, and in milliseconds without scipy).
-    """
-    limit = Fraction(alpha)
-    for before in range(1, 10_000):
-        span = range(before, 10 * before + 1)
-        if all(_exact_p_whole(b, round(b * ratio)) < limit for b in span):
-            return before
-    raise HotspotDataError(f"no baseline can show a change by {ratio} at p < {alpha}")
+MEASURED_DISPERSION = DispersionCurve(intercept=-0.265, slope=0.334)
+"""How much more than Poisson counts untreated places vary, by baseline, as measured on a whole
+force: the dispersion curve (geo.analysis.reference.dispersion_curve) of every comparison square
+of Derbyshire's police.uk ASB, 2024 against 2023 with the flagged months left out (measured again
+by tools.calibration). The too-few rule is computed from it once, so that it is the same for
+every dataset, period and town."""
 
 
-def _exact_p_whole(before: int, after: int) -> Fraction:
-    """exact_p as an exact fraction: twice the smaller binomial(n, ½) tail, at most 1."""
-    n, smaller = before + after, min(before, after)
-    term = tail = 1  # C(n, 0), then C(n, i) summed for i up to the smaller count
-    for i in range(smaller):
-        term = term * (n - i) // (i + 1)
-        tail += term
-    return min(Fraction(1), Fraction(2 * tail, 2**n))
+def chance_sd(
+    before: float | np.ndarray, curve: DispersionCurve = MEASURED_DISPERSION
+) -> float | np.ndarray:
+    """How far (standard deviation of the log ratio) places of this baseline move by chance
+    alone: both years' counts vary, each by its Poisson variance times the dispersion."""
+    with np.errstate(divide="ignore"):
+        spread = np.sqrt(curve.at(before) * 2.0 / np.asarray(before, dtype=float))
+    return float(spread) if np.ndim(spread) == 0 else spread
+
+
+def can_tell(
+    before: float | np.ndarray,
+    ratio: float = DETECTABLE_RATIO,
+    curve: DispersionCurve = MEASURED_DISPERSION,
+) -> bool | np.ndarray:
+    """Whether a change by `ratio` is found beyond chance (p < ALPHA) in POWER of cases at this
+    baseline: its log lies DETECTABLE_Z chance spreads from no change or further, so the fall
+    the primary reading could detect (geo.analysis.power) is `ratio` or less."""
+    told = DETECTABLE_Z * chance_sd(before, curve) <= abs(math.log(ratio))
+    return bool(told) if np.ndim(told) == 0 else told
+
+
+def smallest_telling_baseline(
+    ratio: float = DETECTABLE_RATIO, curve: DispersionCurve = MEASURED_DISPERSION
+) -> int:
+    """The smallest baseline from which a change by `ratio` can be told (can_tell) at every
+    baseline up to ten times it: a threshold that holds over the whole range above it, not at
+    one lucky value."""
+    most = 5_000  # a threshold of more reports than this would leave nothing to tell
+    baselines = np.arange(1, 10 * most + 1)
+    untold = baselines[~np.asarray(can_tell(baselines, ratio, curve), dtype=bool)]
+    starts = baselines[:most]
+    next_untold = np.append(untold, np.iinfo(np.int64).max)[np.searchsorted(untold, starts)]
+    holding = starts[next_untold > 10 * starts]
+    if not len(holding):
+        raise HotspotDataError(f"no baseline can show a change by {ratio} beyond chance")
+    return int(holding[0])
 
 
 TOO_FEW_BEFORE = smallest_telling_baseline()
-"""Below this many ASB reports last year, even a halving stays within what chance alone gives."""
+"""Below this many ASB reports last year, even a halving is found beyond chance less than POWER of
+the time: places with so few reports vary too much by chance (MEASURED_DISPERSION)."""
+
+TOO_FEW_DISPERSION = MEASURED_DISPERSION.at(TOO_FEW_BEFORE)
+"""How much more than counting noise places with TOO_FEW_BEFORE reports vary."""
+
+TOO_FEW_REASON = (
+    f"places with so few reports vary so much by chance (at {TOO_FEW_BEFORE} reports, "
+    f"{TOO_FEW_DISPERSION:.1f} times as much as counting alone, as measured on untreated places "
+    "across a whole force) that even a halving would be found beyond chance "
+    f"(p < {ALPHA:g}) less than {POWER:.0%} of the time"
+)
+"""Why a baseline under TOO_FEW_BEFORE cannot tell, in words."""
 
 TOO_FEW_RULE = (
-    f"fewer than {TOO_FEW_BEFORE} ASB reports in the baseline year: on a smaller base even a "
-    f"halving would not be beyond chance (exact test, p < {ALPHA:g}). The flag depends on the "
-    "baseline only, so leaving these hotspots out of an average does not pick by outcome."
+    f"fewer than {TOO_FEW_BEFORE} ASB reports in the baseline year: {TOO_FEW_REASON}. The flag "
+    "depends on the baseline only, so leaving these hotspots out of an average does not pick by "
+    "outcome."
 )
 """The "too few to tell" rule in words, generated from the constants it uses."""
 

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.counting.file_tally import BLOCK, month_tally
+
 _MAX_CELLS = 4_000_000
 """Upper bound on the prefilter grid (a boolean each: a few MB)."""
-_BLOCK = 1 << 16
-"""Rows per block in the passes over every row: temporaries stay small and are reused."""
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,20 @@ class CrimeTally:
     def add(self, month: np.ndarray, lon: np.ndarray, lat: np.ndarray, asb: np.ndarray) -> None:
         """Count a batch of rows: month ordinals, lon and lat (NaN: no location), asb flags."""
         lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        self.add_months(month_tally(month, asb, lon, lat))
+        self.add_located(month, lon, lat, asb)
+
+    def add_months(self, by_month: tuple[int, np.ndarray]) -> None:
+        """Count a batch's rows by month, as geo.counting.file_tally.month_tally gives them."""
+        if len(by_month[1]):
+            self._by_month.append(by_month)
+
+    def add_located(
+        self, month: np.ndarray, lon: np.ndarray, lat: np.ndarray, asb: np.ndarray
+    ) -> None:
+        """Count a batch's rows inside hotspots (its rows by month are added by add_months)."""
+        lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
         self._month_dtype = month.dtype
-        if len(month):
-            self._by_month.append(_month_tally(month, asb, lon, lat))
         rows = self._near.rows(lon, lat)
         codes, distinct = pd.factorize(lon[rows] + 1j * lat[rows])
         point = self._numbered(distinct)[codes]
@@ -174,22 +185,7 @@ def placed_counts(
 
 def _blocks(length: int) -> range:
     """Starts of the row blocks that long arrays are worked through in (small temporaries)."""
-    return range(0, length, _BLOCK)
-
-
-def _month_tally(
-    month: np.ndarray, asb: np.ndarray, lon: np.ndarray, lat: np.ndarray
-) -> tuple[int, np.ndarray]:
-    """A batch's rows by month, from its first month on: all, ASB, no location, both (one
-    counting pass)."""
-    first, last = int(month.min()), int(month.max())
-    tally = np.zeros(4 * (last - first + 1), dtype=np.int64)
-    for start in _blocks(len(month)):
-        end = start + _BLOCK
-        slot = (month[start:end].astype(np.int64) - first) * 4 + asb[start:end]
-        slot += 2 * (np.isnan(lon[start:end]) | np.isnan(lat[start:end]))
-        tally += np.bincount(slot, minlength=len(tally))
-    return first, tally.reshape(-1, 4)
+    return range(0, length, BLOCK)
 
 
 def _force_frame(tallies: list[tuple[int, np.ndarray]], month_dtype: np.dtype) -> pd.DataFrame:
@@ -244,7 +240,7 @@ class _NearGrid:
         x0, y0, x1, y1 = self._box
         found = [np.array([], dtype=np.int64)]
         for start in _blocks(len(lon)):
-            x, y = lon[start : start + _BLOCK], lat[start : start + _BLOCK]
+            x, y = lon[start : start + BLOCK], lat[start : start + BLOCK]
             rows = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
             column = ((x[rows] - x0) / self._size).astype(np.int64)
             row = ((y[rows] - y0) / self._size).astype(np.int64)

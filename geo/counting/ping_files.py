@@ -37,10 +37,10 @@ def visits_from_files(
 ) -> VisitResult:
     """Read every ping file (one at a time) and build the visits to each hotspot.
 
-    `cache`, when given, keeps each file's counting pings (see geo.store.ping_cache), so a file
-    is read again only when it, the hotspots or the rules change. `reader`, when given, is the
-    reading of the files not in the cache, already begun (the command line starts it before its
-    heavier imports); it is closed here.
+    `cache`, when given, keeps each file's counting pings (see geo.store.folder.ping_cache), so
+    a file is read again only when it, the hotspots or the rules change. `reader`, when given,
+    is the reading of the files not in the cache, already begun (the command line starts it
+    before its heavier imports); it is closed here.
     """
     rules = rules or VisitRules()
     files = ping_files_in(paths)

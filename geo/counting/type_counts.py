@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from geo.counting.file_tally import TypeMonths, type_months
+
 
 def type_month_counts(crimes: pd.DataFrame) -> pd.DataFrame:
     """Rows and exact duplicate rows per month (ordinal) and crime type, from the crime rows:
@@ -26,22 +28,24 @@ def type_counts_of(
     """`type_month_counts` of rows given as arrays: crime types as numbers in `names` (-1: none).
     Counts of several batches of rows may be concatenated: find_anomalies sums equal months
     and types."""
-    names_array = np.array(names, dtype=object)
-    kinds = max(len(names), 1)
-    first = int(month.min()) if len(month) else 0
-    span = int(month.max()) - first + 1 if len(month) else 0
-    slot = (month.astype(np.int64) - first) * kinds + type_code
-    typed = type_code >= 0  # a row without a type is in no group
-    if not typed.all():
-        slot, duplicate = slot[typed], duplicate[typed]
-    rows = np.bincount(slot, minlength=span * len(names))
-    duplicates = np.bincount(slot[duplicate], minlength=len(rows))
-    filled = np.flatnonzero(rows)
+    return type_counts_frame([type_months(month, type_code, names, duplicate)])
+
+
+def type_counts_frame(parts: list[TypeMonths]) -> pd.DataFrame:
+    """Counts of batches of rows (geo.counting.file_tally.type_months) as one frame: month,
+    crime_type, rows, duplicates (a month and type may recur: find_anomalies sums them)."""
+    if not parts:
+        return pd.DataFrame(
+            {
+                "month": np.array([], dtype=np.int32),
+                "crime_type": np.array([], dtype=object),
+                "rows": np.array([], dtype=np.int64),
+                "duplicates": np.array([], dtype=np.int64),
+            }
+        )
     return pd.DataFrame(
         {
-            "month": (filled // kinds + first).astype(month.dtype),
-            "crime_type": names_array[filled % kinds],
-            "rows": rows[filled].astype(np.int64),
-            "duplicates": duplicates[filled].astype(np.int64),
+            name: np.concatenate([getattr(part, name) for part in parts])
+            for name in ("month", "crime_type", "rows", "duplicates")
         }
     )

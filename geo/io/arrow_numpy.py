@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from geo.words import count_text
+
 _NUMERIC = {
     pa.int8(): np.int8, pa.int16(): np.int16, pa.int32(): np.int32, pa.int64(): np.int64,
     pa.uint8(): np.uint8, pa.uint16(): np.uint16, pa.uint32(): np.uint32, pa.uint64(): np.uint64,
@@ -67,6 +69,6 @@ def _chunk_values(array: pa.Array) -> np.ndarray:
         )
     if array.null_count:
         if values.dtype.kind != "f":
-            raise ValueError(f"{array.null_count} null(s) in a {array.type} array")
+            raise ValueError(f"{count_text(array.null_count, 'null')} in a {array.type} array")
         values = np.where(_bits(validity, array.offset, len(array)), values, np.nan)
     return values

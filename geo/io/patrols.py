@@ -26,6 +26,7 @@ import pandas as pd
 from geo.errors import CSV_FIRST_ROW, HotspotDataError, refuse_first
 from geo.io.text_checks import check_csv_text
 from geo.schema import LOCAL_TZ, OUTCOME_COLUMNS, PATROL_COLUMNS, PATROL_TYPES
+from geo.words import plural
 
 MAX_COUNT = 1_000_000_000
 MAX_NOTE = 2_000
@@ -167,7 +168,7 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     missing = [c for c in PATROL_COLUMNS if c not in raw.columns]
     if missing:
         raise HotspotDataError(
-            f"lacks the column(s) {', '.join(missing)}; the header must be "
+            f"lacks the {plural(len(missing), 'column')} {', '.join(missing)}; the header must be "
             + ",".join(PATROL_COLUMNS),
             path=path,
             row=1,

@@ -48,6 +48,7 @@ import pyarrow.csv as pacsv
 from geo.errors import HotspotDataError
 from geo.io.text_checks import check_csv_text
 from geo.schema import LOCAL_TZ, ROLES
+from geo.words import count_text, plural
 
 PING_COLUMNS = ["officer_id", "timestamp", "longitude", "latitude"]
 OPTIONAL_COLUMNS = ["accuracy_m", "unit", "role"]
@@ -137,11 +138,16 @@ class PingStats:
         """Plain sentences for what was counted rather than used."""
         notes = []
         if self.no_fix:
-            notes.append(f"{self.no_fix:,} pings had no position (no GPS fix) and were skipped")
+            notes.append(
+                f"{count_text(self.no_fix, 'ping')} had no position (no GPS fix) and "
+                f"{plural(self.no_fix, 'was', 'were')} skipped"
+            )
         if self.ambiguous:
             notes.append(
-                f"{self.ambiguous:,} pings had a local time in the hour repeated when the clocks "
-                "went back, without an offset; they were read as the first occurrence (BST)"
+                f"{count_text(self.ambiguous, 'ping')} had a local time in the hour repeated "
+                "when the clocks went back, without an offset; "
+                f"{plural(self.ambiguous, 'it was', 'they were')} read as the first occurrence "
+                "(BST)"
             )
         return notes
 
@@ -422,11 +428,8 @@ def _check_header(head: bytes, name: str) -> list[str]:
     missing = [c for c in PING_COLUMNS if c not in header]
     if missing:
         raise HotspotDataError(
-            f"lacks the column(s) {', '.join(missing)}; the header must have "
-            + ",".join(PING_COLUMNS)
-            + " (and may have "
-            + ",".join(OPTIONAL_COLUMNS)
-            + ")",
+            f"lacks the {plural(len(missing), 'column')} {', '.join(missing)}; the header must "
+            "have " + ",".join(PING_COLUMNS) + " (and may have " + ",".join(OPTIONAL_COLUMNS) + ")",
             path=name,
             row=1,
             column=missing[0],

@@ -62,7 +62,7 @@ def _other_counts(
     rng: np.random.Generator, centre: np.ndarray, asb_before: np.ndarray, asb_after: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Crime other than ASB per hotspot, so that all crime in the hotspots falls exactly 12%."""
-    ratio = np.where(centre, 3.0, 1.8) * rng.uniform(0.7, 1.3, len(centre))
+    ratio = np.where(centre, 1.2, 0.7) * rng.uniform(0.7, 1.3, len(centre))  # ASB-heavy places
     before = np.rint(asb_before * ratio).astype(int)
     total_after = _round_half_up(HOTSPOT_CRIME_RATIO * (asb_before.sum() + before.sum()))
     wanted = total_after - int(asb_after.sum())

@@ -3,8 +3,10 @@ hotspot's fixed ASB counts and patrol weight.
 
 The figures hold by construction: `HOTSPOT_TARGETS` gives every hotspot's ASB in the year before
 patrols and the year of patrols (a mean change of -25% across hotspots, and the largest fall, -45%,
-at the hotspot with the largest patrol weight), and the generator writes exactly those counts. The
-app's own figures are checked against these in tests/test_sample.py.
+at the hotspot with the largest patrol weight), and the generator writes exactly those counts.
+Every hotspot's baseline is at least the too-few threshold (stats.TOO_FEW_BEFORE), so every one
+counts in the mean: a programme chosen for its busiest places. The app's own figures are checked
+against these in tests/test_sample.py.
 """
 
 from __future__ import annotations
@@ -33,30 +35,30 @@ class HotspotTarget(NamedTuple):
 
 
 HOTSPOT_TARGETS: dict[str, HotspotTarget] = {
-    "HS-CHE-01": HotspotTarget(89, 60, 1.25),  # Chesterfield Market Place
-    "HS-CHE-02": HotspotTarget(76, 82, 0.80),  # Chesterfield Station
-    "HS-CHE-03": HotspotTarget(63, 50, 1.20),  # Chesterfield Holme Hall
-    "HS-CHE-04": HotspotTarget(75, 57, 1.12),  # Chesterfield Boythorpe
-    "HS-HEA-01": HotspotTarget(91, 79, 0.91),  # Heanor Market Place
-    "HS-HEA-02": HotspotTarget(53, 35, 1.22),  # Heanor Loscoe Road
-    "HS-HEA-03": HotspotTarget(77, 81, 0.61),  # Heanor Derby Road
-    "HS-SHI-01": HotspotTarget(64, 53, 0.88),  # Shirebrook Market Square
-    "HS-SHI-02": HotspotTarget(71, 51, 1.26),  # Shirebrook Model Village
-    "HS-SHI-03": HotspotTarget(52, 41, 0.96),  # Shirebrook Carter Lane
-    "HS-ILK-01": HotspotTarget(80, 44, 1.73),  # Ilkeston Market Place: -45%, most patrolled
-    "HS-ILK-02": HotspotTarget(51, 37, 1.21),  # Ilkeston Cotmanhay
-    "HS-LEA-01": HotspotTarget(79, 49, 1.31),  # Long Eaton Market Place
-    "HS-SWA-01": HotspotTarget(79, 49, 1.40),  # Swadlincote Delph
-    "HS-BUX-01": HotspotTarget(88, 70, 0.89),  # Buxton Market Place
-    "HS-BUX-02": HotspotTarget(96, 79, 0.99),  # Buxton Spring Gardens
-    "HS-GLO-01": HotspotTarget(116, 78, 1.61),  # Glossop Norfolk Street
-    "HS-GLO-02": HotspotTarget(79, 58, 1.02),  # Glossop Gamesley
-    "HS-ALF-01": HotspotTarget(120, 73, 1.24),  # Alfreton King Street
-    "HS-BOL-01": HotspotTarget(121, 106, 0.78),  # Bolsover Market Place
-    "HS-STA-01": HotspotTarget(96, 73, 1.16),  # Staveley High Street
-    "HS-RIP-01": HotspotTarget(117, 83, 1.33),  # Ripley Market Place
-    "HS-DER-01": HotspotTarget(99, 64, 1.60),  # Derby Market Place
-    "HS-DER-02": HotspotTarget(50, 32, 1.32),  # Derby Normanton Road
+    "HS-CHE-01": HotspotTarget(196, 132, 1.25),  # Chesterfield Market Place
+    "HS-CHE-02": HotspotTarget(174, 188, 0.80),  # Chesterfield Station
+    "HS-CHE-03": HotspotTarget(152, 121, 1.20),  # Chesterfield Holme Hall
+    "HS-CHE-04": HotspotTarget(172, 131, 1.12),  # Chesterfield Boythorpe
+    "HS-HEA-01": HotspotTarget(199, 173, 0.91),  # Heanor Market Place
+    "HS-HEA-02": HotspotTarget(135, 89, 1.22),  # Heanor Loscoe Road
+    "HS-HEA-03": HotspotTarget(176, 185, 0.61),  # Heanor Derby Road
+    "HS-SHI-01": HotspotTarget(154, 128, 0.88),  # Shirebrook Market Square
+    "HS-SHI-02": HotspotTarget(165, 119, 1.26),  # Shirebrook Model Village
+    "HS-SHI-03": HotspotTarget(133, 105, 0.96),  # Shirebrook Carter Lane
+    "HS-ILK-01": HotspotTarget(180, 99, 1.73),  # Ilkeston Market Place: -45%, most patrolled
+    "HS-ILK-02": HotspotTarget(132, 96, 1.21),  # Ilkeston Cotmanhay
+    "HS-LEA-01": HotspotTarget(179, 111, 1.31),  # Long Eaton Market Place
+    "HS-SWA-01": HotspotTarget(179, 111, 1.40),  # Swadlincote Delph
+    "HS-BUX-01": HotspotTarget(194, 154, 0.89),  # Buxton Market Place
+    "HS-BUX-02": HotspotTarget(208, 171, 0.99),  # Buxton Spring Gardens
+    "HS-GLO-01": HotspotTarget(242, 163, 1.61),  # Glossop Norfolk Street
+    "HS-GLO-02": HotspotTarget(179, 131, 1.02),  # Glossop Gamesley
+    "HS-ALF-01": HotspotTarget(248, 151, 1.24),  # Alfreton King Street
+    "HS-BOL-01": HotspotTarget(250, 218, 0.78),  # Bolsover Market Place
+    "HS-STA-01": HotspotTarget(208, 158, 1.16),  # Staveley High Street
+    "HS-RIP-01": HotspotTarget(243, 172, 1.33),  # Ripley Market Place
+    "HS-DER-01": HotspotTarget(213, 138, 1.60),  # Derby Market Place
+    "HS-DER-02": HotspotTarget(130, 83, 1.32),  # Derby Normanton Road
 }
 
 

@@ -39,6 +39,7 @@ from geo.store.layout import (
 from geo.store.postgres.commit import commit_pg
 from geo.store.postgres.connection import check_schema, connect, redacted
 from geo.store.postgres.reading import outlines
+from geo.words import count_text
 
 
 class CopyTarget(Protocol):
@@ -113,11 +114,11 @@ def _write_folder(url: str, work: Path) -> list[str]:
         if hotspots.empty:
             raise HotspotDataError("holds no hotspots to copy", path=redacted(url))
         (work / HOTSPOT_FILE).write_bytes(geojson_bytes(hotspots))
-        lines.append(f"wrote {HOTSPOT_FILE}: {len(hotspots)} hotspots")
+        lines.append(f"wrote {HOTSPOT_FILE}: {count_text(len(hotspots), 'hotspot')}")
         control = outlines(connection, "control_areas")
         if not control.empty:
             (work / CONTROL_FILE).write_bytes(geojson_bytes(control))
-            lines.append(f"wrote {CONTROL_FILE}: {len(control)} areas")
+            lines.append(f"wrote {CONTROL_FILE}: {count_text(len(control), 'area')}")
         note = connection.execute("SELECT sample_note FROM store_state").fetchone()[0]
         if note is not None:
             (work / SAMPLE_MARKER).write_text(note, encoding="utf-8")
@@ -147,7 +148,7 @@ def _write_folder(url: str, work: Path) -> list[str]:
             path = work / CRIME_FOLDER / label / f"{label}-{slug}-street.csv"
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_crime_file(connection, path, month, force)
-            lines.append(f"wrote {path.relative_to(work)}: {rows} rows")
+            lines.append(f"wrote {path.relative_to(work)}: {count_text(rows, 'row')}")
     return lines
 
 

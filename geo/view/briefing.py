@@ -35,6 +35,7 @@ from geo.period import Period
 from geo.view.scales import MISSING_COLOUR, Scale, verdict_colour
 from geo.view.unranked import no_largest_fall_reason, no_mean_reason
 from geo.view.verdict import verdict
+from geo.words import count_text, signed_percent
 
 BACKGROUND = "#0d1117"
 PANEL = "#161b22"
@@ -70,14 +71,7 @@ class Headline:
 
 def percent(value: float) -> str:
     """A whole-number change with a real minus sign, e.g. '−25%'; '—' when there is none."""
-    if value is None or np.isnan(value):
-        return "—"
-    rounded = round(value)
-    return f"{'−' if rounded < 0 else '+' if rounded > 0 else ''}{abs(rounded)}%"
-
-
-def _hotspots(count: int) -> str:
-    return f"{count} hotspot" + ("" if count == 1 else "s")
+    return signed_percent(value, missing="—")
 
 
 def _patrol_headlines(figures: ProgrammeFigures) -> list[Headline]:
@@ -97,7 +91,9 @@ def _patrol_headlines(figures: ProgrammeFigures) -> list[Headline]:
         )
     ]
     hours = Headline(
-        "Officer patrol hours", f"{figures.officer_hours:,.0f}", f"{figures.visits:,.0f} visits"
+        "Officer patrol hours",
+        f"{figures.officer_hours:,.0f}",
+        count_text(int(figures.visits), "visit"),
     )
     return [hours, *outcomes]
 
@@ -115,7 +111,7 @@ def left_out_note(figures: ProgrammeFigures) -> str:
         parts[-1] += " (flagged months, with the same months of the other year)"
     if figures.late_starters:
         parts.append(
-            f"{_hotspots(figures.late_starters)} counted from the month they started "
+            f"{count_text(figures.late_starters, 'hotspot')} counted from the month they started "
             "(and the same months a year earlier)"
         )
     return "; ".join(parts)
@@ -181,7 +177,7 @@ def headlines(figures: ProgrammeFigures, evaluation: ProgrammeEvaluation) -> lis
 def _mean_of(figures: ProgrammeFigures) -> str:
     """What the mean ASB change is taken over: 'mean of 24 hotspots', or why there is none."""
     if figures.asb_mean_over:
-        return f"mean of {_hotspots(figures.asb_mean_over)}"
+        return f"mean of {count_text(figures.asb_mean_over, 'hotspot')}"
     return no_mean_reason(figures)
 
 
@@ -281,22 +277,29 @@ REASON_KEY = "headline-reason"
 """The key prefix of a map page figure that shows why it has no value, in smaller type."""
 HEADLINES_CSS = f"""<style>
 [data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
-.verdict-headline {{ line-height: 1.25; }}
+[data-testid="stMainBlockContainer"] h1 {{ font-size: 2.1rem; padding: 0.25rem 0 0.25rem; }}
+[data-testid="stMainBlockContainer"] h2 {{ font-size: 1.5rem; padding: 0.75rem 0 0.25rem; }}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {{ gap: 0.75rem; }}
+[data-testid="stMainBlockContainer"] [data-testid="stAlertContainer"] {{ padding: 0.55rem 1rem; }}
+.verdict-headline {{ line-height: 1.2; }}
 .verdict-headline .verdict-label {{ font-size: 0.875rem; color: rgba(49, 51, 63, 0.8); }}
 .verdict-headline .verdict-line {{ display: flex; flex-wrap: wrap; align-items: baseline;
   column-gap: 0.8rem; }}
-.verdict-headline .verdict-value {{ font-size: 2.25rem; font-weight: 700; line-height: 1.15; }}
-.verdict-headline .verdict-words {{ font-size: 1.2rem; font-weight: 600; }}
-.st-key-{HEADLINE_KEY} [data-testid="stMetricLabel"] p {{ white-space: normal; }}
-.st-key-{HEADLINE_KEY} [data-testid="stMetricValue"] {{ font-size: 1.75rem; }}
-.st-key-{HEADLINE_KEY} [data-testid="stMetricValue"] p {{ white-space: normal; }}
-[class*="st-key-{REASON_KEY}"] [data-testid="stMetricValue"] {{ font-size: 1.1rem;
-  line-height: 1.3; min-height: 2.1rem; display: flex; align-items: flex-end; }}
+.verdict-headline .verdict-value {{ font-size: 2rem; font-weight: 700; line-height: 1.15; }}
+.verdict-headline .verdict-words {{ font-size: 1.15rem; font-weight: 600; }}
+.st-key-{HEADLINE_KEY} [data-testid="stMetricLabel"] p {{ white-space: normal; font-size: 0.8rem;
+  line-height: 1.25; }}
+.st-key-{HEADLINE_KEY} [data-testid="stMetricValue"] {{ font-size: 1.5rem; line-height: 1.25; }}
+.st-key-{HEADLINE_KEY} [data-testid="stMetricValue"] * {{ white-space: normal;
+  overflow-wrap: anywhere; text-overflow: clip; }}
+[class*="st-key-{REASON_KEY}"] [data-testid="stMetricValue"] {{ font-size: 1rem;
+  line-height: 1.25; min-height: 1.9rem; display: flex; align-items: flex-end; }}
 </style>"""
-"""The look of the map page's headlines: the verdict at the size of a metric's value with its
-words beside it, then the other figures a little smaller and a reason for a missing one smaller
-still, names and reasons wrapped rather than cut, all on the first screen (the page's top margin
-a little less than streamlit's)."""
+"""The look of the map page's headlines: a smaller title, section headings (h2, under the h1)
+and notices, the verdict at the size of a metric's value with its words beside it, then the
+other figures smaller and a reason for a missing one smaller still, names and reasons wrapped
+rather than cut: with the map's top and its legend, all on the first screen of a 1366×768 laptop
+(the page's top margin a little less than streamlit's)."""
 
 
 def verdict_html(item: Headline) -> str:

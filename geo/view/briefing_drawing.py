@@ -168,42 +168,78 @@ MIN_SPAN_M = 1500.0
 """The least ground the map shows (metres): one small hotspot is not drawn a screen wide."""
 DOT_POINTS2 = 260
 """The area of a hotspot's dot (points², matplotlib's scatter size) on a whole-force map."""
-CLEAR_PX = 48
+CLEAR_PX = 64
 """Room kept round the hotspots (pixels): a dot's radius and a name beside it."""
+LEGEND_CORNERS = ("lower left", "lower right", "upper left", "upper right")
+"""Where the legend may go, in order of preference: the first corner that covers no hotspot."""
+
+
+def fit_view(
+    bounds: tuple[float, float, float, float], axes: Bbox, room: float = CLEAR_PX
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The x and y limits (equal scale) that centre the hotspots' `bounds` (map units) in the
+    `axes` (display pixels) as large as they go with `room` pixels kept round them."""
+    return _placed(bounds, (0.0, 0.0, axes.width, axes.height), axes, room)
 
 
 def clear_view(
     bounds: tuple[float, float, float, float], axes: Bbox, legend: Bbox, room: float = CLEAR_PX
 ) -> tuple[tuple[float, float], tuple[float, float]]:
     """The x and y limits (equal scale) that put the hotspots' `bounds` (map units) in the part
-    of the axes beside or above the `legend` (both boxes in display pixels), whichever lets them
-    be drawn larger, with `room` pixels kept round them."""
-    minx, miny, maxx, maxy = bounds
-    width = max(maxx - minx, MIN_SPAN_M)
-    height = max(maxy - miny, MIN_SPAN_M)
+    of the axes beside or above a lower-left `legend` (both boxes in display pixels), whichever
+    lets them be drawn larger, as near the axes' centre as that part allows, with `room` pixels
+    kept round them: the map when no corner of a centred map is free for the legend."""
     free = [  # (left, bottom, right, top) in pixels from the axes' lower left corner
         (legend.x1 - axes.x0, 0.0, axes.width, axes.height),  # right of the legend
         (0.0, legend.y1 - axes.y0, axes.width, axes.height),  # above it
     ]
-    best = None
-    for left, bottom, right, top in free:
-        room_x, room_y = right - left - 2 * room, top - bottom - 2 * room
-        if room_x <= 0 or room_y <= 0:
-            continue
-        scale = min(room_x / width, room_y / height)  # pixels per map unit
-        if best is None or scale > best[0]:
-            best = (scale, (left + right) / 2, (bottom + top) / 2)
-    if best is None:  # an axes too small for its legend: the whole of it
-        best = (min(axes.width / width, axes.height / height), axes.width / 2, axes.height / 2)
-    scale, centre_x, centre_y = best
+    best = max(free, key=lambda part: _scale(bounds, part, room))
+    if _scale(bounds, best, room) == 0:  # an axes too small for its legend: the whole of it
+        return _placed(bounds, (0.0, 0.0, axes.width, axes.height), axes, 0.0)
+    return _placed(bounds, best, axes, room)
+
+
+def _spans(bounds: tuple[float, float, float, float]) -> tuple[float, float]:
+    minx, miny, maxx, maxy = bounds
+    return max(maxx - minx, MIN_SPAN_M), max(maxy - miny, MIN_SPAN_M)
+
+
+def _scale(
+    bounds: tuple[float, float, float, float], part: tuple[float, float, float, float], room: float
+) -> float:
+    """Pixels per map unit that fit `bounds` in `part` (left, bottom, right, top in pixels)
+    with `room` kept round them; 0 when `part` has no room."""
+    width, height = _spans(bounds)
+    left, bottom, right, top = part
+    room_x, room_y = right - left - 2 * room, top - bottom - 2 * room
+    return max(min(room_x / width, room_y / height), 0.0)
+
+
+def _placed(
+    bounds: tuple[float, float, float, float],
+    part: tuple[float, float, float, float],
+    axes: Bbox,
+    room: float,
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The limits that draw `bounds` at the largest equal scale that fits `part` of the `axes`,
+    their centre as near the axes' centre as `part` and `room` allow."""
+    minx, miny, maxx, maxy = bounds
+    left, bottom, right, top = part
+    scale = _scale(bounds, part, room) or min(
+        axes.width / _spans(bounds)[0], axes.height / _spans(bounds)[1]
+    )
+    half_x, half_y = (maxx - minx) / 2 * scale, (maxy - miny) / 2 * scale
+    centre_x = np.clip(axes.width / 2, left + room + half_x, right - room - half_x)
+    centre_y = np.clip(axes.height / 2, bottom + room + half_y, top - room - half_y)
     x0 = (minx + maxx) / 2 - centre_x / scale
     y0 = (miny + maxy) / 2 - centre_y / scale
     return (x0, x0 + axes.width / scale), (y0, y0 + axes.height / scale)
 
 
 def _draw_map(ax: Axes, page: BriefingPage) -> None:
-    """Hotspots coloured by ASB change, clear of the legend; dots where a polygon would be too
-    small to see."""
+    """Hotspots coloured by ASB change, centred in the map with the legend in a corner clear of
+    them (or, when no corner is clear, the map beside the legend); dots where a polygon would
+    be too small to see; names beside them."""
     ax.set_facecolor(PANEL)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -217,31 +253,54 @@ def _draw_map(ax: Axes, page: BriefingPage) -> None:
     metres = shown.to_crs(BRITISH_NATIONAL_GRID)
     told = told_change(metres)
     colours = scale.colours_for(told)
-    minx, miny, maxx, maxy = metres.total_bounds
-    span = max(maxx - minx, maxy - miny, MIN_SPAN_M)
-    legend = _draw_legend(ax, scale, told)
-    renderer = FigureCanvasAgg(ax.figure).get_renderer()
-    legend_box = legend.get_window_extent(renderer)
-    axes_box = ax.get_window_extent(renderer).frozen()
+    bounds = tuple(metres.total_bounds)
+    minx, miny, maxx, maxy = bounds
+    small = max(maxx - minx, maxy - miny, MIN_SPAN_M) > 6000
     metres.plot(ax=ax, color=colours, edgecolor="#f0f3f6", linewidth=1.2)
-    ax.set_aspect("auto")  # the limits below are at equal scale: the axes keep their box
+    ax.set_aspect("auto")  # the limits below are at equal scale: the axes keep their box,
+    ax.apply_aspect()  # and their drawn box is that box now, not the one fitted to the plot
     points = metres.geometry.representative_point()
-    small = span > 6000
     if small:
         ax.scatter(
             points.x, points.y, s=DOT_POINTS2, c=colours, edgecolors="#f0f3f6", linewidths=1.5
         )  # fmt: skip
-    xlim, ylim = clear_view((minx, miny, maxx, maxy), axes_box, legend_box)
-    ax.set_xlim(xlim)
-    ax.set_ylim(ylim)
     ax.set_xlabel("")
     ax.set_ylabel("")
+    legend = _draw_legend(ax, scale, told)
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    legend_box = _place_legend(ax, legend, bounds, renderer)
     drawn = drawn_hotspots(ax)
     if small:
         towns = metres[metres["town"] != ""].dissolve(by="town").geometry.centroid
-        _place_labels(ax, list(towns.index), list(towns), legend_box, drawn)
+        groups = list(metres["town"])
+        names, anchors = list(towns.index), list(towns)
     else:
-        _place_labels(ax, list(metres["name"]), list(points), legend_box, drawn)
+        groups = list(metres["name"])
+        names, anchors = groups, list(points)
+    owners = list(zip(groups, ax.transData.transform(np.column_stack([points.x, points.y]))))
+    _place_labels(ax, names, anchors, legend_box, drawn, owners)
+
+
+def _place_legend(ax: Axes, legend: Legend, bounds: tuple, renderer) -> Bbox:
+    """Centre the hotspots in the map and put the legend in the first of `LEGEND_CORNERS`
+    where it covers none of them; with no such corner, lower left and the map beside it.
+    Returns the legend's box in display pixels."""
+    axes_box = ax.get_window_extent(renderer).frozen()
+    xlim, ylim = fit_view(bounds, axes_box)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    drawn = drawn_hotspots(ax)
+    for corner in LEGEND_CORNERS:
+        legend.set_loc(corner)
+        box = legend.get_window_extent(renderer).frozen()
+        if not any(box.overlaps(hotspot) for hotspot in drawn):
+            return box
+    legend.set_loc(LEGEND_CORNERS[0])
+    box = legend.get_window_extent(renderer).frozen()
+    xlim, ylim = clear_view(bounds, axes_box, box)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    return box
 
 
 def drawn_hotspots(ax: Axes) -> list[Bbox]:
@@ -272,9 +331,17 @@ _OFFSETS = (
     (0, -40, "center", "top"),
     (36, 0, "left", "center"),
     (-36, 0, "right", "center"),
+    (30, 30, "left", "bottom"),
+    (30, -30, "left", "top"),
+    (-30, 30, "right", "bottom"),
+    (-30, -30, "right", "top"),
+    (0, 64, "center", "bottom"),
+    (0, -64, "center", "top"),
+    (60, 0, "left", "center"),
+    (-60, 0, "right", "center"),
 )
-"""Places of a name round its point (offset in points, alignment), nearest first; the last four
-are far enough to need a line back to the point."""  # fmt: skip
+"""Places of a name round its point (offset in points, alignment), nearest first; those from
+`_NEAR` on are far enough to need a line back to the point."""  # fmt: skip
 _NEAR = 8
 _NAME_BACKING = {"boxstyle": "round,pad=0.15", "facecolor": BACKGROUND, "edgecolor": "none",
                  "alpha": 0.6}  # fmt: skip
@@ -283,18 +350,22 @@ _NAME_BACKING = {"boxstyle": "round,pad=0.15", "facecolor": BACKGROUND, "edgecol
 
 
 def _place_labels(
-    ax: Axes, texts: list[str], points: list, legend: Bbox, hotspots: list[Bbox]
+    ax: Axes,
+    texts: list[str],
+    points: list,
+    legend: Bbox,
+    hotspots: list[Bbox],
+    owners: list[tuple[str, np.ndarray]],
 ) -> None:
-    """Put each label at the first of `_OFFSETS` round its point where it is inside the map and
-    overlaps neither the legend nor another label, preferring places clear of the `hotspots` too;
-    a label with no such place is left out."""
+    """Put each label at the first of `_OFFSETS` round its point where it is inside the map,
+    overlaps no hotspot, the legend or another label, and is nearer a hotspot of its own (its
+    name's in `owners`: (name, point in pixels) per hotspot) than any other's, so that it reads
+    as theirs; a label with no such place is left out."""
     renderer = FigureCanvasAgg(ax.figure).get_renderer()
     inside = ax.get_window_extent(renderer)
-    taken = [legend]
+    taken = [legend, *hotspots]
     for text, point in zip(texts, points):
-        places = [(clear, *offset) for clear in (True, False) for offset in _OFFSETS]
-        for clear, dx, dy, ha, va in places:
-            place = _OFFSETS.index((dx, dy, ha, va))
+        for place, (dx, dy, ha, va) in enumerate(_OFFSETS):
             leader = {"arrowstyle": "-", "color": MUTED, "shrinkA": 2, "shrinkB": 4}
             label = ax.annotate(
                 text, (point.x, point.y), xytext=(dx, dy), textcoords="offset points", ha=ha,
@@ -307,11 +378,25 @@ def _place_labels(
                 inside.x0 <= box.x0 and box.x1 <= inside.x1
                 and inside.y0 <= box.y0 and box.y1 <= inside.y1
             )  # fmt: skip
-            blocked = taken + hotspots if clear else taken
-            if fits and not any(box.overlaps(other) for other in blocked):
+            if (
+                fits
+                and not any(box.overlaps(other) for other in taken)
+                and nearest_owner(box, owners) == text
+            ):
                 taken.append(box)
                 break
             label.remove()
+
+
+def nearest_owner(box: Bbox, owners: list[tuple[str, np.ndarray]]) -> str:
+    """The name of the hotspot (of `owners`: name and point in pixels) nearest to `box`."""
+
+    def gap(point: np.ndarray) -> float:
+        dx = max(box.x0 - point[0], 0.0, point[0] - box.x1)
+        dy = max(box.y0 - point[1], 0.0, point[1] - box.y1)
+        return float(np.hypot(dx, dy))
+
+    return min(owners, key=lambda owner: gap(owner[1]))[0]
 
 
 def _draw_legend(ax: Axes, scale: Scale, values: np.ndarray) -> Legend:

@@ -1,18 +1,15 @@
 """What the data page says about a checked import before it is committed: the months that will
-be flagged as anomalous (and what the figures then leave out), pings skipped for want of a
-position, and the findings table as a person reads it."""
+be flagged as anomalous (and what the figures then leave out), and the findings table as a
+person reads it."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from geo.analysis.anomalies import MISSING, Anomaly, find_anomalies
 from geo.counting.type_counts import type_month_counts
@@ -20,9 +17,9 @@ from geo.errors import HotspotDataError
 from geo.io.crimes import CrimeSource, crimes_frame, read_crime_data
 from geo.schema import ASB
 from geo.store.imports.changes import ImportPlan
-from geo.store.imports.staged import Staged, StagedPings
+from geo.store.imports.staged import Staged
 from geo.store.interface import Store, as_store
-from geo.view.words import count_text
+from geo.words import count_text
 
 COUNT_COLUMNS = ["month", "crime_type", "rows", "duplicates"]
 
@@ -126,36 +123,11 @@ def _table_counts(tables: list[pa.Table]) -> pd.DataFrame:
     return type_month_counts(crimes_frame(tables)) if tables else _empty_counts()
 
 
-def pings_without_position(item: StagedPings) -> int:
-    """Rows of a checked ping file with neither longitude nor latitude: stored as given, but
-    skipped by every count (geo.io.pings reads them as pings with no GPS fix)."""
-    if not item.data:
-        return 0
-    columns = ["longitude", "latitude"]
-    options = pacsv.ConvertOptions(
-        include_columns=columns,
-        column_types={c: pa.string() for c in columns},
-        strings_can_be_null=False,
-    )
-    table = pacsv.read_csv(io.BytesIO(item.data), convert_options=options)
-    empty = [pc.equal(pc.utf8_trim_whitespace(table.column(c)), "") for c in columns]
-    return int(pc.sum(pc.and_(*empty)).as_py() or 0)
-
-
 @dataclass(frozen=True)
 class CheckNotes:
     """What the page adds to a check, worked out once when the files are checked."""
 
     flags: ImportFlags = field(default_factory=ImportFlags)
-    skipped_pings: dict[str, int] = field(default_factory=dict)
-    """Pings without a position, by the file's target path."""
-
-    def pings_table(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Staged.pings_table with pings counted as the figures count them, and those skipped."""
-        skipped = table["stored as"].map(self.skipped_pings).fillna(0).astype("int64")
-        shown = table.assign(pings=table["pings"] - skipped)
-        shown.insert(shown.columns.get_loc("pings") + 1, "skipped (no position)", skipped)
-        return shown
 
 
 def check_notes(
@@ -164,10 +136,7 @@ def check_notes(
     """The notes for a check without errors (see CheckNotes); for one with errors, none."""
     if staged.errors:
         return CheckNotes()
-    return CheckNotes(
-        flags_after_import(staged, store, current, now),
-        {item.target: pings_without_position(item) for item in staged.pings},
-    )
+    return CheckNotes(flags_after_import(staged, store, current, now))
 
 
 def findings_shown(table: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from geo.errors import HotspotDataError
 from geo.period import Period
+from geo.view.playback import PLAY_PARAM, play_seconds
+from geo.words import span
 
 ALL_TOWNS = "All towns"
 NO_HOTSPOT = "—"
@@ -22,14 +24,15 @@ FLAGGED_PARAM = "flagged"
 
 @dataclass(frozen=True)
 class View:
-    """What the map page shows: colouring, town (or all), period, selected hotspot, and whether
-    months flagged as anomalous are counted."""
+    """What the map page shows: colouring, town (or all), period, selected hotspot, whether
+    months flagged as anomalous are counted, and the seconds a month of a playback (0: none)."""
 
     metric: str
     town: str
     period: tuple[str, str]
     hotspot: str
     keep_flagged: bool = False
+    play: int = 0
 
 
 def view_from_query(
@@ -60,17 +63,21 @@ def view_from_query(
             else:
                 notes.append(
                     f"Ignoring the period in the link: {why or parsed.label() + ' has no data'}. "
-                    f"Showing {period[0]} to {period[1]} instead."
+                    f"Showing {span(period[0], period[1])} instead."
                 )
     metric = query.get("metric")
     town = query.get("town")
     hotspot = query.get("hotspot")
+    play, note = play_seconds(query.get(PLAY_PARAM))
+    if note:
+        notes.append(note)
     view = View(
         metric=metric if metric in metrics else metrics[0],
         town=town if town in towns else ALL_TOWNS,
         period=period,
         hotspot=hotspot if hotspot in hotspots else NO_HOTSPOT,
         keep_flagged=query.get(FLAGGED_PARAM) == "keep",
+        play=play,
     )
     return view, notes
 
@@ -93,4 +100,6 @@ def query_for(view: View) -> dict[str, str]:
         query["hotspot"] = view.hotspot
     if view.keep_flagged:
         query[FLAGGED_PARAM] = "keep"
+    if view.play:
+        query[PLAY_PARAM] = str(view.play)
     return query

@@ -28,10 +28,11 @@ from geo.view.mapping import (
     fill_colours,
     legend_html,
     map_css,
-    tooltip_fields,
+    tooltip_table,
 )
 from geo.view.outline_codec import decimals_of, encode_outline, encode_point
 from geo.view.payload import map_geometries
+from geo.view.proposal_layer import DASH, OUTLINE_COLOUR
 from geo.view.scales import BivariateScale, Scale, told_change
 from geo.view.tiles import TileSource
 
@@ -95,7 +96,7 @@ def frame_styles(table: pd.DataFrame, scale: Scale | BivariateScale) -> dict[str
     map shows); the class is the scale's class index, −1 where the value is missing."""
     colours = fill_colours(table, scale)
     classes = style_classes(table, scale)
-    tips = [tooltip_fields(row._asdict()) for row in table.itertuples(index=False)]
+    tips = tooltip_table(table)
     return {
         str(hotspot_id): [colour, int(kind), tip]
         for hotspot_id, colour, kind, tip in zip(table["hotspot_id"], colours, classes, tips)
@@ -116,9 +117,12 @@ def style_classes(table: pd.DataFrame, scale: Scale | BivariateScale) -> np.ndar
     return scale.classify(values)
 
 
-def frame_legend(table: pd.DataFrame, scale: Scale | BivariateScale, style: MapStyle) -> str:
-    """The legend box drawn over the map (escaped HTML, see geo.view.mapping.legend_html)."""
-    return legend_html(scale, table, style)
+def frame_legend(
+    table: pd.DataFrame, scale: Scale | BivariateScale, style: MapStyle, extra: str = ""
+) -> str:
+    """The legend box drawn over the map (escaped HTML, see geo.view.mapping.legend_html), with
+    `extra` rows (another layer's entry)."""
+    return legend_html(scale, table, style, extra)
 
 
 def frame_options(tiles: TileSource, style: MapStyle, wall: bool = False) -> dict:
@@ -134,4 +138,10 @@ def frame_options(tiles: TileSource, style: MapStyle, wall: bool = False) -> dic
         "label_zoom": LABEL_ZOOM,
         "wall": wall,
         "reference_height": WALL_REFERENCE_HEIGHT,
+        "proposals": {
+            "colour": OUTLINE_COLOUR,
+            "dash": DASH,
+            "weight": max(2.0, style.outline_weight),
+            "radius": style.dot_radius,
+        },
     }

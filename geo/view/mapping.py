@@ -175,10 +175,10 @@ def hotspot_data(shown: gpd.GeoDataFrame, scale: Scale | BivariateScale) -> dict
             "fill": colour,
             "g": encode_outline(outline, decimals),
             "d": encode_point(dot, decimals),
-            "p": tooltip_fields(row._asdict()),
+            "p": tip,
         }
-        for position, (row, colour, outline, dot) in enumerate(
-            zip(shown.itertuples(index=False), colours, outlines, dots)
+        for position, (tip, colour, outline, dot) in enumerate(
+            zip(tooltip_table(shown), colours, outlines, dots)
         )
     ]
     return {"q": 10**decimals, "decimals": decimals, "features": features}
@@ -186,36 +186,46 @@ def hotspot_data(shown: gpd.GeoDataFrame, scale: Scale | BivariateScale) -> dict
 
 def tooltip_fields(row: dict) -> dict:
     """The tooltip's figures: escaped name and town, rounded numbers, None for missing."""
-    fields = {
-        "n": escape(str(row["name"])),
-        "w": escape(str(row.get("town") or "")),
-        "b": int(row["asb_before"]),
-        "a": int(row["asb_after"]),
-        "c": _rounded(row["asb_change_pct"], 1),
-        "tf": bool(row.get("asb_too_few", False)),
-        "h": _rounded(row["officer_hours"], 0),
-        "v": None if pd.isna(row["visits"]) else int(row["visits"]),  # None: no patrol log
-    }
-    if "adjusted_ratio" in row:
-        adjusted_p = _rounded(row["adjusted_p"], 3)
-        fields |= {
-            "ar": _rounded(row["adjusted_ratio"], 2),
-            "al": _rounded(row["adjusted_low"], 2),
-            "ah": _rounded(row["adjusted_high"], 2),
-            "bc": adjusted_p is not None and float(row["adjusted_p"]) < ALPHA,
-            "rr": _rounded(row["asb_rr"], 2),
-            "lo": _rounded(row["asb_rr_low"], 2),
-            "hi": _rounded(row["asb_rr_high"], 2),
-            "hw": _rounded(row["hours_per_week"], 1),
-            "mv": _rounded(row["minutes_per_visit"], 0),
-            "s15": _rounded(row["share_15_min"], 2),
-            "tr": escape(str(row["trend"])),
-        }
-    return fields
+    return tooltip_table(pd.DataFrame([row]))[0]
 
 
-def _rounded(value: float, digits: int) -> float | None:
-    return None if value is None or np.isnan(value) else round(float(value), digits)
+_TOOLTIP_COLUMNS = (  # key, column, how it is written (digits for a rounded number)
+    ("n", "name", "text"), ("w", "town", "text"), ("b", "asb_before", "whole"),
+    ("a", "asb_after", "whole"), ("c", "asb_change_pct", 1), ("tf", "asb_too_few", "flag"),
+    ("h", "officer_hours", 0), ("v", "visits", "count"),
+)  # fmt: skip
+_ADJUSTED_COLUMNS = (  # shown when the table has the control-adjusted reading
+    ("ar", "adjusted_ratio", 2), ("al", "adjusted_low", 2), ("ah", "adjusted_high", 2),
+    ("bc", "adjusted_p", "beyond chance"), ("rr", "asb_rr", 2), ("lo", "asb_rr_low", 2),
+    ("hi", "asb_rr_high", 2), ("hw", "hours_per_week", 1), ("mv", "minutes_per_visit", 0),
+    ("s15", "share_15_min", 2), ("tr", "trend", "text"),
+)  # fmt: skip
+
+
+def tooltip_table(table: pd.DataFrame) -> list[dict]:
+    """`tooltip_fields` of every row of `table`, worked out a column at a time."""
+    spec = _TOOLTIP_COLUMNS + (_ADJUSTED_COLUMNS if "adjusted_ratio" in table else ())
+    columns = {key: _tooltip_values(table, column, how) for key, column, how in spec}
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+
+
+def _tooltip_values(table: pd.DataFrame, column: str, how: str | int) -> list:
+    """One tooltip field for every row (see tooltip_fields)."""
+    if how == "text":
+        values = table[column] if column in table else pd.Series([""] * len(table))
+        return [escape(str(v or "") if column == "town" else str(v)) for v in values.tolist()]
+    if how == "flag":
+        return (
+            [bool(v) for v in table[column].tolist()] if column in table else [False] * len(table)
+        )
+    numbers = table[column].to_numpy(dtype=float).tolist()
+    if how == "whole":
+        return [int(v) for v in numbers]
+    if how == "count":
+        return [None if v != v else int(v) for v in numbers]  # None: no patrol log
+    if how == "beyond chance":
+        return [v == v and v < ALPHA for v in numbers]
+    return [None if v != v else round(v, how) for v in numbers]
 
 
 def _add_labels(m: folium.Map, shown: gpd.GeoDataFrame, style: MapStyle) -> None:
@@ -236,11 +246,15 @@ def _add_labels(m: folium.Map, shown: gpd.GeoDataFrame, style: MapStyle) -> None
 
 
 def legend_html(
-    scale: Scale | BivariateScale, shown: pd.DataFrame, style: MapStyle = MapStyle()
+    scale: Scale | BivariateScale,
+    shown: pd.DataFrame,
+    style: MapStyle = MapStyle(),
+    extra: str = "",
 ) -> str:
-    """The legend box: title with units, one swatch per class with its range and count."""
+    """The legend box: title with units, one swatch per class with its range and count, then
+    `extra` rows (escaped HTML: another layer's entry)."""
     if isinstance(scale, BivariateScale):
-        return bivariate_legend_html(scale, shown, style)
+        return bivariate_legend_html(scale, shown, style, extra)
     classes = scale.classify(_coloured_values(shown, scale))
     rows = [
         _legend_row(colour, label, int((classes == index).sum()))
@@ -255,12 +269,15 @@ def legend_html(
         f"<div class='legend-title'>{escape(scale.title)}</div>"
         f"<div class='legend-note'>{escape(scale.note)}</div>"
         f"{''.join(reversed(rows)) if scale.metric == 'hours_per_week' else ''.join(rows)}"
-        "<div class='legend-note'>Number of hotspots in brackets.</div></div>"
+        f"<div class='legend-note'>Number of hotspots in brackets.</div>{extra}</div>"
     )
 
 
-def bivariate_legend_html(scale: BivariateScale, shown: pd.DataFrame, style: MapStyle) -> str:
-    """The square 3×3 legend: hours across, ASB outcome down, a count in each cell."""
+def bivariate_legend_html(
+    scale: BivariateScale, shown: pd.DataFrame, style: MapStyle, extra: str = ""
+) -> str:
+    """The square 3×3 legend: hours across, ASB outcome down, a count in each cell; then
+    `extra` rows (escaped HTML)."""
     xs, ys = scale.classify(shown["hours_per_week"].to_numpy(dtype=float), told_change(shown))
     cells = []
     for y in reversed(range(3)):
@@ -274,7 +291,7 @@ def bivariate_legend_html(scale: BivariateScale, shown: pd.DataFrame, style: Map
     cells.append("<div></div>")
     cells += [f"<div class='bv-xlabel'>{escape(label)}</div>" for label in scale.hours_labels]
     missing = int(((xs == -1) | (ys == -1)).sum())
-    extra = _legend_row(MISSING_COLOUR, scale.missing_label, missing) if missing else ""
+    gaps = _legend_row(MISSING_COLOUR, scale.missing_label, missing) if missing else ""
     return (
         f"<div class='hotspot-legend bivariate-legend' role='figure' aria-label='Map legend' "
         f"style='font-size:{style.legend_size}'>"
@@ -284,7 +301,7 @@ def bivariate_legend_html(scale: BivariateScale, shown: pd.DataFrame, style: Map
         "<div class='legend-note'>Across: officer patrol hours per week, the classes of the "
         "hours map. Down: ASB against last year. "
         "Number of hotspots in each square.</div>"
-        f"{extra}</div>"
+        f"{gaps}{extra}</div>"
     )
 
 
@@ -293,6 +310,11 @@ def _legend_row(colour: str, label: str, count: int) -> str:
         f"<div class='legend-row'><span class='swatch' style='background:{colour}'></span>"
         f"{escape(label)} ({count})</div>"
     )
+
+
+SHORT_MAP_PX = 560
+"""A map frame at most this high (the map page on a laptop, the data page's preview) draws its
+legend smaller and narrower, its title on two lines, leaving the hotspots room beside it."""
 
 
 def map_css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str:
@@ -336,6 +358,9 @@ def map_css(style: MapStyle, tiles: TileSource, fill_frame: bool = False) -> str
 .hotspot-legend .legend-note {{font-size:0.85em; color:#333;}}
 .hotspot-legend .swatch {{display:inline-block; width:1.1em; height:0.9em; border:1px solid #555;
   margin-right:0.4em; vertical-align:middle;}}
+@media (max-height: {SHORT_MAP_PX}px) {{
+  .hotspot-legend {{font-size:12px !important; line-height:1.25; padding:5px 8px; max-width:16em;}}
+}}
 </style>"""
 
 

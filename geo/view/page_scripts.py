@@ -29,3 +29,40 @@ setTimeout(function () {{
   }}
 }}, 400);
 </script>"""
+
+
+def fit_to_window_js(container_key: str, least: int, most: int, gap: int = 8) -> str:
+    """A script that sizes the frame inside the streamlit container `key=container_key` to reach
+    from where it starts to `gap` px above the window's foot, between `least` and `most` px: on a
+    laptop the map and the legend at its foot are on the first screen, on a large screen the map
+    is `most` high. Kept up to date as the window and the content above the frame change."""
+    if not _KEY.match(container_key):
+        raise ValueError(f"container key {container_key!r} is not a plain identifier")
+    selector = json.dumps(f".st-key-{container_key} iframe")
+    flag = json.dumps(f"fitToWindow-{container_key}")
+    return f"""<script>
+(function () {{
+  function fit() {{
+    var frame = document.querySelector({selector});
+    if (!frame) {{ return; }}
+    var scroller = document.querySelector('[data-testid="stMain"]');
+    var top = frame.getBoundingClientRect().top + (scroller ? scroller.scrollTop : 0);
+    var height = Math.round(Math.min({most}, Math.max({least}, window.innerHeight - top - {gap})));
+    if (frame.style.height !== height + "px") {{
+      frame.style.setProperty("height", height + "px", "important");
+    }}
+  }}
+  var state = window[{flag}] || (window[{flag}] = {{observer: new ResizeObserver(fit)}});
+  var content = document.querySelector('[data-testid="stMainBlockContainer"]');
+  if (!state.installed) {{
+    state.installed = true;
+    window.addEventListener("resize", fit);
+  }}
+  if (content && state.content !== content) {{  /* a page drawn anew: watch its content */
+    state.observer.disconnect();
+    state.observer.observe(content);
+    state.content = content;
+  }}
+  fit();
+}})();
+</script>"""

@@ -49,6 +49,18 @@ class Scale:
         return [self.colours[c] if c >= 0 else MISSING_COLOUR for c in self.classify(values)]
 
 
+ASB_CHANGE_LABELS = (
+    "fell more than 40%",
+    "fell 20% to 40%",
+    "fell 5% to 20%",
+    "within ±5%",
+    "rose 5% to 20%",
+    "rose 20% to 40%",
+    "rose more than 40%",
+)
+"""The classes of ASB_BREAKS in words."""
+
+
 def asb_change_scale() -> Scale:
     """Diverging scale for ASB change %, centred on 0; falls are blue."""
     return Scale(
@@ -57,16 +69,25 @@ def asb_change_scale() -> Scale:
         note="Blue: ASB fell. Red: ASB rose.",
         breaks=ASB_BREAKS,
         colours=RDBU_7,
-        labels=(
-            "fell more than 40%",
-            "fell 20% to 40%",
-            "fell 5% to 20%",
-            "within ±5%",
-            "rose 5% to 20%",
-            "rose 20% to 40%",
-            "rose more than 40%",
-        ),
+        labels=ASB_CHANGE_LABELS,
         missing_label="too few reports to tell, or none last year",
+    )
+
+
+def month_change_scale() -> Scale:
+    """The ASB change scale for one month against the same month a year before (the map's
+    playback): the same classes and colours, with no "too few to tell" rule, since a single
+    month is shown as counted, not ranked or averaged; its note says how far it swings."""
+    return Scale(
+        metric="month_change_pct",
+        title="ASB this month against the same month a year before",
+        note="Blue: fewer reports. Red: more. One month's counts are small and swing by chance; "
+        "the period's figures are the test.",
+        breaks=ASB_BREAKS,
+        colours=RDBU_7,
+        labels=ASB_CHANGE_LABELS,
+        missing_label="not known: none a year before, not yet started, or the month has no "
+        "data or is flagged (said under the month)",
     )
 
 

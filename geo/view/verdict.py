@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo.analysis.programme import ProgrammeEvaluation, signed
+from geo.analysis.programme import ProgrammeEvaluation
 from geo.analysis.stats import ALPHA
 from geo.view.scales import CANNOT_TELL, FELL, NO_CHANGE, ROSE, verdict_colour
+from geo.words import signed_percent
 
 KINDS = (FELL, ROSE, NO_CHANGE, CANNOT_TELL)
 BEYOND = "more than the control trend explains"
@@ -92,7 +93,7 @@ def _way(change: float) -> str:
 def _moved(way: str, change: float) -> str:
     """'fell 25%', 'rose 12%' or 'changed +1%'."""
     if way == "changed":
-        return f"changed {signed(change)}"
+        return f"changed {signed_percent(change)}"
     return f"{way} {abs(round(change))}%"
 
 
@@ -103,4 +104,4 @@ def _interval(way: str, low: float, high: float) -> str:
         return f"{abs(round(high))}–{abs(round(low))}%"
     if way == "rose" and round(low) > 0:
         return f"{round(low)}–{round(high)}%"
-    return f"{signed(low)} to {signed(high)}"
+    return f"{signed_percent(low)} to {signed_percent(high)}"

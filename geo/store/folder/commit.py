@@ -24,6 +24,7 @@ from geo.store.folder.writes import LOCK_TIMEOUT_S, apply_actions, lock, recover
 from geo.store.imports.changes import CommitResult
 from geo.store.imports.staged import Finding, Staged, StagedHotspots, staged_rows
 from geo.store.layout import KEY_FILE, PATROL_FILE, SAMPLE_MARKER, find_hotspot_file
+from geo.words import count_text
 
 
 def check_target(folder: Path) -> None:
@@ -64,7 +65,8 @@ def patrol_findings(folder: Path, hotspots: StagedHotspots) -> list[Finding]:
         Finding(
             "error",
             hotspots.source,
-            f"lacks {len(missing)} hotspot id(s) that the dataset's patrol log names ({shown}); "
+            f"lacks {count_text(len(missing), 'hotspot id')} that the dataset's patrol log "
+            f"names ({shown}); "
             "import a patrol log that matches, together with these hotspots",
             column="hotspot_id",
         )

@@ -18,6 +18,7 @@ from geo.store.folder.writes import Action
 from geo.store.imports.changes import Change, ImportPlan
 from geo.store.imports.staged import Staged
 from geo.store.layout import CRIME_FOLDER, HOTSPOT_FILE, HOTSPOT_FILES, KEY_FILE, PATROL_FILE
+from geo.words import count_text
 
 
 def folder_actions(staged: Staged, folder: Path) -> list[Action]:
@@ -26,7 +27,7 @@ def folder_actions(staged: Staged, folder: Path) -> list[Action]:
     actions: list[Action] = []
     if staged.hotspots is not None:
         count = len(staged.hotspots.frame)
-        actions.append(Action(HOTSPOT_FILE, staged.hotspots.data, f"{count:,} hotspots"))
+        actions.append(Action(HOTSPOT_FILE, staged.hotspots.data, count_text(count, "hotspot")))
         for name in HOTSPOT_FILES:
             if name != HOTSPOT_FILE and (folder / name).is_file():
                 actions.append(Action(name, None, f"replaced by {HOTSPOT_FILE}"))
@@ -35,8 +36,14 @@ def folder_actions(staged: Staged, folder: Path) -> list[Action]:
     if staged.patrols is not None:
         visits = len(staged.patrols.frame)
         before = _visits_in(folder / PATROL_FILE)
-        note = f"; replaces the whole patrol log of {before:,} visits" if before is not None else ""
-        actions.append(Action(PATROL_FILE, staged.patrols.data, f"{visits:,} visits{note}"))
+        note = (
+            f"; replaces the whole patrol log of {count_text(before, 'visit')}"
+            if before is not None
+            else ""
+        )
+        actions.append(
+            Action(PATROL_FILE, staged.patrols.data, f"{count_text(visits, 'visit')}{note}")
+        )
     for item in staged.pings:  # pseudonyms are still personal data: owner-only, like the key
         note = "; replaces the file of that name" if (folder / item.target).is_file() else ""
         actions.append(Action(item.target, item.data, item.what() + note, private=True))
@@ -83,9 +90,13 @@ def _crime_actions(parts: list[CrimePart], folder: Path) -> list[Action]:
         target = _free_name(olds[0].path if in_place else part.canonical, taken)
         taken.add(target)
         replaced = sum(o.keys[key] for o in olds)
-        note = f"; replaces {replaced:,} rows already there" if olds else ""
+        note = f"; replaces {count_text(replaced, 'row')} already there" if olds else ""
         actions.append(
-            Action(target, part.data, f"{part.month} {part.force}: {part.rows:,} rows{note}")
+            Action(
+                target,
+                part.data,
+                f"{part.month} {part.force}: {count_text(part.rows, 'row')}{note}",
+            )
         )
     for old in overlapping:
         kept = {k: n for k, n in old.keys.items() if k not in incoming}

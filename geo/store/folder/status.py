@@ -15,6 +15,7 @@ from geo.store.folder.audit import read_entries
 from geo.store.folder.load import folder_version
 from geo.store.folder.pings import stored_ping_files
 from geo.store.layout import CRIME_FOLDER, find_hotspot_file
+from geo.words import count_text, span
 
 RECENT = 5
 """How many of the latest imports are listed."""
@@ -27,7 +28,7 @@ def folder_status(folder: Path) -> list[str]:
     if not folder.is_dir():
         raise HotspotDataError("dataset folder not found", path=folder)
     try:
-        hotspots = f"{len(read_hotspots(find_hotspot_file(folder)))} hotspots"
+        hotspots = count_text(len(read_hotspots(find_hotspot_file(folder))), "hotspot")
     except HotspotDataError as exc:
         hotspots = f"hotspots unreadable ({exc.problem})"
     lines = [f"dataset folder, version {folder_version(folder)}, {hotspots}"]
@@ -35,14 +36,12 @@ def folder_status(folder: Path) -> list[str]:
     files = street_files_in(crimes) if crimes.is_dir() else []
     named = sorted(m.group(1) for m in map(MONTH_NAMED.match, (f.name for f in files)) if m)
     if files:
-        span = f", {named[0]} to {named[-1]} by their names" if named else ""
-        lines.append(f"police.uk street files: {len(files)}{span}")
+        months = f", {span(named[0], named[-1])} by their names" if named else ""
+        lines.append(f"police.uk street files: {len(files)}{months}")
     pings = stored_ping_files(folder)
     if pings:
         named = sorted(p.parent.name for p in pings)
-        lines.append(
-            f"GPS pings: {len(pings)} file{'s' * (len(pings) != 1)} {named[0]} to {named[-1]}"
-        )
+        lines.append(f"GPS pings: {count_text(len(pings), 'file')} {span(named[0], named[-1])}")
     entries, _ = read_entries(folder, RECENT)
     for item in entries:
         lines.append(

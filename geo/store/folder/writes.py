@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import HotspotDataError
+from geo.words import count_text
 
 LOCK_TIMEOUT_S = 30.0
 
@@ -131,7 +132,8 @@ def recover(folder: Path) -> list[str]:
             count = _roll_back(staging, folder)
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime())
             undone.append(
-                f"an import was interrupted; it was undone at {when} ({count} file(s) put back), "
+                f"an import was interrupted; it was undone at {when} "
+                f"({count_text(count, 'file')} put back), "
                 "so the last complete data is shown"
             )
         shutil.rmtree(staging, ignore_errors=True)

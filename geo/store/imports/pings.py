@@ -129,6 +129,7 @@ def check_ping_file(
         first=start,
         last=end,
         notes=tuple(stats.notes()),
+        skipped=stats.no_fix,
     )
 
 

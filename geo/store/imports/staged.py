@@ -15,6 +15,10 @@ import pandas as pd
 from geo.errors import HotspotDataError
 from geo.io.sandbox import reply_type
 from geo.store.crime_months import CrimePart
+from geo.words import count_text, span
+
+SKIPPED_PINGS = "skipped (no position)"
+"""The column of a ping file's rows that no figure counts, for want of a position."""
 
 Progress = Callable[[float, str], None]
 """Told (fraction done, what is being read) while files are read."""
@@ -126,7 +130,7 @@ class Staged:
         if not self.errors:
             return None
         first, more = self.errors[0], len(self.errors) - 1
-        message = first.message + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
+        message = first.message + (f" (and {count_text(more, 'more problem')})" if more else "")
         return HotspotDataError(message, path=first.file, row=first.row, column=first.column)
 
     def raise_first(self) -> None:
@@ -169,15 +173,16 @@ class Staged:
         )
 
     def pings_table(self) -> pd.DataFrame:
-        """One row per ping file to be stored: how many pings and officers, and when (officer
-        ids are never listed)."""
+        """One row per ping file to be stored: the pings the figures count, those skipped for
+        want of a position, officers, and when (officer ids are never listed)."""
         return pd.DataFrame(
             [
-                {"file": p.source, "stored as": p.target, "pings": p.rows, "officers": p.officers,
+                {"file": p.source, "stored as": p.target, "pings": p.counted,
+                 SKIPPED_PINGS: p.skipped, "officers": p.officers,
                  "first": f"{p.first:%Y-%m-%d}", "last": f"{p.last:%Y-%m-%d}"}
                 for p in self.pings
             ],
-            columns=["file", "stored as", "pings", "officers", "first", "last"],
+            columns=["file", "stored as", "pings", SKIPPED_PINGS, "officers", "first", "last"],
         )  # fmt: skip
 
 
@@ -190,16 +195,25 @@ class StagedPings:
     target: str
     data: bytes
     rows: int
+    """Every ping row of the file, stored as given."""
     officers: int
     first: pd.Timestamp
     last: pd.Timestamp
     notes: tuple[str, ...]
+    skipped: int = 0
+    """Rows with no position (no GPS fix): stored, but no figure counts them."""
+
+    @property
+    def counted(self) -> int:
+        """The pings the figures count: those with a position."""
+        return self.rows - self.skipped
 
     def what(self) -> str:
-        """One line for the plan: rows, officers and dates."""
+        """One line for the plan: pings counted, officers and dates, and those skipped."""
+        skipped = self.skipped and f"; {count_text(self.skipped, 'ping')} without a position"
         return (
-            f"{self.rows:,} pings of {self.officers:,} officers, "
-            f"{self.first:%d %b %Y} to {self.last:%d %b %Y}"
+            f"{count_text(self.counted, 'ping')} of {count_text(self.officers, 'officer')}, "
+            f"{span(f'{self.first:%d %b %Y}', f'{self.last:%d %b %Y}')}{skipped or ''}"
         )
 
 

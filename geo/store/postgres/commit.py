@@ -29,6 +29,7 @@ from geo.store.postgres.connection import IMPORT_LOCK, check_schema, connect, re
 from geo.store.postgres.pings import keep_key, write_ping_files
 from geo.store.postgres.refresh import Touched, refresh
 from geo.store.postgres.writes import write_areas, write_crime_part, write_hotspots, write_patrols
+from geo.words import count_text
 
 
 @dataclass
@@ -153,14 +154,16 @@ def _write(
         written.lines.append(f"control areas: {len(control)}")
     if staged.patrols is not None:
         write_patrols(cursor, staged.patrols, import_id)
-        written.lines.append(f"patrols: {len(staged.patrols.frame)} visits")
+        written.lines.append(f"patrols: {count_text(len(staged.patrols.frame), 'visit')}")
         written.rows += len(staged.patrols.frame)
     for part in sorted(staged.crimes, key=lambda p: p.key):
         replaced = write_crime_part(cursor, part, import_id)
         written.months.append(f"{part.month}-01")
         written.rows += part.rows
         verb = "replaced" if replaced else "added"
-        written.lines.append(f"crimes {part.month} {part.force}: {verb}, {part.rows} rows")
+        written.lines.append(
+            f"crimes {part.month} {part.force}: {verb}, {count_text(part.rows, 'row')}"
+        )
     if staged.pings:
         if staged.ping_key is not None:
             keep_key(cursor, staged.ping_key)
@@ -184,17 +187,17 @@ def pg_plan(staged: Staged, url: str) -> ImportPlan:
         ).fetchone()
     changes = []
     if staged.hotspots is not None:
-        what = f"{len(staged.hotspots.frame):,} hotspots" + (
+        what = count_text(len(staged.hotspots.frame), "hotspot") + (
             f"; the {hotspots:,} held go to the history" if hotspots else ""
         )
         changes.append(Change("replace" if hotspots else "add", "hotspots", what))
     for part in sorted(staged.crimes, key=lambda p: p.key):
         action = "replace" if (part.month, part.force) in held else "add"
-        what = f"{part.rows:,} rows from {part.source}"
+        what = f"{count_text(part.rows, 'row')} from {part.source}"
         changes.append(Change(action, f"crimes {part.month} {part.force}", what))
     if staged.patrols is not None:
-        note = f"; replaces the whole patrol log of {visits:,} visits" if visits else ""
-        what = f"{len(staged.patrols.frame):,} visits{note}"
+        note = f"; replaces the whole patrol log of {count_text(visits, 'visit')}" if visits else ""
+        what = f"{count_text(len(staged.patrols.frame), 'visit')}{note}"
         changes.append(Change("replace" if visits else "add", "patrols", what))
     return ImportPlan(
         tuple(changes),

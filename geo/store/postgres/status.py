@@ -6,6 +6,7 @@ import pandas as pd
 
 from geo.store.imports.changes import SHOWN_CHANGES
 from geo.store.postgres.connection import check_schema, connect, schema_version
+from geo.words import count_text, span
 
 
 def status_lines(url: str) -> list[str]:
@@ -16,27 +17,32 @@ def status_lines(url: str) -> list[str]:
         hotspots = connection.execute("SELECT count(*) FROM hotspots").fetchone()[0]
         lines = [
             f"schema version {schema_version(connection)}, store version {version}, "
-            f"rings up to {ring_m} m, {hotspots} hotspots"
+            f"rings up to {ring_m} m, {count_text(hotspots, 'hotspot')}"
         ]
         for force, first, last, months, rows in connection.execute(
             "SELECT reported_by, to_char(min(month), 'YYYY-MM'), to_char(max(month), 'YYYY-MM'),"
             " count(*), sum(rows) FROM crime_files GROUP BY reported_by ORDER BY reported_by"
         ):
-            lines.append(f"{force}: {months} months {first} to {last}, {rows:,} rows")
+            lines.append(
+                f"{force}: {count_text(months, 'month')} {span(first, last)}, "
+                f"{count_text(rows, 'row')}"
+            )
         files, pings, first, last = connection.execute(
             "SELECT files, rows - no_fix, to_char(first_month, 'YYYY-MM'),"
             " to_char(last_month, 'YYYY-MM') FROM ping_totals"
         ).fetchone() or (0, 0, None, None)
         if files:
             lines.append(
-                f"GPS pings: {files} file{'s' * (files != 1)} {first} to {last}, {pings:,} pings"
+                f"GPS pings: {count_text(files, 'file')} {span(first, last)}, "
+                f"{count_text(pings, 'ping')}"
             )
         for import_id, kind, who, client, started, rows in connection.execute(
             "SELECT import_id, kind, imported_by, client, started_at, rows FROM import_log"
             " ORDER BY import_id DESC LIMIT 5"
         ):
             lines.append(
-                f"import {import_id}: {kind}, {rows:,} rows, by {who} ({client}) at {started:%c}"
+                f"import {import_id}: {kind}, {count_text(rows, 'row')}, by {who} ({client}) at "
+                f"{started:%c}"
             )
     return lines
 

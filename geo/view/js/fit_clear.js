@@ -1,10 +1,26 @@
-// Fit the map to `bounds` so that no hotspot, and no name under one, lies under the legend or
-// a map control: the padding is measured from the controls as drawn, and the legend's side
-// (right of the hotspots, or below them) is whichever leaves the larger zoom. `more`, if given:
-// {pad: [top, right, bottom, left] px of room to add (dots drawn beside their places), animate}.
+// Fit the map to `bounds` so that no hotspot, and no name under one, lies under the legend, a
+// map control or the month of a playback: the padding is measured from them as drawn, and the
+// legend's side (right of the hotspots, or below them) is whichever leaves the larger zoom.
+// `more`, if given: {pad: [top, right, bottom, left] px of room to add (dots drawn beside their
+// places), animate}.
 function fitClear(map, bounds, maxZoom, more) {
   more = more || {};
-  var pad = more.pad || [0, 0, 0, 0];
+  var room = clearRoom(map, bounds, more.pad);
+  map.fitBounds(bounds, {paddingTopLeft: room.topLeft, paddingBottomRight: room.bottomRight,
+                         maxZoom: maxZoom, animate: more.animate});
+}
+
+// The view fitClear would give, without moving the map: {center, zoom}.
+function clearView(map, bounds, maxZoom, pad) {
+  var room = clearRoom(map, bounds, pad);
+  return map._getBoundsCenterZoom(bounds, {paddingTopLeft: room.topLeft,
+                                           paddingBottomRight: room.bottomRight,
+                                           maxZoom: maxZoom});
+}
+
+// The room (px) fitClear keeps clear at the top left and bottom right: {topLeft, bottomRight}.
+function clearRoom(map, bounds, pad) {
+  pad = pad || [0, 0, 0, 0];
   var frame = map.getContainer().getBoundingClientRect();
   var doc = map.getContainer().ownerDocument;
   var NAME_ROOM = 26, SIDE_ROOM = 80, GAP = 8, MIN_FREE = 120, SCALE_BAR = 40, DOT = 14;  // px:
@@ -33,6 +49,8 @@ function fitClear(map, bounds, maxZoom, more) {
   var k = frame.width / map.getSize().x || 1;  // a map drawn scaled up: page px per map px
   left = Math.max(SIDE_ROOM, left / k);
   bottom = Math.max(NAME_ROOM + SCALE_BAR, bottom / k);
+  var banner = rect(".playback-banner", frame.width);  // the month played, named large
+  if (banner) { top = Math.max(top, (banner.bottom - frame.top) / k + GAP + DOT); }
   var topLeft = L.point(left + pad[3], top + pad[0]);
   var options = [L.point(right, bottom)];
   var legend = rect(".hotspot-legend", frame.width);
@@ -54,6 +72,5 @@ function fitClear(map, bounds, maxZoom, more) {
     topLeft = L.point(GAP, GAP);
     best = L.point(GAP, GAP);
   }
-  map.fitBounds(bounds, {paddingTopLeft: topLeft, paddingBottomRight: best, maxZoom: maxZoom,
-                         animate: more.animate});
+  return {topLeft: topLeft, bottomRight: best};
 }

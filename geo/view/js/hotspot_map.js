@@ -4,6 +4,9 @@
 // this frame asks for them); every message carries the style table (fill, class and tooltip of
 // each hotspot shown), the legend, the selected hotspot and the focus. The map is restyled in
 // place, never rebuilt: a change is repainted at once and the view a person chose is kept.
+// Two more sets are sent once, like the outlines, and only when this frame says it lacks them:
+// the proposed hotspots (proposal_layer.js, shown or hidden by the page) and a playback's
+// months (playback.js, stepped through here without the page).
 // Text from files arrives HTML-escaped for the places it is drawn as HTML (names, towns,
 // tooltip fields); ids and raw town names are only ever compared, never drawn.
 (function () {
@@ -15,7 +18,8 @@
   var order = [], byId = new Map(), towns = [];
   var polygons, dots, names, leaders, rings, groups;
   var held = null, shownKey = null, focusKey = null, fitTarget = null, moved = false;
-  var click = null, lastValue = null, following = null, ringed;
+  var click = null, lastValue = null, following = null, ringed, fitting = false;
+  var proposals = null, proposalsHeld = null, playback = null, playHeld = null;
 
   function post(type, extra) {
     var message = {isStreamlitMessage: true, type: type};
@@ -23,9 +27,10 @@
     window.parent.postMessage(message, "*");
   }
 
-  // The value the page reads: the outlines held (null: send them), and the last click.
+  // The value the page reads: the outlines, proposals and months held (null: send them), and
+  // the last click.
   function report() {
-    var value = {geometry: held, click: click};
+    var value = {geometry: held, proposals: proposalsHeld, playback: playHeld, click: click};
     var text = JSON.stringify(value);
     if (text !== lastValue) {
       lastValue = text;
@@ -43,6 +48,7 @@
       zoomSnap: 0.25, zoomDelta: 0.5,
     });
     window.map = map;
+    map.getContainer().classList.toggle("wall-map", !!options.wall);
     L.control.scale().addTo(map);
     if (options.tiles && !options.wall) {
       L.tileLayer(options.tiles.url, {attribution: options.tiles.attribution,
@@ -63,13 +69,20 @@
     ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (name) {
       container.addEventListener(name, function () { moved = true; }, {passive: true});
     });
-    map.on("zoomend", function () { zoomClasses(); arrange(); });
-    map.on("moveend", placeNames);
+    map.on("zoomend", function () {
+      zoomClasses();
+      if (!fitting) { arrange(); }
+    });
+    map.on("moveend", function () {
+      if (!fitting) { placeNames(); }
+    });
     map.on("resize", function () {
       if (!moved) { fit(); } else { placeNames(); }
     });
     zoomClasses();
     if (options.wall) { scaleWithFrame(); }
+    proposals = createProposals(map, options.proposals);
+    playback = createPlayback(map, options.wall, paintMonth);
   }
 
   function zoomClasses() {
@@ -116,7 +129,8 @@
     byId = new Map();
     var q = data.q, weight = options.weight;
     data.hotspots.forEach(function (row) {
-      var h = {id: row[0], town: row[5], shown: false, style: null, tip: null, grouped: false};
+      var h = {id: row[0], town: row[5], label: row[4], shown: false, style: null, tip: null,
+               grouped: false};
       h.feature = {type: "Feature", geometry: decodeOutline(row[1], q), properties: {key: h.id}};
       h.polygon = L.GeoJSON.geometryToLayer(h.feature, {smoothFactor: 0});
       h.polygon.feature = h.feature;
@@ -180,9 +194,24 @@
     }
   }
 
+  // A hotspot's tooltip, written when shown (thousands of hotspots, one tooltip open): its
+  // month's figures while a playback colours it, else its figures for the period.
+  function tooltips(h) {
+    [h.polygon, h.dot].forEach(function (layer) {
+      if (!layer.getTooltip()) {
+        layer.bindTooltip(function () {
+          return h.month ? monthTooltip(h.label, h.townHtml, h.month[0], h.month[1])
+            : hotspotTooltip(h.fields);
+        }, {sticky: true, className: "hotspot-tip"});
+      } else if (layer.isTooltipOpen()) {
+        layer.getTooltip().update();
+      }
+    });
+  }
+
   // Which hotspots show and how: a style table {id: [fill, class, tooltip fields]}.
   function restyle(styles) {
-    var ids = [];
+    var ids = [], shownTowns = new Set();
     order.forEach(function (h) {
       if (!own(styles, h.id)) {
         if (h.shown) {
@@ -196,7 +225,6 @@
       var style = styles[h.id];
       if (!h.shown) {
         polygons.addLayer(h.polygon);
-        names.addLayer(h.name);
         h.shown = true;
         untab(h.polygon);
       }
@@ -206,19 +234,19 @@
       }
       var tip = JSON.stringify(style[2]);
       if (tip !== h.tip) {
-        var html = hotspotTooltip(style[2]);
-        [h.polygon, h.dot].forEach(function (layer) {
-          if (layer.getTooltip()) { layer.setTooltipContent(html); }
-          else { layer.bindTooltip(html, {sticky: true, className: "hotspot-tip"}); }
-        });
+        h.fields = style[2];
+        h.month = null;
         h.tip = tip;
+        tooltips(h);
       }
       h.polygon.getElement().setAttribute("data-class", String(style[1]));
       h.style = style;
+      h.townHtml = style[2].w;
       ids.push(h.id);
+      shownTowns.add(h.town);
     });
     towns.forEach(function (t) {
-      var show = order.some(function (h) { return h.shown && h.town === t.town; });
+      var show = shownTowns.has(t.town);
       if (show !== t.shown) {
         if (show) { names.addLayer(t.name); } else { names.removeLayer(t.name); }
         t.shown = show;
@@ -228,6 +256,61 @@
     var changed = key !== shownKey;
     shownKey = key;
     return changed;
+  }
+
+  // The hotspots shown, coloured for month `index` of a playback: fill, class and tooltip. Their
+  // own style is forgotten, so the page's colours come back when the playback stops.
+  function paintMonth(data, index) {
+    var cells = data.cells[index], month = data.months[index];
+    var colours = args.play_options.colours;
+    data.ids.forEach(function (id, i) {
+      var h = byId.get(id);
+      if (!h || !h.shown) { return; }
+      var cell = cells[i];
+      var fill = cell[2] >= 0 ? colours[cell[2]] : args.play_options.missing;
+      h.polygon.setStyle({fillColor: fill});
+      h.dot.setStyle({fillColor: fill});
+      h.polygon.getElement().setAttribute("data-class", String(cell[2]));
+      h.month = [cell, month];
+      tooltips(h);
+      h.style = null;
+      h.tip = null;
+    });
+  }
+
+  // The proposals held, loaded when sent, and shown or hidden as the page says; true when the
+  // places shown changed.
+  function showProposals(next, town) {
+    if (next.proposals && next.proposals_key !== proposalsHeld) {
+      proposals.load(JSON.parse(next.proposals));
+      proposalsHeld = next.proposals_key;
+    }
+    var wanted = !!next.proposals_key;
+    if (wanted && proposalsHeld !== next.proposals_key) { proposalsHeld = null; }
+    return proposals.show(wanted && next.proposals_shown && proposalsHeld !== null, town);
+  }
+
+  // The playback asked for: its months loaded when sent (and played from the first), its speed
+  // kept up to date, or stopped when the page asks for none; true when it started or stopped.
+  function play(next) {
+    if (!next.play_key) {
+      var was = playback.playing();
+      playback.stop();
+      return was;
+    }
+    if (next.play && next.play_key !== playHeld) {
+      playHeld = next.play_key;
+      playback.load(JSON.parse(next.play), next.play_options.seconds);
+      return true;
+    }
+    if (playHeld !== next.play_key) {  // months not held (a new frame): ask for them
+      playHeld = null;
+      var playing = playback.playing();
+      playback.stop();
+      return playing;
+    }
+    playback.speed(next.play_options.seconds);
+    return false;
   }
 
   // The legend box over the map; true when it changed (names are placed clear of it).
@@ -245,8 +328,9 @@
     return true;
   }
 
-  // The hotspots of `key` (a town; "" for all of them) among those shown, and the map moved to
-  // them at once (no animation: a title naming the town changes in the same frame on the wall).
+  // The hotspots of `key` (a town; "" for all of them) among those shown, with the proposals
+  // shown, and the map moved to them at once (no animation: a title naming the town changes in
+  // the same frame on the wall).
   function focusOn(key) {
     var members = order.filter(function (h) { return h.shown && (!key || h.town === key); });
     if (!members.length) {
@@ -256,34 +340,51 @@
     if (!members.length) { return; }
     fitTarget = {members: members, bounds: L.latLngBounds([])};
     members.forEach(function (h) { fitTarget.bounds.extend(h.polygon.getBounds()); });
+    var proposed = proposals.bounds();
+    if (proposed.isValid()) { fitTarget.bounds.extend(proposed); }
     moved = false;
     fit();
     map.getContainer().setAttribute("data-focus", key);
   }
 
-  // Fit to the focus clear of legend and controls; again with more room where dots drawn beside
-  // their places reach beyond the outlines.
+  // Fit to the focus clear of legend and controls, with more room where dots drawn beside their
+  // places would reach beyond the outlines at that zoom (worked out before the map moves: it is
+  // redrawn once, thousands of outlines at a time).
   function fit() {
     if (!fitTarget || !map.getSize().x || !map.getSize().y) { return; }
-    fitClear(map, fitTarget.bounds, 16, {animate: false});
-    var pad = overreach(fitTarget.members);
-    if (pad.some(function (p) { return p > 1; })) {
-      fitClear(map, fitTarget.bounds, 16, {animate: false, pad: pad});
+    var view = clearView(map, fitTarget.bounds, 16);
+    var pad = overreach(fitTarget.members, view.zoom);
+    fitting = true;
+    try {
+      fitClear(map, fitTarget.bounds, 16,
+               {animate: false, pad: pad.some(function (p) { return p > 1; }) ? pad : null});
+    } finally {
+      fitting = false;
     }
     arrange();
   }
 
-  // How far (px) the dots of `members` as drawn reach beyond their outlines' box: top, right,
-  // bottom, left.
-  function overreach(members) {
-    if (map.getZoom() >= options.label_zoom) { return [0, 0, 0, 0]; }
+  // How far (px) the dots of `members` would reach beyond their outlines' box at `zoom`, spread
+  // as arrange spreads them: top, right, bottom, left.
+  function overreach(members, zoom) {
+    if (zoom >= options.label_zoom) { return [0, 0, 0, 0]; }
+    var shown = order.filter(function (h) { return h.shown; });
+    var laid = spreadDots(shown.map(function (h) {
+      var p = map.project(h.home, zoom);
+      return [p.x, p.y, options.dot_radius];
+    }), GAP, SPREAD_MOST, groupRadius);
+    var drawnAt = new Map();
+    shown.forEach(function (h, i) {
+      var g = laid.group[i] >= 0 ? laid.groups[laid.group[i]] : null;
+      drawnAt.set(h, g ? [g.x, g.y, g.r] : [laid.places[i][0], laid.places[i][1],
+                                              options.dot_radius]);
+    });
     var box = L.bounds([]), drawn = L.bounds([]);
     members.forEach(function (h) {
       var b = h.polygon.getBounds();
-      box.extend(map.latLngToContainerPoint(b.getNorthWest()));
-      box.extend(map.latLngToContainerPoint(b.getSouthEast()));
-      var at = map.latLngToContainerPoint(h.grouped ? h.groupAt : h.dot.getLatLng());
-      var r = h.grouped ? h.groupRadius : options.dot_radius;
+      box.extend(map.project(b.getNorthWest(), zoom));
+      box.extend(map.project(b.getSouthEast(), zoom));
+      var d = drawnAt.get(h), at = L.point(d[0], d[1]), r = d[2];
       drawn.extend(at.subtract([r, r]));
       drawn.extend(at.add([r, r]));
     });
@@ -298,10 +399,17 @@
     return options.dot_radius + 3 + 3 * String(count).length;
   }
 
-  // At far zooms, dots that would cover each other are spread apart (a line back to each one's
-  // place) or, in a crowd, drawn as a count that zooms in when clicked.
+  // Dots spread for the zoom shown, the selection ringed and names placed.
   function arrange() {
     if (!map) { return; }
+    spread();
+    ring();
+    placeNames();
+  }
+
+  // At far zooms, dots that would cover each other are spread apart (a line back to each one's
+  // place) or, in a crowd, drawn as a count that zooms in when clicked.
+  function spread() {
     leaders.clearLayers();
     groups.clearLayers();
     var shown = order.filter(function (h) { return h.shown; });
@@ -310,13 +418,13 @@
       h.grouped = false;
     });
     var far = map.getZoom() < options.label_zoom;
-    var spread = far ? spreadDots(shown.map(function (h) {
+    var laid = far ? spreadDots(shown.map(function (h) {
       var p = map.latLngToLayerPoint(h.home);
       return [p.x, p.y, options.dot_radius];
     }), GAP, SPREAD_MOST, groupRadius) : null;
     shown.forEach(function (h, i) {
-      if (spread && spread.group[i] >= 0) {
-        var g = spread.groups[spread.group[i]];
+      if (laid && laid.group[i] >= 0) {
+        var g = laid.groups[laid.group[i]];
         h.grouped = true;
         h.groupAt = map.layerPointToLatLng([g.x, g.y]);
         h.groupRadius = g.r;
@@ -324,8 +432,8 @@
         return;
       }
       var at = h.home;
-      if (spread) {
-        var p = spread.places[i], home = map.latLngToLayerPoint(h.home);
+      if (laid) {
+        var p = laid.places[i], home = map.latLngToLayerPoint(h.home);
         if (Math.abs(p[0] - home.x) + Math.abs(p[1] - home.y) > 1) {
           at = map.layerPointToLatLng(p);
           L.polyline([h.home, at], {
@@ -340,11 +448,9 @@
         untab(h.dot);
       }
     });
-    if (spread) {
-      spread.groups.forEach(function (g) { groups.addLayer(countMarker(g, shown)); });
+    if (laid) {
+      laid.groups.forEach(function (g) { groups.addLayer(countMarker(g, shown)); });
     }
-    ring();
-    placeNames();
   }
 
   // A crowd of hotspots as one count; clicked (or Enter), the map zooms in to them.
@@ -407,13 +513,20 @@
 
   // Names placed clear of each other: hotspots' close up, towns' far out (the stylesheet hides
   // the others at that zoom, and their lines are taken away here), and only those near the view
-  // (a move places the rest).
+  // (a move places the rest). A hotspot's name is on the map only close up and near the view:
+  // thousands of names kept on the map would slow every change and move.
   function placeNames() {
     if (!map) { return; }
     var view = map.getBounds().pad(0.5);
     var near = map.getZoom() >= options.label_zoom;
-    var hotspotNames = order.filter(function (h) { return h.shown; })
-      .map(function (h) { return h.name; });
+    var hotspotNames = [];
+    order.forEach(function (h) {
+      var wanted = near && h.shown && view.contains(h.name.getLatLng());
+      if (wanted !== names.hasLayer(h.name)) {
+        if (wanted) { names.addLayer(h.name); } else { names.removeLayer(h.name); }
+      }
+      if (wanted) { hotspotNames.push(h.name); }
+    });
     var townNames = towns.filter(function (t) { return t.shown; })
       .map(function (t) { return t.name; });
     (near ? townNames : hotspotNames).forEach(function (marker) {
@@ -466,11 +579,14 @@
     }
     var selectedBefore = ringed;
     var changed = restyle(next.styles);
+    var played = play(next);
+    playback.repaint();
     var newLegend = setLegend(next.legend);
     follow();
     var town = followed();
     var key = town !== null ? town : next.focus;
-    if (key !== focusKey || changed) {
+    var proposed = showProposals(next, key);
+    if (key !== focusKey || changed || ((played || proposed) && !moved)) {
       focusOn(key);
     } else if (next.selected !== selectedBefore) {
       ring();

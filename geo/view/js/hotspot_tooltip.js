@@ -1,9 +1,13 @@
 // The tooltip of a hotspot from the fields of geo.mapping.tooltip_fields. Names and towns
 // arrive HTML-escaped; everything else is a number, a boolean or a fixed word.
+var hotspotTooltipFormats = {};  // a number format per number of digits, made once
 function hotspotTooltip(p) {
   function n(x, digits) {
-    return x === null ? "\u2014" : Number(x).toLocaleString("en-GB",
-      {minimumFractionDigits: digits, maximumFractionDigits: digits});
+    if (x === null) { return "\u2014"; }
+    var format = hotspotTooltipFormats[digits] || (hotspotTooltipFormats[digits] =
+      new Intl.NumberFormat("en-GB",
+                            {minimumFractionDigits: digits, maximumFractionDigits: digits}));
+    return format.format(Number(x));
   }
   function change(c) {
     return c === null ? "no baseline" : (c < 0 ? "\u2212" : "+") + n(Math.abs(c), 1) + "%";

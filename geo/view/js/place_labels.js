@@ -1,7 +1,8 @@
 // Place names beside their points: each name tries places around its point (below, above,
 // right, left, the corners, then further out with a leader line back to the point) and takes the
 // first that is inside the map and covers no earlier name, the legend, a control or a count of
-// hotspots, preferring places that cover no hotspot dot. A name with no such place is hidden,
+// hotspots, preferring places that cover no hotspot dot and no outline (its own included), then
+// places that cover no dot and no other hotspot's outline. A name with no such place is hidden,
 // never drawn cut or overlapping. `markers` are Leaflet markers whose element holds the
 // name's <span> and a leader <div>, in priority order.
 function placeLabels(map, markers) {
@@ -19,6 +20,7 @@ function placeLabels(map, markers) {
   }
   var taken = boxes(".hotspot-legend, .leaflet-control, .hotspot-group");
   var dots = boxes("path.hotspot-dot");
+  var outlines = boxes(".leaflet-overlay-pane path.leaflet-interactive");
   function hits(box, list) {
     for (var i = 0; i < list.length; i++) {
       var t = list[i];
@@ -73,11 +75,17 @@ function placeLabels(map, markers) {
       var top = Math.min(Math.max(place[1], frame.top + 2), frame.bottom - 2 - h);
       return {left: left, top: top, right: left + w, bottom: top + h};
     }
+    // Pass 0: clear of every dot and outline; 1: of dots and of others' outlines (those not
+    // round its point); 2: of names, the legend and controls only.
+    var others = outlines.filter(function (o) {
+      return !(o.left <= ax && ax <= o.right && o.top <= ay && ay <= o.bottom);
+    });
+    var avoid = [dots.concat(outlines), dots.concat(others), []];
     var chosen = null, index = -1;
-    for (var pass = 0; pass < 2 && chosen === null; pass++) {  // first clear of dots too
+    for (var pass = 0; pass < avoid.length && chosen === null; pass++) {
       for (var i = 0; i < places.length; i++) {
         var box = boxAt(places[i]);
-        if (inside(box) && !hits(box, taken) && (pass === 1 || !hits(box, dots))) {
+        if (inside(box) && !hits(box, taken) && !hits(box, avoid[pass])) {
           chosen = box;
           index = i;
           break;
