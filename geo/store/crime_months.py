@@ -19,9 +19,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from geo.counting.file_tally import type_months
 from geo.errors import HotspotDataError
-from geo.io.crimes import CrimeSource, read_crime_data
-from geo.schema import ASB
+from geo.io.crimes import CrimeColumns, CrimeSource, crime_columns, read_crime_data
 from geo.store.layout import CRIME_FOLDER
 
 _POLICE_UK_NAME = re.compile(r"^(\d{4}-(?:0[1-9]|1[0-2]))-(.+)-street\.csv$", re.IGNORECASE)
@@ -40,6 +40,12 @@ class CrimePart:
     rows: int
     asb: int
     no_location: int
+    located_asb: int = 0
+    """ASB rows with a position."""
+    types: tuple[tuple[str, int, int], ...] = ()
+    """(crime type, rows, exact duplicate rows) of each crime type the part holds, counted as
+    every figure counts them (geo.counting.file_tally.type_months): a store keeps these, not a
+    rule of its own."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -56,38 +62,68 @@ def crime_parts(data: bytes, label: str, name: str = "") -> list[CrimePart]:
     if table.num_rows == 0:
         raise HotspotDataError("holds no rows, only the header", path=label)
     keys = key_columns(data, label)
+    names: dict[str, int] = {}
+    columns = crime_columns(table, names)
     frame = pd.DataFrame(
         {
             "month": keys.column("Month").to_numpy(zero_copy_only=False),
             "force": [f.strip() for f in keys.column("Reported by").to_pylist()],
-            "asb": _equals(table.column("crime_type"), ASB),
-            "no_location": np.isnan(table.column("lon").to_numpy(zero_copy_only=False))
-            | np.isnan(table.column("lat").to_numpy(zero_copy_only=False)),
         }
     )
-    groups = frame.groupby(["month", "force"], sort=True)
-    if groups.ngroups == 1:
-        (month, force), rows = next(iter(groups))
-        return [_part(month, force, data, label, name, rows)]
-    split = split_checked(data, label, {key: len(rows) for key, rows in groups})
-    return [_part(m, f, split[(m, f)], label, "", rows) for (m, f), rows in groups]
+    groups = frame.groupby(["month", "force"], sort=True).indices
+    if len(groups) == 1:
+        (month, force), rows = next(iter(groups.items()))
+        return [_part(month, force, data, label, name, _counted(columns, list(names), rows))]
+    split = split_checked(data, label, {key: len(rows) for key, rows in groups.items()})
+    return [
+        _part(m, f, split[(m, f)], label, "", _counted(columns, list(names), rows))
+        for (m, f), rows in groups.items()
+    ]
 
 
-def _equals(column: pa.ChunkedArray, value: str) -> np.ndarray:
-    """Whether each value of a (dictionary-encoded) text column equals `value`."""
-    return np.asarray(column.to_pandas().astype(object) == value, dtype=bool)
+@dataclass(frozen=True)
+class _Counted:
+    rows: int
+    asb: int
+    no_location: int
+    located_asb: int
+    types: tuple[tuple[str, int, int], ...]
 
 
-def _part(month: str, force: str, data: bytes, label: str, name: str, rows) -> CrimePart:
+def _counted(columns: CrimeColumns, names: list[str], rows: np.ndarray) -> _Counted:
+    """The counts of the rows at `rows`: all, ASB, without a position, located ASB, and rows
+    and duplicates by crime type."""
+    asb = columns.asb[rows]
+    unplaced = np.isnan(columns.lon[rows]) | np.isnan(columns.lat[rows])
+    kinds = type_months(
+        columns.month[rows], columns.type_code[rows], names, columns.duplicate[rows]
+    )
+    return _Counted(
+        rows=len(rows),
+        asb=int(asb.sum()),
+        no_location=int(unplaced.sum()),
+        located_asb=int((asb & ~unplaced).sum()),
+        types=tuple(
+            (str(kind), int(n), int(d))
+            for kind, n, d in zip(kinds.crime_type, kinds.rows, kinds.duplicates, strict=True)
+        ),
+    )
+
+
+def _part(
+    month: str, force: str, data: bytes, label: str, name: str, counted: _Counted
+) -> CrimePart:
     return CrimePart(
         month=month,
         force=force,
         slug=slug_for(month, force, name),
         data=data,
         source=label,
-        rows=len(rows),
-        asb=int(rows["asb"].sum()),
-        no_location=int(rows["no_location"].sum()),
+        rows=counted.rows,
+        asb=counted.asb,
+        no_location=counted.no_location,
+        located_asb=counted.located_asb,
+        types=counted.types,
     )
 
 

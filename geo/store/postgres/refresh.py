@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from geo.counting.visits import VisitRules
 from geo.errors import HotspotDataError
 from geo.store.postgres.connection import IMPORT_LOCK, check_schema, connect
-from geo.store.postgres.counts import refresh_counts, refresh_month_tables
+from geo.store.postgres.counts import refresh_asb_points, refresh_counts
 from geo.store.postgres.pings import refresh_counting
 from geo.store.postgres.places import refresh_places
 from geo.store.postgres.reading import outlines
@@ -48,7 +48,7 @@ def refresh(cursor, touched: Touched, rules: VisitRules | None) -> None:
     elif months:
         refresh_counts(cursor, months)
     if months:
-        refresh_month_tables(cursor, months)
+        refresh_asb_points(cursor, months)
     if touched.areas:
         refresh_places(cursor, None)
     elif months:

@@ -205,7 +205,26 @@ def write_crime_part(cursor, part: CrimePart, import_id: int) -> bool:
         " VALUES (%s, %s, %s, %s, %s, %s)",
         (month, part.force, part.slug, part.source, part.rows, import_id),
     )
+    _write_counts(cursor, month, part)
     return replaced is not None
+
+
+def _write_counts(cursor, month: str, part: CrimePart) -> None:
+    """Keep the part's counts as the import counted them (geo.store.crime_months), so that loads
+    read them in place of its rows: per month and force, and per crime type."""
+    key = (month, part.force)
+    cursor.execute("DELETE FROM month_counts WHERE month = %s AND reported_by = %s", key)
+    cursor.execute(
+        "INSERT INTO month_counts (month, reported_by, crime, asb, no_location, located_asb)"
+        " VALUES (%s, %s, %s, %s, %s, %s)",
+        (*key, part.rows, part.asb, part.no_location, part.located_asb),
+    )
+    cursor.execute("DELETE FROM type_month_counts WHERE month = %s AND reported_by = %s", key)
+    cursor.executemany(
+        "INSERT INTO type_month_counts (month, reported_by, crime_type, rows, duplicates)"
+        " VALUES (%s, %s, %s, %s, %s)",
+        [(*key, kind, rows, duplicates) for kind, rows, duplicates in part.types],
+    )
 
 
 def _ensure_partition(cursor, month: str) -> None:
