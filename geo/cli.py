@@ -104,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importing.add_argument("kind", choices=["hotspots", "crimes", "patrols", "pings"])
     importing.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    importing.add_argument(
+        "--append",
+        action="store_true",
+        help="hotspots only: add the file's hotspots after the current ones, which stay as they "
+        "are (by default an import replaces the hotspots whole)",
+    )
 
     screens = verbs.add_parser(
         "screen-token", help="make, list or revoke read-only links for wall screens"
@@ -508,9 +514,14 @@ def run_briefing(args: argparse.Namespace) -> None:
 
 def run_import(args: argparse.Namespace) -> None:
     """Check the files, then commit them; on bad input the dataset is left as it was."""
-    from geo.app.imports import import_files
+    from geo.app.imports import append_hotspots, import_files
 
-    staged, result = import_files(args.data, args.kind, args.files)
+    if args.append and (args.kind != "hotspots" or len(args.files) != 1):
+        raise HotspotDataError("--append adds one hotspot file: geo import hotspots --append FILE")
+    if args.append:
+        staged, result = append_hotspots(args.data, args.files[0])
+    else:
+        staged, result = import_files(args.data, args.kind, args.files)
     for finding in staged.warnings:
         print(f"warning: {for_terminal(finding.line())}", file=sys.stderr)
     for line in result.lines:

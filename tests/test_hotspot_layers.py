@@ -9,8 +9,9 @@ import pytest
 
 from geo.analysis.proposals import ProposalRules, Proposals, propose
 from geo.app.imports import import_files
-from geo.app.load import load_dataset
+from geo.app.load import dataset_version, load_dataset
 from geo.app.proposals import dataset_source
+from geo.cli import main
 from geo.errors import HotspotDataError
 from geo.io.hotspot_layers import free_ids, layer_geojson, with_proposals
 from geo.io.hotspots import read_hotspots
@@ -98,3 +99,37 @@ def test_the_proposals_alone_would_replace_hotspots_the_patrol_log_names(own, pr
     path.write_bytes(layer_geojson(proposals.frame))
     with pytest.raises(HotspotDataError, match="patrol log names"):
         import_files(own, "hotspots", [path])
+
+
+def test_import_append_adds_a_file_after_the_current_hotspots_unchanged(
+    own, proposals, tmp_path, capsys
+):
+    path = tmp_path / "proposed.geojson"
+    path.write_bytes(layer_geojson(proposals.frame.iloc[:2]))
+    before = load_dataset(own)
+    assert main(["import", "--data", str(own), "hotspots", "--append", str(path)]) == 0
+    after = load_dataset(own)
+    kept = after.hotspots.iloc[: len(before.hotspots)]
+    assert list(kept["hotspot_id"]) == list(before.hotspots["hotspot_id"])
+    assert all(a.equals_exact(b, 1e-9) for a, b in zip(kept.geometry, before.hotspots.geometry))
+    added = list(after.hotspots["hotspot_id"].iloc[len(before.hotspots) :])
+    assert added == list(proposals.frame["hotspot_id"].iloc[:2])
+    assert len(after.patrols) == len(before.patrols)
+    capsys.readouterr()
+    assert main(["import", "--data", str(own), "hotspots", "--append", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert f"hotspot_id {added[0]} is taken; added as {added[0]}-2" in err
+    assert list(load_dataset(own).hotspots["hotspot_id"].iloc[-2:]) == [f"{i}-2" for i in added]
+
+
+def test_import_append_of_anything_but_one_hotspot_file_changes_nothing(own, tmp_path, capsys):
+    crimes = sorted((own / "crimes").rglob("*.csv"))[0]
+    version = dataset_version(own)
+    assert main(["import", "--data", str(own), "crimes", "--append", str(crimes)]) == 2
+    assert (
+        main(["import", "--data", str(own), "hotspots", "--append", str(tmp_path / "no.geojson")])
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "--append adds one hotspot file" in err and "no.geojson: file not found" in err
+    assert dataset_version(own) == version

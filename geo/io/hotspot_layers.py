@@ -1,6 +1,7 @@
 """Hotspot layers written for `geo import hotspots`: proposals as a file of their own, and the
-current hotspots with chosen proposals added after them (an import replaces the hotspots
-whole, so adding some is importing all of them, the current ones unchanged).
+current hotspots with chosen proposals, or another file's hotspots, added after them (an import
+replaces the hotspots whole, so adding some is importing all of them, the current ones
+unchanged).
 """
 
 from __future__ import annotations
@@ -47,18 +48,24 @@ def with_proposals(
     hotspots that start on `started`, each id made free of the current ones."""
     if chosen.empty:
         raise HotspotDataError("no proposals were chosen; tick the ones to add")
-    added = gpd.GeoDataFrame(
+    return appended(current, chosen.assign(started=pd.Timestamp(started)))
+
+
+def appended(current: gpd.GeoDataFrame, added: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The current hotspots as they are, then the `added` ones (hotspot_id, name, town,
+    started), each id made free of those before it (see free_ids)."""
+    new = gpd.GeoDataFrame(
         {
-            "hotspot_id": free_ids([str(i) for i in chosen["hotspot_id"]],
+            "hotspot_id": free_ids([str(i) for i in added["hotspot_id"]],
                                    {str(i) for i in current["hotspot_id"]}),
-            "name": chosen["name"].astype(str).to_numpy(),
-            "town": chosen["town"].fillna("").astype(str).to_numpy(),
-            "started": pd.Timestamp(started),
+            "name": added["name"].astype(str).to_numpy(),
+            "town": added["town"].fillna("").astype(str).to_numpy(),
+            "started": pd.to_datetime(added["started"]).to_numpy(),
         },
-        geometry=chosen.geometry.to_crs(WGS84).to_numpy(),
+        geometry=added.geometry.to_crs(WGS84).to_numpy(),
         crs=WGS84,
     )  # fmt: skip
     kept = current[COLUMNS].to_crs(WGS84)
-    both = pd.concat([kept, added[COLUMNS]], ignore_index=True)
+    both = pd.concat([kept, new[COLUMNS]], ignore_index=True)
     both["started"] = pd.to_datetime(both["started"]).dt.strftime("%Y-%m-%d")
     return gpd.GeoDataFrame(both, geometry="geometry", crs=WGS84)
