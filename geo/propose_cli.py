@@ -51,6 +51,11 @@ def add_propose_verb(verbs: argparse._SubParsersAction) -> None:
     propose.add_argument(
         "--out", type=Path, help="write the places as a hotspot file (.geojson or .gpkg)"
     )
+    propose.add_argument(
+        "--keep-flagged",
+        action="store_true",
+        help="count months flagged as anomalous for the crime type (left out by default)",
+    )
 
 
 def run_propose(args: argparse.Namespace) -> None:
@@ -64,7 +69,7 @@ def run_propose(args: argparse.Namespace) -> None:
     source = _source(args)
     from geo.analysis.proposals import propose
 
-    proposals = propose(source, args.crime_type, args.period, rules)
+    proposals = propose(source, args.crime_type, args.period, rules, args.keep_flagged)
     if proposals.left_out:
         print(
             f"note: {proposals.crime_type} of {', '.join(proposals.left_out)} left out "

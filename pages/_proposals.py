@@ -28,20 +28,23 @@ class Proposed:
 
 
 @st.cache_resource(max_entries=8, show_spinner="Proposing hotspots from the period's ASB…")
-def _proposed(place: str, version: str, period: str, places: int) -> Proposed:
+def _proposed(place: str, version: str, period: str, places: int, keep_flagged: bool) -> Proposed:
     """The proposals of the dataset whose store's key is `place` for one period, once per
     version (`version` keys the cache)."""
     try:
-        proposals = propose(dataset_source(place), None, period, ProposalRules(places=places))
+        rules = ProposalRules(places=places)
+        proposals = propose(dataset_source(place), None, period, rules, keep_flagged)
     except HotspotDataError as exc:
         return Proposed(None, None, str(exc))
     return Proposed(proposals, proposal_layer(proposals.frame))
 
 
-def proposed_for(dataset: Dataset, period: str, places: int = DEFAULT_PLACES) -> Proposed:
+def proposed_for(
+    dataset: Dataset, period: str, places: int = DEFAULT_PLACES, keep_flagged: bool = False
+) -> Proposed:
     """Proposed hotspots of the dataset's ASB in `period` (START:END), at most `places`, kept
-    clear of its hotspots (cached)."""
-    return _proposed(dataset.store.key, dataset.version, period, places)
+    clear of its hotspots, flagged months left out unless `keep_flagged` (cached)."""
+    return _proposed(dataset.store.key, dataset.version, period, places, keep_flagged)
 
 
 PROPOSAL_COLUMNS = {

@@ -118,6 +118,7 @@ if navigated:
     st.session_state["link_notes"] = url_notes  # again in the next run, which the map starts
     for field in ("metric", "town", "period", "hotspot", "keep_flagged"):
         st.session_state[field] = getattr(url_view, field)
+    st.session_state["show_proposals"] = url_view.proposals
     st.session_state["play_on"] = bool(url_view.play)
     st.session_state["play_seconds"] = url_view.play or DEFAULT_SECONDS
     st.session_state["url_view"] = url_view
@@ -199,9 +200,10 @@ with st.sidebar:
 selected = st.session_state["hotspot"]
 
 play = st.session_state["play_seconds"] if st.session_state["play_on"] else 0
+show_proposals = importer and bool(st.session_state.get("show_proposals"))
 view = View(
     st.session_state["metric"], town, tuple(st.session_state["period"]), selected, keep_flagged,
-    play,
+    play, show_proposals,
 )  # fmt: skip
 if view != st.session_state.get("url_view") or (navigated and url_notes):
     # a deliberate change (a new history entry), or an address naming what cannot be shown
@@ -244,8 +246,7 @@ scales = {
 scale = scales[st.session_state["metric"]]()
 tiles = tile_source()
 hotspots = dataset.hotspots[dataset.hotspots["hotspot_id"].isin(shown_ids)]
-show_proposals = importer and bool(st.session_state.get("show_proposals"))
-proposed = proposed_for(dataset, str(period)) if show_proposals else None
+proposed = proposed_for(dataset, str(period), keep_flagged=keep_flagged) if show_proposals else None
 if proposed is not None and proposed.problem:
     st.info(f"No {LAYER_NAME.lower()} for this period: {plain(proposed.problem)}.")
 if table.empty:

@@ -227,3 +227,15 @@ def test_a_real_rise_on_the_year_before_is_not_flagged():
         }
     )
     assert find_anomalies(counts) == []
+
+
+def test_a_count_of_one_crime_type_leaves_out_its_own_flags_and_gaps_unless_kept():
+    march, april, may = (pd.Period(m, freq="M") for m in ("2024-03", "2024-04", "2024-05"))
+    anomalies = (
+        Anomaly(march, ASB, "absent"),
+        Anomaly(april, "Burglary", "absent"),
+        Anomaly(may, MISSING, "no rows"),
+    )
+    assert Exclusions(anomalies).months_of_type(ASB) == {march.ordinal, may.ordinal}
+    assert Exclusions(anomalies).months_of_type("Burglary") == {april.ordinal, may.ordinal}
+    assert Exclusions(anomalies, keep_flagged=True).months_of_type(ASB) == {may.ordinal}

@@ -57,6 +57,16 @@ def test_the_layer_comes_with_a_table_and_a_download_of_the_towns_proposals(
     assert f"Download {LAYER_NAME.lower()} (GeoJSON)" in labels
 
 
+def test_shown_proposals_are_in_the_address_and_a_link_shows_them(monkeypatch, sample_dir):
+    at = run_map_page(monkeypatch, sample_dir, town="Derby")
+    assert "proposals" not in at.query_params
+    at.checkbox(key="show_proposals").check().run()
+    assert at.query_params["proposals"] == "shown"
+    linked = run_map_page(monkeypatch, sample_dir, town="Derby", proposals="shown")
+    assert linked.checkbox(key="show_proposals").value is True
+    assert _frame_args(linked)["proposals_shown"]
+
+
 def test_a_viewer_has_no_proposals_layer(monkeypatch, sample_dir):
     import pages._access
     from geo.access import visitor_without_signin

@@ -36,6 +36,12 @@ def test_unknown_values_fall_back_and_a_bad_period_is_reported():
     assert view.period == ("2025-01", "2025-12") and "has no data" in notes[0]
 
 
+def test_shown_proposals_are_kept_in_the_address_and_hidden_ones_left_out():
+    shown = View("asb", ALL_TOWNS, ("2025-01", "2025-12"), NO_HOTSPOT, proposals=True)
+    assert query_for(shown)["proposals"] == "shown" and _view(query_for(shown)) == (shown, [])
+    assert _view({"proposals": "1"})[0].proposals is False  # only the word the page writes
+
+
 def test_all_towns_and_no_hotspot_stay_out_of_the_address():
     query = query_for(View("asb", ALL_TOWNS, ("2025-01", "2025-12"), NO_HOTSPOT))
     assert query == {"metric": "asb", "period": "2025-01:2025-12"}

@@ -281,6 +281,8 @@ def test_the_default_period_leaves_out_the_months_flagged_for_asb(derbyshire):
     assert proposals.period == "2024-01:2024-12"
     assert proposals.left_out == ["2024-02", "2024-11"]  # doubled by duplicates; none published
     assert (proposals.frame["months"] == 10).all()
+    kept = propose(derbyshire, keep_flagged=True)
+    assert kept.left_out == [] and (kept.frame["months"] == 12).any()
 
 
 def test_the_default_method_holds_the_most_of_the_next_year_over_equal_areas(held_out):

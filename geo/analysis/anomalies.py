@@ -259,3 +259,11 @@ class Exclusions:
     def period(self, period: Period, kind: str) -> Period:
         """The period the `kind` figures ('asb' or 'crime') count, months left out."""
         return leave_out(period, list(self.anomalies), kind, self.keep_flagged)
+
+    def months_of_type(self, crime_type: str) -> set[int]:
+        """Month ordinals left out of a count of one crime type over its own months (no year
+        before it, as when proposing hotspots): those flagged for it, and gaps; only gaps when
+        flagged months are kept."""
+        if self.keep_flagged:
+            return {m.ordinal for m in gaps(list(self.anomalies))}
+        return {a.month.ordinal for a in self.anomalies if a.crime_type in (crime_type, MISSING)}

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.analysis.anomalies import Exclusions
 from geo.analysis.proposal_data import ProposalSource
 from geo.analysis.proposal_grid import fdr_critical_z, gi_star, grid_of
 from geo.analysis.proposal_places import SnapPoints, snap_points
@@ -106,7 +107,7 @@ def split(source: ProposalSource, earlier: str, later: str, crime_type: str | No
     parts, left_out = [], []
     for text in (earlier, later):
         start, end = resolve_period(text, source.months)
-        months, skipped = counted_months(start, end, kind, source.anomalies)
+        months, skipped = counted_months(start, end, kind, Exclusions(tuple(source.anomalies)))
         parts.append(snap_points(incidents, months))
         left_out += skipped
     return Split(parts[0], parts[1], kind, earlier, later, left_out)

@@ -35,7 +35,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from geo.analysis.anomalies import MISSING, Anomaly
+from geo.analysis.anomalies import Exclusions
 from geo.analysis.proposal_data import ProposalSource
 from geo.analysis.proposal_grid import gi_star, grid_of, kernel_density
 from geo.analysis.proposal_places import SnapPoints, names_places, snap_points
@@ -393,11 +393,11 @@ def resolve_period(text: str | None, data_months: list[pd.Period]) -> tuple[pd.P
 
 
 def counted_months(
-    start: pd.Period, end: pd.Period, crime_type: str, anomalies: list[Anomaly]
+    start: pd.Period, end: pd.Period, crime_type: str, exclusions: Exclusions
 ) -> tuple[np.ndarray, list[str]]:
-    """The period's month ordinals that count, and the months left out: those flagged for the
-    crime type, and months with no rows at all."""
-    flagged = {a.month.ordinal for a in anomalies if a.crime_type in (crime_type, MISSING)}
+    """The period's month ordinals that count, and the months left out (see
+    Exclusions.months_of_type)."""
+    flagged = exclusions.months_of_type(crime_type)
     months = np.arange(start.ordinal, end.ordinal + 1)
     left_out = [str(pd.Period(ordinal=int(m), freq="M")) for m in months if m in flagged]
     return months[~np.isin(months, list(flagged))].astype(np.int32), left_out
@@ -408,15 +408,18 @@ def propose(
     crime_type: str | None = None,
     period: str | None = None,
     rules: ProposalRules | None = None,
+    keep_flagged: bool = False,
 ) -> Proposals:
     """Proposed hotspots for a period's incidents of one crime type (see the module); the
-    dataset's hotspots, when the source has them, are kept out and name each proposal's town."""
+    dataset's hotspots, when the source has them, are kept out and name each proposal's town.
+    Months flagged as anomalous for the type are left out unless `keep_flagged`."""
     rules = rules or ProposalRules()
     rules.check()
     kind = resolve_crime_type(source, crime_type)
     start, end = resolve_period(period, source.months)
     label = f"{start}:{end}"
-    months, left_out = counted_months(start, end, kind, source.anomalies)
+    exclusions = Exclusions(tuple(source.anomalies), keep_flagged)
+    months, left_out = counted_months(start, end, kind, exclusions)
     if not len(months):
         raise HotspotDataError(
             f"every month of {label} is flagged as anomalous for {kind} "

@@ -20,12 +20,16 @@ ALL_TOWNS = "All towns"
 NO_HOTSPOT = "—"
 FLAGGED_PARAM = "flagged"
 """Query parameter: `flagged=keep` counts months flagged as anomalous (left out by default)."""
+PROPOSALS_PARAM = "proposals"
+"""Query parameter: `proposals=shown` shows the proposed hotspots (to importers; hidden by
+default)."""
 
 
 @dataclass(frozen=True)
 class View:
     """What the map page shows: colouring, town (or all), period, selected hotspot, whether
-    months flagged as anomalous are counted, and the seconds a month of a playback (0: none)."""
+    months flagged as anomalous are counted, the seconds a month of a playback (0: none), and
+    whether proposed hotspots are shown."""
 
     metric: str
     town: str
@@ -33,6 +37,7 @@ class View:
     hotspot: str
     keep_flagged: bool = False
     play: int = 0
+    proposals: bool = False
 
 
 def view_from_query(
@@ -78,6 +83,7 @@ def view_from_query(
         hotspot=hotspot if hotspot in hotspots else NO_HOTSPOT,
         keep_flagged=query.get(FLAGGED_PARAM) == "keep",
         play=play,
+        proposals=query.get(PROPOSALS_PARAM) == "shown",
     )
     return view, notes
 
@@ -102,4 +108,6 @@ def query_for(view: View) -> dict[str, str]:
         query[FLAGGED_PARAM] = "keep"
     if view.play:
         query[PLAY_PARAM] = str(view.play)
+    if view.proposals:
+        query[PROPOSALS_PARAM] = "shown"
     return query
