@@ -53,6 +53,23 @@ def test_every_figure_on_one_screen_big_and_offline(browser, server, sample_dir,
     page.close()
 
 
+@pytest.mark.parametrize("width,height", [(1440, 900), (1366, 768)])
+def test_every_tile_is_read_whole_on_a_laptop_screen(browser, server, width, height):
+    """Heanor's largest fall names its hotspot and what chance gives: in a narrow tile the words
+    wrap, and no tile cuts its text (nor ends it in an ellipsis)."""
+    page, _ = _wall(browser, f"{server}/briefing?town=Heanor", width, height)
+    tiles = page.locator("[data-testid=wall-headlines] .wall-tile")
+    assert "chance alone gives" in " ".join(tiles.locator(".wall-detail").all_inner_texts())
+    clipped = tiles.evaluate_all(  # a tile or its words beyond their box (3 px: an overhang)
+        "tiles => tiles.flatMap(t => [t, ...t.querySelectorAll('.wall-label, .wall-detail')])"
+        ".filter(e => e.scrollHeight > e.clientHeight + 3 || e.scrollWidth > e.clientWidth + 3)"
+        ".map(e => e.innerText)"
+    )
+    assert clipped == []
+    page.screenshot(path=str(ARTIFACTS / f"briefing-heanor-{width}x{height}.png"))
+    page.close()
+
+
 def test_rotation_moves_to_the_next_town(browser, server):
     page, _ = _wall(browser, f"{server}/briefing?rotate=5", 1920, 1080)
     title = page.locator(".wall-title")
