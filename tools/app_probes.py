@@ -56,12 +56,12 @@ POLYGON = "path.leaflet-interactive"
 VIEWPORT = {"width": 1600, "height": 1000}
 
 
-@contextmanager
 def _location(text: str) -> Path | str:
     """A dataset location from the command line: a database URL as given, else a folder."""
     return text if is_database_url(text) else Path(text)
 
 
+@contextmanager
 def counting(module: object, name: str) -> Iterator[list[None]]:
     """Count calls of `module.name` for the duration (one list entry per call)."""
     calls: list[None] = []
