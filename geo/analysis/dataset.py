@@ -8,7 +8,6 @@ the briefing and the command line read it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 import geopandas as gpd
 import pandas as pd
@@ -24,22 +23,7 @@ from geo.counting.visits import VisitResult, VisitRules
 from geo.errors import HotspotDataError
 from geo.period import Period
 from geo.settings import VISIT_RULE_SETTINGS
-
-
-class Source(Protocol):
-    """What the figures know of the store a dataset came from (geo.store.interface.Store)."""
-
-    @property
-    def shown(self) -> str:
-        """Its location for messages (never a password)."""
-
-    @property
-    def name(self) -> str:
-        """The folder's or the database's name."""
-
-    @property
-    def key(self) -> str:
-        """What caches key it on."""
+from geo.source import Source
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import pandas as pd
 from geo.access import Actor
 from geo.counting.incidents import IncidentRows
 from geo.counting.visits import VisitResult, VisitRules
+from geo.source import Source
 from geo.store.copy import CopyTarget
 from geo.store.folder.store import FolderStore
 from geo.store.imports.changes import ChangeLog, CommitResult, ImportPlan
@@ -28,21 +29,8 @@ from geo.store.postgres.store import PostgresStore
 from geo.store.screen_tokens import ScreenToken
 
 
-class Store(Protocol):
-    """What every dataset store does."""
-
-    @property
-    def shown(self) -> str:
-        """The store's location for messages (never a password)."""
-
-    @property
-    def name(self) -> str:
-        """The folder's or the database's name."""
-
-    @property
-    def key(self) -> str:
-        """What caches key the store on, and `open_store` opens again: its folder, resolved, or
-        its URL."""
+class Store(Source, Protocol):
+    """What every dataset store does: beside naming itself (geo.source.Source), the rest."""
 
     @property
     def where(self) -> str:
