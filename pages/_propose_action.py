@@ -17,7 +17,6 @@ import streamlit as st
 from geo.access import Visitor
 from geo.analysis.dataset import Dataset
 from geo.analysis.proposals import DEFAULT_MONTHS, DEFAULT_PLACES
-from geo.app.imports import commit
 from geo.app.load import dataset_version
 from geo.crs import WGS84
 from geo.errors import HotspotDataError
@@ -30,6 +29,7 @@ from geo.view.import_check import findings_shown
 from geo.view.preview import preview_map
 from geo.view.tiles import tile_source
 from geo.words import count_text
+from pages._commit import committed, plan_shown
 from pages._common import plain, plain_table
 from pages._proposals import PROPOSAL_COLUMNS, proposal_rows, proposed_for
 
@@ -175,10 +175,7 @@ def _show(
         f"The {count_text(current, 'current hotspot')} stay as they are; "
         f"{count_text(added, 'proposal')} {'is' if added == 1 else 'are'} added after them."
     )
-    try:
-        st.dataframe(store.plan(staged).table(), hide_index=True, width="stretch")
-    except HotspotDataError as exc:
-        st.error(plain(str(exc)))
+    if not plan_shown(staged, store):
         return
     if not st.button("Add to the hotspots", type="primary", key="commit-proposals"):
         return
@@ -188,14 +185,8 @@ def _show(
             "again and check the ones to add."
         )
         return
-    try:
-        result = commit(staged, store, who=visitor.actor)
-    except HotspotDataError as exc:
-        st.error(f"Nothing was added. {plain(str(exc))}")
+    if not committed(staged, store, visitor, "Nothing was added."):
         return
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    st.session_state["committed"] = result.lines
     for key in ("proposal_staged", "propose_request"):
         st.session_state.pop(key, None)
     st.rerun()

@@ -13,7 +13,6 @@ from streamlit_folium import st_folium
 from geo.analysis.dataset import Dataset
 from geo.analysis.quality import FAR_M, QualityReport
 from geo.app.configured import data_store
-from geo.app.imports import commit
 from geo.app.quality import data_quality
 from geo.errors import HotspotDataError
 from geo.store.imports.changes import SHOWN_CHANGES
@@ -26,6 +25,7 @@ from geo.view.preview import preview_map
 from geo.view.tiles import tile_source
 from geo.words import count_text, plural
 from pages._access import change_refusal, current_visitor, gate
+from pages._commit import committed, plan_shown
 from pages._common import (
     cached_dataset,
     counts_table,
@@ -185,20 +185,11 @@ def _show(staged: Staged, notes: CheckNotes) -> None:
         )
         counts_table(pings)
     st.subheader("What committing will do")
-    try:
-        st.dataframe(store.plan(staged).table(), hide_index=True, width="stretch")
-    except HotspotDataError as exc:
-        st.error(plain(str(exc)))
+    if not plan_shown(staged, store):
         return
     if st.button("Commit to the dataset", type="primary", key="commit"):
-        try:
-            result = commit(staged, store, who=visitor.actor)
-        except HotspotDataError as exc:
-            st.error(f"Nothing was imported. {plain(str(exc))}")
+        if not committed(staged, store, visitor, "Nothing was imported."):
             return
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        st.session_state["committed"] = result.lines
         st.session_state.pop("staged", None)
         st.session_state.pop("check_notes", None)
         st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
