@@ -6,7 +6,6 @@ Screenshots are written to tests/artifacts/ for a person to look at.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -26,6 +25,7 @@ from tests.browser_support import (
     wait_for_map_at_rest,
 )
 from tests.flagged_data import three_year_dataset
+from tests.helpers import edited_sample
 from tools.app_server import HOTSPOT_MAP_TITLE, app_server
 
 pytestmark = pytest.mark.browser
@@ -34,14 +34,14 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def hostile_server(sample_dir, tmp_path_factory) -> Iterator[str]:
     """The sample with every hotspot name wrapped in HTML that must show as text."""
-    folder = tmp_path_factory.mktemp("hostile") / "data"
-    shutil.copytree(sample_dir, folder)
-    path = folder / "hotspots.geojson"
-    data = json.loads(path.read_text())
-    for feature in data["features"]:
-        feature["properties"]["name"] = f"<b>{feature['properties']['name']}</b>"
-    path.write_text(json.dumps(data))
-    yield from serve(folder)
+
+    def bold_names(data: dict) -> None:
+        for feature in data["features"]:
+            feature["properties"]["name"] = f"<b>{feature['properties']['name']}</b>"
+
+    yield from serve(
+        edited_sample(sample_dir, tmp_path_factory.mktemp("hostile") / "data", bold_names)
+    )
 
 
 def _open(browser, url: str, width: int = 1600, height: int = 1000):
