@@ -85,6 +85,11 @@ def shown(markdown: str) -> str:
     return re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>|~$:=^&])", r"\1", markdown)
 
 
+def shown_texts(elements) -> list[str]:
+    """The texts of AppTest `elements` as a person reads them (Markdown escapes removed)."""
+    return [shown(e.value) for e in elements]
+
+
 # a small dataset of two square hotspots, for import tests
 
 A = (-1.36, 53.01, -1.35, 53.02)
