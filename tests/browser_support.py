@@ -12,11 +12,33 @@ from tests.helpers import local_http_server
 from tools.app_server import IDLE, MAP_AT_REST_JS, MAP_FRAME, ROOT, app_server
 
 __all__ = [
-    "ARTIFACTS", "IDLE", "MAP_FRAME", "TILE_HOST", "map_frame", "open_page", "serve",
-    "tile_server", "wait_for_map_at_rest",
+    "ARTIFACTS", "IDLE", "MAP_FRAME", "MAP_KEPT_JS", "TILE_HOST", "WATCH_MAP_JS", "map_frame",
+    "open_page", "serve", "tile_server", "wait_for_map_at_rest",
 ]  # fmt: skip
 ARTIFACTS = ROOT / "tests" / "artifacts"
 TILE_HOST = "tile.openstreetmap.org"
+
+WATCH_MAP_JS = """(field) => {
+  window.__kept = true;
+  window.map.__kept = true;
+  document.getElementById("map_div").__kept = true;
+  window.__sent = [];
+  window.addEventListener("message", (event) => {
+    const args = event.data && event.data.type === "streamlit:render" && event.data.args;
+    if (args) {
+      window.__sent.push({geometry: args.geometry ? args.geometry.length : 0,
+                          [field]: args[field] ? args[field].length : 0});
+    }
+  });
+}"""
+"""In the map's frame, given the name of one of the map's arguments: marks its window, its
+Leaflet map and the map's node, and notes in window.__sent for each later message from the page
+how many characters of outlines and of that argument it carried."""
+
+MAP_KEPT_JS = """() => window.__kept === true && window.map.__kept === true
+  && document.getElementById("map_div").__kept === true"""
+"""In the map's frame: whether the marks WATCH_MAP_JS left are all still there (the map was
+restyled in place, never rebuilt)."""
 
 
 def serve(folder: Path) -> Iterator[str]:
