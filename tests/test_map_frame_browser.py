@@ -19,6 +19,7 @@ from tests.browser_support import (
     ARTIFACTS,
     IDLE,
     MAP_FRAME,
+    click_dot,
     map_frame,
     open_page,
     serve,
@@ -111,15 +112,7 @@ def test_every_sample_hotspot_can_be_clicked_at_the_force_view(browser, server, 
     for index in range(count):
         page.mouse.move(1, 1)  # off the map: no tooltip left open
         tips.first.wait_for(state="detached", timeout=10_000)
-        dot = dots.nth(index)
-        dot.scroll_into_view_if_needed()
-        box = dot.bounding_box()
-        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        tip = frame.locator(".leaflet-tooltip .tt-name")
-        tip.wait_for(state="visible", timeout=10_000)
-        name = tip.inner_text()
-        page.mouse.down()
-        page.mouse.up()
+        name, _ = click_dot(page, frame, index)
         page.wait_for_function(
             "(before) => new URL(location.href).searchParams.get('hotspot') !== before",
             arg=_query(page).get("hotspot"),
