@@ -12,11 +12,33 @@ from tests.helpers import local_http_server
 from tools.app_server import IDLE, MAP_AT_REST_JS, MAP_FRAME, ROOT, app_server
 
 __all__ = [
-    "ARTIFACTS", "IDLE", "MAP_FRAME", "TILE_HOST", "map_frame", "open_page", "serve",
-    "tile_server", "wait_for_map_at_rest",
+    "ARTIFACTS", "IDLE", "MAP_FRAME", "MAP_KEPT_JS", "TILE_HOST", "WATCH_MAP_JS", "click_dot",
+    "map_frame", "open_page", "serve", "tile_server", "wait_for_map_at_rest",
 ]  # fmt: skip
 ARTIFACTS = ROOT / "tests" / "artifacts"
 TILE_HOST = "tile.openstreetmap.org"
+
+WATCH_MAP_JS = """(field) => {
+  window.__kept = true;
+  window.map.__kept = true;
+  document.getElementById("map_div").__kept = true;
+  window.__sent = [];
+  window.addEventListener("message", (event) => {
+    const args = event.data && event.data.type === "streamlit:render" && event.data.args;
+    if (args) {
+      window.__sent.push({geometry: args.geometry ? args.geometry.length : 0,
+                          [field]: args[field] ? args[field].length : 0});
+    }
+  });
+}"""
+"""In the map's frame, given the name of one of the map's arguments: marks its window, its
+Leaflet map and the map's node, and notes in window.__sent for each later message from the page
+how many characters of outlines and of that argument it carried."""
+
+MAP_KEPT_JS = """() => window.__kept === true && window.map.__kept === true
+  && document.getElementById("map_div").__kept === true"""
+"""In the map's frame: whether the marks WATCH_MAP_JS left are all still there (the map was
+restyled in place, never rebuilt)."""
 
 
 def serve(folder: Path) -> Iterator[str]:
@@ -38,6 +60,21 @@ def open_page(browser, url: str, width: int = 1600, height: int = 1000):
 def map_frame(page):
     """The map's frame (a Playwright Frame) of `page`, once it is in the page."""
     return page.locator(MAP_FRAME).element_handle(timeout=60_000).content_frame()
+
+
+def click_dot(page, frame, index: int) -> tuple[str, dict]:
+    """Hover and click the `index`th hotspot dot in the map's `frame` with the mouse: the name
+    its tooltip shows, and its box."""
+    dot = frame.locator("path.hotspot-dot").nth(index)
+    dot.scroll_into_view_if_needed()
+    box = dot.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = frame.locator(".leaflet-tooltip .tt-name")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    name = tooltip.inner_text()
+    page.mouse.down()
+    page.mouse.up()
+    return name, box
 
 
 def wait_for_map_at_rest(frame, quiet_ms: int = 1_700, timeout_ms: int = 20_000) -> None:

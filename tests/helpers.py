@@ -10,7 +10,7 @@ import re
 import threading
 import urllib.request
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -83,6 +83,11 @@ def write_patrols(path: Path, rows: Iterable[tuple]) -> Path:
 def shown(markdown: str) -> str:
     """Markdown source as a person reads it: backslash escapes of punctuation removed."""
     return re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>|~$:=^&])", r"\1", markdown)
+
+
+def shown_texts(elements) -> list[str]:
+    """The texts of AppTest `elements` as a person reads them (Markdown escapes removed)."""
+    return [shown(e.value) for e in elements]
 
 
 # a small dataset of two square hotspots, for import tests
@@ -215,6 +220,45 @@ def run_map_page(monkeypatch, folder: Path, **query: str):
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()
+
+
+def run_data_page(monkeypatch, folder: Path):
+    """The data page run by AppTest on `folder`, reached from the map page; it raised nothing."""
+    at = run_map_page(monkeypatch, folder)
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    return at
+
+
+def edited_sample(sample: Path, folder: Path, edit: Callable[[dict], None]) -> Path:
+    """A copy of the sample dataset in `folder` whose hotspots GeoJSON `edit` has changed in
+    place (it is given the parsed GeoJSON)."""
+    import shutil
+
+    shutil.copytree(sample, folder)
+    path = folder / "hotspots.geojson"
+    data = json.loads(path.read_text())
+    edit(data)
+    path.write_text(json.dumps(data))
+    return folder
+
+
+def evaluated_table(dataset, period) -> pd.DataFrame:
+    """The evaluated per-hotspot table of `dataset` in `period`: its figures, then their
+    evaluation."""
+    from geo.analysis.context import EvaluationContext
+    from geo.analysis.evaluation import evaluation_table
+    from geo.analysis.figures import hotspot_table
+
+    table = hotspot_table(
+        dataset.hotspots,
+        dataset.counts,
+        dataset.patrols,
+        EvaluationContext.of(period, dataset.hotspots),
+    )
+    return evaluation_table(
+        table, dataset.counts, dataset.areas, dataset.patrols, EvaluationContext.of(period)
+    )
 
 
 def random_edit(draw, data: bytearray, at: int, tokens: list[bytes], longest_cut: int) -> None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 from geo.analysis.context import EvaluationContext
-from geo.analysis.evaluation import evaluation_table, primary_reading
-from geo.analysis.figures import hotspot_table
+from geo.analysis.evaluation import primary_reading
 from geo.analysis.programme import programme_evaluation
 from geo.analysis.stats import benjamini_hochberg
 from geo.app.load import load_dataset
-from tests.helpers import run_map_page, shown
+from tests.helpers import evaluated_table, run_map_page, shown
 
 _app = run_map_page
 
@@ -19,19 +18,7 @@ _app = run_map_page
 def _evaluated(sample_dir):
     dataset = load_dataset(sample_dir)
     period = dataset.default_period
-    table = hotspot_table(
-        dataset.hotspots,
-        dataset.counts,
-        dataset.patrols,
-        EvaluationContext.of(period, dataset.hotspots),
-    )
-    return (
-        dataset,
-        period,
-        evaluation_table(
-            table, dataset.counts, dataset.areas, dataset.patrols, EvaluationContext.of(period)
-        ),
-    )
+    return dataset, period, evaluated_table(dataset, period)
 
 
 def test_programme_and_hotspot_readings_are_the_evaluations(monkeypatch, sample_dir):

@@ -12,8 +12,7 @@ from geo.app.load import load_dataset
 from geo.io.hotspots import read_hotspots
 from geo.store.folder.audit import read_entries
 from geo.view.proposal_layer import LAYER_NAME
-from tests.conftest import ROOT
-from tests.helpers import run_map_page, shown
+from tests.helpers import run_data_page, run_map_page, shown
 
 
 def _frame_args(at) -> dict:
@@ -86,15 +85,6 @@ def own(sample_dir: Path, tmp_path: Path) -> Path:
     return folder
 
 
-def _data_page(monkeypatch, folder: Path) -> AppTest:
-    monkeypatch.setenv("HOTSPOT_DATA", str(folder))
-    monkeypatch.setenv("HOTSPOT_TILES", "none")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("pages/data.py").run()
-    assert not at.exception
-    return at
-
-
 def _tick(at: AppTest, rows: list[int]) -> None:
     """Tick the Add box of `rows` in the table of proposals, as a click in the table does."""
     (editor,) = [d for d in at.dataframe if d.proto.editing_mode]
@@ -107,7 +97,7 @@ def _tick(at: AppTest, rows: list[int]) -> None:
 
 def test_chosen_proposals_are_added_after_the_current_hotspots_and_logged(monkeypatch, own):
     before = load_dataset(own).hotspots
-    at = _data_page(monkeypatch, own)
+    at = run_data_page(monkeypatch, own)
     at.button(key="propose").click().run()
     assert not at.exception
     (editor,) = [d for d in at.dataframe if d.proto.editing_mode]
@@ -135,7 +125,7 @@ def test_chosen_proposals_are_added_after_the_current_hotspots_and_logged(monkey
 
 def test_the_sample_says_what_blocks_adding_and_changes_nothing(monkeypatch, sample_dir):
     before = (sample_dir / "hotspots.geojson").read_bytes()
-    at = _data_page(monkeypatch, sample_dir)
+    at = run_data_page(monkeypatch, sample_dir)
     at.button(key="propose").click().run()
     _tick(at, [0])
     at.button(key="check-proposals").click().run()
@@ -151,6 +141,6 @@ def test_a_visitor_who_may_not_change_the_data_is_told_so(monkeypatch, own):
     import pages._access
 
     monkeypatch.setattr(pages._access, "change_refusal", lambda _visitor: "Sign in to import.")
-    at = _data_page(monkeypatch, own)
+    at = run_data_page(monkeypatch, own)
     assert not [b for b in at.button if b.key == "propose"]
     assert any("for those who may change the data" in c.value for c in at.caption)

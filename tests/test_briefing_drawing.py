@@ -84,6 +84,12 @@ def _drawn(request, data: str, town: str | None):
     return page.hotspots.to_crs(BRITISH_NATIONAL_GRID), figure, ax
 
 
+def _extents(figure, ax):
+    """The drawn figure's renderer, and the boxes on screen of its map and of the map's legend."""
+    renderer = figure.canvas.get_renderer()
+    return renderer, ax.get_window_extent(renderer), ax.get_legend().get_window_extent(renderer)
+
+
 def _pixels(ax, points) -> np.ndarray:
     return ax.transData.transform(np.column_stack([points.x, points.y]))
 
@@ -93,9 +99,7 @@ def test_the_hotspots_fill_the_middle_of_the_map_clear_of_the_legend(request, da
     from geo.view.briefing_drawing import MIN_SPAN_M, drawn_hotspots
 
     hotspots, figure, ax = _drawn(request, data, town)
-    renderer = figure.canvas.get_renderer()
-    frame = ax.get_window_extent(renderer)
-    legend = ax.get_legend().get_window_extent(renderer)
+    _, frame, legend = _extents(figure, ax)
     inner = frame.padded(-INNER * frame.width, -INNER * frame.height)
     for name, (x, y) in zip(hotspots["name"], _pixels(ax, hotspots.geometry.centroid)):
         assert inner.contains(x, y), (name, (x, y), inner)
@@ -121,9 +125,7 @@ def test_every_name_is_clear_of_hotspots_and_other_names_and_beside_its_own(requ
     from geo.view.briefing_drawing import drawn_hotspots
 
     hotspots, figure, ax = _drawn(request, data, town)
-    renderer = figure.canvas.get_renderer()
-    frame = ax.get_window_extent(renderer)
-    legend = ax.get_legend().get_window_extent(renderer)
+    renderer, frame, legend = _extents(figure, ax)
     drawn = drawn_hotspots(ax)
     names = [text.get_text() for text in ax.texts]
     boxes = [Text.get_window_extent(text, renderer) for text in ax.texts]  # without leaders

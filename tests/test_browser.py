@@ -6,7 +6,6 @@ Screenshots are written to tests/artifacts/ for a person to look at.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -19,6 +18,7 @@ from tests.browser_support import (
     IDLE,
     MAP_FRAME,
     TILE_HOST,
+    click_dot,
     map_frame,
     open_page,
     serve,
@@ -26,6 +26,7 @@ from tests.browser_support import (
     wait_for_map_at_rest,
 )
 from tests.flagged_data import three_year_dataset
+from tests.helpers import edited_sample
 from tools.app_server import HOTSPOT_MAP_TITLE, app_server
 
 pytestmark = pytest.mark.browser
@@ -34,14 +35,14 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def hostile_server(sample_dir, tmp_path_factory) -> Iterator[str]:
     """The sample with every hotspot name wrapped in HTML that must show as text."""
-    folder = tmp_path_factory.mktemp("hostile") / "data"
-    shutil.copytree(sample_dir, folder)
-    path = folder / "hotspots.geojson"
-    data = json.loads(path.read_text())
-    for feature in data["features"]:
-        feature["properties"]["name"] = f"<b>{feature['properties']['name']}</b>"
-    path.write_text(json.dumps(data))
-    yield from serve(folder)
+
+    def bold_names(data: dict) -> None:
+        for feature in data["features"]:
+            feature["properties"]["name"] = f"<b>{feature['properties']['name']}</b>"
+
+    yield from serve(
+        edited_sample(sample_dir, tmp_path_factory.mktemp("hostile") / "data", bold_names)
+    )
 
 
 def _open(browser, url: str, width: int = 1600, height: int = 1000):
@@ -284,26 +285,12 @@ def test_the_map_is_seen_without_scrolling(request, browser, data, width, height
     page.screenshot(path=str(ARTIFACTS / f"first-screen-{data}-{width}x{height}.png"))
 
 
-def _click_dot(page, frame, index: int) -> tuple[str, dict]:
-    """Hover and click the `index`th dot with the mouse: the name its tooltip shows, and its box."""
-    dot = frame.locator("path.hotspot-dot").nth(index)
-    dot.scroll_into_view_if_needed()
-    box = dot.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    tooltip = frame.locator(".leaflet-tooltip .tt-name")
-    tooltip.wait_for(state="visible", timeout=10_000)
-    name = tooltip.inner_text()
-    page.mouse.down()
-    page.mouse.up()
-    return name, box
-
-
 @pytest.mark.parametrize("width,height", [(1440, 900), (1920, 1080)])
 def test_a_click_on_a_dot_at_the_default_zoom_selects_it(browser, server, width, height):
     page, frame, _ = _open(browser, server, width, height)
     container = frame.locator(".leaflet-container")
     assert "zoom-far" in container.get_attribute("class")  # hotspots are dots here
-    name, box = _click_dot(page, frame, 5)
+    name, box = click_dot(page, frame, 5)
     page.wait_for_function(
         "() => new URL(location.href).searchParams.has('hotspot')", timeout=30_000
     )
@@ -331,7 +318,7 @@ def test_a_click_on_a_dot_at_the_default_zoom_selects_it(browser, server, width,
 
 def test_a_second_click_on_the_same_hotspot_selects_it_again(browser, server):
     page, frame, _ = _open(browser, server, 1440, 900)
-    name, _ = _click_dot(page, frame, 3)
+    name, _ = click_dot(page, frame, 3)
     page.wait_for_function("() => location.search.includes('hotspot=')", timeout=30_000)
     page.wait_for_selector(IDLE)
     page.get_by_role("heading", name=name).wait_for(state="visible", timeout=30_000)
@@ -344,7 +331,7 @@ def test_a_second_click_on_the_same_hotspot_selects_it_again(browser, server):
     page.wait_for_timeout(500)
     assert page.get_by_role("heading", name=name).count() == 0
 
-    assert _click_dot(page, frame, 3)[0] == name
+    assert click_dot(page, frame, 3)[0] == name
     page.wait_for_function("() => location.search.includes('hotspot=')", timeout=30_000)
     page.wait_for_selector(IDLE)
     assert _query(page)["hotspot"] == chosen

@@ -11,7 +11,18 @@ from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.helpers import IN_A, A, B, month_rows, shown, small_dataset, tree, write_street_csv
+from tests.helpers import (
+    IN_A,
+    A,
+    B,
+    month_rows,
+    run_data_page,
+    shown,
+    shown_texts,
+    small_dataset,
+    tree,
+    write_street_csv,
+)
 
 BAD_FILES = ROOT / "tests" / "bad_files"
 
@@ -19,20 +30,6 @@ BAD_FILES = ROOT / "tests" / "bad_files"
 @pytest.fixture
 def dataset(tmp_path):
     return small_dataset(tmp_path / "data")
-
-
-def _page(monkeypatch, folder) -> AppTest:
-    monkeypatch.setenv("HOTSPOT_DATA", str(folder))
-    monkeypatch.setenv("HOTSPOT_TILES", "none")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("pages/data.py").run()
-    assert not at.exception
-    return at
-
-
-def _texts(elements) -> list[str]:
-    """Texts as a person reads them (Markdown escapes of file-derived text removed)."""
-    return [shown(e.value) for e in elements]
 
 
 def _tables(at: AppTest, first_column: str) -> list:
@@ -58,13 +55,13 @@ def test_upload_check_commit_and_the_map_shows_the_new_month(monkeypatch, datase
     feb = write_street_csv(
         tmp_path / "2024-02-test-street.csv", month_rows("2024-02", 4, missing=1)
     )
-    at = _page(monkeypatch, dataset)
+    at = run_data_page(monkeypatch, dataset)
     assert at.title[0].value == "Data"
     at.file_uploader(key="up_crimes").set_value([(feb.name, feb.read_bytes(), "text/csv")]).run()
     at.button(key="check").click().run()
     assert not at.exception and not at.error
-    assert "Crimes: 5 rows in 1 month of 1 force" in _texts(at.subheader)
-    assert any("1 warning:" in w for w in _texts(at.warning))  # the row without coordinates
+    assert "Crimes: 5 rows in 1 month of 1 force" in shown_texts(at.subheader)
+    assert any("1 warning:" in w for w in shown_texts(at.warning))  # the row without coordinates
     (preview,) = [d for d in at.dataframe if d.value.columns[0] == "month"]
     assert _localized(preview) >= {"rows", "asb", "no_location"}  # 8,884 as the heading writes it
     (plan,) = _tables(at, "action")
@@ -74,7 +71,7 @@ def test_upload_check_commit_and_the_map_shows_the_new_month(monkeypatch, datase
     ]  # fmt: skip
     at.button(key="commit").click().run()
     assert not at.exception
-    assert any("Imported." in s for s in _texts(at.success))
+    assert any("Imported." in s for s in shown_texts(at.success))
     assert (dataset / "crimes/2024-02/2024-02-test-street.csv").read_bytes() == feb.read_bytes()
     # the caches were cleared: the map page sees February at once (and, with two months of
     # data, says that no change against a year earlier can be shown)
@@ -84,7 +81,7 @@ def test_upload_check_commit_and_the_map_shows_the_new_month(monkeypatch, datase
 
 
 def test_bad_uploads_are_listed_with_file_row_and_column_and_change_nothing(monkeypatch, dataset):
-    at = _page(monkeypatch, dataset)
+    at = run_data_page(monkeypatch, dataset)
     before = tree(dataset.parent)  # after the first run: showing the dataset may cache it
     bad_month = (BAD_FILES / "crimes" / "bad-month-street.csv").read_bytes()
     points = (BAD_FILES / "hotspots" / "points.geojson").read_bytes()
@@ -93,7 +90,7 @@ def test_bad_uploads_are_listed_with_file_row_and_column_and_change_nothing(monk
     at.run()
     at.button(key="check").click().run()
     assert not at.exception
-    assert any("2 problems" in e for e in _texts(at.error))
+    assert any("2 problems" in e for e in shown_texts(at.error))
     problems = at.dataframe[0].value
     assert problems[["file", "row", "column"]].astype(str).values.tolist() == [
         ["points.geojson", "1", "geometry"],
@@ -111,7 +108,7 @@ def test_hotspots_preview_escapes_nothing_into_markup_and_commits(monkeypatch, d
         geometry=[box(*A), box(*B)],
         crs="EPSG:4326",
     ).to_crs("EPSG:27700").to_file(path, driver="GeoJSON")
-    at = _page(monkeypatch, dataset)
+    at = run_data_page(monkeypatch, dataset)
     at.file_uploader(key="up_hotspots").set_value(
         (path.name, path.read_bytes(), "application/json")
     )
@@ -119,7 +116,7 @@ def test_hotspots_preview_escapes_nothing_into_markup_and_commits(monkeypatch, d
     at.button(key="check").click().run()
     assert not at.exception and not at.error
     assert "Hotspots: 2 from new\\.geojson" in [h.value for h in at.subheader]  # escaped
-    assert any("British National Grid" in c for c in _texts(at.caption))
+    assert any("British National Grid" in c for c in shown_texts(at.caption))
     hotspots = at.dataframe[0].value
     assert hotspots["name"].tolist() == ["<b>Market</b>", "Park"]  # shown as text in a table
     at.button(key="commit").click().run()
@@ -129,7 +126,7 @@ def test_hotspots_preview_escapes_nothing_into_markup_and_commits(monkeypatch, d
 
 def test_the_sample_dataset_cannot_be_changed_from_the_page(monkeypatch, sample_dir, tmp_path):
     feb = write_street_csv(tmp_path / "2024-02-test-street.csv", month_rows("2024-02", 1))
-    at = _page(monkeypatch, sample_dir)
+    at = run_data_page(monkeypatch, sample_dir)
     before = tree(sample_dir)
     at.file_uploader(key="up_crimes").set_value([(feb.name, feb.read_bytes(), "text/csv")]).run()
     at.button(key="check").click().run()
@@ -138,7 +135,7 @@ def test_the_sample_dataset_cannot_be_changed_from_the_page(monkeypatch, sample_
 
 
 def test_quality_report_is_shown_for_the_current_dataset(monkeypatch, dataset):
-    at = _page(monkeypatch, dataset)
+    at = run_data_page(monkeypatch, dataset)
     summary = _quality_counts(at)
     assert summary["Months of crime data"] == 1
     assert summary["Crime rows without a location"] == 0
@@ -148,9 +145,9 @@ def test_quality_report_is_shown_for_the_current_dataset(monkeypatch, dataset):
 
 
 def test_a_new_empty_folder_still_offers_the_import(monkeypatch, tmp_path):
-    at = _page(monkeypatch, tmp_path / "nowhere")
+    at = run_data_page(monkeypatch, tmp_path / "nowhere")
     assert len(at.file_uploader) == 4
-    assert any("HOTSPOT_DATA" in e for e in _texts(at.error))  # the quality report says why
+    assert any("HOTSPOT_DATA" in e for e in shown_texts(at.error))  # the quality report says why
 
 
 # what a person sees, in Debian's chromium
@@ -226,7 +223,7 @@ def test_uploads_are_committed_to_a_database_in_one_import(
     shutil.copytree(own_data, held, ignore=shutil.ignore_patterns(".cache", months[-1].name))
     cli(capsys, "db", "copy", "--from", str(held), "--to", pg_url)
     before = load_dataset(pg_url)
-    at = _page(monkeypatch, pg_url)
+    at = run_data_page(monkeypatch, pg_url)
     uploads = [(p.name, p.read_bytes(), "text/csv") for p in (months[-2], months[-1])]
     at.file_uploader(key="up_crimes").set_value(uploads).run()
     at.button(key="check").click().run()
@@ -235,7 +232,7 @@ def test_uploads_are_committed_to_a_database_in_one_import(
     assert list(plan["action"]) == ["replace", "add"]
     at.button(key="commit").click().run()
     assert not at.exception and not at.error
-    assert any("Imported." in s for s in _texts(at.success))
+    assert any("Imported." in s for s in shown_texts(at.success))
     after = load_dataset(pg_url)
     assert after.counts.months == [*before.counts.months, before.counts.months[-1] + 1]
     with psycopg.connect(pg_url) as connection:
@@ -261,12 +258,12 @@ def test_ping_upload_is_checked_pseudonymised_and_committed(monkeypatch, dataset
     from geo.analysis.patrol_source import GPS
     from geo.app.load import load_dataset
 
-    at = _page(monkeypatch, dataset)
+    at = run_data_page(monkeypatch, dataset)
     at.file_uploader(key="up_pings").set_value([("jan pings.csv", _ping_rows(), "text/csv")])
     at.run()
     at.button(key="check").click().run()
     assert not at.exception and not at.error
-    assert "GPS pings: 20 in 1 file" in _texts(at.subheader)
+    assert "GPS pings: 20 in 1 file" in shown_texts(at.subheader)
     (listed,) = _tables(at, "file")
     assert listed.to_dict(orient="records") == [
         {"file": "jan pings.csv", "stored as": "pings/2024-01/jan_pings.csv", "pings": 20,
@@ -275,7 +272,7 @@ def test_ping_upload_is_checked_pseudonymised_and_committed(monkeypatch, dataset
     assert "PC 4411" not in " ".join(str(d.value) for d in at.dataframe)
     at.button(key="commit").click().run()
     assert not at.exception
-    assert any("Imported." in s for s in _texts(at.success))
+    assert any("Imported." in s for s in shown_texts(at.success))
     stored = (dataset / "pings/2024-01/jan_pings.csv").read_bytes()
     assert b"PC 4411" not in stored and stored.count(b"\n") == 21
     assert load_dataset(dataset).patrol_source == GPS
@@ -297,14 +294,14 @@ def test_a_ping_upload_into_a_database_uses_the_databases_key(
     earlier = tmp_path / "earlier.csv"
     earlier.write_bytes(_ping_rows().replace(b"T10:", b"T14:"))
     assert cli(capsys, "import", "--data", pg_url, "pings", str(earlier))[0] == 0  # a key is kept
-    at = _page(monkeypatch, pg_url)
+    at = run_data_page(monkeypatch, pg_url)
     at.file_uploader(key="up_pings").set_value([("jan pings.csv", _ping_rows(), "text/csv")])
     at.run()
     at.button(key="check").click().run()
     assert not at.exception and not at.error
     at.button(key="commit").click().run()
     assert not at.exception and not at.error
-    assert any("Imported." in s for s in _texts(at.success))
+    assert any("Imported." in s for s in shown_texts(at.success))
     with psycopg.connect(pg_url) as connection:
         pings, officers, plain = connection.execute(
             "SELECT count(*), count(DISTINCT officer), count(*) FILTER (WHERE officer = 'PC 4411')"
@@ -317,7 +314,7 @@ def test_a_ping_upload_into_a_database_uses_the_databases_key(
 
 
 def test_a_bad_ping_upload_names_file_row_and_column_and_changes_nothing(monkeypatch, dataset):
-    at = _page(monkeypatch, dataset)
+    at = run_data_page(monkeypatch, dataset)
     before = tree(dataset.parent)
     good, bad = _ping_rows(), _ping_rows(bad_row=7)
     at.file_uploader(key="up_pings").set_value(
@@ -326,7 +323,7 @@ def test_a_bad_ping_upload_names_file_row_and_column_and_changes_nothing(monkeyp
     at.run()
     at.button(key="check").click().run()
     assert not at.exception
-    assert any("1 problem." in e for e in _texts(at.error))
+    assert any("1 problem." in e for e in shown_texts(at.error))
     (problems,) = _tables(at, "level")
     assert problems[["file", "row", "column"]].astype(str).values.tolist() == [
         ["bad.csv", "7", "latitude"]
@@ -351,7 +348,7 @@ def test_patrol_log_duplicates_overlaps_and_repeated_hour_times_are_listed(monke
     assert set(expected["problem"]) == {
         "entered twice", "one officer's visits overlap", "time in the repeated hour",
     }  # fmt: skip
-    at = _page(monkeypatch, dataset)
+    at = run_data_page(monkeypatch, dataset)
     counts = _quality_counts(at)
     assert counts["Patrol log visits entered twice (both count until one is removed)"] == 1
     assert counts["One officer's patrol visits overlapping in time"] == 1
@@ -391,7 +388,7 @@ def test_a_databases_quality_report_is_shown_and_says_what_it_cannot_count(
     from tests.postgres_support import cli
 
     cli(capsys, "db", "copy", "--from", str(own_data), "--to", pg_url)
-    at = _page(monkeypatch, pg_url)
+    at = run_data_page(monkeypatch, pg_url)
     (summary,) = _tables(at, "check")
     summary = summary.set_index("check")
     assert summary.loc["Months of crime data", "count"] == len(list(own_data.rglob("*street.csv")))
@@ -402,7 +399,7 @@ def test_an_unreachable_database_is_a_plain_message_not_a_crash(monkeypatch):
     with socket.socket() as probe:  # a local port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    at = _page(monkeypatch, f"postgresql://hotspot:Sesame42@127.0.0.1:{port}/hotspots")
-    errors = _texts(at.error)
+    at = run_data_page(monkeypatch, f"postgresql://hotspot:Sesame42@127.0.0.1:{port}/hotspots")
+    errors = shown_texts(at.error)
     assert any("cannot connect to the database" in e for e in errors), errors
     assert not any("Sesame42" in e for e in errors)

@@ -14,8 +14,7 @@ from tests.check_months import (
     street_file,
     three_month_dataset,
 )
-from tests.conftest import ROOT
-from tests.helpers import IN_A, shown
+from tests.helpers import IN_A, run_data_page, shown_texts
 
 
 @pytest.fixture
@@ -23,19 +22,6 @@ def three_months(tmp_path):
     folder = three_month_dataset(tmp_path / "data")
     assert load_dataset(folder).anomalies == ()
     return folder
-
-
-def _page(monkeypatch, folder) -> AppTest:
-    monkeypatch.setenv("HOTSPOT_DATA", str(folder))
-    monkeypatch.setenv("HOTSPOT_TILES", "none")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("pages/data.py").run()
-    assert not at.exception
-    return at
-
-
-def _texts(elements) -> list[str]:
-    return [shown(e.value) for e in elements]
 
 
 def _check(at: AppTest, uploader: str, files: list[tuple[str, bytes]]) -> AppTest:
@@ -59,11 +45,13 @@ def test_a_month_without_asb_is_named_in_the_check_before_the_commit(
     monkeypatch, three_months, tmp_path
 ):
     april = street_file(tmp_path, "2024-04", month_of_crime("2024-04", asb=0))
-    at = _check(_page(monkeypatch, three_months), "up_crimes", [(april.name, april.read_bytes())])
+    at = _check(
+        run_data_page(monkeypatch, three_months), "up_crimes", [(april.name, april.read_bytes())]
+    )
     assert "Checked: ready to commit; 1 month will be flagged as anomalous once committed" in (
         _status_labels(at)
     )
-    (flagged,) = [w for w in _texts(at.warning) if "flagged as anomalous" in w]
+    (flagged,) = [w for w in shown_texts(at.warning) if "flagged as anomalous" in w]
     assert flagged.startswith("**Once committed, 1 month will be flagged as anomalous.**")
     assert "2024-04 Anti-social behaviour: none recorded" in flagged
     assert "left out of the ASB and the all-crime figures" in flagged
@@ -74,8 +62,10 @@ def test_a_month_of_repeated_rows_is_named_with_the_figures_it_leaves(
     monkeypatch, three_months, tmp_path
 ):
     april = repeated_burglaries(street_file(tmp_path, "2024-04", month_of_crime("2024-04")))
-    at = _check(_page(monkeypatch, three_months), "up_crimes", [(april.name, april.read_bytes())])
-    (flagged,) = [w for w in _texts(at.warning) if "flagged as anomalous" in w]
+    at = _check(
+        run_data_page(monkeypatch, three_months), "up_crimes", [(april.name, april.read_bytes())]
+    )
+    (flagged,) = [w for w in shown_texts(at.warning) if "flagged as anomalous" in w]
     assert "2024-04 Burglary: 97% of rows are exact duplicates" in flagged
     assert "left out of the all-crime figures" in flagged
     assert "ASB and the all-crime" not in flagged
@@ -83,19 +73,23 @@ def test_a_month_of_repeated_rows_is_named_with_the_figures_it_leaves(
 
 def test_an_ordinary_month_is_ready_to_commit_without_a_flag(monkeypatch, three_months, tmp_path):
     april = street_file(tmp_path, "2024-04", month_of_crime("2024-04"))
-    at = _check(_page(monkeypatch, three_months), "up_crimes", [(april.name, april.read_bytes())])
+    at = _check(
+        run_data_page(monkeypatch, three_months), "up_crimes", [(april.name, april.read_bytes())]
+    )
     assert "Checked: ready to commit" in _status_labels(at)
-    assert not [w for w in _texts(at.warning) if "flagged" in w]
+    assert not [w for w in shown_texts(at.warning) if "flagged" in w]
 
 
 def test_after_a_commit_the_uploaders_are_empty_and_check_is_off(
     monkeypatch, three_months, tmp_path
 ):
     april = street_file(tmp_path, "2024-04", month_of_crime("2024-04"))
-    at = _check(_page(monkeypatch, three_months), "up_crimes", [(april.name, april.read_bytes())])
+    at = _check(
+        run_data_page(monkeypatch, three_months), "up_crimes", [(april.name, april.read_bytes())]
+    )
     at.button(key="commit").click().run()
     assert not at.exception
-    assert any("Imported." in s for s in _texts(at.success))
+    assert any("Imported." in s for s in shown_texts(at.success))
     assert all(not uploader.value for uploader in at.file_uploader)
     assert at.button(key="check").disabled
     assert not [b for b in at.button if b.key == "commit"]
@@ -120,17 +114,21 @@ def _pings(skipped: int = 0) -> bytes:
 def test_pings_are_counted_without_those_skipped_and_words_have_no_brackets(
     monkeypatch, three_months
 ):
-    at = _check(_page(monkeypatch, three_months), "up_pings", [("jan.csv", _pings(skipped=1))])
-    assert "GPS pings: 20 in 1 file" in _texts(at.subheader)
-    assert any("1 ping without a position is stored as given" in c for c in _texts(at.caption))
+    at = _check(
+        run_data_page(monkeypatch, three_months), "up_pings", [("jan.csv", _pings(skipped=1))]
+    )
+    assert "GPS pings: 20 in 1 file" in shown_texts(at.subheader)
+    assert any("1 ping without a position is stored as given" in c for c in shown_texts(at.caption))
     (listed,) = [d.value for d in at.dataframe if d.value.columns[0] == "file"]
     assert listed[["pings", "skipped (no position)"]].values.tolist() == [[20, 1]]
     assert any(w.startswith("1 warning: the import can go ahead; read it first") for w in (
-        _texts(at.warning)
+        shown_texts(at.warning)
     ))  # fmt: skip
     (findings,) = [d.value for d in at.dataframe if d.value.columns[0] == "level"]
     assert findings["row"].tolist() == [""]  # a finding about the whole file: no row, not None
-    page_text = " ".join(_texts(at.subheader) + _texts(at.warning) + _texts(at.caption))
+    page_text = " ".join(
+        shown_texts(at.subheader) + shown_texts(at.warning) + shown_texts(at.caption)
+    )
     assert "(s)" not in page_text
 
 

@@ -8,7 +8,6 @@ Screenshots are written to tests/artifacts/ for a person to look at.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlparse
@@ -20,11 +19,13 @@ from tests.browser_support import (
     ARTIFACTS,
     IDLE,
     MAP_FRAME,
+    click_dot,
     map_frame,
     open_page,
     serve,
     wait_for_map_at_rest,
 )
+from tests.helpers import edited_sample
 from tools.app_probes import MAP_SIGNATURE_JS, busiest_towns, map_signature, repaint_steps
 
 pytestmark = pytest.mark.browser
@@ -111,15 +112,7 @@ def test_every_sample_hotspot_can_be_clicked_at_the_force_view(browser, server, 
     for index in range(count):
         page.mouse.move(1, 1)  # off the map: no tooltip left open
         tips.first.wait_for(state="detached", timeout=10_000)
-        dot = dots.nth(index)
-        dot.scroll_into_view_if_needed()
-        box = dot.bounding_box()
-        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        tip = frame.locator(".leaflet-tooltip .tt-name")
-        tip.wait_for(state="visible", timeout=10_000)
-        name = tip.inner_text()
-        page.mouse.down()
-        page.mouse.up()
+        name, _ = click_dot(page, frame, index)
         page.wait_for_function(
             "(before) => new URL(location.href).searchParams.get('hotspot') !== before",
             arg=_query(page).get("hotspot"),
@@ -315,17 +308,16 @@ HOSTILE_TOWN = f"Heanor{HOSTILE_TAG}"
 @pytest.fixture(scope="module")
 def hostile_server(sample_dir, tmp_path_factory) -> Iterator[str]:
     """The sample with markup that would run script in every hotspot name and in a town's name."""
+
+    def hostile_names(data: dict) -> None:
+        for feature in data["features"]:
+            properties = feature["properties"]
+            properties["name"] = f"{properties['name']}{HOSTILE_TAG}"
+            if properties.get("town") == "Heanor":
+                properties["town"] = HOSTILE_TOWN
+
     folder = tmp_path_factory.mktemp("hostile-frame") / "data"
-    shutil.copytree(sample_dir, folder)
-    path = folder / "hotspots.geojson"
-    data = json.loads(path.read_text())
-    for feature in data["features"]:
-        properties = feature["properties"]
-        properties["name"] = f"{properties['name']}{HOSTILE_TAG}"
-        if properties.get("town") == "Heanor":
-            properties["town"] = HOSTILE_TOWN
-    path.write_text(json.dumps(data))
-    yield from serve(folder)
+    yield from serve(edited_sample(sample_dir, folder, hostile_names))
 
 
 def test_markup_in_names_and_towns_is_drawn_as_text_and_never_runs(browser, hostile_server):
@@ -399,21 +391,20 @@ def test_spread_dots_leaves_no_two_dots_overlapping_and_counts_crowds(browser):
 @pytest.fixture(scope="module")
 def crowded_server(sample_dir, tmp_path_factory) -> Iterator[str]:
     """The sample with twelve more small hotspots round Heanor, 150 m apart."""
+
+    def crowd_heanor(data: dict) -> None:
+        for n in range(12):
+            x, y = -1.355 + 0.0022 * (n % 4), 53.012 + 0.0014 * (n // 4)
+            square = [[x, y], [x + 0.001, y], [x + 0.001, y + 0.0007], [x, y + 0.0007], [x, y]]
+            data["features"].append({
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [square]},
+                "properties": {"hotspot_id": f"HS-HEA-X{n:02d}", "name": f"Heanor Street {n}",
+                               "town": "Heanor", "started": "2025-10-01"},
+            })  # fmt: skip
+
     folder = tmp_path_factory.mktemp("crowded") / "data"
-    shutil.copytree(sample_dir, folder)
-    path = folder / "hotspots.geojson"
-    data = json.loads(path.read_text())
-    for n in range(12):
-        x, y = -1.355 + 0.0022 * (n % 4), 53.012 + 0.0014 * (n // 4)
-        square = [[x, y], [x + 0.001, y], [x + 0.001, y + 0.0007], [x, y + 0.0007], [x, y]]
-        data["features"].append({
-            "type": "Feature",
-            "geometry": {"type": "Polygon", "coordinates": [square]},
-            "properties": {"hotspot_id": f"HS-HEA-X{n:02d}", "name": f"Heanor Street {n}",
-                           "town": "Heanor", "started": "2025-10-01"},
-        })  # fmt: skip
-    path.write_text(json.dumps(data))
-    yield from serve(folder)
+    yield from serve(edited_sample(sample_dir, folder, crowd_heanor))
 
 
 _REACH_JS = """() => {

@@ -11,6 +11,7 @@ from geo.io.pings import pseudonymise
 from geo.period import Period
 from geo.store.layout import KEY_FILE
 from geo.store.pseudonyms import KEY_ENV
+from tests.helpers import evaluated_table
 from tests.pings_helpers import PING_MONTH, ping_file
 
 
@@ -27,7 +28,6 @@ def test_without_pings_the_log_is_the_source(ping_folder):
 
 
 def test_pages_say_the_source_and_show_no_officer(tmp_path, ping_folder, monkeypatch):
-    from geo.analysis.evaluation import evaluation_table
     from geo.view.briefing import briefing_page
 
     monkeypatch.delenv(KEY_ENV, raising=False)
@@ -36,15 +36,7 @@ def test_pages_say_the_source_and_show_no_officer(tmp_path, ping_folder, monkeyp
     period = Period.parse(PING_MONTH)
     assert "patrol hours from GPS" in briefing_page(dataset, period).subtitle
     assert "within 20 m of its edge" in dataset.patrol_source_sentence
-    table = hotspot_table(
-        dataset.hotspots,
-        dataset.counts,
-        dataset.patrols,
-        EvaluationContext.of(period, dataset.hotspots),
-    )
-    shown = evaluation_table(
-        table, dataset.counts, dataset.areas, dataset.patrols, EvaluationContext.of(period)
-    )
+    shown = evaluated_table(dataset, period)
     key = (ping_folder / KEY_FILE).read_bytes()
     text = shown.to_csv()
     for officer in ("PC 123", "PC 456", *pseudonymise(["PC 123", "PC 456"], key)):

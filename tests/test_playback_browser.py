@@ -19,25 +19,22 @@ from geo.app.load import load_dataset
 from geo.period import Period
 from geo.view.playback import MIN_SECONDS
 from geo.view.scales import month_change_scale
-from tests.browser_support import ARTIFACTS, IDLE, map_frame, open_page, wait_for_map_at_rest
+from tests.browser_support import (
+    ARTIFACTS,
+    IDLE,
+    MAP_KEPT_JS,
+    WATCH_MAP_JS,
+    map_frame,
+    open_page,
+    wait_for_map_at_rest,
+)
 
 pytestmark = pytest.mark.browser
 PERIOD = "2026-07:2026-09"
 """Three months: a whole cycle, and the start of the next, in a few seconds."""
 TOWN = "Heanor"
 
-_WATCH_JS = """() => {
-  window.__kept = true;
-  window.map.__kept = true;
-  document.getElementById("map_div").__kept = true;
-  window.__sent = [];
-  window.addEventListener("message", (event) => {
-    const args = event.data && event.data.type === "streamlit:render" && event.data.args;
-    if (args) {
-      window.__sent.push({geometry: args.geometry ? args.geometry.length : 0,
-                          play: args.play ? args.play.length : 0});
-    }
-  });
+_STEPS_JS = """() => {
   const map = document.querySelector(".leaflet-container");
   window.__steps = [];
   const note = () => {
@@ -55,10 +52,9 @@ _WATCH_JS = """() => {
   };
   new MutationObserver(note).observe(map, {attributes: true, attributeFilter: ["data-play-step"]});
 }"""
-"""In the map's frame: marks its window, its Leaflet map and the map's node; notes for each
-later message from the page how many characters of outlines and of months it carried; and at
-each step of the playback, the step, the month shown, its name, each outline's class, and how
-many messages and runs of the page's script (_RUNS_JS) had come by then."""
+"""In the map's frame, once WATCH_MAP_JS is noting the page's messages: at each step of the
+playback, the step, the month shown, its name, each outline's class, and how many messages and
+runs of the page's script (_RUNS_JS) had come by then."""
 
 _RUNS_JS = """() => {
   window.__runs = 0;
@@ -68,9 +64,6 @@ _RUNS_JS = """() => {
   }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
 }"""
 """In the page: counts the runs of its script (the wall's refresh included) from now on."""
-
-_KEPT_JS = """() => window.__kept === true && window.map.__kept === true
-  && document.getElementById("map_div").__kept === true"""
 
 
 def _expected(sample_dir, period: str) -> tuple[list[str], list[dict[str, int]]]:
@@ -106,7 +99,8 @@ def test_the_map_page_plays_the_months_in_place_and_pauses(browser, server, samp
     frame = map_frame(page)
     frame.locator(".playback-banner").wait_for(timeout=90_000)
     wait_for_map_at_rest(frame, quiet_ms=500, timeout_ms=60_000)
-    frame.evaluate(_WATCH_JS)
+    frame.evaluate(WATCH_MAP_JS, "play")
+    frame.evaluate(_STEPS_JS)
     names, classes = _expected(sample_dir, PERIOD)
     frame.wait_for_function("() => window.__steps.length >= 2", timeout=60_000, polling=100)
     page.screenshot(path=str(ARTIFACTS / "playback-map-page.png"))
@@ -124,7 +118,7 @@ def test_the_map_page_plays_the_months_in_place_and_pauses(browser, server, samp
     _check_steps(steps, names, classes)
     town = [len(s["classes"]) for s in steps if s["sent"] > 0]
     assert town and len(town) < len(steps) and max(town) < len(classes[0])  # its hotspots only
-    assert frame.evaluate(_KEPT_JS), "the map was rebuilt"
+    assert frame.evaluate(MAP_KEPT_JS), "the map was rebuilt"
     sent = frame.evaluate("() => window.__sent")
     assert all(s["geometry"] == 0 and s["play"] == 0 for s in sent), sent  # colours only
     assert frame.locator(".playback-legend").count() == 1  # the months' legend throughout
@@ -170,7 +164,8 @@ def test_the_wall_plays_the_months_unattended_and_starts_again(browser, server, 
     frame.locator(".playback-banner").wait_for(timeout=90_000)
     wait_for_map_at_rest(frame, quiet_ms=500, timeout_ms=60_000)
     page.evaluate(_RUNS_JS)
-    frame.evaluate(_WATCH_JS)
+    frame.evaluate(WATCH_MAP_JS, "play")
+    frame.evaluate(_STEPS_JS)
     names, classes = _expected(sample_dir, PERIOD)
     frame.wait_for_function(
         # round twice, the wall's own refresh (a run of its script) in between
@@ -181,7 +176,7 @@ def test_the_wall_plays_the_months_unattended_and_starts_again(browser, server, 
     _check_steps(steps, names, classes)
     wraps = [(a, b) for a, b in pairwise(steps) if a["month"] == len(names) - 1]
     assert wraps and all(b["month"] == 0 for _, b in wraps)  # one step on the last, then round
-    assert frame.evaluate(_KEPT_JS), "the wall's map was rebuilt"
+    assert frame.evaluate(MAP_KEPT_JS), "the wall's map was rebuilt"
     sent = frame.evaluate("() => window.__sent")  # none, or the colours only
     assert all(s["geometry"] == 0 and s["play"] == 0 for s in sent), sent
     assert frame.locator(".pb-pause").count() == 0  # nobody at the wall to press it

@@ -5,28 +5,19 @@ from __future__ import annotations
 import pytest
 
 from geo.analysis.context import EvaluationContext
-from geo.analysis.evaluation import evaluation_table
-from geo.analysis.figures import hotspot_table, programme_figures
+from geo.analysis.figures import programme_figures
 from geo.analysis.programme import programme_evaluation
 from geo.analysis.stats import ALPHA
 from geo.app.load import load_dataset
 from geo.words import signed_percent
+from tests.helpers import evaluated_table
 
 
 @pytest.fixture(scope="module")
 def sample(sample_dir):
     dataset = load_dataset(sample_dir)
     period = dataset.default_period
-    table = hotspot_table(
-        dataset.hotspots,
-        dataset.counts,
-        dataset.patrols,
-        EvaluationContext.of(period, dataset.hotspots),
-    )
-    evaluated = evaluation_table(
-        table, dataset.counts, dataset.areas, dataset.patrols, EvaluationContext.of(period)
-    )
-    return dataset, period, evaluated
+    return dataset, period, evaluated_table(dataset, period)
 
 
 def test_pooled_change_and_intervals_agree_with_the_figures(sample):

@@ -23,6 +23,8 @@ from tests.browser_support import (
     ARTIFACTS,
     IDLE,
     MAP_FRAME,
+    MAP_KEPT_JS,
+    WATCH_MAP_JS,
     map_frame,
     open_page,
     serve,
@@ -33,24 +35,6 @@ pytestmark = pytest.mark.browser
 CHECKBOX = f"Show {LAYER_NAME.lower()}"
 TOWN = "Derby"
 
-_WATCH_JS = """() => {
-  window.__kept = true;
-  window.map.__kept = true;
-  document.getElementById("map_div").__kept = true;
-  window.__sent = [];
-  window.addEventListener("message", (event) => {
-    const args = event.data && event.data.type === "streamlit:render" && event.data.args;
-    if (args) {
-      window.__sent.push({geometry: args.geometry ? args.geometry.length : 0,
-                          proposals: args.proposals ? args.proposals.length : 0});
-    }
-  });
-}"""
-"""In the map's frame: marks its window, its Leaflet map and the map's node, and notes for each
-later message from the page how many characters of outlines and of proposals it carried."""
-
-_KEPT_JS = """() => window.__kept === true && window.map.__kept === true
-  && document.getElementById("map_div").__kept === true"""
 """In the map's frame: whether the window, the Leaflet map and its node are the ones marked."""
 
 _SHOWN_JS = """() => ({
@@ -102,7 +86,7 @@ def test_the_layer_is_shown_and_hidden_by_mouse_and_keyboard_and_sent_once(
     frame = map_frame(page)
     wait_for_map_at_rest(frame, quiet_ms=500)
     assert _shown(frame)["paths"] == 0  # hidden by default
-    frame.evaluate(_WATCH_JS)
+    frame.evaluate(WATCH_MAP_JS, "proposals")
     page.locator("[data-testid=stSidebar] label").filter(has_text=CHECKBOX).click()
     _wait_shown(frame, 0)
     page.wait_for_selector(IDLE)
@@ -138,7 +122,7 @@ def test_the_layer_is_shown_and_hidden_by_mouse_and_keyboard_and_sent_once(
     )  # fmt: skip
     page.wait_for_selector(IDLE)
     assert _shown(frame)["count"] == shown["count"]
-    assert frame.evaluate(_KEPT_JS), "the map was rebuilt"
+    assert frame.evaluate(MAP_KEPT_JS), "the map was rebuilt"
     sent = frame.evaluate("() => window.__sent")
     assert sum(1 for s in sent if s["proposals"]) == 1, sent  # the proposals sent once only
     assert all(s["geometry"] == 0 for s in sent), sent  # and the outlines never again

@@ -43,16 +43,16 @@ def _rgb(colour: str) -> str:
     return "rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
 
 
-def _case(request, data: str) -> tuple[str, Path, str]:
-    """The server, dataset folder and period of a case."""
+def _case(request, data: str) -> tuple[str, str, Verdict]:
+    """The server and period of a case, and the verdict geo computes for the whole programme
+    over that period."""
     if data == "sample":
-        folder = request.getfixturevalue("sample_dir")
-        return request.getfixturevalue("server"), folder, str(load_dataset(folder).default_period)
-    return (
-        request.getfixturevalue("real_server"),
-        request.getfixturevalue("real_folder"),
-        (REAL_PERIOD),
-    )
+        url, folder = request.getfixturevalue("server"), request.getfixturevalue("sample_dir")
+        period = str(load_dataset(folder).default_period)
+    else:
+        url, folder = request.getfixturevalue("real_server"), request.getfixturevalue("real_folder")
+        period = REAL_PERIOD
+    return url, period, _expected(folder, period)
 
 
 def _expected(folder: Path, period: str) -> Verdict:
@@ -66,8 +66,7 @@ RISE_RGB = {_rgb(c) for c in asb_change_scale().colours[4:]}
 
 @pytest.mark.parametrize("data", ["sample", "real"])
 def test_the_map_page_opens_with_the_verdict_in_its_colour(request, browser, data):
-    url, folder, period = _case(request, data)
-    said = _expected(folder, period)
+    url, period, said = _case(request, data)
     page, _ = open_page(browser, f"{url}/?period={period}", 1366, 768)
     page.frame_locator(MAP_FRAME).locator(".hotspot-legend").wait_for(timeout=60_000)
     page.wait_for_selector(IDLE)
@@ -99,8 +98,7 @@ def test_the_map_page_opens_with_the_verdict_in_its_colour(request, browser, dat
 
 @pytest.mark.parametrize("data", ["sample", "real"])
 def test_the_wall_opens_with_the_verdict_in_its_colour(request, browser, data):
-    url, folder, period = _case(request, data)
-    said = _expected(folder, period)
+    url, period, said = _case(request, data)
     page, _ = open_page(browser, f"{url}/briefing?period={period}", 1920, 1080)
     tiles = page.locator("[data-testid=wall-headlines]")
     tiles.wait_for(timeout=60_000)
@@ -124,8 +122,7 @@ def test_the_wall_opens_with_the_verdict_in_its_colour(request, browser, data):
 
 @pytest.mark.parametrize("data", ["sample", "real"])
 def test_the_pdf_from_the_map_page_reads_the_verdict_first(request, browser, data):
-    url, folder, period = _case(request, data)
-    said = _expected(folder, period)
+    url, period, said = _case(request, data)
     page, _ = open_page(browser, f"{url}/?period={period}", 1366, 768)
     page.locator("[data-testid=stDataFrame]").wait_for(state="visible", timeout=60_000)
     page.wait_for_selector(IDLE)

@@ -48,19 +48,17 @@ def reply_naming_a_class(path: str) -> None:
     _answer(json.dumps({"ok": built}).encode())
 
 
-def test_a_pickled_reply_is_refused_and_runs_nothing(tmp_path):
+@pytest.mark.parametrize(
+    ("worker", "label"),
+    [("pickled_reply", "evil.gpkg"), ("reply_naming_a_class", "evil.kml")],
+)
+def test_a_pickled_reply_or_one_naming_a_class_to_build_is_refused_and_runs_nothing(
+    tmp_path, worker, label
+):
     planted = tmp_path / "planted"
     with pytest.raises(HotspotDataError) as refused:
-        run_isolated(f"{HERE}:pickled_reply", str(planted), label="evil.gpkg")
-    assert refused.value.path == "evil.gpkg" and "refused" in refused.value.problem
-    assert not planted.exists()
-
-
-def test_a_reply_naming_a_class_to_build_is_refused(tmp_path):
-    planted = tmp_path / "planted"
-    with pytest.raises(HotspotDataError) as refused:
-        run_isolated(f"{HERE}:reply_naming_a_class", str(planted), label="evil.kml")
-    assert refused.value.path == "evil.kml" and "refused" in refused.value.problem
+        run_isolated(f"{HERE}:{worker}", str(planted), label=label)
+    assert refused.value.path == label and "refused" in refused.value.problem
     assert not planted.exists()
 
 
