@@ -71,34 +71,40 @@ def crime_parts(data: bytes, label: str, name: str = "") -> list[CrimePart]:
         }
     )
     groups = frame.groupby(["month", "force"], sort=True).indices
+    kinds = list(names)
     if len(groups) == 1:
         (month, force), rows = next(iter(groups.items()))
-        return [_part(month, force, data, label, name, _counted(columns, list(names), rows))]
+        return [_part(month, force, data, label, name, columns, kinds, rows)]
     split = split_checked(data, label, {key: len(rows) for key, rows in groups.items()})
     return [
-        _part(m, f, split[(m, f)], label, "", _counted(columns, list(names), rows))
+        _part(m, f, split[(m, f)], label, "", columns, kinds, rows)
         for (m, f), rows in groups.items()
     ]
 
 
-@dataclass(frozen=True)
-class _Counted:
-    rows: int
-    asb: int
-    no_location: int
-    located_asb: int
-    types: tuple[tuple[str, int, int], ...]
-
-
-def _counted(columns: CrimeColumns, names: list[str], rows: np.ndarray) -> _Counted:
-    """The counts of the rows at `rows`: all, ASB, without a position, located ASB, and rows
-    and duplicates by crime type."""
+def _part(
+    month: str,
+    force: str,
+    data: bytes,
+    label: str,
+    name: str,
+    columns: CrimeColumns,
+    names: list[str],
+    rows: np.ndarray,
+) -> CrimePart:
+    """The part of the rows at `rows`, with their counts: all, ASB, without a position, located
+    ASB, and rows and duplicates by crime type."""
     asb = columns.asb[rows]
     unplaced = np.isnan(columns.lon[rows]) | np.isnan(columns.lat[rows])
     kinds = type_months(
         columns.month[rows], columns.type_code[rows], names, columns.duplicate[rows]
     )
-    return _Counted(
+    return CrimePart(
+        month=month,
+        force=force,
+        slug=slug_for(month, force, name),
+        data=data,
+        source=label,
         rows=len(rows),
         asb=int(asb.sum()),
         no_location=int(unplaced.sum()),
@@ -107,23 +113,6 @@ def _counted(columns: CrimeColumns, names: list[str], rows: np.ndarray) -> _Coun
             (str(kind), int(n), int(d))
             for kind, n, d in zip(kinds.crime_type, kinds.rows, kinds.duplicates, strict=True)
         ),
-    )
-
-
-def _part(
-    month: str, force: str, data: bytes, label: str, name: str, counted: _Counted
-) -> CrimePart:
-    return CrimePart(
-        month=month,
-        force=force,
-        slug=slug_for(month, force, name),
-        data=data,
-        source=label,
-        rows=counted.rows,
-        asb=counted.asb,
-        no_location=counted.no_location,
-        located_asb=counted.located_asb,
-        types=counted.types,
     )
 
 
